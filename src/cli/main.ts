@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+import { accuracyCommand, ACCURACY_HELP } from './accuracyCommand';
+
+const HELP = `polarity-lens <command> [options]
+
+Commands:
+  accuracy   measure the shipped (or your) models' accuracy on labelled CSV files
+
+${ACCURACY_HELP}`;
+
+const COMMANDS: Record<string, (argv: string[], out: (line: string) => void) => Promise<number>> = {
+  accuracy: accuracyCommand,
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    console.log(HELP);
+    return command ? 0 : 2;
+  }
+  const run = COMMANDS[command];
+  if (!run) {
+    console.error(`Unknown command "${command}".\n\n${HELP}`);
+    return 2;
+  }
+  return run(rest, (line) => console.log(line));
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (err: unknown) => {
+    console.error(`polarity-lens: ${err instanceof Error ? err.message : String(err)}`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,103 @@
+import type * as Ort from 'onnxruntime-node';
+import { onnxruntime } from '../runtime/onnxruntime';
+
+/** Ids of one or more inputs of possibly different lengths; padded here, never by the caller. */
+export interface IdBatch {
+  ids: number[][];
+  /** 1 = attend, 0 = masked. Defaults to all ones over each row's own length. */
+  attentionMask?: number[][];
+}
+
+/** Raw outputs of one run: logits per row plus any other requested outputs, still as tensors. */
+export interface BatchOutput {
+  /** Pre-softmax scores, one row per input. */
+  logits: Float32Array[];
+  outputs: Record<string, Ort.Tensor>;
+}
+
+export interface SessionOptions {
+  /** Intra-op threads for onnxruntime; 0 lets onnxruntime choose. */
+  threads?: number;
+}
+
+/** An ONNX text classifier with inputs `input_ids` / `attention_mask` (and optionally `token_type_ids`). */
+export class OnnxClassifier {
+  private constructor(
+    private readonly session: Ort.InferenceSession,
+    readonly padId: number,
+    readonly logitsName: string,
+  ) {}
+
+  static async load(modelPath: string, padId: number, options: SessionOptions = {}): Promise<OnnxClassifier> {
+    const ort = onnxruntime();
+    let session: Ort.InferenceSession;
+    try {
+      session = await ort.InferenceSession.create(modelPath, {
+        intraOpNumThreads: options.threads ?? 0,
+        interOpNumThreads: 1,
+        graphOptimizationLevel: 'all',
+      });
+    } catch (e) {
+      throw new Error(`Cannot load ${modelPath} as an ONNX model (is the file complete and exported with a standard opset?): ${(e as Error).message}`);
+    }
+    const inputs = session.inputNames;
+    if (!inputs.includes('input_ids')) {
+      throw new Error(`${modelPath} has no input named input_ids (its inputs: ${inputs.join(', ')}). Export the classifier with inputs input_ids and attention_mask.`);
+    }
+    const unknown = inputs.filter((n) => !['input_ids', 'attention_mask', 'token_type_ids'].includes(n));
+    if (unknown.length) {
+      throw new Error(`${modelPath} needs inputs Polarity Lens cannot fill: ${unknown.join(', ')}.`);
+    }
+    const outputs = session.outputNames;
+    const logitsName = outputs.includes('logits') ? 'logits' : outputs.length === 1 ? outputs[0] : undefined;
+    if (!logitsName) {
+      throw new Error(`${modelPath} has no output named logits (its outputs: ${outputs.join(', ')}).`);
+    }
+    return new OnnxClassifier(session, padId, logitsName);
+  }
+
+  get inputNames(): readonly string[] {
+    return this.session.inputNames;
+  }
+
+  get outputNames(): readonly string[] {
+    return this.session.outputNames;
+  }
+
+  /** Runs one padded batch. `extraOutputs` names graph outputs to return besides the logits. */
+  async run(batch: IdBatch, extraOutputs: string[] = []): Promise<BatchOutput> {
+    const ort = onnxruntime();
+    const rows = batch.ids.length;
+    if (rows === 0) return { logits: [], outputs: {} };
+    const width = Math.max(1, ...batch.ids.map((r) => r.length));
+    const ids = new BigInt64Array(rows * width).fill(BigInt(this.padId));
+    const mask = new BigInt64Array(rows * width);
+    batch.ids.forEach((row, r) => {
+      const m = batch.attentionMask?.[r];
+      for (let i = 0; i < row.length; i++) {
+        ids[r * width + i] = BigInt(row[i]);
+        mask[r * width + i] = BigInt(m ? m[i] : 1);
+      }
+    });
+    const feeds: Record<string, Ort.Tensor> = { input_ids: new ort.Tensor('int64', ids, [rows, width]) };
+    const inputs = this.session.inputNames;
+    if (inputs.includes('attention_mask')) feeds.attention_mask = new ort.Tensor('int64', mask, [rows, width]);
+    if (inputs.includes('token_type_ids')) feeds.token_type_ids = new ort.Tensor('int64', new BigInt64Array(rows * width), [rows, width]);
+    const fetches = [this.logitsName, ...extraOutputs.filter((n) => n !== this.logitsName)];
+    const out = await this.session.run(feeds, fetches);
+    const logits = out[this.logitsName];
+    if (logits.dims.length !== 2 || logits.dims[0] !== rows) {
+      throw new Error(`The model's ${this.logitsName} output has shape [${logits.dims.join(', ')}]; expected [batch, classes].`);
+    }
+    const classes = logits.dims[1];
+    const data = logits.data as Float32Array;
+    return {
+      logits: Array.from({ length: rows }, (_, r) => data.slice(r * classes, (r + 1) * classes)),
+      outputs: out,
+    };
+  }
+
+  async dispose(): Promise<void> {
+    await this.session.release();
+  }
+}
