@@ -66,7 +66,8 @@ def with_embedding_scale(model_path, out_path):
     how the engine realises the zero-embedding erasure on any model (scale 0 at the erased positions)."""
     model = onnx.load(model_path)
     g = model.graph
-    rename_tensor(g, 'word_embeddings', 'word_embeddings_raw')
+    producer = next(n for n in g.node if 'word_embeddings' in n.output)
+    producer.output[:] = ['word_embeddings_raw' if x == 'word_embeddings' else x for x in producer.output]
     g.input.append(helper.make_tensor_value_info('embedding_scale', TensorProto.FLOAT, ['batch', 'seq']))
     g.initializer.append(helper.make_tensor('embedding_scale_axis', TensorProto.INT64, [1], [-1]))
     g.node.extend([

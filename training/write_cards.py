@@ -3,6 +3,7 @@ onnxruntime-node (the project's own CLI, so the numbers are the ones users repro
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -87,6 +88,9 @@ def card(name, spec, config, report, dev, test):
         f'batch {training["batch"]}, {training["epochs"]} epochs'
         + (f', linear warm-up over {int(training["warmup"] * 100)}% of steps then linear decay' if 'warmup' in training else '')
         + f'; cross-entropy; gradient norm clipped at 5; seed {config["seed"]}.',
+        *([f'- Word embeddings warm-started: first trained for {training["embedding_warmup_epochs"]} epochs inside a '
+           'bag-of-embeddings classifier (mean of the embeddings -> linear) on the same train split, then the whole '
+           'transformer is trained. No outside data or pre-training.'] if 'embedding_warmup_epochs' in training else []),
         f'- Selected epoch {report["selected_epoch"]} (best dev accuracy in PyTorch: {report["dev_accuracy_torch"]:.4f}); '
         f'training took {report["train_seconds"]:.0f} s on 2 CPU cores.',
         '- Rebuild: `training/build.sh` (see training/README.md).',
@@ -122,16 +126,36 @@ def card(name, spec, config, report, dev, test):
     return '\n'.join(lines)
 
 
+def update_readme(models_dir, readme):
+    """Regenerates the README's shipped-model table from the cards, so no number there is typed by hand."""
+    rows = ['| model | data | architecture | dev accuracy | test accuracy |', '|---|---|---|---|---|']
+    for name, spec in SPECS.items():
+        with open(os.path.join(models_dir, name, 'MODEL_CARD.md')) as f:
+            text = f.read()
+        acc = dict(re.findall(r'^\| (dev|test) \| [^|]+ \| \d+ \| ([01]\.\d+) \|', text, re.M))
+        with open(os.path.join(models_dir, name, 'config.json')) as f:
+            arch = json.load(f)['architecture']
+        rows.append(f'| [`{name}`](models/{name}/MODEL_CARD.md) | {DATASETS[spec["dataset"]]["title"].split(" (")[0]} '
+                    f'| {arch} | {acc.get("dev", "-")} | {acc.get("test", "-")} |')
+    with open(readme) as f:
+        text = f.read()
+    start, end = '<!-- accuracy-table:start -->\n', '<!-- accuracy-table:end -->'
+    head, rest = text.split(start)
+    text = head + start + '\n'.join(rows) + '\n' + end + rest.split(end)[1]
+    with open(readme, 'w') as f:
+        f.write(text)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--data', required=True)
     ap.add_argument('--build', required=True)
     ap.add_argument('--models', required=True)
     ap.add_argument('--only', nargs='*')
+    ap.add_argument('--reuse-checkpoints', action='store_true', help='accepted so build.sh can pass its arguments on')
     args = ap.parse_args()
-    for name, spec in SPECS.items():
-        if args.only and name not in args.only:
-            continue
+    for name in args.only or SPECS:
+        spec = SPECS[name]
         out = os.path.join(args.models, name)
         with open(os.path.join(out, 'config.json')) as f:
             config = json.load(f)
@@ -143,6 +167,7 @@ def main():
         with open(os.path.join(out, 'MODEL_CARD.md'), 'w') as f:
             f.write(card(name, spec, config, report, dev, test))
         print(f'{name}: dev {dev["accuracy"]:.4f} test {test["accuracy"]:.4f}', file=sys.stderr)
+    update_readme(args.models, os.path.join(REPO, 'README.md'))
 
 
 if __name__ == '__main__':
