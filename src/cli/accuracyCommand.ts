@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readLabelledCsv } from '../core/datasets/labelledCsv';
 import { measureAccuracy } from '../core/eval/accuracy';
@@ -60,9 +60,11 @@ export async function accuracyCommand(argv: string[], out: (line: string) => voi
       const card = readCardAccuracies(classifier.folder.dir);
       for (const file of files) {
         const result = await measureAccuracy(classifier, readLabelledCsv(file));
-        const rel = file.startsWith(dataRoot) ? file.slice(dataRoot.length + 1) : file;
-        const claimed = card.find((c) => c.file === rel || resolve(dataRoot, c.file) === resolve(file));
-        rows.push({ model, file: rel, ...result, cardAccuracy: claimed?.accuracy ?? null });
+        // Cards name files relative to the data root (e.g. sst2/test.csv); show them the same way.
+        const abs = resolve(file);
+        const shown = abs.startsWith(dataRoot + sep) ? relative(dataRoot, abs) : file;
+        const claimed = card.find((c) => resolve(dataRoot, c.file) === abs);
+        rows.push({ model, file: shown, ...result, cardAccuracy: claimed?.accuracy ?? null });
       }
     } finally {
       await classifier.dispose();

@@ -1,14 +1,15 @@
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { stringify } from 'csv-stringify/sync';
 import { readLabelledCsv } from '../../src/core/datasets/labelledCsv';
 import { measureAccuracy } from '../../src/core/eval/accuracy';
+import { readCardAccuracies } from '../../src/core/model/modelCard';
 import { resolveModelDir } from '../../src/core/model/shippedModels';
 import { TextClassifier } from '../../src/core/model/textClassifier';
-import { DATA } from '../helpers/paths';
+import { DATA, ROOT } from '../helpers/paths';
 import { runCli } from '../helpers/runCli';
 
 const tmp = mkdtempSync(join(tmpdir(), 'polarity-cli-'));
@@ -35,6 +36,17 @@ describe('polarity-lens accuracy', () => {
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /model\s+data\s+examples\s+accuracy\s+model card/);
     assert.match(r.stdout, /trec-transformer\s+trec\/test\.csv\s+500\s+0\.\d{4}\s+0\.\d{4}/);
+  });
+
+  it('finds the card\'s number for a file given by a relative path', () => {
+    const rel = relative(ROOT, join(DATA, 'sst2', 'test.csv'));
+    const r = runCli(['accuracy', '--model', 'sst2-cnn-dot', '--data', rel, '--data-root', DATA, '--json']);
+    assert.equal(r.status, 0, r.stderr);
+    const [row] = JSON.parse(r.stdout) as { file: string; accuracy: number; cardAccuracy: number | null }[];
+    const card = readCardAccuracies(resolveModelDir('sst2-cnn-dot')).find((c) => c.split === 'test');
+    assert.equal(row.file, 'sst2/test.csv');
+    assert.equal(row.cardAccuracy, card?.accuracy);
+    assert.ok(Math.abs(row.accuracy - (card?.accuracy ?? -1)) <= 0.005);
   });
 
   it('rejects an unknown command with usage and exit code 2', () => {
