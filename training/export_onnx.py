@@ -2,6 +2,7 @@
 import json
 import os
 import subprocess
+import sys
 import tempfile
 
 import numpy as np
@@ -168,5 +169,5 @@ def export_and_check(model, spec, data, out_dir, attention_outputs, build_dir):
         model.unrolled = True
         if checks['unrolled_vs_packed_lstm'] > 1e-4:
             raise RuntimeError('unrolled LSTM differs from nn.LSTM')
-    print(json.dumps(checks), file=__import__('sys').stderr)
+    print(json.dumps(checks), file=sys.stderr)
     return checks
