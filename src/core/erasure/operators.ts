@@ -1,0 +1,22 @@
+import { attentionMask } from './attentionMask';
+import { deleteTokens } from './deleteTokens';
+import type { ErasureOperator, ErasureOperatorName } from './erasureOperator';
+import { maskToken } from './maskToken';
+import { zeroEmbedding } from './zeroEmbedding';
+
+/** Every erasure operator, by name. A new operator is one file plus one entry here. */
+export const ERASURE_OPERATORS: Record<ErasureOperatorName, ErasureOperator> = {
+  delete: deleteTokens,
+  'zero-embedding': zeroEmbedding,
+  'attention-mask': attentionMask,
+  'mask-token': maskToken,
+};
+
+/** The three operators of the paper, whose mean is the headline violation ratio (reference §2.3, §2.6). */
+export const PAPER_OPERATORS: readonly ErasureOperatorName[] = ['delete', 'zero-embedding', 'attention-mask'];
+
+export function erasureOperator(name: string): ErasureOperator {
+  const op = (ERASURE_OPERATORS as Record<string, ErasureOperator | undefined>)[name];
+  if (!op) throw new Error(`Unknown erasure operator "${name}"; choose one of ${Object.keys(ERASURE_OPERATORS).join(', ')}.`);
+  return op;
+}
