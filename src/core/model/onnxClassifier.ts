@@ -1,11 +1,14 @@
 import type * as Ort from 'onnxruntime-node';
 import { onnxruntime } from '../runtime/onnxruntime';
+import { addEmbeddingScaleInput, EMBEDDING_SCALE_INPUT, readModel, serializeModel } from './onnxGraph';
 
 /** Ids of one or more inputs of possibly different lengths; padded here, never by the caller. */
 export interface IdBatch {
   ids: number[][];
   /** 1 = attend, 0 = masked. Defaults to all ones over each row's own length. */
   attentionMask?: number[][];
+  /** Per-position factor on the word embeddings (0 = zero-embedding erasure). Defaults to all ones. */
+  embeddingScale?: (number[] | undefined)[];
 }
 
 /** Raw outputs of one run: logits per row plus any other requested outputs, still as tensors. */
@@ -30,9 +33,12 @@ export class OnnxClassifier {
 
   static async load(modelPath: string, padId: number, options: SessionOptions = {}): Promise<OnnxClassifier> {
     const ort = onnxruntime();
+    const model = readModel(modelPath);
+    // Expose the word embeddings to a per-position scale, so zero-embedding erasure runs on any model.
+    addEmbeddingScaleInput(model);
     let session: Ort.InferenceSession;
     try {
-      session = await ort.InferenceSession.create(modelPath, {
+      session = await ort.InferenceSession.create(serializeModel(model), {
         intraOpNumThreads: options.threads ?? 0,
         interOpNumThreads: 1,
         graphOptimizationLevel: 'all',
@@ -44,7 +50,7 @@ export class OnnxClassifier {
     if (!inputs.includes('input_ids')) {
       throw new Error(`${modelPath} has no input named input_ids (its inputs: ${inputs.join(', ')}). Export the classifier with inputs input_ids and attention_mask.`);
     }
-    const unknown = inputs.filter((n) => !['input_ids', 'attention_mask', 'token_type_ids'].includes(n));
+    const unknown = inputs.filter((n) => !['input_ids', 'attention_mask', 'token_type_ids', EMBEDDING_SCALE_INPUT].includes(n));
     if (unknown.length) {
       throw new Error(`${modelPath} needs inputs Polarity Lens cannot fill: ${unknown.join(', ')}.`);
     }
@@ -54,6 +60,11 @@ export class OnnxClassifier {
       throw new Error(`${modelPath} has no output named logits (its outputs: ${outputs.join(', ')}).`);
     }
     return new OnnxClassifier(session, padId, logitsName);
+  }
+
+  /** Whether the zero-embedding erasure can run: the word-embedding tensor was found and made scalable. */
+  get supportsEmbeddingScale(): boolean {
+    return this.session.inputNames.includes(EMBEDDING_SCALE_INPUT);
   }
 
   get inputNames(): readonly string[] {
@@ -72,17 +83,24 @@ export class OnnxClassifier {
     const width = Math.max(1, ...batch.ids.map((r) => r.length));
     const ids = new BigInt64Array(rows * width).fill(BigInt(this.padId));
     const mask = new BigInt64Array(rows * width);
+    const scale = new Float32Array(rows * width).fill(1);
     batch.ids.forEach((row, r) => {
       const m = batch.attentionMask?.[r];
+      const s = batch.embeddingScale?.[r];
       for (let i = 0; i < row.length; i++) {
         ids[r * width + i] = BigInt(row[i]);
         mask[r * width + i] = BigInt(m ? m[i] : 1);
+        if (s) scale[r * width + i] = s[i];
       }
     });
+    if (batch.embeddingScale?.some((s) => s) && !this.supportsEmbeddingScale) {
+      throw new Error('This model has no word-embedding tensor Polarity Lens can find, so the zero-embedding operator cannot run on it.');
+    }
     const feeds: Record<string, Ort.Tensor> = { input_ids: new ort.Tensor('int64', ids, [rows, width]) };
     const inputs = this.session.inputNames;
     if (inputs.includes('attention_mask')) feeds.attention_mask = new ort.Tensor('int64', mask, [rows, width]);
     if (inputs.includes('token_type_ids')) feeds.token_type_ids = new ort.Tensor('int64', new BigInt64Array(rows * width), [rows, width]);
+    if (inputs.includes(EMBEDDING_SCALE_INPUT)) feeds[EMBEDDING_SCALE_INPUT] = new ort.Tensor('float32', scale, [rows, width]);
     const fetches = [this.logitsName, ...extraOutputs.filter((n) => n !== this.logitsName)];
     const out = await this.session.run(feeds, fetches);
     const logits = out[this.logitsName];

@@ -1,0 +1,91 @@
+/**
+ * Reading and editing ONNX graphs before a session is created, with `onnx-buf` (the ONNX protobuf schema compiled
+ * for @bufbuild/protobuf). Edits add inputs or outputs; they never change what the model computes by default.
+ */
+import { readFileSync } from 'node:fs';
+import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
+import {
+  AttributeProto_AttributeType, GraphProto, ModelProto, ModelProtoSchema, NodeProtoSchema, TensorProto_DataType,
+  TensorProtoSchema, ValueInfoProtoSchema,
+} from 'onnx-buf';
+
+/** Name of the per-position factor input that `addEmbeddingScaleInput` adds. */
+export const EMBEDDING_SCALE_INPUT = 'embedding_scale';
+
+export function parseModel(bytes: Uint8Array, path: string): ModelProto {
+  try {
+    const model = fromBinary(ModelProtoSchema, bytes);
+    if (!model.graph || model.graph.node.length === 0) throw new Error('it has no graph');
+    return model;
+  } catch (e) {
+    throw new Error(`Cannot load ${path} as an ONNX model (is the file complete and exported with a standard opset?): ${(e as Error).message}`);
+  }
+}
+
+export function readModel(path: string): ModelProto {
+  return parseModel(readFileSync(path), path);
+}
+
+export function serializeModel(model: ModelProto): Uint8Array {
+  return toBinary(ModelProtoSchema, model);
+}
+
+/** The version of the default ONNX operator set the model imports. */
+export function defaultOpset(model: ModelProto): number {
+  const entry = model.opsetImport.find((o) => o.domain === '' || o.domain === 'ai.onnx');
+  return entry ? Number(entry.version) : 1;
+}
+
+/**
+ * The tensor holding the word embeddings: one named `word_embeddings` (the shipped models' contract), else the
+ * output of the `Gather` that looks `input_ids` up in a 2-D initializer (the embedding table of a Hugging Face export).
+ */
+export function wordEmbeddingTensor(graph: GraphProto): string | undefined {
+  if (graph.node.some((n) => n.output.includes('word_embeddings'))) return 'word_embeddings';
+  const tables = new Set(graph.initializer.filter((t) => t.dims.length === 2).map((t) => t.name));
+  return graph.node.find((n) => n.opType === 'Gather' && n.input[1] === 'input_ids' && tables.has(n.input[0]))?.output[0];
+}
+
+/**
+ * Adds a float input `embedding_scale` [batch, seq] that multiplies the word embeddings per position, so the
+ * zero-embedding erasure (and later, scaled inputs) can run on an unmodified user model. Returns false, leaving the
+ * model as it was, when no word-embedding tensor can be found.
+ */
+export function addEmbeddingScaleInput(model: ModelProto): boolean {
+  const graph = model.graph;
+  if (!graph) return false;
+  const target = wordEmbeddingTensor(graph);
+  if (!target) return false;
+  const producer = graph.node.find((n) => n.output.includes(target));
+  if (!producer) return false;
+  const raw = `${target}__unscaled`;
+  producer.output = producer.output.map((o) => (o === target ? raw : o));
+  graph.input.push(create(ValueInfoProtoSchema, {
+    name: EMBEDDING_SCALE_INPUT,
+    type: {
+      value: {
+        case: 'tensorType',
+        value: {
+          elemType: TensorProto_DataType.FLOAT,
+          shape: { dim: [{ value: { case: 'dimParam', value: 'batch' } }, { value: { case: 'dimParam', value: 'seq' } }] },
+        },
+      },
+    },
+  }));
+  const scaled3d = `${EMBEDDING_SCALE_INPUT}__3d`;
+  // Unsqueeze takes its axes as an attribute before opset 13 and as an input from 13 on.
+  if (defaultOpset(model) >= 13) {
+    const axes = `${EMBEDDING_SCALE_INPUT}__axes`;
+    graph.initializer.push(create(TensorProtoSchema, { name: axes, dims: [1n], dataType: TensorProto_DataType.INT64, int64Data: [-1n] }));
+    graph.node.unshift(create(NodeProtoSchema, { opType: 'Unsqueeze', input: [EMBEDDING_SCALE_INPUT, axes], output: [scaled3d] }));
+  } else {
+    graph.node.unshift(create(NodeProtoSchema, {
+      opType: 'Unsqueeze', input: [EMBEDDING_SCALE_INPUT], output: [scaled3d],
+      attribute: [{ name: 'axes', type: AttributeProto_AttributeType.INTS, ints: [-1n] }],
+    }));
+  }
+  // Insert the Mul right after its producer so the node list stays topologically sorted.
+  const at = graph.node.indexOf(producer) + 1;
+  graph.node.splice(at, 0, create(NodeProtoSchema, { opType: 'Mul', input: [raw, scaled3d], output: [target] }));
+  return true;
+}
