@@ -13,6 +13,7 @@ import {
 } from 'tokenizers';
 import { stringify } from 'csv-stringify/sync';
 import { readLabelledCsv, LabelledText } from '../src/core/datasets/labelledCsv';
+import { seededRandom } from '../src/core/math/random';
 
 /** Special tokens, in id order: ids 0..4 are the same for every shipped model. */
 const SPECIALS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'] as const;
@@ -31,21 +32,9 @@ const PLANS: DatasetPlan[] = [
 ];
 const SPLIT_SEED = 20220717;
 
-/** mulberry32: a tiny seeded PRNG, so the TREC dev split is the same on every machine. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Stratified hold-out: per label, a seeded shuffle, the first `fraction` (rounded) go to dev. Order is kept. */
 function holdOut(rows: LabelledText[], fraction: number): { train: LabelledText[]; dev: LabelledText[] } {
-  const rand = prng(SPLIT_SEED);
+  const rand = seededRandom(SPLIT_SEED);
   const dev = new Set<number>();
   for (const label of [...new Set(rows.map((r) => r.label))].sort()) {
     const idx = rows.flatMap((r, i) => (r.label === label ? [i] : []));

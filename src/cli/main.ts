@@ -1,15 +1,20 @@
 #!/usr/bin/env node
 import { accuracyCommand, ACCURACY_HELP } from './accuracyCommand';
+import { explainCommand, EXPLAIN_HELP } from './explainCommand';
 
 const HELP = `polarity-lens <command> [options]
 
 Commands:
+  explain    explain one text and run the faithfulness violation test on it
   accuracy   measure the shipped (or your) models' accuracy on labelled CSV files
+
+${EXPLAIN_HELP}
 
 ${ACCURACY_HELP}`;
 
 const COMMANDS: Record<string, (argv: string[], out: (line: string) => void) => Promise<number>> = {
   accuracy: accuracyCommand,
+  explain: explainCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

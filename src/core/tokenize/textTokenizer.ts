@@ -41,13 +41,25 @@ export class TextTokenizer {
 
   async encodeBatch(texts: string[]): Promise<TokenizedText[]> {
     const encodings = await this.tok.encodeBatch(texts);
-    return encodings.map((e) => ({
-      ids: e.getIds(),
-      tokens: e.getTokens(),
-      offsets: e.getOffsets().map(([s, t]) => [s, t] as [number, number]),
-      wordIds: e.getWordIds().map((w) => (w === undefined ? null : w)),
-      special: e.getSpecialTokensMask().map((m) => m === 1),
-      truncated: e.getOverflowing().length > 0,
-    }));
+    return encodings.map((e, k) => {
+      const offsets = e.getOffsets().map(([s, t]) => [s, t] as [number, number]);
+      const special = e.getSpecialTokensMask().map((m) => m === 1);
+      return {
+        ids: e.getIds(),
+        tokens: e.getTokens(),
+        offsets,
+        wordIds: e.getWordIds().map((w) => (w === undefined ? null : w)),
+        special,
+        truncated: e.getOverflowing().length > 0 || textAfterLastToken(texts[k], offsets, special),
+      };
+    });
   }
+}
+
+/** Whether visible text remains after the last real token: the binding does not always report overflow. Control and
+ * format characters are ignored, since the normalizer drops them anyway. */
+function textAfterLastToken(text: string, offsets: [number, number][], special: boolean[]): boolean {
+  let end = 0;
+  offsets.forEach(([, e], i) => { if (!special[i]) end = Math.max(end, e); });
+  return /[^\s\p{Cc}\p{Cf}]/u.test(text.slice(end));
 }

@@ -1,0 +1,94 @@
+import { parseArgs } from 'node:util';
+import type { ErasureOperatorName } from '../core/erasure/erasureOperator';
+import { ERASURE_OPERATORS, erasureOperator } from '../core/erasure/operators';
+import type { ExplainResult } from '../core/explain/explainResult';
+import { explainText } from '../core/explain/explainText';
+import type { Granularity } from '../core/explain/units';
+import { EXPLAINERS } from '../core/explainers/registry';
+import { resolveModelDir } from '../core/model/shippedModels';
+import { TextClassifier } from '../core/model/textClassifier';
+
+export const DEFAULT_EXPLAIN_MODEL = 'sst2-bilstm-tanh';
+
+export const EXPLAIN_HELP = `polarity-lens explain "<text>" [--model NAME|DIR] [--explainers a,b] [--operator OP]
+                     [--granularity word|token] [--seed N] [--format table|json]
+
+Explains the model's prediction for the text with each explainer, measures each unit's real impact by erasing it,
+and runs the faithfulness violation test (Liu et al., ICML 2022) under each erasure operator.
+  --model        a shipped model name or a model folder; default ${DEFAULT_EXPLAIN_MODEL}
+  --explainers   comma-separated, from: ${EXPLAINERS.map((e) => e.id).join(', ')}; default all
+  --operator     erasure for perturbation explainers: ${Object.keys(ERASURE_OPERATORS).join(', ')}; default delete
+  --granularity  word (subwords summed, erased together) or token; default word
+  --seed         seed for random explainers; default 0
+  --format       table (default) or json (the documented view model, src/core/explain/explainResult.ts)`;
+
+export async function explainCommand(argv: string[], out: (line: string) => void): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      model: { type: 'string', default: DEFAULT_EXPLAIN_MODEL },
+      explainers: { type: 'string' },
+      operator: { type: 'string', default: 'delete' },
+      granularity: { type: 'string', default: 'word' },
+      seed: { type: 'string', default: '0' },
+      format: { type: 'string', default: 'table' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    out(EXPLAIN_HELP);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new Error(`explain takes exactly one text (quote it); got ${positionals.length}.`);
+  if (values.granularity !== 'word' && values.granularity !== 'token') throw new Error('--granularity must be word or token.');
+  if (values.format !== 'table' && values.format !== 'json') throw new Error('--format must be table or json.');
+  const seed = Number(values.seed);
+  if (!Number.isInteger(seed)) throw new Error('--seed must be an integer.');
+  const operator = erasureOperator(values.operator).name;
+  const model = await TextClassifier.load(resolveModelDir(values.model));
+  try {
+    const result = await explainText(model, positionals[0], {
+      explainers: values.explainers?.split(',').map((s) => s.trim()).filter(Boolean),
+      operator: operator as ErasureOperatorName,
+      granularity: values.granularity as Granularity,
+      seed,
+    });
+    out(values.format === 'json' ? JSON.stringify(result, null, 2) : formatExplanation(result));
+  } finally {
+    await model.dispose();
+  }
+  return 0;
+}
+
+const fmt = (x: number) => (x >= 0 ? ' ' : '') + x.toFixed(3);
+/** Small impacts decide verdicts too, so print them with their magnitude rather than as 0.000. */
+const exact = (x: number) => (x !== 0 && Math.abs(x) < 0.001 ? x.toExponential(1) : x.toFixed(3));
+
+/** The human-readable report: prediction, one column per unit, one row per explainer and per operator's impact. */
+export function formatExplanation(r: ExplainResult): string {
+  const lines: string[] = [];
+  lines.push(`model ${r.model.name}: predicts "${r.prediction.label}" with p = ${r.prediction.probability.toFixed(4)} (softmax probability; class ${r.prediction.index})`);
+  lines.push(`granularity ${r.granularity}; Δ = p(ŷ) − p(ŷ with the unit erased); |Δ| ≤ ${r.deltaTolerance} counts as 0`);
+  r.notes.forEach((n) => lines.push(`note: ${n}`));
+  const names = ['', ...r.units.map((u) => u.text)];
+  const rows: string[][] = [];
+  for (const e of r.explanations) {
+    rows.push([`${e.id}${e.signed ? '' : ' (≥0)'}`, ...(e.weights ? e.weights.map(fmt) : r.units.map(() => '-'))]);
+  }
+  for (const i of r.impacts) rows.push([`Δ ${i.operator}`, ...i.deltas.map(fmt)]);
+  for (const i of r.impacts) rows.push([`polarity ${i.operator}`, ...i.polarity.map((p) => (p === 'supports' ? '▲' : p === 'suppresses' ? '▼' : '·'))]);
+  const widths = names.map((n, c) => Math.max(n.length, ...rows.map((row) => row[c].length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  lines.push('', line(names), ...rows.map(line), '');
+  lines.push('violation test: the unit with the largest |w| is erased; it violates when sign(w) disagrees with sign(Δ)');
+  for (const e of r.explanations) {
+    if (!e.weights) {
+      lines.push(`  ${e.id}: could not run: ${e.error}`);
+      continue;
+    }
+    const verdicts = e.verdicts.map((v) => `${v.operator} ${v.violates ? '✗ violates' : '✓ consistent'} (top "${r.units[v.unit]?.text ?? '-'}", w ${exact(v.weight)}, Δ ${exact(v.delta)})`);
+    lines.push(`  ${e.id}: ${verdicts.join('; ')}`);
+  }
+  return lines.join('\n');
+}

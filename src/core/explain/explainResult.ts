@@ -1,0 +1,81 @@
+/**
+ * The explain view model: what `polarity-lens explain --format json` prints and what the extension's webview will
+ * render. One module, imported by every front end, so they cannot drift (GitLens-style protocol).
+ */
+import type { ErasureOperatorName } from '../erasure/erasureOperator';
+import type { Granularity } from './units';
+
+export const EXPLAIN_SCHEMA = 'polarity-lens/explain@1';
+
+/** A unit's measured effect on ŷ: supports (Δ > 0), suppresses (Δ < 0), or none (|Δ| within the tolerance). */
+export type Polarity = 'supports' | 'suppresses' | 'none';
+
+export interface ExplainResult {
+  schema: typeof EXPLAIN_SCHEMA;
+  model: { name: string; dir: string; labels: string[] };
+  text: string;
+  /** The text was longer than the model's maximum; only the first tokens were explained. */
+  truncated: boolean;
+  granularity: Granularity;
+  prediction: {
+    /** ŷ: class index and name. */
+    index: number;
+    label: string;
+    /** p(ŷ|x), a softmax probability. */
+    probability: number;
+    /** softmax(logits) for every class, by class index. */
+    probabilities: number[];
+  };
+  /** The explained units (words or tokens) with character offsets into `text`; special tokens are never units. */
+  units: { text: string; start: number; end: number; tokens: number[] }[];
+  /** Each unit's measured impact, per erasure operator. */
+  impacts: ImpactRow[];
+  explanations: ExplanationRow[];
+  /** The float tolerance under which |Δ| reads as zero (probability units). */
+  deltaTolerance: number;
+  notes: string[];
+}
+
+export interface ImpactRow {
+  operator: ErasureOperatorName;
+  /** The paper's name (slice_out, zeros_mask, att_mask), if it is one of its three operators. */
+  paperName?: string;
+  description: string;
+  /** Δ_i = p(ŷ|x) − p(ŷ|x∖i), one per unit. */
+  deltas: number[];
+  polarity: Polarity[];
+}
+
+export interface ExplanationRow {
+  id: string;
+  label: string;
+  signed: boolean;
+  family: string;
+  citation: string;
+  /** What the weights are, in words. */
+  quantity: string;
+  parameters: Record<string, string | number | boolean>;
+  seed?: number;
+  runtimeMs: number;
+  /** One weight per unit, exactly as the explainer returned it; null if the explainer could not run. */
+  weights: number[] | null;
+  /** Why the explainer could not run on this model. */
+  error?: string;
+  /** The violation test under each operator in `impacts`. */
+  verdicts: VerdictRow[];
+  /** Share of the paper's three operators under which the explanation violates (0, 1/3, 2/3 or 1); null if not run. */
+  violationMean: number | null;
+}
+
+export interface VerdictRow {
+  operator: ErasureOperatorName;
+  /** i*: the unit with the largest |w| (ties → lowest index); -1 if there is none. */
+  unit: number;
+  weight: number;
+  delta: number;
+  violates: boolean;
+  /** Share of units whose claimed sign disagrees with their own Δ (beyond the paper). */
+  tokenLevelRate: number;
+  /** The same, weighted by |w|; null when all weights are 0. */
+  tokenLevelWeightedRate: number | null;
+}

@@ -1,0 +1,130 @@
+import type { ErasureContext, ErasureOperatorName, ModelInput } from '../erasure/erasureOperator';
+import { erasureOperator, PAPER_OPERATORS } from '../erasure/operators';
+import type { AttentionMap, ExplainContext } from '../explainers/explainer';
+import { explainerById, EXPLAINERS } from '../explainers/registry';
+import { leaveOneOut, LeaveOneOut } from '../faithfulness/leaveOneOut';
+import { DELTA_TOLERANCE, impactSign } from '../faithfulness/polarity';
+import { tokenLevelViolation, violationVerdict } from '../faithfulness/violationTest';
+import { argmax, softmax } from '../math/softmax';
+import type { TextClassifier } from '../model/textClassifier';
+import { EXPLAIN_SCHEMA, ExplainResult, ExplanationRow, ImpactRow, Polarity } from './explainResult';
+import { explanationUnits, Granularity } from './units';
+
+export interface ExplainOptions {
+  /** Explainer ids; default: every explainer. */
+  explainers?: string[];
+  /** The operator perturbation explainers erase with; the violation test always runs the paper's three too. */
+  operator?: ErasureOperatorName;
+  granularity?: Granularity;
+  seed?: number;
+}
+
+const POLARITY: Record<-1 | 0 | 1, Polarity> = { [-1]: 'suppresses', 0: 'none', 1: 'supports' };
+
+/** The id standing in for an erased token: config.json's mask_token, else [MASK], else [UNK]. */
+function maskTokenId(model: TextClassifier): number | undefined {
+  const configured = model.folder.config.mask_token;
+  const candidates = [typeof configured === 'string' ? configured : undefined, '[MASK]', '<mask>', '[UNK]', '<unk>'];
+  for (const token of candidates) {
+    const id = token === undefined ? undefined : model.tokenizer.tokenId(token);
+    if (id !== undefined) return id;
+  }
+  return undefined;
+}
+
+/** The attention outputs a model declares (config.json outputs.attentions) that its session really has. */
+function attentionOutputs(model: TextClassifier): string[] {
+  const declared = (model.folder.config.outputs as { attentions?: string[] } | undefined)?.attentions ?? [];
+  return declared.filter((n) => model.onnx.outputNames.includes(n));
+}
+
+/** text → tokens → model runs → explanations → faithfulness, for one text. */
+export async function explainText(model: TextClassifier, text: string, options: ExplainOptions = {}): Promise<ExplainResult> {
+  if (text.trim() === '') throw new Error('Nothing to explain: the text is empty.');
+  const granularity = options.granularity ?? 'word';
+  const chosen = options.operator ?? 'delete';
+  const seed = options.seed ?? 0;
+  const explainers = (options.explainers ?? EXPLAINERS.map((e) => e.id)).map(explainerById);
+  const notes: string[] = [];
+
+  const tokens = await model.tokenizer.encode(text);
+  if (tokens.truncated) notes.push(`The text is longer than the model's ${model.folder.maxLength} tokens; only the first ${tokens.ids.length} tokens were explained.`);
+  const units = explanationUnits(text, tokens, granularity);
+  if (units.length === 0) throw new Error('Nothing to explain: the text has no tokens besides special tokens.');
+  const input: ModelInput = { ids: tokens.ids, attentionMask: tokens.ids.map(() => 1) };
+
+  const attentionNames = attentionOutputs(model);
+  const clean = await model.onnx.run({ ids: [input.ids] }, attentionNames);
+  const probabilities = softmax(clean.logits[0]);
+  const target = argmax(clean.logits[0]);
+  const attentions: AttentionMap[] = attentionNames.map((name) => ({
+    name, dims: clean.outputs[name].dims, data: clean.outputs[name].data as Float32Array,
+  }));
+
+  const context: ErasureContext = { maskTokenId: maskTokenId(model) };
+  const operators: ErasureOperatorName[] = [...PAPER_OPERATORS];
+  if (!operators.includes(chosen)) operators.push(chosen);
+  if (!model.onnx.supportsEmbeddingScale) {
+    operators.splice(operators.indexOf('zero-embedding'), 1);
+    notes.push('No word-embedding tensor was found in this model, so the zero-embedding operator was skipped.');
+  }
+  const looCache = new Map<ErasureOperatorName, Promise<LeaveOneOut>>();
+  const loo = (name: ErasureOperatorName) => {
+    let pending = looCache.get(name);
+    if (!pending) {
+      pending = leaveOneOut(model.onnx, input, units, target, probabilities[target], erasureOperator(name), context);
+      looCache.set(name, pending);
+    }
+    return pending;
+  };
+
+  const explainContext: ExplainContext = {
+    text, tokens, units, input, folder: model.folder, target, probabilities, operator: chosen, seed,
+    attentions: async () => attentions,
+    leaveOneOut: loo,
+  };
+  const impacts: ImpactRow[] = [];
+  for (const name of operators) {
+    const op = erasureOperator(name);
+    const { deltas } = await loo(name);
+    impacts.push({ operator: name, paperName: op.paperName, description: op.description, deltas, polarity: deltas.map((d) => POLARITY[impactSign(d)]) });
+  }
+  const candidates = units.map(() => true);
+
+  const rows: ExplanationRow[] = [];
+  for (const explainer of explainers) {
+    const started = performance.now();
+    const base = { id: explainer.id, label: explainer.label, signed: explainer.signed, family: explainer.family, citation: explainer.citation };
+    try {
+      const out = await explainer.explain(explainContext);
+      const verdicts = impacts.map((impact) => {
+        const v = violationVerdict(out.weights, impact.deltas, candidates);
+        const t = tokenLevelViolation(out.weights, impact.deltas, candidates, explainer.signed);
+        return { operator: impact.operator, unit: v.index, weight: v.weight, delta: v.delta, violates: v.violates, tokenLevelRate: t.rate, tokenLevelWeightedRate: t.weightedRate };
+      });
+      const paper = verdicts.filter((v) => PAPER_OPERATORS.includes(v.operator));
+      rows.push({
+        ...base, quantity: out.quantity, parameters: out.parameters, seed: out.seed,
+        runtimeMs: performance.now() - started, weights: out.weights, verdicts,
+        violationMean: paper.length ? paper.filter((v) => v.violates).length / paper.length : null,
+      });
+    } catch (e) {
+      rows.push({ ...base, quantity: '', parameters: {}, runtimeMs: performance.now() - started, weights: null, error: (e as Error).message, verdicts: [], violationMean: null });
+    }
+  }
+
+  const labels = Array.from({ length: probabilities.length }, (_, i) => model.labelOf(i));
+  return {
+    schema: EXPLAIN_SCHEMA,
+    model: { name: model.folder.name, dir: model.folder.dir, labels },
+    text,
+    truncated: tokens.truncated,
+    granularity,
+    prediction: { index: target, label: labels[target], probability: probabilities[target], probabilities },
+    units: units.map((u) => ({ text: u.text, start: u.start, end: u.end, tokens: u.tokens })),
+    impacts,
+    explanations: rows,
+    deltaTolerance: DELTA_TOLERANCE,
+    notes,
+  };
+}

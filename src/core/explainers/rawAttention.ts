@@ -1,0 +1,22 @@
+import { unitWeights } from '../explain/units';
+import { attentionRow } from './attentionMaps';
+import type { Explainer } from './explainer';
+
+/**
+ * RawAtt (reference §3.1): the attention weights themselves. RNN/CNN models: α. Transformers: the last layer,
+ * heads averaged, the row of the pooled token (position 0, [CLS]). Non-negative, so it always claims support.
+ */
+export const rawAttention: Explainer = {
+  id: 'raw-attention',
+  label: 'Raw attention',
+  signed: false,
+  family: 'attention',
+  citation: 'Liu et al., ICML 2022 (RawAtt); attention as explanation, Jain & Wallace 2019',
+  async explain(ctx) {
+    const maps = await ctx.attentions();
+    if (maps.length === 0) throw new Error('this model exposes no attention probabilities');
+    const pooled = Number((ctx.folder.config.model as { pooled_token_index?: number } | undefined)?.pooled_token_index ?? 0);
+    const row = attentionRow(maps[maps.length - 1], pooled);
+    return { weights: unitWeights(row.weights, ctx.units), quantity: row.description, parameters: { layer: maps.length - 1 } };
+  },
+};

@@ -1,0 +1,25 @@
+import type { ModelInput } from '../erasure/erasureOperator';
+import { softmax } from '../math/softmax';
+import type { OnnxClassifier } from './onnxClassifier';
+
+/** Most inputs one onnxruntime call takes; erasures of one text are short, so this is rarely split. */
+export const MAX_BATCH = 64;
+
+/**
+ * p = softmax(logits) for every input, in as few onnxruntime calls as MAX_BATCH allows. Inputs are grouped by
+ * length so little time goes into padding; results come back in input order.
+ */
+export async function probabilities(onnx: OnnxClassifier, inputs: ModelInput[], maxBatch = MAX_BATCH): Promise<number[][]> {
+  const order = inputs.map((_, i) => i).sort((a, b) => inputs[a].ids.length - inputs[b].ids.length);
+  const out: number[][] = new Array(inputs.length);
+  for (let start = 0; start < order.length; start += maxBatch) {
+    const idx = order.slice(start, start + maxBatch);
+    const { logits } = await onnx.run({
+      ids: idx.map((i) => inputs[i].ids),
+      attentionMask: idx.map((i) => inputs[i].attentionMask),
+      embeddingScale: idx.map((i) => inputs[i].embeddingScale),
+    });
+    idx.forEach((i, r) => { out[i] = softmax(logits[r]); });
+  }
+  return out;
+}

@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { ExplainResult } from '../../src/core/explain/explainResult';
+import { runCli } from '../helpers/runCli';
+
+describe('polarity-lens explain', () => {
+  it('prints the documented JSON view model', () => {
+    const r = runCli(['explain', 'a gorgeous , witty film', '--model', 'sst2-cnn-dot', '--format', 'json', '--explainers', 'raw-attention,occlusion']);
+    assert.equal(r.status, 0, r.stderr);
+    const result = JSON.parse(r.stdout) as ExplainResult;
+    assert.equal(result.schema, 'polarity-lens/explain@1');
+    assert.equal(result.model.name, 'sst2-cnn-dot');
+    assert.deepEqual(result.units.map((u) => u.text), ['a', 'gorgeous', ',', 'witty', 'film']);
+    assert.deepEqual(result.explanations.map((e) => e.id), ['raw-attention', 'occlusion']);
+    assert.ok(result.explanations.every((e) => e.verdicts.length === 3));
+  });
+
+  it('prints a table that labels the probability, the operators and each verdict', () => {
+    const r = runCli(['explain', 'good service but horrible garbage food and small portions']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /model sst2-bilstm-tanh: predicts "(negative|positive)" with p = 0\.\d{4} \(softmax probability; class [01]\)/);
+    assert.match(r.stdout, /^Δ attention-mask /m);
+    assert.match(r.stdout, /raw-attention: delete (✓ consistent|✗ violates) \(top "/);
+  });
+
+  it('explains bad arguments instead of crashing', () => {
+    assert.match(runCli(['explain']).stderr, /explain takes exactly one text/);
+    assert.match(runCli(['explain', 'x', '--operator', 'slice']).stderr, /Unknown erasure operator "slice"/);
+    assert.match(runCli(['explain', 'x', '--granularity', 'char']).stderr, /--granularity must be word or token/);
+    assert.match(runCli(['explain', '   ']).stderr, /Nothing to explain: the text is empty/);
+    assert.equal(runCli(['explain', '   ']).status, 1);
+  });
+});

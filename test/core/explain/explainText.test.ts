@@ -1,0 +1,108 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { erasureOperator } from '../../../src/core/erasure/operators';
+import { explainText } from '../../../src/core/explain/explainText';
+import { DELTA_TOLERANCE } from '../../../src/core/faithfulness/polarity';
+import { probabilities } from '../../../src/core/model/batchRunner';
+import { resolveModelDir } from '../../../src/core/model/shippedModels';
+import { TextClassifier } from '../../../src/core/model/textClassifier';
+
+const REVIEW = 'good service but horrible garbage food and small portions';
+let lstm: TextClassifier;
+let bert: TextClassifier;
+before(async () => {
+  lstm = await TextClassifier.load(resolveModelDir('sst2-bilstm-tanh'));
+  bert = await TextClassifier.load(resolveModelDir('sst2-transformer'));
+});
+after(async () => {
+  await lstm.dispose();
+  await bert.dispose();
+});
+
+describe('explainText', () => {
+  it('explains the clean prediction ŷ with every explainer and every paper operator', async () => {
+    const r = await explainText(lstm, REVIEW);
+    assert.equal(r.schema, 'polarity-lens/explain@1');
+    assert.deepEqual(r.units.map((u) => u.text), REVIEW.split(' '));
+    assert.equal(r.prediction.probability, Math.max(...r.prediction.probabilities));
+    assert.deepEqual(r.impacts.map((i) => i.operator), ['delete', 'zero-embedding', 'attention-mask']);
+    assert.deepEqual(r.explanations.map((e) => e.id), ['raw-attention', 'occlusion', 'random']);
+    for (const e of r.explanations) {
+      assert.equal(e.weights?.length, r.units.length, e.id);
+      assert.equal(e.verdicts.length, 3);
+    }
+  });
+
+  it('raw attention of a single-attention model is α: non-negative and summing to 1 over the words', async () => {
+    const r = await explainText(lstm, REVIEW, { explainers: ['raw-attention'] });
+    const w = r.explanations[0].weights!;
+    assert.ok(w.every((x) => x >= 0));
+    assert.ok(Math.abs(w.reduce((a, b) => a + b, 0) - 1) < 1e-5);
+  });
+
+  it('an unsigned explainer violates exactly when its top unit has Δ < 0 (reference §7.2 item 2)', async () => {
+    for (const text of [REVIEW, 'the acting is superb but the plot is a mess', 'not bad at all , really']) {
+      const r = await explainText(bert, text, { explainers: ['raw-attention', 'random'] });
+      for (const e of r.explanations) {
+        for (const v of e.verdicts) {
+          const delta = r.impacts.find((i) => i.operator === v.operator)!.deltas[v.unit];
+          assert.equal(v.delta, delta);
+          assert.equal(v.violates, delta < -DELTA_TOLERANCE, `${text} ${e.id} ${v.operator}`);
+        }
+      }
+    }
+  });
+
+  it('occlusion never violates under its own operator: its weights are the impacts', async () => {
+    for (const operator of ['delete', 'zero-embedding', 'attention-mask'] as const) {
+      const r = await explainText(bert, REVIEW, { explainers: ['occlusion'], operator });
+      const e = r.explanations[0];
+      assert.deepEqual(e.weights, r.impacts.find((i) => i.operator === operator)!.deltas);
+      assert.equal(e.verdicts.find((v) => v.operator === operator)!.violates, false);
+    }
+  });
+
+  it('the batched leave-one-out equals erasing each word in its own run', async () => {
+    const r = await explainText(bert, REVIEW, { explainers: [] });
+    const tokens = await bert.tokenizer.encode(REVIEW);
+    const input = { ids: tokens.ids, attentionMask: tokens.ids.map(() => 1) };
+    for (const impact of r.impacts) {
+      const op = erasureOperator(impact.operator);
+      for (const [k, unit] of r.units.entries()) {
+        const [p] = await probabilities(bert.onnx, [op.erase(input, unit.tokens, {})]);
+        assert.ok(Math.abs(r.prediction.probability - p[r.prediction.index] - impact.deltas[k]) < 1e-6, `${impact.operator} ${unit.text}`);
+      }
+    }
+  });
+
+  it('random weights are seeded: the same seed repeats them, another seed changes them', async () => {
+    const a = await explainText(lstm, REVIEW, { explainers: ['random'], seed: 3 });
+    const b = await explainText(lstm, REVIEW, { explainers: ['random'], seed: 3 });
+    const c = await explainText(lstm, REVIEW, { explainers: ['random'], seed: 4 });
+    assert.deepEqual(a.explanations[0].weights, b.explanations[0].weights);
+    assert.notDeepEqual(a.explanations[0].weights, c.explanations[0].weights);
+    assert.ok(a.explanations[0].weights!.every((w) => w >= 0 && w < 1));
+  });
+
+  it('never lets [CLS] or [SEP] be a unit', async () => {
+    const r = await explainText(bert, 'fine', { explainers: ['raw-attention'] });
+    assert.deepEqual(r.units.map((u) => u.text), ['fine']);
+    assert.equal(r.explanations[0].verdicts[0].unit, 0);
+  });
+
+  it('refuses empty and whitespace-only text with a clear message', async () => {
+    await assert.rejects(explainText(lstm, ''), /Nothing to explain: the text is empty/);
+    await assert.rejects(explainText(lstm, ' \n\t '), /Nothing to explain: the text is empty/);
+  });
+
+  it('truncates a 10,000-word text to the model maximum and says so', async () => {
+    const r = await explainText(lstm, 'good '.repeat(10_000), { explainers: ['raw-attention'] });
+    assert.equal(r.truncated, true);
+    assert.equal(r.units.length, 64);
+    assert.match(r.notes.join(' '), /longer than the model's 64 tokens/);
+  });
+
+  it('rejects an unknown explainer by naming the known ones', async () => {
+    await assert.rejects(explainText(lstm, REVIEW, { explainers: ['lime2'] }), /Unknown explainer "lime2"; choose from raw-attention, occlusion, random/);
+  });
+});
