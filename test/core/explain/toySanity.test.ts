@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { explainText } from '../../../src/core/explain/explainText';
+import { TextClassifier } from '../../../src/core/model/textClassifier';
+import { writeToyModel } from '../../helpers/toyModel';
+
+const dir = mkdtempSync(join(tmpdir(), 'polarity-toy-'));
+let toy: TextClassifier;
+before(async () => {
+  writeToyModel(dir);
+  toy = await TextClassifier.load(dir);
+});
+after(async () => {
+  await toy.dispose();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** σ(x): with two classes, p(positive) = σ(logit_pos − logit_neg). */
+const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+
+describe('the toy sanity case (reference §7.2 item 1)', () => {
+  it('measures exact impacts: erasing a positive word lowers p(ŷ), erasing the negative word raises it', async () => {
+    const r = await explainText(toy, 'good good bad movie', { explainers: [] });
+    assert.equal(r.prediction.label, 'positive');
+    const p = sigmoid(4.1 - 1.5);
+    assert.ok(Math.abs(r.prediction.probability - p) < 1e-6);
+    for (const impact of r.impacts) {
+      const [good, , bad, movie] = impact.deltas;
+      assert.ok(Math.abs(good - (p - sigmoid(2.1 - 1.5))) < 1e-5, `${impact.operator} good`);
+      assert.ok(Math.abs(bad - (p - sigmoid(4.1))) < 1e-5, `${impact.operator} bad`);
+      assert.ok(Math.abs(movie - (p - sigmoid(4.0 - 1.5))) < 1e-5, `${impact.operator} movie`);
+      assert.deepEqual(impact.polarity, ['supports', 'supports', 'suppresses', 'supports']);
+    }
+  });
+
+  it('raw attention puts its weight on the suppressing word and violates; leave-one-out does not', async () => {
+    const r = await explainText(toy, 'good good bad movie', { explainers: ['raw-attention', 'occlusion'] });
+    const [raw, occlusion] = r.explanations;
+    for (const v of raw.verdicts) {
+      assert.equal(r.units[v.unit].text, 'bad');
+      assert.equal(v.violates, true, v.operator);
+    }
+    assert.equal(raw.violationMean, 1);
+    for (const v of occlusion.verdicts) {
+      assert.equal(r.units[v.unit].text, 'good', 'the tie between the two "good"s goes to the first');
+      assert.equal(v.unit, 0);
+      assert.equal(v.violates, false, v.operator);
+    }
+    assert.equal(occlusion.violationMean, 0);
+  });
+});
