@@ -1,10 +1,11 @@
+import { attentionRollout } from './attentionRollout';
 import type { Explainer } from './explainer';
 import { occlusion } from './occlusion';
 import { randomWeights } from './randomWeights';
 import { rawAttention } from './rawAttention';
 
 /** Every explainer, in display order. A new explainer is one file plus one entry here. */
-export const EXPLAINERS: readonly Explainer[] = [rawAttention, occlusion, randomWeights];
+export const EXPLAINERS: readonly Explainer[] = [rawAttention, attentionRollout, occlusion, randomWeights];
 
 export function explainerById(id: string): Explainer {
   const found = EXPLAINERS.find((e) => e.id === id);
