@@ -65,6 +65,18 @@ export interface ExplanationRow {
   verdicts: VerdictRow[];
   /** Share of the paper's three operators under which the explanation violates (0, 1/3, 2/3 or 1); null if not run. */
   violationMean: number | null;
+  /** Other faithfulness metrics, under the chosen erasure operator. */
+  metrics: MetricRow[];
+}
+
+export interface MetricRow {
+  id: string;
+  label: string;
+  better: 'higher' | 'lower';
+  description: string;
+  operator: ErasureOperatorName;
+  /** null where the metric is undefined for this text (e.g. a correlation with constant weights). */
+  value: number | null;
 }
 
 export interface VerdictRow {

@@ -3,11 +3,14 @@ import { erasureOperator, PAPER_OPERATORS } from '../erasure/operators';
 import type { AttentionMap, ExplainContext } from '../explainers/explainer';
 import { explainerById, EXPLAINERS } from '../explainers/registry';
 import { leaveOneOut, LeaveOneOut } from '../faithfulness/leaveOneOut';
+import type { MetricContext } from '../faithfulness/metrics/metric';
+import { METRICS } from '../faithfulness/metrics/registry';
 import { DELTA_TOLERANCE, impactSign } from '../faithfulness/polarity';
 import { tokenLevelViolation, violationVerdict } from '../faithfulness/violationTest';
 import { argmax, softmax } from '../math/softmax';
+import { probabilities as runProbabilities } from '../model/batchRunner';
 import type { TextClassifier } from '../model/textClassifier';
-import { EXPLAIN_SCHEMA, ExplainResult, ExplanationRow, ImpactRow, Polarity } from './explainResult';
+import { EXPLAIN_SCHEMA, ExplainResult, ExplanationRow, ImpactRow, MetricRow, Polarity } from './explainResult';
 import { explanationUnits, Granularity } from './units';
 
 export interface ExplainOptions {
@@ -17,6 +20,8 @@ export interface ExplainOptions {
   operator?: ErasureOperatorName;
   granularity?: Granularity;
   seed?: number;
+  /** Compute comprehensiveness, sufficiency, AOPC, rank correlations and decision flip (default true). */
+  metrics?: boolean;
 }
 
 const POLARITY: Record<-1 | 0 | 1, Polarity> = { [-1]: 'suppresses', 0: 'none', 1: 'supports' };
@@ -90,6 +95,19 @@ export async function explainText(model: TextClassifier, text: string, options: 
     impacts.push({ operator: name, paperName: op.paperName, description: op.description, deltas, polarity: deltas.map((d) => POLARITY[impactSign(d)]) });
   }
   const candidates = units.map(() => true);
+  const chosenOperator = erasureOperator(chosen);
+  const metricRows = async (weights: number[]): Promise<MetricRow[]> => {
+    const metricContext: MetricContext = {
+      weights, target, baseline: probabilities[target], operator: chosen, leaveOneOut: await loo(chosen),
+      without: (picked) => chosenOperator.erase(input, picked.flatMap((u) => units[u].tokens), context),
+      probabilities: (inputs) => runProbabilities(model.onnx, inputs),
+    };
+    const out: MetricRow[] = [];
+    for (const m of METRICS) {
+      out.push({ id: m.id, label: m.label, better: m.better, description: m.description, operator: chosen, value: await m.compute(metricContext) });
+    }
+    return out;
+  };
 
   const rows: ExplanationRow[] = [];
   for (const explainer of explainers) {
@@ -103,13 +121,14 @@ export async function explainText(model: TextClassifier, text: string, options: 
         return { operator: impact.operator, unit: v.index, weight: v.weight, delta: v.delta, violates: v.violates, tokenLevelRate: t.rate, tokenLevelWeightedRate: t.weightedRate };
       });
       const paper = verdicts.filter((v) => PAPER_OPERATORS.includes(v.operator));
+      const runtimeMs = performance.now() - started;
       rows.push({
-        ...base, quantity: out.quantity, parameters: out.parameters, seed: out.seed,
-        runtimeMs: performance.now() - started, weights: out.weights, verdicts,
+        ...base, quantity: out.quantity, parameters: out.parameters, seed: out.seed, runtimeMs, weights: out.weights, verdicts,
         violationMean: paper.length ? paper.filter((v) => v.violates).length / paper.length : null,
+        metrics: options.metrics === false ? [] : await metricRows(out.weights),
       });
     } catch (e) {
-      rows.push({ ...base, quantity: '', parameters: {}, runtimeMs: performance.now() - started, weights: null, error: (e as Error).message, verdicts: [], violationMean: null });
+      rows.push({ ...base, quantity: '', parameters: {}, runtimeMs: performance.now() - started, weights: null, error: (e as Error).message, verdicts: [], violationMean: null, metrics: [] });
     }
   }
 

@@ -52,3 +52,30 @@ describe('the toy sanity case (reference §7.2 item 1)', () => {
     assert.equal(occlusion.violationMean, 0);
   });
 });
+
+describe('faithfulness metrics on the toy model (exact values)', () => {
+  const p = sigmoid(2.6);
+  const value = (r: Awaited<ReturnType<typeof explainText>>, explainer: number, id: string) =>
+    r.explanations[explainer].metrics.find((m) => m.id === id)!.value!;
+
+  it('comprehensiveness, sufficiency and AOPC follow the signed-weight ranking', async () => {
+    const r = await explainText(toy, 'good good bad movie', { explainers: ['occlusion'], operator: 'delete' });
+    // Occlusion ranks good, good, movie, bad. Bins of 4 units: 1, 1, 1, 1, 2.
+    const comp = (4 * (p - sigmoid(0.6)) + (p - sigmoid(-1.4))) / 5;
+    const suff = (4 * (p - sigmoid(2)) + (p - sigmoid(4))) / 5;
+    const aopc = ((p - sigmoid(0.6)) + (p - sigmoid(-1.4)) + (p - sigmoid(-1.5)) + (p - 0.5)) / 5;
+    assert.ok(Math.abs(value(r, 0, 'comprehensiveness') - comp) < 1e-5);
+    assert.ok(Math.abs(value(r, 0, 'sufficiency') - suff) < 1e-5);
+    assert.ok(Math.abs(value(r, 0, 'aopc') - aopc) < 1e-5);
+    assert.equal(value(r, 0, 'spearman-loo'), 1, 'occlusion ranks |Δ| exactly');
+    assert.equal(value(r, 0, 'decision-flip'), 0, 'one "good" less still reads positive');
+  });
+
+  it('ranks raw attention below occlusion on every metric where the ranking matters', async () => {
+    const r = await explainText(toy, 'good good bad movie', { explainers: ['raw-attention', 'occlusion'] });
+    assert.ok(value(r, 0, 'comprehensiveness') < value(r, 1, 'comprehensiveness'));
+    assert.ok(value(r, 0, 'aopc') < value(r, 1, 'aopc'));
+    assert.ok(value(r, 0, 'sufficiency') > value(r, 1, 'sufficiency'));
+    assert.ok(value(r, 0, 'spearman-loo') < value(r, 1, 'spearman-loo'));
+  });
+});

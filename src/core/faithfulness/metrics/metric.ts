@@ -1,0 +1,42 @@
+import type { ErasureOperatorName, ModelInput } from '../../erasure/erasureOperator';
+import type { LeaveOneOut } from '../leaveOneOut';
+
+/** What a faithfulness metric reads for one explanation of one text under one erasure operator. */
+export interface MetricContext {
+  /** One weight per unit, as the explainer returned it. */
+  weights: number[];
+  /** ŷ and p(ŷ|x). */
+  target: number;
+  baseline: number;
+  operator: ErasureOperatorName;
+  /** The leave-one-out pass under this operator (shared, never recomputed). */
+  leaveOneOut: LeaveOneOut;
+  /** The input with the given units erased together. */
+  without(units: number[]): ModelInput;
+  /** p(·|input) for many inputs, batched. */
+  probabilities(inputs: ModelInput[]): Promise<number[][]>;
+}
+
+/** One faithfulness metric (reference §5). A new metric is one file implementing this plus one registry entry. */
+export interface Metric {
+  readonly id: string;
+  readonly label: string;
+  readonly better: 'higher' | 'lower';
+  /** One sentence: what the number means. */
+  readonly description: string;
+  /** The value, or null where it is undefined for this text (e.g. a rank correlation over constant weights). */
+  compute(context: MetricContext): Promise<number | null>;
+}
+
+/** Unit indices ranked by signed weight, largest first; ties keep the lower index first. */
+export function rankBySignedWeight(weights: number[]): number[] {
+  return weights.map((_, i) => i).sort((a, b) => weights[b] - weights[a] || a - b);
+}
+
+/** ERASER's bins: the share of units removed (comprehensiveness) or kept (sufficiency). */
+export const ERASER_BINS = [0.01, 0.05, 0.1, 0.2, 0.5] as const;
+
+/** How many units a bin covers: ceil(q·n), at least 1 and at most n. */
+export function binSize(q: number, n: number): number {
+  return Math.min(n, Math.max(1, Math.ceil(q * n)));
+}
