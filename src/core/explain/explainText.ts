@@ -20,6 +20,8 @@ export interface ExplainOptions {
   operator?: ErasureOperatorName;
   granularity?: Granularity;
   seed?: number;
+  /** Perturbed inputs per text for LIME and Kernel SHAP (default 300). */
+  samples?: number;
   /** Compute comprehensiveness, sufficiency, AOPC, rank correlations and decision flip (default true). */
   metrics?: boolean;
 }
@@ -85,8 +87,11 @@ export async function explainText(model: TextClassifier, text: string, options: 
 
   const explainContext: ExplainContext = {
     text, tokens, units, input, folder: model.folder, target, probabilities, operator: chosen, seed,
+    samples: options.samples ?? 300,
+    erasureContext: context,
     attentions: async () => attentions,
     leaveOneOut: loo,
+    run: (inputs) => runProbabilities(model.onnx, inputs),
   };
   const impacts: ImpactRow[] = [];
   for (const name of operators) {
@@ -100,7 +105,7 @@ export async function explainText(model: TextClassifier, text: string, options: 
     const metricContext: MetricContext = {
       weights, target, baseline: probabilities[target], operator: chosen, leaveOneOut: await loo(chosen),
       without: (picked) => chosenOperator.erase(input, picked.flatMap((u) => units[u].tokens), context),
-      probabilities: (inputs) => runProbabilities(model.onnx, inputs),
+      probabilities: explainContext.run,
     };
     const out: MetricRow[] = [];
     for (const m of METRICS) {

@@ -1,4 +1,4 @@
-import type { ErasureOperatorName, ModelInput } from '../erasure/erasureOperator';
+import type { ErasureContext, ErasureOperatorName, ModelInput } from '../erasure/erasureOperator';
 import type { ExplanationUnit } from '../explain/units';
 import type { LeaveOneOut } from '../faithfulness/leaveOneOut';
 import type { ModelFolder } from '../model/modelFolder';
@@ -25,8 +25,14 @@ export interface ExplainContext {
   operator: ErasureOperatorName;
   /** Base seed of the run; explainers derive per-text seeds from it. */
   seed: number;
+  /** How many perturbed inputs sampling explainers (LIME, Kernel SHAP) may evaluate. */
+  samples: number;
+  /** What the erasure operators need to know about the model (its mask token). */
+  erasureContext: ErasureContext;
   attentions(): Promise<AttentionMap[]>;
   leaveOneOut(operator: ErasureOperatorName): Promise<LeaveOneOut>;
+  /** p(·|input) for many inputs, in batched runs. */
+  run(inputs: ModelInput[]): Promise<number[][]>;
 }
 
 /** What an explainer returns: one weight per unit, plus what the weight means. */

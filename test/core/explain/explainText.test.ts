@@ -26,7 +26,7 @@ describe('explainText', () => {
     assert.deepEqual(r.units.map((u) => u.text), REVIEW.split(' '));
     assert.equal(r.prediction.probability, Math.max(...r.prediction.probabilities));
     assert.deepEqual(r.impacts.map((i) => i.operator), ['delete', 'zero-embedding', 'attention-mask']);
-    assert.deepEqual(r.explanations.map((e) => e.id), ['raw-attention', 'rollout', 'occlusion', 'random']);
+    assert.deepEqual(r.explanations.map((e) => e.id), ['raw-attention', 'rollout', 'occlusion', 'lime', 'kernel-shap', 'random']);
     assert.match(r.explanations[1].error ?? '', /rollout needs a transformer/, 'the BiLSTM has one attention layer');
     for (const e of r.explanations.filter((x) => x.weights)) {
       assert.equal(e.weights?.length, r.units.length, e.id);
@@ -104,6 +104,6 @@ describe('explainText', () => {
   });
 
   it('rejects an unknown explainer by naming the known ones', async () => {
-    await assert.rejects(explainText(lstm, REVIEW, { explainers: ['lime2'] }), /Unknown explainer "lime2"; choose from raw-attention, rollout, occlusion, random/);
+    await assert.rejects(explainText(lstm, REVIEW, { explainers: ['lime2'] }), /Unknown explainer "lime2"; choose from raw-attention, rollout, occlusion, lime, kernel-shap, random/);
   });
 });
