@@ -11,7 +11,7 @@ import { TextClassifier } from '../core/model/textClassifier';
 export const DEFAULT_EXPLAIN_MODEL = 'sst2-bilstm-tanh';
 
 export const EXPLAIN_HELP = `polarity-lens explain "<text>" [--model NAME|DIR] [--explainers a,b] [--operator OP]
-                     [--granularity word|token] [--seed N] [--format table|json]
+                     [--granularity word|token] [--seed N] [--samples N] [--format table|json]
 
 Explains the model's prediction for the text with each explainer, measures each unit's real impact by erasing it,
 and runs the faithfulness violation test (Liu et al., ICML 2022) under each erasure operator.
@@ -19,7 +19,8 @@ and runs the faithfulness violation test (Liu et al., ICML 2022) under each eras
   --explainers   comma-separated, from: ${EXPLAINERS.map((e) => e.id).join(', ')}; default all
   --operator     erasure for perturbation explainers: ${Object.keys(ERASURE_OPERATORS).join(', ')}; default delete
   --granularity  word (subwords summed, erased together) or token; default word
-  --seed         seed for random explainers; default 0
+  --seed         seed for random, LIME and Kernel SHAP; default 0
+  --samples      perturbed inputs per text for LIME and Kernel SHAP; default 300
   --format       table (default) or json (the documented view model, src/core/explain/explainResult.ts)`;
 
 export async function explainCommand(argv: string[], out: (line: string) => void): Promise<number> {
@@ -32,6 +33,7 @@ export async function explainCommand(argv: string[], out: (line: string) => void
       operator: { type: 'string', default: 'delete' },
       granularity: { type: 'string', default: 'word' },
       seed: { type: 'string', default: '0' },
+      samples: { type: 'string', default: '300' },
       format: { type: 'string', default: 'table' },
       help: { type: 'boolean', default: false },
     },
@@ -45,6 +47,8 @@ export async function explainCommand(argv: string[], out: (line: string) => void
   if (values.format !== 'table' && values.format !== 'json') throw new Error('--format must be table or json.');
   const seed = Number(values.seed);
   if (!Number.isInteger(seed)) throw new Error('--seed must be an integer.');
+  const samples = Number(values.samples);
+  if (!Number.isInteger(samples) || samples < 2) throw new Error('--samples must be an integer of at least 2.');
   const operator = erasureOperator(values.operator).name;
   const model = await TextClassifier.load(resolveModelDir(values.model));
   try {
@@ -53,6 +57,7 @@ export async function explainCommand(argv: string[], out: (line: string) => void
       operator: operator as ErasureOperatorName,
       granularity: values.granularity as Granularity,
       seed,
+      samples,
     });
     out(values.format === 'json' ? JSON.stringify(result, null, 2) : formatExplanation(result));
   } finally {
@@ -89,6 +94,16 @@ export function formatExplanation(r: ExplainResult): string {
     }
     const verdicts = e.verdicts.map((v) => `${v.operator} ${v.violates ? '✗ violates' : '✓ consistent'} (top "${r.units[v.unit]?.text ?? '-'}", w ${exact(v.weight)}, Δ ${exact(v.delta)})`);
     lines.push(`  ${e.id}: ${verdicts.join('; ')}`);
+  }
+  const measured = r.explanations.filter((e) => e.metrics.length);
+  if (measured.length) {
+    const first = measured[0].metrics;
+    lines.push('', `other faithfulness metrics (erasing with ${first[0].operator}; ↑ higher is better, ↓ lower is better)`);
+    const header = ['', ...first.map((m) => `${m.id} ${m.better === 'higher' ? '↑' : '↓'}`)];
+    const body = measured.map((e) => [e.id, ...e.metrics.map((m) => (m.value === null ? '-' : m.value.toFixed(3)))]);
+    const widths = header.map((h, c) => Math.max(h.length, ...body.map((b) => b[c].length)));
+    const row = (cells: string[]) => cells.map((c, i) => (i ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');
+    lines.push(row(header), ...body.map(row));
   }
   return lines.join('\n');
 }

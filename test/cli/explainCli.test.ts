@@ -21,12 +21,15 @@ describe('polarity-lens explain', () => {
     assert.match(r.stdout, /model sst2-bilstm-tanh: predicts "(negative|positive)" with p = 0\.\d{4} \(softmax probability; class [01]\)/);
     assert.match(r.stdout, /^Δ attention-mask /m);
     assert.match(r.stdout, /raw-attention: delete (✓ consistent|✗ violates) \(top "/);
+    assert.match(r.stdout, /other faithfulness metrics \(erasing with delete; ↑ higher is better, ↓ lower is better\)/);
+    assert.match(r.stdout, /^occlusion\s+-?\d\.\d{3}\s+-?\d\.\d{3}\s+-?\d\.\d{3}\s+1\.000\s+1\.000/m);
   });
 
   it('explains bad arguments instead of crashing', () => {
     assert.match(runCli(['explain']).stderr, /explain takes exactly one text/);
     assert.match(runCli(['explain', 'x', '--operator', 'slice']).stderr, /Unknown erasure operator "slice"/);
     assert.match(runCli(['explain', 'x', '--granularity', 'char']).stderr, /--granularity must be word or token/);
+    assert.match(runCli(['explain', 'x', '--samples', '1']).stderr, /--samples must be an integer of at least 2/);
     assert.match(runCli(['explain', '   ']).stderr, /Nothing to explain: the text is empty/);
     assert.equal(runCli(['explain', '   ']).status, 1);
   });
