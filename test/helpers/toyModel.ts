@@ -24,11 +24,12 @@ const dyn = (...names: string[]) => ({ dim: names.map((n) => ({ value: { case: '
 const io = (name: string, elemType: TensorProto_DataType, ...dims: string[]) =>
   ({ name, type: { value: { case: 'tensorType' as const, value: { elemType, shape: dyn(...dims) } } } });
 
-export function writeToyModel(dir: string): void {
+/** Writes the toy model folder; `logitsName` renames its logits output (to test models without one). */
+export function writeToyModel(dir: string, logitsName = 'logits'): void {
   const graph = {
     name: 'toy-bag-of-words',
     input: [io('input_ids', TensorProto_DataType.INT64, 'batch', 'seq'), io('attention_mask', TensorProto_DataType.INT64, 'batch', 'seq')],
-    output: [io('logits', TensorProto_DataType.FLOAT, 'batch', 'classes'), io('attention', TensorProto_DataType.FLOAT, 'batch', 'seq')],
+    output: [io(logitsName, TensorProto_DataType.FLOAT, 'batch', 'classes'), io('attention', TensorProto_DataType.FLOAT, 'batch', 'seq')],
     initializer: [
       f32('E', [5, 2], EMBEDDING.flat()), f32('S', [5], SCORES), f32('one', [], [1]), f32('neg_big', [], [-1e9]),
       i64('last_axis', [-1]), i64('seq_axis', [1]),
@@ -38,7 +39,7 @@ export function writeToyModel(dir: string): void {
       { opType: 'Cast', input: ['attention_mask'], output: ['m'], attribute: [{ name: 'to', type: 2, i: BigInt(TensorProto_DataType.FLOAT) }] },
       { opType: 'Unsqueeze', input: ['m', 'last_axis'], output: ['m3'] },
       { opType: 'Mul', input: ['word_embeddings', 'm3'], output: ['kept'] },
-      { opType: 'ReduceSum', input: ['kept', 'seq_axis'], output: ['logits'], attribute: [{ name: 'keepdims', type: 2, i: 0n }] },
+      { opType: 'ReduceSum', input: ['kept', 'seq_axis'], output: [logitsName], attribute: [{ name: 'keepdims', type: 2, i: 0n }] },
       { opType: 'Gather', input: ['S', 'input_ids'], output: ['scores'] },
       { opType: 'Sub', input: ['one', 'm'], output: ['inv'] },
       { opType: 'Mul', input: ['inv', 'neg_big'], output: ['bias'] },

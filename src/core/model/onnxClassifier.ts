@@ -1,6 +1,6 @@
 import type * as Ort from 'onnxruntime-node';
 import { onnxruntime } from '../runtime/onnxruntime';
-import { addEmbeddingScaleInput, EMBEDDING_SCALE_INPUT, readModel, serializeModel } from './onnxGraph';
+import { addEmbeddingScaleInput, EMBEDDING_SCALE_INPUT, embeddingRows, readModel, serializeModel } from './onnxGraph';
 
 /** Ids of one or more inputs of possibly different lengths; padded here, never by the caller. */
 export interface IdBatch {
@@ -29,11 +29,14 @@ export class OnnxClassifier {
     private readonly session: Ort.InferenceSession,
     readonly padId: number,
     readonly logitsName: string,
+    /** Rows of the word-embedding table: ids must stay below this; undefined when the table was not found. */
+    readonly vocabularySize: number | undefined,
   ) {}
 
   static async load(modelPath: string, padId: number, options: SessionOptions = {}): Promise<OnnxClassifier> {
     const ort = onnxruntime();
     const model = readModel(modelPath);
+    const vocabularySize = model.graph ? embeddingRows(model.graph) : undefined;
     // Expose the word embeddings to a per-position scale, so zero-embedding erasure runs on any model.
     addEmbeddingScaleInput(model);
     let session: Ort.InferenceSession;
@@ -59,7 +62,7 @@ export class OnnxClassifier {
     if (!logitsName) {
       throw new Error(`${modelPath} has no output named logits (its outputs: ${outputs.join(', ')}).`);
     }
-    return new OnnxClassifier(session, padId, logitsName);
+    return new OnnxClassifier(session, padId, logitsName, vocabularySize);
   }
 
   /** Whether the zero-embedding erasure can run: the word-embedding tensor was found and made scalable. */

@@ -46,6 +46,14 @@ export function wordEmbeddingTensor(graph: GraphProto): string | undefined {
   return graph.node.find((n) => n.opType === 'Gather' && n.input[1] === 'input_ids' && tables.has(n.input[0]))?.output[0];
 }
 
+/** Rows of the word-embedding table (the vocabulary size the model was trained with), if it can be found. */
+export function embeddingRows(graph: GraphProto): number | undefined {
+  const target = wordEmbeddingTensor(graph);
+  const producer = graph.node.find((n) => target !== undefined && n.output.includes(target) && n.opType === 'Gather');
+  const table = producer && graph.initializer.find((t) => t.name === producer.input[0]);
+  return table?.dims.length === 2 ? Number(table.dims[0]) : undefined;
+}
+
 /**
  * Adds a float input `embedding_scale` [batch, seq] that multiplies the word embeddings per position, so the
  * zero-embedding erasure (and later, scaled inputs) can run on an unmodified user model. Returns false, leaving the

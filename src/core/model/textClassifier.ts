@@ -26,6 +26,11 @@ export class TextClassifier {
     const tokenizer = TextTokenizer.fromFile(folder.tokenizerPath, folder.maxLength);
     const padId = folder.config.pad_token_id ?? tokenizer.tokenId('[PAD]') ?? tokenizer.tokenId('<pad>') ?? 0;
     const onnx = await OnnxClassifier.load(folder.modelPath, padId, options);
+    const tokens = tokenizer.vocabularySize();
+    if (onnx.vocabularySize !== undefined && tokens > onnx.vocabularySize) {
+      await onnx.dispose();
+      throw new Error(`${folder.tokenizerPath} has ${tokens} tokens but the model's word-embedding table has ${onnx.vocabularySize} rows: the tokenizer and the model do not belong together.`);
+    }
     return new TextClassifier(folder, tokenizer, onnx);
   }
 

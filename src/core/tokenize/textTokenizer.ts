@@ -35,6 +35,11 @@ export class TextTokenizer {
     return this.tok.tokenToId(token) ?? undefined;
   }
 
+  /** Number of ids the tokenizer can produce, added special tokens included. */
+  vocabularySize(): number {
+    return this.tok.getVocabSize(true);
+  }
+
   async encode(text: string): Promise<TokenizedText> {
     return (await this.encodeBatch([text]))[0];
   }
