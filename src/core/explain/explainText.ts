@@ -39,12 +39,6 @@ function maskTokenId(model: TextClassifier): number | undefined {
   return undefined;
 }
 
-/** The attention outputs a model declares (config.json outputs.attentions) that its session really has. */
-function attentionOutputs(model: TextClassifier): string[] {
-  const declared = (model.folder.config.outputs as { attentions?: string[] } | undefined)?.attentions ?? [];
-  return declared.filter((n) => model.onnx.outputNames.includes(n));
-}
-
 /** text → tokens → model runs → explanations → faithfulness, for one text. */
 export async function explainText(model: TextClassifier, text: string, options: ExplainOptions = {}): Promise<ExplainResult> {
   if (text.trim() === '') throw new Error('Nothing to explain: the text is empty.');
@@ -60,7 +54,8 @@ export async function explainText(model: TextClassifier, text: string, options: 
   if (units.length === 0) throw new Error('Nothing to explain: the text has no tokens besides special tokens.');
   const input: ModelInput = { ids: tokens.ids, attentionMask: tokens.ids.map(() => 1) };
 
-  const attentionNames = attentionOutputs(model);
+  const attentionNames = model.onnx.attentionNames;
+  if (model.onnx.attentionProblem) notes.push(`Attention explainers cannot run: ${model.onnx.attentionProblem}.`);
   const clean = await model.onnx.run({ ids: [input.ids] }, attentionNames);
   const probabilities = softmax(clean.logits[0]);
   const target = argmax(clean.logits[0]);

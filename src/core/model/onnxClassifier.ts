@@ -1,6 +1,9 @@
 import type * as Ort from 'onnxruntime-node';
 import { onnxruntime } from '../runtime/onnxruntime';
-import { addEmbeddingScaleInput, EMBEDDING_SCALE_INPUT, embeddingRows, readModel, serializeModel } from './onnxGraph';
+import {
+  addEmbeddingScaleInput, EMBEDDING_SCALE_INPUT, embeddingRows, exposeOutputs, findAttentionTensors, readModel, serializeModel,
+  usesFusedAttention,
+} from './onnxGraph';
 
 /** Ids of one or more inputs of possibly different lengths; padded here, never by the caller. */
 export interface IdBatch {
@@ -21,6 +24,8 @@ export interface BatchOutput {
 export interface SessionOptions {
   /** Intra-op threads for onnxruntime; 0 lets onnxruntime choose. */
   threads?: number;
+  /** Attention outputs the model declares (config.json outputs.attentions); when none, they are searched for. */
+  attentionOutputs?: string[];
 }
 
 /** An ONNX text classifier with inputs `input_ids` / `attention_mask` (and optionally `token_type_ids`). */
@@ -31,12 +36,29 @@ export class OnnxClassifier {
     readonly logitsName: string,
     /** Rows of the word-embedding table: ids must stay below this; undefined when the table was not found. */
     readonly vocabularySize: number | undefined,
+    /** Attention probability tensors the session can fetch, first layer first. */
+    readonly attentionNames: string[],
+    /** Why no attention could be found, when `attentionNames` is empty. */
+    readonly attentionProblem: string | undefined,
   ) {}
 
   static async load(modelPath: string, padId: number, options: SessionOptions = {}): Promise<OnnxClassifier> {
     const ort = onnxruntime();
     const model = readModel(modelPath);
     const vocabularySize = model.graph ? embeddingRows(model.graph) : undefined;
+    const graphOutputs = new Set(model.graph?.output.map((o) => o.name));
+    let attentionNames = (options.attentionOutputs ?? []).filter((n) => graphOutputs.has(n));
+    let attentionProblem: string | undefined;
+    if (attentionNames.length === 0 && model.graph) {
+      // A Hugging Face export outputs only logits: find the softmax-times-values tensors and expose them.
+      attentionNames = findAttentionTensors(model.graph);
+      exposeOutputs(model, attentionNames);
+      if (attentionNames.length === 0) {
+        attentionProblem = usesFusedAttention(model.graph)
+          ? 'the model uses fused com.microsoft attention kernels, whose attention probabilities cannot be read; export it without fusion (e.g. optimum with --no-post-process)'
+          : 'no attention probabilities were found in the model (no Softmax feeding a MatMul)';
+      }
+    }
     // Expose the word embeddings to a per-position scale, so zero-embedding erasure runs on any model.
     addEmbeddingScaleInput(model);
     let session: Ort.InferenceSession;
@@ -62,7 +84,7 @@ export class OnnxClassifier {
     if (!logitsName) {
       throw new Error(`${modelPath} has no output named logits (its outputs: ${outputs.join(', ')}).`);
     }
-    return new OnnxClassifier(session, padId, logitsName, vocabularySize);
+    return new OnnxClassifier(session, padId, logitsName, vocabularySize, attentionNames, attentionProblem);
   }
 
   /** Whether the zero-embedding erasure can run: the word-embedding tensor was found and made scalable. */

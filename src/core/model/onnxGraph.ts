@@ -97,3 +97,34 @@ export function addEmbeddingScaleInput(model: ModelProto): boolean {
   graph.node.splice(at, 0, create(NodeProtoSchema, { opType: 'Mul', input: [raw, scaled3d], output: [target] }));
   return true;
 }
+
+/** Ops that pass a tensor through unchanged at inference, between an attention softmax and its MatMul. */
+const PASS_THROUGH = new Set(['Dropout', 'Identity', 'Cast']);
+
+/**
+ * Attention probability tensors of a graph that does not output them (a Hugging Face export): the output of every
+ * `Softmax` that reaches a `MatMul` through pass-through ops (probabilities times values). In graph order, so for a
+ * stack of layers the first is layer 0.
+ */
+export function findAttentionTensors(graph: GraphProto): string[] {
+  const consumers = new Map<string, typeof graph.node>();
+  for (const n of graph.node) for (const i of n.input) consumers.set(i, [...(consumers.get(i) ?? []), n]);
+  const reachesMatMul = (tensor: string, depth = 0): boolean =>
+    depth < 4 && (consumers.get(tensor) ?? []).some((c) => c.opType === 'MatMul' || (PASS_THROUGH.has(c.opType) && reachesMatMul(c.output[0], depth + 1)));
+  return graph.node.filter((n) => n.opType === 'Softmax' && reachesMatMul(n.output[0])).map((n) => n.output[0]);
+}
+
+/** Whether the graph uses fused attention kernels (com.microsoft Attention and friends) whose probabilities cannot be read. */
+export function usesFusedAttention(graph: GraphProto): boolean {
+  return graph.node.some((n) => n.domain === 'com.microsoft' && /Attention/.test(n.opType));
+}
+
+/** Makes tensors graph outputs (shape left to the runtime), so a session can fetch them. */
+export function exposeOutputs(model: ModelProto, tensors: string[]): void {
+  const graph = model.graph;
+  if (!graph) return;
+  for (const name of tensors) {
+    if (graph.output.some((o) => o.name === name)) continue;
+    graph.output.push(create(ValueInfoProtoSchema, { name, type: { value: { case: 'tensorType', value: { elemType: TensorProto_DataType.FLOAT } } } }));
+  }
+}

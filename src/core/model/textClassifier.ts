@@ -25,7 +25,8 @@ export class TextClassifier {
     const folder = readModelFolder(dir);
     const tokenizer = TextTokenizer.fromFile(folder.tokenizerPath, folder.maxLength);
     const padId = folder.config.pad_token_id ?? tokenizer.tokenId('[PAD]') ?? tokenizer.tokenId('<pad>') ?? 0;
-    const onnx = await OnnxClassifier.load(folder.modelPath, padId, options);
+    const declared = (folder.config.outputs as { attentions?: string[] } | undefined)?.attentions;
+    const onnx = await OnnxClassifier.load(folder.modelPath, padId, { attentionOutputs: declared, ...options });
     const tokens = tokenizer.vocabularySize();
     if (onnx.vocabularySize !== undefined && tokens > onnx.vocabularySize) {
       await onnx.dispose();
