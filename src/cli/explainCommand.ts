@@ -11,7 +11,8 @@ import { TextClassifier } from '../core/model/textClassifier';
 export const DEFAULT_EXPLAIN_MODEL = 'sst2-bilstm-tanh';
 
 export const EXPLAIN_HELP = `polarity-lens explain "<text>" [--model NAME|DIR] [--explainers a,b] [--operator OP]
-                     [--granularity word|token] [--seed N] [--samples N] [--format table|json]
+                     [--granularity word|token] [--seed N] [--samples N] [--layer L] [--head H]
+                     [--format table|json]
 
 Explains the model's prediction for the text with each explainer, measures each unit's real impact by erasing it,
 and runs the faithfulness violation test (Liu et al., ICML 2022) under each erasure operator.
@@ -21,6 +22,7 @@ and runs the faithfulness violation test (Liu et al., ICML 2022) under each eras
   --granularity  word (subwords summed, erased together) or token; default word
   --seed         seed for random, LIME and Kernel SHAP; default 0
   --samples      perturbed inputs per text for LIME and Kernel SHAP; default 300
+  --layer/--head raw attention's layer (default -1, the last) and head (default: heads averaged)
   --format       table (default) or json (the documented view model, src/core/explain/explainResult.ts)`;
 
 export async function explainCommand(argv: string[], out: (line: string) => void): Promise<number> {
@@ -34,6 +36,8 @@ export async function explainCommand(argv: string[], out: (line: string) => void
       granularity: { type: 'string', default: 'word' },
       seed: { type: 'string', default: '0' },
       samples: { type: 'string', default: '300' },
+      layer: { type: 'string', default: '-1' },
+      head: { type: 'string' },
       format: { type: 'string', default: 'table' },
       help: { type: 'boolean', default: false },
     },
@@ -49,6 +53,9 @@ export async function explainCommand(argv: string[], out: (line: string) => void
   if (!Number.isInteger(seed)) throw new Error('--seed must be an integer.');
   const samples = Number(values.samples);
   if (!Number.isInteger(samples) || samples < 2) throw new Error('--samples must be an integer of at least 2.');
+  const layer = Number(values.layer);
+  const head = values.head === undefined ? undefined : Number(values.head);
+  if (!Number.isInteger(layer) || (head !== undefined && !Number.isInteger(head))) throw new Error('--layer and --head must be integers.');
   const operator = erasureOperator(values.operator).name;
   const model = await TextClassifier.load(resolveModelDir(values.model));
   try {
@@ -58,6 +65,8 @@ export async function explainCommand(argv: string[], out: (line: string) => void
       granularity: values.granularity as Granularity,
       seed,
       samples,
+      attentionLayer: layer,
+      attentionHead: head,
     });
     out(values.format === 'json' ? JSON.stringify(result, null, 2) : formatExplanation(result));
   } finally {

@@ -22,6 +22,9 @@ export interface ExplainOptions {
   seed?: number;
   /** Perturbed inputs per text for LIME and Kernel SHAP (default 300). */
   samples?: number;
+  /** Raw attention's layer (default −1, the last; negative counts from the end) and head (default: all averaged). */
+  attentionLayer?: number;
+  attentionHead?: number;
   /** Compute comprehensiveness, sufficiency, AOPC, rank correlations and decision flip (default true). */
   metrics?: boolean;
 }
@@ -83,6 +86,8 @@ export async function explainText(model: TextClassifier, text: string, options: 
   const explainContext: ExplainContext = {
     text, tokens, units, input, folder: model.folder, target, probabilities, operator: chosen, seed,
     samples: options.samples ?? 300,
+    attentionLayer: options.attentionLayer ?? -1,
+    attentionHead: options.attentionHead,
     erasureContext: context,
     attentions: async () => attentions,
     leaveOneOut: loo,

@@ -27,6 +27,9 @@ export interface ExplainContext {
   seed: number;
   /** How many perturbed inputs sampling explainers (LIME, Kernel SHAP) may evaluate. */
   samples: number;
+  /** Raw attention's layer (negative counts from the end; default −1, the last) and head (default: averaged). */
+  attentionLayer: number;
+  attentionHead?: number;
   /** What the erasure operators need to know about the model (its mask token). */
   erasureContext: ErasureContext;
   attentions(): Promise<AttentionMap[]>;

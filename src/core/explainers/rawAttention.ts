@@ -4,7 +4,8 @@ import type { Explainer } from './explainer';
 
 /**
  * RawAtt (reference §3.1): the attention weights themselves. RNN/CNN models: α. Transformers: the last layer,
- * heads averaged, the row of the pooled token (position 0, [CLS]). Non-negative, so it always claims support.
+ * heads averaged, the row of the pooled token (position 0, [CLS]); layer and head are selectable. Non-negative, so it
+ * always claims support.
  */
 export const rawAttention: Explainer = {
   id: 'raw-attention',
@@ -16,7 +17,10 @@ export const rawAttention: Explainer = {
     const maps = await ctx.attentions();
     if (maps.length === 0) throw new Error('this model exposes no attention probabilities');
     const pooled = Number((ctx.folder.config.model as { pooled_token_index?: number } | undefined)?.pooled_token_index ?? 0);
-    const row = attentionRow(maps[maps.length - 1], pooled);
-    return { weights: unitWeights(row.weights, ctx.units), quantity: row.description, parameters: { layer: maps.length - 1 } };
+    const layer = ctx.attentionLayer < 0 ? maps.length + ctx.attentionLayer : ctx.attentionLayer;
+    if (layer < 0 || layer >= maps.length) throw new Error(`attention layer ${ctx.attentionLayer} does not exist (the model has ${maps.length})`);
+    const row = attentionRow(maps[layer], pooled, ctx.attentionHead);
+    const parameters: Record<string, number | string> = { layer, head: ctx.attentionHead ?? 'mean' };
+    return { weights: unitWeights(row.weights, ctx.units), quantity: row.description, parameters };
   },
 };

@@ -107,3 +107,20 @@ describe('explainText', () => {
     await assert.rejects(explainText(lstm, REVIEW, { explainers: ['lime2'] }), /Unknown explainer "lime2"; choose from raw-attention, rollout, occlusion, lime, kernel-shap, random/);
   });
 });
+
+describe('raw attention layer and head', () => {
+  it('reads the chosen layer and head, and refuses one that does not exist', async () => {
+    const text = 'the acting is superb but the plot is a mess';
+    const last = await explainText(bert, text, { explainers: ['raw-attention'], metrics: false });
+    const first = await explainText(bert, text, { explainers: ['raw-attention'], attentionLayer: 0, metrics: false });
+    const heads = await Promise.all([0, 1, 2, 3].map((h) => explainText(bert, text, { explainers: ['raw-attention'], attentionHead: h, metrics: false })));
+    assert.notDeepEqual(first.explanations[0].weights, last.explanations[0].weights);
+    // The mean over heads of each head's weights is the heads-averaged weight.
+    last.explanations[0].weights!.forEach((w, i) => {
+      const mean = heads.reduce((s, h) => s + h.explanations[0].weights![i], 0) / 4;
+      assert.ok(Math.abs(w - mean) < 1e-6);
+    });
+    const missing = await explainText(bert, text, { explainers: ['raw-attention'], attentionLayer: 7, metrics: false });
+    assert.match(missing.explanations[0].error ?? '', /attention layer 7 does not exist \(the model has 4\)/);
+  });
+});

@@ -79,3 +79,15 @@ describe('faithfulness metrics on the toy model (exact values)', () => {
     assert.ok(value(r, 0, 'spearman-loo') < value(r, 1, 'spearman-loo'));
   });
 });
+
+describe('ŷ stays fixed', () => {
+  it('Δ measures the clean prediction even where erasing a word flips it', async () => {
+    const r = await explainText(toy, 'bad movie', { explainers: ['raw-attention'] });
+    assert.equal(r.prediction.label, 'negative');
+    const pNeg = sigmoid(1.5 - 0.1);
+    const bad = r.impacts.find((i) => i.operator === 'delete')!.deltas[0];
+    // Without "bad" the toy predicts positive, yet Δ is still about p(negative).
+    assert.ok(Math.abs(bad - (pNeg - sigmoid(-0.1))) < 1e-5);
+    assert.equal(r.explanations[0].metrics.find((m) => m.id === 'decision-flip')!.value, 1);
+  });
+});
