@@ -52,6 +52,8 @@ export interface ExplanationRow {
   signed: boolean;
   family: string;
   citation: string;
+  /** The class explained: always ŷ, the clean prediction. */
+  target: number;
   /** What the weights are, in words. */
   quantity: string;
   parameters: Record<string, string | number | boolean>;

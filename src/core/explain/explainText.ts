@@ -117,7 +117,7 @@ export async function explainText(model: TextClassifier, text: string, options: 
   const rows: ExplanationRow[] = [];
   for (const explainer of explainers) {
     const started = performance.now();
-    const base = { id: explainer.id, label: explainer.label, signed: explainer.signed, family: explainer.family, citation: explainer.citation };
+    const base = { id: explainer.id, label: explainer.label, signed: explainer.signed, family: explainer.family, citation: explainer.citation, target };
     try {
       const out = await explainer.explain(explainContext);
       const verdicts = impacts.map((impact) => {

@@ -29,7 +29,25 @@ export interface ModelFolder {
 
 const DEFAULT_MAX_LENGTH = 512;
 
-/** Reads and validates a model folder: `model.onnx` + `tokenizer.json`, optional `config.json`. */
+/** The optional project manifest: overrides for what a model's own config.json lacks or gets wrong. */
+export const MANIFEST_FILE = 'polarity-lens.json';
+
+/** Keys the manifest may set; each replaces the same key of config.json. */
+const MANIFEST_KEYS = ['name', 'id2label', 'max_length', 'pad_token_id', 'mask_token', 'outputs', 'model'] as const;
+
+function readJson(path: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new Error(`${path} is not valid JSON: ${(e as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error(`${path} must hold a JSON object`);
+  return parsed as Record<string, unknown>;
+}
+
+/** Reads and validates a model folder: `model.onnx` + `tokenizer.json`, optional `config.json`, and an optional
+ * `polarity-lens.json` whose keys (name, id2label, max_length, pad_token_id, mask_token, outputs, model) override it. */
 export function readModelFolder(dir: string): ModelFolder {
   const abs = resolve(dir);
   if (!existsSync(abs) || !statSync(abs).isDirectory()) {
@@ -41,13 +59,13 @@ export function readModelFolder(dir: string): ModelFolder {
     if (!existsSync(file)) throw new Error(`${abs} has no ${file.slice(abs.length + 1)} (${hint}).`);
   }
   const configPath = join(abs, 'config.json');
-  let config: ModelConfig = {};
-  if (existsSync(configPath)) {
-    try {
-      config = JSON.parse(readFileSync(configPath, 'utf8')) as ModelConfig;
-    } catch (e) {
-      throw new Error(`${configPath} is not valid JSON: ${(e as Error).message}`);
-    }
+  let config: ModelConfig = existsSync(configPath) ? (readJson(configPath) as ModelConfig) : {};
+  const manifestPath = join(abs, MANIFEST_FILE);
+  if (existsSync(manifestPath)) {
+    const manifest = readJson(manifestPath);
+    const unknown = Object.keys(manifest).filter((k) => !(MANIFEST_KEYS as readonly string[]).includes(k));
+    if (unknown.length) throw new Error(`${manifestPath}: unknown keys ${unknown.join(', ')} (allowed: ${MANIFEST_KEYS.join(', ')})`);
+    config = { ...config, ...manifest };
   }
   return {
     dir: abs,
