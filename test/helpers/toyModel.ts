@@ -24,18 +24,24 @@ const dyn = (...names: string[]) => ({ dim: names.map((n) => ({ value: { case: '
 const io = (name: string, elemType: TensorProto_DataType, ...dims: string[]) =>
   ({ name, type: { value: { case: 'tensorType' as const, value: { elemType, shape: dyn(...dims) } } } });
 
-/** Writes the toy model folder; `logitsName` renames its logits output (to test models without one). */
-export function writeToyModel(dir: string, logitsName = 'logits'): void {
+/** Writes the toy model folder; `logitsName` renames its logits output (to test models without one), and
+ * `tokenTypes` adds a BERT-style `token_type_ids` input whose (zero) type embedding is added to the words. */
+export function writeToyModel(dir: string, logitsName = 'logits', tokenTypes = false): void {
   const graph = {
     name: 'toy-bag-of-words',
-    input: [io('input_ids', TensorProto_DataType.INT64, 'batch', 'seq'), io('attention_mask', TensorProto_DataType.INT64, 'batch', 'seq')],
+    input: [io('input_ids', TensorProto_DataType.INT64, 'batch', 'seq'), io('attention_mask', TensorProto_DataType.INT64, 'batch', 'seq'),
+      ...(tokenTypes ? [io('token_type_ids', TensorProto_DataType.INT64, 'batch', 'seq')] : [])],
     output: [io(logitsName, TensorProto_DataType.FLOAT, 'batch', 'classes'), io('attention', TensorProto_DataType.FLOAT, 'batch', 'seq')],
     initializer: [
       f32('E', [5, 2], EMBEDDING.flat()), f32('S', [5], SCORES), f32('one', [], [1]), f32('neg_big', [], [-1e9]),
-      i64('last_axis', [-1]), i64('seq_axis', [1]),
+      i64('last_axis', [-1]), i64('seq_axis', [1]), f32('T', [2, 2], [0, 0, 5, -5]),
     ],
     node: [
-      { opType: 'Gather', input: ['E', 'input_ids'], output: ['word_embeddings'] },
+      { opType: 'Gather', input: ['E', 'input_ids'], output: [tokenTypes ? 'words' : 'word_embeddings'] },
+      ...(tokenTypes ? [
+        { opType: 'Gather', input: ['T', 'token_type_ids'], output: ['types'] },
+        { opType: 'Add', input: ['words', 'types'], output: ['word_embeddings'] },
+      ] : []),
       { opType: 'Cast', input: ['attention_mask'], output: ['m'], attribute: [{ name: 'to', type: 2, i: BigInt(TensorProto_DataType.FLOAT) }] },
       { opType: 'Unsqueeze', input: ['m', 'last_axis'], output: ['m3'] },
       { opType: 'Mul', input: ['word_embeddings', 'm3'], output: ['kept'] },
