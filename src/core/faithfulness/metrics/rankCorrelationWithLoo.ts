@@ -1,29 +1,22 @@
 import { kendallTauB, spearman } from '../../math/rankCorrelation';
-import type { Metric, MetricContext } from './metric';
+import type { Metric } from './metric';
 
-const magnitudes = (ctx: MetricContext) => [ctx.weights.map(Math.abs), ctx.leaveOneOut.deltas.map(Math.abs)] as const;
-const orNull = (x: number) => (Number.isNaN(x) ? null : x);
+/** A metric correlating |w| with each unit's leave-one-out |Δ| (reference §5, RC); null where it is undefined. */
+function correlationWithLoo(id: string, label: string, description: string, correlate: (x: number[], y: number[]) => number): Metric {
+  return {
+    id,
+    label,
+    better: 'higher',
+    description,
+    async compute(ctx) {
+      const r = correlate(ctx.weights.map(Math.abs), ctx.leaveOneOut.deltas.map(Math.abs));
+      return Number.isNaN(r) ? null : r;
+    },
+  };
+}
 
-/** Spearman's rho between |w| and the leave-one-out |Δ| over all units (reference §5, RC). */
-export const spearmanWithLoo: Metric = {
-  id: 'spearman-loo',
-  label: 'Spearman ρ with LOO',
-  better: 'higher',
-  description: "Spearman's ρ between |w| and each unit's leave-one-out |Δ|",
-  async compute(ctx) {
-    const [w, d] = magnitudes(ctx);
-    return orNull(spearman(w, d));
-  },
-};
+export const spearmanWithLoo = correlationWithLoo('spearman-loo', 'Spearman ρ with LOO',
+  "Spearman's ρ between |w| and each unit's leave-one-out |Δ|", spearman);
 
-/** Kendall's tau-b between |w| and the leave-one-out |Δ| over all units. */
-export const kendallWithLoo: Metric = {
-  id: 'kendall-loo',
-  label: 'Kendall τ with LOO',
-  better: 'higher',
-  description: "Kendall's τ-b between |w| and each unit's leave-one-out |Δ|",
-  async compute(ctx) {
-    const [w, d] = magnitudes(ctx);
-    return orNull(kendallTauB(w, d));
-  },
-};
+export const kendallWithLoo = correlationWithLoo('kendall-loo', 'Kendall τ with LOO',
+  "Kendall's τ-b between |w| and each unit's leave-one-out |Δ|", kendallTauB);
