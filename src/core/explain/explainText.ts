@@ -70,6 +70,7 @@ export async function explainText(model: TextClassifier, text: string, options: 
   const operators: ErasureOperatorName[] = [...PAPER_OPERATORS];
   if (!operators.includes(chosen)) operators.push(chosen);
   if (!model.onnx.supportsEmbeddingScale) {
+    if (chosen === 'zero-embedding') throw new Error('The zero-embedding operator needs a word-embedding tensor, and none was found in this model; choose another --operator.');
     operators.splice(operators.indexOf('zero-embedding'), 1);
     notes.push('No word-embedding tensor was found in this model, so the zero-embedding operator was skipped.');
   }
