@@ -70,3 +70,32 @@ describe('attention discovery in graphs without attention outputs', () => {
     }
   });
 });
+
+describe('a model whose word embeddings cannot be found', () => {
+  it('skips the zero-embedding operator with a note, and refuses it when asked for', async () => {
+    const dir = join(tmp, 'no-embedding');
+    mkdirSync(dir);
+    const src = resolveModelDir('sst2-cnn-dot');
+    const model = readModel(join(src, 'model.onnx'));
+    const graph = model.graph!;
+    // Route input_ids through an Identity, so no Gather reads input_ids directly, and drop the tensor's name.
+    for (const n of graph.node) {
+      n.input = n.input.map((x) => (x === 'word_embeddings' ? 'emb' : x === 'input_ids' ? 'ids_copy' : x));
+      n.output = n.output.map((x) => (x === 'word_embeddings' ? 'emb' : x));
+    }
+    graph.node.unshift({ ...graph.node[0], opType: 'Identity', input: ['input_ids'], output: ['ids_copy'], attribute: [], name: 'copy_ids', domain: '' });
+    writeFileSync(join(dir, 'model.onnx'), serializeModel(model));
+    copyFileSync(join(src, 'tokenizer.json'), join(dir, 'tokenizer.json'));
+    copyFileSync(join(src, 'config.json'), join(dir, 'config.json'));
+    const m = await TextClassifier.load(dir);
+    try {
+      assert.equal(m.onnx.supportsEmbeddingScale, false);
+      const r = await explainText(m, 'a witty film', { explainers: ['raw-attention'], metrics: false });
+      assert.deepEqual(r.impacts.map((i) => i.operator), ['delete', 'attention-mask']);
+      assert.match(r.notes.join(' '), /zero-embedding operator was skipped/);
+      await assert.rejects(explainText(m, 'a witty film', { operator: 'zero-embedding' }), /needs a word-embedding tensor, and none was found/);
+    } finally {
+      await m.dispose();
+    }
+  });
+});
