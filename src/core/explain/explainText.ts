@@ -10,7 +10,7 @@ import { tokenLevelViolation, violationVerdict } from '../faithfulness/violation
 import { argmax, softmax } from '../math/softmax';
 import { probabilities as runProbabilities } from '../model/batchRunner';
 import type { TextClassifier } from '../model/textClassifier';
-import { EXPLAIN_SCHEMA, ExplainResult, ExplanationRow, ImpactRow, MetricRow, Polarity } from './explainResult';
+import { EXPLAIN_SCHEMA, ExplainResult, ExplanationRow, ImpactRow, Polarity } from './explainResult';
 import { explanationUnits, Granularity } from './units';
 
 export interface ExplainOptions {
@@ -102,18 +102,10 @@ export async function explainText(model: TextClassifier, text: string, options: 
   }
   const candidates = units.map(() => true);
   const chosenOperator = erasureOperator(chosen);
-  const metricRows = async (weights: number[]): Promise<MetricRow[]> => {
-    const metricContext: MetricContext = {
-      weights, target, baseline: probabilities[target], operator: chosen, leaveOneOut: await loo(chosen),
-      without: (picked) => chosenOperator.erase(input, picked.flatMap((u) => units[u].tokens), context),
-      probabilities: explainContext.run,
-    };
-    const out: MetricRow[] = [];
-    for (const m of METRICS) {
-      out.push({ id: m.id, label: m.label, better: m.better, description: m.description, operator: chosen, value: await m.compute(metricContext) });
-    }
-    return out;
-  };
+  const metricContext = async (weights: number[]): Promise<MetricContext> => ({
+    weights, target, baseline: probabilities[target], operator: chosen, leaveOneOut: await loo(chosen),
+    without: (picked) => chosenOperator.erase(input, picked.flatMap((u) => units[u].tokens), context),
+  });
 
   const rows: ExplanationRow[] = [];
   for (const explainer of explainers) {
@@ -131,12 +123,14 @@ export async function explainText(model: TextClassifier, text: string, options: 
       rows.push({
         ...base, quantity: out.quantity, parameters: out.parameters, seed: out.seed, runtimeMs, weights: out.weights, verdicts,
         violationMean: paper.length ? paper.filter((v) => v.violates).length / paper.length : null,
-        metrics: options.metrics === false ? [] : await metricRows(out.weights),
+        metrics: [],
       });
     } catch (e) {
       rows.push({ ...base, quantity: '', parameters: {}, runtimeMs: performance.now() - started, weights: null, error: (e as Error).message, verdicts: [], violationMean: null, metrics: [] });
     }
   }
+
+  if (options.metrics !== false) await addMetrics(rows, metricContext, chosen, explainContext.run);
 
   const labels = Array.from({ length: probabilities.length }, (_, i) => model.labelOf(i));
   return {
@@ -152,4 +146,25 @@ export async function explainText(model: TextClassifier, text: string, options: 
     deltaTolerance: DELTA_TOLERANCE,
     notes,
   };
+}
+
+/** Fills each explanation's metrics, running the erased inputs of every metric and explainer in one batched pass. */
+async function addMetrics(
+  rows: ExplanationRow[],
+  contextFor: (weights: number[]) => Promise<MetricContext>,
+  operator: ErasureOperatorName,
+  run: (inputs: ModelInput[]) => Promise<number[][]>,
+): Promise<void> {
+  const plans = [];
+  for (const row of rows.filter((r) => r.weights)) {
+    const ctx = await contextFor(row.weights!);
+    plans.push(...METRICS.map((metric) => ({ row, metric, ctx, inputs: metric.inputs(ctx) })));
+  }
+  const outputs = await run(plans.flatMap((p) => p.inputs));
+  let next = 0;
+  for (const { row, metric, ctx, inputs } of plans) {
+    const value = metric.value(ctx, outputs.slice(next, next + inputs.length));
+    next += inputs.length;
+    row.metrics.push({ id: metric.id, label: metric.label, better: metric.better, description: metric.description, operator, value });
+  }
 }

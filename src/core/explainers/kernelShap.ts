@@ -23,16 +23,14 @@ export const kernelShap: Explainer = {
   async explain(ctx) {
     const n = ctx.units.length;
     const seed = hashString(ctx.text, ctx.seed ^ 0x5a9);
-    const [full, empty] = await coalitionValues(ctx, [ctx.units.map(() => true), ctx.units.map(() => false)]);
-    const total = full - empty;
     const parameters = { samples: ctx.samples, operator: ctx.operator };
     const quantity = `Shapley values of p(ŷ) over units; absent units erased by ${ctx.operator}`;
-    if (n === 1) return { weights: [total], quantity, parameters: { ...parameters, exact: true }, seed };
-
     const coalitions: boolean[][] = [];
     const kernel: number[] = [];
     const exact = n < 31 && 2 ** n - 2 <= ctx.samples;
-    if (exact) {
+    if (n === 1) {
+      // Only the full and the empty coalition exist.
+    } else if (exact) {
       for (let mask = 1; mask < 2 ** n - 1; mask++) {
         const z = Array.from({ length: n }, (_, i) => ((mask >> i) & 1) === 1);
         const s = z.filter(Boolean).length;
@@ -51,7 +49,10 @@ export const kernelShap: Explainer = {
         kernel.push(1); // the kernel is already in the sampling distribution
       }
     }
-    const values = await coalitionValues(ctx, coalitions);
+    // The full and empty coalitions run in the same batched pass as the sampled ones.
+    const [full, empty, ...values] = await coalitionValues(ctx, [ctx.units.map(() => true), ctx.units.map(() => false), ...coalitions]);
+    const total = full - empty;
+    if (n === 1) return { weights: [total], quantity, parameters: { ...parameters, exact: true }, seed };
     // Enforce efficiency exactly by eliminating the last unit: φ_last = total − Σ_{i<last} φ_i.
     const x = coalitions.map((z) => z.slice(0, n - 1).map((p) => (p ? 1 : 0) - (z[n - 1] ? 1 : 0)));
     const y = coalitions.map((z, k) => values[k] - empty - (z[n - 1] ? total : 0));

@@ -124,3 +124,26 @@ describe('raw attention layer and head', () => {
     assert.match(missing.explanations[0].error ?? '', /attention layer 7 does not exist \(the model has 4\)/);
   });
 });
+
+describe('batching', () => {
+  it('runs every perturbation of a text in few onnxruntime calls: at most one partial batch per phase', async () => {
+    const onnx = bert.onnx;
+    const original = onnx.run.bind(onnx);
+    let calls = 0;
+    let rows = 0;
+    onnx.run = async (batch, extra) => {
+      calls++;
+      rows += batch.ids.length;
+      assert.ok(batch.ids.length <= 64);
+      return original(batch, extra);
+    };
+    try {
+      await explainText(bert, 'the acting is superb but the plot is a mess', { samples: 200 });
+    } finally {
+      onnx.run = original;
+    }
+    // Phases: the clean run, three leave-one-out passes, LIME, Kernel SHAP, and all metrics together.
+    assert.ok(rows > 400, `${rows} inputs ran`);
+    assert.ok(calls <= Math.ceil(rows / 64) + 7, `${calls} calls for ${rows} inputs`);
+  });
+});

@@ -1,4 +1,4 @@
-import { Metric, rankBySignedWeight } from './metric';
+import { meanDrop, Metric, rankBySignedWeight } from './metric';
 
 /** Most units AOPC removes, one at a time. */
 export const AOPC_STEPS = 10;
@@ -10,12 +10,10 @@ export const aopc: Metric = {
   label: 'AOPC',
   better: 'higher',
   description: `area over the curve of p(ŷ) as the top units are erased one by one (up to ${AOPC_STEPS})`,
-  async compute(ctx) {
+  inputs(ctx) {
     const order = rankBySignedWeight(ctx.weights);
-    const steps = Math.min(AOPC_STEPS, order.length);
-    const inputs = Array.from({ length: steps }, (_, k) => ctx.without(order.slice(0, k + 1)));
-    const probs = await ctx.probabilities(inputs);
-    // k = 0 contributes p(x) − p(x) = 0.
-    return probs.reduce((sum, p) => sum + (ctx.baseline - p[ctx.target]), 0) / (steps + 1);
+    return Array.from({ length: Math.min(AOPC_STEPS, order.length) }, (_, k) => ctx.without(order.slice(0, k + 1)));
   },
+  // k = 0 contributes p(x) − p(x) = 0, but counts in the mean.
+  value: (ctx, probabilities) => meanDrop(ctx, probabilities, probabilities.length + 1),
 };

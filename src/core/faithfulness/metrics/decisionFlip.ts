@@ -9,7 +9,8 @@ export const decisionFlip: Metric = {
   label: 'Decision flip',
   better: 'higher',
   description: '1 if erasing the top-|w| unit changes the predicted class, else 0',
-  async compute(ctx) {
+  inputs: () => [],
+  value(ctx) {
     const top = topCandidate(ctx.weights, ctx.weights.map(() => true));
     if (top < 0) return null;
     return argmax(ctx.leaveOneOut.erased[top]) !== ctx.target ? 1 : 0;

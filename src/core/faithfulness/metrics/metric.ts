@@ -13,19 +13,28 @@ export interface MetricContext {
   leaveOneOut: LeaveOneOut;
   /** The input with the given units erased together. */
   without(units: number[]): ModelInput;
-  /** p(·|input) for many inputs, batched. */
-  probabilities(inputs: ModelInput[]): Promise<number[][]>;
 }
 
-/** One faithfulness metric (reference §5). A new metric is one file implementing this plus one registry entry. */
+/**
+ * One faithfulness metric (reference §5). A metric first names the erased inputs it needs, so the inputs of every
+ * metric and explainer of a text run together in as few onnxruntime calls as possible, then scores their outputs.
+ * A new metric is one file implementing this plus one registry entry.
+ */
 export interface Metric {
   readonly id: string;
   readonly label: string;
   readonly better: 'higher' | 'lower';
   /** One sentence: what the number means. */
   readonly description: string;
-  /** The value, or null where it is undefined for this text (e.g. a rank correlation over constant weights). */
-  compute(context: MetricContext): Promise<number | null>;
+  /** The inputs whose p(·) the metric needs (possibly none). */
+  inputs(context: MetricContext): ModelInput[];
+  /** The value from p(·) of those inputs, in order; null where it is undefined for this text. */
+  value(context: MetricContext, probabilities: number[][]): number | null;
+}
+
+/** Mean drop of p(ŷ) from the clean input over the given runs. */
+export function meanDrop(context: MetricContext, probabilities: number[][], count = probabilities.length): number {
+  return probabilities.reduce((sum, p) => sum + (context.baseline - p[context.target]), 0) / count;
 }
 
 /** Unit indices ranked by signed weight, largest first; ties keep the lower index first. */

@@ -8,7 +8,8 @@ function correlationWithLoo(id: string, label: string, description: string, corr
     label,
     better: 'higher',
     description,
-    async compute(ctx) {
+    inputs: () => [],
+    value(ctx) {
       const r = correlate(ctx.weights.map(Math.abs), ctx.leaveOneOut.deltas.map(Math.abs));
       return Number.isNaN(r) ? null : r;
     },

@@ -1,4 +1,4 @@
-import { binSize, ERASER_BINS, Metric, rankBySignedWeight } from './metric';
+import { binSize, ERASER_BINS, meanDrop, Metric, rankBySignedWeight } from './metric';
 
 /** Sufficiency (DeYoung et al., ACL 2020, ERASER): mean over bins q of p(ŷ|x) − p(ŷ|only the top-q units kept).
  * Low means the top units alone are enough for the prediction. */
@@ -7,10 +7,9 @@ export const sufficiency: Metric = {
   label: 'Sufficiency',
   better: 'lower',
   description: 'mean drop in p(ŷ) when only the top 1/5/10/20/50% of units (by signed weight) are kept',
-  async compute(ctx) {
+  inputs(ctx) {
     const order = rankBySignedWeight(ctx.weights);
-    const inputs = ERASER_BINS.map((q) => ctx.without(order.slice(binSize(q, order.length))));
-    const probs = await ctx.probabilities(inputs);
-    return probs.reduce((sum, p) => sum + (ctx.baseline - p[ctx.target]), 0) / probs.length;
+    return ERASER_BINS.map((q) => ctx.without(order.slice(binSize(q, order.length))));
   },
+  value: (ctx, probabilities) => meanDrop(ctx, probabilities),
 };
