@@ -53,6 +53,22 @@ def rename_tensor(graph, old, new):
         node.output[:] = [new if x == old else x for x in node.output]
 
 
+def constants_to_initializers(graph):
+    """Moves Constant nodes into initializers: the unrolled LSTM has one per slice bound, and every node costs time
+    when onnxruntime builds a session."""
+    kept = []
+    for node in graph.node:
+        if node.op_type == 'Constant' and len(node.attribute) == 1 and node.attribute[0].name == 'value':
+            tensor = onnx.TensorProto()
+            tensor.CopyFrom(node.attribute[0].t)
+            tensor.name = node.output[0]
+            graph.initializer.append(tensor)
+        else:
+            kept.append(node)
+    del graph.node[:]
+    graph.node.extend(kept)
+
+
 def check_ops(model):
     ops = {n.op_type for n in model.graph.node}
     domains = {n.domain for n in model.graph.node} - {'', 'ai.onnx'}
@@ -124,6 +140,7 @@ def export_and_check(model, spec, data, out_dir, attention_outputs, build_dir):
     onnx_model = onnx.load(path)
     gather = embedding_gather(onnx_model.graph)
     rename_tensor(onnx_model.graph, gather.output[0], 'word_embeddings')
+    constants_to_initializers(onnx_model.graph)
     onnx_model.producer_name = 'polarity-lens training/train.py'
     onnx.checker.check_model(onnx_model)
     ops = check_ops(onnx_model)

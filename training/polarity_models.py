@@ -90,7 +90,9 @@ class BiLSTMTanh(nn.Module):
         order = range(self.max_length - 1, -1, -1) if reverse else range(self.max_length)
         for t in order:
             gates = xw[:, t] + torch.matmul(h, w_hh.t())
-            i, f, g, o = gates.chunk(4, 1)
+            # Constant slices, not chunk(): chunk exports as Shape/Gather/Div arithmetic at every step.
+            hs = self.hidden
+            i, f, g, o = gates[:, :hs], gates[:, hs:2 * hs], gates[:, 2 * hs:3 * hs], gates[:, 3 * hs:]
             c_new = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)
             h_new = torch.sigmoid(o) * torch.tanh(c_new)
             mt = m[:, t:t + 1]
