@@ -1,3 +1,4 @@
+import type { ModelFolder } from '../model/modelFolder';
 import type { AttentionMap } from './explainer';
 
 /** A pooled-token row of one attention map, as one weight per token, with how it was read. */
@@ -24,4 +25,9 @@ export function attentionRow(map: AttentionMap, pooledIndex: number, head?: numb
     for (let j = 0; j < cols; j++) weights[j] += data[offset + j] / used.length;
   }
   return { weights, description: `${map.name}, ${head === undefined ? 'heads averaged' : `head ${head}`}, row of token ${pooledIndex}` };
+}
+
+/** The token whose attention row a transformer classifies from: config.json `model.pooled_token_index`, else 0 ([CLS]). */
+export function pooledTokenIndex(folder: ModelFolder): number {
+  return Number((folder.config.model as { pooled_token_index?: number } | undefined)?.pooled_token_index ?? 0);
 }

@@ -1,4 +1,5 @@
 import { unitWeights } from '../explain/units';
+import { pooledTokenIndex } from './attentionMaps';
 import type { AttentionMap, Explainer } from './explainer';
 
 /** Heads averaged, identity added for the residual connection, rows renormalised: Â = rownorm(mean_h A + I). */
@@ -33,7 +34,7 @@ export const attentionRollout: Explainer = {
     if (maps.length === 0 || maps.some((m) => m.dims.length !== 4)) {
       throw new Error("attention rollout needs a transformer's self-attention of every layer; this model has a single attention layer");
     }
-    const pooled = Number((ctx.folder.config.model as { pooled_token_index?: number } | undefined)?.pooled_token_index ?? 0);
+    const pooled = pooledTokenIndex(ctx.folder);
     // Only the pooled row is needed: r ← r · Â_l from the last layer down, instead of multiplying whole matrices.
     let row = residualAttention(maps[maps.length - 1])[pooled];
     for (let l = maps.length - 2; l >= 0; l--) {

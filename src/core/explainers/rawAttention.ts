@@ -1,5 +1,5 @@
 import { unitWeights } from '../explain/units';
-import { attentionRow } from './attentionMaps';
+import { attentionRow, pooledTokenIndex } from './attentionMaps';
 import type { Explainer } from './explainer';
 
 /**
@@ -16,7 +16,7 @@ export const rawAttention: Explainer = {
   async explain(ctx) {
     const maps = await ctx.attentions();
     if (maps.length === 0) throw new Error('this model exposes no attention probabilities');
-    const pooled = Number((ctx.folder.config.model as { pooled_token_index?: number } | undefined)?.pooled_token_index ?? 0);
+    const pooled = pooledTokenIndex(ctx.folder);
     const layer = ctx.attentionLayer < 0 ? maps.length + ctx.attentionLayer : ctx.attentionLayer;
     if (layer < 0 || layer >= maps.length) throw new Error(`attention layer ${ctx.attentionLayer} does not exist (the model has ${maps.length})`);
     const row = attentionRow(maps[layer], pooled, ctx.attentionHead);
