@@ -27,10 +27,9 @@ export const kernelShap: Explainer = {
     const quantity = `Shapley values of p(ŷ) over units; absent units erased by ${ctx.operator}`;
     const coalitions: boolean[][] = [];
     const kernel: number[] = [];
-    const exact = n < 31 && 2 ** n - 2 <= ctx.samples;
-    if (n === 1) {
-      // Only the full and the empty coalition exist.
-    } else if (exact) {
+    // With one unit only the full and the empty coalition exist, and the loop below adds nothing.
+    const exact = n === 1 || (n < 31 && 2 ** n - 2 <= ctx.samples);
+    if (exact) {
       for (let mask = 1; mask < 2 ** n - 1; mask++) {
         const z = Array.from({ length: n }, (_, i) => ((mask >> i) & 1) === 1);
         const s = z.filter(Boolean).length;
@@ -52,7 +51,7 @@ export const kernelShap: Explainer = {
     // The full and empty coalitions run in the same batched pass as the sampled ones.
     const [full, empty, ...values] = await coalitionValues(ctx, [ctx.units.map(() => true), ctx.units.map(() => false), ...coalitions]);
     const total = full - empty;
-    if (n === 1) return { weights: [total], quantity, parameters: { ...parameters, exact: true }, seed };
+    if (n === 1) return { weights: [total], quantity, parameters: { ...parameters, exact }, seed };
     // Enforce efficiency exactly by eliminating the last unit: φ_last = total − Σ_{i<last} φ_i.
     const x = coalitions.map((z) => z.slice(0, n - 1).map((p) => (p ? 1 : 0) - (z[n - 1] ? 1 : 0)));
     const y = coalitions.map((z, k) => values[k] - empty - (z[n - 1] ? total : 0));

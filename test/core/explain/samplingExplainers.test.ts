@@ -58,6 +58,11 @@ describe('Kernel SHAP', () => {
     assert.ok(e.weights![2] < 0, '"bad" suppresses the positive prediction');
   });
 
+  it('gives a one-word text its whole effect: φ = p(ŷ|x) − p(ŷ|nothing)', async () => {
+    const r = await explainText(toy, 'good', { explainers: ['kernel-shap'], operator: 'delete' });
+    assert.ok(Math.abs(r.explanations[0].weights![0] - (sigmoid(2) - 0.5)) < 1e-6);
+  });
+
   it('keeps efficiency exactly when it samples: Σφ = p(ŷ|x) − p(ŷ|everything erased)', async () => {
     const text = 'a gorgeous , witty , seductive movie that never quite lands .';
     const r = await explainText(bert, text, { explainers: ['kernel-shap'], samples: 200, seed: 5 });
