@@ -6,12 +6,12 @@ import type { OnnxClassifier } from './onnxClassifier';
 export const MAX_BATCH = 64;
 
 /**
- * p = softmax(logits) for every input, in as few onnxruntime calls as MAX_BATCH allows. Inputs are grouped by
- * length so little time goes into padding; results come back in input order.
+ * Logits for every input, in as few onnxruntime calls as maxBatch allows. Inputs are grouped by length so little
+ * time goes into padding; results come back in input order.
  */
-export async function probabilities(onnx: OnnxClassifier, inputs: ModelInput[], maxBatch = MAX_BATCH): Promise<number[][]> {
+export async function logitsOf(onnx: OnnxClassifier, inputs: ModelInput[], maxBatch = MAX_BATCH): Promise<Float32Array[]> {
   const order = inputs.map((_, i) => i).sort((a, b) => inputs[a].ids.length - inputs[b].ids.length);
-  const out: number[][] = new Array(inputs.length);
+  const out: Float32Array[] = new Array(inputs.length);
   for (let start = 0; start < order.length; start += maxBatch) {
     const idx = order.slice(start, start + maxBatch);
     const { logits } = await onnx.run({
@@ -19,7 +19,12 @@ export async function probabilities(onnx: OnnxClassifier, inputs: ModelInput[], 
       attentionMask: idx.map((i) => inputs[i].attentionMask),
       embeddingScale: idx.map((i) => inputs[i].embeddingScale),
     });
-    idx.forEach((i, r) => { out[i] = softmax(logits[r]); });
+    idx.forEach((i, r) => { out[i] = logits[r]; });
   }
   return out;
+}
+
+/** p = softmax(logits) for every input, batched as `logitsOf`. */
+export async function probabilities(onnx: OnnxClassifier, inputs: ModelInput[], maxBatch = MAX_BATCH): Promise<number[][]> {
+  return (await logitsOf(onnx, inputs, maxBatch)).map(softmax);
 }

@@ -1,4 +1,5 @@
 import { argmax, softmax } from '../math/softmax';
+import { logitsOf, MAX_BATCH } from './batchRunner';
 import { TextTokenizer } from '../tokenize/textTokenizer';
 import { readModelFolder, ModelFolder } from './modelFolder';
 import { OnnxClassifier, SessionOptions } from './onnxClassifier';
@@ -40,23 +41,15 @@ export class TextClassifier {
     return this.folder.labels?.[index] ?? `LABEL_${index}`;
   }
 
-  /**
-   * Predicts every text. Texts are grouped by token length before batching, so little time goes into padding;
-   * results come back in input order.
-   */
-  async predict(texts: string[], batchSize = 64): Promise<Prediction[]> {
+  /** Predicts every text, in length-grouped batches (see `logitsOf`); results come back in input order. */
+  async predict(texts: string[], batchSize = MAX_BATCH): Promise<Prediction[]> {
     const encoded = await this.tokenizer.encodeBatch(texts);
-    const order = encoded.map((_, i) => i).sort((a, b) => encoded[a].ids.length - encoded[b].ids.length);
-    const results: Prediction[] = new Array(texts.length);
-    for (let start = 0; start < order.length; start += batchSize) {
-      const idx = order.slice(start, start + batchSize);
-      const { logits } = await this.onnx.run({ ids: idx.map((i) => encoded[i].ids) });
-      idx.forEach((i, r) => {
-        const row = Array.from(logits[r]);
-        results[i] = { logits: row, probabilities: softmax(row), predicted: argmax(row), truncated: encoded[i].truncated };
-      });
-    }
-    return results;
+    const inputs = encoded.map((e) => ({ ids: e.ids, attentionMask: e.ids.map(() => 1) }));
+    const logits = await logitsOf(this.onnx, inputs, batchSize);
+    return logits.map((l, i) => {
+      const row = Array.from(l);
+      return { logits: row, probabilities: softmax(row), predicted: argmax(row), truncated: encoded[i].truncated };
+    });
   }
 
   async dispose(): Promise<void> {
