@@ -10,6 +10,8 @@ import onnx
 import torch
 from onnx import TensorProto, helper
 
+from polarity_models import pad_batch
+
 OPSET = 17
 # Ops a gradient builder can differentiate one by one, plus the non-differentiable shape plumbing around them.
 ALLOWED_OPS = {
@@ -103,13 +105,8 @@ def sample_batch(data, spec, count=8):
 
 
 def np_pad(seqs):
-    width = max(len(s) for s in seqs)
-    ids = np.zeros((len(seqs), width), dtype=np.int64)
-    mask = np.zeros((len(seqs), width), dtype=np.int64)
-    for i, s in enumerate(seqs):
-        ids[i, :len(s)] = s
-        mask[i, :len(s)] = 1
-    return ids, mask
+    """pad_batch as numpy int64 arrays, the dtype the onnxruntime runner expects."""
+    return tuple(t.numpy() for t in pad_batch(seqs))
 
 
 def torch_outputs(model, ids, mask, scale=None):

@@ -26,6 +26,17 @@ def masked_softmax(scores, mask):
     return torch.softmax(scores + (1.0 - mask) * NEG_INF, dim=-1) * mask
 
 
+def pad_batch(seqs):
+    """Right-pads with id 0 ([PAD]); attention_mask is 1 on real tokens."""
+    width = max(len(s) for s in seqs)
+    ids = torch.zeros(len(seqs), width, dtype=torch.long)
+    mask = torch.zeros(len(seqs), width, dtype=torch.long)
+    for i, s in enumerate(seqs):
+        ids[i, :len(s)] = torch.tensor(s)
+        mask[i, :len(s)] = 1
+    return ids, mask
+
+
 class BiLSTMTanh(nn.Module):
     """embedding -> bidirectional LSTM -> additive (tanh) attention -> linear (paper section 3.2, 'LSTM+TanhAtt')."""
 

@@ -16,7 +16,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from polarity_models import ARCHITECTURES  # noqa: E402
+from polarity_models import ARCHITECTURES, pad_batch  # noqa: E402
 from export_onnx import export_and_check  # noqa: E402
 from fixtures import write_fixtures  # noqa: E402
 
@@ -41,17 +41,6 @@ def seed_everything(seed):
     torch.manual_seed(seed)
     torch.use_deterministic_algorithms(True)
     torch.set_num_threads(2)
-
-
-def pad_batch(seqs):
-    """Right-pads with id 0 ([PAD]); attention_mask is 1 on real tokens."""
-    width = max(len(s) for s in seqs)
-    ids = torch.zeros(len(seqs), width, dtype=torch.long)
-    mask = torch.zeros(len(seqs), width, dtype=torch.long)
-    for i, s in enumerate(seqs):
-        ids[i, :len(s)] = torch.tensor(s)
-        mask[i, :len(s)] = 1
-    return ids, mask
 
 
 def accuracy(model, seqs, labels, batch=256):
