@@ -105,6 +105,9 @@ export class OnnxClassifier {
     const ort = onnxruntime();
     const rows = batch.ids.length;
     if (rows === 0) return { logits: [], outputs: {} };
+    if (batch.embeddingScale?.some((s) => s) && !this.supportsEmbeddingScale) {
+      throw new Error('This model has no word-embedding tensor Polarity Lens can find, so the zero-embedding operator cannot run on it.');
+    }
     const width = Math.max(1, ...batch.ids.map((r) => r.length));
     const ids = new BigInt64Array(rows * width).fill(BigInt(this.padId));
     const mask = new BigInt64Array(rows * width);
@@ -118,9 +121,6 @@ export class OnnxClassifier {
         if (s) scale[r * width + i] = s[i];
       }
     });
-    if (batch.embeddingScale?.some((s) => s) && !this.supportsEmbeddingScale) {
-      throw new Error('This model has no word-embedding tensor Polarity Lens can find, so the zero-embedding operator cannot run on it.');
-    }
     const feeds: Record<string, Ort.Tensor> = { input_ids: new ort.Tensor('int64', ids, [rows, width]) };
     const inputs = this.session.inputNames;
     if (inputs.includes('attention_mask')) feeds.attention_mask = new ort.Tensor('int64', mask, [rows, width]);
