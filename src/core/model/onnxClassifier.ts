@@ -1,7 +1,8 @@
 import type * as Ort from 'onnxruntime-node';
 import { onnxruntime } from '../runtime/onnxruntime';
+import { idFeeds } from './idFeeds';
 import {
-  addEmbeddingScaleInput, EMBEDDING_SCALE_INPUT, embeddingRows, exposeOutputs, findAttentionTensors, readModel, serializeModel,
+  addEmbeddingScaleInput, dropDeclaredShapes, EMBEDDING_SCALE_INPUT, embeddingRows, exposeOutputs, findAttentionTensors, readModel, serializeModel,
   usesFusedAttention,
 } from './onnxGraph';
 
@@ -61,6 +62,7 @@ export class OnnxClassifier {
     }
     // Expose the word embeddings to a per-position scale, so zero-embedding erasure runs on any model.
     addEmbeddingScaleInput(model);
+    dropDeclaredShapes(model);
     let session: Ort.InferenceSession;
     try {
       session = await ort.InferenceSession.create(serializeModel(model), {
@@ -102,30 +104,12 @@ export class OnnxClassifier {
 
   /** Runs one padded batch. `extraOutputs` names graph outputs to return besides the logits. */
   async run(batch: IdBatch, extraOutputs: string[] = []): Promise<BatchOutput> {
-    const ort = onnxruntime();
     const rows = batch.ids.length;
     if (rows === 0) return { logits: [], outputs: {} };
     if (batch.embeddingScale?.some((s) => s) && !this.supportsEmbeddingScale) {
       throw new Error('This model has no word-embedding tensor Polarity Lens can find, so the zero-embedding operator cannot run on it.');
     }
-    const width = Math.max(1, ...batch.ids.map((r) => r.length));
-    const ids = new BigInt64Array(rows * width).fill(BigInt(this.padId));
-    const mask = new BigInt64Array(rows * width);
-    const scale = new Float32Array(rows * width).fill(1);
-    batch.ids.forEach((row, r) => {
-      const m = batch.attentionMask?.[r];
-      const s = batch.embeddingScale?.[r];
-      for (let i = 0; i < row.length; i++) {
-        ids[r * width + i] = BigInt(row[i]);
-        mask[r * width + i] = BigInt(m ? m[i] : 1);
-        if (s) scale[r * width + i] = s[i];
-      }
-    });
-    const feeds: Record<string, Ort.Tensor> = { input_ids: new ort.Tensor('int64', ids, [rows, width]) };
-    const inputs = this.session.inputNames;
-    if (inputs.includes('attention_mask')) feeds.attention_mask = new ort.Tensor('int64', mask, [rows, width]);
-    if (inputs.includes('token_type_ids')) feeds.token_type_ids = new ort.Tensor('int64', new BigInt64Array(rows * width), [rows, width]);
-    if (inputs.includes(EMBEDDING_SCALE_INPUT)) feeds[EMBEDDING_SCALE_INPUT] = new ort.Tensor('float32', scale, [rows, width]);
+    const feeds = idFeeds(batch, this.padId, this.session.inputNames);
     const fetches = [this.logitsName, ...extraOutputs.filter((n) => n !== this.logitsName)];
     const out = await this.session.run(feeds, fetches);
     const logits = out[this.logitsName];

@@ -6,11 +6,13 @@ import { readFileSync } from 'node:fs';
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import {
   AttributeProto_AttributeType, GraphProto, ModelProto, ModelProtoSchema, NodeProtoSchema, TensorProto_DataType,
-  TensorProtoSchema, ValueInfoProtoSchema,
+  TensorProtoSchema, ValueInfoProto, ValueInfoProtoSchema,
 } from 'onnx-buf';
 
 /** Name of the per-position factor input that `addEmbeddingScaleInput` adds. */
 export const EMBEDDING_SCALE_INPUT = 'embedding_scale';
+/** Name of the optional additive input [batch, seq, dim] after the scale (Integrated Gradients' non-zero baselines). */
+export const EMBEDDING_SHIFT_INPUT = 'embedding_shift';
 
 export function parseModel(bytes: Uint8Array, path: string): ModelProto {
   try {
@@ -56,10 +58,12 @@ export function embeddingRows(graph: GraphProto): number | undefined {
 
 /**
  * Adds a float input `embedding_scale` [batch, seq] that multiplies the word embeddings per position, so the
- * zero-embedding erasure (and later, scaled inputs) can run on an unmodified user model. Returns false, leaving the
- * model as it was, when no word-embedding tensor can be found.
+ * zero-embedding erasure and Integrated Gradients' scaled inputs can run on an unmodified user model; with `shift`,
+ * also `embedding_shift` [batch, seq, dim] added after the scale (e = s·e_raw + shift). The word-embedding tensor keeps
+ * its name and now holds the scaled value. Returns false, leaving the model as it was, when no word-embedding tensor
+ * can be found.
  */
-export function addEmbeddingScaleInput(model: ModelProto): boolean {
+export function addEmbeddingScaleInput(model: ModelProto, shift = false): boolean {
   const graph = model.graph;
   if (!graph) return false;
   const target = wordEmbeddingTensor(graph);
@@ -68,18 +72,8 @@ export function addEmbeddingScaleInput(model: ModelProto): boolean {
   if (!producer) return false;
   const raw = `${target}__unscaled`;
   producer.output = producer.output.map((o) => (o === target ? raw : o));
-  graph.input.push(create(ValueInfoProtoSchema, {
-    name: EMBEDDING_SCALE_INPUT,
-    type: {
-      value: {
-        case: 'tensorType',
-        value: {
-          elemType: TensorProto_DataType.FLOAT,
-          shape: { dim: [{ value: { case: 'dimParam', value: 'batch' } }, { value: { case: 'dimParam', value: 'seq' } }] },
-        },
-      },
-    },
-  }));
+  graph.input.push(floatInput(EMBEDDING_SCALE_INPUT, ['batch', 'seq']));
+  if (shift) graph.input.push(floatInput(EMBEDDING_SHIFT_INPUT, ['batch', 'seq', 'dim']));
   const scaled3d = `${EMBEDDING_SCALE_INPUT}__3d`;
   // Unsqueeze takes its axes as an attribute before opset 13 and as an input from 13 on.
   if (defaultOpset(model) >= 13) {
@@ -94,8 +88,16 @@ export function addEmbeddingScaleInput(model: ModelProto): boolean {
   }
   // Insert the Mul right after its producer so the node list stays topologically sorted.
   const at = graph.node.indexOf(producer) + 1;
-  graph.node.splice(at, 0, create(NodeProtoSchema, { opType: 'Mul', input: [raw, scaled3d], output: [target] }));
+  const scaled = shift ? `${target}__scaled` : target;
+  graph.node.splice(at, 0, create(NodeProtoSchema, { opType: 'Mul', input: [raw, scaled3d], output: [scaled] }));
+  if (shift) graph.node.splice(at + 1, 0, create(NodeProtoSchema, { opType: 'Add', input: [scaled, EMBEDDING_SHIFT_INPUT], output: [target] }));
   return true;
+}
+
+/** A float32 graph input; string dims are symbolic (batch, seq), numbers fixed. */
+export function floatInput(name: string, dims: (string | number)[]): ValueInfoProto {
+  const dim = dims.map((d) => ({ value: typeof d === 'string' ? { case: 'dimParam' as const, value: d } : { case: 'dimValue' as const, value: BigInt(d) } }));
+  return create(ValueInfoProtoSchema, { name, type: { value: { case: 'tensorType', value: { elemType: TensorProto_DataType.FLOAT, shape: { dim } } } } });
 }
 
 /** Ops that pass a tensor through unchanged at inference, between an attention softmax and its MatMul. */
@@ -126,5 +128,20 @@ export function exposeOutputs(model: ModelProto, tensors: string[]): void {
   for (const name of tensors) {
     if (graph.output.some((o) => o.name === name)) continue;
     graph.output.push(create(ValueInfoProtoSchema, { name, type: { value: { case: 'tensorType', value: { elemType: TensorProto_DataType.FLOAT } } } }));
+  }
+}
+
+/**
+ * Drops the declared shapes of the graph's inputs, outputs and intermediate values (element types stay).
+ * onnxruntime's allocation planner searches for reusable buffers among every freed tensor of known shape, which
+ * grows quadratically on big unrolled graphs (the BiLSTM: ~4 s of a session's creation, ~40 s for its gradient
+ * graph). Without declared shapes it skips that search; results and run time are unchanged.
+ */
+export function dropDeclaredShapes(model: ModelProto): void {
+  const graph = model.graph;
+  if (!graph) return;
+  graph.valueInfo = [];
+  for (const v of [...graph.input, ...graph.output]) {
+    if (v.type?.value.case === 'tensorType') v.type.value.value.shape = undefined;
   }
 }
