@@ -1,0 +1,190 @@
+/**
+ * Reverse-mode differentiation of an ONNX graph, emitted as more ONNX: the returned model computes the forward pass
+ * and, in the same run, the gradient of an objective of the logits with respect to chosen intermediate tensors.
+ * Only standard ops are emitted, so onnxruntime runs it like any model.
+ *
+ * The objective is p(ŷ) = softmax(z)[ŷ] or the logit z_ŷ, chosen per row at run time, with ŷ fed as a one-hot input:
+ * one built graph serves every sample and both objectives.
+ */
+import { clone, create } from '@bufbuild/protobuf';
+import { GraphProto, ModelProto, ModelProtoSchema, NodeProto, NodeProtoSchema, TensorProto, TensorProto_DataType } from 'onnx-buf';
+import { defaultOpset, exposeOutputs, floatInput } from '../model/onnxGraph';
+import { GraphEmitter } from './graphEmitter';
+import type { ShapeTable } from './probeShapes';
+import { RuleContext, UnsupportedGradient } from './rules/gradientRule';
+import { GRADIENT_RULES, ZERO_GRADIENT_OPS } from './rules/registry';
+
+/** One-hot ŷ, float [batch, classes]. */
+export const TARGET_INPUT = 'polarity_lens_target';
+/** Per row, float [batch, 1]: 1 differentiates the probability p(ŷ), 0 the logit z_ŷ. */
+export const OBJECTIVE_INPUT = 'polarity_lens_use_probability';
+/** The objective's value per row, [batch, 1]. */
+export const OBJECTIVE_OUTPUT = 'polarity_lens_objective';
+
+export function gradientOutputName(tensor: string): string {
+  return `polarity_lens_grad__${tensor}`;
+}
+
+export interface GradientGraphOptions {
+  /** The logits tensor, [batch, classes]. */
+  logits: string;
+  /** Tensors to differentiate with respect to (intermediate tensors are treated as leaves of what follows them). */
+  wrt: string[];
+  /** Tensors no gradient flows into: they are held constant (conservative LRP detaches softmax scores and σ). */
+  detach?: string[];
+  /** LayerNormalization's σ held constant (conservative LRP). */
+  constantLayerNormScale?: boolean;
+}
+
+export interface GradientGraph {
+  model: ModelProto;
+  /** wrt tensor → name of the output holding ∂objective/∂tensor. */
+  gradients: Map<string, string>;
+  /** wrt tensors whose gradient cannot be computed, with why. */
+  unavailable: Map<string, string>;
+  /** Op types (with the reason) that stopped a gradient, for the user. */
+  unsupported: string[];
+}
+
+/** Values of small constant int tensors: initializers and Constant nodes. */
+function constantInts(graph: GraphProto): Map<string, number[]> {
+  const values = new Map<string, number[]>();
+  const read = (t: TensorProto): number[] | undefined => {
+    if (t.dataType === TensorProto_DataType.INT64) {
+      if (t.int64Data.length) return t.int64Data.map(Number);
+      const view = new DataView(t.rawData.buffer, t.rawData.byteOffset, t.rawData.byteLength);
+      return Array.from({ length: t.rawData.byteLength / 8 }, (_, i) => Number(view.getBigInt64(i * 8, true)));
+    }
+    if (t.dataType === TensorProto_DataType.INT32) {
+      if (t.int32Data.length) return [...t.int32Data];
+      const view = new DataView(t.rawData.buffer, t.rawData.byteOffset, t.rawData.byteLength);
+      return Array.from({ length: t.rawData.byteLength / 4 }, (_, i) => view.getInt32(i * 4, true));
+    }
+    return undefined;
+  };
+  for (const init of graph.initializer) {
+    if (init.dims.reduce((a, b) => a * Number(b), 1) <= 64) {
+      const v = read(init);
+      if (v) values.set(init.name, v);
+    }
+  }
+  for (const node of graph.node.filter((n) => n.opType === 'Constant')) {
+    const a = node.attribute[0];
+    const v = a?.name === 'value' && a.t ? read(a.t) : a?.name === 'value_ints' ? a.ints.map(Number) : a?.name === 'value_int' ? [Number(a.i)] : undefined;
+    if (v) values.set(node.output[0], v);
+  }
+  return values;
+}
+
+/** Builds the forward + backward model. `shapes` must come from probing this same graph (see probeShapes). */
+export function buildGradientGraph(source: ModelProto, shapes: ShapeTable, options: GradientGraphOptions): GradientGraph {
+  const model = clone(ModelProtoSchema, source);
+  const graph = model.graph!;
+  const forward = [...graph.node];
+  const emit = new GraphEmitter(graph, defaultOpset(model));
+  const constants = constantInts(graph);
+  const detached = new Set(options.detach ?? []);
+  const isFloat = (t: string) => shapes.get(t)?.type === 'float32';
+
+  // Active: float tensors that depend on a differentiated tensor. Live: tensors the logits depend on.
+  const active = new Set(options.wrt);
+  for (const node of forward) {
+    if (node.input.some((i) => active.has(i))) for (const o of node.output) if (o && isFloat(o)) active.add(o);
+  }
+  const live = new Set([options.logits]);
+  for (const node of [...forward].reverse()) {
+    if (node.output.some((o) => live.has(o))) for (const i of node.input) if (i) live.add(i);
+  }
+
+  // The objective's gradient with respect to the logits, and its value.
+  graph.input.push(floatInput(TARGET_INPUT, ['batch', 'classes']), floatInput(OBJECTIVE_INPUT, ['batch', 1]));
+  const z = options.logits;
+  const t = TARGET_INPUT;
+  const w = OBJECTIVE_INPUT;
+  const p = emit.op('Softmax', [z], { axis: 1 });
+  const pY = emit.reduceSum(emit.mul(p, t), [1], true);
+  const zY = emit.reduceSum(emit.mul(z, t), [1], true);
+  const oneMinusW = emit.sub(emit.float(1), w);
+  // ∂p_ŷ/∂z = p_ŷ(onehot − p); ∂z_ŷ/∂z = onehot. At ŷ, 1 − p_ŷ is computed as the sum of the other classes'
+  // probabilities: in float32, 1 − 0.99999 keeps only about two digits, and confident predictions are the common case.
+  const notT = emit.sub(emit.float(1), t);
+  const others = emit.reduceSum(emit.mul(p, notT), [1], true);
+  const onehotMinusP = emit.sub(emit.mul(t, others), emit.mul(notT, p));
+  const seed = emit.add(emit.mul(w, emit.mul(pY, onehotMinusP)), emit.mul(oneMinusW, t));
+  graph.node.push(create(NodeProtoSchema, { opType: 'Add', input: [emit.mul(w, pY), emit.mul(oneMinusW, zY)], output: [OBJECTIVE_OUTPUT], name: emit.fresh('objective') }));
+
+  const grads = new Map<string, string>([[z, seed]]);
+  const accumulate = (tensor: string, g: string) => {
+    const previous = grads.get(tensor);
+    grads.set(tensor, previous ? emit.add(previous, g) : g);
+  };
+  const blockers: NodeProto[] = [];
+  const unsupported = new Set<string>();
+
+  for (const node of [...forward].reverse()) {
+    if (!node.output.some((o) => active.has(o) && live.has(o))) continue;
+    if (!node.output.some((o) => grads.has(o))) continue;
+    if (ZERO_GRADIENT_OPS.has(node.opType)) continue;
+    const wants = (i: number) => {
+      const name = node.input[i];
+      return !!name && active.has(name) && !detached.has(name);
+    };
+    if (!node.input.some((_, i) => wants(i))) continue;
+    const rule = GRADIENT_RULES[node.opType];
+    if (!rule) {
+      blockers.push(node);
+      unsupported.add(`${node.domain ? `${node.domain}.` : ''}${node.opType} (no gradient rule)`);
+      continue;
+    }
+    const ctx: RuleContext = {
+      node, emit, wants,
+      outputGrad: (i) => grads.get(node.output[i]),
+      shape: (tensor) => {
+        const info = shapes.get(tensor);
+        if (!info) throw new UnsupportedGradient(`the shape of ${tensor} is unknown`);
+        return info.shape;
+      },
+      constantInts: (tensor) => constants.get(tensor),
+      constantLayerNormScale: options.constantLayerNormScale ?? false,
+    };
+    let results: (string | undefined)[];
+    try {
+      results = rule(ctx);
+    } catch (e) {
+      if (!(e instanceof UnsupportedGradient)) throw e;
+      blockers.push(node);
+      unsupported.add(`${node.opType} (${e.message})`);
+      continue;
+    }
+    results.forEach((g, i) => {
+      if (g && wants(i)) accumulate(node.input[i], g);
+    });
+  }
+
+  const gradients = new Map<string, string>();
+  const unavailable = new Map<string, string>();
+  for (const tensor of options.wrt) {
+    const blocker = blockers.find((b) => reaches(forward, tensor, b));
+    if (blocker) {
+      unavailable.set(tensor, `its gradient passes through ${blocker.opType} node "${blocker.name || blocker.output[0]}", which Polarity Lens cannot differentiate`);
+      continue;
+    }
+    const name = gradientOutputName(tensor);
+    // A tensor the logits do not depend on has a zero gradient.
+    const g = grads.get(tensor) ?? emit.zerosLike(tensor);
+    graph.node.push(create(NodeProtoSchema, { opType: 'Identity', input: [g], output: [name], name: emit.fresh('output') }));
+    gradients.set(tensor, name);
+  }
+  exposeOutputs(model, [...gradients.values(), OBJECTIVE_OUTPUT]);
+  return { model, gradients, unavailable, unsupported: [...unsupported] };
+}
+
+/** Whether `from` feeds (directly or not) an input of `node`. */
+function reaches(nodes: NodeProto[], from: string, node: NodeProto): boolean {
+  const seen = new Set([from]);
+  for (const n of nodes) {
+    if (n === node) return n.input.some((i) => seen.has(i));
+    if (n.input.some((i) => seen.has(i))) for (const o of n.output) seen.add(o);
+  }
+  return false;
+}
