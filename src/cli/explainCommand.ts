@@ -12,7 +12,7 @@ export const DEFAULT_EXPLAIN_MODEL = 'sst2-bilstm-tanh';
 
 export const EXPLAIN_HELP = `polarity-lens explain "<text>" [--model NAME|DIR] [--explainers a,b] [--operator OP]
                      [--granularity word|token] [--seed N] [--samples N] [--layer L] [--head H]
-                     [--format table|json]
+                     [--objective probability|logit] [--ig-steps N] [--ig-baseline zero|pad] [--format table|json]
 
 Explains the model's prediction for the text with each explainer, measures each unit's real impact by erasing it,
 and runs the faithfulness violation test (Liu et al., ICML 2022) under each erasure operator.
@@ -22,7 +22,10 @@ and runs the faithfulness violation test (Liu et al., ICML 2022) under each eras
   --granularity  word (subwords summed, erased together) or token; default word
   --seed         seed for random, LIME and Kernel SHAP; default 0
   --samples      perturbed inputs per text for LIME and Kernel SHAP; default 300
-  --layer/--head raw attention's layer (default -1, the last) and head (default: heads averaged)
+  --layer/--head the attention layer read by RawAtt, AttGrad and its ablations, AttIN and PLRP (default -1, the
+                 last) and head (default: heads averaged)
+  --objective    what gradient explainers differentiate: probability (p(ŷ), default) or logit (z_ŷ)
+  --ig-steps     Integrated Gradients steps (default 20); --ig-baseline zero (default) or pad (the [PAD] embedding)
   --format       table (default) or json (the documented view model, src/core/explain/explainResult.ts)`;
 
 export async function explainCommand(argv: string[], out: (line: string) => void): Promise<number> {
@@ -38,6 +41,9 @@ export async function explainCommand(argv: string[], out: (line: string) => void
       samples: { type: 'string', default: '300' },
       layer: { type: 'string', default: '-1' },
       head: { type: 'string' },
+      objective: { type: 'string', default: 'probability' },
+      'ig-steps': { type: 'string', default: '20' },
+      'ig-baseline': { type: 'string', default: 'zero' },
       format: { type: 'string', default: 'table' },
       help: { type: 'boolean', default: false },
     },
@@ -56,6 +62,10 @@ export async function explainCommand(argv: string[], out: (line: string) => void
   const layer = Number(values.layer);
   const head = values.head === undefined ? undefined : Number(values.head);
   if (!Number.isInteger(layer) || (head !== undefined && !Number.isInteger(head))) throw new Error('--layer and --head must be integers.');
+  if (values.objective !== 'probability' && values.objective !== 'logit') throw new Error('--objective must be probability or logit.');
+  const igSteps = Number(values['ig-steps']);
+  if (!Number.isInteger(igSteps) || igSteps < 1 || igSteps > 1000) throw new Error('--ig-steps must be an integer from 1 to 1000.');
+  if (values['ig-baseline'] !== 'zero' && values['ig-baseline'] !== 'pad') throw new Error('--ig-baseline must be zero or pad.');
   const operator = erasureOperator(values.operator).name;
   const model = await TextClassifier.load(resolveModelDir(values.model));
   try {
@@ -67,6 +77,9 @@ export async function explainCommand(argv: string[], out: (line: string) => void
       samples,
       attentionLayer: layer,
       attentionHead: head,
+      objective: values.objective,
+      igSteps,
+      igBaseline: values['ig-baseline'],
     });
     out(values.format === 'json' ? JSON.stringify(result, null, 2) : formatExplanation(result));
   } finally {
@@ -84,11 +97,15 @@ export function formatExplanation(r: ExplainResult): string {
   const lines: string[] = [];
   lines.push(`model ${r.model.name}: predicts "${r.prediction.label}" with p = ${r.prediction.probability.toFixed(4)} (softmax probability; class ${r.prediction.index})`);
   lines.push(`granularity ${r.granularity}; Δ = p(ŷ) − p(ŷ with the unit erased); |Δ| ≤ ${r.deltaTolerance} counts as 0`);
+  lines.push('explainer weights are divided by each row\'s largest |w| (signs and ranking kept); Δ rows are raw probabilities');
   r.notes.forEach((n) => lines.push(`note: ${n}`));
   const names = ['', ...r.units.map((u) => u.text)];
   const rows: string[][] = [];
+  // Weights are shown divided by the row's max |w| (sign and ranking kept, as in the paper's figure): gradients of a
+  // confident prediction are tiny and would all print as 0.000. The JSON output keeps the raw values.
   for (const e of r.explanations) {
-    rows.push([`${e.id}${e.signed ? '' : ' (≥0)'}`, ...(e.weights ? e.weights.map(fmt) : r.units.map(() => '-'))]);
+    const scale = e.weights ? Math.max(...e.weights.map(Math.abs)) || 1 : 1;
+    rows.push([`${e.id}${e.signed ? '' : ' (≥0)'}`, ...(e.weights ? e.weights.map((w) => fmt(w / scale)) : r.units.map(() => '-'))]);
   }
   for (const i of r.impacts) rows.push([`Δ ${i.operator}`, ...i.deltas.map(fmt)]);
   for (const i of r.impacts) rows.push([`polarity ${i.operator}`, ...i.polarity.map((p) => (p === 'supports' ? '▲' : p === 'suppresses' ? '▼' : '·'))]);

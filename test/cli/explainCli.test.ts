@@ -25,11 +25,26 @@ describe('polarity-lens explain', () => {
     assert.match(r.stdout, /^occlusion\s+-?\d\.\d{3}\s+-?\d\.\d{3}\s+-?\d\.\d{3}\s+1\.000\s+1\.000/m);
   });
 
+  it('passes the gradient options through: objective, IG steps and baseline are applied and labelled', () => {
+    const args = ['explain', 'a gorgeous , witty film', '--model', 'sst2-cnn-dot', '--format', 'json', '--explainers', 'integrated-gradients,attention-x-gradient'];
+    const r = runCli([...args, '--objective', 'logit', '--ig-steps', '7', '--ig-baseline', 'pad']);
+    assert.equal(r.status, 0, r.stderr);
+    const [ig, attGrad] = (JSON.parse(r.stdout) as ExplainResult).explanations;
+    assert.deepEqual([ig.parameters.steps, ig.parameters.baseline, ig.parameters.objective], [7, 'pad', 'logit']);
+    assert.match(ig.quantity, /the logit z_ŷ, 7 midpoint steps from the \[PAD\] embedding/);
+    assert.equal(attGrad.parameters.objective, 'logit');
+    const byProbability = JSON.parse(runCli(args).stdout) as ExplainResult;
+    assert.notDeepEqual(byProbability.explanations[1].weights, attGrad.weights, 'the objective changes the gradients');
+  });
+
   it('explains bad arguments instead of crashing', () => {
     assert.match(runCli(['explain']).stderr, /explain takes exactly one text/);
     assert.match(runCli(['explain', 'x', '--operator', 'slice']).stderr, /Unknown erasure operator "slice"/);
     assert.match(runCli(['explain', 'x', '--granularity', 'char']).stderr, /--granularity must be word or token/);
     assert.match(runCli(['explain', 'x', '--samples', '1']).stderr, /--samples must be an integer of at least 2/);
+    assert.match(runCli(['explain', 'x', '--objective', 'loss']).stderr, /--objective must be probability or logit/);
+    assert.match(runCli(['explain', 'x', '--ig-steps', '0']).stderr, /--ig-steps must be an integer from 1 to 1000/);
+    assert.match(runCli(['explain', 'x', '--ig-baseline', 'mean']).stderr, /--ig-baseline must be zero or pad/);
     assert.match(runCli(['explain', '   ']).stderr, /Nothing to explain: the text is empty/);
     assert.equal(runCli(['explain', '   ']).status, 1);
   });

@@ -24,9 +24,17 @@ const dyn = (...names: string[]) => ({ dim: names.map((n) => ({ value: { case: '
 const io = (name: string, elemType: TensorProto_DataType, ...dims: string[]) =>
   ({ name, type: { value: { case: 'tensorType' as const, value: { elemType, shape: dyn(...dims) } } } });
 
+export interface ToyOptions {
+  /** The attention also pools the word embeddings into the logits: logits = Σ_i m_i E[x_i] + Σ_i α_i E[x_i]. */
+  attentionPooling?: boolean;
+  /** Passes the pooled term through Sin, an op without a gradient rule (with attentionPooling). */
+  unsupportedOp?: boolean;
+}
+
 /** Writes the toy model folder; `logitsName` renames its logits output (to test models without one), and
  * `tokenTypes` adds a BERT-style `token_type_ids` input whose (zero) type embedding is added to the words. */
-export function writeToyModel(dir: string, logitsName = 'logits', tokenTypes = false): void {
+export function writeToyModel(dir: string, logitsName = 'logits', tokenTypes = false, options: ToyOptions = {}): void {
+  const bag = options.attentionPooling ? 'bag' : logitsName;
   const graph = {
     name: 'toy-bag-of-words',
     input: [io('input_ids', TensorProto_DataType.INT64, 'batch', 'seq'), io('attention_mask', TensorProto_DataType.INT64, 'batch', 'seq'),
@@ -45,13 +53,20 @@ export function writeToyModel(dir: string, logitsName = 'logits', tokenTypes = f
       { opType: 'Cast', input: ['attention_mask'], output: ['m'], attribute: [{ name: 'to', type: 2, i: BigInt(TensorProto_DataType.FLOAT) }] },
       { opType: 'Unsqueeze', input: ['m', 'last_axis'], output: ['m3'] },
       { opType: 'Mul', input: ['word_embeddings', 'm3'], output: ['kept'] },
-      { opType: 'ReduceSum', input: ['kept', 'seq_axis'], output: [logitsName], attribute: [{ name: 'keepdims', type: 2, i: 0n }] },
+      { opType: 'ReduceSum', input: ['kept', 'seq_axis'], output: [bag], attribute: [{ name: 'keepdims', type: 2, i: 0n }] },
       { opType: 'Gather', input: ['S', 'input_ids'], output: ['scores'] },
       { opType: 'Sub', input: ['one', 'm'], output: ['inv'] },
       { opType: 'Mul', input: ['inv', 'neg_big'], output: ['bias'] },
       { opType: 'Add', input: ['scores', 'bias'], output: ['masked_scores'] },
       { opType: 'Softmax', input: ['masked_scores'], output: ['probs'], attribute: [{ name: 'axis', type: 2, i: -1n }] },
       { opType: 'Mul', input: ['probs', 'm'], output: ['attention'] },
+      ...(options.attentionPooling ? [
+        { opType: 'Unsqueeze', input: ['attention', 'last_axis'], output: ['a3'] },
+        { opType: 'Mul', input: ['word_embeddings', 'a3'], output: ['weighted'] },
+        { opType: 'ReduceSum', input: ['weighted', 'seq_axis'], output: ['pooled'], attribute: [{ name: 'keepdims', type: 2, i: 0n }] },
+        ...(options.unsupportedOp ? [{ opType: 'Sin', input: ['pooled'], output: ['pooled_sin'] }] : []),
+        { opType: 'Add', input: [bag, options.unsupportedOp ? 'pooled_sin' : 'pooled'], output: [logitsName] },
+      ] : []),
     ],
   };
   const model = create(ModelProtoSchema, { irVersion: 8n, opsetImport: [{ domain: '', version: 17n }], producerName: 'polarity-lens tests', graph });

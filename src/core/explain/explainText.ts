@@ -1,6 +1,6 @@
 import type { ErasureContext, ErasureOperatorName, ModelInput } from '../erasure/erasureOperator';
 import { erasureOperator, PAPER_OPERATORS } from '../erasure/operators';
-import type { AttentionMap, ExplainContext } from '../explainers/explainer';
+import type { AttentionMap, ExplainContext, GradientView } from '../explainers/explainer';
 import { explainerById, EXPLAINERS } from '../explainers/registry';
 import { leaveOneOut, LeaveOneOut } from '../faithfulness/leaveOneOut';
 import type { MetricContext } from '../faithfulness/metrics/metric';
@@ -8,7 +8,8 @@ import { METRICS } from '../faithfulness/metrics/registry';
 import { DELTA_TOLERANCE, impactSign } from '../faithfulness/polarity';
 import { tokenLevelViolation, violationVerdict } from '../faithfulness/violationTest';
 import { argmax, softmax } from '../math/softmax';
-import { probabilities as runProbabilities } from '../model/batchRunner';
+import type { GradientVariant, Objective } from '../gradients/gradientSession';
+import { MAX_BATCH, probabilities as runProbabilities } from '../model/batchRunner';
 import type { TextClassifier } from '../model/textClassifier';
 import { EXPLAIN_SCHEMA, ExplainResult, ExplanationRow, ImpactRow, Polarity } from './explainResult';
 import { explanationUnits, Granularity } from './units';
@@ -27,6 +28,11 @@ export interface ExplainOptions {
   attentionHead?: number;
   /** Compute comprehensiveness, sufficiency, AOPC, rank correlations and decision flip (default true). */
   metrics?: boolean;
+  /** What gradient explainers differentiate: p(ŷ) (default) or the logit z_ŷ. */
+  objective?: Objective;
+  /** Integrated Gradients' steps (default 20) and baseline (default zero). */
+  igSteps?: number;
+  igBaseline?: 'zero' | 'pad';
 }
 
 const POLARITY: Record<-1 | 0 | 1, Polarity> = { [-1]: 'suppresses', 0: 'none', 1: 'supports' };
@@ -84,6 +90,18 @@ export async function explainText(model: TextClassifier, text: string, options: 
     return pending;
   };
 
+  const objective = options.objective ?? 'probability';
+  const gradientRuns = new Map<GradientVariant, Promise<GradientView>>();
+  const gradients = (variant: GradientVariant = 'gradient') => {
+    let pending = gradientRuns.get(variant);
+    if (!pending) {
+      pending = cleanGradients(model, input.ids, target, objective, variant);
+      gradientRuns.set(variant, pending);
+    }
+    return pending;
+  };
+  let padRow: Promise<Float32Array> | undefined;
+
   const explainContext: ExplainContext = {
     text, tokens, units, input, folder: model.folder, target, probabilities, operator: chosen, seed,
     samples: options.samples ?? 300,
@@ -93,6 +111,17 @@ export async function explainText(model: TextClassifier, text: string, options: 
     attentions: async () => attentions,
     leaveOneOut: loo,
     run: (inputs) => runProbabilities(model.onnx, inputs),
+    objective,
+    igSteps: options.igSteps ?? 20,
+    igBaseline: options.igBaseline ?? 'zero',
+    gradients,
+    gradientsAt: (points) => gradientsAt(model, input.ids, target, objective, points),
+    padEmbedding: () => (padRow ??= (async () => {
+      const session = await model.gradients();
+      const [row] = await session.run({ ids: [[model.onnx.padId]], target: [target], objective });
+      if (!row.embeddings) throw new Error('the model has no word-embedding tensor, so there is no [PAD] embedding to start from');
+      return row.embeddings;
+    })()),
   };
   const impacts: ImpactRow[] = [];
   for (const name of operators) {
@@ -130,6 +159,16 @@ export async function explainText(model: TextClassifier, text: string, options: 
     }
   }
 
+  const problems = new Set<string>();
+  for (const pending of gradientRuns.values()) {
+    const view = await pending.catch(() => undefined);
+    view?.problems.forEach((p) => problems.add(p));
+  }
+  if (problems.size) {
+    const failed = rows.filter((r) => r.family !== 'perturbation' && r.error && /differentiat|∂/.test(r.error)).map((r) => r.id);
+    notes.push(`Some gradients cannot be computed on this model (${[...problems].join('; ')})${failed.length ? `, so these explainers could not run: ${failed.join(', ')}` : ''}.`);
+  }
+
   if (options.metrics !== false) await addMetrics(rows, metricContext, chosen, explainContext.run);
 
   const labels = Array.from({ length: probabilities.length }, (_, i) => model.labelOf(i));
@@ -146,6 +185,45 @@ export async function explainText(model: TextClassifier, text: string, options: 
     deltaTolerance: DELTA_TOLERANCE,
     notes,
   };
+}
+
+/** One forward + backward pass on the clean input, as the view gradient explainers read. */
+async function cleanGradients(model: TextClassifier, ids: number[], target: number, objective: Objective, variant: GradientVariant): Promise<GradientView> {
+  const session = await model.gradients(variant);
+  const [row] = await session.run({ ids: [ids], target: [target], objective });
+  return {
+    objective,
+    objectiveValue: row.objective,
+    dim: session.manifest.embeddingDim,
+    embeddings: row.embeddings,
+    embeddingGradient: row.embeddingGradient,
+    attentions: row.attentions,
+    attentionGradients: row.attentionGradients,
+    attentionValues: row.attentionValues,
+    projection: (layer) => session.projection(layer),
+    problems: session.manifest.problems,
+  };
+}
+
+/** ∂objective/∂e at scaled and shifted word embeddings, in batches of at most MAX_BATCH rows. */
+async function gradientsAt(
+  model: TextClassifier, ids: number[], target: number, objective: Objective, points: { scale: number; shift?: Float32Array }[],
+): Promise<{ objectiveValue: number; embeddingGradient: Float32Array }[]> {
+  const session = await model.gradients();
+  if (!session.hasEmbeddingGradient) throw new Error(`the word embeddings cannot be differentiated: ${session.manifest.problems.join('; ')}`);
+  const results: { objectiveValue: number; embeddingGradient: Float32Array }[] = [];
+  for (let start = 0; start < points.length; start += MAX_BATCH) {
+    const chunk = points.slice(start, start + MAX_BATCH);
+    const rows = await session.run({
+      ids: chunk.map(() => ids),
+      target: chunk.map(() => target),
+      objective,
+      embeddingScale: chunk.map((p) => ids.map(() => p.scale)),
+      embeddingShift: chunk.map((p) => p.shift),
+    });
+    results.push(...rows.map((r) => ({ objectiveValue: r.objective, embeddingGradient: r.embeddingGradient! })));
+  }
+  return results;
 }
 
 /** Fills each explanation's metrics, running the erased inputs of every metric and explainer in one batched pass. */

@@ -12,8 +12,19 @@ export interface AttentionRow {
  * Transformers give [1, heads, seq, seq] per layer: the pooled token's row, heads averaged (or one head).
  */
 export function attentionRow(map: AttentionMap, pooledIndex: number, head?: number): AttentionRow {
+  return combinedRow(map, map, pooledIndex, head, (a) => a, map.name);
+}
+
+/**
+ * The pooled row of f(α, g) applied elementwise to an attention map and a same-shaped tensor (its gradient, its
+ * LRP relevance), then heads averaged (or one head): AttGrad is f = α·g (reference §3.4: per head, then the mean).
+ */
+export function combinedRow(
+  map: AttentionMap, other: AttentionMap, pooledIndex: number, head: number | undefined, f: (a: number, g: number) => number, what: string,
+): AttentionRow {
   const { dims, data } = map;
-  if (dims.length === 2) return { weights: Array.from(data.subarray(0, dims[1])), description: `α (${map.name})` };
+  if (other.data.length !== data.length) throw new Error(`${what}: ${map.name} and its companion tensor differ in size`);
+  if (dims.length === 2) return { weights: Array.from(data.subarray(0, dims[1]), (a, j) => f(a, other.data[j])), description: `${what} (${map.name})` };
   if (dims.length !== 4) throw new Error(`attention output ${map.name} has shape [${dims.join(', ')}]; expected [1, seq] or [1, heads, seq, seq]`);
   const [, heads, rows, cols] = dims;
   if (pooledIndex >= rows) throw new Error(`pooled token ${pooledIndex} is outside ${map.name} (${rows} rows)`);
@@ -22,9 +33,16 @@ export function attentionRow(map: AttentionMap, pooledIndex: number, head?: numb
   const used = head === undefined ? Array.from({ length: heads }, (_, h) => h) : [head];
   for (const h of used) {
     const offset = (h * rows + pooledIndex) * cols;
-    for (let j = 0; j < cols; j++) weights[j] += data[offset + j] / used.length;
+    for (let j = 0; j < cols; j++) weights[j] += f(data[offset + j], other.data[offset + j]) / used.length;
   }
-  return { weights, description: `${map.name}, ${head === undefined ? 'heads averaged' : `head ${head}`}, row of token ${pooledIndex}` };
+  return { weights, description: `${what} of ${map.name}, ${head === undefined ? 'heads averaged' : `head ${head}`}, row of token ${pooledIndex}` };
+}
+
+/** The layer index an explainer reads: ctx.attentionLayer, negative counting from the end. */
+export function resolveLayer(requested: number, layers: number): number {
+  const layer = requested < 0 ? layers + requested : requested;
+  if (layer < 0 || layer >= layers) throw new Error(`attention layer ${requested} does not exist (the model has ${layers})`);
+  return layer;
 }
 
 /** The token whose attention row a transformer classifies from: config.json `model.pooled_token_index`, else 0 ([CLS]). */

@@ -1,4 +1,5 @@
 import type { ErasureContext, ErasureOperatorName, ModelInput } from '../erasure/erasureOperator';
+import type { GradientVariant, Objective } from '../gradients/gradientSession';
 import type { ExplanationUnit } from '../explain/units';
 import type { LeaveOneOut } from '../faithfulness/leaveOneOut';
 import type { ModelFolder } from '../model/modelFolder';
@@ -9,6 +10,26 @@ export interface AttentionMap {
   name: string;
   dims: readonly number[];
   data: Float32Array;
+}
+
+/** One forward + backward pass on the clean input: the gradient explainers' shared material. */
+export interface GradientView {
+  /** What was differentiated: p(ŷ) (a probability) or z_ŷ (a logit), and its value. */
+  objective: Objective;
+  objectiveValue: number;
+  /** Size of one word-embedding vector. */
+  dim: number;
+  /** The word embeddings e [tokens × dim] and ∂objective/∂e; undefined when the model's cannot be differentiated. */
+  embeddings?: Float32Array;
+  embeddingGradient?: Float32Array;
+  attentions: AttentionMap[];
+  /** ∂objective/∂α per attention layer (α a leaf: what follows it is differentiated, not the softmax before it). */
+  attentionGradients: (AttentionMap | undefined)[];
+  /** The value vectors each attention layer weighs, and the projection after it as [in, out] (AttIN). */
+  attentionValues: (AttentionMap | undefined)[];
+  projection(layer: number): { data: Float32Array; rows: number; cols: number } | null;
+  /** Why some gradients are missing (an op without a rule, no word-embedding tensor); empty when none are. */
+  problems: string[];
 }
 
 /** Everything an explainer may read about one text. Costly parts are computed on first use and shared. */
@@ -33,6 +54,20 @@ export interface ExplainContext {
   /** What the erasure operators need to know about the model (its mask token). */
   erasureContext: ErasureContext;
   attentions(): Promise<AttentionMap[]>;
+  /** What gradient explainers differentiate (default p(ŷ), the paper's choice for text models). */
+  objective: Objective;
+  /** Integrated Gradients: steps and baseline (zero vector or the [PAD] embedding). */
+  igSteps: number;
+  igBaseline: 'zero' | 'pad';
+  /** The clean input's gradients; 'conservative-lrp' holds softmax scores and LayerNorm σ constant. Shared. */
+  gradients(variant?: GradientVariant): Promise<GradientView>;
+  /**
+   * ∂objective/∂e at inputs whose word embeddings are replaced by scale·e + shift (shift: [tokens × dim], optional),
+   * all in batched runs; ŷ stays the clean prediction.
+   */
+  gradientsAt(points: { scale: number; shift?: Float32Array }[]): Promise<{ objectiveValue: number; embeddingGradient: Float32Array }[]>;
+  /** The [PAD] token's word embedding (Integrated Gradients' PAD baseline). */
+  padEmbedding(): Promise<Float32Array>;
   leaveOneOut(operator: ErasureOperatorName): Promise<LeaveOneOut>;
   /** p(·|input) for many inputs, in batched runs. */
   run(inputs: ModelInput[]): Promise<number[][]>;
@@ -54,7 +89,7 @@ export interface Explainer {
   readonly label: string;
   /** Signed methods can claim suppression (w < 0); unsigned ones (attention, random) always claim support. */
   readonly signed: boolean;
-  readonly family: 'attention' | 'perturbation' | 'reference';
+  readonly family: 'attention' | 'gradient' | 'perturbation' | 'reference';
   /** Where the method comes from. */
   readonly citation: string;
   explain(context: ExplainContext): Promise<ExplainerOutput>;

@@ -1,5 +1,5 @@
 import { unitWeights } from '../explain/units';
-import { attentionRow, pooledTokenIndex } from './attentionMaps';
+import { attentionRow, pooledTokenIndex, resolveLayer } from './attentionMaps';
 import type { Explainer } from './explainer';
 
 /**
@@ -17,8 +17,7 @@ export const rawAttention: Explainer = {
     const maps = await ctx.attentions();
     if (maps.length === 0) throw new Error('this model exposes no attention probabilities');
     const pooled = pooledTokenIndex(ctx.folder);
-    const layer = ctx.attentionLayer < 0 ? maps.length + ctx.attentionLayer : ctx.attentionLayer;
-    if (layer < 0 || layer >= maps.length) throw new Error(`attention layer ${ctx.attentionLayer} does not exist (the model has ${maps.length})`);
+    const layer = resolveLayer(ctx.attentionLayer, maps.length);
     const row = attentionRow(maps[layer], pooled, ctx.attentionHead);
     const parameters: Record<string, number | string> = { layer, head: ctx.attentionHead ?? 'mean' };
     return { weights: unitWeights(row.weights, ctx.units), quantity: row.description, parameters };

@@ -12,8 +12,10 @@ import type { GraphProto } from 'onnx-buf';
 import type { IdBatch } from '../model/onnxClassifier';
 import { idFeeds } from '../model/idFeeds';
 import {
-  addEmbeddingScaleInput, dropDeclaredShapes, EMBEDDING_SHIFT_INPUT, exposeOutputs, parseModel, serializeModel, wordEmbeddingTensor,
+  addEmbeddingScaleInput, dropDeclaredShapes, EMBEDDING_SHIFT_INPUT, exposeOutputs, parseModel, readModel, serializeModel,
+  wordEmbeddingTensor,
 } from '../model/onnxGraph';
+import { AttentionValues, attentionValues, floatInitializer } from '../model/attentionValues';
 import { onnxruntime } from '../runtime/onnxruntime';
 import { conservativeLrpDetachments } from './conservativeLrp';
 import { buildGradientGraph, OBJECTIVE_INPUT, OBJECTIVE_OUTPUT, TARGET_INPUT } from './gradientGraph';
@@ -24,7 +26,7 @@ export type GradientVariant = 'gradient' | 'conservative-lrp';
 export type Objective = 'probability' | 'logit';
 
 /** Bumped whenever the builder's output changes, so stale disk caches are not reused. */
-const BUILDER_VERSION = 1;
+const BUILDER_VERSION = 2;
 
 export interface GradientSessionOptions {
   padId: number;
@@ -47,6 +49,8 @@ interface GradientManifest {
   embeddingGradient: string | null;
   /** Per attention tensor (same order as the options), the output of its gradient, or null. */
   attentionGradients: (string | null)[];
+  /** Per attention tensor, the value vectors it weighs and the projection after it (AttIN), or null. */
+  attentionValues: (AttentionValues | null)[];
   /** Why some gradients are missing, in words; empty when all are there. */
   problems: string[];
 }
@@ -62,6 +66,8 @@ export interface GradientRow {
   /** Attention tensors and their gradients, each with the batch axis of size 1 kept (like AttentionMap). */
   attentions: { name: string; dims: number[]; data: Float32Array }[];
   attentionGradients: ({ name: string; dims: number[]; data: Float32Array } | undefined)[];
+  /** The value vectors each attention map weighs (see AttentionValues), when found. */
+  attentionValues: ({ name: string; dims: number[]; data: Float32Array } | undefined)[];
 }
 
 export interface GradientBatch extends IdBatch {
@@ -91,7 +97,10 @@ export function forgetBuiltGradientGraphs(): void {
 }
 
 export class GradientSession {
+  private projections = new Map<number, { data: Float32Array; rows: number; cols: number } | null>();
+
   private constructor(
+    private readonly modelPath: string,
     private readonly session: Ort.InferenceSession,
     private readonly options: GradientSessionOptions,
     readonly manifest: GradientManifest,
@@ -118,7 +127,7 @@ export class GradientSession {
       // nodes share its tensors (onnxruntime-node 1.30); basic keeps constant folding and is no slower here.
       graphOptimizationLevel: 'basic',
     });
-    return new GradientSession(session, options, manifest, fromDiskCache);
+    return new GradientSession(modelPath, session, options, manifest, fromDiskCache);
   }
 
   get hasEmbeddingGradient(): boolean {
@@ -146,6 +155,7 @@ export class GradientSession {
     if (m.embeddingTensor) fetches.push(m.embeddingTensor);
     if (m.embeddingGradient) fetches.push(m.embeddingGradient);
     for (const g of m.attentionGradients) if (g) fetches.push(g);
+    for (const v of m.attentionValues) if (v && !fetches.includes(v.values)) fetches.push(v.values);
     const out = await this.session.run(feeds, fetches);
     return batch.ids.map((ids, r) => {
       const len = ids.length;
@@ -157,8 +167,29 @@ export class GradientSession {
         embeddingGradient: m.embeddingGradient ? crop(m.embeddingGradient).data : undefined,
         attentions: this.options.attentionNames.map((name) => ({ name, ...crop(name) })),
         attentionGradients: m.attentionGradients.map((g, i) => (g ? { name: this.options.attentionNames[i], ...crop(g) } : undefined)),
+        attentionValues: m.attentionValues.map((v) => (v ? { name: v.values, ...crop(v.values) } : undefined)),
       };
     });
+  }
+
+  /** The projection after attention layer k as an [in, out] matrix (read from the model file once), or null. */
+  projection(k: number): { data: Float32Array; rows: number; cols: number } | null {
+    if (!this.projections.has(k)) {
+      const spec = this.manifest.attentionValues[k]?.projection;
+      const weight = spec ? floatInitializer(readModel(this.modelPath).graph!, spec.weight) : undefined;
+      let value: { data: Float32Array; rows: number; cols: number } | null = null;
+      if (spec && weight && weight.dims.length === 2) {
+        const [r, c] = weight.dims;
+        if (!spec.transposed) value = { data: weight.data, rows: r, cols: c };
+        else {
+          const t = new Float32Array(r * c);
+          for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) t[j * r + i] = weight.data[i * c + j];
+          value = { data: t, rows: c, cols: r };
+        }
+      }
+      this.projections.set(k, value);
+    }
+    return this.projections.get(k)!;
   }
 
   async dispose(): Promise<void> {
@@ -222,6 +253,8 @@ async function buildGradientModel(bytes: Uint8Array, modelPath: string, options:
   const model = parseModel(bytes, modelPath);
   const graph = model.graph!;
   exposeOutputs(model, options.attentionNames);
+  const values = options.attentionNames.map((a) => attentionValues(graph, a) ?? null);
+  exposeOutputs(model, values.flatMap((v) => (v ? [v.values] : [])));
   const embeddingTensor = wordEmbeddingTensor(graph);
   // The shift input needs the embedding width; without a lookup table there is no PAD baseline, only scaling.
   const dim = embeddingTensor ? embeddingTableWidth(graph, embeddingTensor) : undefined;
@@ -251,6 +284,7 @@ async function buildGradientModel(bytes: Uint8Array, modelPath: string, options:
     embeddingDim: dim ?? 0,
     embeddingGradient: (embeddingTensor && result.gradients.get(embeddingTensor)) ?? null,
     attentionGradients: options.attentionNames.map((n) => result.gradients.get(n) ?? null),
+    attentionValues: values,
     problems: embeddingTensor ? problems : ['no word-embedding tensor was found in the model', ...problems],
   };
   dropDeclaredShapes(result.model);

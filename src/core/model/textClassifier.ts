@@ -1,3 +1,4 @@
+import { GradientSession, GradientVariant } from '../gradients/gradientSession';
 import { argmax, softmax } from '../math/softmax';
 import { logitsOf, MAX_BATCH } from './batchRunner';
 import { TextTokenizer } from '../tokenize/textTokenizer';
@@ -16,13 +17,33 @@ export interface Prediction {
 
 /** Model folder + tokenizer + ONNX session: the whole text -> prediction path. */
 export class TextClassifier {
+  private readonly gradientSessions = new Map<GradientVariant, Promise<GradientSession>>();
+
   private constructor(
     readonly folder: ModelFolder,
     readonly tokenizer: TextTokenizer,
     readonly onnx: OnnxClassifier,
+    private readonly options: SessionOptions & { gradientCacheDir?: string | null },
   ) {}
 
-  static async load(dir: string, options: SessionOptions = {}): Promise<TextClassifier> {
+  /**
+   * The model's forward + backward session (plain gradients or conservative LRP), built on first use and kept.
+   * Building differentiates the graph once (cached on disk by the model file's hash).
+   */
+  gradients(variant: GradientVariant = 'gradient'): Promise<GradientSession> {
+    let pending = this.gradientSessions.get(variant);
+    if (!pending) {
+      pending = GradientSession.load(this.folder.modelPath, {
+        padId: this.onnx.padId, logitsName: this.onnx.logitsName, attentionNames: this.onnx.attentionNames, variant,
+        threads: this.options.threads, cacheDir: this.options.gradientCacheDir,
+      });
+      this.gradientSessions.set(variant, pending);
+      pending.catch(() => this.gradientSessions.delete(variant));
+    }
+    return pending;
+  }
+
+  static async load(dir: string, options: SessionOptions & { gradientCacheDir?: string | null } = {}): Promise<TextClassifier> {
     const folder = readModelFolder(dir);
     const tokenizer = TextTokenizer.fromFile(folder.tokenizerPath, folder.maxLength);
     const padId = folder.config.pad_token_id ?? tokenizer.tokenId('[PAD]') ?? tokenizer.tokenId('<pad>') ?? 0;
@@ -33,7 +54,7 @@ export class TextClassifier {
       await onnx.dispose();
       throw new Error(`${folder.tokenizerPath} has ${tokens} tokens but the model's word-embedding table has ${onnx.vocabularySize} rows: the tokenizer and the model do not belong together.`);
     }
-    return new TextClassifier(folder, tokenizer, onnx);
+    return new TextClassifier(folder, tokenizer, onnx, options);
   }
 
   /** Class names by index; `LABEL_i` for a model whose config has no id2label. */
@@ -53,6 +74,9 @@ export class TextClassifier {
   }
 
   async dispose(): Promise<void> {
+    const sessions = await Promise.allSettled(this.gradientSessions.values());
+    for (const s of sessions) if (s.status === 'fulfilled') await s.value.dispose();
+    this.gradientSessions.clear();
     await this.onnx.dispose();
   }
 }

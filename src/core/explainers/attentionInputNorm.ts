@@ -1,0 +1,51 @@
+import { unitWeights } from '../explain/units';
+import { pooledTokenIndex, resolveLayer } from './attentionMaps';
+import type { Explainer } from './explainer';
+
+/**
+ * AttIN (Kobayashi et al., EMNLP 2020; reference §3.2, §3.4): the norm of what each token actually contributes to
+ * the attention output, ‖Σ_h α^h_{row,j} · v^h_j W_O^h‖₂, with v the value vectors the map weighs and W_O the first
+ * linear map after it (bias ignored). For an RNN/CNN's single attention this is α_j ‖W h_j‖. Unsigned.
+ */
+export const attentionInputNorm: Explainer = {
+  id: 'attention-x-input-norm',
+  label: 'AttIN (α⊙‖f(x)‖)',
+  signed: false,
+  family: 'attention',
+  citation: 'Kobayashi et al., EMNLP 2020',
+  async explain(ctx) {
+    const view = await ctx.gradients();
+    if (view.attentions.length === 0) throw new Error('this model exposes no attention probabilities');
+    const layer = resolveLayer(ctx.attentionLayer, view.attentions.length);
+    const alpha = view.attentions[layer];
+    const values = view.attentionValues[layer];
+    if (!values) throw new Error(`the value vectors that ${alpha.name} weighs could not be found in the graph`);
+    const projection = view.projection(layer);
+    const single = alpha.dims.length === 2;
+    const [, heads, rows, cols] = single ? [1, 1, 1, alpha.dims[1]] : alpha.dims;
+    const row = single ? 0 : pooledTokenIndex(ctx.folder);
+    if (row >= rows) throw new Error(`pooled token ${row} is outside ${alpha.name}`);
+    const headDim = single ? values.dims[2] : values.dims[3];
+    const width = projection ? projection.cols : headDim * heads;
+    if (projection && projection.rows !== headDim * heads) throw new Error(`the projection after ${alpha.name} has ${projection.rows} inputs, expected ${headDim * heads}`);
+    const used = ctx.attentionHead === undefined ? Array.from({ length: heads }, (_, h) => h) : [ctx.attentionHead];
+    const perToken = Array.from({ length: cols }, (_, j) => {
+      const u = new Float64Array(width);
+      for (const h of used) {
+        const a = alpha.data[(h * rows + row) * cols + j];
+        const v = values.data.subarray((h * cols + j) * headDim, (h * cols + j + 1) * headDim);
+        if (!projection) for (let d = 0; d < headDim; d++) u[h * headDim + d] += a * v[d];
+        else for (let d = 0; d < headDim; d++) {
+          const w = projection.data.subarray((h * headDim + d) * width, (h * headDim + d + 1) * width);
+          for (let k = 0; k < width; k++) u[k] += a * v[d] * w[k];
+        }
+      }
+      return Math.sqrt(u.reduce((s, x) => s + x * x, 0));
+    });
+    return {
+      weights: unitWeights(perToken, ctx.units),
+      quantity: `‖Σ_h α^h v^h W_O^h‖ of ${alpha.name}, row of token ${row}${projection ? '' : ' (no projection found after it: ‖α·v‖)'}`,
+      parameters: { layer, head: ctx.attentionHead ?? 'sum' },
+    };
+  },
+};

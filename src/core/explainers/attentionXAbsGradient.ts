@@ -1,0 +1,12 @@
+import type { Explainer } from './explainer';
+import { attentionGradientExplanation } from './gradientMaps';
+
+/** Gradient ablation α⊙|∇α| (reference §6.5): the gradient's magnitude without its sign. Unsigned. */
+export const attentionXAbsGradient: Explainer = {
+  id: 'attention-x-abs-gradient',
+  label: 'α⊙|∇α| (magnitude only)',
+  signed: false,
+  family: 'attention',
+  citation: 'Liu et al., ICML 2022 (gradient ablation, att*grad_abs)',
+  explain: (ctx) => attentionGradientExplanation(ctx, 'gradient', (a, g) => a * Math.abs(g), 'α⊙|∇α|'),
+};

@@ -1,0 +1,16 @@
+import type { Explainer } from './explainer';
+import { attentionGradientExplanation } from './gradientMaps';
+
+/**
+ * AttGrad (reference §3.2, §3.4): α ⊙ ∂objective/∂α on the last attention layer, per head then averaged, the
+ * pooled token's row; α is a leaf (its gradient flows on through the values, not back through the softmax).
+ * Signed: a negative weight claims the token suppresses ŷ.
+ */
+export const attentionXGradient: Explainer = {
+  id: 'attention-x-gradient',
+  label: 'AttGrad (α⊙∇α)',
+  signed: true,
+  family: 'attention',
+  citation: 'Liu et al., ICML 2022 (AttGrad); Serrano & Smith 2019',
+  explain: (ctx) => attentionGradientExplanation(ctx, 'gradient', (a, g) => a * g, 'α⊙∇α'),
+};

@@ -1,0 +1,54 @@
+/**
+ * Shared reading of gradient runs for the gradient explainers: the attention-gradient family on one layer, and
+ * per-token reductions of the word-embedding gradient. Each explainer file picks its formula.
+ */
+import { unitWeights } from '../explain/units';
+import type { GradientVariant } from '../gradients/gradientSession';
+import { combinedRow, pooledTokenIndex, resolveLayer } from './attentionMaps';
+import type { ExplainContext, ExplainerOutput, GradientView } from './explainer';
+
+/** "p(ŷ)" or "the logit z_ŷ": what the gradients are of, for the quantity label. */
+export function objectiveLabel(view: GradientView): string {
+  return view.objective === 'probability' ? 'p(ŷ), a probability' : 'the logit z_ŷ';
+}
+
+/**
+ * f(α, ∂objective/∂α) on the attention layer the context names (default the last), heads averaged, pooled row.
+ * `variant` 'conservative-lrp' takes the gradient of the LRP graph (relevance reaching α).
+ */
+export async function attentionGradientExplanation(
+  ctx: ExplainContext, variant: GradientVariant, f: (alpha: number, grad: number) => number, what: string,
+): Promise<ExplainerOutput> {
+  const view = await ctx.gradients(variant);
+  if (view.attentions.length === 0) throw new Error('this model exposes no attention probabilities');
+  const layer = resolveLayer(ctx.attentionLayer, view.attentions.length);
+  const grad = view.attentionGradients[layer];
+  if (!grad) throw new Error(`∂/∂α cannot be computed on this model: ${view.problems.join('; ')}`);
+  const row = combinedRow(view.attentions[layer], grad, pooledTokenIndex(ctx.folder), ctx.attentionHead, f, what);
+  return {
+    weights: unitWeights(row.weights, ctx.units),
+    quantity: `${row.description}; gradients of ${objectiveLabel(view)}`,
+    parameters: { layer, head: ctx.attentionHead ?? 'mean', objective: view.objective },
+  };
+}
+
+/** One number per token from the word embeddings e_i and the gradient g_i (both [dim] vectors). */
+export async function embeddingGradientExplanation(
+  ctx: ExplainContext, variant: GradientVariant, f: (e: Float32Array, g: Float32Array) => number, what: string,
+): Promise<ExplainerOutput> {
+  const view = await ctx.gradients(variant);
+  if (!view.embeddings || !view.embeddingGradient) throw new Error(`the word embeddings cannot be differentiated on this model: ${view.problems.join('; ')}`);
+  const { dim } = view;
+  const perToken = ctx.tokens.ids.map((_, i) => f(view.embeddings!.subarray(i * dim, (i + 1) * dim), view.embeddingGradient!.subarray(i * dim, (i + 1) * dim)));
+  return {
+    weights: unitWeights(perToken, ctx.units),
+    quantity: `${what}; gradients of ${objectiveLabel(view)}`,
+    parameters: { objective: view.objective },
+  };
+}
+
+export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}

@@ -1,0 +1,12 @@
+import type { Explainer } from './explainer';
+import { dot, embeddingGradientExplanation } from './gradientMaps';
+
+/** InputGrad (reference §3.2): Σ_d e_{i,d} · ∂objective/∂e_{i,d} on the word embeddings. Signed. */
+export const inputXGradient: Explainer = {
+  id: 'input-x-gradient',
+  label: 'InputGrad (x⊙∇x)',
+  signed: true,
+  family: 'gradient',
+  citation: 'Shrikumar et al. 2016; Liu et al., ICML 2022 (InputGrad)',
+  explain: (ctx) => embeddingGradientExplanation(ctx, 'gradient', dot, 'Σ_d e·∂/∂e over the word embedding'),
+};

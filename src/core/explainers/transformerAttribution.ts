@@ -1,0 +1,40 @@
+import { unitWeights } from '../explain/units';
+import { pooledTokenIndex } from './attentionMaps';
+import type { Explainer } from './explainer';
+import { objectiveLabel } from './gradientMaps';
+import { clampedHeadMean, everyLayer, identity, Matrix, multiply } from './relevanceMatrices';
+
+/**
+ * TransAtt, Chefer et al.'s transformer attribution (CVPR 2021), as the reference's VisualBERT code runs it
+ * (§3.5): Ā_l = mean_h max(0, ∇A^h ⊙ R^{A^h}) rolled out as Π_l (Ā_l + I) without row normalisation, pooled row.
+ * R^A, the LRP relevance of each attention map, comes from the conservative rules of Ali et al. (ICML 2022):
+ * R^A = A ⊙ ∂̃/∂A with softmax and LayerNorm σ held constant, in place of Chefer's own LRP rules. Non-negative.
+ */
+export const transformerAttribution: Explainer = {
+  id: 'transformer-attribution',
+  label: 'TransAtt (Chefer, CVPR 2021)',
+  signed: false,
+  family: 'attention',
+  citation: 'Chefer et al., CVPR 2021; relevance by Ali et al., ICML 2022',
+  async explain(ctx) {
+    const view = await ctx.gradients();
+    const lrp = await ctx.gradients('conservative-lrp');
+    const { maps, others: grads } = everyLayer('TransAtt', view.attentions, view.attentionGradients, view.problems);
+    const { others: relevanceGrads } = everyLayer('TransAtt', lrp.attentions, lrp.attentionGradients, lrp.problems);
+    const n = maps[0].dims[2];
+    const pooled = pooledTokenIndex(ctx.folder);
+    // Only the pooled row of the product is needed: r ← r · (Ā_l + I) from the last layer down.
+    let r: Matrix = [identity(n)[pooled]];
+    for (let l = maps.length - 1; l >= 0; l--) {
+      const relevance = { ...maps[l], data: maps[l].data.map((a, k) => a * relevanceGrads[l].data[k]) };
+      const bar = clampedHeadMean(grads[l], relevance, (grad, rel) => grad * rel);
+      for (let i = 0; i < n; i++) bar[i][i] += 1;
+      r = multiply(r, bar);
+    }
+    return {
+      weights: unitWeights(Array.from(r[0]), ctx.units),
+      quantity: `row of token ${pooled} of Π_l (Ā_l + I), Ā = mean_h max(0, ∇A ⊙ R^A), over ${maps.length} layers; gradients of ${objectiveLabel(view)}`,
+      parameters: { layers: maps.length, objective: view.objective },
+    };
+  },
+};
