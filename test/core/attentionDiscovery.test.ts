@@ -36,14 +36,17 @@ function huggingFaceStyleCopy(): string {
 }
 
 describe('attention discovery in graphs without attention outputs', () => {
-  it('exposes each layer\'s softmax-times-values tensor, first layer first, and explains as the original does', async () => {
+  it('exposes each layer\'s softmax-times-values tensor, first layer first, and explains (gradients included) as the original does', async () => {
     const hf = await TextClassifier.load(huggingFaceStyleCopy());
     const original = await TextClassifier.load(resolveModelDir('sst2-transformer'));
     try {
       assert.deepEqual(hf.onnx.attentionNames, [0, 1, 2, 3].map((l) => `/encoder/layer.${l}/attention/self/Softmax_output_0`));
       const text = 'the acting is superb but the plot is a mess';
-      const [a, b] = await Promise.all([hf, original].map((m) => explainText(m, text, { explainers: ['raw-attention', 'rollout'], metrics: false })));
-      for (const k of [0, 1]) {
+      // Gradient explainers too: the discovered softmax outputs are differentiated like declared attention outputs.
+      const explainers = ['raw-attention', 'rollout', 'attention-x-gradient', 'generic-attention', 'transformer-attribution', 'integrated-gradients', 'conservative-lrp'];
+      const [a, b] = await Promise.all([hf, original].map((m) => explainText(m, text, { explainers, metrics: false })));
+      for (const k of explainers.keys()) {
+        assert.ok(a.explanations[k].weights, `${explainers[k]}: ${a.explanations[k].error}`);
         assert.ok(maxAbsDiff(a.explanations[k].weights!, b.explanations[k].weights!) < 1e-6, a.explanations[k].id);
       }
     } finally {

@@ -1,0 +1,121 @@
+/**
+ * The README's violation table: the faithfulness violation ratio of every explainer on the SST-2 test split, for each
+ * shipped SST-2 model, per erasure operator (delete = slice_out, zero-embedding = zeros_mask, attention-mask =
+ * att_mask) and their mean, with the Random floor as mean ± spread over 3 seeds.
+ *
+ *   npm run violation-table [-- --limit N] [--models a,b] [--write-readme]
+ *
+ * Writes bench/results/violation-table.json and prints the Markdown table; --write-readme replaces the table between
+ * the markers in README.md. Everything is seeded (seed 0 for LIME, Kernel SHAP and the first Random draw).
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { readLabelledCsv } from '../src/core/datasets/labelledCsv';
+import { PAPER_OPERATORS } from '../src/core/erasure/operators';
+import { explainText } from '../src/core/explain/explainText';
+import { EXPLAINERS } from '../src/core/explainers/registry';
+import { projectRoot, resolveModelDir } from '../src/core/model/shippedModels';
+import { TextClassifier } from '../src/core/model/textClassifier';
+
+const ROOT = projectRoot(__dirname);
+const DATA = process.env.POLARITY_LENS_DATA ?? join(ROOT, '..', 'shared', 'data');
+const RANDOM_SEEDS = [0, 1, 2];
+
+interface Tally {
+  /** Violations per operator, and how many texts the explainer ran on. */
+  violations: Record<string, number>;
+  runs: number;
+  error?: string;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      limit: { type: 'string' },
+      models: { type: 'string', default: 'sst2-bilstm-tanh,sst2-cnn-dot,sst2-transformer' },
+      'write-readme': { type: 'boolean', default: false },
+    },
+  });
+  const rows = readLabelledCsv(join(DATA, 'sst2', 'test.csv'));
+  const texts = rows.slice(0, values.limit ? Number(values.limit) : rows.length).map((r) => r.text);
+  const results: Record<string, { texts: number; seconds: number; explainers: Record<string, Tally>; random: number[][] }> = {};
+  for (const name of values.models!.split(',')) {
+    const model = await TextClassifier.load(resolveModelDir(name));
+    const started = performance.now();
+    const tallies: Record<string, Tally> = Object.fromEntries(EXPLAINERS.map((e) => [e.id, { violations: {}, runs: 0 }]));
+    // Random's floor: violations per seed and operator.
+    const random = RANDOM_SEEDS.map(() => PAPER_OPERATORS.map(() => 0));
+    for (const [n, text] of texts.entries()) {
+      const r = await explainText(model, text, { metrics: false, seed: 0 });
+      for (const e of r.explanations) {
+        const t = tallies[e.id];
+        if (!e.weights) {
+          t.error = e.error;
+          continue;
+        }
+        t.runs++;
+        for (const v of e.verdicts) t.violations[v.operator] = (t.violations[v.operator] ?? 0) + (v.violates ? 1 : 0);
+      }
+      for (const [k, seed] of RANDOM_SEEDS.entries()) {
+        const draw = seed === 0 ? r : await explainText(model, text, { explainers: ['random'], metrics: false, seed });
+        const verdicts = draw.explanations.find((e) => e.id === 'random')!.verdicts;
+        PAPER_OPERATORS.forEach((op, j) => { if (verdicts.find((v) => v.operator === op)?.violates) random[k][j]++; });
+      }
+      if ((n + 1) % 100 === 0) process.stderr.write(`${name}: ${n + 1}/${texts.length} texts, ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
+    }
+    results[name] = { texts: texts.length, seconds: (performance.now() - started) / 1000, explainers: tallies, random };
+    await model.dispose();
+  }
+  mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
+  writeFileSync(join(ROOT, 'bench', 'results', 'violation-table.json'), `${JSON.stringify(results, null, 2)}\n`);
+  const table = markdown(results);
+  process.stdout.write(`${table}\n`);
+  if (values['write-readme']) writeReadme(table);
+}
+
+const pct = (x: number) => x.toFixed(3).replace(/^0/, '');
+
+function markdown(results: Record<string, { texts: number; explainers: Record<string, Tally>; random: number[][] }>): string {
+  const names = Object.keys(results);
+  const lines = [
+    `| explainer | ${names.map((n) => `${n}: delete / zero-emb / att-mask → **mean**`).join(' | ')} |`,
+    `|---|${names.map(() => '---').join('|')}|`,
+  ];
+  for (const e of EXPLAINERS) {
+    const cells = names.map((n) => {
+      const t = results[n].explainers[e.id];
+      if (t.runs === 0) return 'n/a (single attention layer)';
+      const ratios = PAPER_OPERATORS.map((op) => (t.violations[op] ?? 0) / t.runs);
+      const mean = ratios.reduce((a, b) => a + b, 0) / ratios.length;
+      return `${ratios.map(pct).join(' / ')} → **${pct(mean)}**`;
+    });
+    lines.push(`| ${e.label.replace(/\|/g, '\\|')}${e.id === 'random' ? ' (seed 0)' : ''} | ${cells.join(' | ')} |`);
+  }
+  const floor = names.map((n) => {
+    const { texts, random } = results[n];
+    const means = random.map((perOp) => perOp.reduce((a, b) => a + b, 0) / perOp.length / texts);
+    const mean = means.reduce((a, b) => a + b, 0) / means.length;
+    const spread = Math.max(...means) - Math.min(...means);
+    return `**${pct(mean)}** ± ${spread.toFixed(3)} (seeds ${RANDOM_SEEDS.join(', ')}: ${means.map(pct).join(', ')})`;
+  });
+  lines.push(`| Random floor, 3 seeds (mean of operators) | ${floor.join(' | ')} |`);
+  lines.push('', `${results[names[0]].texts} SST-2 test sentences per model; lower is better; word granularity; gradients of p(ŷ); IG 20 steps, zero baseline.`);
+  return lines.join('\n');
+}
+
+function writeReadme(table: string): void {
+  const path = join(ROOT, 'README.md');
+  const readme = readFileSync(path, 'utf8');
+  const start = '<!-- violation-table:start -->';
+  const end = '<!-- violation-table:end -->';
+  const from = readme.indexOf(start);
+  const to = readme.indexOf(end);
+  if (from < 0 || to < from) throw new Error(`README.md has no ${start} … ${end} markers`);
+  writeFileSync(path, `${readme.slice(0, from + start.length)}\n${table}\n${readme.slice(to)}`);
+}
+
+main().catch((e) => {
+  process.stderr.write(`${(e as Error).stack ?? e}\n`);
+  process.exit(1);
+});
