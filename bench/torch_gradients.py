@@ -22,6 +22,7 @@ import torch
 sys.dont_write_bytecode = True  # leave no __pycache__ in training/
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(REPO, 'training'))
+from fixtures import probability_gradients  # noqa: E402
 from polarity_models import ARCHITECTURES  # noqa: E402
 
 # config.json "model" field -> constructor argument, per architecture (see each class's config()).
@@ -63,16 +64,8 @@ def forward(model, ids, mask):
 
 
 def forward_backward(model, ids, mask):
-    """dp(y_hat)/de and dp(y_hat)/d(attention) as training/fixtures.py's sample_fixture computes them."""
-    e = model.embed(ids).detach().requires_grad_(True)
-    outs = model.forward_embedded(e, ids, mask)
-    logits, atts = outs[0], outs[1:]
-    for a in atts:
-        a.retain_grad()
-    probs = torch.softmax(logits, -1)
-    target = int(probs[0].argmax())
-    probs[0, target].backward()
-    return target, e.grad, [a.grad for a in atts]
+    """dp(y_hat)/de and dp(y_hat)/d(attention), exactly as the reference fixtures compute them."""
+    return probability_gradients(model, ids, mask)
 
 
 def integrated_gradients(model, e, ids, mask, target, steps):

@@ -3,10 +3,12 @@
  * shipped SST-2 model, per erasure operator (delete = slice_out, zero-embedding = zeros_mask, attention-mask =
  * att_mask) and their mean, with the Random floor as mean ± spread over 3 seeds.
  *
- *   npm run violation-table [-- --limit N] [--models a,b] [--write-readme]
+ *   npm run violation-table [-- --limit N] [--models a,b] [--threads T] [--render-only] [--write-readme]
  *
- * Writes bench/results/violation-table.json and prints the Markdown table; --write-readme replaces the table between
- * the markers in README.md. Everything is seeded (seed 0 for LIME, Kernel SHAP and the first Random draw).
+ * Writes bench/results/violation-<model>.json per model (so models can run in parallel processes) and prints the
+ * Markdown table of the requested models; --render-only skips the runs and renders the saved results; --write-readme
+ * replaces the table between the markers in README.md. Everything is seeded (seed 0 for LIME, Kernel SHAP and the
+ * first Random draw).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -34,49 +36,63 @@ async function main(): Promise<void> {
     options: {
       limit: { type: 'string' },
       models: { type: 'string', default: 'sst2-bilstm-tanh,sst2-cnn-dot,sst2-transformer' },
+      threads: { type: 'string', default: '0' },
+      'render-only': { type: 'boolean', default: false },
       'write-readme': { type: 'boolean', default: false },
     },
   });
-  const rows = readLabelledCsv(join(DATA, 'sst2', 'test.csv'));
-  const texts = rows.slice(0, values.limit ? Number(values.limit) : rows.length).map((r) => r.text);
-  const results: Record<string, { texts: number; seconds: number; explainers: Record<string, Tally>; random: number[][] }> = {};
-  for (const name of values.models!.split(',')) {
-    const model = await TextClassifier.load(resolveModelDir(name));
-    const started = performance.now();
-    const tallies: Record<string, Tally> = Object.fromEntries(EXPLAINERS.map((e) => [e.id, { violations: {}, runs: 0 }]));
-    // Random's floor: violations per seed and operator.
-    const random = RANDOM_SEEDS.map(() => PAPER_OPERATORS.map(() => 0));
-    for (const [n, text] of texts.entries()) {
-      const r = await explainText(model, text, { metrics: false, seed: 0 });
-      for (const e of r.explanations) {
-        const t = tallies[e.id];
-        if (!e.weights) {
-          t.error = e.error;
-          continue;
-        }
-        t.runs++;
-        for (const v of e.verdicts) t.violations[v.operator] = (t.violations[v.operator] ?? 0) + (v.violates ? 1 : 0);
-      }
-      for (const [k, seed] of RANDOM_SEEDS.entries()) {
-        const draw = seed === 0 ? r : await explainText(model, text, { explainers: ['random'], metrics: false, seed });
-        const verdicts = draw.explanations.find((e) => e.id === 'random')!.verdicts;
-        PAPER_OPERATORS.forEach((op, j) => { if (verdicts.find((v) => v.operator === op)?.violates) random[k][j]++; });
-      }
-      if ((n + 1) % 100 === 0) process.stderr.write(`${name}: ${n + 1}/${texts.length} texts, ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
-    }
-    results[name] = { texts: texts.length, seconds: (performance.now() - started) / 1000, explainers: tallies, random };
-    await model.dispose();
-  }
+  const names = values.models!.split(',');
+  const resultFile = (name: string) => join(ROOT, 'bench', 'results', `violation-${name}.json`);
   mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
-  writeFileSync(join(ROOT, 'bench', 'results', 'violation-table.json'), `${JSON.stringify(results, null, 2)}\n`);
+  if (!values['render-only']) {
+    for (const name of names) writeFileSync(resultFile(name), `${JSON.stringify(await runModel(name, values.limit, Number(values.threads)), null, 2)}\n`);
+  }
+  const results = Object.fromEntries(names.map((n) => [n, JSON.parse(readFileSync(resultFile(n), 'utf8')) as ModelResult]));
   const table = markdown(results);
   process.stdout.write(`${table}\n`);
   if (values['write-readme']) writeReadme(table);
 }
 
+interface ModelResult {
+  texts: number;
+  seconds: number;
+  explainers: Record<string, Tally>;
+  random: number[][];
+}
+
+async function runModel(name: string, limit: string | undefined, threads: number): Promise<ModelResult> {
+  const rows = readLabelledCsv(join(DATA, 'sst2', 'test.csv'));
+  const texts = rows.slice(0, limit ? Number(limit) : rows.length).map((r) => r.text);
+  const model = await TextClassifier.load(resolveModelDir(name), { threads });
+  const started = performance.now();
+  const tallies: Record<string, Tally> = Object.fromEntries(EXPLAINERS.map((e) => [e.id, { violations: {}, runs: 0 }]));
+  // Random's floor: violations per seed and operator.
+  const random = RANDOM_SEEDS.map(() => PAPER_OPERATORS.map(() => 0));
+  for (const [n, text] of texts.entries()) {
+    const r = await explainText(model, text, { metrics: false, seed: 0 });
+    for (const e of r.explanations) {
+      const t = tallies[e.id];
+      if (!e.weights) {
+        t.error = e.error;
+        continue;
+      }
+      t.runs++;
+      for (const v of e.verdicts) t.violations[v.operator] = (t.violations[v.operator] ?? 0) + (v.violates ? 1 : 0);
+    }
+    for (const [k, seed] of RANDOM_SEEDS.entries()) {
+      const draw = seed === 0 ? r : await explainText(model, text, { explainers: ['random'], metrics: false, seed });
+      const verdicts = draw.explanations.find((e) => e.id === 'random')!.verdicts;
+      PAPER_OPERATORS.forEach((op, j) => { if (verdicts.find((v) => v.operator === op)?.violates) random[k][j]++; });
+    }
+    if ((n + 1) % 100 === 0) process.stderr.write(`${name}: ${n + 1}/${texts.length} texts, ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
+  }
+  await model.dispose();
+  return { texts: texts.length, seconds: (performance.now() - started) / 1000, explainers: tallies, random };
+}
+
 const pct = (x: number) => x.toFixed(3).replace(/^0/, '');
 
-function markdown(results: Record<string, { texts: number; explainers: Record<string, Tally>; random: number[][] }>): string {
+function markdown(results: Record<string, ModelResult>): string {
   const names = Object.keys(results);
   const lines = [
     `| explainer | ${names.map((n) => `${n}: delete / zero-emb / att-mask → **mean**`).join(' | ')} |`,

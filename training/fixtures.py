@@ -53,9 +53,9 @@ def integrated_gradients(model, e, ids, mask, target, steps):
             'completeness_error': float(attributions.sum() - (p_x - p_0))}
 
 
-def sample_fixture(model, text, ids_list, attention_outputs):
-    ids = torch.tensor([ids_list])
-    mask = torch.ones_like(ids)
+def probability_gradients(model, ids, mask):
+    """One input's p(y_hat) = softmax(logits)[y_hat], back-propagated to the word embeddings e and to every
+    attention tensor (kept as intermediates). Returns e, logits, probs, y_hat and the attentions, grads attached."""
     e = model.embed(ids).detach().requires_grad_(True)
     outs = model.forward_embedded(e, ids, mask)
     logits, atts = outs[0], outs[1:]
@@ -64,6 +64,13 @@ def sample_fixture(model, text, ids_list, attention_outputs):
     probs = torch.softmax(logits, -1)
     target = int(probs[0].argmax())
     probs[0, target].backward()
+    return e, logits, probs, target, atts
+
+
+def sample_fixture(model, text, ids_list, attention_outputs):
+    ids = torch.tensor([ids_list])
+    mask = torch.ones_like(ids)
+    e, logits, probs, target, atts = probability_gradients(model, ids, mask)
     return {
         'text': text,
         'input_ids': ids_list,
