@@ -112,22 +112,16 @@ export class GradientSession {
     const bytes = readFileSync(modelPath);
     const key = createHash('sha256').update(bytes)
       .update(JSON.stringify([BUILDER_VERSION, options.variant, options.logitsName, options.attentionNames, options.padId])).digest('hex').slice(0, 32);
-    let pending = built.get(key);
-    if (!pending) {
-      pending = buildCached(bytes, modelPath, key, options);
-      built.set(key, pending);
-      pending.catch(() => built.delete(key));
+    const graph = await builtGraph(bytes, modelPath, key, options, true);
+    try {
+      return new GradientSession(modelPath, await createSession(graph.bytes, options), options, graph.manifest, graph.fromDiskCache);
+    } catch (e) {
+      if (!graph.fromDiskCache) throw e;
+      // A damaged cache entry (truncated file, another version's bytes): build afresh and overwrite it.
+      built.delete(key);
+      const fresh = await builtGraph(bytes, modelPath, key, options, false);
+      return new GradientSession(modelPath, await createSession(fresh.bytes, options), options, fresh.manifest, false);
     }
-    const { bytes: graph, manifest, fromDiskCache } = await pending;
-    const ort = onnxruntime();
-    const session = await ort.InferenceSession.create(graph, {
-      intraOpNumThreads: options.threads ?? 0,
-      interOpNumThreads: 1,
-      // 'basic': at the extended level, MatMulScaleFusion and MatMulTransposeFusion together miscompute the CNN's
-      // forward pass once backward nodes share its tensors (onnxruntime-node 1.30); 'all' measured no faster here.
-      graphOptimizationLevel: 'basic',
-    });
-    return new GradientSession(modelPath, session, options, manifest, fromDiskCache);
   }
 
   get hasEmbeddingGradient(): boolean {
@@ -197,6 +191,27 @@ export class GradientSession {
   }
 }
 
+/** The built graph for `key`, shared by every load in this process; `readCache` false ignores the disk cache. */
+function builtGraph(bytes: Uint8Array, modelPath: string, key: string, options: GradientSessionOptions, readCache: boolean): Promise<BuiltGraph> {
+  let pending = built.get(key);
+  if (!pending) {
+    pending = buildCached(bytes, modelPath, key, options, readCache);
+    built.set(key, pending);
+    pending.catch(() => built.delete(key));
+  }
+  return pending;
+}
+
+function createSession(graph: Uint8Array, options: GradientSessionOptions): Promise<Ort.InferenceSession> {
+  return onnxruntime().InferenceSession.create(graph, {
+    intraOpNumThreads: options.threads ?? 0,
+    interOpNumThreads: 1,
+    // 'basic': at the extended level, MatMulScaleFusion and MatMulTransposeFusion together miscompute the CNN's
+    // forward pass once backward nodes share its tensors (onnxruntime-node 1.30); 'all' measured no faster here.
+    graphOptimizationLevel: 'basic',
+  });
+}
+
 /** One row of a [batch, …] output with every sequence axis (size `width`) cut to the row's length `len`. */
 function cropRow(tensor: Ort.Tensor, row: number, width: number, len: number): { dims: number[]; data: Float32Array } {
   const dims = [...tensor.dims];
@@ -221,11 +236,11 @@ function cropRow(tensor: Ort.Tensor, row: number, width: number, len: number): {
   return { dims: [1, ...outDims], data: out };
 }
 
-async function buildCached(bytes: Uint8Array, modelPath: string, key: string, options: GradientSessionOptions): Promise<BuiltGraph> {
+async function buildCached(bytes: Uint8Array, modelPath: string, key: string, options: GradientSessionOptions, readCache: boolean): Promise<BuiltGraph> {
   const dir = options.cacheDir === null ? undefined : join(options.cacheDir ?? defaultCacheDir(), 'gradient-graphs');
   const graphFile = dir && join(dir, `${key}.onnx`);
   const manifestFile = dir && join(dir, `${key}.json`);
-  if (graphFile && manifestFile && existsSync(graphFile) && existsSync(manifestFile)) {
+  if (readCache && graphFile && manifestFile && existsSync(graphFile) && existsSync(manifestFile)) {
     try {
       return { bytes: readFileSync(graphFile), manifest: JSON.parse(readFileSync(manifestFile, 'utf8')) as GradientManifest, fromDiskCache: true };
     } catch {

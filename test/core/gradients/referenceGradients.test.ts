@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -73,5 +73,25 @@ describe('gradient engine against PyTorch autograd (float64 reference fixtures)'
     await session.dispose();
     await model.dispose();
     assert.equal(readdirSync(join(cacheDir, 'gradient-graphs')).length, files.length, 'no new entry for a cached model');
+  });
+
+  it('rebuilds over a damaged cache entry instead of failing', async () => {
+    const dir = join(cacheDir, 'gradient-graphs');
+    const model = await TextClassifier.load(resolveModelDir('sst2-cnn-dot'));
+    const options = { padId: model.onnx.padId, logitsName: model.onnx.logitsName, attentionNames: model.onnx.attentionNames, variant: 'gradient' as const, cacheDir };
+    try {
+      const first = await GradientSession.load(model.folder.modelPath, options);
+      await first.dispose();
+      const entries = readdirSync(dir).filter((f) => f.endsWith('.onnx'));
+      for (const f of entries) writeFileSync(join(dir, f), 'not an onnx model');
+      forgetBuiltGradientGraphs();
+      const session = await GradientSession.load(model.folder.modelPath, options);
+      assert.equal(session.fromDiskCache, false, 'the damaged entry was rebuilt');
+      const [row] = await session.run({ ids: [[66, 3440, 7]], target: [0], objective: 'probability' });
+      assert.ok(row.embeddingGradient!.some((g) => g !== 0));
+      await session.dispose();
+    } finally {
+      await model.dispose();
+    }
   });
 });
