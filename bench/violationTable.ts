@@ -4,6 +4,7 @@
  * att_mask) and their mean, with the Random floor as mean ± spread over 3 seeds.
  *
  *   npm run violation-table [-- --limit N] [--models a,b] [--threads T] [--render-only] [--write-readme]
+ *                              [--explainers a,b --ig-steps M --tag NAME]   (a side experiment, saved under NAME)
  *
  * Writes bench/results/violation-<model>.json per model (so models can run in parallel processes) and prints the
  * Markdown table of the requested models; --render-only skips the runs and renders the saved results; --write-readme
@@ -37,15 +38,20 @@ async function main(): Promise<void> {
       limit: { type: 'string' },
       models: { type: 'string', default: 'sst2-bilstm-tanh,sst2-cnn-dot,sst2-transformer' },
       threads: { type: 'string', default: '0' },
+      explainers: { type: 'string' },
+      'ig-steps': { type: 'string', default: '20' },
+      tag: { type: 'string' },
       'render-only': { type: 'boolean', default: false },
       'write-readme': { type: 'boolean', default: false },
     },
   });
   const names = values.models!.split(',');
-  const resultFile = (name: string) => join(ROOT, 'bench', 'results', `violation-${name}.json`);
+  const resultFile = (name: string) => join(ROOT, 'bench', 'results', `violation-${name}${values.tag ? `-${values.tag}` : ''}.json`);
+  const explainers = values.explainers?.split(',') ?? EXPLAINERS.map((e) => e.id);
+  const run = { limit: values.limit, threads: Number(values.threads), explainers, igSteps: Number(values['ig-steps']) };
   mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
   if (!values['render-only']) {
-    for (const name of names) writeFileSync(resultFile(name), `${JSON.stringify(await runModel(name, values.limit, Number(values.threads)), null, 2)}\n`);
+    for (const name of names) writeFileSync(resultFile(name), `${JSON.stringify(await runModel(name, run), null, 2)}\n`);
   }
   const results = Object.fromEntries(names.map((n) => [n, JSON.parse(readFileSync(resultFile(n), 'utf8')) as ModelResult]));
   const table = markdown(results);
@@ -60,18 +66,20 @@ interface ModelResult {
   random: number[][];
 }
 
-async function runModel(name: string, limit: string | undefined, threads: number): Promise<ModelResult> {
+async function runModel(
+  name: string, { limit, threads, explainers, igSteps }: { limit?: string; threads: number; explainers: string[]; igSteps: number },
+): Promise<ModelResult> {
   const rows = readLabelledCsv(join(DATA, 'sst2', 'test.csv'));
   const texts = rows.slice(0, limit ? Number(limit) : rows.length).map((r) => r.text);
   const model = await TextClassifier.load(resolveModelDir(name), { threads });
   const started = performance.now();
-  const tallies: Record<string, Tally> = Object.fromEntries(EXPLAINERS.map((e) => [e.id, { violations: {}, runs: 0 }]));
+  const tallies: Record<string, Tally> = {};
   // Random's floor: violations per seed and operator.
   const random = RANDOM_SEEDS.map(() => PAPER_OPERATORS.map(() => 0));
   for (const [n, text] of texts.entries()) {
-    const r = await explainText(model, text, { metrics: false, seed: 0 });
+    const r = await explainText(model, text, { metrics: false, seed: 0, explainers: [...new Set([...explainers, 'random'])], igSteps });
     for (const e of r.explanations) {
-      const t = tallies[e.id];
+      const t = (tallies[e.id] ??= { violations: {}, runs: 0 });
       if (!e.weights) {
         t.error = e.error;
         continue;
@@ -98,10 +106,10 @@ function markdown(results: Record<string, ModelResult>): string {
     `| explainer | ${names.map((n) => `${n}: delete / zero-emb / att-mask → **mean**`).join(' | ')} |`,
     `|---|${names.map(() => '---').join('|')}|`,
   ];
-  for (const e of EXPLAINERS) {
+  for (const e of EXPLAINERS.filter((x) => names.some((n) => results[n].explainers[x.id]))) {
     const cells = names.map((n) => {
       const t = results[n].explainers[e.id];
-      if (t.runs === 0) return 'n/a (single attention layer)';
+      if (!t || t.runs === 0) return t?.error ? (/single attention/.test(t.error) ? 'n/a (single attention layer)' : `n/a (${t.error})`) : 'not run';
       const ratios = PAPER_OPERATORS.map((op) => (t.violations[op] ?? 0) / t.runs);
       const mean = ratios.reduce((a, b) => a + b, 0) / ratios.length;
       return `${ratios.map(pct).join(' / ')} → **${pct(mean)}**`;
