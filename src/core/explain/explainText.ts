@@ -211,6 +211,9 @@ async function gradientsAt(
 ): Promise<{ objectiveValue: number; embeddingGradient: Float32Array }[]> {
   const session = await model.gradients();
   if (!session.hasEmbeddingGradient) throw new Error(`the word embeddings cannot be differentiated: ${session.manifest.problems.join('; ')}`);
+  if (points.some((p) => p.shift) && !session.acceptsEmbeddingShift) {
+    throw new Error('this model\'s word embeddings are not a table lookup, so they cannot be shifted towards a [PAD] baseline; use the zero baseline');
+  }
   const results: { objectiveValue: number; embeddingGradient: Float32Array }[] = [];
   for (let start = 0; start < points.length; start += MAX_BATCH) {
     const chunk = points.slice(start, start + MAX_BATCH);

@@ -26,7 +26,7 @@ export type GradientVariant = 'gradient' | 'conservative-lrp';
 export type Objective = 'probability' | 'logit';
 
 /** Bumped whenever the builder's output changes, so stale disk caches are not reused. */
-const BUILDER_VERSION = 2;
+const BUILDER_VERSION = 3;
 
 export interface GradientSessionOptions {
   padId: number;
@@ -126,6 +126,11 @@ export class GradientSession {
 
   get hasEmbeddingGradient(): boolean {
     return this.manifest.embeddingGradient !== null;
+  }
+
+  /** Whether `embeddingShift` is honoured (the word embeddings come from a lookup table whose width is known). */
+  get acceptsEmbeddingShift(): boolean {
+    return this.session.inputNames.includes(EMBEDDING_SHIFT_INPUT);
   }
 
   async run(batch: GradientBatch): Promise<GradientRow[]> {
@@ -296,7 +301,7 @@ async function buildGradientModel(bytes: Uint8Array, modelPath: string, options:
   const manifest: GradientManifest = {
     classes: shapes.get(options.logitsName)!.shape.a[1],
     embeddingTensor: embeddingTensor ?? null,
-    embeddingDim: dim ?? 0,
+    embeddingDim: embeddingTensor ? shapes.get(embeddingTensor)?.shape.a.at(-1) ?? 0 : 0,
     embeddingGradient: (embeddingTensor && result.gradients.get(embeddingTensor)) ?? null,
     attentionGradients: options.attentionNames.map((n) => result.gradients.get(n) ?? null),
     attentionValues: values,
