@@ -89,7 +89,7 @@ async function main(): Promise<void> {
       backward.push(await timeIt(1, () => session.run({ ids: [row], target: [target], objective: 'probability' })));
       const alphas = Array.from({ length: IG_STEPS }, (_, k) => (k + 0.5) / IG_STEPS);
       ig.push(await timeIt(1, () => session.run({
-        ids: alphas.map(() => row), target: alphas.map(() => target), objective: 'probability', embeddingScale: alphas.map((a) => row.map(() => a)),
+        ids: alphas.map(() => row), target: alphas.map(() => target), objective: 'probability', embeddingScale: alphas.map((a) => row.map(() => a)), embeddingGradientOnly: true,
       })));
     }
     await model.dispose();

@@ -223,6 +223,7 @@ async function gradientsAt(
       objective,
       embeddingScale: chunk.map((p) => ids.map(() => p.scale)),
       embeddingShift: chunk.map((p) => p.shift),
+      embeddingGradientOnly: true,
     });
     results.push(...rows.map((r) => ({ objectiveValue: r.objective, embeddingGradient: r.embeddingGradient! })));
   }

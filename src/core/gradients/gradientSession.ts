@@ -26,7 +26,7 @@ export type GradientVariant = 'gradient' | 'conservative-lrp';
 export type Objective = 'probability' | 'logit';
 
 /** Bumped whenever the builder's output changes, so stale disk caches are not reused. */
-const BUILDER_VERSION = 3;
+const BUILDER_VERSION = 4;
 
 export interface GradientSessionOptions {
   padId: number;
@@ -76,6 +76,8 @@ export interface GradientBatch extends IdBatch {
   objective: Objective;
   /** Per row, [len × dim] added to the scaled word embeddings (Integrated Gradients' PAD baseline). */
   embeddingShift?: (Float32Array | undefined)[];
+  /** Return only the logits, the objective and ∂/∂e (the rest of a row is left empty). */
+  embeddingGradientOnly?: boolean;
 }
 
 export function defaultCacheDir(): string {
@@ -150,11 +152,14 @@ export class GradientSession {
       feeds[EMBEDDING_SHIFT_INPUT] = new ort.Tensor('float32', shift, [rows, width, dim]);
     }
     const m = this.manifest;
-    const fetches = [this.options.logitsName, OBJECTIVE_OUTPUT, ...this.options.attentionNames];
-    if (m.embeddingTensor) fetches.push(m.embeddingTensor);
+    // Integrated Gradients needs only ∂/∂e: fetching (and copying out) the attention tensors too would cost more
+    // than the extra rows' backward pass on small models.
+    const all = !batch.embeddingGradientOnly;
+    const fetches = [this.options.logitsName, OBJECTIVE_OUTPUT, ...(all ? this.options.attentionNames : [])];
+    if (m.embeddingTensor && all) fetches.push(m.embeddingTensor);
     if (m.embeddingGradient) fetches.push(m.embeddingGradient);
-    for (const g of m.attentionGradients) if (g) fetches.push(g);
-    for (const v of m.attentionValues) if (v && !fetches.includes(v.values)) fetches.push(v.values);
+    if (all) for (const g of m.attentionGradients) if (g) fetches.push(g);
+    if (all) for (const v of m.attentionValues) if (v && !fetches.includes(v.values)) fetches.push(v.values);
     const out = await this.session.run(feeds, fetches);
     return batch.ids.map((ids, r) => {
       const len = ids.length;
@@ -162,11 +167,11 @@ export class GradientSession {
       return {
         logits: (out[this.options.logitsName].data as Float32Array).slice(r * classes, (r + 1) * classes),
         objective: (out[OBJECTIVE_OUTPUT].data as Float32Array)[r],
-        embeddings: m.embeddingTensor ? crop(m.embeddingTensor).data : undefined,
+        embeddings: m.embeddingTensor && all ? crop(m.embeddingTensor).data : undefined,
         embeddingGradient: m.embeddingGradient ? crop(m.embeddingGradient).data : undefined,
-        attentions: this.options.attentionNames.map((name) => ({ name, ...crop(name) })),
-        attentionGradients: m.attentionGradients.map((g, i) => (g ? { name: this.options.attentionNames[i], ...crop(g) } : undefined)),
-        attentionValues: m.attentionValues.map((v) => (v ? { name: v.values, ...crop(v.values) } : undefined)),
+        attentions: all ? this.options.attentionNames.map((name) => ({ name, ...crop(name) })) : [],
+        attentionGradients: all ? m.attentionGradients.map((g, i) => (g ? { name: this.options.attentionNames[i], ...crop(g) } : undefined)) : [],
+        attentionValues: all ? m.attentionValues.map((v) => (v ? { name: v.values, ...crop(v.values) } : undefined)) : [],
       };
     });
   }

@@ -8,6 +8,7 @@ import {
   AttributeProto, AttributeProto_AttributeType, AttributeProtoSchema, GraphProto, NodeProtoSchema, TensorProto_DataType,
   TensorProtoSchema,
 } from 'onnx-buf';
+import { floatInitializer } from '../model/attentionValues';
 
 export type AttributeValue = number | number[] | string | { float: number };
 
@@ -83,6 +84,34 @@ export class GraphEmitter {
     if (!init) return tensor;
     const name = this.fresh('copy');
     this.graph.initializer.push(create(TensorProtoSchema, { ...init, name }));
+    return name;
+  }
+
+  /**
+   * For a constant Conv kernel W [M, C/g, k…], the kernel of its input gradient as a plain Conv: W' [C, M/g, k…]
+   * with W'[g·C/g + c, m, j…] = W[g·M/g + m, c, k−1−j…]. Undefined when W is not a float32 initializer.
+   */
+  flippedKernel(w: string, group: number): string | undefined {
+    const kernel = floatInitializer(this.graph, w);
+    if (!kernel || kernel.dims.length < 3) return undefined;
+    const [outChannels, inPerGroup, ...spatial] = kernel.dims;
+    const size = spatial.reduce((a, b) => a * b, 1);
+    const outPerGroup = outChannels / group;
+    const flipped = new Float32Array(kernel.data.length);
+    for (let gr = 0; gr < group; gr++) {
+      for (let m = 0; m < outPerGroup; m++) {
+        for (let c = 0; c < inPerGroup; c++) {
+          const from = ((gr * outPerGroup + m) * inPerGroup + c) * size;
+          const to = ((gr * inPerGroup + c) * outPerGroup + m) * size;
+          // Reversing the flattened spatial block reverses every spatial axis at once.
+          for (let j = 0; j < size; j++) flipped[to + j] = kernel.data[from + size - 1 - j];
+        }
+      }
+    }
+    const name = this.fresh('flipped_kernel');
+    this.graph.initializer.push(create(TensorProtoSchema, {
+      name, dataType: TensorProto_DataType.FLOAT, dims: [inPerGroup * group, outPerGroup, ...spatial].map(BigInt), floatData: Array.from(flipped),
+    }));
     return name;
   }
 

@@ -117,6 +117,10 @@ const CASES: Record<string, GradientCase> = {
     inputs: [X(['B', 2, 'S'])], constants: [{ name: 'w', dims: [3, 2, 4], values: Array.from({ length: 24 }, (_, i) => Math.cos(i)) }],
     nodes: [n('Conv', ['x', 'w'], { auto_pad: 'SAME_UPPER' })], output: 'out', outputRank: 3,
   },
+  'Conv 1-D with a kernel computed in the graph (the ConvTranspose path)': {
+    inputs: [X(['B', 4, 'S'])], constants: [{ name: 'w', dims: [6, 2, 3], values: Array.from({ length: 36 }, (_, i) => Math.sin(i + 1)) }],
+    nodes: [n('Identity', ['w'], undefined, ['wk']), n('Conv', ['x', 'wk'], { pads: [1, 2], dilations: [2], group: 2 })], output: 'out', outputRank: 3,
+  },
   'ReduceSum (opset 13 axes input, keepdims 0)': {
     inputs: [X(['B', 'S', 3])], constants: [{ name: 'ax', dims: [1], ints: [1] }],
     nodes: [n('ReduceSum', ['x', 'ax'], { keepdims: 0 })], output: 'out', outputRank: 2,
