@@ -141,6 +141,44 @@ const CASES: Record<string, GradientCase> = {
   },
 };
 
+/** Weights for the BERT-layer case: deterministic, small. */
+const weight = (name: string, rows: number, cols: number, phase: number) =>
+  ({ name, dims: [rows, cols], values: Array.from({ length: rows * cols }, (_, i) => 0.5 * Math.sin(phase + 1.7 * i)) });
+
+/**
+ * One BERT encoder layer as Hugging Face's exporter writes it at opset 11: Q/K/V projections, heads split by Reshape
+ * (with 0 = keep) and Transpose, scaled scores plus an additive mask, Softmax on axis 3 (opset 11's 2-D coercion),
+ * the context merged back, the output projection with a residual, a decomposed LayerNorm, and an Erf GELU.
+ */
+const BERT_LAYER_OPSET_11: GradientCase = {
+  opset: 11,
+  inputs: [X(['B', 'S', 4])],
+  constants: [
+    weight('wq', 4, 4, 0), weight('wk', 4, 4, 1), weight('wv', 4, 4, 2), weight('wo', 4, 4, 3), weight('w1', 4, 6, 4), weight('w2', 6, 4, 5),
+    { name: 'heads', dims: [4], ints: [0, 0, 2, 2] }, { name: 'merged', dims: [3], ints: [0, 0, 4] },
+    { name: 'scale', dims: [], values: [Math.SQRT2] }, { name: 'two', dims: [], values: [2] }, { name: 'eps', dims: [], values: [1e-12] },
+    { name: 'half', dims: [], values: [0.5] }, { name: 'one', dims: [], values: [1] }, { name: 'rsqrt2', dims: [], values: [Math.SQRT1_2] },
+    { name: 'mask', dims: [1, 1, 1, 1], values: [0] },
+  ],
+  nodes: [
+    n('MatMul', ['x', 'wq'], undefined, ['q']), n('MatMul', ['x', 'wk'], undefined, ['k']), n('MatMul', ['x', 'wv'], undefined, ['v']),
+    n('Reshape', ['q', 'heads'], undefined, ['q4']), n('Transpose', ['q4'], { perm: [0, 2, 1, 3] }, ['qh']),
+    n('Reshape', ['k', 'heads'], undefined, ['k4']), n('Transpose', ['k4'], { perm: [0, 2, 3, 1] }, ['kt']),
+    n('Reshape', ['v', 'heads'], undefined, ['v4']), n('Transpose', ['v4'], { perm: [0, 2, 1, 3] }, ['vh']),
+    n('MatMul', ['qh', 'kt'], undefined, ['scores']), n('Div', ['scores', 'scale'], undefined, ['scaled']), n('Add', ['scaled', 'mask'], undefined, ['masked']),
+    n('Softmax', ['masked'], { axis: 3 }, ['probs']), n('MatMul', ['probs', 'vh'], undefined, ['ctx']),
+    n('Transpose', ['ctx'], { perm: [0, 2, 1, 3] }, ['ctxT']), n('Reshape', ['ctxT', 'merged'], undefined, ['ctx3']),
+    n('MatMul', ['ctx3', 'wo'], undefined, ['attn']), n('Add', ['attn', 'x'], undefined, ['res']),
+    n('ReduceMean', ['res'], { axes: [-1] }, ['mu']), n('Sub', ['res', 'mu'], undefined, ['d']), n('Pow', ['d', 'two'], undefined, ['d2']),
+    n('ReduceMean', ['d2'], { axes: [-1] }, ['var']), n('Add', ['var', 'eps'], undefined, ['ve']), n('Sqrt', ['ve'], undefined, ['sd']),
+    n('Div', ['d', 'sd'], undefined, ['normed']),
+    n('MatMul', ['normed', 'w1'], undefined, ['h']), n('Mul', ['h', 'rsqrt2'], undefined, ['hs']), n('Erf', ['hs'], undefined, ['erf']),
+    n('Add', ['erf', 'one'], undefined, ['erf1']), n('Mul', ['h', 'erf1'], undefined, ['hx']), n('Mul', ['hx', 'half'], undefined, ['gelu']),
+    n('MatMul', ['gelu', 'w2']),
+  ],
+  output: 'out', outputRank: 3,
+};
+
 describe('gradient rules agree with central finite differences', () => {
   for (const [name, c] of Object.entries(CASES)) {
     it(name, async () => {
@@ -151,6 +189,13 @@ describe('gradient rules agree with central finite differences', () => {
       assert.ok(worst < TOLERANCE, `analytic and finite-difference gradients differ by ${worst.toExponential(2)} (relative)`);
     });
   }
+
+  it('a whole BERT encoder layer as exported at opset 11 (Hugging Face style)', async () => {
+    const { graph, worst, largest } = await checkGradient(BERT_LAYER_OPSET_11);
+    assert.deepEqual(graph.unsupported, []);
+    assert.ok(largest > 1e-3);
+    assert.ok(worst < TOLERANCE, `differs by ${worst.toExponential(2)}`);
+  });
 
   it('covers every rule in the registry', () => {
     const covered = new Set(Object.values(CASES).flatMap((c) => c.nodes.map((node) => node.op)));
