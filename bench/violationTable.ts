@@ -61,6 +61,8 @@ async function main(): Promise<void> {
 
 interface ModelResult {
   texts: number;
+  /** Integrated Gradients' steps in this run (absent in results saved before it was recorded: 20). */
+  igSteps?: number;
   seconds: number;
   explainers: Record<string, Tally>;
   random: number[][];
@@ -95,7 +97,7 @@ async function runModel(
     if ((n + 1) % 100 === 0) process.stderr.write(`${name}: ${n + 1}/${texts.length} texts, ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
   }
   await model.dispose();
-  return { texts: texts.length, seconds: (performance.now() - started) / 1000, explainers: tallies, random };
+  return { texts: texts.length, igSteps, seconds: (performance.now() - started) / 1000, explainers: tallies, random };
 }
 
 const pct = (x: number) => x.toFixed(3).replace(/^0/, '');
@@ -124,7 +126,7 @@ function markdown(results: Record<string, ModelResult>): string {
     return `**${pct(mean)}** ± ${spread.toFixed(3)} (seeds ${RANDOM_SEEDS.join(', ')}: ${means.map(pct).join(', ')})`;
   });
   lines.push(`| Random floor, 3 seeds (mean of operators) | ${floor.join(' | ')} |`);
-  lines.push('', `${results[names[0]].texts} SST-2 test sentences per model; lower is better; word granularity; gradients of p(ŷ); IG 20 steps, zero baseline.`);
+  lines.push('', `${results[names[0]].texts} SST-2 test sentences per model; lower is better; word granularity; gradients of p(ŷ); IG ${results[names[0]].igSteps ?? 20} steps, zero baseline.`);
   return lines.join('\n');
 }
 
