@@ -33,6 +33,16 @@ export interface ExplainOptions {
   /** Integrated Gradients' steps (default 20) and baseline (default zero). */
   igSteps?: number;
   igBaseline?: 'zero' | 'pad';
+  /** Checked between phases; when it returns true the explanation stops with an ExplanationCancelled error. */
+  cancelled?: () => boolean;
+}
+
+/** Thrown when ExplainOptions.cancelled asked an explanation to stop. */
+export class ExplanationCancelled extends Error {
+  constructor() {
+    super('The explanation was cancelled.');
+    this.name = 'ExplanationCancelled';
+  }
 }
 
 const POLARITY: Record<-1 | 0 | 1, Polarity> = { [-1]: 'suppresses', 0: 'none', 1: 'supports' };
@@ -137,7 +147,11 @@ export async function explainText(model: TextClassifier, text: string, options: 
   });
 
   const rows: ExplanationRow[] = [];
+  const checkCancelled = () => {
+    if (options.cancelled?.()) throw new ExplanationCancelled();
+  };
   for (const explainer of explainers) {
+    checkCancelled();
     const started = performance.now();
     const base = { id: explainer.id, label: explainer.label, signed: explainer.signed, family: explainer.family, citation: explainer.citation, target };
     try {
@@ -169,6 +183,7 @@ export async function explainText(model: TextClassifier, text: string, options: 
     notes.push(`Some gradients cannot be computed on this model (${[...problems].join('; ')})${failed.length ? `, so these explainers could not run: ${failed.join(', ')}` : ''}.`);
   }
 
+  checkCancelled();
   if (options.metrics !== false) await addMetrics(rows, metricContext, chosen, explainContext.run);
 
   const labels = Array.from({ length: probabilities.length }, (_, i) => model.labelOf(i));
