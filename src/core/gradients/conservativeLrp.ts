@@ -5,8 +5,7 @@
  * hold constant in a graph: every attention softmax's input (the scores) and the σ of decomposed LayerNorms.
  */
 import type { GraphProto, NodeProto } from 'onnx-buf';
-
-const PASS_THROUGH = new Set(['Dropout', 'Identity', 'Cast']);
+import { PASS_THROUGH } from '../model/onnxGraph';
 
 export function conservativeLrpDetachments(graph: GraphProto, attentionTensors: string[]): string[] {
   const producer = new Map<string, NodeProto>();

@@ -8,14 +8,13 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type * as Ort from 'onnxruntime-node';
-import type { GraphProto } from 'onnx-buf';
 import type { IdBatch } from '../model/onnxClassifier';
 import { idFeeds } from '../model/idFeeds';
 import {
-  addEmbeddingScaleInput, dropDeclaredShapes, EMBEDDING_SHIFT_INPUT, exposeOutputs, parseModel, readModel, serializeModel,
-  wordEmbeddingTensor,
+  addEmbeddingScaleInput, consumerMap, dropDeclaredShapes, EMBEDDING_SHIFT_INPUT, embeddingTable, exposeOutputs, floatInitializer,
+  parseModel, readModel, serializeModel, wordEmbeddingTensor,
 } from '../model/onnxGraph';
-import { AttentionValues, attentionValues, floatInitializer } from '../model/attentionValues';
+import { AttentionValues, attentionValues } from '../model/attentionValues';
 import { onnxruntime } from '../runtime/onnxruntime';
 import { conservativeLrpDetachments } from './conservativeLrp';
 import { buildGradientGraph, OBJECTIVE_INPUT, OBJECTIVE_OUTPUT, TARGET_INPUT } from './gradientGraph';
@@ -278,11 +277,12 @@ async function buildGradientModel(bytes: Uint8Array, modelPath: string, options:
   const model = parseModel(bytes, modelPath);
   const graph = model.graph!;
   exposeOutputs(model, options.attentionNames);
-  const values = options.attentionNames.map((a) => attentionValues(graph, a) ?? null);
+  const consumers = consumerMap(graph);
+  const values = options.attentionNames.map((a) => attentionValues(graph, a, consumers) ?? null);
   exposeOutputs(model, values.flatMap((v) => (v ? [v.values] : [])));
   const embeddingTensor = wordEmbeddingTensor(graph);
   // The shift input needs the embedding width; without a lookup table there is no PAD baseline, only scaling.
-  const dim = embeddingTensor ? embeddingTableWidth(graph, embeddingTensor) : undefined;
+  const dim = embeddingTable(graph)?.cols;
   addEmbeddingScaleInput(model, dim !== undefined);
   if (embeddingTensor) exposeOutputs(model, [embeddingTensor]);
   const inputs = new Set(graph.input.map((i) => i.name));
@@ -314,11 +314,4 @@ async function buildGradientModel(bytes: Uint8Array, modelPath: string, options:
   };
   dropDeclaredShapes(result.model);
   return { bytes: serializeModel(result.model), manifest };
-}
-
-/** Width of the table the word embeddings are looked up in. */
-function embeddingTableWidth(graph: GraphProto, tensor: string): number | undefined {
-  const gather = graph.node.find((n) => n.output.includes(tensor));
-  const table = gather && graph.initializer.find((t) => t.name === gather.input[0]);
-  return table?.dims.length === 2 ? Number(table.dims[1]) : undefined;
 }

@@ -8,7 +8,7 @@ import {
   AttributeProto, AttributeProto_AttributeType, AttributeProtoSchema, GraphProto, NodeProtoSchema, TensorProto_DataType,
   TensorProtoSchema,
 } from 'onnx-buf';
-import { floatInitializer } from '../model/attentionValues';
+import { floatInitializer } from '../model/onnxGraph';
 
 export type AttributeValue = number | number[] | string | { float: number };
 

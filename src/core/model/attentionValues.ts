@@ -3,8 +3,8 @@
  * map applied to the result (W_O in a transformer, the classifier's weight after an RNN/CNN's attention pooling).
  * AttIN (Kobayashi et al., 2020) needs both: ‖Σ_h α^h_{ij} v^h_j W_O^h‖.
  */
-import type { GraphProto, NodeProto, TensorProto } from 'onnx-buf';
-import { TensorProto_DataType } from 'onnx-buf';
+import type { GraphProto, NodeProto } from 'onnx-buf';
+import { consumerMap, PASS_THROUGH } from './onnxGraph';
 
 export interface AttentionValues {
   /** The values tensor: [batch, heads, seq, head_dim] for transformers, [batch, seq, hidden] for single attention. */
@@ -13,19 +13,18 @@ export interface AttentionValues {
   projection: { weight: string; transposed: boolean } | null;
 }
 
-const PASS_THROUGH = new Set(['Dropout', 'Identity', 'Cast', 'Unsqueeze']);
+/** Between α and its MatMul: pass-through ops, and the Unsqueeze an RNN/CNN's α [batch, seq] needs for a batched product. */
+const TO_MATMUL = new Set([...PASS_THROUGH, 'Unsqueeze']);
 const RESHAPING = new Set(['Transpose', 'Reshape', 'Squeeze', 'Flatten', 'Dropout', 'Identity']);
 
-export function attentionValues(graph: GraphProto, attention: string): AttentionValues | undefined {
-  const consumers = new Map<string, NodeProto[]>();
-  for (const n of graph.node) for (const i of n.input) consumers.set(i, [...(consumers.get(i) ?? []), n]);
+export function attentionValues(graph: GraphProto, attention: string, consumers = consumerMap(graph)): AttentionValues | undefined {
   const initializers = new Set(graph.initializer.map((t) => t.name));
   let tensor = attention;
   let matmul: NodeProto | undefined;
   for (let depth = 0; depth < 4 && !matmul; depth++) {
     const next = consumers.get(tensor) ?? [];
     matmul = next.find((n) => n.opType === 'MatMul' && n.input[0] === tensor);
-    const pass = next.find((n) => PASS_THROUGH.has(n.opType));
+    const pass = next.find((n) => TO_MATMUL.has(n.opType));
     if (!matmul && !pass) return undefined;
     if (!matmul && pass) tensor = pass.output[0];
   }
@@ -43,14 +42,4 @@ export function attentionValues(graph: GraphProto, attention: string): Attention
     out = reshape.output[0];
   }
   return { values: matmul.input[1], projection: null };
-}
-
-/** A float32 initializer's values and dims. */
-export function floatInitializer(graph: GraphProto, name: string): { data: Float32Array; dims: number[] } | undefined {
-  const t: TensorProto | undefined = graph.initializer.find((i) => i.name === name);
-  if (!t || t.dataType !== TensorProto_DataType.FLOAT) return undefined;
-  const data = t.floatData.length
-    ? Float32Array.from(t.floatData)
-    : new Float32Array(t.rawData.buffer.slice(t.rawData.byteOffset, t.rawData.byteOffset + t.rawData.byteLength));
-  return { data, dims: t.dims.map(Number) };
 }

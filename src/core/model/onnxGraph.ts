@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import {
-  AttributeProto_AttributeType, GraphProto, ModelProto, ModelProtoSchema, NodeProtoSchema, TensorProto_DataType,
+  AttributeProto_AttributeType, GraphProto, ModelProto, ModelProtoSchema, NodeProto, NodeProtoSchema, TensorProto_DataType,
   TensorProtoSchema, ValueInfoProto, ValueInfoProtoSchema,
 } from 'onnx-buf';
 
@@ -48,12 +48,27 @@ export function wordEmbeddingTensor(graph: GraphProto): string | undefined {
   return graph.node.find((n) => n.opType === 'Gather' && n.input[1] === 'input_ids' && tables.has(n.input[0]))?.output[0];
 }
 
-/** Rows of the word-embedding table (the vocabulary size the model was trained with), if it can be found. */
-export function embeddingRows(graph: GraphProto): number | undefined {
+/** The 2-D table the word embeddings are looked up in (rows = the vocabulary size, cols = the embedding width). */
+export function embeddingTable(graph: GraphProto): { rows: number; cols: number } | undefined {
   const target = wordEmbeddingTensor(graph);
   const producer = graph.node.find((n) => target !== undefined && n.output.includes(target) && n.opType === 'Gather');
   const table = producer && graph.initializer.find((t) => t.name === producer.input[0]);
-  return table?.dims.length === 2 ? Number(table.dims[0]) : undefined;
+  return table?.dims.length === 2 ? { rows: Number(table.dims[0]), cols: Number(table.dims[1]) } : undefined;
+}
+
+/** Rows of the word-embedding table (the vocabulary size the model was trained with), if it can be found. */
+export function embeddingRows(graph: GraphProto): number | undefined {
+  return embeddingTable(graph)?.rows;
+}
+
+/** A float32 initializer's values and dims. */
+export function floatInitializer(graph: GraphProto, name: string): { data: Float32Array; dims: number[] } | undefined {
+  const t = graph.initializer.find((i) => i.name === name);
+  if (!t || t.dataType !== TensorProto_DataType.FLOAT) return undefined;
+  const data = t.floatData.length
+    ? Float32Array.from(t.floatData)
+    : new Float32Array(t.rawData.buffer.slice(t.rawData.byteOffset, t.rawData.byteOffset + t.rawData.byteLength));
+  return { data, dims: t.dims.map(Number) };
 }
 
 /**
@@ -101,7 +116,20 @@ export function floatInput(name: string, dims: (string | number)[]): ValueInfoPr
 }
 
 /** Ops that pass a tensor through unchanged at inference, between an attention softmax and its MatMul. */
-const PASS_THROUGH = new Set(['Dropout', 'Identity', 'Cast']);
+export const PASS_THROUGH: ReadonlySet<string> = new Set(['Dropout', 'Identity', 'Cast']);
+
+/** Every tensor's consuming nodes, in graph order. */
+export function consumerMap(graph: GraphProto): Map<string, NodeProto[]> {
+  const consumers = new Map<string, NodeProto[]>();
+  for (const n of graph.node) {
+    for (const i of n.input) {
+      const list = consumers.get(i);
+      if (list) list.push(n);
+      else consumers.set(i, [n]);
+    }
+  }
+  return consumers;
+}
 
 /**
  * Attention probability tensors of a graph that does not output them (a Hugging Face export): the output of every
@@ -109,8 +137,7 @@ const PASS_THROUGH = new Set(['Dropout', 'Identity', 'Cast']);
  * stack of layers the first is layer 0.
  */
 export function findAttentionTensors(graph: GraphProto): string[] {
-  const consumers = new Map<string, typeof graph.node>();
-  for (const n of graph.node) for (const i of n.input) consumers.set(i, [...(consumers.get(i) ?? []), n]);
+  const consumers = consumerMap(graph);
   const reachesMatMul = (tensor: string, depth = 0): boolean =>
     depth < 4 && (consumers.get(tensor) ?? []).some((c) => c.opType === 'MatMul' || (PASS_THROUGH.has(c.opType) && reachesMatMul(c.output[0], depth + 1)));
   return graph.node.filter((n) => n.opType === 'Softmax' && reachesMatMul(n.output[0])).map((n) => n.output[0]);
