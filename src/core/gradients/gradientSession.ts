@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type * as Ort from 'onnxruntime-node';
+import type { GraphProto } from 'onnx-buf';
 import type { IdBatch } from '../model/onnxClassifier';
 import { idFeeds } from '../model/idFeeds';
 import {
@@ -99,6 +100,8 @@ export function forgetBuiltGradientGraphs(): void {
 
 export class GradientSession {
   private projections = new Map<number, { data: Float32Array; rows: number; cols: number } | null>();
+  /** The model file's graph, parsed once on the first projection asked for (the gradient graph may come from cache). */
+  private sourceGraph?: GraphProto;
 
   private constructor(
     private readonly modelPath: string,
@@ -179,7 +182,7 @@ export class GradientSession {
   projection(k: number): { data: Float32Array; rows: number; cols: number } | null {
     if (!this.projections.has(k)) {
       const spec = this.manifest.attentionValues[k]?.projection;
-      const weight = spec ? floatInitializer(readModel(this.modelPath).graph!, spec.weight) : undefined;
+      const weight = spec ? floatInitializer((this.sourceGraph ??= readModel(this.modelPath).graph!), spec.weight) : undefined;
       let value: { data: Float32Array; rows: number; cols: number } | null = null;
       if (spec && weight && weight.dims.length === 2) {
         const [r, c] = weight.dims;
