@@ -43,7 +43,7 @@ describe('the inference process (owns onnxruntime, off the extension host)', () 
 
   it('cancels: the promise rejects at once and the process stays usable', async () => {
     const controller = new AbortController();
-    const pending = client.explain(resolveModelDir('sst2-bilstm-tanh'), 'a long and winding review that goes on and on about nothing at all', { samples: 2000 }, controller.signal);
+    const pending = client.explain(resolveModelDir('sst2-bilstm-tanh'), 'a long and winding review that goes on and on about nothing at all', { samples: 2000 }, { signal: controller.signal });
     setTimeout(() => controller.abort(), 50);
     const started = performance.now();
     await assert.rejects(pending, InferenceCancelled);

@@ -31,6 +31,8 @@ export interface ExplainResult {
   /** Each unit's measured impact, per erasure operator. */
   impacts: ImpactRow[];
   explanations: ExplanationRow[];
+  /** The clean run's attention maps, for the attention view; null when the model exposes none. */
+  attention: AttentionView | null;
   /** The float tolerance under which |Δ| reads as zero (probability units). */
   deltaTolerance: number;
   notes: string[];
@@ -92,4 +94,21 @@ export interface VerdictRow {
   tokenLevelRate: number;
   /** The same, weighted by |w|; null when all weights are 0. */
   tokenLevelWeightedRate: number | null;
+}
+
+/** Attention as the model computed it on the clean input: token × token per layer and head (or one row, α). */
+export interface AttentionView {
+  /** The model's tokens in order, special tokens included: the columns (and, for self-attention, the rows). */
+  tokens: string[];
+  layers: AttentionLayerView[];
+}
+
+export interface AttentionLayerView {
+  /** The ONNX output the map was read from. */
+  name: string;
+  heads: number;
+  rows: number;
+  cols: number;
+  /** heads × rows × cols weights, head-major then row-major, rounded to 5 decimals. */
+  values: number[];
 }

@@ -11,7 +11,7 @@ import { argmax, softmax } from '../math/softmax';
 import type { GradientVariant, Objective } from '../gradients/gradientSession';
 import { MAX_BATCH, probabilities as runProbabilities } from '../model/batchRunner';
 import type { TextClassifier } from '../model/textClassifier';
-import { EXPLAIN_SCHEMA, ExplainResult, ExplanationRow, ImpactRow, Polarity } from './explainResult';
+import { AttentionLayerView, AttentionView, EXPLAIN_SCHEMA, ExplainResult, ExplanationRow, ImpactRow, Polarity } from './explainResult';
 import { explanationUnits, Granularity } from './units';
 
 export interface ExplainOptions {
@@ -35,6 +35,30 @@ export interface ExplainOptions {
   igBaseline?: 'zero' | 'pad';
   /** Checked between phases; when it returns true the explanation stops with an ExplanationCancelled error. */
   cancelled?: () => boolean;
+  /**
+   * Rows of an earlier explanation of the same text, model and granularity whose weights are still valid (see
+   * planRerun): their explainers do not run again; verdicts are re-derived, and metrics too if the operator changed.
+   */
+  reuse?: ExplanationRow[];
+}
+
+/** ExplainOptions with every default filled in: the settings an explanation actually used. */
+export type ResolvedExplainOptions = Required<Omit<ExplainOptions, 'cancelled' | 'reuse' | 'attentionHead'>> & { attentionHead?: number };
+
+export function resolveExplainOptions(options: ExplainOptions): ResolvedExplainOptions {
+  return {
+    explainers: options.explainers ?? EXPLAINERS.map((e) => e.id),
+    operator: options.operator ?? 'delete',
+    granularity: options.granularity ?? 'word',
+    seed: options.seed ?? 0,
+    samples: options.samples ?? 300,
+    attentionLayer: options.attentionLayer ?? -1,
+    attentionHead: options.attentionHead,
+    metrics: options.metrics ?? true,
+    objective: options.objective ?? 'probability',
+    igSteps: options.igSteps ?? 20,
+    igBaseline: options.igBaseline ?? 'zero',
+  };
 }
 
 /** Thrown when ExplainOptions.cancelled asked an explanation to stop. */
@@ -61,14 +85,14 @@ function maskTokenId(model: TextClassifier): number | undefined {
 /** text → tokens → model runs → explanations → faithfulness, for one text. */
 export async function explainText(model: TextClassifier, text: string, options: ExplainOptions = {}): Promise<ExplainResult> {
   if (text.trim() === '') throw new Error('Nothing to explain: the text is empty.');
-  const granularity = options.granularity ?? 'word';
-  const chosen = options.operator ?? 'delete';
-  const seed = options.seed ?? 0;
-  const explainers = (options.explainers ?? EXPLAINERS.map((e) => e.id)).map(explainerById);
+  const resolved = resolveExplainOptions(options);
+  const { granularity, seed, objective } = resolved;
+  const chosen = resolved.operator;
+  const explainers = resolved.explainers.map(explainerById);
   const notes: string[] = [];
 
   const tokens = await model.tokenizer.encode(text);
-  if (tokens.truncated) notes.push(`The text is longer than the model's ${model.folder.maxLength} tokens; only the first ${tokens.ids.length} tokens were explained.`);
+  if (tokens.truncated) notes.push(`The text is longer than the ${model.tokenizer.maxLength}-token maximum; only the first ${tokens.ids.length} tokens were explained.`);
   const units = explanationUnits(text, tokens, granularity);
   if (units.length === 0) throw new Error('Nothing to explain: the text has no tokens besides special tokens.');
   const input: ModelInput = { ids: tokens.ids, attentionMask: tokens.ids.map(() => 1) };
@@ -100,7 +124,6 @@ export async function explainText(model: TextClassifier, text: string, options: 
     return pending;
   };
 
-  const objective = options.objective ?? 'probability';
   const gradientRuns = new Map<GradientVariant, Promise<GradientView>>();
   const gradients = (variant: GradientVariant = 'gradient') => {
     let pending = gradientRuns.get(variant);
@@ -114,16 +137,16 @@ export async function explainText(model: TextClassifier, text: string, options: 
 
   const explainContext: ExplainContext = {
     text, tokens, units, input, folder: model.folder, target, probabilities, operator: chosen, seed,
-    samples: options.samples ?? 300,
-    attentionLayer: options.attentionLayer ?? -1,
-    attentionHead: options.attentionHead,
+    samples: resolved.samples,
+    attentionLayer: resolved.attentionLayer,
+    attentionHead: resolved.attentionHead,
     erasureContext: context,
     attentions: async () => attentions,
     leaveOneOut: loo,
     run: (inputs) => runProbabilities(model.onnx, inputs),
     objective,
-    igSteps: options.igSteps ?? 20,
-    igBaseline: options.igBaseline ?? 'zero',
+    igSteps: resolved.igSteps,
+    igBaseline: resolved.igBaseline,
     gradients,
     gradientsAt: (points) => gradientsAt(model, input.ids, target, objective, points),
     padEmbedding: () => (padRow ??= (async () => {
@@ -155,18 +178,20 @@ export async function explainText(model: TextClassifier, text: string, options: 
     const started = performance.now();
     const base = { id: explainer.id, label: explainer.label, signed: explainer.signed, family: explainer.family, citation: explainer.citation, target };
     try {
-      const out = await explainer.explain(explainContext);
+      const reused = options.reuse?.find((r) => r.id === explainer.id && r.weights);
+      const out = reused ? { weights: reused.weights!, quantity: reused.quantity, parameters: reused.parameters, seed: reused.seed } : await explainer.explain(explainContext);
       const verdicts = impacts.map((impact) => {
         const v = violationVerdict(out.weights, impact.deltas, candidates);
         const t = tokenLevelViolation(out.weights, impact.deltas, candidates, explainer.signed);
         return { operator: impact.operator, unit: v.index, weight: v.weight, delta: v.delta, violates: v.violates, tokenLevelRate: t.rate, tokenLevelWeightedRate: t.weightedRate };
       });
       const paper = verdicts.filter((v) => PAPER_OPERATORS.includes(v.operator));
-      const runtimeMs = performance.now() - started;
+      const runtimeMs = reused ? reused.runtimeMs : performance.now() - started;
       rows.push({
         ...base, quantity: out.quantity, parameters: out.parameters, seed: out.seed, runtimeMs, weights: out.weights, verdicts,
         violationMean: paper.length ? paper.filter((v) => v.violates).length / paper.length : null,
-        metrics: [],
+        // Metrics are measured under the chosen operator: still valid if it did not change.
+        metrics: reused && reused.metrics.every((m) => m.operator === chosen) ? reused.metrics : [],
       });
     } catch (e) {
       rows.push({ ...base, quantity: '', parameters: {}, runtimeMs: performance.now() - started, weights: null, error: (e as Error).message, verdicts: [], violationMean: null, metrics: [] });
@@ -197,9 +222,22 @@ export async function explainText(model: TextClassifier, text: string, options: 
     units: units.map((u) => ({ text: u.text, start: u.start, end: u.end, tokens: u.tokens })),
     impacts,
     explanations: rows,
+    attention: attentionView(tokens.tokens, attentions),
     deltaTolerance: DELTA_TOLERANCE,
     notes,
   };
+}
+
+/** The attention maps as the attention view shows them; maps of a shape it cannot draw are left out. */
+function attentionView(tokens: string[], maps: AttentionMap[]): AttentionView | null {
+  const layers: AttentionLayerView[] = [];
+  for (const map of maps) {
+    const shape = map.dims.slice(1); // drop the batch axis
+    const [heads, rows, cols] = shape.length === 1 ? [1, 1, shape[0]] : shape.length === 2 ? [1, shape[0], shape[1]] : shape.length === 3 ? shape : [0, 0, 0];
+    if (cols !== tokens.length) continue;
+    layers.push({ name: map.name, heads, rows, cols, values: Array.from(map.data.subarray(0, heads * rows * cols), (v) => Math.round(v * 1e5) / 1e5) });
+  }
+  return layers.length ? { tokens, layers } : null;
 }
 
 /** One forward + backward pass on the clean input, as the view gradient explainers read. */
@@ -253,7 +291,7 @@ async function addMetrics(
   run: (inputs: ModelInput[]) => Promise<number[][]>,
 ): Promise<void> {
   const plans = [];
-  for (const row of rows.filter((r) => r.weights)) {
+  for (const row of rows.filter((r) => r.weights && r.metrics.length === 0)) {
     const ctx = await contextFor(row.weights!);
     plans.push(...METRICS.map((metric) => ({ row, metric, ctx, inputs: metric.inputs(ctx) })));
   }

@@ -12,6 +12,7 @@ export const attentionInputNorm: Explainer = {
   label: 'AttIN (α⊙‖f(x)‖)',
   signed: false,
   family: 'attention',
+  reads: ['attention'],
   citation: 'Kobayashi et al., EMNLP 2020',
   async explain(ctx) {
     const view = await ctx.gradients();

@@ -28,6 +28,7 @@ export const attentionRollout: Explainer = {
   label: 'Attention rollout',
   signed: false,
   family: 'attention',
+  reads: [],
   citation: 'Abnar & Zuidema, ACL 2020',
   async explain(ctx) {
     const maps = await ctx.attentions();

@@ -83,6 +83,12 @@ export interface ExplainerOutput {
   seed?: number;
 }
 
+/**
+ * The explain settings an explainer's weights can depend on, besides the text, the model and the granularity (which
+ * every explainer depends on). 'attention' stands for the attention layer and head.
+ */
+export type ExplainSetting = 'operator' | 'objective' | 'igSteps' | 'igBaseline' | 'samples' | 'seed' | 'attention';
+
 /** One explanation method. A new method is one file implementing this plus one registry entry. */
 export interface Explainer {
   readonly id: string;
@@ -90,6 +96,8 @@ export interface Explainer {
   /** Signed methods can claim suppression (w < 0); unsigned ones (attention, random) always claim support. */
   readonly signed: boolean;
   readonly family: 'attention' | 'gradient' | 'perturbation' | 'reference';
+  /** The settings its weights depend on: when only other settings change, its weights are reused, not recomputed. */
+  readonly reads: readonly ExplainSetting[];
   /** Where the method comes from. */
   readonly citation: string;
   explain(context: ExplainContext): Promise<ExplainerOutput>;

@@ -14,6 +14,7 @@ export const genericAttention: Explainer = {
   label: 'GenAtt (Chefer, ICCV 2021)',
   signed: false,
   family: 'attention',
+  reads: ['objective'],
   citation: 'Chefer et al., ICCV 2021',
   async explain(ctx) {
     const view = await ctx.gradients();

@@ -8,6 +8,7 @@ export const randomWeights: Explainer = {
   label: 'Random',
   signed: false,
   family: 'reference',
+  reads: ['seed'],
   citation: 'Liu et al., ICML 2022 (Random baseline)',
   async explain(ctx) {
     const seed = hashString(ctx.text, ctx.seed);

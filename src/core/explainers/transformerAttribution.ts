@@ -15,6 +15,7 @@ export const transformerAttribution: Explainer = {
   label: 'TransAtt (Chefer, CVPR 2021)',
   signed: false,
   family: 'attention',
+  reads: ['objective'],
   citation: 'Chefer et al., CVPR 2021; relevance by Ali et al., ICML 2022',
   async explain(ctx) {
     const view = await ctx.gradients();

@@ -16,6 +16,8 @@ export interface Prediction {
 }
 
 /** Model folder + tokenizer + ONNX session: the whole text -> prediction path. */
+export type LoadOptions = SessionOptions & { gradientCacheDir?: string | null; maxTokens?: number };
+
 export class TextClassifier {
   private readonly gradientSessions = new Map<GradientVariant, Promise<GradientSession>>();
 
@@ -23,7 +25,7 @@ export class TextClassifier {
     readonly folder: ModelFolder,
     readonly tokenizer: TextTokenizer,
     readonly onnx: OnnxClassifier,
-    private readonly options: SessionOptions & { gradientCacheDir?: string | null },
+    private readonly options: LoadOptions,
   ) {}
 
   /**
@@ -43,9 +45,10 @@ export class TextClassifier {
     return pending;
   }
 
-  static async load(dir: string, options: SessionOptions & { gradientCacheDir?: string | null } = {}): Promise<TextClassifier> {
+  /** `maxTokens` caps the model's own maximum input length (a user setting: explaining long texts costs more). */
+  static async load(dir: string, options: LoadOptions = {}): Promise<TextClassifier> {
     const folder = readModelFolder(dir);
-    const tokenizer = TextTokenizer.fromFile(folder.tokenizerPath, folder.maxLength);
+    const tokenizer = TextTokenizer.fromFile(folder.tokenizerPath, Math.min(folder.maxLength, options.maxTokens ?? Infinity));
     const padId = folder.config.pad_token_id ?? tokenizer.tokenId('[PAD]') ?? tokenizer.tokenId('<pad>') ?? 0;
     const declared = (folder.config.outputs as { attentions?: string[] } | undefined)?.attentions;
     const onnx = await OnnxClassifier.load(folder.modelPath, padId, { attentionOutputs: declared, ...options });

@@ -5,7 +5,7 @@
  */
 import { ChildProcess, fork } from 'node:child_process';
 import type { ExplainResult } from '../../core/explain/explainResult';
-import type { InferenceRequest, InferenceResponse, WireExplainOptions } from './protocol';
+import type { InferenceRequest, InferenceResponse, WireExplainOptions, WireLoadOptions } from './protocol';
 
 export class InferenceCancelled extends Error {
   constructor() {
@@ -37,7 +37,8 @@ export class InferenceClient {
     return this.child?.pid;
   }
 
-  explain(modelDir: string, text: string, options: WireExplainOptions = {}, signal?: AbortSignal): Promise<ExplainResult> {
+  /** Explains `text` with the model in `modelDir` (loaded once per folder and load options); `signal` cancels. */
+  explain(modelDir: string, text: string, options: WireExplainOptions = {}, { signal, load = {} }: { signal?: AbortSignal; load?: WireLoadOptions } = {}): Promise<ExplainResult> {
     if (this.disposed) return Promise.reject(new Error('The inference process has been shut down.'));
     if (signal?.aborted) return Promise.reject(new InferenceCancelled());
     const id = this.nextId++;
@@ -55,7 +56,7 @@ export class InferenceClient {
         resolve: (r) => { done(); resolve(r); },
         reject: (e) => { done(); reject(e); },
       });
-      this.send(child, { id, kind: 'explain', modelDir, text, options });
+      this.send(child, { id, kind: 'explain', modelDir, load, text, options });
     });
   }
 

@@ -4,18 +4,19 @@
  */
 import { explainText, ExplanationCancelled } from '../../core/explain/explainText';
 import { TextClassifier } from '../../core/model/textClassifier';
-import type { InferenceRequest, InferenceResponse } from './protocol';
+import type { InferenceRequest, InferenceResponse, WireLoadOptions } from './protocol';
 
 const models = new Map<string, Promise<TextClassifier>>();
 const cancelled = new Set<number>();
 
-function model(dir: string): Promise<TextClassifier> {
-  let pending = models.get(dir);
+function model(dir: string, load: WireLoadOptions): Promise<TextClassifier> {
+  const key = JSON.stringify([dir, load.threads ?? 0, load.maxTokens ?? null]);
+  let pending = models.get(key);
   if (!pending) {
-    pending = TextClassifier.load(dir);
-    models.set(dir, pending);
+    pending = TextClassifier.load(dir, load);
+    models.set(key, pending);
     // A folder that failed to load is retried next time (the user may have fixed it).
-    pending.catch(() => models.delete(dir));
+    pending.catch(() => models.delete(key));
   }
   return pending;
 }
@@ -30,7 +31,7 @@ async function handle(request: InferenceRequest): Promise<void> {
     return;
   }
   try {
-    const classifier = await model(request.modelDir);
+    const classifier = await model(request.modelDir, request.load);
     const result = await explainText(classifier, request.text, { ...request.options, cancelled: () => cancelled.has(request.id) });
     send({ id: request.id, kind: 'result', result });
   } catch (e) {

@@ -105,7 +105,7 @@ describe('explainText', () => {
     const r = await explainText(lstm, 'good '.repeat(10_000), { explainers: ['raw-attention'] });
     assert.equal(r.truncated, true);
     assert.equal(r.units.length, 64);
-    assert.match(r.notes.join(' '), /longer than the model's 64 tokens/);
+    assert.match(r.notes.join(' '), /longer than the 64-token maximum/);
   });
 
   it('rejects an unknown explainer by naming the known ones', async () => {
