@@ -3,6 +3,7 @@
  * hash) and run on onnxruntime-node: logits, attentions, word embeddings and the gradients of p(ŷ) or z_ŷ with
  * respect to each, in one batched run.
  */
+import type { Objective } from './objective';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -23,7 +24,7 @@ import { probeShapes } from './probeShapes';
 
 /** Plain gradients, or the conservative-LRP graph (softmax scores and LayerNorm σ held constant). */
 export type GradientVariant = 'gradient' | 'conservative-lrp';
-export type Objective = 'probability' | 'logit';
+export type { Objective } from './objective';
 
 /** Bumped whenever the builder's output changes, so stale disk caches are not reused. */
 const BUILDER_VERSION = 4;

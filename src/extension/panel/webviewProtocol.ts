@@ -1,0 +1,71 @@
+/**
+ * The typed messages between the explain panel's host side and its webview (GitLens-style: one module both sides
+ * import, type-only, so they cannot drift). The webview never sees a model or a file: only this.
+ */
+import type { ExplainResult } from '../../core/explain/explainResult';
+import type { Granularity } from '../../core/explain/units';
+import type { ErasureOperatorName } from '../../core/erasure/erasureOperator';
+import type { Objective } from '../../core/gradients/objective';
+
+/** The panel's controls. Changing them re-runs only the explainers whose weights depend on what changed. */
+export interface PanelSettings {
+  /** Explainer ids shown (and computed), in display order. */
+  explainers: string[];
+  /** The erasure operator perturbation explainers and metrics use (the violation test always runs the paper's three). */
+  operator: ErasureOperatorName;
+  granularity: Granularity;
+  /** What gradient explainers differentiate: p(ŷ) or the logit z_ŷ. */
+  objective: Objective;
+  igSteps: number;
+}
+
+/** What the controls can choose from (the engine's registries, which the webview does not bundle). */
+export interface Catalog {
+  explainers: { id: string; label: string; family: string; signed: boolean; citation: string }[];
+  operators: { name: ErasureOperatorName; paperName?: string; description: string }[];
+}
+
+/** Sortable columns of the violation summary. */
+export type SummaryColumn = 'explainer' | 'violationMean' | 'tokenLevelRate' | 'runtimeMs' | `operator:${string}`;
+
+/** Everything the webview persists with setState, so a hidden or reloaded panel comes back as it was. */
+export interface PanelState {
+  result: ExplainResult;
+  settings: PanelSettings;
+  catalog: Catalog;
+  view: PanelViewState;
+}
+
+/** View-only choices: changing them never runs the model. */
+export interface PanelViewState {
+  sort: { column: SummaryColumn; descending: boolean };
+  attentionLayer: number;
+  /** A head index, or 'mean' for heads averaged. */
+  attentionHead: number | 'mean';
+  /** The explainer whose weights colour the editor. */
+  editorExplainer?: string;
+}
+
+/** host → webview */
+export type HostMessage =
+  /** A finished explanation; `recomputed` names the explainers that ran for it (the rest were reused). */
+  | { type: 'show'; result: ExplainResult; settings: PanelSettings; catalog: Catalog; recomputed: string[] }
+  /** A run started; the webview shows `label` and a Cancel button, and keeps showing the previous result. */
+  | { type: 'busy'; label: string }
+  /** A run ended without a result (failed or cancelled); the previous result stays. */
+  | { type: 'failed'; message: string; cancelled: boolean };
+
+/** webview → host */
+export type WebviewMessage =
+  /** The webview loaded (the host answers with 'show' when it has a result). */
+  | { type: 'ready' }
+  /** The user changed a control. */
+  | { type: 'settings'; settings: PanelSettings }
+  | { type: 'cancel' }
+  /** `view`: the reader's view choices, so the exported page opens as the panel looks. */
+  | { type: 'export'; format: 'json' | 'html'; view?: PanelViewState }
+  /** Colour the editor's range with this explainer's weights. */
+  | { type: 'decorate'; explainer: string };
+
+/** The element id of the JSON island a standalone (exported) page reads its state from. */
+export const STANDALONE_DATA_ID = 'polarity-lens-state';

@@ -1,0 +1,155 @@
+/**
+ * The settings toolbar (live panel only): explainers, operator, unit, gradient objective, IG steps. A change posts the whole PanelSettings; the host re-runs only what changed. The controls are built once
+ * per catalog and then only re-valued, so a new result never steals focus from them.
+ */
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-multi-select/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import type { VscodeMultiSelect } from '@vscode-elements/elements/dist/vscode-multi-select/vscode-multi-select.js';
+import type { VscodeSingleSelect } from '@vscode-elements/elements/dist/vscode-single-select/vscode-single-select.js';
+import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js';
+import type { Catalog, PanelSettings, WebviewMessage } from '../../src/extension/panel/webviewProtocol';
+import { el, replaceChildren } from './dom';
+
+export const MAX_IG_STEPS = 1000;
+
+export interface ControlsOptions {
+  post(message: WebviewMessage): void;
+}
+
+interface Option {
+  value: string;
+  label: string;
+  description?: string;
+}
+
+export function singleSelect(id: string, options: Option[], value: string, label: string): VscodeSingleSelect {
+  const select = el('vscode-single-select', { id, attrs: { 'aria-label': label } });
+  for (const o of options) select.appendChild(el('vscode-option', { attrs: { value: o.value, selected: o.value === value, description: o.description } }, o.label));
+  return select;
+}
+
+function field(labelText: string, forId: string, control: HTMLElement, wide = false): HTMLElement {
+  return el('div', { class: wide ? 'field field-wide' : 'field' }, el('label', { attrs: { for: forId } }, labelText), control);
+}
+
+/** Export JSON / Export HTML (live panel only): the host writes the file. */
+export function exportButtons(post: (message: WebviewMessage) => void): HTMLElement {
+  const button = (format: 'json' | 'html', label: string, title: string): HTMLElement => {
+    const b = el('vscode-button', { id: `export-${format}`, attrs: { secondary: true, title } }, label);
+    b.addEventListener('click', () => post({ type: 'export', format }));
+    return b;
+  };
+  return el(
+    'div',
+    { id: 'actions', class: 'actions', attrs: { role: 'group', 'aria-label': 'Export' } },
+    button('json', 'Export JSON', 'Save this explanation as JSON'),
+    button('html', 'Export HTML', 'Save a self-contained HTML page of this panel'),
+  );
+}
+
+export class Controls {
+  private catalogKey = '';
+  private explainers?: VscodeMultiSelect;
+  private operator?: VscodeSingleSelect;
+  private granularity?: VscodeSingleSelect;
+  private objective?: VscodeSingleSelect;
+  private igSteps?: VscodeTextfield;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private settings?: PanelSettings;
+
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly options: ControlsOptions,
+  ) {}
+
+  /** Shows these settings; rebuilds the controls only when the catalog changed. */
+  update(settings: PanelSettings, catalog: Catalog): void {
+    this.settings = { ...settings, explainers: [...settings.explainers] };
+    const key = JSON.stringify(catalog);
+    if (key !== this.catalogKey) {
+      this.catalogKey = key;
+      this.build(catalog);
+    }
+    if (this.explainers) this.explainers.value = settings.explainers;
+    if (this.operator) this.operator.value = settings.operator;
+    if (this.granularity) this.granularity.value = settings.granularity;
+    if (this.objective) this.objective.value = settings.objective;
+    if (this.igSteps) {
+      this.igSteps.value = String(settings.igSteps);
+      this.igSteps.invalid = false;
+    }
+  }
+
+  private build(catalog: Catalog): void {
+    const s = this.settings!;
+    const explainers = el('vscode-multi-select', { id: 'control-explainers', attrs: { 'aria-label': 'Explainers shown' } });
+    for (const e of catalog.explainers) {
+      explainers.appendChild(el('vscode-option', { attrs: { value: e.id, selected: s.explainers.includes(e.id), description: `${e.family}, ${e.signed ? 'signed' : 'unsigned'} — ${e.citation}` } }, e.label));
+    }
+    this.explainers = explainers;
+    this.operator = singleSelect(
+      'control-operator',
+      catalog.operators.map((o) => ({ value: o.name, label: o.paperName ? `${o.name} (${o.paperName})` : o.name, description: o.description })),
+      s.operator,
+      'Erasure operator',
+    );
+    this.granularity = singleSelect('control-granularity', [{ value: 'word', label: 'words' }, { value: 'token', label: 'tokens' }], s.granularity, 'Units');
+    this.objective = singleSelect(
+      'control-objective',
+      [
+        { value: 'probability', label: 'p(ŷ), probability', description: 'Gradient explainers differentiate the predicted class probability (the paper’s choice for text).' },
+        { value: 'logit', label: 'z_ŷ, logit', description: 'Gradient explainers differentiate the predicted class logit.' },
+      ],
+      s.objective,
+      'Gradient objective',
+    );
+    this.igSteps = el('vscode-textfield', { id: 'control-ig-steps', attrs: { type: 'number', min: 1, max: MAX_IG_STEPS, step: 1, 'aria-label': 'Integrated Gradients steps' } });
+    for (const control of [this.explainers, this.operator, this.granularity, this.objective, this.igSteps]) control.addEventListener('change', () => this.changed());
+
+    replaceChildren(
+      this.root,
+      el('h2', { class: 'sr-only', text: 'Settings' }),
+      field('Explainers', 'control-explainers', this.explainers, true),
+      field('Operator', 'control-operator', this.operator),
+      field('Units', 'control-granularity', this.granularity),
+      field('Gradients of', 'control-objective', this.objective),
+      field('IG steps', 'control-ig-steps', this.igSteps),
+    );
+  }
+
+  /** Reads the controls; null (and the field marked invalid) when IG steps is not a whole number in range. */
+  read(): PanelSettings | null {
+    if (!this.settings) return null;
+    const steps = Number(this.igSteps?.value);
+    const stepsOk = Number.isInteger(steps) && steps >= 1 && steps <= MAX_IG_STEPS;
+    if (this.igSteps) this.igSteps.invalid = !stepsOk;
+    if (!stepsOk) return null;
+    const chosen = new Set(this.explainers?.value ?? this.settings.explainers);
+    const order = Array.from(this.explainers?.querySelectorAll('vscode-option') ?? [], (o) => o.value ?? '');
+    const explainers = order.filter((id) => chosen.has(id));
+    // Nothing to explain with is not a run worth asking for.
+    if (this.explainers) this.explainers.invalid = explainers.length === 0;
+    if (explainers.length === 0) return null;
+    return {
+      explainers,
+      operator: (this.operator?.value ?? this.settings.operator) as PanelSettings['operator'],
+      granularity: (this.granularity?.value ?? this.settings.granularity) as PanelSettings['granularity'],
+      objective: (this.objective?.value ?? this.settings.objective) as PanelSettings['objective'],
+      igSteps: steps,
+    };
+  }
+
+  /** Posts after a short pause, so ticking several explainers (or typing 100) asks for one run, not several. */
+  private changed(): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      const next = this.read();
+      if (!next || JSON.stringify(next) === JSON.stringify(this.settings)) return;
+      this.settings = next;
+      this.options.post({ type: 'settings', settings: next });
+    }, 300);
+  }
+}

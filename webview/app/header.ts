@@ -1,0 +1,52 @@
+/** The panel's header: what the model predicted, how sure it is (a probability), and how the run was set up. */
+import type { PanelState } from '../../src/extension/panel/webviewProtocol';
+import { formatProbability } from '../logic/format';
+import { impactFor, operatorTitle } from '../logic/panelModel';
+import { el, replaceChildren } from './dom';
+
+export function renderHeader(header: HTMLElement, state: PanelState | undefined): void {
+  if (!state) {
+    replaceChildren(header, el('h1', { class: 'panel-title', text: 'Polarity Lens' }), el('p', { class: 'muted', text: 'No explanation yet. Select some text and run “Polarity Lens: Explain”.' }));
+    return;
+  }
+  const { result, settings } = state;
+  const { prediction, model } = result;
+  const others = model.labels
+    .map((label, i) => ({ label, p: prediction.probabilities[i] }))
+    .filter((_, i) => i !== prediction.index)
+    .map((o) => `${o.label} ${formatProbability(o.p)}`)
+    .join(' · ');
+  const chosen = impactFor(result, settings.operator);
+
+  const predictionLine = el(
+    'h1',
+    { id: 'prediction', class: 'prediction' },
+    el('span', { class: 'prediction-kicker', text: 'Predicted ' }),
+    el('span', { class: 'prediction-label', text: prediction.label }),
+    el('span', { class: 'prediction-prob', title: 'p(ŷ|x): the softmax probability of the predicted class' }, ` p(ŷ) = ${formatProbability(prediction.probability)}`),
+    el('span', { class: 'prediction-note', text: ' (softmax probability)' }),
+  );
+  const meta = el(
+    'dl',
+    { class: 'meta' },
+    ...metaItem('Model', el('span', { id: 'model-name', text: model.name, title: model.dir })),
+    ...metaItem('Units', result.granularity === 'word' ? 'words' : 'tokens'),
+    ...metaItem('Operator', chosen ? operatorTitle(chosen) : settings.operator, chosen?.description),
+    ...metaItem('Gradients of', settings.objective === 'logit' ? 'the logit z_ŷ' : 'p(ŷ)'),
+    ...metaItem('IG steps', String(settings.igSteps)),
+    ...(others ? metaItem('Other classes', others) : []),
+  );
+  const notes = [...result.notes];
+  if (result.truncated && !notes.some((n) => /longer than/i.test(n))) notes.unshift('The text was truncated to the model’s maximum length; only its first tokens were explained.');
+  replaceChildren(
+    header,
+    predictionLine,
+    meta,
+    notes.length > 0 && el('ul', { class: 'notes', attrs: { 'aria-label': 'Notes' } }, ...notes.map((n) => el('li', { text: n }))),
+  );
+}
+
+/** A term and its value, grouped in a div (allowed in a dl) so the pairs wrap as units. */
+function metaItem(term: string, value: string | HTMLElement, title?: string): HTMLElement[] {
+  return [el('div', { class: 'meta-item' }, el('dt', { text: term }), el('dd', { title }, value))];
+}
