@@ -21,24 +21,33 @@ export interface RerunPlan {
   recompute: string[];
 }
 
+/** One earlier explanation and the options it ran with. */
+export interface PastExplanation {
+  result: ExplainResult;
+  options: ExplainOptions;
+}
+
 /**
- * Plans the next explanation of `text` on `modelDir` with `next`, given the previous result and its options.
- * Nothing is reused across texts, models or granularities, or from rows whose explainer failed.
+ * Plans the next explanation of `text` on `modelDir` with `next`, given earlier explanations (newest last; rows the
+ * user hid stay reusable this way). A row is reused only from an explanation of the same text, model and granularity
+ * whose settings agree with `next` on everything its explainer reads; rows whose explainer failed are never reused.
  */
-export function planRerun(
-  previous: { result: ExplainResult; options: ExplainOptions } | undefined,
-  modelDir: string, text: string, next: ExplainOptions,
-): RerunPlan {
+export function planRerun(history: readonly PastExplanation[], modelDir: string, text: string, next: ExplainOptions): RerunPlan {
   const now = resolveExplainOptions(next);
-  if (!previous || previous.result.model.dir !== modelDir || previous.result.text !== text) return { reuse: [], recompute: now.explainers };
-  const before = resolveExplainOptions(previous.options);
-  if (before.granularity !== now.granularity) return { reuse: [], recompute: now.explainers };
+  const usable = history
+    .filter((h) => h.result.model.dir === modelDir && h.result.text === text)
+    .map((h) => ({ result: h.result, before: resolveExplainOptions(h.options) }))
+    .filter((h) => h.before.granularity === now.granularity)
+    .reverse();
   const reuse: ExplanationRow[] = [];
   const recompute: string[] = [];
   for (const id of now.explainers) {
-    const row = previous.result.explanations.find((r) => r.id === id && r.weights);
-    const stale = explainerById(id).reads.some((s) => settingValue(before, s) !== settingValue(now, s));
-    if (row && !stale) reuse.push(row);
+    const reads = explainerById(id).reads;
+    const row = usable
+      .filter((h) => reads.every((s) => settingValue(h.before, s) === settingValue(now, s)))
+      .map((h) => h.result.explanations.find((r) => r.id === id && r.weights))
+      .find((r) => r !== undefined);
+    if (row) reuse.push(row);
     else recompute.push(id);
   }
   return { reuse, recompute };

@@ -30,8 +30,7 @@ describe('re-running only what a settings change makes stale', () => {
     const options: ExplainOptions = { explainers: SOME, metrics: false };
     const result = await explainText(bert, TEXT, options);
     const dir = result.model.dir;
-    const previous = { result, options };
-    const recompute = (next: ExplainOptions, text = TEXT, model = dir) => planRerun(previous, model, text, { ...options, ...next }).recompute;
+    const recompute = (next: ExplainOptions, text = TEXT, model = dir) => planRerun([{ result, options }], model, text, { ...options, ...next }).recompute;
     assert.deepEqual(recompute({ igSteps: 50 }), ['integrated-gradients']);
     assert.deepEqual(recompute({ operator: 'attention-mask' }), ['occlusion', 'lime']);
     assert.deepEqual(recompute({ objective: 'logit' }), ['attention-x-gradient', 'integrated-gradients']);
@@ -42,11 +41,16 @@ describe('re-running only what a settings change makes stale', () => {
     assert.deepEqual(recompute({}, 'another text'), SOME);
     assert.deepEqual(recompute({}, TEXT, resolveModelDir('sst2-cnn-dot')), SOME);
     assert.deepEqual(recompute({ explainers: [...SOME, 'kernel-shap'] }), ['kernel-shap'], 'a newly shown explainer runs');
+    assert.deepEqual(planRerun([], dir, TEXT, options).recompute, SOME);
+    // Rows from an older explanation count only under the settings they were computed with.
+    const later = { result: { ...result, explanations: result.explanations.filter((r) => r.id === 'occlusion') }, options: { ...options, igSteps: 40 } };
+    assert.deepEqual(planRerun([{ result, options }, later], dir, TEXT, { ...options, igSteps: 40 }).recompute, ['integrated-gradients']);
+    assert.deepEqual(planRerun([{ result, options }, later], dir, TEXT, options).recompute, []);
   });
 
   it('reused rows keep their weights and metrics; verdicts follow the new operator set; stale rows really rerun', async () => {
     const first = await explainText(bert, TEXT, { explainers: SOME });
-    const plan = planRerun({ result: first, options: { explainers: SOME } }, first.model.dir, TEXT, { explainers: SOME, igSteps: 60 });
+    const plan = planRerun([{ result: first, options: { explainers: SOME } }], first.model.dir, TEXT, { explainers: SOME, igSteps: 60 });
     const second = await explainText(bert, TEXT, { explainers: SOME, igSteps: 60, reuse: plan.reuse });
     for (const id of SOME.filter((id) => id !== 'integrated-gradients')) {
       const [a, b] = [first, second].map((r) => r.explanations.find((e) => e.id === id)!);

@@ -1,0 +1,67 @@
+/**
+ * Runs one explanation at a time in the inference process, behind a cancellable progress notification. A new run
+ * cancels the one in flight; the panel's Cancel button and the notification's both abort the same signal.
+ */
+import * as vscode from 'vscode';
+import type { ExplainResult } from '../core/explain/explainResult';
+import { InferenceCancelled, InferenceClient } from './inference/inferenceClient';
+import type { WireExplainOptions, WireLoadOptions } from './inference/protocol';
+
+export interface ExplainJob {
+  modelDir: string;
+  text: string;
+  options: WireExplainOptions;
+  load: WireLoadOptions;
+  /** The notification's title, e.g. "Explaining the selection with sst2-transformer". */
+  title: string;
+}
+
+export type JobOutcome = { result: ExplainResult; ms: number } | { cancelled: true } | { error: string };
+
+export class ExplainRunner implements vscode.Disposable {
+  private current: AbortController | undefined;
+
+  constructor(private readonly client: InferenceClient, private readonly log: vscode.LogOutputChannel) {}
+
+  get running(): boolean {
+    return this.current !== undefined;
+  }
+
+  cancel(): void {
+    this.current?.abort();
+  }
+
+  run(job: ExplainJob): Promise<JobOutcome> {
+    this.cancel();
+    const controller = new AbortController();
+    this.current = controller;
+    return Promise.resolve(vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Polarity Lens: ${job.title}`, cancellable: true },
+      async (progress, token) => {
+        token.onCancellationRequested(() => controller.abort());
+        progress.report({ message: `${job.options.explainers?.length ?? 'all'} explainers…` });
+        const started = Date.now();
+        this.log.info(`explain: model ${job.modelDir}, ${job.text.length} characters, explainers ${job.options.explainers?.join(',') ?? 'all'}${job.options.reuse?.length ? `, reusing ${job.options.reuse.length}` : ''}`);
+        try {
+          const result = await this.client.explain(job.modelDir, job.text, job.options, { signal: controller.signal, load: job.load });
+          const ms = Date.now() - started;
+          this.log.info(`explain: done in ${ms} ms: ${result.prediction.label} ${result.prediction.probability.toFixed(3)}`);
+          return { result, ms };
+        } catch (e) {
+          if (e instanceof InferenceCancelled) {
+            this.log.info('explain: cancelled');
+            return { cancelled: true as const };
+          }
+          this.log.error(`explain: ${(e as Error).message}`);
+          return { error: (e as Error).message };
+        } finally {
+          if (this.current === controller) this.current = undefined;
+        }
+      },
+    ));
+  }
+
+  dispose(): void {
+    this.cancel();
+  }
+}

@@ -1,0 +1,239 @@
+/**
+ * Ties the pieces together for Explain Selection: the text, the model, the run, the panel, the editor colours and the
+ * status bar. It keeps the last explanation so the panel's controls re-run only what changed.
+ */
+import { readFileSync } from 'node:fs';
+import * as vscode from 'vscode';
+import type { ExplainResult } from '../core/explain/explainResult';
+import { PastExplanation, planRerun } from '../core/explain/rerunPlan';
+import { ERASURE_OPERATORS } from '../core/erasure/operators';
+import { EXPLAINERS } from '../core/explainers/registry';
+import { explainOptions, ExtensionSettings, readSettings } from './config';
+import type { EditorDecorations } from './editorDecorations';
+import type { ExplainRunner, JobOutcome } from './explainRunner';
+import type { WireExplainOptions } from './inference/protocol';
+import { currentModel, ModelChoice, ModelChoiceDeps } from './modelChoice';
+import { ExplainPanel, isPanelState } from './panel/explainPanel';
+import { standaloneHtml } from './panel/panelHtml';
+import type { Catalog, PanelSettings, PanelState, PanelViewState, WebviewMessage } from './panel/webviewProtocol';
+import type { ModelStatusBar } from './statusBar';
+import { textToExplain } from './textToExplain';
+
+/** The explainers and operators the panel's controls offer. */
+export const CATALOG: Catalog = {
+  explainers: EXPLAINERS.map((e) => ({ id: e.id, label: e.label, family: e.family, signed: e.signed, citation: e.citation })),
+  operators: Object.values(ERASURE_OPERATORS).map((o) => ({ name: o.name, paperName: o.paperName, description: o.description })),
+};
+
+interface LastExplanation {
+  result: ExplainResult;
+  options: WireExplainOptions;
+  settings: PanelSettings;
+  /** Where the text sits in its document and the document's version then (unknown after a reload). */
+  source?: { uri: vscode.Uri; offset: number; version: number };
+}
+
+export interface SessionDeps {
+  extensionUri: vscode.Uri;
+  runner: ExplainRunner;
+  decorations: EditorDecorations;
+  statusBar: ModelStatusBar;
+  models: ModelChoiceDeps;
+  log: vscode.LogOutputChannel;
+}
+
+export class ExplainSession implements vscode.Disposable {
+  private panel: ExplainPanel | undefined;
+  private last: LastExplanation | undefined;
+  /** Earlier explanations of the same text (newest last), whose rows a re-run may reuse. */
+  private history: PastExplanation[] = [];
+  /** The panel's controls, once the user has touched them; until then the settings decide. */
+  private panelSettings: PanelSettings | undefined;
+
+  constructor(private readonly deps: SessionDeps) {}
+
+  get lastResult(): ExplainResult | undefined {
+    return this.last?.result;
+  }
+
+  settings(): ExtensionSettings {
+    return readSettings(vscode.workspace.getConfiguration('polarityLens'), (m) => {
+      this.deps.log.warn(m);
+      void vscode.window.showWarningMessage(`Polarity Lens: ${m}`);
+    });
+  }
+
+  model(): ModelChoice {
+    return currentModel(this.deps.models);
+  }
+
+  refreshStatus(): void {
+    this.deps.statusBar.update(this.model(), this.last?.result);
+  }
+
+  /** The settings changed: the panel's controls follow them again. */
+  settingsChanged(): void {
+    this.panelSettings = undefined;
+    this.refreshStatus();
+  }
+
+  /** Explain Selection: the selection (or the cursor's line) with every enabled explainer. */
+  async explainSelection(): Promise<JobOutcome | undefined> {
+    const settings = this.settings();
+    const found = textToExplain(vscode.window, settings.maxCharacters);
+    if ('error' in found) {
+      void vscode.window.showWarningMessage(`Polarity Lens: ${found.error}`);
+      return undefined;
+    }
+    const model = this.model();
+    if (model.warning) void vscode.window.showWarningMessage(`Polarity Lens: ${model.warning}`);
+    const panelSettings = this.panelSettings ?? settings.panel;
+    const options = explainOptions(settings, panelSettings);
+    const what = found.source === 'line' ? 'the current line' : found.source === 'cell' ? 'the notebook cell' : 'the selection';
+    this.showPanel().post({ type: 'busy', label: `Explaining ${what} with ${model.name}…` });
+    const outcome = await this.deps.runner.run({ modelDir: model.dir, text: found.text, options, load: settings.load, title: `explaining ${what} with ${model.name}` });
+    if ('result' in outcome) {
+      this.last = { result: outcome.result, options, settings: panelSettings, source: { uri: found.uri, offset: found.offset, version: found.version } };
+      this.history = [{ result: outcome.result, options }];
+      this.panel?.post({ type: 'show', result: outcome.result, settings: panelSettings, catalog: CATALOG, recomputed: options.explainers ?? [] });
+      this.decorate(settings.editorExplainer);
+      this.refreshStatus();
+    } else {
+      this.reportFailure(outcome);
+    }
+    return outcome;
+  }
+
+  /** The panel's controls changed: re-run only the explainers whose weights depend on what changed. */
+  async rerun(next: PanelSettings): Promise<JobOutcome | undefined> {
+    this.panelSettings = next;
+    const last = this.last;
+    if (!last) return undefined;
+    const settings = this.settings();
+    const options = explainOptions(settings, next);
+    const { result } = last;
+    const plan = planRerun(this.history, result.model.dir, result.text, options);
+    if (plan.recompute.length === 0 && next.operator === last.settings.operator) {
+      // Only explainers were hidden, shown again or reordered: every row is at hand, nothing runs.
+      const shown = { ...result, explanations: plan.reuse };
+      this.last = { ...last, result: shown, options, settings: next };
+      this.panel?.post({ type: 'show', result: shown, settings: next, catalog: CATALOG, recomputed: [] });
+      return { result: shown, ms: 0 };
+    }
+    this.panel?.post({ type: 'busy', label: plan.recompute.length ? `Re-running ${plan.recompute.length} explainer${plan.recompute.length > 1 ? 's' : ''}…` : 'Re-measuring the metrics…' });
+    const outcome = await this.deps.runner.run({
+      modelDir: result.model.dir, text: result.text, options: { ...options, reuse: plan.reuse }, load: settings.load,
+      title: `re-running ${plan.recompute.length} explainer(s) with ${result.model.name}`,
+    });
+    if ('result' in outcome) {
+      this.last = { ...last, result: outcome.result, options, settings: next };
+      this.history = [...this.history.slice(-7), { result: outcome.result, options }];
+      this.panel?.post({ type: 'show', result: outcome.result, settings: next, catalog: CATALOG, recomputed: plan.recompute });
+      if (this.deps.decorations.explainer) this.decorate(this.deps.decorations.explainer);
+    } else {
+      this.reportFailure(outcome);
+    }
+    return outcome;
+  }
+
+  /** Colours the editor with one explainer's weights (from the panel or the settings). */
+  decorate(explainer: string): void {
+    const last = this.last;
+    if (!last?.source) {
+      void vscode.window.showInformationMessage('Polarity Lens: explain the text again to colour it in the editor (its position is not known after a reload).');
+      return;
+    }
+    const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === last.source!.uri.toString());
+    if (!document || document.version !== last.source.version) {
+      void vscode.window.showInformationMessage('Polarity Lens: the text changed since it was explained; explain it again to colour it.');
+      return;
+    }
+    const error = this.deps.decorations.show(last.source.uri, last.source.offset, last.result, explainer);
+    if (error) this.deps.log.warn(`editor colours: ${error}`);
+  }
+
+  /** Writes the last explanation as JSON or as a self-contained HTML page, where the user chooses. */
+  async export(format: 'json' | 'html', target?: vscode.Uri, view?: PanelViewState): Promise<vscode.Uri | undefined> {
+    const last = this.last;
+    if (!last) return undefined;
+    const base = last.source && last.source.uri.scheme === 'file' ? vscode.Uri.joinPath(last.source.uri, '..') : vscode.workspace.workspaceFolders?.[0]?.uri;
+    const name = `polarity-lens-${last.result.model.name}-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}.${format}`;
+    const uri = target ?? await vscode.window.showSaveDialog({
+      defaultUri: base ? vscode.Uri.joinPath(base, name) : undefined,
+      filters: format === 'json' ? { JSON: ['json'] } : { HTML: ['html'] },
+      title: `Export the explanation as ${format.toUpperCase()}`,
+    });
+    if (!uri) return undefined;
+    const content = format === 'json' ? JSON.stringify(last.result, null, 2) : this.standalonePage(last, view);
+    await vscode.workspace.fs.writeFile(uri, Buffer.from(content, 'utf8'));
+    this.deps.log.info(`exported ${format} to ${uri.toString()}`);
+    void vscode.window.showInformationMessage(`Polarity Lens: exported to ${uri.fsPath || uri.toString()}`);
+    return uri;
+  }
+
+  private standalonePage(last: LastExplanation, view?: PanelViewState): string {
+    const file = (...p: string[]) => readFileSync(vscode.Uri.joinPath(this.deps.extensionUri, ...p).fsPath, 'utf8');
+    const state: PanelState = {
+      result: last.result, settings: last.settings, catalog: CATALOG,
+      view: view ?? { sort: { column: 'explainer', descending: false }, attentionLayer: 0, attentionHead: 'mean' },
+    };
+    return standaloneHtml(state, { script: file('dist', 'webview', 'main.js'), styles: [file('media', 'panel.css')] });
+  }
+
+  /** VS Code restored a panel after a reload; its webview renders the saved state, and controls keep working. */
+  revivePanel(panel: vscode.WebviewPanel, state: unknown): void {
+    this.panel?.dispose();
+    this.panel = ExplainPanel.revive(panel, this.deps.extensionUri, (m) => this.onMessage(m), () => (this.panel = undefined));
+    if (isPanelState(state)) {
+      this.last = { result: state.result, options: explainOptions(this.settings(), state.settings), settings: state.settings };
+      this.history = [{ result: this.last.result, options: this.last.options }];
+      this.panelSettings = state.settings;
+    }
+  }
+
+  private showPanel(): ExplainPanel {
+    if (!this.panel) this.panel = ExplainPanel.create(this.deps.extensionUri, (m) => this.onMessage(m), () => (this.panel = undefined));
+    else this.panel.reveal();
+    return this.panel;
+  }
+
+  private onMessage(message: WebviewMessage): void {
+    switch (message.type) {
+      case 'ready':
+        if (this.last) this.panel?.post({ type: 'show', result: this.last.result, settings: this.last.settings, catalog: CATALOG, recomputed: [] });
+        if (this.deps.runner.running) this.panel?.post({ type: 'busy', label: 'Explaining…' });
+        break;
+      case 'settings':
+        void this.rerun(message.settings);
+        break;
+      case 'cancel':
+        this.deps.runner.cancel();
+        break;
+      case 'export':
+        void this.export(message.format, undefined, message.view).catch((e) => this.showError(`export failed: ${(e as Error).message}`));
+        break;
+      case 'decorate':
+        this.decorate(message.explainer);
+        break;
+    }
+  }
+
+  private reportFailure(outcome: { cancelled: true } | { error: string }): void {
+    if ('cancelled' in outcome) {
+      this.panel?.post({ type: 'failed', message: 'Cancelled.', cancelled: true });
+      return;
+    }
+    this.panel?.post({ type: 'failed', message: outcome.error, cancelled: false });
+    this.showError(outcome.error);
+  }
+
+  private showError(message: string): void {
+    void vscode.window.showErrorMessage(`Polarity Lens: ${message}`, 'Show Log').then((pick) => {
+      if (pick) this.deps.log.show();
+    });
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * Polarity Lens's VS Code entry point: registers the commands, the panel serializer and the status bar, and owns the
+ * inference process. Everything it does is in the modules it wires; this file only connects them.
+ */
+import * as vscode from 'vscode';
+import type { ExplainResult } from '../core/explain/explainResult';
+import { EditorDecorations } from './editorDecorations';
+import { ExplainRunner, JobOutcome } from './explainRunner';
+import { ExplainSession } from './explainSession';
+import { InferenceClient } from './inference/inferenceClient';
+import { checkModelFolder, currentModel, ModelChoiceDeps, modelPickItems, rememberModel } from './modelChoice';
+import { PANEL_VIEW_TYPE } from './panel/explainPanel';
+import { ModelStatusBar } from './statusBar';
+
+/** What activate() returns: used by the end-to-end tests, and by other extensions that want an explanation. */
+export interface PolarityLensApi {
+  explainSelection(): Promise<JobOutcome | undefined>;
+  lastResult(): ExplainResult | undefined;
+  cancel(): void;
+  /** The inference process's pid, while one runs. */
+  inferencePid(): number | undefined;
+  exportLast(format: 'json' | 'html', target: vscode.Uri): Promise<vscode.Uri | undefined>;
+}
+
+export function activate(context: vscode.ExtensionContext): PolarityLensApi {
+  // Telemetry off for anything onnxruntime-related this process might ever load (the inference process sets it too).
+  process.env.ORT_DISABLE_TELEMETRY = '1';
+  const log = vscode.window.createOutputChannel('Polarity Lens', { log: true });
+  const client = new InferenceClient(vscode.Uri.joinPath(context.extensionUri, 'dist', 'inferenceWorker.js').fsPath, { log: (line) => log.info(line) });
+  const runner = new ExplainRunner(client, log);
+  const decorations = new EditorDecorations();
+  const statusBar = new ModelStatusBar();
+  const models: ModelChoiceDeps = {
+    workspaceState: context.workspaceState,
+    setting: () => vscode.workspace.getConfiguration('polarityLens').get<string>('model') ?? '',
+    isTrusted: () => vscode.workspace.isTrusted,
+  };
+  const session = new ExplainSession({ extensionUri: context.extensionUri, runner, decorations, statusBar, models, log });
+
+  context.subscriptions.push(
+    log, { dispose: () => client.dispose() }, runner, decorations, statusBar, session,
+    vscode.commands.registerCommand('polarityLens.explainSelection', () => session.explainSelection()),
+    vscode.commands.registerCommand('polarityLens.selectModel', () => selectModel(models, session, log)),
+    vscode.commands.registerCommand('polarityLens.clearDecorations', () => decorations.clear()),
+    vscode.commands.registerCommand('polarityLens.showLog', () => log.show()),
+    vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel, state) => session.revivePanel(panel, state),
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('polarityLens')) session.settingsChanged();
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => session.refreshStatus()),
+  );
+  session.refreshStatus();
+  log.info(`Polarity Lens ${context.extension.packageJSON.version as string} activated (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'restricted'})`);
+
+  return {
+    explainSelection: () => session.explainSelection(),
+    lastResult: () => session.lastResult,
+    cancel: () => runner.cancel(),
+    inferencePid: () => client.pid,
+    exportLast: (format, target) => session.export(format, target),
+  };
+}
+
+async function selectModel(models: ModelChoiceDeps, session: ExplainSession, log: vscode.LogOutputChannel): Promise<void> {
+  const trusted = vscode.workspace.isTrusted;
+  const picked = await vscode.window.showQuickPick(modelPickItems(currentModel(models), trusted), {
+    title: 'Polarity Lens: Select Model', placeHolder: 'The model Explain Selection runs (remembered for this workspace)', matchOnDetail: true,
+  });
+  if (!picked) return;
+  let value = picked.value;
+  if (value === 'browse') {
+    if (!trusted) {
+      void vscode.window.showWarningMessage('Polarity Lens: restricted mode runs only the shipped models. Trust this workspace to load your own.', 'Manage Workspace Trust').then((pick) => {
+        if (pick) void vscode.commands.executeCommand('workbench.trust.manage');
+      });
+      return;
+    }
+    const [folder] = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Use this model', title: 'A folder with model.onnx and tokenizer.json' }) ?? [];
+    if (!folder) return;
+    const problem = checkModelFolder(folder.fsPath);
+    if (problem) {
+      void vscode.window.showErrorMessage(`Polarity Lens: ${problem}`);
+      return;
+    }
+    value = folder.fsPath;
+  }
+  await rememberModel(models, value);
+  log.info(`model: ${value}`);
+  session.refreshStatus();
+}
+
+export function deactivate(): void {
+  // Disposables registered in activate() stop the inference process.
+}

@@ -1,0 +1,84 @@
+/**
+ * Which model Explain uses: the one picked with "Select Model…" (remembered per workspace), else the
+ * `polarityLens.model` setting, else the default shipped model. In restricted mode (an untrusted workspace) only the
+ * shipped models run: a model folder from the workspace is native code input we have not been allowed to trust.
+ */
+import type * as vscode from 'vscode';
+import { readCardAccuracies } from '../core/model/modelCard';
+import { readModelFolder } from '../core/model/modelFolder';
+import { resolveModelDir, SHIPPED_MODELS } from '../core/model/shippedModels';
+
+export const DEFAULT_MODEL = 'sst2-bilstm-tanh';
+const STATE_KEY = 'polarityLens.model';
+
+export interface ModelChoice {
+  /** The model's folder. */
+  dir: string;
+  /** What the user sees: a shipped name or the folder's name. */
+  name: string;
+  shipped: boolean;
+  /** Why the choice differs from what was asked for (restricted mode, a folder that no longer exists). */
+  warning?: string;
+}
+
+export interface ModelChoiceDeps {
+  workspaceState: vscode.Memento;
+  /** The `polarityLens.model` setting. */
+  setting(): string;
+  isTrusted(): boolean;
+}
+
+function shippedChoice(name: string): ModelChoice {
+  return { dir: resolveModelDir(name), name, shipped: true };
+}
+
+/** A shipped name or a folder path → a choice (no checks beyond "is it shipped"). */
+function choiceOf(nameOrPath: string): ModelChoice {
+  if (SHIPPED_MODELS.some((m) => m.name === nameOrPath)) return shippedChoice(nameOrPath);
+  return { dir: nameOrPath, name: nameOrPath.split(/[\\/]/).filter(Boolean).pop() ?? nameOrPath, shipped: false };
+}
+
+export function currentModel(deps: ModelChoiceDeps): ModelChoice {
+  const wanted = deps.workspaceState.get<string>(STATE_KEY) || deps.setting() || DEFAULT_MODEL;
+  const choice = choiceOf(wanted);
+  if (!choice.shipped && !deps.isTrusted()) {
+    return { ...shippedChoice(DEFAULT_MODEL), warning: `Restricted mode: the model folder ${wanted} is not loaded until you trust this workspace; using the shipped ${DEFAULT_MODEL}.` };
+  }
+  return choice;
+}
+
+export async function rememberModel(deps: ModelChoiceDeps, nameOrPath: string): Promise<void> {
+  await deps.workspaceState.update(STATE_KEY, nameOrPath);
+}
+
+/** Checks a folder the user browsed to; returns an error a person can act on, or undefined when it is usable. */
+export function checkModelFolder(dir: string): string | undefined {
+  try {
+    readModelFolder(dir);
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+export interface ModelPickItem extends vscode.QuickPickItem {
+  value: string | 'browse';
+}
+
+/** The quick pick: the shipped models (with their dataset and measured accuracy), the current folder, "Browse…". */
+export function modelPickItems(current: ModelChoice, trusted: boolean): ModelPickItem[] {
+  const items: ModelPickItem[] = SHIPPED_MODELS.map((m) => {
+    const test = readCardAccuracies(resolveModelDir(m.name)).find((a) => a.split === 'test');
+    return {
+      label: m.name,
+      description: `${m.dataset.toUpperCase()}${test ? ` · test accuracy ${test.accuracy.toFixed(3)}` : ''}${current.shipped && current.name === m.name ? ' · current' : ''}`,
+      detail: 'Shipped with Polarity Lens',
+      value: m.name,
+    };
+  });
+  if (!current.shipped) items.push({ label: current.name, description: 'current', detail: current.dir, value: current.dir });
+  items.push(trusted
+    ? { label: '$(folder-opened) Browse…', detail: 'A folder with model.onnx and tokenizer.json (Hugging Face-style export)', value: 'browse' }
+    : { label: '$(lock) Browse…', detail: 'Trust this workspace to load your own models (restricted mode)', value: 'browse' });
+  return items;
+}

@@ -1,0 +1,75 @@
+/**
+ * In-process tests, run inside a real VS Code extension host (the @vscode/test-electron contract: this module's
+ * `run()` resolves when every check passed). `npm run test:e2e` runs it in code-server; `npm run test:electron` runs it
+ * in desktop VS Code where that can be downloaded. Uses the real `vscode` API throughout.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { PolarityLensApi } from '../../src/extension/extension';
+
+const checks: [string, () => Promise<void>][] = [];
+const check = (name: string, f: () => Promise<void>) => checks.push([name, f]);
+
+let api: PolarityLensApi;
+
+check('the extension activates and registers every contributed command', async () => {
+  const extension = vscode.extensions.getExtension<PolarityLensApi>('polarity-lens.polarity-lens');
+  assert.ok(extension, 'the extension is installed');
+  api = await extension.activate();
+  const registered = await vscode.commands.getCommands(true);
+  const contributed = (extension.packageJSON.contributes.commands as { command: string }[]).map((c) => c.command);
+  assert.ok(contributed.length >= 4);
+  for (const id of contributed) assert.ok(registered.includes(id), id);
+});
+
+check('Explain Selection explains exactly the selected text and opens the panel', async () => {
+  await vscode.workspace.getConfiguration('polarityLens').update('model', 'sst2-cnn-dot', vscode.ConfigurationTarget.Global);
+  const document = await vscode.workspace.openTextDocument({ content: 'header\nthe plot is thin but the cast is terrific\n' });
+  const editor = await vscode.window.showTextDocument(document);
+  editor.selection = new vscode.Selection(1, 4, 1, 42);
+  const outcome = (await vscode.commands.executeCommand('polarityLens.explainSelection')) as Awaited<ReturnType<PolarityLensApi['explainSelection']>>;
+  assert.ok(outcome && 'result' in outcome, JSON.stringify(outcome));
+  assert.equal(outcome.result.text, 'plot is thin but the cast is terrific');
+  assert.equal(outcome.result.model.name, 'sst2-cnn-dot');
+  assert.ok(outcome.result.explanations.length >= 10);
+  const webviewTab = async () => vscode.window.tabGroups.all.flatMap((g) => g.tabs)
+    .some((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('polarityLens.explain'));
+  for (let i = 0; i < 50 && !(await webviewTab()); i++) await new Promise((r) => setTimeout(r, 100)); // tabs update asynchronously
+  assert.ok(await webviewTab(), 'the Polarity Lens panel is open');
+});
+
+check('a bad setting falls back to its default instead of failing the run', async () => {
+  await vscode.workspace.getConfiguration('polarityLens').update('operator', 'shred', vscode.ConfigurationTarget.Global);
+  try {
+    const outcome = await api.explainSelection();
+    assert.ok(outcome && 'result' in outcome);
+    assert.equal(outcome.result.explanations.find((r) => r.id === 'occlusion')?.parameters.operator, 'delete');
+  } finally {
+    await vscode.workspace.getConfiguration('polarityLens').update('operator', undefined, vscode.ConfigurationTarget.Global);
+  }
+});
+
+check('the explanation exports as JSON', async () => {
+  const target = vscode.Uri.file(join(mkdtempSync(join(tmpdir(), 'polarity-lens-export-')), 'result.json'));
+  await api.exportLast('json', target);
+  assert.deepEqual(JSON.parse(readFileSync(target.fsPath, 'utf8')), JSON.parse(JSON.stringify(api.lastResult())));
+});
+
+export async function run(): Promise<void> {
+  const failures: string[] = [];
+  for (const [name, f] of checks) {
+    try {
+      await f();
+      console.log(`ok - ${name}`);
+    } catch (e) {
+      failures.push(name);
+      console.log(`not ok - ${name}\n  ${(e as Error).stack ?? e}`);
+    }
+  }
+  await vscode.workspace.getConfiguration('polarityLens').update('model', undefined, vscode.ConfigurationTarget.Global);
+  console.log(`${checks.length - failures.length}/${checks.length} in-process checks passed`);
+  if (failures.length) throw new Error(`${failures.length} in-process check(s) failed: ${failures.join('; ')}`);
+}

@@ -1,0 +1,229 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, beforeEach, describe, it } from 'node:test';
+import {
+  installVscodeStub, memento, Position, Selection, stub, StubDocument, StubEditor, StubWebviewPanel, Uri, window,
+} from '../helpers/vscodeStub';
+import { ROOT } from '../helpers/paths';
+
+installVscodeStub();
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { activate } = require('../../src/extension/extension') as typeof import('../../src/extension/extension');
+type Api = ReturnType<typeof activate>;
+type Posted = { type: string; result?: { text: string; prediction: { label: string }; explanations: { id: string; weights: number[] | null; runtimeMs: number }[]; units: { text: string }[] }; recomputed?: string[]; cancelled?: boolean };
+
+const FAST = ['raw-attention', 'attention-x-gradient', 'integrated-gradients', 'occlusion'];
+const contexts: { subscriptions: { dispose(): void }[] }[] = [];
+const tmp = mkdtempSync(join(tmpdir(), 'polarity-lens-glue-'));
+after(() => {
+  contexts.forEach((c) => c.subscriptions.forEach((s) => s.dispose()));
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+function start(configuration: Record<string, unknown> = {}): Api {
+  stub.reset();
+  stub.configuration = { model: 'sst2-cnn-dot', explainers: FAST, ...configuration };
+  const context = { extensionUri: Uri.file(ROOT), workspaceState: memento, subscriptions: [] as { dispose(): void }[], extension: { packageJSON: { version: 'test' } } };
+  contexts.push(context);
+  return activate(context as never);
+}
+
+function open(text: string, from: [number, number], to: [number, number]): StubEditor {
+  const editor = new StubEditor(new StubDocument(Uri.file(join(tmp, 'review.txt')), text), new Selection(new Position(...from), new Position(...to)));
+  window.activeTextEditor = editor;
+  window.visibleTextEditors = [editor];
+  return editor;
+}
+
+const panel = (): StubWebviewPanel => stub.panels[stub.panels.length - 1];
+const posted = (): Posted[] => panel().posted as Posted[];
+const lastShow = (): Posted => posted().filter((m) => m.type === 'show').pop()!;
+
+describe('the extension glue (against a vscode stub, with the real inference process)', () => {
+  beforeEach(() => stub.reset());
+
+  it('registers its commands and shows the model in the status bar', () => {
+    start();
+    for (const id of ['polarityLens.explainSelection', 'polarityLens.selectModel', 'polarityLens.clearDecorations', 'polarityLens.showLog']) {
+      assert.ok(stub.commands.has(id), id);
+    }
+    assert.match(stub.statusBarText, /sst2-cnn-dot/);
+  });
+
+  it('explains the selection: a busy panel, then the result, editor colours with hovers, and the prediction in the status bar', async () => {
+    const api = start();
+    const editor = open('first line\nthe acting is dreadful but the music is lovely\nlast', [1, 4], [1, 46]);
+    const outcome = await api.explainSelection();
+    assert.ok(outcome && 'result' in outcome, JSON.stringify(outcome));
+    const { result } = outcome;
+    assert.equal(result.text, 'acting is dreadful but the music is lovely');
+    assert.deepEqual(result.explanations.map((r) => r.id), FAST);
+    assert.deepEqual(posted().map((m) => m.type), ['busy', 'show']);
+    assert.equal(lastShow().result!.text, result.text);
+    // The panel document: scripts only with this load's nonce, assets only from the extension's own folders.
+    const html = panel().webview.html;
+    const nonce = /script-src 'nonce-([A-Za-z0-9+/=_-]+)'/.exec(html)?.[1];
+    assert.ok(nonce && nonce.length >= 16, 'a CSP nonce');
+    assert.match(html, /default-src 'none'/);
+    for (const tag of html.match(/<script[^>]*>/g) ?? []) assert.ok(tag.includes(`nonce="${nonce}"`), tag);
+    assert.deepEqual(panel().webview.options.localResourceRoots!.map((u) => u.fsPath).sort(), [join(ROOT, 'dist', 'webview'), join(ROOT, 'media')]);
+    // Every unit is coloured in the editor at its own characters, with its weight and its measured Δ in the hover.
+    const decorated = editor.decorated();
+    assert.deepEqual(decorated.map((d) => d.text), result.units.map((u) => u.text));
+    const row = result.explanations.find((r) => r.id === 'attention-x-gradient')!;
+    assert.ok(decorated[0].hover.startsWith(`${row.label}: `), decorated[0].hover);
+    assert.match(decorated[0].hover, /Erasing it \(slice_out\): p\(\w+\) (rises|falls) by/);
+    assert.ok(decorated.some((d) => /Top unit of/.test(d.hover)), 'the top unit is marked');
+    assert.match(stub.statusBarText, new RegExp(`${result.prediction.label} ${result.prediction.probability.toFixed(2)}`));
+  });
+
+  it('explains the cursor line when nothing is selected, and refuses an empty line with a message', async () => {
+    const api = start();
+    open('\nan utterly charming film', [1, 3], [1, 3]);
+    const outcome = await api.explainSelection();
+    assert.ok(outcome && 'result' in outcome);
+    assert.equal(outcome.result.text, 'an utterly charming film');
+    open('\n   \nx', [1, 1], [1, 1]);
+    assert.equal(await api.explainSelection(), undefined);
+    assert.match(stub.messages.pop()!.text, /current line is empty/);
+  });
+
+  it('re-runs only what a control changed, and nothing at all when explainers are only hidden', async () => {
+    const api = start();
+    open('a solid , well-acted thriller', [0, 0], [0, 29]);
+    const first = await api.explainSelection();
+    assert.ok(first && 'result' in first);
+    const settings = { explainers: FAST, operator: 'delete', granularity: 'word', objective: 'probability', igSteps: 20 };
+    panel().send({ type: 'settings', settings: { ...settings, igSteps: 40 } });
+    await waitFor(() => posted().filter((m) => m.type === 'show').length === 2);
+    assert.deepEqual(lastShow().recomputed, ['integrated-gradients']);
+    const again = lastShow().result!;
+    for (const id of ['raw-attention', 'attention-x-gradient', 'occlusion']) {
+      assert.deepEqual(again.explanations.find((r) => r.id === id)!.weights, first.result.explanations.find((r) => r.id === id)!.weights, id);
+    }
+    const ig = (r: { explanations: { id: string; weights: number[] | null }[] }) => r.explanations.find((e) => e.id === 'integrated-gradients')!.weights;
+    assert.notDeepEqual(ig(again), ig(first.result), 'IG with 40 steps is a different Riemann sum');
+    panel().send({ type: 'settings', settings: { ...settings, igSteps: 40, explainers: ['occlusion'] } });
+    await waitFor(() => posted().filter((m) => m.type === 'show').length === 3);
+    assert.deepEqual(lastShow().recomputed, []);
+    assert.deepEqual(lastShow().result!.explanations.map((r) => r.id), ['occlusion']);
+    // Shown again: the hidden rows come back from memory; then the objective re-runs the gradient explainers only.
+    panel().send({ type: 'settings', settings: { ...settings, igSteps: 40 } });
+    await waitFor(() => posted().filter((m) => m.type === 'show').length === 4);
+    assert.deepEqual(lastShow().recomputed, []);
+    assert.deepEqual(lastShow().result!.explanations.map((r) => r.id), FAST);
+    panel().send({ type: 'settings', settings: { ...settings, igSteps: 40, objective: 'logit' } });
+    await waitFor(() => posted().filter((m) => m.type === 'show').length === 5);
+    assert.deepEqual(lastShow().recomputed, ['attention-x-gradient', 'integrated-gradients']);
+  });
+
+  it('cancel stops the run, says so in the panel, and the next run works', async () => {
+    const api = start({ explainers: ['lime'], 'sampling.samples': 10000, model: 'sst2-bilstm-tanh' });
+    open('a long and winding review that goes on and on about nothing at all', [0, 0], [0, 68]);
+    stub.onProgress = (cancel) => setTimeout(cancel, 300);
+    const started = Date.now();
+    const outcome = await api.explainSelection();
+    assert.deepEqual(outcome, { cancelled: true });
+    assert.ok(Date.now() - started < 20_000);
+    assert.deepEqual(posted().pop(), { type: 'failed', message: 'Cancelled.', cancelled: true });
+    stub.onProgress = undefined;
+    stub.configuration['sampling.samples'] = 20;
+    const next = await api.explainSelection();
+    assert.ok(next && 'result' in next);
+  });
+
+  it('reports an inference crash, keeps the extension alive, and restarts the process', async () => {
+    const api = start({ explainers: ['lime'], 'sampling.samples': 10000, model: 'sst2-bilstm-tanh' });
+    open('this request is in flight when the inference process dies', [0, 0], [0, 58]);
+    stub.onProgress = () => setTimeout(() => process.kill(api.inferencePid()!, 'SIGKILL'), 300);
+    const outcome = await api.explainSelection();
+    assert.ok(outcome && 'error' in outcome);
+    assert.match(outcome.error, /killed \(SIGKILL\).*restarted/);
+    assert.ok(stub.messages.some((m) => m.level === 'error' && /SIGKILL/.test(m.text)));
+    stub.onProgress = undefined;
+    stub.configuration['sampling.samples'] = 20;
+    assert.ok(await api.explainSelection().then((o) => o && 'result' in o));
+  });
+
+  it('clears the editor colours when the document changes, and on the clear command', async () => {
+    const api = start();
+    const editor = open('warm and funny', [0, 0], [0, 14]);
+    await api.explainSelection();
+    assert.equal(editor.decorated().length, 3);
+    editor.document.edit('warm and funny!');
+    assert.equal(editor.decorated().length, 0);
+    await api.explainSelection();
+    assert.equal(editor.decorated().length, 3);
+    await stub.commands.get('polarityLens.clearDecorations')!();
+    assert.equal(editor.decorated().length, 0);
+  });
+
+  it('exports the explanation as JSON and as a self-contained HTML page', async () => {
+    const api = start();
+    open('a <b>bold</b> </script> claim', [0, 0], [0, 29]);
+    await api.explainSelection();
+    const json = await api.exportLast('json', Uri.file(join(tmp, 'x.json')) as never);
+    assert.ok(json);
+    assert.deepEqual(JSON.parse(readFileSync(join(tmp, 'x.json'), 'utf8')), JSON.parse(JSON.stringify(api.lastResult())));
+    await api.exportLast('html', Uri.file(join(tmp, 'x.html')) as never);
+    const html = readFileSync(join(tmp, 'x.html'), 'utf8');
+    assert.doesNotMatch(html, /(src|href)="https?:/, 'no remote assets');
+    assert.equal(html.split('</script>').length - 1, (html.match(/<script/g) ?? []).length, 'the data cannot close a script tag');
+  });
+
+  it('Select Model remembers the pick per workspace; a bad folder is refused with the reason', async () => {
+    start();
+    stub.quickPick = (items) => items.find((i) => i.label === 'sst2-transformer');
+    await stub.commands.get('polarityLens.selectModel')!();
+    assert.equal(stub.workspaceState.get('polarityLens.model'), 'sst2-transformer');
+    assert.match(stub.statusBarText, /sst2-transformer/);
+    stub.quickPick = (items) => items.find((i) => i.value === 'browse');
+    stub.openDialog = () => [Uri.file(tmp)];
+    await stub.commands.get('polarityLens.selectModel')!();
+    assert.match(stub.messages.pop()!.text, /has no model\.onnx/);
+    assert.equal(stub.workspaceState.get('polarityLens.model'), 'sst2-transformer');
+  });
+
+  it('restricted mode runs only shipped models, and says why', async () => {
+    const api = start();
+    stub.trusted = false;
+    stub.workspaceState.set('polarityLens.model', join(tmp, 'my-model'));
+    open('fine', [0, 0], [0, 4]);
+    const outcome = await api.explainSelection();
+    assert.ok(outcome && 'result' in outcome);
+    assert.equal(outcome.result.model.name, 'sst2-bilstm-tanh');
+    assert.ok(stub.messages.some((m) => /Restricted mode/.test(m.text)));
+    stub.quickPick = (items) => items.find((i) => i.value === 'browse');
+    stub.openDialog = () => assert.fail('no folder dialog in restricted mode');
+    await stub.commands.get('polarityLens.selectModel')!();
+    assert.match(stub.messages.pop()!.text, /restricted mode/);
+  });
+
+  it('a panel restored after a reload answers from its saved state, and a damaged state does not crash it', async () => {
+    const api = start();
+    open('quietly devastating', [0, 0], [0, 19]);
+    const outcome = await api.explainSelection();
+    assert.ok(outcome && 'result' in outcome);
+    const state = { result: outcome.result, settings: { explainers: FAST, operator: 'delete', granularity: 'word', objective: 'probability', igSteps: 20 }, catalog: {}, view: {} };
+    start();
+    const revived = new StubWebviewPanel('polarityLens.explain', {});
+    await stub.serializers.get('polarityLens.explain')!.deserializeWebviewPanel(revived, state);
+    revived.send({ type: 'ready' });
+    assert.equal((revived.posted[0] as Posted).result!.text, 'quietly devastating');
+    start();
+    const broken = new StubWebviewPanel('polarityLens.explain', {});
+    await stub.serializers.get('polarityLens.explain')!.deserializeWebviewPanel(broken, { result: 42 });
+    broken.send({ type: 'ready' });
+    assert.deepEqual(broken.posted, []);
+  });
+});
+
+async function waitFor(condition: () => boolean, ms = 60_000): Promise<void> {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > ms) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
