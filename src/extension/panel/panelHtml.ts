@@ -71,18 +71,23 @@ export function panelHtml(assets: PanelAssets, nonce: string): string {
   const links = assets.styleUris
     .map((uri) => `<link rel="stylesheet"${isCodicon(uri) ? ' id="vscode-codicon-stylesheet"' : ''} nonce="${escapeHtml(nonce)}" href="${escapeHtml(uri)}">`)
     .join('\n    ');
+  return htmlDocument(csp, `${links}
+    <title>Polarity Lens</title>`, `<script nonce="${escapeHtml(nonce)}" src="${escapeHtml(assets.scriptUri)}"></script>`);
+}
+
+/** The document both pages share: the CSP meta first, then their own head and body after the app's root element. */
+function htmlDocument(csp: string, head: string, body: string): string {
   return `<!DOCTYPE html>
 <html lang="en">
   <head>
     <meta charset="UTF-8">
     <meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)};">
     <meta name="viewport" content="width=device-width, initial-scale=1.0">
-    ${links}
-    <title>Polarity Lens</title>
+    ${head}
   </head>
   <body>
     <div id="app"></div>
-    <script nonce="${escapeHtml(nonce)}" src="${escapeHtml(assets.scriptUri)}"></script>
+    ${body}
   </body>
 </html>
 `;
@@ -98,23 +103,10 @@ export function standaloneHtml(state: PanelState, files: { script: string; style
   const { result } = state;
   const title = `Polarity Lens: ${result.model.name} predicts ${result.prediction.label}`;
   const styles = files.styles.map((css) => `<style nonce="${escapeHtml(nonce)}">\n${inlineStyle(css)}\n</style>`).join('\n    ');
-  return `<!DOCTYPE html>
-<html lang="en">
-  <head>
-    <meta charset="UTF-8">
-    <meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)};">
-    <meta name="viewport" content="width=device-width, initial-scale=1.0">
-    <meta name="generator" content="Polarity Lens">
+  return htmlDocument(csp, `<meta name="generator" content="Polarity Lens">
     <title>${escapeHtml(title)}</title>
-    ${styles}
-  </head>
-  <body>
-    <div id="app"></div>
-    <script type="application/json" id="${STANDALONE_DATA_ID}">${jsonForScript(state)}</script>
+    ${styles}`, `<script type="application/json" id="${STANDALONE_DATA_ID}">${jsonForScript(state)}</script>
     <script nonce="${escapeHtml(nonce)}">
 ${inlineScript(withoutSourceMap(files.script))}
-    </script>
-  </body>
-</html>
-`;
+    </script>`);
 }
