@@ -1,7 +1,8 @@
 /**
  * End to end in a real VS Code (code-server 4.100.3 = VS Code 1.100.3, its Node extension host, the workbench in
  * headless Chromium driven by Playwright): the user's path through Explain Selection, the panel's content against the
- * engine's own numbers, the XSS line, cancel, and a reload that restores the panel. Writes screenshots to out/e2e/.
+ * engine's own numbers, the editor hover, the XSS line, cancel (panel and notification), and a reload that restores
+ * the panel. Writes screenshots to out/e2e/.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -102,6 +103,40 @@ describe('Polarity Lens in a real VS Code', { timeout: 600_000 }, () => {
     await page().screenshot({ path: join(SHOTS, 'explain-panel.png') });
   }));
 
+  it('the explained words are coloured in the editor, with a hover that gives the weight and the real Δ', shot('hover', async () => {
+    const truth = expected(REVIEW);
+    const word = 'horrible';
+    const index = truth.units.findIndex((u) => u.text === word);
+    const row = truth.explanations.find((r) => r.id === 'attention-x-gradient')!;
+    // The tints are background overlays (the line's text stays one span), so find the word's box with a DOM Range.
+    const line = page().locator('.editor-instance .view-line', { hasText: 'horrible' }).first();
+    const box = await line.evaluate((el, w) => {
+      const walker = el.ownerDocument.createTreeWalker(el, 4 /* NodeFilter.SHOW_TEXT */);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const at = (node.textContent ?? '').indexOf(w);
+        if (at < 0) continue;
+        const range = el.ownerDocument.createRange();
+        range.setStart(node, at);
+        range.setEnd(node, at + w.length);
+        const r = range.getBoundingClientRect();
+        return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+      }
+      return null;
+    }, word);
+    assert.ok(box, `"${word}" is on screen`);
+    await page().mouse.move(box.x - 40, box.y + 60);
+    await page().mouse.move(box.x, box.y, { steps: 5 });
+    const hover = page().locator('.monaco-hover', { hasText: 'Erasing it (slice_out)' }).first();
+    await hover.waitFor({ timeout: 15_000 });
+    const text = (await hover.innerText()).replace(/\s+/g, ' '); // the Markdown renderer writes non-breaking spaces
+    const w = row.weights![index];
+    assert.ok(text.includes(`${row.label}: ${(w > 0 ? '+' : w < 0 ? '−' : '') + Math.abs(w).toPrecision(3)}`), text);
+    const delta = truth.impacts.find((i) => i.operator === 'delete')!.deltas[index];
+    assert.match(text, new RegExp(`p\\(${truth.prediction.label}\\) ${delta > 0 ? 'falls' : 'rises'}`), text);
+    await page().screenshot({ path: join(SHOTS, 'editor-hover.png') });
+    await page().keyboard.press('Escape');
+  }));
+
   it('a line of HTML renders as text in the panel (keybinding Ctrl+Alt+E)', shot('xss', async () => {
     const truth = expected(XSS);
     await selectLine(1);
@@ -115,7 +150,7 @@ describe('Polarity Lens in a real VS Code', { timeout: 600_000 }, () => {
     assert.equal(await panel().locator('body').evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned), undefined);
   }));
 
-  it('Cancel in the panel stops a long run and keeps the previous result', shot('cancel', async () => {
+  it('Cancel in the panel or the progress notification stops a long run and keeps the previous result', shot('cancel', async () => {
     writeSettings({ 'polarityLens.explainers': ['lime'], 'polarityLens.sampling.samples': 10000 });
     await page().waitForTimeout(1500); // VS Code picks up the settings file
     await selectLine(0);
@@ -130,6 +165,16 @@ describe('Polarity Lens in a real VS Code', { timeout: 600_000 }, () => {
     // The HTML line's result is still on screen.
     assert.ok((await panel().locator('.explainer-row[data-explainer="raw-attention"] .unit-text').allTextContents()).some((t) => t === 'onerror'));
     await page().screenshot({ path: join(SHOTS, 'cancelled.png') });
+
+    // The same from the progress notification's Cancel button.
+    await selectLine(0);
+    await page().keyboard.press('Control+Alt+E');
+    await cancel.waitFor({ state: 'visible', timeout: 60_000 });
+    const toastCancel = page().locator('.notifications-toasts .notification-toast', { hasText: 'Polarity Lens' }).locator('.monaco-button', { hasText: 'Cancel' });
+    await toastCancel.click({ timeout: 30_000 });
+    await cancel.waitFor({ state: 'hidden', timeout: 30_000 });
+    assert.match(await panel().locator('#status').innerText(), /cancel/i);
+    assert.ok((await panel().locator('.explainer-row[data-explainer="raw-attention"] .unit-text').allTextContents()).some((t) => t === 'onerror'));
     writeSettings();
   }));
 

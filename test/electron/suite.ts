@@ -19,6 +19,10 @@ check('the extension activates and registers every contributed command', async (
   const extension = vscode.extensions.getExtension<PolarityLensApi>('polarity-lens.polarity-lens');
   assert.ok(extension, 'the extension is installed');
   api = await extension.activate();
+  // scripts/e2e.sh runs this suite twice: on the working tree, and on the packaged VSIX installed into a clean
+  // extensions folder; the line tells the script which one the host loaded.
+  const fromTree = extension.extensionPath === join(__dirname, '..', '..', '..');
+  console.log(`polarity-lens loaded from ${fromTree ? 'the working tree' : 'an installed VSIX'}: ${extension.extensionPath}`);
   const registered = await vscode.commands.getCommands(true);
   const contributed = (extension.packageJSON.contributes.commands as { command: string }[]).map((c) => c.command);
   assert.ok(contributed.length >= 4);

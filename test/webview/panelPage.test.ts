@@ -396,6 +396,25 @@ describe('the live webview (VS Code API stand-in)', () => {
       await page.click('#summary th[data-column="runtimeMs"]');
       assert.deepEqual((await page.evaluate(() => JSON.parse(sessionStorage.getItem('state') ?? 'null'))).view.sort, { column: 'runtimeMs', descending: true });
 
+      // The impact row's operator is part of the view: picked, saved, kept by a re-run with the same operator.
+      assert.equal(await page.getAttribute('.impact-row', 'data-operator'), state.settings.operator);
+      const pickImpact = (operator: string) => page.$eval('#impact-operator', (el, value) => {
+        (el as HTMLElement & { value: string }).value = value;
+        el.dispatchEvent(new Event('change'));
+      }, operator);
+      await pickImpact('attention-mask');
+      await page.waitForSelector('.impact-row[data-operator="attention-mask"]');
+      assert.equal((await page.evaluate(() => JSON.parse(sessionStorage.getItem('state') ?? 'null'))).view.impactOperator, 'attention-mask');
+      await send(page, { type: 'show', result: transformer, settings: state.settings, catalog, recomputed: [] });
+      await page.waitForSelector('.impact-row[data-operator="attention-mask"]');
+      // Choosing another operator in the controls shows that operator's impacts.
+      await send(page, { type: 'show', result: transformer, settings: { ...state.settings, operator: 'zero-embedding' }, catalog, recomputed: [] });
+      await page.waitForSelector('.impact-row[data-operator="zero-embedding"]');
+      await send(page, { type: 'show', result: transformer, settings: state.settings, catalog, recomputed: [] });
+      await page.waitForSelector(`.impact-row[data-operator="${state.settings.operator}"]`);
+      await pickImpact('attention-mask');
+      await page.waitForSelector('.impact-row[data-operator="attention-mask"]');
+
       // busy: label, ring, Cancel (posts cancel), previous result kept.
       await send(page, { type: 'busy', label: 'Explaining with LIME…' });
       await page.waitForSelector('#cancel');
@@ -441,6 +460,7 @@ describe('the live webview (VS Code API stand-in)', () => {
       await page.waitForSelector('.explainer-row');
       assert.equal(await page.getAttribute('#summary th[data-column="runtimeMs"]', 'aria-sort'), 'descending');
       assert.equal(await page.getAttribute('.explainer-row[data-explainer="lime"] .decorate', 'aria-pressed'), 'true');
+      assert.equal(await page.getAttribute('.impact-row', 'data-operator'), 'attention-mask');
       assert.ok((await posted(page)).some((m) => m.type === 'ready'));
       assert.deepEqual(errors, []);
     } finally {

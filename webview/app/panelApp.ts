@@ -22,7 +22,6 @@ export class PanelApp {
   private state?: PanelState;
   private status: RunStatus = { kind: 'idle' };
   private recomputed = new Set<string>();
-  private impactOperator?: string;
 
   private readonly header = el('header', { id: 'header', class: 'panel-header' });
   private readonly controlsRoot = el('section', { id: 'controls', class: 'controls', attrs: { 'aria-label': 'Settings' } });
@@ -61,7 +60,6 @@ export class PanelApp {
   /** Draws a state (saved, embedded, or just received). */
   load(state: PanelState): void {
     this.state = { ...state, view: normaliseView(state.view, state.result) };
-    this.impactOperator = this.state.settings.operator;
     this.render();
   }
 
@@ -76,8 +74,11 @@ export class PanelApp {
         const partial = recomputed.length > 0 && recomputed.length < total;
         this.recomputed = new Set(partial ? recomputed : []);
         this.status = { kind: 'updated', recomputed, total };
-        // The view (sort, attention layer and head, editor colouring) carries over to the new result.
-        this.load({ result: message.result, settings: message.settings, catalog: message.catalog, view: this.state?.view ?? normaliseView(undefined, message.result) });
+        // The view (sort, attention layer and head, editor colouring, impact operator) carries over to the new result,
+        // except that choosing a new operator in the controls also shows that operator's impacts.
+        const view = this.state ? { ...this.state.view } : normaliseView(undefined, message.result);
+        if (this.state && this.state.settings.operator !== message.settings.operator) delete view.impactOperator;
+        this.load({ result: message.result, settings: message.settings, catalog: message.catalog, view });
         this.save();
         break;
       }
@@ -127,11 +128,11 @@ export class PanelApp {
     withFocusKept(this.rows, () =>
       renderTokenRows(this.rows, {
         state,
-        impactOperator: this.impactOperator ?? state.settings.operator,
+        impactOperator: state.view.impactOperator ?? state.settings.operator,
         recomputed: this.recomputed,
         live: this.bridge.live,
         onImpactOperator: (operator) => {
-          this.impactOperator = operator;
+          this.setView({ impactOperator: operator });
           this.renderRows();
         },
         onDecorate: (explainer) => {

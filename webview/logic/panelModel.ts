@@ -27,6 +27,7 @@ export function normaliseView(view: Partial<PanelViewState> | undefined, result:
   const attention = validAttentionView(result.attention, view?.attentionLayer, view?.attentionHead);
   const out: PanelViewState = { sort: validSort(view?.sort, result), attentionLayer: attention.layer, attentionHead: attention.head };
   if (view?.editorExplainer && result.explanations.some((e) => e.id === view.editorExplainer)) out.editorExplainer = view.editorExplainer;
+  if (view?.impactOperator && result.impacts.some((i) => i.operator === view.impactOperator)) out.impactOperator = view.impactOperator;
   return out;
 }
 

@@ -44,6 +44,8 @@ export interface PanelViewState {
   attentionHead: number | 'mean';
   /** The explainer whose weights colour the editor. */
   editorExplainer?: string;
+  /** The operator whose Δ the impact row shows, when the reader picked one other than the settings' operator. */
+  impactOperator?: string;
 }
 
 /** host → webview */
