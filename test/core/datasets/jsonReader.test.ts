@@ -1,0 +1,218 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { newReadStats, previewDataset, readRows, type ReadOptions, type ReadStatsWithStop } from '../../../src/core/datasets/datasetReader';
+import { DatasetError, type BadRow, type ColumnChoice, type SelectedRow } from '../../../src/core/datasets/datasetTypes';
+
+const dir = mkdtempSync(join(tmpdir(), 'pl-json-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+let fileNo = 0;
+function file(name: string, content: string | Buffer): string {
+  const path = join(dir, `${fileNo++}-${name}`);
+  writeFileSync(path, content);
+  return path;
+}
+
+const TL: ColumnChoice = { text: 'text', label: 'label' };
+
+async function read(path: string, columns: ColumnChoice = TL, options: ReadOptions = {}) {
+  const stats = newReadStats();
+  const bad: BadRow[] = [];
+  const rows: SelectedRow[] = [];
+  for await (const row of readRows(path, columns, { ...options, stats, onBadRow: (b) => bad.push(b) })) rows.push(row);
+  return { rows, stats, bad };
+}
+
+const JSONL = [
+  '{"text": "good", "label": "pos", "extra": [1, 2]}', // 1
+  '', // 2
+  '{"text": "bad json"', // 3
+  '[1, 2]', // 4
+  '{"text": 42, "label": 1}', // 5
+  '{"text": "t", "label": true}', // 6
+  '{"text": "no label"}', // 7
+  '{"text": "null label", "label": null}', // 8
+  '{"text": {"a": 1}, "label": "x"}', // 9
+  '{"text": "  ", "label": "x"}', // 10
+  '{"label": "x"}', // 11
+  '"just a string"', // 12
+  '{"text": "crlf line", "label": 1.5}\r', // 13
+  '   ', // 14
+  '{"text": "list label", "label": ["a"]}', // 15
+  '{"text": "last", "label": false}', // 16, no final newline
+];
+
+describe('readRows: JSONL', () => {
+  it('reads objects, converts values to strings, and reports bad lines with their numbers', async () => {
+    for (const name of ['data.jsonl', 'data.ndjson']) {
+      const { rows, bad, stats } = await read(file(name, JSONL.join('\n')));
+      assert.deepEqual(
+        rows.map((r) => [r.row, r.line, r.text, r.label]),
+        [
+          [0, 1, 'good', 'pos'],
+          [3, 5, '42', '1'],
+          [4, 6, 't', 'true'],
+          [5, 7, 'no label', null],
+          [6, 8, 'null label', null],
+          [11, 13, 'crlf line', '1.5'],
+          [13, 16, 'last', 'false'],
+        ],
+      );
+      assert.deepEqual(bad.map((b) => b.line), [3, 4, 9, 10, 11, 12, 15]);
+      assert.match(bad[0].reason, /^invalid JSON: /);
+      assert.equal(bad[1].reason, 'not a JSON object (an array)');
+      assert.equal(bad[2].reason, 'the text is an object, not a string');
+      assert.equal(bad[3].reason, 'empty text');
+      assert.equal(bad[4].reason, 'no text ("text" is missing or null)');
+      assert.equal(bad[5].reason, 'not a JSON object (a string)');
+      assert.equal(bad[6].reason, 'the label is an array, not a string or number');
+      assert.equal(stats.rowsRead, 14);
+      assert.equal(stats.badRowCount, 7);
+    }
+  });
+
+  it('a text field missing from the first object is a DatasetError naming its keys', async () => {
+    const path = file('keys.jsonl', '{"sentence": "hi", "gold": "pos"}\n{"sentence": "yo", "gold": "neg"}\n');
+    await assert.rejects(read(path), (e: unknown) => e instanceof DatasetError && /no field "text" \(line 1\); its first object has "sentence", "gold"/.test(e.message));
+    const { rows } = await read(path, { text: 'sentence', label: 'gold' });
+    assert.deepEqual(rows.map((r) => r.label), ['pos', 'neg']);
+  });
+
+  it('an overlong line is a bad row and the lines after it still read; invalid UTF-8 is a bad row', async () => {
+    const content = Buffer.concat([
+      Buffer.from('{"text": "a"}\n{"text": "'),
+      Buffer.alloc(5e6, 'x'), // over the byte cap: dropped while streaming
+      Buffer.from('"}\n{"text": "b"}\n{"text": "'),
+      Buffer.alloc(1.5e6, 'y'), // under the byte cap, over the character cap
+      Buffer.from('"}\n{"text": "caf'),
+      Buffer.from([0xe9]),
+      Buffer.from('"}\n{"text": "c"}'),
+    ]);
+    const { rows, bad } = await read(file('long.jsonl', content));
+    assert.deepEqual(rows.map((r) => [r.line, r.text]), [
+      [1, 'a'],
+      [3, 'b'],
+      [6, 'c'],
+    ]);
+    assert.deepEqual(bad, [
+      { line: 2, reason: 'record longer than 1,000,000 characters' },
+      { line: 4, reason: 'record longer than 1,000,000 characters' },
+      { line: 5, reason: 'not valid UTF-8' },
+    ]);
+  });
+
+  it('skips a BOM; an empty file gives zero rows; binary files are refused', async () => {
+    const bom = await read(file('bom.jsonl', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"text":"x"}\n')])));
+    assert.deepEqual(bom.rows.map((r) => r.text), ['x']);
+    assert.deepEqual((await read(file('empty.jsonl', ''))).rows, []);
+    assert.deepEqual((await read(file('blank.jsonl', '\n\n  \n'))).rows, []);
+    await assert.rejects(read(file('bin.jsonl', Buffer.from([0x7b, 0x00, 0x01, 0x02]))), /looks like a binary file/);
+  });
+
+  it('streams 100,000 lines', async () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 100_000; i++) lines.push(JSON.stringify({ id: i, text: `sentence number ${i} about a film`, label: i % 2 }));
+    let n = 0;
+    for await (const row of readRows(file('big.jsonl', lines.join('\n') + '\n'), TL)) {
+      assert.equal(row.line, n + 1);
+      assert.equal(row.label, String(n % 2));
+      n++;
+    }
+    assert.equal(n, 100_000);
+  });
+
+  it('stops on abort without an error', async () => {
+    const lines = Array.from({ length: 10_000 }, (_, i) => JSON.stringify({ text: `t${i}` }));
+    const path = file('abort.jsonl', lines.join('\n'));
+    const controller = new AbortController();
+    let n = 0;
+    for await (const _row of readRows(path, TL, { signal: controller.signal })) if (++n === 5) controller.abort();
+    assert.ok(n >= 5 && n < 10_000);
+  });
+});
+
+describe('readRows: JSON arrays', () => {
+  const PRETTY = [
+    '[', // 1
+    '  {', // 2
+    '    "text": "first",', // 3
+    '    "label": "a"', // 4
+    '  },', // 5
+    '  {"text": "with } and ] and \\" and [{ inside", "label": "b"},', // 6
+    '  42,', // 7
+    '  {"text": "third"}, {"text": "same line", "label": 0},', // 8
+    '  {"text": ["nested"]},', // 9
+    '  "str", null, true', // 10
+    ']', // 11
+    '', // 12
+  ].join('\n');
+
+  it('yields each object with the line of its opening brace; non-objects are bad rows', async () => {
+    const { rows, bad, stats } = await read(file('pretty.json', PRETTY));
+    assert.deepEqual(rows.map((r) => [r.row, r.line, r.text, r.label]), [
+      [0, 2, 'first', 'a'],
+      [1, 6, 'with } and ] and " and [{ inside', 'b'],
+      [3, 8, 'third', null],
+      [4, 8, 'same line', '0'],
+    ]);
+    assert.deepEqual(bad, [
+      { line: 7, reason: 'not a JSON object (a number)' },
+      { line: 9, reason: 'the text is an array, not a string' },
+      { line: 10, reason: 'not a JSON object (a string)' },
+      { line: 10, reason: 'not a JSON object (null)' },
+      { line: 10, reason: 'not a JSON object (a boolean)' },
+    ]);
+    assert.equal(stats.rowsRead, 9);
+  });
+
+  it('a truncated array keeps the objects before the cut and stops with a bad row', async () => {
+    const { rows, bad, stats } = await read(file('cut.json', '[{"text": "a"},\n {"text": "b"},\n {"text": "c'));
+    assert.deepEqual(rows.map((r) => r.text), ['a', 'b']);
+    assert.equal(bad.length, 1);
+    assert.equal(bad[0].line, 3);
+    assert.match(bad[0].reason, /^the file ends before the array is closed \(truncated\?\); reading stopped here/);
+    assert.ok((stats as ReadStatsWithStop).stopped);
+  });
+
+  it('an invalid element is a bad row and the next elements still read', async () => {
+    const { rows, bad } = await read(file('invalid.json', '[{"text": "a"}, {"text": tru}, {"text": "b"}]'));
+    assert.deepEqual(rows.map((r) => r.text), ['a', 'b']);
+    assert.deepEqual(bad.map((b) => b.line), [1]);
+    assert.match(bad[0].reason, /^invalid JSON/);
+  });
+
+  it('an overlong element is a bad row; the next one still reads', async () => {
+    const content = Buffer.concat([Buffer.from('[{"text": "a"},\n{"text": "'), Buffer.alloc(5e6, 'z'), Buffer.from('"},\n{"text": "b"}]')]);
+    const { rows, bad } = await read(file('long.json', content));
+    assert.deepEqual(rows.map((r) => [r.line, r.text]), [
+      [1, 'a'],
+      [3, 'b'],
+    ]);
+    assert.deepEqual(bad, [{ line: 2, reason: 'record longer than 1,000,000 characters' }]);
+  });
+
+  it('empty files and empty arrays give zero rows; a top-level object is a DatasetError suggesting JSONL', async () => {
+    assert.deepEqual((await read(file('empty.json', ''))).rows, []);
+    assert.deepEqual((await read(file('arr.json', ' [ ] \n'))).rows, []);
+    await assert.rejects(read(file('obj.json', '{"text": "a"}')), (e: unknown) => e instanceof DatasetError && /top-level array of objects.*\.jsonl/.test(e.message));
+  });
+
+  it('previews JSON: keys in first-seen order, values as strings, nested values as JSON', async () => {
+    const preview = await previewDataset(file('p.json', '[{"sentence": "a long enough sentence here", "n": 3}, {"sentence": "b", "gold": "pos", "meta": {"k": [1]}, "x": null}]'));
+    assert.equal(preview.format, 'json');
+    assert.deepEqual(preview.columns, ['sentence', 'n', 'gold', 'meta', 'x']);
+    assert.deepEqual(preview.rows, [
+      { sentence: 'a long enough sentence here', n: '3', gold: '', meta: '', x: '' },
+      { sentence: 'b', gold: 'pos', meta: '{"k":[1]}', x: '', n: '' },
+    ]);
+    assert.equal(preview.guess.text, 'sentence');
+    assert.equal(preview.guess.label, 'gold');
+  });
+
+  it('previewDataset refuses a JSON(L) file with no objects at the top', async () => {
+    await assert.rejects(previewDataset(file('none.jsonl', '1\n2\n')), (e: unknown) => e instanceof DatasetError && /no JSON object/.test(e.message));
+    await assert.rejects(previewDataset(file('none.json', '')), DatasetError);
+  });
+});
