@@ -23,7 +23,7 @@ await Promise.all([
   // The webview: one browser script (with @vscode-elements/elements inside) and its stylesheet.
   build({
     ...common,
-    entryPoints: { main: 'webview/main.ts' },
+    entryPoints: { main: 'webview/main.ts', report: 'webview/reportMain.ts' },
     outdir: 'dist/webview',
     platform: 'browser',
     target: 'chrome120',

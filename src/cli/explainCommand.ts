@@ -1,12 +1,9 @@
 import { parseArgs } from 'node:util';
-import type { ErasureOperatorName } from '../core/erasure/erasureOperator';
-import { ERASURE_OPERATORS, erasureOperator } from '../core/erasure/operators';
 import type { ExplainResult } from '../core/explain/explainResult';
 import { explainText } from '../core/explain/explainText';
-import type { Granularity } from '../core/explain/units';
-import { EXPLAINERS } from '../core/explainers/registry';
 import { resolveModelDir } from '../core/model/shippedModels';
 import { TextClassifier } from '../core/model/textClassifier';
+import { ENGINE_FLAGS, ENGINE_HELP, engineOptions } from './engineOptions';
 
 export const DEFAULT_EXPLAIN_MODEL = 'sst2-bilstm-tanh';
 
@@ -17,15 +14,7 @@ export const EXPLAIN_HELP = `polarity-lens explain "<text>" [--model NAME|DIR] [
 Explains the model's prediction for the text with each explainer, measures each unit's real impact by erasing it,
 and runs the faithfulness violation test (Liu et al., ICML 2022) under each erasure operator.
   --model        a shipped model name or a model folder; default ${DEFAULT_EXPLAIN_MODEL}
-  --explainers   comma-separated, from: ${EXPLAINERS.map((e) => e.id).join(', ')}; default all
-  --operator     erasure for perturbation explainers: ${Object.keys(ERASURE_OPERATORS).join(', ')}; default delete
-  --granularity  word (subwords summed, erased together) or token; default word
-  --seed         seed for random, LIME and Kernel SHAP; default 0
-  --samples      perturbed inputs per text for LIME and Kernel SHAP; default 300
-  --layer/--head the attention layer read by RawAtt, AttGrad and its ablations, AttIN and PLRP (default -1, the
-                 last) and head (default: heads averaged)
-  --objective    what gradient explainers differentiate: probability (p(ŷ), default) or logit (z_ŷ)
-  --ig-steps     Integrated Gradients steps (default 20); --ig-baseline zero (default) or pad (the [PAD] embedding)
+${ENGINE_HELP}
   --format       table (default) or json (the documented view model, src/core/explain/explainResult.ts)`;
 
 export async function explainCommand(argv: string[], out: (line: string) => void): Promise<number> {
@@ -34,16 +23,7 @@ export async function explainCommand(argv: string[], out: (line: string) => void
     allowPositionals: true,
     options: {
       model: { type: 'string', default: DEFAULT_EXPLAIN_MODEL },
-      explainers: { type: 'string' },
-      operator: { type: 'string', default: 'delete' },
-      granularity: { type: 'string', default: 'word' },
-      seed: { type: 'string', default: '0' },
-      samples: { type: 'string', default: '300' },
-      layer: { type: 'string', default: '-1' },
-      head: { type: 'string' },
-      objective: { type: 'string', default: 'probability' },
-      'ig-steps': { type: 'string', default: '20' },
-      'ig-baseline': { type: 'string', default: 'zero' },
+      ...ENGINE_FLAGS,
       format: { type: 'string', default: 'table' },
       help: { type: 'boolean', default: false },
     },
@@ -53,34 +33,11 @@ export async function explainCommand(argv: string[], out: (line: string) => void
     return 0;
   }
   if (positionals.length !== 1) throw new Error(`explain takes exactly one text (quote it); got ${positionals.length}.`);
-  if (values.granularity !== 'word' && values.granularity !== 'token') throw new Error('--granularity must be word or token.');
   if (values.format !== 'table' && values.format !== 'json') throw new Error('--format must be table or json.');
-  const seed = Number(values.seed);
-  if (!Number.isInteger(seed)) throw new Error('--seed must be an integer.');
-  const samples = Number(values.samples);
-  if (!Number.isInteger(samples) || samples < 2) throw new Error('--samples must be an integer of at least 2.');
-  const layer = Number(values.layer);
-  const head = values.head === undefined ? undefined : Number(values.head);
-  if (!Number.isInteger(layer) || (head !== undefined && !Number.isInteger(head))) throw new Error('--layer and --head must be integers.');
-  if (values.objective !== 'probability' && values.objective !== 'logit') throw new Error('--objective must be probability or logit.');
-  const igSteps = Number(values['ig-steps']);
-  if (!Number.isInteger(igSteps) || igSteps < 1 || igSteps > 1000) throw new Error('--ig-steps must be an integer from 1 to 1000.');
-  if (values['ig-baseline'] !== 'zero' && values['ig-baseline'] !== 'pad') throw new Error('--ig-baseline must be zero or pad.');
-  const operator = erasureOperator(values.operator).name;
+  const options = engineOptions(values);
   const model = await TextClassifier.load(resolveModelDir(values.model));
   try {
-    const result = await explainText(model, positionals[0], {
-      explainers: values.explainers?.split(',').map((s) => s.trim()).filter(Boolean),
-      operator: operator as ErasureOperatorName,
-      granularity: values.granularity as Granularity,
-      seed,
-      samples,
-      attentionLayer: layer,
-      attentionHead: head,
-      objective: values.objective,
-      igSteps,
-      igBaseline: values['ig-baseline'],
-    });
+    const result = await explainText(model, positionals[0], options);
     out(values.format === 'json' ? JSON.stringify(result, null, 2) : formatExplanation(result));
   } finally {
     await model.dispose();

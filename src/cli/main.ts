@@ -1,19 +1,24 @@
 #!/usr/bin/env node
 import { accuracyCommand, ACCURACY_HELP } from './accuracyCommand';
+import { checkCommand, CHECK_HELP } from './checkCommand';
 import { explainCommand, EXPLAIN_HELP } from './explainCommand';
 
 const HELP = `polarity-lens <command> [options]
 
 Commands:
   explain    explain one text and run the faithfulness violation test on it
+  check      run the violation test over a dataset file (CSV, TSV, JSONL, JSON) and gate CI on it
   accuracy   measure the shipped (or your) models' accuracy on labelled CSV files
 
 ${EXPLAIN_HELP}
+
+${CHECK_HELP}
 
 ${ACCURACY_HELP}`;
 
 const COMMANDS: Record<string, (argv: string[], out: (line: string) => void) => Promise<number>> = {
   accuracy: accuracyCommand,
+  check: checkCommand,
   explain: explainCommand,
 };
 

@@ -11,8 +11,14 @@ export const randomWeights: Explainer = {
   reads: ['seed'],
   citation: 'Liu et al., ICML 2022 (Random baseline)',
   async explain(ctx) {
-    const seed = hashString(ctx.text, ctx.seed);
-    const next = seededRandom(seed);
-    return { weights: ctx.units.map(() => next()), quantity: 'uniform [0, 1) per unit', parameters: { baseSeed: ctx.seed }, seed };
+    const { weights, seed } = randomUnitWeights(ctx.text, ctx.seed, ctx.units.length);
+    return { weights, quantity: 'uniform [0, 1) per unit', parameters: { baseSeed: ctx.seed }, seed };
   },
 };
+
+/** Random's weights for a text under a base seed (the dataset run draws the floor's other seeds with it). */
+export function randomUnitWeights(text: string, baseSeed: number, units: number): { weights: number[]; seed: number } {
+  const seed = hashString(text, baseSeed);
+  const next = seededRandom(seed);
+  return { weights: Array.from({ length: units }, () => next()), seed };
+}

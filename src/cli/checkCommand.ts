@@ -1,0 +1,185 @@
+/**
+ * `polarity-lens check`: the violation test over a dataset file, headless, as a CI gate. Progress goes to stderr, the
+ * summary table to stdout, reports to the files asked for; the exit code is 1 when a --max-violation threshold is
+ * broken, 2 for bad input, 130 when interrupted (the partial report is still written).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { previewDataset } from '../core/datasets/datasetReader';
+import type { ColumnChoice, SampleSpec } from '../core/datasets/datasetTypes';
+import { formatDuration } from '../core/dataset/duration';
+import { markdownSummary, jsonReport, samplesCsv, writeAtomically } from '../core/dataset/reportFiles';
+import { runDataset, type DatasetProgress } from '../core/dataset/runDataset';
+import { checkThresholds, junitXml, parseThreshold, type ThresholdResult } from '../core/dataset/thresholds';
+import { reportViewOf } from '../core/dataset/reportViewOf';
+import { EXPLAINERS } from '../core/explainers/registry';
+import { defaultCacheDir } from '../core/gradients/gradientSession';
+import { resolveModelDir } from '../core/model/shippedModels';
+import { TextClassifier } from '../core/model/textClassifier';
+import { reportBundle } from '../extension/report/reportBundle';
+import { standaloneReportHtml } from '../extension/report/reportHtml';
+import { DEFAULT_EXPLAIN_MODEL } from './explainCommand';
+import { ENGINE_FLAGS, ENGINE_HELP, engineOptions } from './engineOptions';
+
+export const CHECK_HELP = `polarity-lens check <dataset.csv|.tsv|.jsonl|.json> [--model NAME|DIR] [--explainers a,b] [--limit N]
+                     [--sample first|random|stratified] [--seed S] [--text-column C] [--label-column C]
+                     [--max-violation EXPLAINER=RATIO]... [--json F] [--junit F] [--csv F] [--html F] [--markdown F]
+
+Runs the faithfulness violation test over every selected row of the dataset (the same engine as explain), prints
+each explainer's violation ratio per erasure operator with 95% intervals next to the Random floor, and exits 1 when
+an explainer's mean violation ratio (over delete, zero-embedding and attention-mask) is above its --max-violation.
+  --model          a shipped model name or a model folder; default ${DEFAULT_EXPLAIN_MODEL}
+  --limit          explain N rows (default: all); --sample picks them: first (default), random or stratified by label
+  --text-column, --label-column
+                   the columns to read (default: detected by name and content; --label-column none for no labels)
+  --max-violation  a threshold, repeatable: e.g. --max-violation attention-x-gradient=0.25
+  --json, --junit, --csv, --html, --markdown
+                   write the full JSON report, JUnit XML, the per-sample CSV, the self-contained HTML report or the
+                   Markdown summary to these files (replaced if they exist)
+  --cache-dir      where finished samples are cached, so a rerun resumes (default ${join(defaultCacheDir(), 'dataset-runs')});
+                   --no-cache to use none
+  --threads        onnxruntime intra-op threads (default: onnxruntime's choice); --max-tokens N caps the input length
+${ENGINE_HELP}`;
+
+export async function checkCommand(argv: string[], out: (line: string) => void): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      model: { type: 'string', default: DEFAULT_EXPLAIN_MODEL },
+      ...ENGINE_FLAGS,
+      limit: { type: 'string' },
+      sample: { type: 'string', default: 'first' },
+      'text-column': { type: 'string' },
+      'label-column': { type: 'string' },
+      'max-violation': { type: 'string', multiple: true, default: [] },
+      json: { type: 'string' },
+      junit: { type: 'string' },
+      csv: { type: 'string' },
+      html: { type: 'string' },
+      markdown: { type: 'string' },
+      'cache-dir': { type: 'string' },
+      'no-cache': { type: 'boolean', default: false },
+      threads: { type: 'string', default: '0' },
+      'max-tokens': { type: 'string' },
+      quiet: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    out(CHECK_HELP);
+    return 0;
+  }
+  const usage = (message: string) => {
+    process.stderr.write(`polarity-lens check: ${message}\n`);
+    return 2;
+  };
+  if (positionals.length !== 1) return usage(`expected one dataset file; got ${positionals.length}. See --help.`);
+  const path = resolve(positionals[0]);
+  let explain;
+  let thresholds;
+  let selection: SampleSpec;
+  try {
+    explain = engineOptions(values);
+    thresholds = values['max-violation'].map((t) => parseThreshold(t, EXPLAINERS.map((e) => e.id)));
+    selection = sampleSpec(values.sample, values.limit, explain.seed);
+  } catch (e) {
+    return usage((e as Error).message);
+  }
+  const threads = Number(values.threads);
+  const maxTokens = values['max-tokens'] === undefined ? undefined : Number(values['max-tokens']);
+  if (!Number.isInteger(threads) || threads < 0) return usage('--threads must be a whole number.');
+  if (maxTokens !== undefined && !(Number.isInteger(maxTokens) && maxTokens >= 8)) return usage('--max-tokens must be a whole number of at least 8.');
+
+  let columns: ColumnChoice;
+  try {
+    columns = await chooseColumns(path, values['text-column'], values['label-column']);
+  } catch (e) {
+    return usage((e as Error).message);
+  }
+  let model: TextClassifier;
+  try {
+    model = await TextClassifier.load(resolveModelDir(values.model), { threads, maxTokens });
+  } catch (e) {
+    return usage((e as Error).message);
+  }
+  const tempCache = values['no-cache'] ? mkdtempSync(join(tmpdir(), 'polarity-lens-check-')) : undefined;
+  const controller = new AbortController();
+  const interrupt = () => {
+    process.stderr.write('\ninterrupted: finishing the report with the samples done so far (Ctrl+C again to quit now)\n');
+    controller.abort();
+    process.once('SIGINT', () => process.exit(130));
+  };
+  process.once('SIGINT', interrupt);
+  try {
+    const run = await runDataset(model, {
+      path, columns, selection, explain, maxTokens, signal: controller.signal,
+      cacheDir: tempCache ?? resolve(values['cache-dir'] ?? join(defaultCacheDir(), 'dataset-runs')),
+      onProgress: values.quiet ? undefined : progressLine(),
+    });
+    try {
+      if (!values.quiet) process.stderr.write('\n');
+      const results = thresholds.length ? checkThresholds(run.report, thresholds) : [];
+      out(markdownSummary(run.report));
+      for (const r of results) out(`${r.passed ? 'PASS' : 'FAIL'} ${r.message}`);
+      if (values.json) await writeAtomically(resolve(values.json), jsonReport(run), { overwrite: true });
+      if (values.csv) await writeAtomically(resolve(values.csv), samplesCsv(run), { overwrite: true });
+      if (values.markdown) await writeAtomically(resolve(values.markdown), [markdownSummary(run.report)], { overwrite: true });
+      if (values.junit) await writeAtomically(resolve(values.junit), [junitXml(run.report, results.length ? results : informational(run.report))], { overwrite: true });
+      if (values.html) await writeAtomically(resolve(values.html), [standaloneReportHtml(reportViewOf(run), reportBundle())], { overwrite: true });
+      if (!run.report.complete) return 130;
+      return results.every((r) => r.passed) ? 0 : 1;
+    } finally {
+      run.close();
+    }
+  } finally {
+    process.removeListener('SIGINT', interrupt);
+    await model.dispose();
+    if (tempCache) rmSync(tempCache, { recursive: true, force: true });
+  }
+}
+
+function sampleSpec(mode: string | undefined, limit: string | undefined, seed: number): SampleSpec {
+  if (limit === undefined) {
+    if (mode && mode !== 'first') throw new Error(`--sample ${mode} needs --limit N (how many rows to draw).`);
+    return { mode: 'all' };
+  }
+  const n = Number(limit);
+  if (!Number.isInteger(n) || n < 1) throw new Error('--limit must be a positive whole number.');
+  if (mode !== 'first' && mode !== 'random' && mode !== 'stratified') throw new Error('--sample must be first, random or stratified.');
+  return mode === 'first' ? { mode, n } : { mode, n, seed };
+}
+
+async function chooseColumns(path: string, text: string | undefined, label: string | undefined): Promise<ColumnChoice> {
+  const preview = await previewDataset(path);
+  const known = (c: string) => {
+    if (!preview.columns.includes(c)) throw new Error(`${path} has no column "${c}"; its columns are: ${preview.columns.join(', ')}`);
+    return c;
+  };
+  const guess = preview.guess;
+  const textColumn = text !== undefined ? known(text) : guess.text;
+  if (textColumn === null || (text === undefined && guess.ambiguous)) {
+    throw new Error(`cannot tell which column holds the text in ${path} (candidates: ${guess.textCandidates.join(', ') || 'none'}); name it with --text-column.`);
+  }
+  const labelColumn = label === 'none' ? null : label !== undefined ? known(label) : guess.label;
+  return { text: textColumn, label: labelColumn };
+}
+
+/** One stderr line, rewritten in place on a terminal: count, rate, ETA. */
+function progressLine(): (p: DatasetProgress) => void {
+  let last = 0;
+  return (p) => {
+    const now = Date.now();
+    if (now - last < 250 && p.done !== p.total) return;
+    last = now;
+    const eta = p.etaSeconds === null ? '' : `, ETA ${formatDuration(p.etaSeconds)}`;
+    const line = `explained ${p.done}${p.total === null ? '' : `/${p.total}`} rows (${p.resumed} from cache), ${p.perSecond.toFixed(1)} samples/s${eta}${p.badRows ? `, ${p.badRows} bad rows skipped` : ''}`;
+    process.stderr.write(process.stderr.isTTY ? `\r${line}\u001b[K` : `${line}\n`);
+  };
+}
+
+function informational(report: Parameters<typeof checkThresholds>[0]): ThresholdResult[] {
+  return checkThresholds(report, report.explainers.map((e) => ({ explainer: e.id, maxRatio: 1 })));
+}

@@ -1,0 +1,186 @@
+/**
+ * Folds sample records into the report's summary as they arrive: running tallies only, so the summary of a 100,000-row
+ * run costs a few numbers per explainer and bin (plus the sample browser's compact rows).
+ */
+import type { ErasureOperatorName } from '../erasure/erasureOperator';
+import { PAPER_OPERATORS } from '../erasure/operators';
+import { explainerById } from '../explainers/registry';
+import { METRICS } from '../faithfulness/metrics/registry';
+import { toSampleRow, type BinRow, type DatasetReport, type ExplainerSummary, type MetricInfo, type SampleRecord, type SampleRow } from './datasetReport';
+import { RANDOM_SEEDS } from './sampleOutcome';
+import { proportion, RunningMean } from './statistics';
+
+const LENGTH_EDGES = [1, 6, 11, 21, 41, 81];
+const CONFIDENCE_EDGES = [0, 0.5, 0.6, 0.7, 0.8, 0.9];
+const TOP_TOKENS = 10;
+/** Rates live in [0, 1]; their intervals are clipped there. */
+const RATE: [number, number] = [0, 1];
+
+interface ExplainerTally {
+  runs: number;
+  failures: number;
+  error?: string;
+  violations: Map<ErasureOperatorName, { k: number; n: number }>;
+  violationMean: RunningMean;
+  tokenLevelRate: RunningMean;
+  weightedRate: RunningMean;
+  metrics: Map<string, RunningMean>;
+  ms: number;
+  polarity: [number, number, number, number, number];
+}
+
+class Bins {
+  private readonly rows: { samples: number; violation: Map<string, RunningMean> }[];
+  constructor(private readonly edges: number[], private readonly label: (from: number, to: number) => string) {
+    this.rows = edges.map(() => ({ samples: 0, violation: new Map() }));
+  }
+  add(value: number, record: SampleRecord): void {
+    let i = this.edges.length - 1;
+    while (i > 0 && value < this.edges[i]) i--;
+    const bin = this.rows[i];
+    bin.samples++;
+    for (const [id, e] of Object.entries(record.explainers)) {
+      if (e.violationMean === null) continue;
+      let mean = bin.violation.get(id);
+      if (!mean) bin.violation.set(id, (mean = new RunningMean()));
+      mean.add(e.violationMean);
+    }
+  }
+  build(ids: string[]): BinRow[] {
+    return this.rows.map((bin, i) => {
+      const from = this.edges[i];
+      const to = this.edges[i + 1] ?? Infinity;
+      return { label: this.label(from, to), from, to: Number.isFinite(to) ? to : -1, samples: bin.samples, violation: Object.fromEntries(ids.map((id) => [id, bin.violation.get(id)?.estimate().mean ?? null])) };
+    }).filter((b) => b.samples > 0);
+  }
+}
+
+export class ReportBuilder {
+  private readonly tallies = new Map<string, ExplainerTally>();
+  private readonly random = RANDOM_SEEDS.map(() => PAPER_OPERATORS.map(() => 0));
+  private samples = 0;
+  private labelled = 0;
+  private correct = 0;
+  private ms = 0;
+  private readonly byLength = new Bins(LENGTH_EDGES, (from, to) => (Number.isFinite(to) ? `${from}–${to - 1} units` : `${from}+ units`));
+  private readonly byConfidence = new Bins(CONFIDENCE_EDGES, (from, to) => `p(ŷ) ${from.toFixed(1)}–${Number.isFinite(to) ? to.toFixed(1) : '1.0'}`);
+  /** Predicted class → explainer → token → violations it caused as the top unit. */
+  private readonly tokens = new Map<string, Map<string, Map<string, number>>>();
+  readonly sampleRows: SampleRow[] = [];
+
+  constructor(private readonly explainers: string[], private readonly operator: ErasureOperatorName) {}
+
+  add(record: SampleRecord): void {
+    this.samples++;
+    this.ms += record.ms;
+    if (record.correct !== null) {
+      this.labelled++;
+      if (record.correct) this.correct++;
+    }
+    for (const id of this.explainers) {
+      const e = record.explainers[id];
+      if (!e) continue;
+      const t = this.tally(id);
+      t.ms += e.ms;
+      if (e.error) {
+        t.failures++;
+        t.error ??= e.error;
+        continue;
+      }
+      t.runs++;
+      for (const [op, v] of Object.entries(e.verdicts) as [ErasureOperatorName, { violates: boolean }][]) {
+        const c = t.violations.get(op) ?? { k: 0, n: 0 };
+        c.n++;
+        if (v.violates) c.k++;
+        t.violations.set(op, c);
+      }
+      t.violationMean.add(e.violationMean);
+      t.tokenLevelRate.add(e.tokenLevelRate);
+      t.weightedRate.add(e.weightedRate);
+      for (const [metric, value] of Object.entries(e.metrics)) {
+        let mean = t.metrics.get(metric);
+        if (!mean) t.metrics.set(metric, (mean = new RunningMean()));
+        mean.add(value);
+      }
+      e.polarity.forEach((c, i) => (t.polarity[i] += c));
+      const verdict = e.verdicts[this.operator];
+      if (verdict?.violates && e.topText !== undefined) this.countToken(record.prediction.label, id, e.topText);
+    }
+    record.random.forEach((perOp, seed) => perOp.forEach((v, op) => (this.random[seed][op] += v ? 1 : 0)));
+    this.byLength.add(record.units, record);
+    this.byConfidence.add(record.prediction.probability, record);
+    this.sampleRows.push(toSampleRow(record, this.explainers));
+  }
+
+  private tally(id: string): ExplainerTally {
+    let t = this.tallies.get(id);
+    if (!t) {
+      t = { runs: 0, failures: 0, violations: new Map(), violationMean: new RunningMean(), tokenLevelRate: new RunningMean(), weightedRate: new RunningMean(), metrics: new Map(), ms: 0, polarity: [0, 0, 0, 0, 0] };
+      this.tallies.set(id, t);
+    }
+    return t;
+  }
+
+  private countToken(cls: string, explainer: string, token: string): void {
+    let byExplainer = this.tokens.get(cls);
+    if (!byExplainer) this.tokens.set(cls, (byExplainer = new Map()));
+    let counts = byExplainer.get(explainer);
+    if (!counts) byExplainer.set(explainer, (counts = new Map()));
+    const key = token.toLowerCase();
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+
+  /** The summary part of the report (everything but the header fields the runner knows and the records). */
+  summary(): Pick<DatasetReport, 'samples' | 'accuracy' | 'metrics' | 'explainers' | 'random' | 'byLength' | 'byConfidence' | 'violationTokens'> & { msPerSample: number } {
+    const metrics: MetricInfo[] = METRICS.map((m) => ({ id: m.id, label: m.label, better: m.better, description: m.description }));
+    // Every requested explainer, in the order of ReportView.sampleRows' violation columns (zero runs before any sample).
+    const explainers: ExplainerSummary[] = this.explainers.map((id) => {
+      const t = this.tally(id);
+      const info = explainerById(id);
+      return {
+        id,
+        label: info.label,
+        signed: info.signed,
+        family: info.family,
+        runs: t.runs,
+        failures: t.failures,
+        ...(t.error ? { error: t.error } : {}),
+        violation: Object.fromEntries([...t.violations].map(([op, c]) => [op, proportion(c.k, c.n)])),
+        violationMean: t.violationMean.estimate(RATE),
+        tokenLevelRate: t.tokenLevelRate.estimate(RATE),
+        weightedRate: t.weightedRate.estimate(RATE),
+        metrics: Object.fromEntries(metrics.map((m) => [m.id, t.metrics.get(m.id)?.estimate() ?? new RunningMean().estimate()])),
+        msPerSample: t.runs + t.failures ? t.ms / (t.runs + t.failures) : 0,
+        polarity: t.polarity,
+      };
+    });
+    const perSeed = RANDOM_SEEDS.map((seed, s) => ({
+      seed,
+      violation: Object.fromEntries(PAPER_OPERATORS.map((op, j) => [op, this.samples ? this.random[s][j] / this.samples : 0])),
+    }));
+    const seedMeans = this.random.map((perOp) => perOp.reduce((a, b) => a + b, 0) / perOp.length / Math.max(1, this.samples));
+    const ids = explainers.map((e) => e.id);
+    const byClass: DatasetReport['violationTokens']['byClass'] = {};
+    for (const [cls, byExplainer] of this.tokens) {
+      byClass[cls] = {};
+      for (const [id, counts] of byExplainer) {
+        byClass[cls][id] = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, TOP_TOKENS);
+      }
+    }
+    return {
+      samples: this.samples,
+      accuracy: this.labelled ? proportion(this.correct, this.labelled) : null,
+      metrics,
+      explainers,
+      random: {
+        perSeed,
+        mean: this.samples ? seedMeans.reduce((a, b) => a + b, 0) / seedMeans.length : null,
+        spread: this.samples ? Math.max(...seedMeans) - Math.min(...seedMeans) : null,
+      },
+      byLength: this.byLength.build(ids),
+      byConfidence: this.byConfidence.build(ids),
+      violationTokens: { byClass },
+      msPerSample: this.samples ? this.ms / this.samples : 0,
+    };
+  }
+}

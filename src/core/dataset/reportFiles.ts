@@ -1,0 +1,122 @@
+/**
+ * The report's files: the full JSON (records streamed from the cache), a per-sample CSV, a Markdown summary, and the
+ * self-contained HTML page (rendered by the front end's bundle, passed in). Every file is written to a temporary
+ * name next to its target and renamed into place, so a reader never sees half a report; the dataset is never opened
+ * for writing, and an existing file is replaced only when the caller says so.
+ */
+import { stringify } from 'csv-stringify/sync';
+import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
+import { PAPER_OPERATORS } from '../erasure/operators';
+import type { DatasetReport, MeanEstimate, Proportion, SampleRecord } from './datasetReport';
+import type { DatasetRun } from './runDataset';
+
+export type ReportFormat = 'json' | 'csv' | 'html' | 'md';
+
+const SUFFIX: Record<ReportFormat, string> = { json: 'report.json', csv: 'samples.csv', html: 'report.html', md: 'summary.md' };
+
+/** `reviews.csv` → `reviews.polarity-lens.report.json` (etc.) in the dataset's folder. */
+export function defaultReportPath(datasetPath: string, format: ReportFormat): string {
+  const base = basename(datasetPath, extname(datasetPath));
+  return join(dirname(datasetPath), `${base}.polarity-lens.${SUFFIX[format]}`);
+}
+
+/** The first of `path`, `name-2.ext`, `name-3.ext`… that does not exist. */
+export function freePath(path: string): string {
+  if (!existsSync(path)) return path;
+  const ext = extname(path);
+  const stem = path.slice(0, path.length - ext.length);
+  for (let i = 2; ; i++) if (!existsSync(`${stem}-${i}${ext}`)) return `${stem}-${i}${ext}`;
+}
+
+/** Writes chunks to a temporary file beside `path`, then renames it over `path` (refused if it exists, unless `overwrite`). */
+export async function writeAtomically(path: string, chunks: AsyncIterable<string> | Iterable<string>, { overwrite = false } = {}): Promise<void> {
+  if (!overwrite && existsSync(path)) throw new Error(`${path} already exists; choose another name or allow overwriting.`);
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  const fd = openSync(temp, 'wx');
+  try {
+    for await (const chunk of chunks) writeSync(fd, chunk);
+    fsyncSync(fd);
+    closeSync(fd);
+    renameSync(temp, path);
+  } catch (e) {
+    try { closeSync(fd); } catch { /* already closed */ }
+    rmSync(temp, { force: true });
+    throw e;
+  }
+}
+
+/** The full report as JSON: the summary, then every record (read back one at a time). */
+export async function* jsonReport(run: DatasetRun): AsyncGenerator<string> {
+  const head = JSON.stringify(run.report, null, 2);
+  yield `${head.slice(0, head.lastIndexOf('}')).trimEnd()},\n  "records": [`;
+  let first = true;
+  for await (const record of run.records()) {
+    yield `${first ? '\n' : ',\n'}    ${JSON.stringify(record)}`;
+    first = false;
+  }
+  yield '\n  ]\n}\n';
+}
+
+/** One CSV line per sample: the prediction, and per explainer its top unit and verdict per paper operator. */
+export async function* samplesCsv(run: DatasetRun): AsyncGenerator<string> {
+  const ids = run.report.settings.explainers;
+  yield stringify([[
+    'row', 'line', 'text', 'label', 'prediction', 'probability', 'correct', 'units',
+    ...ids.flatMap((id) => [`${id}:top_unit`, ...PAPER_OPERATORS.map((op) => `${id}:violates_${op}`), `${id}:violation_mean`]),
+  ]]);
+  for await (const r of run.records()) yield stringify([csvRow(r, ids)]);
+}
+
+function csvRow(r: SampleRecord, ids: string[]): (string | number)[] {
+  const flag = (b: boolean | undefined) => (b === undefined ? '' : b ? 1 : 0);
+  return [
+    r.row, r.line, r.text, r.label ?? '', r.prediction.label, r.prediction.probability.toFixed(6), r.correct === null ? '' : r.correct ? 1 : 0, r.units,
+    ...ids.flatMap((id) => {
+      const e = r.explainers[id];
+      if (!e || e.error) return ['', ...PAPER_OPERATORS.map(() => ''), ''];
+      return [e.topText ?? '', ...PAPER_OPERATORS.map((op) => flag(e.verdicts[op]?.violates)), e.violationMean === null ? '' : e.violationMean.toFixed(4)];
+    }),
+  ];
+}
+
+const fixed = (x: number | null, digits = 3) => (x === null ? '—' : x.toFixed(digits));
+const interval = (e: Proportion | MeanEstimate) => {
+  const value = 'ratio' in e ? e.ratio : e.mean;
+  return e.lo === null || e.hi === null ? fixed(value) : `${fixed(value)} [${fixed(e.lo)}, ${fixed(e.hi)}]`;
+};
+const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+
+/** The summary as Markdown: what a pull request comment or a CI log shows. */
+export function markdownSummary(report: Omit<DatasetReport, 'records'>): string {
+  const ops = report.settings.operators;
+  const lines = [
+    `# Polarity Lens violation test: ${cell(basename(report.dataset.path))}`,
+    '',
+    `Model **${cell(report.model.name)}** · ${report.samples} samples${report.complete ? '' : ' (partial: the run was cancelled)'} · ${report.settings.granularity} units · gradients of ${report.settings.objective === 'logit' ? 'the logit z(ŷ)' : 'p(ŷ), a probability'} · selection: ${selectionText(report)}`,
+    report.accuracy ? `Accuracy on ${report.accuracy.n} labelled rows: ${interval(report.accuracy)}` : 'No labels: accuracy not measured.',
+    report.dataset.badRowCount ? `${report.dataset.badRowCount} bad rows skipped (see the JSON report for their lines).` : '',
+    '',
+    'Violation ratio = share of samples where the top unit\'s weight sign disagrees with the sign of the real change in p(ŷ) when it is erased (lower is better); [95% interval].',
+    '',
+    `| explainer | ${ops.map((op) => `violation: ${op}`).join(' | ')} | mean of operators | token-level rate (${report.settings.operator}) | runs |`,
+    `|---|${ops.map(() => '---:').join('|')}|---:|---:|---:|`,
+    ...report.explainers.map((e) => `| ${cell(e.label)} | ${ops.map((op) => (e.violation[op] ? interval(e.violation[op]!) : '—')).join(' | ')} | ${interval(e.violationMean)} | ${fixed(e.tokenLevelRate.mean)} | ${e.runs}${e.failures ? ` (${e.failures} failed${e.error ? `: ${cell(e.error)}` : ''})` : ''} |`),
+    `| Random floor (3 seeds) | ${ops.map((op) => fixed(mean(report.random.perSeed.map((s) => s.violation[op] ?? 0)))).join(' | ')} | ${fixed(report.random.mean)} ± ${fixed(report.random.spread)} | | |`,
+    '',
+    `Other metrics under ${report.settings.operator} (mean over samples):`,
+    '',
+    `| explainer | ${report.metrics.map((m) => `${cell(m.label)} (${m.better} is better)`).join(' | ')} | ms/sample |`,
+    `|---|${report.metrics.map(() => '---:').join('|')}|---:|`,
+    ...report.explainers.map((e) => `| ${cell(e.label)} | ${report.metrics.map((m) => fixed(e.metrics[m.id]?.mean ?? null)).join(' | ')} | ${e.msPerSample.toFixed(1)} |`),
+    '',
+  ];
+  return lines.filter((l, i) => l !== '' || lines[i - 1] !== '').join('\n');
+}
+
+const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
+
+function selectionText(report: Omit<DatasetReport, 'records'>): string {
+  const s = report.dataset.selection;
+  return s.mode === 'all' ? 'all rows' : s.mode === 'first' ? `first ${s.n} rows` : `${s.mode} sample of ${s.n} (seed ${s.seed ?? 0})`;
+}

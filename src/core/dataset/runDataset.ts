@@ -1,0 +1,164 @@
+/**
+ * The violation test over a dataset file: rows stream in (the chosen sample), each text is explained by the engine
+ * (or read back from the cache), its compact outcome is cached and folded into the report. Cancel keeps every finished
+ * sample: the partial report is returned, and the next run with the same settings resumes from the cache.
+ */
+import type { ErasureOperatorName } from '../erasure/erasureOperator';
+import { ExplanationCancelled, explainText, resolveExplainOptions, type ExplainOptions } from '../explain/explainText';
+import type { TextClassifier } from '../model/textClassifier';
+import { countRows, selectRows } from '../datasets/datasetReader';
+import { labelIndex } from '../datasets/labelMapping';
+import type { ColumnChoice, ReadStats, SampleSpec, SelectedRow } from '../datasets/datasetTypes';
+import { detectFormat } from '../datasets/datasetReader';
+import { PAPER_OPERATORS } from '../erasure/operators';
+import { DATASET_REPORT_SCHEMA, type DatasetReport, type SampleRecord, type SampleRow } from './datasetReport';
+import { ReportBuilder } from './reportBuilder';
+import { hashFiles, SampleCache } from './sampleCache';
+import { RANDOM_SEEDS, sampleOutcome, type SampleOutcome } from './sampleOutcome';
+
+export interface DatasetRunOptions {
+  path: string;
+  columns: ColumnChoice;
+  selection: SampleSpec;
+  /** The engine's settings; `metrics` and `cancelled` are set by the run. */
+  explain: Omit<ExplainOptions, 'metrics' | 'cancelled' | 'reuse'>;
+  /** Where the per-model cache files live. */
+  cacheDir: string;
+  /** The model's maximum input length in tokens, part of the cache key (it changes the outcome of long texts). */
+  maxTokens?: number;
+  signal?: AbortSignal;
+  /** Called after each sample; `snapshot` gives the report so far (for a live view; it costs a summary pass). */
+  onProgress?: (progress: DatasetProgress, snapshot: () => ReportSnapshot) => void;
+}
+
+export interface ReportSnapshot {
+  report: Omit<DatasetReport, 'records'>;
+  sampleRows: SampleRow[];
+}
+
+export interface DatasetProgress {
+  done: number;
+  /** Rows to explain (known after a counting pass over the file). */
+  total: number | null;
+  resumed: number;
+  /** Samples per second over this run's computed samples (resumed ones excluded), and the time left at that rate. */
+  perSecond: number;
+  etaSeconds: number | null;
+  badRows: number;
+}
+
+/** The report's summary and sample rows; the full records are read back from the cache on demand. */
+export interface DatasetRun extends ReportSnapshot {
+  records(): AsyncGenerator<SampleRecord>;
+  close(): void;
+}
+
+export async function runDataset(model: TextClassifier, options: DatasetRunOptions): Promise<DatasetRun> {
+  const started = performance.now();
+  const settings = resolveExplainOptions({ ...options.explain, metrics: true });
+  const format = detectFormat(options.path);
+  const labels = model.folder.labels ?? [];
+  const modelHash = await hashFiles([model.folder.modelPath, model.folder.tokenizerPath]);
+  const cacheKey = {
+    labels, granularity: settings.granularity, operator: settings.operator, objective: settings.objective, igSteps: settings.igSteps,
+    igBaseline: settings.igBaseline, samples: settings.samples, seed: settings.seed, attentionLayer: settings.attentionLayer,
+    attentionHead: settings.attentionHead ?? null, maxTokens: options.maxTokens ?? null,
+  };
+  const cache = await SampleCache.open(options.cacheDir, modelHash, cacheKey);
+  try {
+    const total = await countSelected(options);
+    const stats: ReadStats = { rowsRead: 0, badRowCount: 0, badRows: [] };
+    const builder = new ReportBuilder(settings.explainers, settings.operator);
+    const kept: Pick<SampleRecord, 'row' | 'line' | 'label' | 'labelIndex' | 'text'>[] = [];
+    let resumed = 0;
+    let computed = 0;
+    let computeMs = 0;
+    const snapshot = (complete: boolean): ReportSnapshot => {
+      const { msPerSample, ...summary } = builder.summary();
+      const report: Omit<DatasetReport, 'records'> = {
+        schema: DATASET_REPORT_SCHEMA,
+        createdAt: new Date().toISOString(),
+        dataset: {
+          path: options.path, format, columns: options.columns, selection: options.selection,
+          rowsRead: stats.rowsRead, rowsSelected: total ?? kept.length, badRows: stats.badRows, badRowCount: stats.badRowCount,
+        },
+        model: { name: model.folder.name, dir: model.folder.dir, labels, sha256: modelHash },
+        settings: {
+          explainers: settings.explainers, operator: settings.operator, operators: [...PAPER_OPERATORS], granularity: settings.granularity,
+          objective: settings.objective, igSteps: settings.igSteps, samples: settings.samples, seed: settings.seed, randomSeeds: [...RANDOM_SEEDS],
+        },
+        ...summary,
+        complete,
+        resumed,
+        timing: { seconds: (performance.now() - started) / 1000, msPerSample },
+      };
+      return { report, sampleRows: builder.sampleRows };
+    };
+    const progress = () => {
+      const perSecond = computeMs > 0 ? computed / (computeMs / 1000) : 0;
+      const left = total === null ? null : Math.max(0, total - kept.length);
+      const eta = left === null || perSecond === 0 ? null : left / perSecond;
+      options.onProgress?.({ done: kept.length, total, resumed, perSecond, etaSeconds: eta, badRows: stats.badRowCount }, () => snapshot(false));
+    };
+    const rows = selectRows(options.path, options.columns, options.selection, { format, signal: options.signal, stats });
+    for await (const row of rows) {
+      if (options.signal?.aborted) break;
+      let outcome = cache.get(row.text, settings.explainers);
+      if (outcome) resumed++;
+      else {
+        const t0 = performance.now();
+        try {
+          outcome = await explainOne(model, row, settings, options.signal);
+        } catch (e) {
+          if (e instanceof ExplanationCancelled) break;
+          recordBad(stats, { line: row.line, reason: `could not be explained: ${(e as Error).message}` });
+          continue;
+        }
+        computed++;
+        computeMs += performance.now() - t0;
+        cache.put(outcome);
+      }
+      const record = assemble(row, outcome, labels);
+      kept.push({ row: row.row, line: row.line, label: row.label, labelIndex: record.labelIndex, text: row.text });
+      builder.add(record);
+      progress();
+    }
+    const { report } = snapshot(!options.signal?.aborted);
+    return {
+      report,
+      sampleRows: builder.sampleRows,
+      async *records() {
+        for (const k of kept) {
+          const outcome = cache.get(k.text, settings.explainers);
+          if (outcome) yield assemble(k, outcome, labels);
+        }
+      },
+      close: () => cache.close(),
+    };
+  } catch (e) {
+    cache.close();
+    throw e;
+  }
+}
+
+async function explainOne(model: TextClassifier, row: SelectedRow, settings: ReturnType<typeof resolveExplainOptions>, signal?: AbortSignal): Promise<SampleOutcome> {
+  const t0 = performance.now();
+  const result = await explainText(model, row.text, { ...settings, cancelled: () => signal?.aborted ?? false });
+  return sampleOutcome(result, settings.operator as ErasureOperatorName, performance.now() - t0);
+}
+
+function assemble(row: Pick<SelectedRow, 'row' | 'line' | 'label'>, outcome: SampleOutcome, labels: string[]): SampleRecord {
+  const index = labelIndex(row.label, labels);
+  return { row: row.row, line: row.line, label: row.label, labelIndex: index, correct: index === null ? null : index === outcome.prediction.index, ...outcome };
+}
+
+function recordBad(stats: ReadStats, bad: { line: number; reason: string }): void {
+  stats.badRowCount++;
+  if (stats.badRows.length < 1000) stats.badRows.push(bad);
+}
+
+/** How many rows the selection will yield: a parse-only pass (cheap next to explaining), for the progress ETA. */
+async function countSelected(options: DatasetRunOptions): Promise<number | null> {
+  const good = await countRows(options.path, options.columns, { signal: options.signal });
+  return options.selection.mode === 'all' ? good : Math.min(good, options.selection.n ?? good);
+}

@@ -1,0 +1,93 @@
+/**
+ * The dataset run's cache: one append-only JSONL file per (model files' hash, settings), one line per explained text.
+ * A later run, or the same run resumed after Cancel, reads finished texts back instead of explaining them again. Only
+ * an index (text hash → byte range) stays in memory, so a 100,000-text cache costs a few MB.
+ */
+import { createHash } from 'node:crypto';
+import { closeSync, createReadStream, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { SampleOutcome } from './sampleOutcome';
+
+/** Bump when SampleOutcome's meaning changes, so old cache files are not read as new ones. */
+const CACHE_VERSION = 1;
+
+export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+/** The files that decide a model's outputs, hashed together (streamed: model files can be large). */
+export async function hashFiles(paths: string[]): Promise<string> {
+  const hash = createHash('sha256');
+  for (const path of paths) {
+    hash.update(`${path.split(/[\\/]/).pop()}\0`);
+    for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  }
+  return hash.digest('hex');
+}
+
+export class SampleCache {
+  private readonly index = new Map<string, { offset: number; length: number }>();
+  private size = 0;
+
+  private constructor(readonly path: string, private readonly fd: number) {}
+
+  /** Opens (creating if needed) the cache for a model hash and the settings that change a text's outcome. */
+  static async open(dir: string, modelHash: string, settings: Record<string, unknown>): Promise<SampleCache> {
+    mkdirSync(dir, { recursive: true });
+    const settingsHash = sha256(JSON.stringify([CACHE_VERSION, settings])).slice(0, 16);
+    const path = join(dir, `${modelHash.slice(0, 16)}-${settingsHash}.jsonl`);
+    const cache = new SampleCache(path, openSync(path, existsSync(path) ? 'r+' : 'w+'));
+    await cache.load();
+    return cache;
+  }
+
+  private async load(): Promise<void> {
+    let offset = 0;
+    let lastStart = 0;
+    let lastKey: string | undefined;
+    const lines = createInterface({ input: createReadStream(this.path, { encoding: 'utf8' }), crlfDelay: Infinity });
+    for await (const line of lines) {
+      const bytes = Buffer.byteLength(line);
+      lastKey = /^\{"k":"([0-9a-f]{64})"/.exec(line)?.[1];
+      if (lastKey) this.index.set(lastKey, { offset, length: bytes });
+      lastStart = offset;
+      offset += bytes + 1;
+    }
+    // Every put ends with a newline; a last line without one was cut short by a killed run: drop it, so the next
+    // append starts on a fresh line.
+    if (offset > fstatSync(this.fd).size) {
+      if (lastKey) this.index.delete(lastKey);
+      ftruncateSync(this.fd, lastStart);
+    }
+    this.size = fstatSync(this.fd).size;
+  }
+
+  get count(): number {
+    return this.index.size;
+  }
+
+  /** The cached outcome of `text`, if it has every explainer asked for. */
+  get(text: string, explainers: string[]): SampleOutcome | undefined {
+    const at = this.index.get(sha256(text));
+    if (!at) return undefined;
+    const buffer = Buffer.alloc(at.length);
+    readSync(this.fd, buffer, 0, at.length, at.offset);
+    try {
+      const outcome = (JSON.parse(buffer.toString('utf8')) as { o: SampleOutcome }).o;
+      return outcome.text === text && explainers.every((id) => id in outcome.explainers) ? outcome : undefined;
+    } catch {
+      return undefined; // a damaged line reads as a miss and is replaced by the next put
+    }
+  }
+
+  put(outcome: SampleOutcome): void {
+    const key = sha256(outcome.text);
+    const line = Buffer.from(`${JSON.stringify({ k: key, o: outcome })}\n`);
+    writeSync(this.fd, line, 0, line.length, this.size);
+    this.index.set(key, { offset: this.size, length: line.length - 1 });
+    this.size += line.length;
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+}

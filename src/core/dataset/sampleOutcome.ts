@@ -1,0 +1,74 @@
+/**
+ * What a dataset run keeps of one text's explanation: verdicts, rates, metrics and polarity counts per explainer, and
+ * the Random floor's verdicts for three seeds. Small on purpose (the full ExplainResult is recomputed on demand when a
+ * reader opens the sample), so 100,000 of them fit in a cache file and a report.
+ */
+import type { ErasureOperatorName } from '../erasure/erasureOperator';
+import { PAPER_OPERATORS } from '../erasure/operators';
+import type { ExplainResult, ExplanationRow, ImpactRow } from '../explain/explainResult';
+import { randomUnitWeights } from '../explainers/randomWeights';
+import { impactSign, weightSign } from '../faithfulness/polarity';
+import { violationVerdict } from '../faithfulness/violationTest';
+import type { SampleExplainer, SampleRecord } from './datasetReport';
+
+/** The seeds of the Random floor (the paper reports Random as a floor; three draws show its spread). */
+export const RANDOM_SEEDS = [0, 1, 2] as const;
+
+/** The text-dependent part of a SampleRecord: what the cache stores (row, line and gold label belong to the file). */
+export type SampleOutcome = Omit<SampleRecord, 'row' | 'line' | 'label' | 'labelIndex' | 'correct'>;
+
+export function sampleOutcome(result: ExplainResult, operator: ErasureOperatorName, ms: number): SampleOutcome {
+  const impacts = new Map(result.impacts.map((i) => [i.operator, i]));
+  const chosen = impacts.get(operator);
+  const explainers: Record<string, SampleExplainer> = {};
+  for (const row of result.explanations) explainers[row.id] = explainerOutcome(result, row, chosen);
+  const all = result.units.map(() => true);
+  const random = RANDOM_SEEDS.map((seed) => {
+    const { weights } = randomUnitWeights(result.text, seed, result.units.length);
+    return PAPER_OPERATORS.map((op) => {
+      const impact = impacts.get(op);
+      return impact ? violationVerdict(weights, impact.deltas, all).violates : false;
+    });
+  });
+  return {
+    text: result.text,
+    prediction: { index: result.prediction.index, label: result.prediction.label, probability: result.prediction.probability },
+    units: result.units.length,
+    truncated: result.truncated,
+    explainers,
+    random,
+    ms,
+  };
+}
+
+function explainerOutcome(result: ExplainResult, row: ExplanationRow, chosen: ImpactRow | undefined): SampleExplainer {
+  const empty: SampleExplainer['polarity'] = [0, 0, 0, 0, 0];
+  if (!row.weights) return { error: row.error ?? 'did not run', verdicts: {}, violationMean: null, tokenLevelRate: null, weightedRate: null, metrics: {}, polarity: empty, ms: row.runtimeMs };
+  const verdicts: SampleExplainer['verdicts'] = {};
+  for (const v of row.verdicts) verdicts[v.operator] = { unit: v.unit, weight: v.weight, delta: v.delta, violates: v.violates };
+  const onChosen = row.verdicts.find((v) => v.operator === chosen?.operator);
+  const top = row.verdicts.find((v) => v.unit >= 0)?.unit ?? -1;
+  return {
+    topText: top >= 0 ? result.units[top].text : undefined,
+    verdicts,
+    violationMean: row.violationMean,
+    tokenLevelRate: onChosen?.tokenLevelRate ?? null,
+    weightedRate: onChosen?.tokenLevelWeightedRate ?? null,
+    metrics: Object.fromEntries(row.metrics.map((m) => [m.id, m.value])),
+    polarity: chosen ? polarityCounts(row.weights, chosen.deltas, row.signed) : empty,
+    ms: row.runtimeMs,
+  };
+}
+
+/** Units by (claimed sign, measured sign): [+,+], [+,−], [−,+], [−,−], and no claim or no impact. */
+export function polarityCounts(weights: number[], deltas: number[], signed: boolean): SampleExplainer['polarity'] {
+  const counts: SampleExplainer['polarity'] = [0, 0, 0, 0, 0];
+  weights.forEach((w, i) => {
+    // An unsigned weight claims support; an exact 0 is drawn as "no claim" here (the token-level rate counts it as support).
+    const claim = signed ? weightSign(w) : w === 0 ? 0 : 1;
+    const impact = impactSign(deltas[i]);
+    if (claim === 0 || impact === 0) counts[4]++;
+    else counts[(claim > 0 ? 0 : 2) + (impact > 0 ? 0 : 1)]++;
+  });
+  return counts;
+}

@@ -1,0 +1,42 @@
+/** The intervals the report prints: Wilson for proportions, Student t for means. Both 95%. */
+import type { MeanEstimate, Proportion } from './datasetReport';
+
+const Z95 = 1.959963984540054;
+
+/** k of n with the 95% Wilson score interval (good near 0 and 1, where the report's ratios often are). */
+export function proportion(k: number, n: number): Proportion {
+  if (n === 0) return { k, n, ratio: null, lo: null, hi: null };
+  const p = k / n;
+  const z2 = Z95 * Z95;
+  const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
+  const half = (Z95 / (1 + z2 / n)) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
+  // At k = 0 and k = n the bounds are exactly 0 and 1; computed, they land a rounding error away.
+  return { k, n, ratio: p, lo: k === 0 ? 0 : Math.max(0, centre - half), hi: k === n ? 1 : Math.min(1, centre + half) };
+}
+
+// Two-sided 97.5% quantiles of Student's t for 1..30 degrees of freedom; beyond that the normal's is close enough.
+const T975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
+
+/** A running mean and variance (Welford), so a 100,000-sample run keeps two numbers per statistic, not the samples. */
+export class RunningMean {
+  private n = 0;
+  private mean = 0;
+  private m2 = 0;
+
+  add(x: number | null | undefined): void {
+    if (x === null || x === undefined || !Number.isFinite(x)) return;
+    this.n++;
+    const d = x - this.mean;
+    this.mean += d / this.n;
+    this.m2 += d * (x - this.mean);
+  }
+
+  /** The mean with its 95% t interval, clipped to `bounds` (e.g. [0, 1] for a rate, which cannot leave them). */
+  estimate(bounds: [number, number] = [-Infinity, Infinity]): MeanEstimate {
+    if (this.n === 0) return { n: 0, mean: null, lo: null, hi: null };
+    if (this.n === 1) return { n: 1, mean: this.mean, lo: null, hi: null };
+    const t = this.n - 1 <= T975.length ? T975[this.n - 2] : Z95;
+    const half = t * Math.sqrt(this.m2 / (this.n - 1) / this.n);
+    return { n: this.n, mean: this.mean, lo: Math.max(bounds[0], this.mean - half), hi: Math.min(bounds[1], this.mean + half) };
+  }
+}

@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
+import type { DatasetReport } from '../../src/core/dataset/datasetReport';
+import { readLabelledCsv } from '../../src/core/datasets/labelledCsv';
+import { CLI, DATA } from '../helpers/paths';
+import { runCli } from '../helpers/runCli';
+
+const tmp = mkdtempSync(join(tmpdir(), 'polarity-check-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+const out = (name: string) => join(tmp, name);
+const base = ['--model', 'sst2-cnn-dot', '--explainers', 'raw-attention,attention-x-gradient,occlusion', '--cache-dir', out('cache')];
+const SST2 = join(DATA, 'sst2', 'test.csv');
+
+describe('polarity-lens check', () => {
+  let ratio = 0;
+
+  it('prints the summary to stdout and progress to stderr, writes every report file, and exits 0 within the thresholds', () => {
+    const r = runCli(['check', SST2, ...base, '--limit', '25', '--max-violation', 'raw-attention=1',
+      '--json', out('r.json'), '--junit', out('r.xml'), '--csv', out('r.csv'), '--html', out('r.html'), '--markdown', out('r.md')]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /\| Raw attention \| .*\[/);
+    assert.match(r.stdout, /PASS raw-attention: mean violation ratio/);
+    assert.match(r.stderr, /explained 25\/25 rows/);
+    const report = JSON.parse(readFileSync(out('r.json'), 'utf8')) as DatasetReport;
+    assert.equal(report.samples, 25);
+    assert.equal(report.records.length, 25);
+    assert.deepEqual(report.dataset.selection, { mode: 'first', n: 25 });
+    ratio = report.explainers.find((e) => e.id === 'raw-attention')!.violationMean.mean!;
+    assert.equal((parse(readFileSync(out('r.csv')), { columns: true }) as unknown[]).length, 25);
+    assert.match(readFileSync(out('r.xml'), 'utf8'), /<testsuites name="polarity-lens check" tests="1" failures="0">/);
+    assert.equal(readFileSync(out('r.md'), 'utf8').trim(), r.stdout.split('\nPASS')[0].trim());
+    const html = readFileSync(out('r.html'), 'utf8');
+    assert.match(html, /<meta http-equiv="Content-Security-Policy" content="default-src 'none'/);
+    assert.doesNotMatch(html, /<script[^>]+src=|<link[^>]+href=["']?https?:/, 'nothing is fetched');
+    assert.ok(html.includes(report.records[0].text.slice(0, 20)), 'the report data is inside the page');
+  });
+
+  it('exits 1 when a threshold is broken (and says which), resuming every sample from the cache', () => {
+    assert.ok(ratio > 0, 'raw attention violates on some of these rows');
+    const r = runCli(['check', SST2, ...base, '--limit', '25', '--max-violation', `raw-attention=${(ratio - 0.001).toFixed(4)}`, '--max-violation', 'occlusion=1', '--junit', out('fail.xml')]);
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stdout, /FAIL raw-attention: mean violation ratio/);
+    assert.match(r.stdout, /PASS occlusion/);
+    assert.match(r.stderr, /25\/25 rows \(25 from cache\)/);
+    assert.match(readFileSync(out('fail.xml'), 'utf8'), /tests="2" failures="1"/);
+  });
+
+  it('exits 2 with a message for bad input', () => {
+    const cases: [string[], RegExp][] = [
+      [['check', SST2, ...base, '--max-violation', 'raw-attention'], /expected EXPLAINER=RATIO/],
+      [['check', SST2, '--explainers', 'astrology'], /unknown astrology/],
+      [['check', out('missing.csv'), ...base], /missing\.csv/],
+      [['check', SST2, ...base, '--sample', 'random'], /needs --limit/],
+      [['check', SST2, ...base, '--text-column', 'review'], /no column "review"; its columns are: text, label/],
+      [['check', SST2, '--model', out('no-model')], /no-model/],
+    ];
+    for (const [args, message] of cases) {
+      const r = runCli(args);
+      assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, message);
+    }
+  });
+
+  it('asks for --text-column when two columns could be the text, and reads unlabelled JSONL', () => {
+    const rows = readLabelledCsv(SST2).slice(0, 6);
+    const twoTexts = out('two.csv');
+    writeFileSync(twoTexts, stringify([['first', 'second'], ...rows.map((r) => [r.text, `${r.text} indeed`])]));
+    const ambiguous = runCli(['check', twoTexts, ...base]);
+    assert.equal(ambiguous.status, 2);
+    assert.match(ambiguous.stderr, /--text-column/);
+    const chosen = runCli(['check', twoTexts, ...base, '--text-column', 'second', '--label-column', 'none', '--json', out('two.json')]);
+    assert.equal(chosen.status, 0, chosen.stderr);
+    const report = JSON.parse(readFileSync(out('two.json'), 'utf8')) as DatasetReport;
+    assert.equal(report.records[0].text, `${rows[0].text} indeed`);
+    assert.equal(report.accuracy, null);
+
+    const jsonl = out('reviews.jsonl');
+    writeFileSync(jsonl, rows.map((r) => JSON.stringify({ text: r.text })).join('\n') + '\n{not json\n');
+    const r = runCli(['check', jsonl, ...base, '--json', out('jsonl.json')]);
+    assert.equal(r.status, 0, r.stderr);
+    const fromJsonl = JSON.parse(readFileSync(out('jsonl.json'), 'utf8')) as DatasetReport;
+    assert.equal(fromJsonl.samples, 6);
+    assert.deepEqual(fromJsonl.dataset.badRows.map((b) => b.line), [7]);
+  });
+
+  it('Ctrl+C stops the run, writes the report of the finished samples, and exits 130', async () => {
+    const child = spawn(process.execPath, [CLI, 'check', SST2, '--model', 'sst2-cnn-dot', '--explainers', 'lime', '--samples', '3000', '--limit', '50', '--no-cache', '--json', out('interrupted.json')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (/explained [2-9]\//.test(stderr) && !child.killed) child.kill('SIGINT');
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    assert.equal(code, 130, stderr);
+    assert.match(stderr, /interrupted: finishing the report/);
+    const report = JSON.parse(readFileSync(out('interrupted.json'), 'utf8')) as DatasetReport;
+    assert.equal(report.complete, false);
+    assert.ok(report.samples >= 2 && report.samples < 50, `${report.samples} samples`);
+    assert.equal(report.records.length, report.samples);
+  });
+});

@@ -1,0 +1,167 @@
+/**
+ * A seeded, self-consistent fake dataset report (ReportView) of any size for the report webview's tests: every
+ * summary number is computed from the generated sample rows (per-operator verdicts, bins, accuracy), and hostile
+ * strings sit in the texts, labels, tokens, paths and reasons, so a test can check they stay text.
+ */
+import { DATASET_REPORT_SCHEMA, type BinRow, type ExplainerSummary, type MetricInfo, type ReportView, type SampleRow } from '../../src/core/dataset/datasetReport';
+import { proportion, RunningMean } from '../../src/core/dataset/statistics';
+import type { ErasureOperatorName } from '../../src/core/erasure/erasureOperator';
+
+export const XSS_IMG = '<img src=x onerror=window.__pwned=1>';
+export const XSS_SCRIPT = '</script><b>x</b>';
+export const XSS_COMMENT = '<!-- not a comment --> & "quotes"';
+
+const OPERATORS: ErasureOperatorName[] = ['delete', 'zero-embedding', 'attention-mask'];
+const LABELS = ['negative', 'positive'];
+const WORDS = ['good', 'bad', 'service', 'food', 'horrible', 'great', 'small', 'portions', 'but', 'not', 'the', 'was', 'very', 'fine', 'slow', 'friendly'];
+
+/** Explainers of the fake report: violation probability per operator, and whether it fails everywhere. */
+const EXPLAINERS: { id: string; label: string; signed: boolean; family: string; p: number; fails?: boolean }[] = [
+  { id: 'raw-attention', label: 'Raw attention', signed: false, family: 'attention', p: 0.3 },
+  { id: 'attention-x-gradient', label: 'AttGrad (α⊙∇α)', signed: true, family: 'attention', p: 0.1 },
+  { id: 'integrated-gradients', label: 'Integrated Gradients', signed: true, family: 'gradient', p: 0.08 },
+  { id: 'input-x-gradient', label: 'InputGrad (x⊙∇x)', signed: true, family: 'gradient', p: 0.12 },
+  { id: 'occlusion', label: 'Leave-one-out occlusion', signed: true, family: 'perturbation', p: 0.03 },
+  { id: 'lime', label: `LIME ${XSS_IMG}`, signed: true, family: 'perturbation', p: 0.05 },
+  { id: 'rollout', label: 'Attention rollout', signed: false, family: 'attention', p: 0, fails: true },
+  { id: 'random', label: 'Random', signed: false, family: 'baseline', p: 0.47 },
+];
+
+const METRICS: MetricInfo[] = [
+  { id: 'comprehensiveness', label: 'Comprehensiveness', better: 'higher', description: 'ERASER comprehensiveness.' },
+  { id: 'sufficiency', label: 'Sufficiency', better: 'lower', description: 'ERASER sufficiency.' },
+  { id: 'aopc', label: 'AOPC', better: 'higher', description: 'Area over the perturbation curve.' },
+  { id: 'spearman-loo', label: 'Spearman vs LOO', better: 'higher', description: 'Rank correlation with leave-one-out.' },
+  { id: 'kendall-loo', label: 'Kendall vs LOO', better: 'higher', description: 'Kendall τ-b with leave-one-out.' },
+  { id: 'decision-flip', label: 'Decision flip', better: 'higher', description: 'Erasing the top unit flips the class.' },
+];
+
+/** mulberry32: a small seeded generator, so every run of a test sees the same report. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface FakeReportOptions {
+  rows?: number;
+  seed?: number;
+  complete?: boolean;
+  resumed?: number;
+}
+
+function bins(rows: SampleRow[], value: (r: SampleRow) => number, edges: number[], label: (from: number, to: number) => string, ids: string[]): BinRow[] {
+  const out: BinRow[] = [];
+  edges.forEach((from, i) => {
+    const to = edges[i + 1] ?? Infinity;
+    const inBin = rows.filter((r) => value(r) >= from && value(r) < to);
+    if (inBin.length === 0) return;
+    const violation: Record<string, number | null> = {};
+    ids.forEach((id, k) => {
+      const m = new RunningMean();
+      for (const r of inBin) m.add(r.violation[k]);
+      violation[id] = m.estimate().mean;
+    });
+    out.push({ label: label(from, to), from, to: Number.isFinite(to) ? to : -1, samples: inBin.length, violation });
+  });
+  return out;
+}
+
+export function fakeReport(options: FakeReportOptions = {}): ReportView {
+  const n = options.rows ?? 60;
+  const rand = seededRandom(options.seed ?? 1);
+  const ids = EXPLAINERS.map((e) => e.id);
+  const counts = EXPLAINERS.map(() => OPERATORS.map(() => ({ k: 0, n: 0 })));
+  const means = EXPLAINERS.map(() => new RunningMean());
+  const sampleRows: SampleRow[] = [];
+  let line = 2;
+  for (let row = 0; row < n; row++) {
+    const units = 1 + Math.floor(rand() * 60);
+    const words = Array.from({ length: Math.min(units, 40) }, () => WORDS[Math.floor(rand() * WORDS.length)]);
+    const text = row === 0 ? `${XSS_IMG} good food` : row === 1 ? `${XSS_SCRIPT} bad service` : row % 97 === 5 ? `${words.join(' ')} ${XSS_COMMENT}` : words.join(' ');
+    const label = row % 11 === 3 ? null : row === 7 ? 'neutral' : LABELS[Math.floor(rand() * 2)];
+    const prediction = LABELS[Math.floor(rand() * 2)];
+    const probability = 0.5 + rand() * 0.5;
+    const correct = label === null || !LABELS.includes(label) ? null : label === prediction;
+    const violation = EXPLAINERS.map((e, k) => {
+      if (e.fails) return null;
+      let v = 0;
+      OPERATORS.forEach((_, j) => {
+        const violates = rand() < e.p;
+        counts[k][j].n++;
+        if (violates) {
+          counts[k][j].k++;
+          v++;
+        }
+      });
+      means[k].add(v / OPERATORS.length);
+      return v / OPERATORS.length;
+    });
+    sampleRows.push({ row, line, text, label, prediction, probability, correct, units, violation });
+    line += row % 13 === 0 ? 2 : 1;
+  }
+
+  const metricMean = (): { n: number; mean: number; lo: number; hi: number } => {
+    const mean = rand();
+    return { n, mean, lo: mean - 0.02, hi: mean + 0.02 };
+  };
+  const explainers: ExplainerSummary[] = EXPLAINERS.map((e, k) => ({
+    id: e.id,
+    label: e.label,
+    signed: e.signed,
+    family: e.family,
+    runs: e.fails ? 0 : n,
+    failures: e.fails ? n : k === 3 ? 2 : 0,
+    ...(e.fails ? { error: `rollout needs several attention layers ${XSS_SCRIPT}` } : {}),
+    violation: e.fails ? {} : Object.fromEntries(OPERATORS.map((op, j) => [op, proportion(counts[k][j].k, counts[k][j].n)])),
+    violationMean: means[k].estimate(),
+    tokenLevelRate: e.fails ? { n: 0, mean: null, lo: null, hi: null } : metricMean(),
+    weightedRate: e.fails ? { n: 0, mean: null, lo: null, hi: null } : metricMean(),
+    metrics: Object.fromEntries(METRICS.map((m) => [m.id, e.fails ? { n: 0, mean: null, lo: null, hi: null } : metricMean()])),
+    msPerSample: e.fails ? 0.1 : 1 + k * 3.7,
+    polarity: e.fails ? [0, 0, 0, 0, 0] : [Math.floor(rand() * 900), Math.floor(rand() * 300), e.signed ? Math.floor(rand() * 300) : 0, e.signed ? Math.floor(rand() * 900) : 0, Math.floor(rand() * 50)],
+  }));
+
+  const perSeed = [0, 1, 2].map((seed) => ({ seed, violation: Object.fromEntries(OPERATORS.map((op) => [op, 0.42 + rand() * 0.1])) as Partial<Record<ErasureOperatorName, number>> }));
+  const seedMeans = perSeed.map((s) => OPERATORS.reduce((a, op) => a + (s.violation[op] ?? 0), 0) / OPERATORS.length);
+  const labelled = sampleRows.filter((r) => r.correct !== null);
+  const tokens = (): [string, number][] => [[XSS_IMG, 9], [XSS_SCRIPT, 7], ['horrible', 5], ['but', 3], ['not', 1]];
+  const badRows = [
+    { line: 4, reason: 'empty text' },
+    { line: 9, reason: `unparseable JSON: ${XSS_IMG}` },
+  ];
+
+  return {
+    schema: DATASET_REPORT_SCHEMA,
+    createdAt: '2025-01-02T03:04:05.000Z',
+    dataset: {
+      path: `data/reviews ${XSS_SCRIPT}.csv`,
+      format: 'csv',
+      columns: { text: 'text', label: 'label' },
+      selection: { mode: 'all' },
+      rowsRead: n + badRows.length,
+      rowsSelected: n,
+      badRows,
+      badRowCount: badRows.length,
+    },
+    model: { name: 'sst2-transformer', dir: '/models/sst2-transformer', labels: LABELS, sha256: '0123456789abcdef' },
+    settings: { explainers: ids, operator: 'delete', operators: OPERATORS, granularity: 'word', objective: 'probability', igSteps: 20, samples: 300, seed: 0, randomSeeds: [0, 1, 2] },
+    samples: n,
+    complete: options.complete ?? true,
+    resumed: options.resumed ?? 0,
+    accuracy: labelled.length ? proportion(labelled.filter((r) => r.correct).length, labelled.length) : null,
+    metrics: METRICS,
+    explainers,
+    random: { perSeed, mean: seedMeans.reduce((a, b) => a + b, 0) / seedMeans.length, spread: Math.max(...seedMeans) - Math.min(...seedMeans) },
+    byLength: bins(sampleRows, (r) => r.units, [1, 6, 11, 21, 41], (from, to) => (Number.isFinite(to) ? `${from}–${to - 1} units` : `${from}+ units`), ids),
+    byConfidence: bins(sampleRows, (r) => r.probability, [0.5, 0.6, 0.7, 0.8, 0.9], (from, to) => `p(ŷ) ${from.toFixed(1)}–${Number.isFinite(to) ? to.toFixed(1) : '1.0'}`, ids),
+    violationTokens: { byClass: Object.fromEntries(LABELS.map((l) => [l, Object.fromEntries(ids.filter((id) => id !== 'rollout').map((id) => [id, tokens()]))])) },
+    timing: { seconds: n * 0.05, msPerSample: 50 },
+    sampleRows,
+  };
+}

@@ -1,0 +1,161 @@
+/**
+ * The report webview: owns the report on screen and the reader's view choices, draws every section from them, turns
+ * the host's messages into redraws (a partial report every second or so while a run goes on) and view changes into
+ * setState. In an exported page it draws the embedded report, read-only.
+ */
+import type { ReportView } from '../../../src/core/dataset/datasetReport';
+import type { ReportHostMessage, ReportViewState } from '../../../src/extension/report/reportProtocol';
+import { el, replaceChildren } from '../../app/dom';
+import { watchTheme } from '../../app/theme';
+import { enableFocusTooltips } from '../../app/tooltip';
+import { normaliseView, reportIdentity } from '../logic/reportModel';
+import { nextSort } from '../logic/reportSummary';
+import { ChartsSection } from './chartsSection';
+import { exportBar } from './exportBar';
+import { keepFocus } from './focusKeeper';
+import type { ReportBridge } from './reportBridge';
+import { renderReportHeader, RunState } from './reportHeader';
+import { ReportRun, RunStatusView } from './runStatus';
+import { SampleBrowser } from './sampleBrowser';
+import { renderSummary } from './summarySection';
+
+const SAVE_SCROLL_MS = 200;
+
+export class ReportApp {
+  private report?: ReportView;
+  private view?: ReportViewState;
+  /** Saved or embedded choices, applied when the first report arrives. */
+  private pending?: Partial<ReportViewState>;
+  private run: ReportRun = { kind: 'idle' };
+  private scrollTimer: ReturnType<typeof setTimeout> | undefined;
+  private headerDrawn?: { report: ReportView | undefined; state: RunState; ended: boolean };
+
+  private readonly header = el('header', { id: 'report-header', class: 'panel-header report-header' });
+  private readonly actions: HTMLElement;
+  private readonly status = el('div', { id: 'run-status', class: 'status run-status' });
+  private readonly summary = el('section', { id: 'summary-section', class: 'panel-section', attrs: { 'aria-labelledby': 'summary-heading' } });
+  private readonly chartsRoot = el('section', { id: 'charts-section', class: 'panel-section', attrs: { 'aria-labelledby': 'charts-heading' } });
+  private readonly samplesRoot = el('section', { id: 'samples-section', class: 'panel-section', attrs: { 'aria-labelledby': 'samples-heading' } });
+  private readonly runView: RunStatusView;
+  private readonly charts: ChartsSection;
+  private readonly samples: SampleBrowser;
+
+  constructor(
+    root: HTMLElement,
+    private readonly bridge: ReportBridge,
+  ) {
+    document.body.classList.toggle('standalone', !bridge.live);
+    document.body.classList.add('report-page');
+    this.actions = exportBar((format) => bridge.post({ type: 'export', format, ...(this.view ? { view: this.view } : {}) }));
+    this.actions.hidden = true;
+    this.runView = new RunStatusView(this.status, () => bridge.post({ type: 'cancel' }), () => this.report?.samples);
+    this.charts = new ChartsSection(this.chartsRoot, (change) => this.setView(change));
+    this.samples = new SampleBrowser(this.samplesRoot, {
+      live: bridge.live,
+      onView: (change) => this.setView(change),
+      onScroll: (top) => this.saveScroll({ sampleScroll: top }),
+      onOpen: (row) => bridge.post({ type: 'openSample', row }),
+    });
+    replaceChildren(root, el('div', { class: 'topbar' }, this.header, this.actions), this.status, el('main', { class: 'report-main' }, this.summary, this.chartsRoot, this.samplesRoot));
+    window.addEventListener('scroll', () => this.saveScroll({ pageScroll: window.scrollY }), { passive: true });
+    enableFocusTooltips(root);
+    watchTheme(() => undefined);
+    this.render();
+  }
+
+  /** What to draw before the host speaks: the embedded report (exported page) and the saved or embedded view. */
+  start(initial: { report?: ReportView; view?: Partial<ReportViewState> }): void {
+    this.pending = initial.view;
+    if (initial.report) this.load(initial.report);
+  }
+
+  onMessage(message: ReportHostMessage): void {
+    switch (message.type) {
+      case 'report':
+        this.load(message.report);
+        break;
+      case 'progress': {
+        const { type: _type, ...progress } = message;
+        this.run = { kind: 'running', progress };
+        this.runView.show(this.run);
+        if (this.report) this.renderHeader();
+        break;
+      }
+      case 'finished':
+        this.run = { kind: 'finished', cancelled: message.cancelled, ...(message.message === undefined ? {} : { message: message.message }) };
+        this.runView.show(this.run);
+        this.renderHeader();
+        break;
+    }
+  }
+
+  private load(report: ReportView): void {
+    const first = !this.report;
+    this.report = report;
+    this.view = normaliseView(first ? (this.pending ?? this.view) : this.view, report);
+    this.pending = undefined;
+    this.render();
+    if (first) {
+      const { sampleScroll, pageScroll } = this.view;
+      // After layout: the list needs its height before it can scroll.
+      requestAnimationFrame(() => {
+        this.samples.restoreScroll(sampleScroll);
+        window.scrollTo(0, pageScroll);
+      });
+    }
+  }
+
+  private runState(): RunState {
+    if (!this.report || this.report.complete) return 'complete';
+    if (this.run.kind === 'finished') return this.run.cancelled ? 'cancelled' : this.run.message ? 'stopped' : 'partial';
+    return 'partial';
+  }
+
+  private save(): void {
+    if (!this.view) return;
+    this.bridge.save({ view: this.view, ...(this.report ? { report: reportIdentity(this.report) } : {}) });
+  }
+
+  private setView(change: Partial<ReportViewState>): void {
+    if (!this.view || !this.report) return;
+    this.view = { ...this.view, ...change };
+    this.save();
+    if ('sort' in change) this.renderSummary();
+    if ('chartExplainers' in change || 'polarityExplainer' in change || 'tokenClass' in change || 'tokenExplainer' in change) this.charts.render(this.report, this.view);
+  }
+
+  private saveScroll(change: Partial<ReportViewState>): void {
+    if (!this.view) return;
+    this.view = { ...this.view, ...change };
+    clearTimeout(this.scrollTimer);
+    this.scrollTimer = setTimeout(() => this.save(), SAVE_SCROLL_MS);
+  }
+
+  /** Redraws the header only when the report or the run's state changed (progress ticks several times a second). */
+  private renderHeader(): void {
+    const state = this.runState();
+    const ended = this.run.kind === 'finished';
+    const last = this.headerDrawn;
+    if (last && last.report === this.report && last.state === state && last.ended === ended) return;
+    this.headerDrawn = { report: this.report, state, ended };
+    keepFocus(this.header, () => renderReportHeader(this.header, this.report, state, ended));
+  }
+
+  private renderSummary(): void {
+    const report = this.report!;
+    const view = this.view!;
+    keepFocus(this.summary, () => renderSummary(this.summary, report, view.sort, (column) => this.setView({ sort: nextSort(this.view!.sort, column) })));
+  }
+
+  private render(): void {
+    this.renderHeader();
+    this.runView.show(this.bridge.live ? this.run : { kind: 'idle' });
+    const ready = this.report !== undefined && this.view !== undefined;
+    for (const section of [this.summary, this.chartsRoot, this.samplesRoot]) section.hidden = !ready;
+    this.actions.hidden = !this.bridge.live || !ready;
+    if (!this.report || !this.view) return;
+    this.renderSummary();
+    this.charts.render(this.report, this.view);
+    this.samples.update(this.report, this.view);
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * Shape checks for what reaches the report webview from outside (the host, saved state, the exported page's JSON
+ * island), and saved view choices made valid for the report on screen.
+ */
+import { DATASET_REPORT_SCHEMA, ReportView } from '../../../src/core/dataset/datasetReport';
+import type { ReportHostMessage, ReportSavedState, ReportViewState, SampleFilters, SampleSort, StandaloneReportData } from '../../../src/extension/report/reportProtocol';
+import { defaultChartExplainers } from './chartModel';
+import { validSummarySort } from './reportSummary';
+import { DEFAULT_FILTERS, DEFAULT_SAMPLE_SORT, distinctLabels } from './sampleFilter';
+
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
+const isNumber = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+
+/** Enough of a report to draw; anything else is rejected rather than half drawn. */
+export function isReportView(x: unknown): x is ReportView {
+  return (
+    isObject(x) &&
+    x.schema === DATASET_REPORT_SCHEMA &&
+    isObject(x.dataset) &&
+    isObject(x.model) &&
+    isObject(x.settings) &&
+    Array.isArray((x.settings as Record<string, unknown>).operators) &&
+    Array.isArray(x.explainers) &&
+    Array.isArray(x.metrics) &&
+    Array.isArray(x.sampleRows) &&
+    Array.isArray(x.byLength) &&
+    Array.isArray(x.byConfidence) &&
+    isObject(x.random) &&
+    isObject(x.violationTokens)
+  );
+}
+
+export function isReportHostMessage(x: unknown): x is ReportHostMessage {
+  if (!isObject(x)) return false;
+  switch (x.type) {
+    case 'report':
+      return isReportView(x.report);
+    case 'progress':
+      return isNumber(x.done) && (x.total === null || isNumber(x.total)) && isNumber(x.perSecond) && (x.etaSeconds === null || isNumber(x.etaSeconds)) && typeof x.label === 'string';
+    case 'finished':
+      return typeof x.cancelled === 'boolean' && (x.message === undefined || typeof x.message === 'string');
+    default:
+      return false;
+  }
+}
+
+export function isSavedState(x: unknown): x is ReportSavedState {
+  return isObject(x) && isObject(x.view);
+}
+
+export function isStandaloneData(x: unknown): x is StandaloneReportData {
+  return isObject(x) && isReportView(x.report) && (x.view === undefined || isObject(x.view));
+}
+
+/** What identifies a report for a restored panel's host. */
+export function reportIdentity(report: ReportView): NonNullable<ReportSavedState['report']> {
+  return { createdAt: report.createdAt, datasetPath: report.dataset.path, model: report.model.name };
+}
+
+const has = (list: readonly string[], x: unknown): x is string => typeof x === 'string' && list.includes(x);
+
+function validFilters(f: Partial<SampleFilters> | undefined, report: ReportView, explainerIds: string[]): SampleFilters {
+  const out: SampleFilters = { ...DEFAULT_FILTERS };
+  if (!f) return out;
+  if (f.label === null || (typeof f.label === 'string' && distinctLabels(report.sampleRows).includes(f.label))) out.label = f.label;
+  if (has(report.model.labels, f.prediction)) out.prediction = f.prediction;
+  if (has(['any', 'correct', 'wrong', 'unlabelled'], f.correctness)) out.correctness = f.correctness as SampleFilters['correctness'];
+  if (has(explainerIds, f.explainer)) out.explainer = f.explainer;
+  if (has(['any', 'violates', 'consistent'], f.violation)) out.violation = f.violation as SampleFilters['violation'];
+  if (typeof f.search === 'string') out.search = f.search;
+  return out;
+}
+
+function validSampleSort(s: Partial<SampleSort> | undefined): SampleSort {
+  if (!s || !has(['row', 'confidence', 'violation'], s.key) || typeof s.descending !== 'boolean') return { ...DEFAULT_SAMPLE_SORT };
+  return { key: s.key as SampleSort['key'], descending: s.descending };
+}
+
+/** Saved or embedded view choices made valid for this report: unknown explainers, classes and columns fall back. */
+export function normaliseView(view: Partial<ReportViewState> | undefined, report: ReportView): ReportViewState {
+  const ids = report.explainers.map((e) => e.id);
+  const chart = Array.isArray(view?.chartExplainers) ? view.chartExplainers.filter((id) => has(ids, id)) : [];
+  const out: ReportViewState = {
+    sort: validSummarySort(view?.sort, report),
+    filters: validFilters(view?.filters, report, ids),
+    sampleSort: validSampleSort(view?.sampleSort),
+    sampleScroll: isNumber(view?.sampleScroll) ? Math.max(0, view.sampleScroll) : 0,
+    pageScroll: isNumber(view?.pageScroll) ? Math.max(0, view.pageScroll) : 0,
+  };
+  if (chart.length > 0) out.chartExplainers = chart;
+  if (has(ids, view?.polarityExplainer)) out.polarityExplainer = view.polarityExplainer;
+  if (has(ids, view?.tokenExplainer)) out.tokenExplainer = view.tokenExplainer;
+  if (typeof view?.tokenClass === 'string' && view.tokenClass in report.violationTokens.byClass) out.tokenClass = view.tokenClass;
+  return out;
+}
+
+/** The chart explainers in effect: the reader's pick, else the default. */
+export function chartExplainers(view: ReportViewState, report: ReportView): string[] {
+  return view.chartExplainers ?? defaultChartExplainers(report.explainers);
+}
