@@ -13,7 +13,8 @@ import type { EditorDecorations } from './editorDecorations';
 import type { ExplainRunner, JobOutcome } from './explainRunner';
 import type { WireExplainOptions } from './inference/protocol';
 import { currentModel, ModelChoice, ModelChoiceDeps } from './modelChoice';
-import { ExplainPanel, isPanelState } from './panel/explainPanel';
+import { EXPLAIN_PAGE, ExplainPanel, isPanelState } from './panel/explainPanel';
+import { WebviewHost } from './panel/webviewHost';
 import { standaloneHtml } from './panel/panelHtml';
 import type { Catalog, PanelSettings, PanelState, PanelViewState, WebviewMessage } from './panel/webviewProtocol';
 import type { ModelStatusBar } from './statusBar';
@@ -87,16 +88,26 @@ export class ExplainSession implements vscode.Disposable {
     }
     const model = this.model();
     if (model.warning) void vscode.window.showWarningMessage(`Polarity Lens: ${model.warning}`);
+    const what = found.source === 'line' ? 'the current line' : found.source === 'cell' ? 'the notebook cell' : 'the selection';
+    return this.explain(found.text, what, model, settings, { uri: found.uri, offset: found.offset, version: found.version });
+  }
+
+  /** A dataset sample opened from a report: the same panel, with the report's model and settings; no editor to colour. */
+  async explainSample(text: string, model: { dir: string; name: string }, what: string, panelSettings: PanelSettings): Promise<JobOutcome> {
+    this.panelSettings = panelSettings;
+    return this.explain(text, what, model, this.settings(), undefined);
+  }
+
+  private async explain(text: string, what: string, model: { dir: string; name: string }, settings: ExtensionSettings, source: LastExplanation['source']): Promise<JobOutcome> {
     const panelSettings = this.panelSettings ?? settings.panel;
     const options = explainOptions(settings, panelSettings);
-    const what = found.source === 'line' ? 'the current line' : found.source === 'cell' ? 'the notebook cell' : 'the selection';
     this.showPanel().post({ type: 'busy', label: `Explaining ${what} with ${model.name}…` });
-    const outcome = await this.deps.runner.run({ modelDir: model.dir, text: found.text, options, load: settings.load, title: `explaining ${what} with ${model.name}` });
+    const outcome = await this.deps.runner.run({ modelDir: model.dir, text, options, load: settings.load, title: `explaining ${what} with ${model.name}` });
     if ('result' in outcome) {
-      this.last = { result: outcome.result, options, settings: panelSettings, source: { uri: found.uri, offset: found.offset, version: found.version } };
+      this.last = { result: outcome.result, options, settings: panelSettings, source };
       this.history = [{ result: outcome.result, options }];
       this.panel?.post({ type: 'show', result: outcome.result, settings: panelSettings, catalog: CATALOG, recomputed: options.explainers ?? [] });
-      this.decorate(settings.editorExplainer);
+      if (source) this.decorate(settings.editorExplainer);
       this.refreshStatus();
     } else {
       this.reportFailure(outcome);
@@ -183,7 +194,7 @@ export class ExplainSession implements vscode.Disposable {
   /** VS Code restored a panel after a reload; its webview renders the saved state, and controls keep working. */
   revivePanel(panel: vscode.WebviewPanel, state: unknown): void {
     this.panel?.dispose();
-    this.panel = ExplainPanel.revive(panel, this.deps.extensionUri, (m) => this.onMessage(m), () => (this.panel = undefined));
+    this.panel = WebviewHost.revive(panel, this.deps.extensionUri, EXPLAIN_PAGE, (m: WebviewMessage) => this.onMessage(m), () => (this.panel = undefined));
     if (isPanelState(state)) {
       this.last = { result: state.result, options: explainOptions(this.settings(), state.settings), settings: state.settings };
       this.history = [{ result: this.last.result, options: this.last.options }];
@@ -192,7 +203,7 @@ export class ExplainSession implements vscode.Disposable {
   }
 
   private showPanel(): ExplainPanel {
-    if (!this.panel) this.panel = ExplainPanel.create(this.deps.extensionUri, (m) => this.onMessage(m), () => (this.panel = undefined));
+    if (!this.panel) this.panel = WebviewHost.create(this.deps.extensionUri, EXPLAIN_PAGE, (m: WebviewMessage) => this.onMessage(m), () => (this.panel = undefined));
     else this.panel.reveal();
     return this.panel;
   }

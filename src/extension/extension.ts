@@ -2,8 +2,12 @@
  * Polarity Lens's VS Code entry point: registers the commands, the panel serializer and the status bar, and owns the
  * inference process. Everything it does is in the modules it wires; this file only connects them.
  */
+import { join } from 'node:path';
 import * as vscode from 'vscode';
+import type { ReportView } from '../core/dataset/datasetReport';
+import type { ReportFormat } from '../core/dataset/reportFiles';
 import type { ExplainResult } from '../core/explain/explainResult';
+import { DatasetOutcome, DatasetRunChoices, DatasetSession, REPORT_VIEW_TYPE } from './dataset/datasetSession';
 import { EditorDecorations } from './editorDecorations';
 import { ExplainRunner, JobOutcome } from './explainRunner';
 import { ExplainSession } from './explainSession';
@@ -20,6 +24,13 @@ export interface PolarityLensApi {
   /** The inference process's pid, while one runs. */
   inferencePid(): number | undefined;
   exportLast(format: 'json' | 'html', target: vscode.Uri): Promise<vscode.Uri | undefined>;
+  /** Run Violation Test on Dataset; `choices` answers its questions. */
+  runDatasetTest(uri: vscode.Uri, choices?: DatasetRunChoices): Promise<DatasetOutcome | undefined>;
+  datasetReport(): ReportView | undefined;
+  cancelDataset(): void;
+  openSample(row: number): Promise<void>;
+  /** Writes a report file next to the dataset; `ask` answers the question when the default name is taken. */
+  exportReport(format: ReportFormat, ask?: (existing: string, free: string) => Promise<'overwrite' | 'new' | undefined>): Promise<string | undefined>;
 }
 
 export function activate(context: vscode.ExtensionContext): PolarityLensApi {
@@ -36,9 +47,15 @@ export function activate(context: vscode.ExtensionContext): PolarityLensApi {
     isTrusted: () => vscode.workspace.isTrusted,
   };
   const session = new ExplainSession({ extensionUri: context.extensionUri, runner, decorations, statusBar, models, log });
+  const cacheRoot = process.env.POLARITY_LENS_CACHE_DIR || context.globalStorageUri.fsPath;
+  const datasets = new DatasetSession({ extensionUri: context.extensionUri, client, workspaceState: context.workspaceState, explain: session, log, cacheDir: join(cacheRoot, 'dataset-runs') });
 
   context.subscriptions.push(
-    log, { dispose: () => client.dispose() }, runner, decorations, statusBar, session,
+    log, { dispose: () => client.dispose() }, runner, decorations, statusBar, session, datasets,
+    vscode.commands.registerCommand('polarityLens.runDatasetTest', (uri?: vscode.Uri) => datasets.run(uri instanceof vscode.Uri ? uri : undefined)),
+    vscode.window.registerWebviewPanelSerializer(REPORT_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel) => datasets.revivePanel(panel),
+    }),
     vscode.commands.registerCommand('polarityLens.explainSelection', () => session.explainSelection()),
     vscode.commands.registerCommand('polarityLens.selectModel', () => selectModel(models, session, log)),
     vscode.commands.registerCommand('polarityLens.clearDecorations', () => decorations.clear()),
@@ -60,6 +77,11 @@ export function activate(context: vscode.ExtensionContext): PolarityLensApi {
     cancel: () => runner.cancel(),
     inferencePid: () => client.pid,
     exportLast: (format, target) => session.export(format, target),
+    runDatasetTest: (uri, choices) => datasets.run(uri, choices),
+    datasetReport: () => datasets.lastView,
+    cancelDataset: () => datasets.cancel(),
+    openSample: (row) => datasets.openSample(row),
+    exportReport: (format, ask) => datasets.export(format, undefined, ask),
   };
 }
 

@@ -3,32 +3,22 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, beforeEach, describe, it } from 'node:test';
-import {
-  installVscodeStub, memento, Position, Selection, stub, StubDocument, StubEditor, StubWebviewPanel, Uri, window,
-} from '../helpers/vscodeStub';
+import { disposeAll, loadExtension, startExtension } from '../helpers/extensionHarness';
+import { Position, Selection, stub, StubDocument, StubEditor, StubWebviewPanel, Uri, window } from '../helpers/vscodeStub';
 import { ROOT } from '../helpers/paths';
 
-installVscodeStub();
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { activate } = require('../../src/extension/extension') as typeof import('../../src/extension/extension');
+const { activate } = loadExtension();
 type Api = ReturnType<typeof activate>;
 type Posted = { type: string; result?: { text: string; prediction: { label: string }; explanations: { id: string; weights: number[] | null; runtimeMs: number }[]; units: { text: string }[] }; recomputed?: string[]; cancelled?: boolean };
 
 const FAST = ['raw-attention', 'attention-x-gradient', 'integrated-gradients', 'occlusion'];
-const contexts: { subscriptions: { dispose(): void }[] }[] = [];
 const tmp = mkdtempSync(join(tmpdir(), 'polarity-lens-glue-'));
 after(() => {
-  contexts.forEach((c) => c.subscriptions.forEach((s) => s.dispose()));
+  disposeAll();
   rmSync(tmp, { recursive: true, force: true });
 });
 
-function start(configuration: Record<string, unknown> = {}): Api {
-  stub.reset();
-  stub.configuration = { model: 'sst2-cnn-dot', explainers: FAST, ...configuration };
-  const context = { extensionUri: Uri.file(ROOT), workspaceState: memento, subscriptions: [] as { dispose(): void }[], extension: { packageJSON: { version: 'test' } } };
-  contexts.push(context);
-  return activate(context as never);
-}
+const start = (configuration: Record<string, unknown> = {}): Api => startExtension(activate, { explainers: FAST, ...configuration });
 
 function open(text: string, from: [number, number], to: [number, number]): StubEditor {
   const editor = new StubEditor(new StubDocument(Uri.file(join(tmp, 'review.txt')), text), new Selection(new Position(...from), new Position(...to)));

@@ -146,7 +146,10 @@ export const stub = {
   trusted: true,
   /** Called with the cancellation emitter of each progress notification, so a test can press Cancel. */
   onProgress: undefined as undefined | ((cancel: () => void) => void),
-  quickPick: undefined as undefined | ((items: { label: string; value?: string }[]) => unknown),
+  quickPick: undefined as undefined | ((items: { label: string; value?: unknown }[]) => unknown),
+  /** The titles of the quick picks shown, in order. */
+  quickPickTitles: [] as string[],
+  inputBox: undefined as undefined | (() => string | undefined),
   openDialog: undefined as undefined | (() => Uri[] | undefined),
   logLines: [] as string[],
   reset(): void {
@@ -160,6 +163,8 @@ export const stub = {
     this.trusted = true;
     this.onProgress = undefined;
     this.quickPick = undefined;
+    this.quickPickTitles.length = 0;
+    this.inputBox = undefined;
     this.openDialog = undefined;
     this.logLines.length = 0;
     window.activeTextEditor = undefined;
@@ -203,7 +208,11 @@ export const window = {
     stub.onProgress?.(() => { token.isCancellationRequested = true; cancel.fire(); });
     return task({ report() {} }, token);
   },
-  showQuickPick: async (items: { label: string; value?: string }[]) => stub.quickPick?.(items),
+  showQuickPick: async (items: { label: string; value?: unknown }[], options?: { title?: string }) => {
+    stub.quickPickTitles.push(options?.title ?? '');
+    return stub.quickPick?.(items);
+  },
+  showInputBox: async () => stub.inputBox?.(),
   showOpenDialog: async () => stub.openDialog?.(),
   showSaveDialog: async () => undefined,
   onDidChangeVisibleTextEditors: visibleEditors.event,
@@ -214,6 +223,7 @@ export const workspace = {
   get isTrusted() { return stub.trusted; },
   get textDocuments() { return window.visibleTextEditors.map((e) => e.document); },
   workspaceFolders: undefined,
+  asRelativePath: (path: string) => path,
   onDidChangeTextDocument: changeDocument.event,
   onDidChangeConfiguration: () => disposable,
   onDidGrantWorkspaceTrust: () => disposable,

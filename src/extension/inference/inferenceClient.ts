@@ -4,8 +4,15 @@
  * clear message and starts a fresh process for the next one. No `vscode` import: the glue adapts tokens to AbortSignal.
  */
 import { ChildProcess, fork } from 'node:child_process';
+import type { ReportView } from '../../core/dataset/datasetReport';
+import type { ReportFormat } from '../../core/dataset/reportFiles';
+import type { ReportViewState } from '../report/reportProtocol';
+import type { DatasetProgress } from '../../core/dataset/runDataset';
 import type { ExplainResult } from '../../core/explain/explainResult';
-import type { InferenceRequest, InferenceResponse, WireExplainOptions, WireLoadOptions } from './protocol';
+import type { InferenceRequest, InferenceResponse, WireDatasetRun, WireExplainOptions, WireLoadOptions } from './protocol';
+
+/** Omit over each member of a union (plain Omit would merge the members). */
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 export class InferenceCancelled extends Error {
   constructor() {
@@ -15,8 +22,20 @@ export class InferenceCancelled extends Error {
 }
 
 interface Pending {
-  resolve(result: ExplainResult): void;
+  /** Handles one answer to the request; returns true when it was the last. */
+  receive(message: InferenceResponse): boolean;
   reject(error: Error): void;
+}
+
+/** What a dataset run reports while it works: progress, and now and then the report so far. */
+export type DatasetProgressListener = (progress: DatasetProgress, partial?: ReportView) => void;
+
+/** A finished (or cancelled) dataset run: its report, and what can still be asked of it in the inference process. */
+export interface DatasetRunHandle {
+  view: ReportView;
+  export(format: ReportFormat, path: string, overwrite: boolean, view?: Partial<ReportViewState>): Promise<string>;
+  sampleText(row: number): Promise<string>;
+  close(): void;
 }
 
 export interface InferenceClientOptions {
@@ -39,24 +58,83 @@ export class InferenceClient {
 
   /** Explains `text` with the model in `modelDir` (loaded once per folder and load options); `signal` cancels. */
   explain(modelDir: string, text: string, options: WireExplainOptions = {}, { signal, load = {} }: { signal?: AbortSignal; load?: WireLoadOptions } = {}): Promise<ExplainResult> {
+    return this.request<ExplainResult>({ kind: 'explain', modelDir, load, text, options }, (m, resolve) => {
+      if (m.kind === 'result') resolve(m.result);
+    }, signal, 'reject');
+  }
+
+  /**
+   * Runs the violation test over a dataset file. Cancelling (the signal) does not reject: the run stops and resolves
+   * with the report of the samples finished so far.
+   */
+  runDataset(modelDir: string, run: WireDatasetRun, { signal, load = {}, onProgress }: { signal?: AbortSignal; load?: WireLoadOptions; onProgress?: DatasetProgressListener } = {}): Promise<DatasetRunHandle> {
+    return this.request<DatasetRunHandle>({ kind: 'dataset', modelDir, load, run }, (m, resolve, id) => {
+      if (m.kind === 'progress') onProgress?.(m.progress, m.partial);
+      if (m.kind === 'dataset') resolve(this.handle(id, m.view));
+    }, signal, 'keep');
+  }
+
+  private handle(run: number, view: ReportView): DatasetRunHandle {
+    const value = (request: Parameters<InferenceClient['request']>[0]) => this.request<string>(request, (m, resolve) => {
+      if (m.kind === 'done') resolve(m.value ?? '');
+    });
+    return {
+      view,
+      export: (format, path, overwrite, view) => value({ kind: 'export', run, format, path, overwrite, view }),
+      sampleText: (row) => value({ kind: 'sampleText', run, row }),
+      close: () => void value({ kind: 'closeDataset', run }).catch(() => {}),
+    };
+  }
+
+  /**
+   * Sends a request; `onMessage` turns its answers into the result (an `error` answer rejects). With `signal`,
+   * 'reject' answers an abort at once with InferenceCancelled (the process drops the work at its next checkpoint);
+   * 'keep' only tells the process, and waits for its answer.
+   */
+  private request<T>(
+    request: DistributiveOmit<InferenceRequest, 'id'>,
+    onMessage: (m: InferenceResponse, resolve: (value: T) => void, id: number) => void,
+    signal?: AbortSignal,
+    onAbort: 'reject' | 'keep' = 'reject',
+  ): Promise<T> {
     if (this.disposed) return Promise.reject(new Error('The inference process has been shut down.'));
-    if (signal?.aborted) return Promise.reject(new InferenceCancelled());
+    if (signal?.aborted && onAbort === 'reject') return Promise.reject(new InferenceCancelled());
     const id = this.nextId++;
     const child = this.process();
-    return new Promise<ExplainResult>((resolve, reject) => {
-      const onAbort = () => {
-        // Answer at once; the process drops the work at its next checkpoint.
-        this.pending.delete(id);
+    return new Promise<T>((resolve, reject) => {
+      const abort = () => {
         this.send(child, { id: this.nextId++, kind: 'cancel', target: id });
+        if (onAbort === 'keep') return;
+        this.pending.delete(id);
         reject(new InferenceCancelled());
       };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      const done = () => signal?.removeEventListener('abort', onAbort);
+      signal?.addEventListener('abort', abort, { once: true });
+      const done = () => signal?.removeEventListener('abort', abort);
+      let settled = false;
+      const finish = (value: T) => {
+        settled = true;
+        done();
+        resolve(value);
+      };
       this.pending.set(id, {
-        resolve: (r) => { done(); resolve(r); },
+        receive: (m) => {
+          if (m.kind === 'error') {
+            done();
+            reject(new Error(m.message));
+            return true;
+          }
+          if (m.kind === 'cancelled') {
+            done();
+            reject(new InferenceCancelled());
+            return true;
+          }
+          onMessage(m, finish, id);
+          return settled;
+        },
         reject: (e) => { done(); reject(e); },
       });
-      this.send(child, { id, kind: 'explain', modelDir, load, text, options });
+      this.send(child, { ...request, id } as InferenceRequest);
+      if (signal?.aborted) abort();
     });
   }
 
@@ -92,23 +170,16 @@ export class InferenceClient {
 
   private send(child: ChildProcess, request: InferenceRequest): void {
     child.send(request, (error) => {
-      if (error && request.kind === 'explain') this.settle(request.id, (p) => p.reject(new Error(`Could not reach the inference process: ${error.message}`)));
+      const p = error && request.kind !== 'cancel' ? this.pending.get(request.id) : undefined;
+      if (!p) return;
+      this.pending.delete(request.id);
+      p.reject(new Error(`Could not reach the inference process: ${error!.message}`));
     });
   }
 
   private receive(message: InferenceResponse): void {
-    this.settle(message.id, (p) => {
-      if (message.kind === 'result') p.resolve(message.result);
-      else if (message.kind === 'cancelled') p.reject(new InferenceCancelled());
-      else p.reject(new Error(message.message));
-    });
-  }
-
-  private settle(id: number, f: (p: Pending) => void): void {
-    const p = this.pending.get(id);
-    if (!p) return;
-    this.pending.delete(id);
-    f(p);
+    const p = this.pending.get(message.id);
+    if (p?.receive(message)) this.pending.delete(message.id);
   }
 
   private failAll(error: Error): void {

@@ -4,10 +4,13 @@
  */
 import { explainText, ExplanationCancelled } from '../../core/explain/explainText';
 import { TextClassifier } from '../../core/model/textClassifier';
+import { closeRun, datasetJob, exportReport, sampleText } from './datasetJobs';
 import type { InferenceRequest, InferenceResponse, WireLoadOptions } from './protocol';
 
 const models = new Map<string, Promise<TextClassifier>>();
 const cancelled = new Set<number>();
+/** Dataset runs in flight, by request id (cancel aborts them; the run keeps its finished samples). */
+const datasetRuns = new Map<number, AbortController>();
 
 function model(dir: string, load: WireLoadOptions): Promise<TextClassifier> {
   const key = JSON.stringify([dir, load.threads ?? 0, load.maxTokens ?? null]);
@@ -26,10 +29,44 @@ function send(message: InferenceResponse): void {
 }
 
 async function handle(request: InferenceRequest): Promise<void> {
-  if (request.kind === 'cancel') {
-    cancelled.add(request.target);
-    return;
+  switch (request.kind) {
+    case 'cancel':
+      cancelled.add(request.target);
+      datasetRuns.get(request.target)?.abort();
+      return;
+    case 'explain':
+      return explain(request);
+    case 'dataset': {
+      const controller = new AbortController();
+      datasetRuns.set(request.id, controller);
+      return answer(request.id, async () => {
+        await datasetJob(request.id, await model(request.modelDir, request.load), request.run, request.load, controller.signal, send);
+        return undefined;
+      }).finally(() => datasetRuns.delete(request.id));
+    }
+    case 'export':
+      return answer(request.id, () => exportReport(request.run, request.format, request.path, request.overwrite, request.view));
+    case 'sampleText':
+      return answer(request.id, () => sampleText(request.run, request.row));
+    case 'closeDataset':
+      return answer(request.id, async () => {
+        closeRun(request.run);
+        return undefined;
+      });
   }
+}
+
+/** Runs a request that ends in a value (or nothing) and answers `done`, or `error` with the message. */
+async function answer(id: number, work: () => Promise<string | undefined>): Promise<void> {
+  try {
+    const value = await work();
+    send({ id, kind: 'done', ...(value === undefined ? {} : { value }) });
+  } catch (e) {
+    send({ id, kind: 'error', message: (e as Error).message });
+  }
+}
+
+async function explain(request: Extract<InferenceRequest, { kind: 'explain' }>): Promise<void> {
   try {
     const classifier = await model(request.modelDir, request.load);
     const result = await explainText(classifier, request.text, { ...request.options, cancelled: () => cancelled.has(request.id) });

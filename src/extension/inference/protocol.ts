@@ -2,6 +2,10 @@
  * The typed messages between the extension host and its inference process (GitLens-style: one module both sides
  * import, so they cannot drift). The inference process owns onnxruntime-node; the host never loads it.
  */
+import type { ReportFormat } from '../../core/dataset/reportFiles';
+import type { DatasetProgress, DatasetRunOptions } from '../../core/dataset/runDataset';
+import type { ReportView } from '../../core/dataset/datasetReport';
+import type { ReportViewState } from '../report/reportProtocol';
 import type { ExplainResult } from '../../core/explain/explainResult';
 import type { ExplainOptions } from '../../core/explain/explainText';
 import type { LoadOptions } from '../../core/model/textClassifier';
@@ -12,12 +16,27 @@ export type WireExplainOptions = Omit<ExplainOptions, 'cancelled'>;
 /** How the model is loaded: a model loaded with other options is a different model to the inference process. */
 export type WireLoadOptions = Pick<LoadOptions, 'threads' | 'maxTokens'>;
 
+/** A dataset run's options that can cross a process boundary. */
+export type WireDatasetRun = Omit<DatasetRunOptions, 'signal' | 'onProgress' | 'onSample' | 'maxTokens'>;
+
 export type InferenceRequest =
   | { id: number; kind: 'explain'; modelDir: string; load: WireLoadOptions; text: string; options: WireExplainOptions }
+  /** Runs the violation test over a dataset; answered by progress messages, then `dataset` (kept open for exports). */
+  | { id: number; kind: 'dataset'; modelDir: string; load: WireLoadOptions; run: WireDatasetRun }
+  /** Writes a report file of the finished run `run`; refused if `path` exists and `overwrite` is false. */
+  | { id: number; kind: 'export'; run: number; format: ReportFormat; path: string; overwrite: boolean; view?: Partial<ReportViewState> }
+  /** The full text of the run's sample at data row `row`. */
+  | { id: number; kind: 'sampleText'; run: number; row: number }
+  /** Forgets a finished run (its cache file stays for the next run to resume from). */
+  | { id: number; kind: 'closeDataset'; run: number }
   /** Stops request `target` at its next checkpoint. */
   | { id: number; kind: 'cancel'; target: number };
 
 export type InferenceResponse =
   | { id: number; kind: 'result'; result: ExplainResult }
+  | { id: number; kind: 'progress'; progress: DatasetProgress; partial?: ReportView }
+  /** The run's report (complete false when cancelled); `id` names the run for export and sampleText. */
+  | { id: number; kind: 'dataset'; view: ReportView }
+  | { id: number; kind: 'done'; value?: string }
   | { id: number; kind: 'cancelled' }
   | { id: number; kind: 'error'; message: string };

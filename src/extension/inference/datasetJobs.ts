@@ -1,0 +1,63 @@
+/**
+ * The inference process's dataset runs: runs the violation test over a file, streams progress (with a partial report
+ * every few seconds), and keeps each finished run open so the report's exports and "open sample" can read its records.
+ */
+import type { ReportView } from '../../core/dataset/datasetReport';
+import { jsonReport, markdownSummary, samplesCsv, writeAtomically, type ReportFormat } from '../../core/dataset/reportFiles';
+import { reportViewOf } from '../../core/dataset/reportViewOf';
+import { runDataset, type DatasetRun } from '../../core/dataset/runDataset';
+import type { TextClassifier } from '../../core/model/textClassifier';
+import { reportBundle } from '../report/reportBundle';
+import { standaloneReportHtml } from '../report/reportHtml';
+import type { ReportViewState } from '../report/reportProtocol';
+import type { InferenceResponse, WireDatasetRun, WireLoadOptions } from './protocol';
+
+/** Partial reports during a run carry at most this many sample rows (the final report carries all). */
+const PARTIAL_ROWS = 2000;
+const PARTIAL_EVERY_MS = 2000;
+
+const runs = new Map<number, DatasetRun>();
+
+export async function datasetJob(id: number, model: TextClassifier, run: WireDatasetRun, load: WireLoadOptions, signal: AbortSignal, send: (m: InferenceResponse) => void): Promise<void> {
+  let lastPartial = 0;
+  const result = await runDataset(model, {
+    ...run,
+    maxTokens: load.maxTokens,
+    signal,
+    onProgress: (progress, snapshot) => {
+      const now = Date.now();
+      let partial: ReportView | undefined;
+      if (now - lastPartial > PARTIAL_EVERY_MS) {
+        lastPartial = now;
+        const { report, sampleRows } = snapshot();
+        partial = { ...report, sampleRows: sampleRows.slice(0, PARTIAL_ROWS) };
+      }
+      send({ id, kind: 'progress', progress, partial });
+    },
+  });
+  runs.set(id, result);
+  send({ id, kind: 'dataset', view: reportViewOf(result) });
+}
+
+export async function exportReport(run: number, format: ReportFormat, path: string, overwrite: boolean, view?: Partial<ReportViewState>): Promise<string> {
+  const r = openRun(run);
+  const chunks = format === 'json' ? jsonReport(r) : format === 'csv' ? samplesCsv(r) : format === 'md' ? [markdownSummary(r.report)] : [standaloneReportHtml(reportViewOf(r), reportBundle(), view)];
+  await writeAtomically(path, chunks, { overwrite });
+  return path;
+}
+
+export async function sampleText(run: number, row: number): Promise<string> {
+  for await (const record of openRun(run).records()) if (record.row === row) return record.text;
+  throw new Error(`row ${row} is not in this report`);
+}
+
+export function closeRun(run: number): void {
+  runs.get(run)?.close();
+  runs.delete(run);
+}
+
+function openRun(run: number): DatasetRun {
+  const r = runs.get(run);
+  if (!r) throw new Error('This report is no longer open in the inference process; run the test again (finished samples come from the cache).');
+  return r;
+}

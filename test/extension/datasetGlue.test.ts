@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, beforeEach, describe, it } from 'node:test';
+import { stringify } from 'csv-stringify/sync';
+import type { ReportView } from '../../src/core/dataset/datasetReport';
+import { readLabelledCsv } from '../../src/core/datasets/labelledCsv';
+import { disposeAll, loadExtension, startExtension } from '../helpers/extensionHarness';
+import { DATA } from '../helpers/paths';
+import { stub, StubWebviewPanel, Uri } from '../helpers/vscodeStub';
+
+const { activate } = loadExtension();
+const EXPLAINERS = ['raw-attention', 'occlusion'];
+const tmp = mkdtempSync(join(tmpdir(), 'polarity-lens-dataset-glue-'));
+after(() => {
+  disposeAll();
+  rmSync(tmp, { recursive: true, force: true });
+});
+const rows = readLabelledCsv(join(DATA, 'sst2', 'test.csv')).slice(0, 12);
+const dataset = join(tmp, 'reviews.csv');
+writeFileSync(dataset, stringify([['text', 'label'], ...rows.map((r) => [r.text, r.label])]));
+const hash = (f: string) => createHash('sha256').update(readFileSync(f)).digest('hex');
+const datasetHash = hash(dataset);
+
+type Posted = { type: string; report?: ReportView; done?: number; cancelled?: boolean; message?: string };
+const reportPanel = (): StubWebviewPanel => stub.panels.find((p) => p.viewType === 'polarityLens.report')!;
+const posted = (): Posted[] => (reportPanel()?.posted ?? []) as Posted[];
+/** The stub's Uri where the API expects VS Code's. */
+const fileUri = (path: string) => Uri.file(path) as unknown as import('vscode').Uri;
+const start = () => startExtension(activate, { explainers: EXPLAINERS });
+
+describe('Run Violation Test on Dataset (the extension glue, with the real inference process)', () => {
+  beforeEach(() => stub.reset());
+
+  it('asks which rows, runs in the inference process, and fills the report panel: progress, then the report, then finished', async () => {
+    const api = start();
+    stub.quickPick = (items) => items.find((i) => i.label === 'First 200 rows');
+    const outcome = await stub.commands.get('polarityLens.runDatasetTest')!(Uri.file(dataset)) as { view: ReportView };
+    assert.ok(outcome && 'view' in outcome, JSON.stringify(outcome));
+    assert.deepEqual(stub.quickPickTitles, ['Polarity Lens: which rows?'], 'text,label needs no column question');
+    const { view } = outcome;
+    assert.equal(view.samples, rows.length);
+    assert.equal(view.complete, true);
+    assert.deepEqual(view.settings.explainers, EXPLAINERS);
+    assert.equal(view.model.name, 'sst2-cnn-dot');
+    assert.equal(view.sampleRows.length, rows.length);
+    const types = posted().map((m) => m.type);
+    assert.equal(types[0], 'progress');
+    assert.ok(types.filter((t) => t === 'progress').length >= rows.length, 'progress after every sample');
+    assert.deepEqual(types.slice(-2), ['report', 'finished']);
+    assert.deepEqual(posted().at(-2)!.report!.explainers, view.explainers);
+    assert.match(reportPanel().webview.html, /script-src 'nonce-/);
+    assert.match(reportPanel().webview.html, /report\.js/);
+    assert.equal(api.datasetReport()?.createdAt, view.createdAt);
+    assert.equal(hash(dataset), datasetHash);
+  });
+
+  it('asks for the text column when it is unclear, remembers the answer for the file, and runs a custom selection', async () => {
+    start();
+    const twoTexts = join(tmp, 'two.csv');
+    writeFileSync(twoTexts, stringify([['first', 'second', 'stars'], ...rows.map((r) => [`${r.text} !`, r.text, r.label])]));
+    const answers: Record<string, (items: { label: string; value?: unknown }[]) => unknown> = {
+      'Polarity Lens: which column holds the text?': (items) => items.find((i) => i.value === 'second'),
+      'Polarity Lens: which column holds the gold label?': (items) => items.find((i) => i.value === 'stars'),
+      'Polarity Lens: which rows?': (items) => items.find((i) => i.value === 'custom'),
+    };
+    stub.quickPick = (items) => answers[stub.quickPickTitles.at(-1)!](items);
+    stub.inputBox = () => 'random 5';
+    const first = await stub.commands.get('polarityLens.runDatasetTest')!(Uri.file(twoTexts)) as { view: ReportView };
+    assert.deepEqual(first.view.dataset.columns, { text: 'second', label: 'stars' });
+    assert.deepEqual(first.view.dataset.selection, { mode: 'random', n: 5, seed: 0 });
+    assert.equal(first.view.samples, 5);
+    assert.ok(first.view.sampleRows.every((r) => rows.some((x) => x.text === r.text)), 'the text came from the chosen column');
+    stub.quickPickTitles.length = 0;
+    const second = await stub.commands.get('polarityLens.runDatasetTest')!(Uri.file(twoTexts)) as { view: ReportView };
+    assert.deepEqual(stub.quickPickTitles, ['Polarity Lens: which rows?'], 'the columns were remembered');
+    assert.equal(second.view.resumed, 5, 'the same sample comes from the cache');
+  });
+
+  it('opens a sample in the explain panel with the report’s model and explainers', async () => {
+    const api = start();
+    const { view } = await api.runDatasetTest(fileUri(dataset), { columns: { text: 'text', label: 'label' }, selection: { mode: 'first', n: 4 } }) as { view: ReportView };
+    reportPanel().send({ type: 'openSample', row: 2 });
+    for (let i = 0; i < 100 && !api.lastResult(); i++) await new Promise((r) => setTimeout(r, 100));
+    const result = api.lastResult();
+    assert.equal(result?.text, rows[2].text);
+    assert.equal(result?.model.name, view.model.name);
+    assert.deepEqual(result?.explanations.map((e) => e.id), EXPLAINERS);
+  });
+
+  it('exports next to the dataset under new names, asking before it replaces anything', async () => {
+    const api = start();
+    await api.runDatasetTest(fileUri(dataset), { columns: { text: 'text', label: 'label' }, selection: { mode: 'first', n: 3 } });
+    const first = await api.exportReport('md');
+    assert.equal(first, join(tmp, 'reviews.polarity-lens.summary.md'));
+    assert.match(readFileSync(first!, 'utf8'), /Polarity Lens violation test: reviews\.csv/);
+    const asked: string[] = [];
+    assert.equal(await api.exportReport('md', async (existing) => (asked.push(existing), undefined)), undefined, 'declined: nothing written');
+    assert.deepEqual(asked, [first]);
+    assert.equal(await api.exportReport('md', async () => 'new'), join(tmp, 'reviews.polarity-lens.summary-2.md'));
+    writeFileSync(first!, 'old');
+    assert.equal(await api.exportReport('md', async () => 'overwrite'), first);
+    assert.notEqual(readFileSync(first!, 'utf8'), 'old');
+    for (const format of ['json', 'csv', 'html'] as const) assert.ok(existsSync((await api.exportReport(format))!), format);
+    assert.equal(hash(dataset), datasetHash, 'the dataset itself is never written');
+  });
+
+  it('cancel from the report panel keeps the finished samples and says so', async () => {
+    const api = startExtension(activate, { explainers: ['raw-attention', 'lime'], 'sampling.samples': 2000 });
+    const running = api.runDatasetTest(fileUri(dataset), { columns: { text: 'text', label: 'label' }, selection: { mode: 'all' } });
+    for (let i = 0; i < 600 && !posted().some((m) => m.type === 'progress' && (m.done ?? 0) >= 1); i++) await new Promise((r) => setTimeout(r, 50));
+    reportPanel().send({ type: 'cancel' });
+    const { view } = await running as { view: ReportView };
+    assert.equal(view.complete, false);
+    assert.ok(view.samples >= 1 && view.samples < rows.length, `${view.samples} samples`);
+    assert.deepEqual(posted().at(-1), { type: 'finished', cancelled: true });
+  });
+
+  it('explains what is wrong with a file it cannot read, and with a file that is not a dataset', async () => {
+    const api = start();
+    const binary = join(tmp, 'image.csv');
+    writeFileSync(binary, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0]));
+    const outcome = await api.runDatasetTest(fileUri(binary));
+    assert.ok(outcome && 'error' in outcome);
+    assert.match(stub.messages.at(-1)!.text, /binary/);
+    assert.equal(await api.runDatasetTest(fileUri(join(tmp, 'notes.txt'))), undefined);
+    assert.match(stub.messages.at(-1)!.text, /right-click a dataset file/);
+    assert.deepEqual(readdirSync(tmp).filter((f) => f.startsWith('image')), ['image.csv']);
+  });
+});

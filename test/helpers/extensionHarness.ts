@@ -1,0 +1,30 @@
+/** Starts the real extension against the vscode stub (tests of the glue), and disposes what it registered. */
+import { ROOT } from './paths';
+import { installVscodeStub, memento, stub, Uri } from './vscodeStub';
+
+type Extension = typeof import('../../src/extension/extension');
+const contexts: { subscriptions: { dispose(): void }[] }[] = [];
+
+/** Installs the stub, then loads the extension module (which imports `vscode`). */
+export function loadExtension(): Extension {
+  installVscodeStub();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('../../src/extension/extension') as Extension;
+}
+
+/** activate() with a fresh stub, the small CNN model and these settings. */
+export function startExtension(activate: Extension['activate'], configuration: Record<string, unknown> = {}): ReturnType<Extension['activate']> {
+  stub.reset();
+  stub.configuration = { model: 'sst2-cnn-dot', ...configuration };
+  const context = {
+    extensionUri: Uri.file(ROOT), workspaceState: memento, subscriptions: [] as { dispose(): void }[], extension: { packageJSON: { version: 'test' } },
+    globalStorageUri: Uri.file(process.env.POLARITY_LENS_CACHE_DIR ?? '/tmp/polarity-lens-test-storage'),
+  };
+  contexts.push(context);
+  return activate(context as never);
+}
+
+export function disposeAll(): void {
+  contexts.forEach((c) => c.subscriptions.forEach((s) => s.dispose()));
+  contexts.length = 0;
+}
