@@ -13,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import type { ExplainResult } from '../../src/core/explain/explainResult';
 import { formatProbability } from '../../webview/logic/format';
 import { CLI, ROOT } from '../helpers/paths';
-import { e2eTools, type CodeServer, type Browser } from './vscodeE2e';
+import { e2eTools, shotOnFailure, type CodeServer, type Browser } from './vscodeE2e';
 
 const MODEL = 'sst2-transformer';
 const REVIEW = 'good service but horrible garbage food and small portions';
@@ -55,15 +55,7 @@ describe('Polarity Lens in a real VS Code', { timeout: 600_000 }, () => {
   });
 
   const page = () => browser.page;
-  /** A test body that leaves a screenshot of the workbench behind when it fails. */
-  const shot = (name: string, body: () => Promise<void>) => async () => {
-    try {
-      await body();
-    } catch (e) {
-      await page().screenshot({ path: join(SHOTS, `failed-${name}.png`) }).catch(() => {});
-      throw e;
-    }
-  };
+  const shot = (name: string, body: () => Promise<void>) => shotOnFailure(page, SHOTS, name, body);
   const panel = () => page().frameLocator('iframe.webview.ready').frameLocator('#active-frame');
 
   async function selectLine(line: number): Promise<void> {

@@ -32,3 +32,27 @@ export function e2eTools(): E2eTools {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require(join(e2eToolsDir(), 'run-ext-tests.js')) as E2eTools;
 }
+
+/** The frame (at any depth: VS Code nests each webview in two iframes) that has `selector`, once one has it. */
+export async function frameWith(page: Page, selector: string, timeout = 120_000): Promise<import('playwright-core').Frame> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    for (const frame of page.frames()) {
+      if (await frame.$(selector).catch(() => null)) return frame;
+    }
+    if (Date.now() > deadline) throw new Error(`no frame shows ${selector} after ${timeout / 1000} s`);
+    await page.waitForTimeout(250);
+  }
+}
+
+/** A test body that leaves a screenshot of the workbench in `dir` when it fails. */
+export function shotOnFailure(page: () => Page, dir: string, name: string, body: () => Promise<void>): () => Promise<void> {
+  return async () => {
+    try {
+      await body();
+    } catch (e) {
+      await page().screenshot({ path: join(dir, `failed-${name}.png`) }).catch(() => {});
+      throw e;
+    }
+  };
+}

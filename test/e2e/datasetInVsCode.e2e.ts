@@ -1,0 +1,88 @@
+/**
+ * Dataset mode end to end in a real VS Code (code-server, headless Chromium, Playwright): right-click the SST-2 test
+ * file in the Explorer, run the violation test on its first 200 rows, check the report's table against the CLI's
+ * numbers for the same rows, then open one sample in the explain panel. Screenshots go to out/e2e/.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { DatasetReport } from '../../src/core/dataset/datasetReport';
+import { CLI, DATA, ROOT } from '../helpers/paths';
+import { e2eTools, frameWith, shotOnFailure, type Browser, type CodeServer } from './vscodeE2e';
+
+const MODEL = 'sst2-cnn-dot';
+const EXPLAINERS = ['raw-attention', 'attention-x-gradient', 'integrated-gradients', 'occlusion'];
+const ROWS = 200;
+const SHOTS = join(ROOT, 'out', 'e2e');
+const workspace = mkdtempSync(join(tmpdir(), 'polarity-lens-e2e-data-'));
+const dataset = join(workspace, 'test.csv');
+
+let server: CodeServer;
+let browser: Browser;
+let truth: DatasetReport;
+const tools = e2eTools();
+
+describe('Dataset mode in a real VS Code', { timeout: 600_000 }, () => {
+  before(async () => {
+    mkdirSync(join(workspace, '.vscode'), { recursive: true });
+    mkdirSync(SHOTS, { recursive: true });
+    copyFileSync(join(DATA, 'sst2', 'test.csv'), dataset);
+    writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'polarityLens.model': MODEL, 'polarityLens.explainers': EXPLAINERS }));
+    process.env.POLARITY_LENS_CACHE_DIR = resolve(process.env.POLARITY_LENS_CACHE_DIR ?? join(ROOT, 'out', 'gradient-cache'));
+    // The same rows through the CLI (the same engine, its own cache), for the numbers the report must show.
+    const json = join(mkdtempSync(join(tmpdir(), 'polarity-lens-e2e-truth-')), 'truth.json');
+    execFileSync(process.execPath, [CLI, 'check', dataset, '--model', MODEL, '--explainers', EXPLAINERS.join(','), '--limit', String(ROWS), '--no-cache', '--quiet', '--json', json], { stdio: 'ignore' });
+    truth = JSON.parse(readFileSync(json, 'utf8')) as DatasetReport;
+    server = await tools.startCodeServer({ workspace });
+    browser = await tools.launchBrowser();
+    await browser.page.goto(tools.workbenchUrl(server.url, { folder: workspace, extensionDevelopmentPath: ROOT }));
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+    rmSync(workspace, { recursive: true, force: true });
+  });
+
+  const page = () => browser.page;
+
+  it('right-click → Run Violation Test on Dataset → the report shows the violation ratios the engine computes, and a sample opens in the explain panel', shotOnFailure(page, SHOTS, 'dataset', async () => {
+    const row = page().locator('.explorer-folders-view .monaco-list-row', { hasText: 'test.csv' });
+    await row.waitFor({ timeout: 90_000 });
+    await row.click({ button: 'right' });
+    const item = page().locator('.monaco-menu .action-item', { hasText: 'Run Violation Test on Dataset' }).first();
+    await item.waitFor();
+    await page().waitForTimeout(300); // a click right after the menu opens is ignored
+    await item.click();
+    const input = page().locator('.quick-input-widget input');
+    await page().locator('.quick-input-widget', { hasText: 'which rows?' }).waitFor();
+    await input.fill('First 200');
+    await page().waitForTimeout(200);
+    await page().keyboard.press('Enter');
+
+    const report = await frameWith(page(), '#report-summary');
+    // Finished: every sample counted, no progress bar left.
+    await report.waitForSelector(`#sample-count:has-text("${ROWS}")`, { timeout: 240_000 });
+    await report.waitForSelector('#report-progress', { state: 'detached', timeout: 240_000 });
+    for (const e of truth.explainers) {
+      for (const op of truth.settings.operators) {
+        const value = await report.getAttribute(`#report-summary tr[data-explainer="${e.id}"] td[data-column="operator:${op}"]`, 'data-value');
+        assert.equal(Number(value), e.violation[op]!.ratio, `${e.id} under ${op}`);
+      }
+    }
+    assert.ok(await report.$('#report-summary tr[data-explainer="random-floor"]'), 'the Random floor row');
+    assert.ok((await report.textContent('#report-header'))?.includes(MODEL));
+    await page().screenshot({ path: join(SHOTS, 'dataset-report.png') });
+
+    // Open the fourth sample: the explain panel explains that row's text with the report's model.
+    const sample = truth.records[3];
+    await report.click(`.sample-row[data-row="${sample.row}"]`);
+    const panel = await frameWith(page(), '.explainer-row[data-explainer="occlusion"]');
+    await panel.waitForSelector(`#prediction:has-text("${sample.prediction.label}")`);
+    const words = await panel.locator('.explainer-row[data-explainer="occlusion"] .unit-text').allTextContents();
+    assert.equal(words.join(''), sample.text.replace(/\s+/g, ''), 'the units are the sample\'s words');
+    await page().screenshot({ path: join(SHOTS, 'dataset-sample.png') });
+  }));
+});
