@@ -22,8 +22,11 @@ import { TextClassifier } from '../src/core/model/textClassifier';
 
 const ROOT = projectRoot(__dirname);
 const DATA = process.env.POLARITY_LENS_DATA ?? join(ROOT, '..', 'shared', 'data');
-/** Explainers that need neither gradients nor hundreds of sampled inputs: one clean run (plus the shared erasures). */
-const FORWARD_ONLY = EXPLAINERS.filter((e) => !e.reads.includes('objective') && !e.reads.includes('samples')).map((e) => e.id);
+/**
+ * Explainers that need only forward runs: the clean run and the leave-one-out erasures the test makes anyway. Not
+ * AttIN (it reads value vectors from the differentiated graph) nor LIME/Kernel SHAP (hundreds of sampled inputs).
+ */
+const FORWARD_ONLY = ['raw-attention', 'rollout', 'occlusion', 'random'];
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

@@ -3,16 +3,26 @@
  * the host it is ready and draws the report the host sends; in an exported HTML file it draws the embedded report,
  * read-only.
  */
+import type { ReportHostMessage, ReportSavedState, ReportWebviewMessage, StandaloneReportData } from '../src/extension/report/reportProtocol';
+import { REPORT_STANDALONE_DATA_ID } from '../src/extension/report/reportProtocol';
+import { createBridge } from './app/bridge';
 import { adoptBrowserTheme } from './app/theme';
-import { createReportBridge } from './report/app/reportBridge';
 import { ReportApp } from './report/app/reportApp';
+import { isReportHostMessage, isSavedState, isStandaloneData } from './report/logic/reportModel';
 
 function start(): void {
-  const bridge = createReportBridge();
+  const bridge = createBridge<ReportSavedState, StandaloneReportData, ReportHostMessage, ReportWebviewMessage>({
+    dataId: REPORT_STANDALONE_DATA_ID,
+    isSaved: isSavedState,
+    isEmbedded: isStandaloneData,
+    isHostMessage: isReportHostMessage,
+  });
   if (!bridge.live) adoptBrowserTheme();
   const root = document.getElementById('app') ?? document.body.appendChild(document.createElement('div'));
   const app = new ReportApp(root, bridge);
-  app.start(bridge.initial());
+  // The exported page embeds the report and its view; the live webview saved only the view (the host sends the report).
+  const embedded = bridge.embedded();
+  app.start(embedded ? { report: embedded.report, view: embedded.view } : { view: bridge.saved()?.view });
   bridge.onMessage((message) => app.onMessage(message));
   bridge.post({ type: 'ready' });
 }

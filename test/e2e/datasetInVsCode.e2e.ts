@@ -5,13 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { DatasetReport } from '../../src/core/dataset/datasetReport';
 import { CLI, DATA, ROOT } from '../helpers/paths';
-import { e2eTools, frameWith, shotOnFailure, type Browser, type CodeServer } from './vscodeE2e';
+import { frameWith, openWorkbench, shotOnFailure } from './vscodeE2e';
 
 const MODEL = 'sst2-cnn-dot';
 const EXPLAINERS = ['raw-attention', 'attention-x-gradient', 'integrated-gradients', 'occlusion'];
@@ -20,10 +20,8 @@ const SHOTS = join(ROOT, 'out', 'e2e');
 const workspace = mkdtempSync(join(tmpdir(), 'polarity-lens-e2e-data-'));
 const dataset = join(workspace, 'test.csv');
 
-let server: CodeServer;
-let browser: Browser;
+let workbench: Awaited<ReturnType<typeof openWorkbench>>;
 let truth: DatasetReport;
-const tools = e2eTools();
 
 describe('Dataset mode in a real VS Code', { timeout: 600_000 }, () => {
   before(async () => {
@@ -31,22 +29,15 @@ describe('Dataset mode in a real VS Code', { timeout: 600_000 }, () => {
     mkdirSync(SHOTS, { recursive: true });
     copyFileSync(join(DATA, 'sst2', 'test.csv'), dataset);
     writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'polarityLens.model': MODEL, 'polarityLens.explainers': EXPLAINERS }));
-    process.env.POLARITY_LENS_CACHE_DIR = resolve(process.env.POLARITY_LENS_CACHE_DIR ?? join(ROOT, 'out', 'gradient-cache'));
     // The same rows through the CLI (the same engine, its own cache), for the numbers the report must show.
     const json = join(mkdtempSync(join(tmpdir(), 'polarity-lens-e2e-truth-')), 'truth.json');
     execFileSync(process.execPath, [CLI, 'check', dataset, '--model', MODEL, '--explainers', EXPLAINERS.join(','), '--limit', String(ROWS), '--no-cache', '--quiet', '--json', json], { stdio: 'ignore' });
     truth = JSON.parse(readFileSync(json, 'utf8')) as DatasetReport;
-    server = await tools.startCodeServer({ workspace });
-    browser = await tools.launchBrowser();
-    await browser.page.goto(tools.workbenchUrl(server.url, { folder: workspace, extensionDevelopmentPath: ROOT }));
+    workbench = await openWorkbench(workspace);
   });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-    rmSync(workspace, { recursive: true, force: true });
-  });
+  after(() => workbench?.close());
 
-  const page = () => browser.page;
+  const page = () => workbench.page;
 
   it('right-click → Run Violation Test on Dataset → the report shows the violation ratios the engine computes, and a sample opens in the explain panel', shotOnFailure(page, SHOTS, 'dataset', async () => {
     const row = page().locator('.explorer-folders-view .monaco-list-row', { hasText: 'test.csv' });

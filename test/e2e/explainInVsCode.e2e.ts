@@ -6,14 +6,14 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { ExplainResult } from '../../src/core/explain/explainResult';
 import { formatProbability } from '../../webview/logic/format';
 import { CLI, ROOT } from '../helpers/paths';
-import { e2eTools, shotOnFailure, type CodeServer, type Browser } from './vscodeE2e';
+import { openWorkbench, shotOnFailure } from './vscodeE2e';
 
 const MODEL = 'sst2-transformer';
 const REVIEW = 'good service but horrible garbage food and small portions';
@@ -31,9 +31,7 @@ function expected(text: string): ExplainResult {
   return JSON.parse(execFileSync(process.execPath, [CLI, 'explain', '--model', MODEL, '--format', 'json', text], { encoding: 'utf8', maxBuffer: 64 << 20 }));
 }
 
-let server: CodeServer;
-let browser: Browser;
-const tools = e2eTools();
+let workbench: Awaited<ReturnType<typeof openWorkbench>>;
 
 describe('Polarity Lens in a real VS Code', { timeout: 600_000 }, () => {
   before(async () => {
@@ -41,20 +39,11 @@ describe('Polarity Lens in a real VS Code', { timeout: 600_000 }, () => {
     mkdirSync(SHOTS, { recursive: true });
     writeFileSync(join(workspace, 'reviews.txt'), `${REVIEW}\n${XSS}\n`);
     writeSettings();
-    // The gradient cache, absolute: the extension host runs elsewhere.
-    process.env.POLARITY_LENS_CACHE_DIR = resolve(process.env.POLARITY_LENS_CACHE_DIR ?? join(ROOT, 'out', 'gradient-cache'));
-    server = await tools.startCodeServer({ workspace });
-    browser = await tools.launchBrowser();
-    browser.page.on('dialog', (d) => void d.dismiss());
-    await browser.page.goto(tools.workbenchUrl(server.url, { folder: workspace, extensionDevelopmentPath: ROOT }));
+    workbench = await openWorkbench(workspace);
   });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-    rmSync(workspace, { recursive: true, force: true });
-  });
+  after(() => workbench?.close());
 
-  const page = () => browser.page;
+  const page = () => workbench.page;
   const shot = (name: string, body: () => Promise<void>) => shotOnFailure(page, SHOTS, name, body);
   const panel = () => page().frameLocator('iframe.webview.ready').frameLocator('#active-frame');
 

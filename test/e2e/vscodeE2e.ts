@@ -2,7 +2,8 @@
  * Typed access to the shared real-VS-Code harness (../shared/tools/vscode-e2e/run-ext-tests.js: code-server plus
  * Debian Chromium through playwright-core). scripts/e2e-setup.sh installs what it needs.
  */
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { ROOT } from '../helpers/paths';
 
@@ -54,5 +55,24 @@ export function shotOnFailure(page: () => Page, dir: string, name: string, body:
       await page().screenshot({ path: join(dir, `failed-${name}.png`) }).catch(() => {});
       throw e;
     }
+  };
+}
+
+/** A workbench on `workspace` with Polarity Lens loaded from the working tree; `close` stops it and deletes the folder. */
+export async function openWorkbench(workspace: string): Promise<{ page: Page; close(): Promise<void> }> {
+  const tools = e2eTools();
+  // The caches, absolute: the extension host runs in another process and folder.
+  process.env.POLARITY_LENS_CACHE_DIR = resolve(process.env.POLARITY_LENS_CACHE_DIR ?? join(ROOT, 'out', 'gradient-cache'));
+  const server = await tools.startCodeServer({ workspace });
+  const browser = await tools.launchBrowser();
+  browser.page.on('dialog', (d) => void d.dismiss());
+  await browser.page.goto(tools.workbenchUrl(server.url, { folder: workspace, extensionDevelopmentPath: ROOT }));
+  return {
+    page: browser.page,
+    close: async () => {
+      await browser.close();
+      await server.stop();
+      rmSync(workspace, { recursive: true, force: true });
+    },
   };
 }

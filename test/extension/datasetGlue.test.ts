@@ -118,6 +118,20 @@ describe('Run Violation Test on Dataset (the extension glue, with the real infer
     assert.deepEqual(posted().at(-1), { type: 'finished', cancelled: true });
   });
 
+  it('a new run replaces the one in flight: the old one stops and its report never reaches the panel', async () => {
+    const api = startExtension(activate, { explainers: ['raw-attention', 'lime'], 'sampling.samples': 2000 });
+    const slow = api.runDatasetTest(fileUri(dataset), { columns: { text: 'text', label: 'label' }, selection: { mode: 'all' } });
+    for (let i = 0; i < 600 && !posted().some((m) => m.type === 'progress' && (m.done ?? 0) >= 1); i++) await new Promise((r) => setTimeout(r, 50));
+    const fast = api.runDatasetTest(fileUri(dataset), { columns: { text: 'text', label: 'label' }, selection: { mode: 'first', n: 2 } });
+    const [old, current] = await Promise.all([slow, fast]) as { view: ReportView }[];
+    assert.equal(old.view.complete, false, 'the first run was cancelled');
+    assert.equal(current.view.samples, 2);
+    const reports = posted().filter((m) => m.type === 'report');
+    assert.equal(reports.at(-1)!.report!.createdAt, current.view.createdAt);
+    assert.ok(!reports.some((m) => m.report!.createdAt === old.view.createdAt), 'the replaced run\'s report is not shown');
+    assert.equal(api.datasetReport()?.createdAt, current.view.createdAt);
+  });
+
   it('explains what is wrong with a file it cannot read, and with a file that is not a dataset', async () => {
     const api = start();
     const binary = join(tmp, 'image.csv');

@@ -6,6 +6,7 @@
 import { DATASET_REPORT_SCHEMA, type BinRow, type ExplainerSummary, type MetricInfo, type ReportView, type SampleRow } from '../../src/core/dataset/datasetReport';
 import { proportion, RunningMean } from '../../src/core/dataset/statistics';
 import type { ErasureOperatorName } from '../../src/core/erasure/erasureOperator';
+import { seededRandom } from '../../src/core/math/random';
 
 export const XSS_IMG = '<img src=x onerror=window.__pwned=1>';
 export const XSS_SCRIPT = '</script><b>x</b>';
@@ -35,18 +36,6 @@ const METRICS: MetricInfo[] = [
   { id: 'kendall-loo', label: 'Kendall vs LOO', better: 'higher', description: 'Kendall τ-b with leave-one-out.' },
   { id: 'decision-flip', label: 'Decision flip', better: 'higher', description: 'Erasing the top unit flips the class.' },
 ];
-
-/** mulberry32: a small seeded generator, so every run of a test sees the same report. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface FakeReportOptions {
   rows?: number;

@@ -4,6 +4,7 @@ import { escapeHtml, inlineScript, jsonForScript, makeNonce, panelHtml, standalo
 import { STANDALONE_DATA_ID } from '../../src/extension/panel/webviewProtocol';
 import type { PanelState } from '../../src/extension/panel/webviewProtocol';
 import { fakeResult } from './fakeResult';
+import { islandText } from './jsonIsland';
 
 const HOSTILE = '</script><script>alert(1)</script> <!-- & \u2028 \u2029 "quotes"';
 
@@ -20,14 +21,7 @@ function hostileState(): PanelState {
   };
 }
 
-/** The text between the JSON island's opening tag and the first `</script` after it, as an HTML parser sees it. */
-function island(html: string): string {
-  const open = `<script type="application/json" id="${STANDALONE_DATA_ID}">`;
-  const start = html.indexOf(open);
-  assert.ok(start >= 0, 'the page has the JSON island');
-  const from = start + open.length;
-  return html.slice(from, html.toLowerCase().indexOf('</script', from));
-}
+const island = (html: string): string => islandText(html, STANDALONE_DATA_ID);
 
 describe('panel HTML documents', () => {
   it('keeps a state whose text contains </script><script>… inside the JSON island, and reads it back intact', () => {

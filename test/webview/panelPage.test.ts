@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { Browser, chromium, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { ERASURE_OPERATORS } from '../../src/core/erasure/operators';
 import type { ExplainResult } from '../../src/core/explain/explainResult';
 import { explainText } from '../../src/core/explain/explainText';
@@ -26,6 +26,7 @@ import { formatMagnitude, formatProbability, formatSigned } from '../../webview/
 import { topUnit } from '../../webview/logic/panelModel';
 import { sortRows, summaryRows } from '../../webview/logic/summaryTable';
 import { ROOT } from '../helpers/paths';
+import { assertClean, attrs, FAKE_VSCODE, launchChromium, openWatched, texts, Trouble } from './browserPage';
 import { fakeResult } from './fakeResult';
 
 // Callbacks given to page.evaluate and friends run in the browser. The root tsconfig has no DOM lib (and must not
@@ -74,11 +75,7 @@ before(async () => {
     await lstm.dispose();
   }
   dir = mkdtempSync(join(tmpdir(), 'polarity-lens-panel-'));
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
@@ -86,44 +83,9 @@ after(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-/** Everything that went wrong on a page: script errors, console errors, CSP violations, dialogs (an XSS alert). */
-interface Trouble {
-  errors: string[];
-  dialogs: string[];
+function openPage(html: string, name: string): Promise<{ page: Page; trouble: Trouble }> {
+  return openWatched(browser, html, join(dir, `${name}.html`), { viewport: { width: 1100, height: 900 }, ready: '.explainer-row' });
 }
-
-async function openPage(html: string, name: string, init?: { script: string; arg: unknown }): Promise<{ page: Page; trouble: Trouble }> {
-  const file = join(dir, `${name}.html`);
-  writeFileSync(file, html);
-  const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
-  const trouble: Trouble = { errors: [], dialogs: [] };
-  page.on('pageerror', (e) => trouble.errors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error' || /Content Security Policy/i.test(m.text())) trouble.errors.push(`console: ${m.text()}`);
-  });
-  page.on('dialog', (d) => {
-    trouble.dialogs.push(d.message());
-    void d.dismiss();
-  });
-  // Init scripts run before the page's own and are not subject to its CSP: they only watch.
-  await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e: any) => {
-      console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`);
-    });
-  });
-  if (init) await page.addInitScript(init.script, init.arg);
-  await page.goto(pathToFileURL(file).href);
-  await page.waitForSelector('.explainer-row');
-  return { page, trouble };
-}
-
-function assertClean(trouble: Trouble): void {
-  assert.deepEqual(trouble.errors, [], 'no script errors and no CSP violations');
-  assert.deepEqual(trouble.dialogs, [], 'nothing in the data ran (no alert)');
-}
-
-const texts = (page: Page, selector: string): Promise<string[]> => page.$$eval(selector, (els) => els.map((e) => e.textContent ?? ''));
-const attrs = (page: Page, selector: string, name: string): Promise<(string | null)[]> => page.$$eval(selector, (els, n) => els.map((e) => e.getAttribute(n)), name);
 
 function standalone(result: ExplainResult, view: Partial<PanelState['view']> = {}): string {
   return standaloneHtml(stateOf(result, view), { script: readFileSync(SCRIPT, 'utf8'), styles: [readFileSync(CSS, 'utf8')] });
@@ -354,14 +316,6 @@ describe('the exported page of a model without attention maps', () => {
 });
 
 describe('the live webview (VS Code API stand-in)', () => {
-  /** A stand-in for acquireVsCodeApi: posts land in window.__posted; state survives reloads in sessionStorage. */
-  const fakeVsCode = `
-    window.__posted = [];
-    window.acquireVsCodeApi = () => ({
-      postMessage: (m) => window.__posted.push(m),
-      getState: () => { const s = sessionStorage.getItem('state'); return s ? JSON.parse(s) : undefined; },
-      setState: (s) => sessionStorage.setItem('state', JSON.stringify(s)),
-    });`;
 
   function liveHtml(): string {
     const url = (p: string): string => pathToFileURL(p).href;
@@ -378,7 +332,7 @@ describe('the live webview (VS Code API stand-in)', () => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-    await page.addInitScript(fakeVsCode);
+    await page.addInitScript(FAKE_VSCODE);
     try {
       await page.goto(pathToFileURL(file).href);
       await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'));

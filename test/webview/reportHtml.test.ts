@@ -3,17 +3,11 @@ import { describe, it } from 'node:test';
 import { reportHtml, standaloneReportHtml } from '../../src/extension/report/reportHtml';
 import { REPORT_STANDALONE_DATA_ID } from '../../src/extension/report/reportProtocol';
 import { fakeReport, XSS_COMMENT, XSS_SCRIPT } from './fakeReport';
+import { islandText } from './jsonIsland';
 
 const HOSTILE = '</script><script>alert(1)</script> <!-- & \u2028 \u2029 "quotes"';
 
-/** The text between the JSON island's opening tag and the first `</script` after it, as an HTML parser sees it. */
-function island(html: string): string {
-  const open = `<script type="application/json" id="${REPORT_STANDALONE_DATA_ID}">`;
-  const start = html.indexOf(open);
-  assert.ok(start >= 0, 'the page has the JSON island');
-  const from = start + open.length;
-  return html.slice(from, html.toLowerCase().indexOf('</script', from));
-}
+const island = (html: string): string => islandText(html, REPORT_STANDALONE_DATA_ID);
 
 describe('report HTML documents', () => {
   it('keeps a report whose texts contain </script> and <!-- inside the JSON island, and reads it back intact', () => {

@@ -6,12 +6,12 @@
  * Set POLARITY_LENS_SCREENSHOTS=<dir> to also save screenshots there.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { Browser, chromium, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { ReportView } from '../../src/core/dataset/datasetReport';
 import { reportHtml, standaloneReportHtml } from '../../src/extension/report/reportHtml';
 import type { ReportViewState, SampleFilters } from '../../src/extension/report/reportProtocol';
@@ -20,6 +20,7 @@ import { formatCount, formatFixed } from '../../webview/report/logic/reportForma
 import { bestPerColumn, sortExplainers, summaryColumns } from '../../webview/report/logic/reportSummary';
 import { DEFAULT_FILTERS, visibleSamples } from '../../webview/report/logic/sampleFilter';
 import { ROOT } from '../helpers/paths';
+import { assertClean, attrs, FAKE_VSCODE, launchChromium, openWatched, texts, Trouble } from './browserPage';
 import { fakeReport, XSS_IMG, XSS_SCRIPT } from './fakeReport';
 
 // Callbacks given to page.evaluate run in the browser; the root tsconfig has no DOM lib, so declare what they use.
@@ -38,11 +39,7 @@ let dir: string;
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'polarity-lens-report-'));
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
@@ -50,45 +47,14 @@ after(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-interface Trouble {
-  errors: string[];
-  dialogs: string[];
-}
-
-async function openFile(html: string, name: string, init?: string, ready = '#report-summary'): Promise<{ page: Page; trouble: Trouble }> {
-  const file = join(dir, `${name}.html`);
-  writeFileSync(file, html);
-  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-  const trouble: Trouble = { errors: [], dialogs: [] };
-  page.on('pageerror', (e) => trouble.errors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error' || /Content Security Policy/i.test(m.text())) trouble.errors.push(`console: ${m.text()}`);
-  });
-  page.on('dialog', (d) => {
-    trouble.dialogs.push(d.message());
-    void d.dismiss();
-  });
-  // Init scripts run before the page's own and are not subject to its CSP: they only watch (and stand in for VS Code).
-  await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e: any) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));
-  });
-  if (init) await page.addInitScript(init);
-  await page.goto(pathToFileURL(file).href);
-  await page.waitForSelector(ready, { timeout: 60_000 });
-  return { page, trouble };
-}
-
-function assertClean(trouble: Trouble): void {
-  assert.deepEqual(trouble.errors, [], 'no script errors and no CSP violations');
-  assert.deepEqual(trouble.dialogs, [], 'nothing in the data ran');
+function openFile(html: string, name: string, init?: string, ready = '#report-summary'): Promise<{ page: Page; trouble: Trouble }> {
+  return openWatched(browser, html, join(dir, `${name}.html`), { viewport: { width: 1200, height: 900 }, ready, init });
 }
 
 function standalone(report: ReportView, view?: Partial<ReportViewState>): string {
   return standaloneReportHtml(report, { script: readFileSync(SCRIPT, 'utf8'), css: [readFileSync(PANEL_CSS, 'utf8'), readFileSync(REPORT_CSS, 'utf8')] }, view);
 }
 
-const texts = (page: Page, selector: string): Promise<string[]> => page.$$eval(selector, (els) => els.map((e) => e.textContent ?? ''));
-const attrs = (page: Page, selector: string, name: string): Promise<(string | null)[]> => page.$$eval(selector, (els, n) => els.map((e) => e.getAttribute(n)), name);
 const summaryOrder = (page: Page): Promise<(string | null)[]> => attrs(page, '#report-summary tbody tr', 'data-explainer');
 
 /** Sets a vscode-elements select (or multi-select) the way a pick does: value, then a change event. */
@@ -333,14 +299,6 @@ describe('a 100,000-sample report', () => {
 });
 
 describe('the live report webview (VS Code API stand-in)', () => {
-  /** A stand-in for acquireVsCodeApi: posts land in window.__posted; state survives reloads in sessionStorage. */
-  const fakeVsCode = `
-    window.__posted = [];
-    window.acquireVsCodeApi = () => ({
-      postMessage: (m) => window.__posted.push(m),
-      getState: () => { const s = sessionStorage.getItem('state'); return s ? JSON.parse(s) : undefined; },
-      setState: (s) => sessionStorage.setItem('state', JSON.stringify(s)),
-    });`;
   const url = (p: string): string => pathToFileURL(p).href;
   const liveHtml = (): string => reportHtml({ scriptUri: url(SCRIPT), styleUris: [url(CODICON), url(PANEL_CSS), url(REPORT_CSS)], cspSource: 'file:' }, 'test-nonce-123');
   const posted = (page: Page): Promise<{ type: string; [k: string]: unknown }[]> => page.evaluate(() => window.__posted);
@@ -351,7 +309,7 @@ describe('the live report webview (VS Code API stand-in)', () => {
   it('says ready, shows progress with Cancel, draws partial reports, posts openSample and export, and restores its view', async () => {
     const full = fakeReport({ rows: 300, seed: 9 });
     const partial: ReportView = { ...fakeReport({ rows: 120, seed: 9, resumed: 40 }), complete: false };
-    const { page, trouble } = await openFile(liveHtml(), 'live', fakeVsCode, '#report-header');
+    const { page, trouble } = await openFile(liveHtml(), 'live', FAKE_VSCODE, '#report-header');
     try {
       await waitPosted(page, 'ready');
       assert.equal(await page.locator('#summary-section').isVisible(), false, 'nothing to draw before the host answers');
@@ -435,7 +393,7 @@ describe('the live report webview (VS Code API stand-in)', () => {
   });
 
   it('says why there is nothing to show when the host has no report (a panel restored after a reload)', async () => {
-    const { page, trouble } = await openFile(liveHtml(), 'live-empty', fakeVsCode, '#report-header');
+    const { page, trouble } = await openFile(liveHtml(), 'live-empty', FAKE_VSCODE, '#report-header');
     try {
       await waitPosted(page, 'ready');
       await send(page, { type: 'finished', cancelled: false, message: 'This report belongs to a closed window.' });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ariaSort, nextSort, sortRows, summaryRows, validSort } from '../../webview/logic/summaryTable';
+import { ariaSort } from '../../webview/logic/sortOrder';
+import { nextSort, sortRows, summaryRows, validSort } from '../../webview/logic/summaryTable';
 import { fakeResult } from './fakeResult';
 
 // Δ: 'good' supports under every operator, 'bad' suppresses under zero-embedding only.

@@ -31,22 +31,31 @@ export function singleSelect(id: string, options: Option[], value: string, label
   return select;
 }
 
-function field(labelText: string, forId: string, control: HTMLElement, wide = false): HTMLElement {
-  return el('div', { class: wide ? 'field field-wide' : 'field' }, el('label', { attrs: { for: forId } }, labelText), control);
+/** A labelled control, label above; the label's `for` names the control (by its id), so it is read. `modifier`: an extra class. */
+export function field(labelText: string, control: HTMLElement, modifier?: string): HTMLElement {
+  return el('div', { class: modifier ? `field ${modifier}` : 'field' }, el('label', { attrs: { for: control.id } }, labelText), control);
 }
 
-/** Export JSON / Export HTML (live panel only): the host writes the file. */
-export function exportButtons(post: (message: WebviewMessage) => void): HTMLElement {
-  const button = (format: 'json' | 'html', label: string, title: string): HTMLElement => {
-    const b = el('vscode-button', { id: `export-${format}`, attrs: { secondary: true, title } }, label);
-    b.addEventListener('click', () => post({ type: 'export', format }));
-    return b;
-  };
+/** One export button: the format the host is asked to write, the button's text and tooltip. */
+export interface ExportChoice<F extends string> {
+  format: F;
+  label: string;
+  title: string;
+  /** What assistive technology reads instead of a terse label. */
+  ariaLabel?: string;
+}
+
+/** The export buttons (live webview only): a click hands its format to onExport, and the host writes the file. */
+export function exportButtons<F extends string>(group: { id: string; label: string; caption?: string }, choices: readonly ExportChoice<F>[], onExport: (format: F) => void): HTMLElement {
   return el(
     'div',
-    { id: 'actions', class: 'actions', attrs: { role: 'group', 'aria-label': 'Export' } },
-    button('json', 'Export JSON', 'Save this explanation as JSON'),
-    button('html', 'Export HTML', 'Save a self-contained HTML page of this panel'),
+    { id: group.id, class: 'actions', attrs: { role: 'group', 'aria-label': group.label } },
+    group.caption !== undefined && el('span', { class: 'muted actions-label', text: group.caption, attrs: { 'aria-hidden': 'true' } }),
+    ...choices.map((c) => {
+      const b = el('vscode-button', { id: `export-${c.format}`, attrs: { secondary: true, title: c.title, 'aria-label': c.ariaLabel } }, c.label);
+      b.addEventListener('click', () => onExport(c.format));
+      return b;
+    }),
   );
 }
 
@@ -112,11 +121,11 @@ export class Controls {
     replaceChildren(
       this.root,
       el('h2', { class: 'sr-only', text: 'Settings' }),
-      field('Explainers', 'control-explainers', this.explainers, true),
-      field('Operator', 'control-operator', this.operator),
-      field('Units', 'control-granularity', this.granularity),
-      field('Gradients of', 'control-objective', this.objective),
-      field('IG steps', 'control-ig-steps', this.igSteps),
+      field('Explainers', this.explainers, 'field-wide'),
+      field('Operator', this.operator),
+      field('Units', this.granularity),
+      field('Gradients of', this.objective),
+      field('IG steps', this.igSteps),
     );
   }
 

@@ -41,6 +41,11 @@ export function replaceChildren(parent: Element, ...children: Child[]): void {
   append(parent, ...children);
 }
 
+/** A main section of either webview, named by its heading (the panel-section class styles both pages' sections). */
+export function panelSection(id: string, headingId: string): HTMLElement {
+  return el('section', { id, class: 'panel-section', attrs: { 'aria-labelledby': headingId } });
+}
+
 /** Text only assistive technology reads (the .sr-only class hides it visually). */
 export function srOnly(text: string): HTMLSpanElement {
   return el('span', { class: 'sr-only', text });

@@ -3,13 +3,14 @@
  * reader's view choices into setState. A host 'show' replaces the result; 'busy' and 'failed' only touch the status
  * line, so the previous result stays readable while a run is in flight or after it failed.
  */
-import type { HostMessage, PanelState, PanelViewState, SummaryColumn } from '../../src/extension/panel/webviewProtocol';
+import type { HostMessage, PanelState, PanelViewState, SummaryColumn, WebviewMessage } from '../../src/extension/panel/webviewProtocol';
 import { normaliseView } from '../logic/panelModel';
 import { nextSort } from '../logic/summaryTable';
 import { AttentionPanel } from './attentionView';
 import type { Bridge } from './bridge';
-import { Controls, exportButtons } from './controls';
-import { el, replaceChildren } from './dom';
+import { Controls, ExportChoice, exportButtons } from './controls';
+import { el, panelSection, replaceChildren } from './dom';
+import { keepFocus } from './focusKeeper';
 import { renderHeader } from './header';
 import { enableRovingFocus } from './rovingFocus';
 import { renderStatus, RunStatus } from './statusView';
@@ -17,6 +18,13 @@ import { renderSummary } from './summaryView';
 import { watchTheme } from './theme';
 import { renderTokenRows } from './tokenRows';
 import { enableFocusTooltips } from './tooltip';
+
+export type PanelBridge = Bridge<PanelState, PanelState, HostMessage, WebviewMessage>;
+
+const EXPORTS: ExportChoice<'json' | 'html'>[] = [
+  { format: 'json', label: 'Export JSON', title: 'Save this explanation as JSON' },
+  { format: 'html', label: 'Export HTML', title: 'Save a self-contained HTML page of this panel' },
+];
 
 export class PanelApp {
   private state?: PanelState;
@@ -26,23 +34,25 @@ export class PanelApp {
   private readonly header = el('header', { id: 'header', class: 'panel-header' });
   private readonly controlsRoot = el('section', { id: 'controls', class: 'controls', attrs: { 'aria-label': 'Settings' } });
   private readonly statusRoot = el('div', { id: 'status', class: 'status' });
-  private readonly rows = el('section', { id: 'explanations', class: 'panel-section', attrs: { 'aria-labelledby': 'explanations-heading' } });
-  private readonly summary = el('section', { id: 'summary-section', class: 'panel-section', attrs: { 'aria-labelledby': 'summary-heading' } });
-  private readonly attentionRoot = el('section', { id: 'attention', class: 'panel-section', attrs: { 'aria-labelledby': 'attention-heading' } });
+  private readonly rows = panelSection('explanations', 'explanations-heading');
+  private readonly summary = panelSection('summary-section', 'summary-heading');
+  private readonly attentionRoot = panelSection('attention', 'attention-heading');
   private readonly controls: Controls;
   private readonly actions: HTMLElement;
   private readonly attention: AttentionPanel;
 
   constructor(
     root: HTMLElement,
-    private readonly bridge: Bridge,
+    private readonly bridge: PanelBridge,
   ) {
     this.controls = new Controls(this.controlsRoot, { post: (m) => bridge.post(m) });
     this.attention = new AttentionPanel(this.attentionRoot, (layer, head) => this.setView({ attentionLayer: layer, attentionHead: head }));
     this.controlsRoot.hidden = true;
     document.body.classList.toggle('standalone', !bridge.live);
     // An export carries the reader's view, so the exported page opens sorted and scrolled to the same attention map.
-    this.actions = exportButtons((m) => bridge.post(m.type === 'export' && this.state ? { ...m, view: this.state.view } : m));
+    this.actions = exportButtons({ id: 'actions', label: 'Export' }, EXPORTS, (format) =>
+      bridge.post(this.state ? { type: 'export', format, view: this.state.view } : { type: 'export', format }),
+    );
     this.actions.hidden = true;
     replaceChildren(
       root,
@@ -125,7 +135,7 @@ export class PanelApp {
 
   private renderRows(): void {
     const state = this.state!;
-    withFocusKept(this.rows, () =>
+    const redraw = (): void =>
       renderTokenRows(this.rows, {
         state,
         impactOperator: state.view.impactOperator ?? state.settings.operator,
@@ -140,13 +150,13 @@ export class PanelApp {
           this.bridge.post({ type: 'decorate', explainer });
           this.renderRows();
         },
-      }),
-    );
+      });
+    keepFocus(this.rows, redraw, tokenSelector);
     enableRovingFocus(this.rows);
   }
 
   private renderSummary(): void {
-    withFocusKept(this.summary, () => renderSummary(this.summary, this.state!, (column: SummaryColumn) => this.sortBy(column)));
+    keepFocus(this.summary, () => renderSummary(this.summary, this.state!, (column: SummaryColumn) => this.sortBy(column)), tokenSelector);
   }
 
   private sortBy(column: SummaryColumn): void {
@@ -156,22 +166,14 @@ export class PanelApp {
   }
 }
 
-/**
- * Redraws a section without losing the reader's place: the focused element is found again afterwards by its
- * id, its data-focus-key, or (for a token) its row and index.
- */
-function withFocusKept(section: HTMLElement, redraw: () => void): void {
-  const active = document.activeElement;
-  let selector: string | undefined;
-  if (active instanceof HTMLElement && section.contains(active)) {
-    if (active.dataset.focusKey) selector = `[data-focus-key="${CSS.escape(active.dataset.focusKey)}"]`;
-    else if (active.id) selector = `#${CSS.escape(active.id)}`;
-    else if (active.classList.contains('unit')) {
-      const row = active.closest<HTMLElement>('.row');
-      const rowSelector = row?.dataset.explainer ? `.explainer-row[data-explainer="${CSS.escape(row.dataset.explainer)}"]` : '.impact-row';
-      selector = `${rowSelector} .unit[data-index="${active.dataset.index ?? ''}"]`;
-    } else if (active.classList.contains('decorate')) selector = `.decorate[data-explainer="${CSS.escape(active.dataset.explainer ?? '')}"]`;
+/** A token or a decorate button has no id or focus key: it is found again by its row and index, or its explainer. */
+function tokenSelector(active: Element): string | undefined {
+  if (!(active instanceof HTMLElement)) return undefined;
+  if (active.classList.contains('unit')) {
+    const row = active.closest<HTMLElement>('.row');
+    const rowSelector = row?.dataset.explainer ? `.explainer-row[data-explainer="${CSS.escape(row.dataset.explainer)}"]` : '.impact-row';
+    return `${rowSelector} .unit[data-index="${active.dataset.index ?? ''}"]`;
   }
-  redraw();
-  if (selector) section.querySelector<HTMLElement>(selector)?.focus();
+  if (active.classList.contains('decorate')) return `.decorate[data-explainer="${CSS.escape(active.dataset.explainer ?? '')}"]`;
+  return undefined;
 }

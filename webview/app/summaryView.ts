@@ -7,7 +7,8 @@ import type { ExplainResult } from '../../src/core/explain/explainResult';
 import type { PanelState, SummaryColumn } from '../../src/extension/panel/webviewProtocol';
 import { formatNumber, formatPercent, formatRuntime, formatViolationMean } from '../logic/format';
 import { operatorTitle, topUnit } from '../logic/panelModel';
-import { ariaSort, operatorColumn, SortState, sortRows, summaryRows } from '../logic/summaryTable';
+import { ariaSort } from '../logic/sortOrder';
+import { operatorColumn, SortState, sortRows, summaryRows } from '../logic/summaryTable';
 import { verdictMark, verdictWord, whySentence } from '../logic/verdictText';
 import { el, replaceChildren, srOnly } from './dom';
 

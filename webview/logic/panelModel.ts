@@ -5,6 +5,7 @@
 import type { ExplainResult, ExplanationRow, ImpactRow } from '../../src/core/explain/explainResult';
 import type { HostMessage, PanelState, PanelViewState } from '../../src/extension/panel/webviewProtocol';
 import { validAttentionView } from './attentionMath';
+import { isObject } from './isObject';
 import { validSort } from './summaryTable';
 
 /** "delete (slice_out)": the engine's name and, for the paper's three, the paper's. */
@@ -30,8 +31,6 @@ export function normaliseView(view: Partial<PanelViewState> | undefined, result:
   if (view?.impactOperator && result.impacts.some((i) => i.operator === view.impactOperator)) out.impactOperator = view.impactOperator;
   return out;
 }
-
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
 
 /** Enough of a result to render (the schema tag, units, rows); anything else is rejected rather than half drawn. */
 export function isExplainResult(x: unknown): x is ExplainResult {

@@ -3,6 +3,7 @@
  */
 import type { ExplainResult } from '../../src/core/explain/explainResult';
 import type { PanelViewState, SummaryColumn } from '../../src/extension/panel/webviewProtocol';
+import { compareValues } from './sortOrder';
 
 export type SortState = PanelViewState['sort'];
 
@@ -54,15 +55,7 @@ export function columnValue(row: SummaryRow, column: SummaryColumn): number | st
 
 /** Rows with no value (failed explainers, undefined rates) sort last in both directions; ties keep display order. */
 export function compareRows(a: SummaryRow, b: SummaryRow, sort: SortState): number {
-  const va = columnValue(a, sort.column);
-  const vb = columnValue(b, sort.column);
-  if (va === null || vb === null) {
-    if (va !== vb) return va === null ? 1 : -1;
-    return a.order - b.order;
-  }
-  const c = typeof va === 'string' || typeof vb === 'string' ? String(va).localeCompare(String(vb), undefined, { sensitivity: 'base', numeric: true }) : va - vb;
-  if (c !== 0) return sort.descending ? -c : c;
-  return a.order - b.order;
+  return compareValues(columnValue(a, sort.column), columnValue(b, sort.column), sort.descending) || a.order - b.order;
 }
 
 export function sortRows(rows: readonly SummaryRow[], sort: SortState): SummaryRow[] {
@@ -81,9 +74,4 @@ export function validSort(sort: SortState | undefined, result: ExplainResult): S
   if (!sort) return fallback;
   if (sort.column.startsWith('operator:') && !result.impacts.some((i) => operatorColumn(i.operator) === sort.column)) return fallback;
   return sort;
-}
-
-export function ariaSort(sort: SortState, column: SummaryColumn): 'ascending' | 'descending' | 'none' {
-  if (sort.column !== column) return 'none';
-  return sort.descending ? 'descending' : 'ascending';
 }

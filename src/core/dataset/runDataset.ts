@@ -50,6 +50,8 @@ export interface DatasetProgress {
 /** The report's summary and sample rows; the full records are read back from the cache on demand. */
 export interface DatasetRun extends ReportSnapshot {
   records(): AsyncGenerator<SampleRecord>;
+  /** The record of data row `row`, if the run explained it. */
+  record(row: number): SampleRecord | undefined;
   close(): void;
 }
 
@@ -132,6 +134,21 @@ export async function runDataset(model: TextClassifier, options: DatasetRunOptio
           const outcome = cache.get(k.text, settings.explainers);
           if (outcome) yield assemble(k, outcome, labels);
         }
+      },
+      record(row) {
+        // `kept` is in file order, so rows ascend: binary search.
+        let lo = 0;
+        let hi = kept.length - 1;
+        while (lo <= hi) {
+          const mid = (lo + hi) >> 1;
+          if (kept[mid].row === row) {
+            const outcome = cache.get(kept[mid].text, settings.explainers);
+            return outcome && assemble(kept[mid], outcome, labels);
+          }
+          if (kept[mid].row < row) lo = mid + 1;
+          else hi = mid - 1;
+        }
+        return undefined;
       },
       close: () => cache.close(),
     };

@@ -136,6 +136,7 @@ export class DatasetSession implements vscode.Disposable {
             signal: controller.signal,
             load: settings.load,
             onProgress: (p, partial) => {
+              if (this.running !== controller) return; // replaced by a newer run
               const rate = `${p.perSecond.toFixed(1)} samples/s`;
               const eta = p.etaSeconds === null ? '' : `, ${formatDuration(p.etaSeconds)} left`;
               const label = `${p.done}${p.total === null ? '' : ` of ${p.total}`} samples (${p.resumed} from cache), ${rate}${eta}`;
@@ -147,6 +148,11 @@ export class DatasetSession implements vscode.Disposable {
               if (partial) this.show(partial);
             },
           });
+          if (this.running !== controller) {
+            // A newer run replaced this one while it finished: its report is not what the panel shows any more.
+            handle.close();
+            return { view: handle.view };
+          }
           this.handle = handle;
           this.show(handle.view);
           const cancelled = !handle.view.complete;
@@ -157,11 +163,13 @@ export class DatasetSession implements vscode.Disposable {
           }
           return { view: handle.view };
         } catch (e) {
-          this.post({ type: 'finished', cancelled: false, message: (e as Error).message });
+          if (this.running === controller) this.post({ type: 'finished', cancelled: false, message: (e as Error).message });
           return this.fail((e as Error).message);
         } finally {
-          if (this.running === controller) this.running = undefined;
-          this.progress = undefined;
+          if (this.running === controller) {
+            this.running = undefined;
+            this.progress = undefined;
+          }
         }
       },
     );

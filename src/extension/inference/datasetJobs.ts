@@ -47,8 +47,9 @@ export async function exportReport(run: number, format: ReportFormat, path: stri
 }
 
 export async function sampleText(run: number, row: number): Promise<string> {
-  for await (const record of openRun(run).records()) if (record.row === row) return record.text;
-  throw new Error(`row ${row} is not in this report`);
+  const record = openRun(run).record(row);
+  if (!record) throw new Error(`row ${row} is not in this report`);
+  return record.text;
 }
 
 export function closeRun(run: number): void {

@@ -1,7 +1,8 @@
 /**
  * The explain panel's HTML document, in two forms: the live webview (assets by webview URI, a strict CSP with a
  * nonce) and the exported file (one self-contained page: script, styles and the PanelState inlined under a fresh
- * nonce, readable offline and outside VS Code). Node only; no vscode import, so tests build both.
+ * nonce, readable offline and outside VS Code). Node only; no vscode import, so tests build both. The dataset
+ * report (reportHtml.ts) builds both of its forms from the same pieces.
  *
  * The page itself carries no data: the webview app builds every node with createElement/textContent from the
  * state, so HTML in the explained text stays text. The state's one way into the page is the JSON island below,
@@ -52,14 +53,14 @@ export function inlineStyle(css: string): string {
   return css.replace(/<\/(style)/gi, '<\\/$1');
 }
 
-/** The export ships no .map file; a dangling sourceMappingURL would only make devtools fetch a missing file. */
-function withoutSourceMap(code: string): string {
+/** An export ships no .map file; a dangling sourceMappingURL would only make devtools fetch a missing file. */
+export function withoutSourceMap(code: string): string {
   return code.replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n');
 }
 
 const isCodicon = (uri: string): boolean => /(^|\/)codicon\.css(\?|#|$)/.test(uri);
 
-/** The live webview's document. */
+/** The live webview's document (the explain panel's and the report's: only the assets differ). */
 export function panelHtml(assets: PanelAssets, nonce: string): string {
   const csp = [
     "default-src 'none'",
@@ -75,7 +76,7 @@ export function panelHtml(assets: PanelAssets, nonce: string): string {
     <title>Polarity Lens</title>`, `<script nonce="${escapeHtml(nonce)}" src="${escapeHtml(assets.scriptUri)}"></script>`);
 }
 
-/** The document both pages share: the CSP meta first, then their own head and body after the app's root element. */
+/** The document every page shares: the CSP meta first, then its own head and body after the app's root element. */
 function htmlDocument(csp: string, head: string, body: string): string {
   return `<!DOCTYPE html>
 <html lang="en">
@@ -93,20 +94,36 @@ function htmlDocument(csp: string, head: string, body: string): string {
 `;
 }
 
+/** What an exported page inlines: its title, the JSON island (id and value), the app bundle and its stylesheets. */
+export interface StandalonePage {
+  title: string;
+  dataId: string;
+  data: unknown;
+  script: string;
+  styles: readonly string[];
+}
+
 /**
- * The exported page: everything inline, nothing fetched (the CSP allows no source but the nonce and data: URLs).
- * Pass the panel stylesheet; the codicon sheet is not needed (its icons are for controls the file hides) and its
- * relative font URL would be blocked.
+ * An exported page (the panel's or the report's): everything inline, nothing fetched (the CSP allows no source but
+ * the nonce and data: URLs). The bundle's trailing sourceMappingURL is dropped.
+ */
+export function standaloneDocument(page: StandalonePage, nonce: string): string {
+  const csp = ["default-src 'none'", 'img-src data:', 'font-src data:', `style-src 'nonce-${nonce}'`, `script-src 'nonce-${nonce}'`].join('; ');
+  const styles = page.styles.map((css) => `<style nonce="${escapeHtml(nonce)}">\n${inlineStyle(css)}\n</style>`).join('\n    ');
+  return htmlDocument(csp, `<meta name="generator" content="Polarity Lens">
+    <title>${escapeHtml(page.title)}</title>
+    ${styles}`, `<script type="application/json" id="${escapeHtml(page.dataId)}">${jsonForScript(page.data)}</script>
+    <script nonce="${escapeHtml(nonce)}">
+${inlineScript(withoutSourceMap(page.script))}
+    </script>`);
+}
+
+/**
+ * The explain panel's exported page. Pass the panel stylesheet; the codicon sheet is not needed (its icons are for
+ * controls the file hides) and its relative font URL would be blocked.
  */
 export function standaloneHtml(state: PanelState, files: { script: string; styles: string[] }, nonce: string = makeNonce()): string {
-  const csp = ["default-src 'none'", 'img-src data:', 'font-src data:', `style-src 'nonce-${nonce}'`, `script-src 'nonce-${nonce}'`].join('; ');
   const { result } = state;
   const title = `Polarity Lens: ${result.model.name} predicts ${result.prediction.label}`;
-  const styles = files.styles.map((css) => `<style nonce="${escapeHtml(nonce)}">\n${inlineStyle(css)}\n</style>`).join('\n    ');
-  return htmlDocument(csp, `<meta name="generator" content="Polarity Lens">
-    <title>${escapeHtml(title)}</title>
-    ${styles}`, `<script type="application/json" id="${STANDALONE_DATA_ID}">${jsonForScript(state)}</script>
-    <script nonce="${escapeHtml(nonce)}">
-${inlineScript(withoutSourceMap(files.script))}
-    </script>`);
+  return standaloneDocument({ title, dataId: STANDALONE_DATA_ID, data: state, script: files.script, styles: files.styles }, nonce);
 }

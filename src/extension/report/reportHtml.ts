@@ -7,7 +7,7 @@
  * `</script>` or `<!--` in a dataset's text cannot end it, and the app builds every node with textContent.
  */
 import type { ReportView } from '../../core/dataset/datasetReport';
-import { escapeHtml, inlineScript, inlineStyle, jsonForScript, makeNonce, panelHtml, PanelAssets } from '../panel/panelHtml';
+import { makeNonce, panelHtml, PanelAssets, standaloneDocument } from '../panel/panelHtml';
 import { REPORT_STANDALONE_DATA_ID, ReportViewState, StandaloneReportData } from './reportProtocol';
 
 /** scriptUri: dist/webview/report.js; styleUris: dist/webview/codicon.css, media/panel.css, media/report.css. */
@@ -24,32 +24,10 @@ export interface ReportBundle {
   css: string | readonly string[];
 }
 
-/** The exported page: no remote source at all (the CSP allows the nonce and data: URLs only). */
+/** The exported page: the panel's self-contained document with the report (and the view it opens in) as its data. */
 export function standaloneReportHtml(view: ReportView, bundle: ReportBundle, viewState?: Partial<ReportViewState>, nonce: string = makeNonce()): string {
-  const n = escapeHtml(nonce);
-  const csp = ["default-src 'none'", 'img-src data:', 'font-src data:', `style-src 'nonce-${nonce}'`, `script-src 'nonce-${nonce}'`].join('; ');
   const title = `Polarity Lens report: ${view.model.name} on ${view.dataset.path}`;
-  const sheets = typeof bundle.css === 'string' ? [bundle.css] : bundle.css;
+  const styles = typeof bundle.css === 'string' ? [bundle.css] : bundle.css;
   const data: StandaloneReportData = viewState ? { report: view, view: viewState } : { report: view };
-  // The exported file ships no source map, so the bundle's trailing sourceMappingURL comment is dropped.
-  const script = bundle.script.replace(/\/\/# sourceMappingURL=\S+\s*$/, '');
-  return [
-    '<!DOCTYPE html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="UTF-8">',
-    `<meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)};">`,
-    '<meta name="viewport" content="width=device-width, initial-scale=1.0">',
-    '<meta name="generator" content="Polarity Lens">',
-    `<title>${escapeHtml(title)}</title>`,
-    ...sheets.map((css) => `<style nonce="${n}">\n${inlineStyle(css)}\n</style>`),
-    '</head>',
-    '<body>',
-    '<div id="app"></div>',
-    `<script type="application/json" id="${REPORT_STANDALONE_DATA_ID}">${jsonForScript(data)}</script>`,
-    `<script nonce="${n}">\n${inlineScript(script)}\n</script>`,
-    '</body>',
-    '</html>',
-    '',
-  ].join('\n');
+  return standaloneDocument({ title, dataId: REPORT_STANDALONE_DATA_ID, data, script: bundle.script, styles }, nonce);
 }

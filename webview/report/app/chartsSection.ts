@@ -10,15 +10,14 @@ import type { VscodeMultiSelect } from '@vscode-elements/elements/dist/vscode-mu
 import type { VscodeSingleSelect } from '@vscode-elements/elements/dist/vscode-single-select/vscode-single-select.js';
 import type { ReportView } from '../../../src/core/dataset/datasetReport';
 import type { ReportViewState } from '../../../src/extension/report/reportProtocol';
-import { singleSelect } from '../../app/controls';
+import { field, singleSelect } from '../../app/controls';
 import { el, replaceChildren } from '../../app/dom';
+import { keepFocus } from '../../app/focusKeeper';
 import { tokenClasses } from '../logic/chartModel';
 import { chartExplainers } from '../logic/reportModel';
 import { operatorTitle } from '../logic/reportSummary';
 import { binChart } from './binCharts';
 import { enableChartFocus } from './chartFocus';
-import { pickerField } from './field';
-import { keepFocus } from './focusKeeper';
 import { polarityChart, POLARITY_CHART_ID } from './polarityChart';
 import { fillFigure, figureShell } from './svg';
 import { TOKEN_CHART_ID, tokenChart } from './tokenChart';
@@ -95,8 +94,8 @@ export class ChartsSection {
       violation: figureShell(VIOLATION_CHART_ID, 'Violation ratio per explainer and operator'),
       length: figureShell('chart-length', 'Violation by input length'),
       confidence: figureShell('chart-confidence', 'Violation by model confidence'),
-      polarity: figureShell(POLARITY_CHART_ID, 'Polarity: explanation sign vs impact sign', el('div', { class: 'chart-controls' }, pickerField('Explainer', this.polarityPicker))),
-      tokens: figureShell(TOKEN_CHART_ID, 'Tokens that most often cause violations', el('div', { class: 'chart-controls' }, pickerField('Predicted class', this.classPicker), pickerField('Explainer', this.tokenPicker))),
+      polarity: figureShell(POLARITY_CHART_ID, 'Polarity: explanation sign vs impact sign', el('div', { class: 'chart-controls' }, field('Explainer', this.polarityPicker))),
+      tokens: figureShell(TOKEN_CHART_ID, 'Tokens that most often cause violations', el('div', { class: 'chart-controls' }, field('Predicted class', this.classPicker), field('Explainer', this.tokenPicker))),
     };
     replaceChildren(
       this.section,
@@ -105,7 +104,7 @@ export class ChartsSection {
       el(
         'div',
         { class: 'chart-group', attrs: { role: 'group', 'aria-label': 'Violation by input length and by confidence' } },
-        el('div', { class: 'chart-controls' }, pickerField('Explainers drawn (length and confidence charts)', lineExplainers)),
+        el('div', { class: 'chart-controls' }, field('Explainers drawn (length and confidence charts)', lineExplainers)),
         el('div', { class: 'chart-row' }, this.figures.length, this.figures.confidence),
       ),
       el('div', { class: 'chart-row' }, this.figures.polarity, this.figures.tokens),

@@ -4,22 +4,32 @@
  * setState. In an exported page it draws the embedded report, read-only.
  */
 import type { ReportView } from '../../../src/core/dataset/datasetReport';
-import type { ReportHostMessage, ReportViewState } from '../../../src/extension/report/reportProtocol';
-import { el, replaceChildren } from '../../app/dom';
+import type { ReportExportFormat, ReportHostMessage, ReportSavedState, ReportViewState, ReportWebviewMessage, StandaloneReportData } from '../../../src/extension/report/reportProtocol';
+import type { Bridge } from '../../app/bridge';
+import { ExportChoice, exportButtons } from '../../app/controls';
+import { el, panelSection, replaceChildren } from '../../app/dom';
+import { keepFocus } from '../../app/focusKeeper';
 import { watchTheme } from '../../app/theme';
 import { enableFocusTooltips } from '../../app/tooltip';
 import { normaliseView, reportIdentity } from '../logic/reportModel';
 import { nextSort } from '../logic/reportSummary';
 import { ChartsSection } from './chartsSection';
-import { exportBar } from './exportBar';
-import { keepFocus } from './focusKeeper';
-import type { ReportBridge } from './reportBridge';
 import { renderReportHeader, RunState } from './reportHeader';
 import { ReportRun, RunStatusView } from './runStatus';
 import { SampleBrowser } from './sampleBrowser';
 import { renderSummary } from './summarySection';
 
 const SAVE_SCROLL_MS = 200;
+
+export type ReportBridge = Bridge<ReportSavedState, StandaloneReportData, ReportHostMessage, ReportWebviewMessage>;
+
+/** Export JSON, CSV, HTML and Markdown (live webview only). */
+const EXPORTS: ExportChoice<ReportExportFormat>[] = [
+  { format: 'json', label: 'JSON', title: 'Save the whole report (every sample’s verdicts) as JSON', ariaLabel: 'Export JSON' },
+  { format: 'csv', label: 'CSV', title: 'Save one line per sample and explainer as CSV', ariaLabel: 'Export CSV' },
+  { format: 'html', label: 'HTML', title: 'Save a self-contained HTML page of this report, opened as you see it now', ariaLabel: 'Export HTML' },
+  { format: 'md', label: 'Markdown', title: 'Save the summary tables as Markdown', ariaLabel: 'Export Markdown' },
+];
 
 export class ReportApp {
   private report?: ReportView;
@@ -33,9 +43,9 @@ export class ReportApp {
   private readonly header = el('header', { id: 'report-header', class: 'panel-header report-header' });
   private readonly actions: HTMLElement;
   private readonly status = el('div', { id: 'run-status', class: 'status run-status' });
-  private readonly summary = el('section', { id: 'summary-section', class: 'panel-section', attrs: { 'aria-labelledby': 'summary-heading' } });
-  private readonly chartsRoot = el('section', { id: 'charts-section', class: 'panel-section', attrs: { 'aria-labelledby': 'charts-heading' } });
-  private readonly samplesRoot = el('section', { id: 'samples-section', class: 'panel-section', attrs: { 'aria-labelledby': 'samples-heading' } });
+  private readonly summary = panelSection('summary-section', 'summary-heading');
+  private readonly chartsRoot = panelSection('charts-section', 'charts-heading');
+  private readonly samplesRoot = panelSection('samples-section', 'samples-heading');
   private readonly runView: RunStatusView;
   private readonly charts: ChartsSection;
   private readonly samples: SampleBrowser;
@@ -46,7 +56,9 @@ export class ReportApp {
   ) {
     document.body.classList.toggle('standalone', !bridge.live);
     document.body.classList.add('report-page');
-    this.actions = exportBar((format) => bridge.post({ type: 'export', format, ...(this.view ? { view: this.view } : {}) }));
+    this.actions = exportButtons({ id: 'report-actions', label: 'Export the report', caption: 'Export' }, EXPORTS, (format) =>
+      bridge.post({ type: 'export', format, ...(this.view ? { view: this.view } : {}) }),
+    );
     this.actions.hidden = true;
     this.runView = new RunStatusView(this.status, () => bridge.post({ type: 'cancel' }), () => this.report?.samples);
     this.charts = new ChartsSection(this.chartsRoot, (change) => this.setView(change));

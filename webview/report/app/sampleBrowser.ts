@@ -9,13 +9,12 @@ import type { VscodeSingleSelect } from '@vscode-elements/elements/dist/vscode-s
 import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js';
 import type { ReportView, SampleRow } from '../../../src/core/dataset/datasetReport';
 import type { ReportViewState, SampleFilters, SampleSort } from '../../../src/extension/report/reportProtocol';
-import { singleSelect } from '../../app/controls';
+import { field, singleSelect } from '../../app/controls';
 import { el, replaceChildren, srOnly } from '../../app/dom';
 import { formatProbability, formatViolationMean } from '../../logic/format';
 import { formatCount } from '../logic/reportFormat';
 import { distinctLabels, explainerColumn, violationState, visibleSamples } from '../logic/sampleFilter';
 import { revealRow, rowsPerPage, virtualWindow } from '../logic/virtualWindow';
-import { pickerField } from './field';
 
 /** Must match .sample-row's height in report.css. */
 export const ROW_HEIGHT = 28;
@@ -143,7 +142,7 @@ export class SampleBrowser {
           else this.setFilters(change);
         });
         this.pickers[id] = select;
-        return pickerField(label, select);
+        return field(label, select);
       };
       const search = el('vscode-textfield', { id: 'filter-search', attrs: { type: 'search', placeholder: 'Search the text', 'aria-label': 'Search the text' } });
       search.addEventListener('input', () => {
@@ -178,7 +177,7 @@ export class SampleBrowser {
           ],
           (v) => ({ violation: v as SampleFilters['violation'] }),
         ),
-        el('div', { class: 'field field-search' }, el('label', { attrs: { for: 'filter-search' } }, 'Text'), search),
+        field('Text', search, 'field-search'),
         pick('sample-sort', 'Order', SORTS.map((s) => ({ value: s.value, label: s.label })), (v) => SORTS.find((s) => s.value === v)?.sort ?? SORTS[0].sort),
       );
     }

@@ -8,7 +8,8 @@ import type { ExplainerSummary, ReportView } from '../../../src/core/dataset/dat
 import type { ReportViewState } from '../../../src/extension/report/reportProtocol';
 import { el, replaceChildren, srOnly } from '../../app/dom';
 import { formatCount, formatFixed, formatInterval, plural } from '../logic/reportFormat';
-import { ariaSort, bestPerColumn, randomFloor, SummaryCell, SummaryColumnDef, summaryCell, summaryColumns, sortExplainers } from '../logic/reportSummary';
+import { ariaSort } from '../../logic/sortOrder';
+import { bestPerColumn, randomFloor, SummaryCell, SummaryColumnDef, summaryCell, summaryColumns, sortExplainers } from '../logic/reportSummary';
 
 function cellText(column: SummaryColumnDef, cell: SummaryCell): string {
   if (column.id === 'msPerSample') return cell.value === null ? '—' : cell.value < 10 ? cell.value.toFixed(1) : formatCount(cell.value);

@@ -4,11 +4,11 @@
  */
 import { DATASET_REPORT_SCHEMA, ReportView } from '../../../src/core/dataset/datasetReport';
 import type { ReportHostMessage, ReportSavedState, ReportViewState, SampleFilters, SampleSort, StandaloneReportData } from '../../../src/extension/report/reportProtocol';
+import { isObject } from '../../logic/isObject';
 import { defaultChartExplainers } from './chartModel';
 import { validSummarySort } from './reportSummary';
 import { DEFAULT_FILTERS, DEFAULT_SAMPLE_SORT, distinctLabels } from './sampleFilter';
 
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
 const isNumber = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
 
 /** Enough of a report to draw; anything else is rejected rather than half drawn. */

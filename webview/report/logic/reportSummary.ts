@@ -4,7 +4,7 @@
  */
 import type { ExplainerSummary, MeanEstimate, Proportion, ReportView } from '../../../src/core/dataset/datasetReport';
 import type { ReportSummaryColumn, ReportViewState } from '../../../src/extension/report/reportProtocol';
-import { compareValues } from './sortOrder';
+import { compareValues } from '../../logic/sortOrder';
 
 export type SummarySort = ReportViewState['sort'];
 export type Better = 'lower' | 'higher';
@@ -137,11 +137,6 @@ export function validSummarySort(sort: Partial<SummarySort> | undefined, report:
   if (!sort || typeof sort.column !== 'string' || typeof sort.descending !== 'boolean') return DEFAULT_SUMMARY_SORT;
   const column = sort.column;
   return summaryColumns(report).some((c) => c.id === column) ? { column, descending: sort.descending } : DEFAULT_SUMMARY_SORT;
-}
-
-export function ariaSort(sort: SummarySort, column: ReportSummaryColumn): 'ascending' | 'descending' | 'none' {
-  if (sort.column !== column) return 'none';
-  return sort.descending ? 'descending' : 'ascending';
 }
 
 /** The Random floor per operator (mean over seeds), and the report's mean ± spread over seeds of the operator mean. */

@@ -4,7 +4,7 @@
  */
 import type { ReportView, SampleRow } from '../../../src/core/dataset/datasetReport';
 import type { SampleFilters, SampleSort } from '../../../src/extension/report/reportProtocol';
-import { compareValues } from './sortOrder';
+import { compareValues } from '../../logic/sortOrder';
 
 export type ViolationState = 'violates' | 'consistent' | 'none';
 

@@ -1,15 +1,17 @@
+/** Keeps the reader's place across a redraw (both webviews redraw whole sections): the focused element is found again. */
+
 /**
- * Redraws part of the report without losing the reader's place: a partial report arrives every second or so while a
- * run goes on, and the element that had focus (a sort header, a chart mark, a picker) is found again by its
- * data-focus-key or id. (The explain panel's panelApp.ts has its own, for token rows.)
+ * Redraws a section and puts focus back on the element that had it, found by its data-focus-key or id, else by the
+ * page's own `locate` (the panel's tokens have neither). SVG chart marks count too.
  */
-export function keepFocus(root: Element, redraw: () => void): void {
+export function keepFocus(root: Element, redraw: () => void, locate: (active: Element) => string | undefined = () => undefined): void {
   const active = document.activeElement;
   let selector: string | undefined;
   if (active && active !== document.body && root.contains(active)) {
     const key = active.getAttribute('data-focus-key');
     if (key) selector = `[data-focus-key="${CSS.escape(key)}"]`;
     else if (active.id) selector = `#${CSS.escape(active.id)}`;
+    else selector = locate(active);
   }
   redraw();
   if (!selector) return;
