@@ -4,19 +4,11 @@
  * out in file order, so the same seed on the same file always gives the same rows. Independent of file formats: it
  * consumes any source of SelectedRow.
  */
+import { seededRandom } from '../math/random';
 import { DatasetError, type SampleSpec, type SelectedRow } from './datasetTypes';
 
-/** mulberry32: a small, fast, well-mixed 32-bit PRNG; returns floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The project's seeded PRNG (mulberry32), under the name the samplers use. */
+export const mulberry32 = seededRandom;
 
 /** Throws a DatasetError saying what is wrong with a sample spec (n a positive integer unless mode 'all'). */
 export function validateSampleSpec(spec: SampleSpec): void {

@@ -1,22 +1,15 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { guessColumns } from '../../../src/core/datasets/columnDetection';
 import { detectFormat, previewDataset, readRows } from '../../../src/core/datasets/datasetReader';
 import { DatasetError } from '../../../src/core/datasets/datasetTypes';
 import { readLabelledCsv } from '../../../src/core/datasets/labelledCsv';
 import { DATA } from '../../helpers/paths';
+import { tempFiles } from './datasetFiles';
 
-const dir = mkdtempSync(join(tmpdir(), 'pl-cols-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
-let fileNo = 0;
-function file(name: string, content: string): string {
-  const path = join(dir, `${fileNo++}-${name}`);
-  writeFileSync(path, content);
-  return path;
-}
+const { file } = tempFiles('pl-cols-');
 
 const SENTENCES = [
   'the movie was a delight from start to finish',

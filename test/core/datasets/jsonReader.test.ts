@@ -1,29 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
-import { newReadStats, previewDataset, readRows, type ReadOptions, type ReadStatsWithStop } from '../../../src/core/datasets/datasetReader';
-import { DatasetError, type BadRow, type ColumnChoice, type SelectedRow } from '../../../src/core/datasets/datasetTypes';
+import { describe, it } from 'node:test';
+import { previewDataset, readRows, type ReadStatsWithStop } from '../../../src/core/datasets/datasetReader';
+import { DatasetError } from '../../../src/core/datasets/datasetTypes';
+import { read, tempFiles, TL } from './datasetFiles';
 
-const dir = mkdtempSync(join(tmpdir(), 'pl-json-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
-let fileNo = 0;
-function file(name: string, content: string | Buffer): string {
-  const path = join(dir, `${fileNo++}-${name}`);
-  writeFileSync(path, content);
-  return path;
-}
-
-const TL: ColumnChoice = { text: 'text', label: 'label' };
-
-async function read(path: string, columns: ColumnChoice = TL, options: ReadOptions = {}) {
-  const stats = newReadStats();
-  const bad: BadRow[] = [];
-  const rows: SelectedRow[] = [];
-  for await (const row of readRows(path, columns, { ...options, stats, onBadRow: (b) => bad.push(b) })) rows.push(row);
-  return { rows, stats, bad };
-}
+const { file } = tempFiles('pl-json-');
 
 const JSONL = [
   '{"text": "good", "label": "pos", "extra": [1, 2]}', // 1

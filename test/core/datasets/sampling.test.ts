@@ -1,20 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { newReadStats, readRows, selectRows } from '../../../src/core/datasets/datasetReader';
 import { DatasetError, type ColumnChoice, type SampleSpec, type SelectedRow } from '../../../src/core/datasets/datasetTypes';
 import { allocateStrata, mulberry32, sampleRows, validateSampleSpec } from '../../../src/core/datasets/sampling';
+import { tempFiles } from './datasetFiles';
 
-const dir = mkdtempSync(join(tmpdir(), 'pl-sample-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
-let fileNo = 0;
-function file(name: string, content: string): string {
-  const path = join(dir, `${fileNo++}-${name}`);
-  writeFileSync(path, content);
-  return path;
-}
+const { dir, file } = tempFiles('pl-sample-');
 
 const TL: ColumnChoice = { text: 'text', label: 'label' };
 
