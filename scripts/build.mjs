@@ -13,6 +13,7 @@ await Promise.all([
       cli: 'src/cli/main.ts',
       extension: 'src/extension/extension.ts',
       inferenceWorker: 'src/extension/inference/inferenceWorker.ts',
+      outcomeWorker: 'src/core/dataset/outcomeWorker.ts',
     },
     outdir: 'dist',
     platform: 'node',

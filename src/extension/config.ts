@@ -24,6 +24,8 @@ export interface ExtensionSettings {
   load: WireLoadOptions;
   /** Longest selection (in characters) sent to the engine at all. */
   maxCharacters: number;
+  /** Processes a dataset run explains in. */
+  datasetWorkers: number;
 }
 
 export const DEFAULTS = {
@@ -37,6 +39,7 @@ export const DEFAULTS = {
   maxTokens: 256,
   threads: 0,
   maxCharacters: 100_000,
+  datasetWorkers: 1,
 };
 
 function integer(raw: unknown, min: number, max: number, fallback: number, key: string, warn: (m: string) => void): number {
@@ -86,6 +89,7 @@ export function readSettings(config: ConfigurationReader, warn: (message: string
       threads: integer(config.get('inference.threads'), 0, 64, DEFAULTS.threads, 'inference.threads', warn),
     },
     maxCharacters: DEFAULTS.maxCharacters,
+    datasetWorkers: integer(config.get('dataset.workers'), 1, 64, DEFAULTS.datasetWorkers, 'dataset.workers', warn),
   };
 }
 

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { DatasetReport } from '../../src/core/dataset/datasetReport';
 import { CLI, DATA, ROOT } from '../helpers/paths';
-import { frameWith, openWorkbench, shotOnFailure } from './vscodeE2e';
+import { clickContextMenuItem, frameWith, openWorkbench, shotOnFailure } from './vscodeE2e';
 
 const MODEL = 'sst2-cnn-dot';
 const EXPLAINERS = ['raw-attention', 'attention-x-gradient', 'integrated-gradients', 'occlusion'];
@@ -42,11 +42,7 @@ describe('Dataset mode in a real VS Code', { timeout: 600_000 }, () => {
   it('right-click → Run Violation Test on Dataset → the report shows the violation ratios the engine computes, and a sample opens in the explain panel', shotOnFailure(page, SHOTS, 'dataset', async () => {
     const row = page().locator('.explorer-folders-view .monaco-list-row', { hasText: 'test.csv' });
     await row.waitFor({ timeout: 90_000 });
-    await row.click({ button: 'right' });
-    const item = page().locator('.monaco-menu .action-item', { hasText: 'Run Violation Test on Dataset' }).first();
-    await item.waitFor();
-    await page().waitForTimeout(300); // a click right after the menu opens is ignored
-    await item.click();
+    await clickContextMenuItem(page(), row, 'Run Violation Test on Dataset');
     const input = page().locator('.quick-input-widget input');
     await page().locator('.quick-input-widget', { hasText: 'which rows?' }).waitFor();
     await input.fill('First 200');

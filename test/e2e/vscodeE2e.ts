@@ -76,3 +76,25 @@ export async function openWorkbench(workspace: string): Promise<{ page: Page; cl
     },
   };
 }
+
+/**
+ * Right-clicks `target` until its context menu offers `item` (an extension's menu entries appear only once VS Code
+ * has read its manifest, a moment after the workbench shows), then clicks it.
+ */
+export async function clickContextMenuItem(page: Page, target: import('playwright-core').Locator, item: string, timeout = 90_000): Promise<void> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    await target.click({ button: 'right' });
+    const entry = page.locator('.monaco-menu .action-item', { hasText: item }).first();
+    try {
+      await entry.waitFor({ timeout: 3000 });
+      await page.waitForTimeout(300); // a click right after the menu opens is ignored
+      await entry.click();
+      return;
+    } catch (e) {
+      await page.keyboard.press('Escape');
+      if (Date.now() > deadline) throw e;
+      await page.waitForTimeout(1000);
+    }
+  }
+}

@@ -20,14 +20,16 @@ describe('readSettings: the polarityLens.* settings', () => {
     assert.deepEqual(settings.load, { maxTokens: 256, threads: 0 });
     assert.equal(settings.editorExplainer, DEFAULTS.editorExplainer);
     assert.equal(settings.maxCharacters, 100_000);
+    assert.equal(settings.datasetWorkers, 1);
   });
 
   it('valid values pass through; explainers come back in the registry order', () => {
     const { settings, warnings } = read({
       model: '  /models/mine  ', explainers: ['occlusion', 'raw-attention'], operator: 'zero-embedding', granularity: 'token',
       objective: 'logit', 'integratedGradients.steps': 50, 'sampling.samples': 1000, seed: 7, maxTokens: 128, 'inference.threads': 2,
-      'editor.explainer': 'occlusion',
+      'editor.explainer': 'occlusion', 'dataset.workers': 4,
     });
+    assert.equal(settings.datasetWorkers, 4);
     assert.deepEqual(warnings, []);
     assert.equal(settings.model, '/models/mine');
     assert.deepEqual(settings.panel.explainers, ['raw-attention', 'occlusion']);
@@ -41,7 +43,7 @@ describe('readSettings: the polarityLens.* settings', () => {
   it('each invalid value falls back to its default with a warning that names the setting and the allowed values', () => {
     const { settings, warnings } = read({
       operator: 'shred', granularity: 'char', objective: 3, 'integratedGradients.steps': 0, 'sampling.samples': 2.5, seed: -1,
-      maxTokens: 100_000, 'inference.threads': '4', 'editor.explainer': 'crystal-ball', explainers: ['occlusion', 'astrology'],
+      maxTokens: 100_000, 'inference.threads': '4', 'editor.explainer': 'crystal-ball', explainers: ['occlusion', 'astrology'], 'dataset.workers': 0,
     });
     assert.equal(settings.panel.operator, 'delete');
     assert.equal(settings.panel.granularity, 'word');
@@ -52,7 +54,8 @@ describe('readSettings: the polarityLens.* settings', () => {
     assert.deepEqual(settings.load, { maxTokens: 256, threads: 0 });
     assert.equal(settings.editorExplainer, 'attention-x-gradient');
     assert.deepEqual(settings.panel.explainers, ['occlusion']);
-    assert.equal(warnings.length, 10, warnings.join('\n'));
+    assert.equal(settings.datasetWorkers, 1);
+    assert.equal(warnings.length, 11, warnings.join('\n'));
     assert.ok(warnings.some((w) => /polarityLens\.operator must be one of .*delete.*; using delete/.test(w)));
     assert.ok(warnings.some((w) => /polarityLens\.maxTokens must be a whole number from 8 to 4096; using 256/.test(w)));
     assert.ok(warnings.some((w) => /unknown explainer astrology ignored/.test(w)));

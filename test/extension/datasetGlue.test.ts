@@ -79,9 +79,10 @@ describe('Run Violation Test on Dataset (the extension glue, with the real infer
     assert.equal(second.view.resumed, 5, 'the same sample comes from the cache');
   });
 
-  it('opens a sample in the explain panel with the report’s model and explainers', async () => {
-    const api = start();
+  it('opens a sample in the explain panel with the report’s model and explainers (the run in two worker processes)', async () => {
+    const api = startExtension(activate, { explainers: EXPLAINERS, 'dataset.workers': 2 });
     const { view } = await api.runDatasetTest(fileUri(dataset), { columns: { text: 'text', label: 'label' }, selection: { mode: 'first', n: 4 } }) as { view: ReportView };
+    assert.equal(view.samples, 4);
     reportPanel().send({ type: 'openSample', row: 2 });
     for (let i = 0; i < 100 && !api.lastResult(); i++) await new Promise((r) => setTimeout(r, 100));
     const result = api.lastResult();

@@ -13,6 +13,7 @@ import { detectFormat } from '../datasets/datasetReader';
 import { PAPER_OPERATORS } from '../erasure/operators';
 import { DATASET_REPORT_SCHEMA, type DatasetReport, type SampleRecord, type SampleRow } from './datasetReport';
 import { ReportBuilder } from './reportBuilder';
+import { OutcomePool } from './outcomePool';
 import { hashFiles, SampleCache } from './sampleCache';
 import { RANDOM_SEEDS, sampleOutcome, type SampleOutcome } from './sampleOutcome';
 
@@ -27,6 +28,11 @@ export interface DatasetRunOptions {
   /** The model's maximum input length in tokens, part of the cache key (it changes the outcome of long texts). */
   maxTokens?: number;
   signal?: AbortSignal;
+  /**
+   * Processes to explain in (`check --workers N`, one onnxruntime thread each; needs the build's
+   * dist/outcomeWorker.js). 1 or absent: this process, with the model given.
+   */
+  workers?: number;
   /** Called after each sample; `snapshot` gives the report so far (for a live view; it costs a summary pass). */
   onProgress?: (progress: DatasetProgress, snapshot: () => ReportSnapshot) => void;
 }
@@ -67,6 +73,7 @@ export async function runDataset(model: TextClassifier, options: DatasetRunOptio
     attentionHead: settings.attentionHead ?? null, maxTokens: options.maxTokens ?? null,
   };
   const cache = await SampleCache.open(options.cacheDir, modelHash, cacheKey);
+  let closePool = () => {};
   try {
     const total = await countSelected(options);
     const stats: ReadStats = { rowsRead: 0, badRowCount: 0, badRows: [] };
@@ -103,28 +110,49 @@ export async function runDataset(model: TextClassifier, options: DatasetRunOptio
       options.onProgress?.({ done: kept.length, total, resumed, perSecond, etaSeconds: eta, badRows: stats.badRowCount }, () => snapshot(false));
     };
     const rows = selectRows(options.path, options.columns, options.selection, { format, signal: options.signal, stats });
-    for await (const row of rows) {
-      if (options.signal?.aborted) break;
-      let outcome = cache.get(row.text, settings.explainers);
-      if (outcome) resumed++;
-      else {
-        const t0 = performance.now();
-        try {
-          outcome = await explainOne(model, row, settings, options.signal);
-        } catch (e) {
-          if (e instanceof ExplanationCancelled) break;
-          recordBad(stats, { line: row.line, reason: `could not be explained: ${(e as Error).message}` });
-          continue;
+    // Texts in flight (one, or one per worker), folded into the report strictly in file order.
+    const inFlight: { row: SelectedRow; outcome: Promise<SampleOutcome | Error>; cached: boolean }[] = [];
+    const pool = options.workers && options.workers > 1 ? new OutcomePool(options.workers, model.folder.dir, settings, options.maxTokens) : undefined;
+    closePool = () => pool?.close();
+    const width = pool?.size ?? 1;
+    let computeStarted: number | undefined;
+    const compute = (row: SelectedRow): Promise<SampleOutcome | Error> => {
+      computeStarted ??= performance.now();
+      const pending = pool ? pool.explain(row.text) : explainOne(model, row, settings, options.signal);
+      return pending.catch((e: Error) => e);
+    };
+    let stopped = false;
+    const foldFirst = async () => {
+      const { row, outcome: pending, cached } = inFlight.shift()!;
+      const outcome = await pending;
+      if (outcome instanceof Error) {
+        if (outcome instanceof ExplanationCancelled || options.signal?.aborted) {
+          stopped = true;
+          return;
         }
+        recordBad(stats, { line: row.line, reason: `could not be explained: ${outcome.message}` });
+        return;
+      }
+      if (cached) resumed++;
+      else {
         computed++;
-        computeMs += performance.now() - t0;
+        computeMs = performance.now() - computeStarted!;
         cache.put(outcome);
       }
       const record = assemble(row, outcome, labels);
       kept.push({ row: row.row, line: row.line, label: row.label, labelIndex: record.labelIndex, text: row.text });
       builder.add(record);
       progress();
+    };
+    for await (const row of rows) {
+      if (options.signal?.aborted || stopped) break;
+      const hit = cache.get(row.text, settings.explainers);
+      inFlight.push({ row, cached: hit !== undefined, outcome: hit ? Promise.resolve(hit) : compute(row) });
+      while (inFlight.length >= width || (inFlight.length && inFlight[0].cached)) await foldFirst();
     }
+    // What is in flight when the run ends or is cancelled still counts: it is finished work.
+    while (inFlight.length) await foldFirst();
+    closePool();
     const { report } = snapshot(!options.signal?.aborted);
     return {
       report,
@@ -153,6 +181,7 @@ export async function runDataset(model: TextClassifier, options: DatasetRunOptio
       close: () => cache.close(),
     };
   } catch (e) {
+    closePool();
     cache.close();
     throw e;
   }

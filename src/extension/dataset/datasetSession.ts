@@ -132,7 +132,7 @@ export class DatasetSession implements vscode.Disposable {
         token.onCancellationRequested(() => controller.abort());
         let reported = 0;
         try {
-          const handle = await this.deps.client.runDataset(model.dir, { path, columns, selection, explain, cacheDir: this.deps.cacheDir }, {
+          const handle = await this.deps.client.runDataset(model.dir, { path, columns, selection, explain, cacheDir: this.deps.cacheDir, workers: settings.datasetWorkers }, {
             signal: controller.signal,
             load: settings.load,
             onProgress: (p, partial) => {

@@ -110,6 +110,20 @@ describe('runDataset: the violation test over a file', () => {
     assert.deepEqual(resumed.sampleRows, fresh.sampleRows);
   });
 
+  it('explained in two worker processes, the report is the one a single process makes', async () => {
+    // Workers run onnxruntime on one thread; so does the reference (other thread counts change float sums at 1e-8).
+    const oneThread = await TextClassifier.load(resolveModelDir('sst2-cnn-dot'), { threads: 1 });
+    const single = await runDataset(oneThread, options(join(tmp, 'cache-w1')));
+    single.close();
+    await oneThread.dispose();
+    const pooled = await runDataset(model, options(join(tmp, 'cache-w2'), { workers: 2 }));
+    pooled.close();
+    assert.equal(pooled.report.samples, rows.length);
+    assert.deepEqual(comparable(pooled.report), comparable(single.report));
+    assert.deepEqual(pooled.sampleRows, single.sampleRows);
+    assert.deepEqual(pooled.report.dataset.badRows, single.report.dataset.badRows);
+  });
+
   it('a cut-off cache line is dropped and recomputed; other settings use another cache file', async () => {
     const cacheDir = join(tmp, 'cache-d');
     (await runDataset(model, options(cacheDir, { selection: { mode: 'first', n: 3 } }))).close();
