@@ -17,7 +17,6 @@
  * file: it ends as a `stop` at end of file or when the field passes MAX_RECORD_BYTES.
  */
 import { createReadStream } from 'node:fs';
-import { addAbortSignal } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
 import { MAX_RECORD_BYTES, STOPPED, TOO_LONG } from './limits';
 
@@ -75,27 +74,40 @@ export async function* csvRecords(path: string, options: CsvReadOptions): AsyncG
     skip_empty_lines: false, // kept (as one empty field) so that every line is counted; dropped below
     max_record_size: MAX_RECORD_BYTES, // bytes per field with encoding null; bounds the parser's memory
   });
-  file.on('error', (err) => parser.destroy(err));
-  if (signal) {
-    addAbortSignal(signal, parser);
-    addAbortSignal(signal, file); // closes the file even if the consumer never resumes this generator
-  }
-  file.pipe(parser);
-
+  // The parser is fed by hand and drained after every chunk (not piped and iterated): an iterator over a stream that
+  // errors drops the records still buffered in it, which would lose the good rows just before an unreadable one.
+  let error: unknown;
+  parser.on('error', (e) => (error ??= e));
+  // 'finish': the last input is parsed and flushed into the readable buffer ('end' would wait for it to be read).
+  const flushed = new Promise<void>((resolve) => {
+    parser.once('finish', resolve);
+    parser.once('error', () => resolve());
+  });
   let line = 1; // where the next record starts
-  try {
-    for await (const record of parser as AsyncIterable<Uint8Array[]>) {
+  function* drain(): Generator<CsvEvent> {
+    for (let record = parser.read() as Uint8Array[] | null; record !== null; record = parser.read() as Uint8Array[] | null) {
       const start = line;
       line += lineBreaks(record) + 1;
-      if (isBlank(record)) continue; // an empty line, or one of only spaces, is not a record
-      yield { kind: 'record', line: start, fields: record };
+      if (!isBlank(record)) yield { kind: 'record', line: start, fields: record }; // a blank line is not a record
     }
-  } catch (err) {
-    if (signal?.aborted) return;
-    if (!(err instanceof CsvError)) throw err;
-    yield { kind: 'stop', line, reason: stopReason(err) };
+  }
+  try {
+    for await (const chunk of file) {
+      if (signal?.aborted) return;
+      parser.write(chunk as Buffer);
+      yield* drain();
+      if (error !== undefined) break;
+      if (signal?.aborted) return;
+    }
+    if (error === undefined) {
+      parser.end();
+      await flushed;
+      yield* drain();
+    }
+    if (error === undefined || signal?.aborted) return;
+    if (!(error instanceof CsvError)) throw error;
+    yield { kind: 'stop', line, reason: stopReason(error) };
   } finally {
-    file.unpipe(parser);
     file.destroy();
     parser.destroy();
   }

@@ -175,6 +175,20 @@ describe('readRows: CSV records that cannot be read', () => {
     assert.equal(stats.rowsRead, 3);
   });
 
+  it('a slow reader still gets every good row before an unclosed quote, and the stop names the quote\'s line', async () => {
+    const good = Array.from({ length: 40 }, (_, i) => `good ${i},1`);
+    const path = file('slow.csv', ['text,label', ...good, '"unclosed,1', 'more,0', ''].join('\n'));
+    const stats = newReadStats();
+    const rows: string[] = [];
+    for await (const row of readRows(path, TL, { stats })) {
+      rows.push(row.text);
+      await new Promise((r) => setTimeout(r, 2)); // explaining takes a while between rows
+    }
+    assert.deepEqual(rows, good.map((g) => g.split(',')[0]));
+    assert.equal(stats.stopped?.line, 42);
+    assert.match(stats.stopped!.reason, /never closed/);
+  });
+
   it('a 50 MB unterminated quote is a "too long" bad row and a clear stop, not an out-of-memory crash', async () => {
     const path = file('runaway.csv', Buffer.concat([Buffer.from('text,label\nfirst,pos\n\n"'), Buffer.alloc(50e6, 'x'), Buffer.from('\nlater,neg\n')]));
     const before = process.memoryUsage().rss;
