@@ -3,12 +3,12 @@
  * summary table to stdout, reports to the files asked for; the exit code is 1 when a --max-violation threshold is
  * broken, 2 for bad input, 130 when interrupted (the partial report is still written).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { previewDataset } from '../core/datasets/datasetReader';
-import type { ColumnChoice, SampleSpec } from '../core/datasets/datasetTypes';
+import { DatasetError, type ColumnChoice, type SampleSpec } from '../core/datasets/datasetTypes';
 import { formatDuration } from '../core/dataset/duration';
 import { markdownSummary, jsonReport, samplesCsv, writeAtomically } from '../core/dataset/reportFiles';
 import { runDataset, type DatasetProgress } from '../core/dataset/runDataset';
@@ -46,7 +46,18 @@ an explainer's mean violation ratio (over delete, zero-embedding and attention-m
 ${ENGINE_HELP}`;
 
 export async function checkCommand(argv: string[], out: (line: string) => void): Promise<number> {
-  const { values, positionals } = parseArgs({
+  let parsed;
+  try {
+    parsed = parseCheckArgs(argv);
+  } catch (e) {
+    process.stderr.write(`polarity-lens check: ${(e as Error).message}. See --help.\n`);
+    return 2;
+  }
+  return check(parsed, out);
+}
+
+function parseCheckArgs(argv: string[]) {
+  return parseArgs({
     args: argv,
     allowPositionals: true,
     options: {
@@ -71,6 +82,9 @@ export async function checkCommand(argv: string[], out: (line: string) => void):
       help: { type: 'boolean', default: false },
     },
   });
+}
+
+async function check({ values, positionals }: ReturnType<typeof parseCheckArgs>, out: (line: string) => void): Promise<number> {
   if (values.help) {
     out(CHECK_HELP);
     return 0;
@@ -81,12 +95,13 @@ export async function checkCommand(argv: string[], out: (line: string) => void):
   };
   if (positionals.length !== 1) return usage(`expected one dataset file; got ${positionals.length}. See --help.`);
   const path = resolve(positionals[0]);
-  let explain;
+  let explain: ReturnType<typeof engineOptions>;
   let thresholds;
   let selection: SampleSpec;
   try {
     explain = engineOptions(values);
-    thresholds = values['max-violation'].map((t) => parseThreshold(t, EXPLAINERS.map((e) => e.id)));
+    const chosen = explain.explainers ?? EXPLAINERS.map((e) => e.id);
+    thresholds = values['max-violation'].map((t) => parseThreshold(t, chosen));
     selection = sampleSpec(values.sample, values.limit, explain.seed);
   } catch (e) {
     return usage((e as Error).message);
@@ -98,6 +113,12 @@ export async function checkCommand(argv: string[], out: (line: string) => void):
   if (!Number.isInteger(workers) || workers < 1 || workers > 64) return usage('--workers must be a whole number from 1 to 64.');
   if (maxTokens !== undefined && !(Number.isInteger(maxTokens) && maxTokens >= 8)) return usage('--max-tokens must be a whole number of at least 8.');
 
+  const outputs = [values.json, values.csv, values.markdown, values.junit, values.html].filter((f): f is string => f !== undefined).map((f) => resolve(f));
+  for (const output of outputs) {
+    // Checked before an hour of explaining, not after; and the dataset is never an output.
+    if (output === path) return usage(`${output} is the dataset itself; write the report somewhere else.`);
+    if (!existsSync(dirname(output))) return usage(`the folder of ${output} does not exist.`);
+  }
   let columns: ColumnChoice;
   try {
     columns = await chooseColumns(path, values['text-column'], values['label-column']);
@@ -115,15 +136,24 @@ export async function checkCommand(argv: string[], out: (line: string) => void):
   const interrupt = () => {
     process.stderr.write('\ninterrupted: finishing the report with the samples done so far (Ctrl+C again to quit now)\n');
     controller.abort();
-    process.once('SIGINT', () => process.exit(130));
+    process.once('SIGINT', () => {
+      if (tempCache) rmSync(tempCache, { recursive: true, force: true });
+      process.exit(130);
+    });
   };
   process.once('SIGINT', interrupt);
   try {
-    const run = await runDataset(model, {
-      path, columns, selection, explain, maxTokens, workers, signal: controller.signal,
-      cacheDir: tempCache ?? resolve(values['cache-dir'] ?? join(defaultCacheDir(), 'dataset-runs')),
-      onProgress: values.quiet ? undefined : progressLine(),
-    });
+    let run;
+    try {
+      run = await runDataset(model, {
+        path, columns, selection, explain, maxTokens, workers, signal: controller.signal,
+        cacheDir: tempCache ?? resolve(values['cache-dir'] ?? join(defaultCacheDir(), 'dataset-runs')),
+        onProgress: values.quiet ? undefined : progressLine(),
+      });
+    } catch (e) {
+      if (e instanceof DatasetError) return usage(e.message);
+      throw e;
+    }
     try {
       if (!values.quiet) process.stderr.write('\n');
       const results = thresholds.length ? checkThresholds(run.report, thresholds) : [];
@@ -134,7 +164,12 @@ export async function checkCommand(argv: string[], out: (line: string) => void):
       if (values.markdown) await writeAtomically(resolve(values.markdown), [markdownSummary(run.report)], { overwrite: true });
       if (values.junit) await writeAtomically(resolve(values.junit), [junitXml(run.report, results.length ? results : informational(run.report))], { overwrite: true });
       if (values.html) await writeAtomically(resolve(values.html), [standaloneReportHtml(reportViewOf(run), reportBundle())], { overwrite: true });
-      if (!run.report.complete) return 130;
+      if (controller.signal.aborted) return 130;
+      if (!run.report.complete) {
+        // The file could not be read to its end: judging thresholds on part of it would pass a broken dataset.
+        const stop = run.report.dataset.badRows.at(-1);
+        return usage(`${path} could not be read past line ${stop?.line ?? '?'} (${stop?.reason ?? 'unreadable'}); the report covers the rows before it.`);
+      }
       return results.every((r) => r.passed) ? 0 : 1;
     } finally {
       run.close();
@@ -185,6 +220,7 @@ function progressLine(): (p: DatasetProgress) => void {
   };
 }
 
+/** Without thresholds, JUnit lists every explainer's ratio as a passed case (one that never ran as skipped). */
 function informational(report: Parameters<typeof checkThresholds>[0]): ThresholdResult[] {
-  return checkThresholds(report, report.explainers.map((e) => ({ explainer: e.id, maxRatio: 1 })));
+  return checkThresholds(report, report.explainers.map((e) => ({ explainer: e.id, maxRatio: 1 }))).map((r) => (r.ratio === null ? { ...r, skipped: true } : r));
 }

@@ -93,9 +93,9 @@ export class ExplainSession implements vscode.Disposable {
   }
 
   /** A dataset sample opened from a report: the same panel, with the report's model and settings; no editor to colour. */
-  async explainSample(text: string, model: { dir: string; name: string }, what: string, panelSettings: PanelSettings): Promise<JobOutcome> {
+  async explainSample(text: string, model: { dir: string; name: string }, what: string, panelSettings: PanelSettings, sampling: { seed: number; samples: number }): Promise<JobOutcome> {
     this.panelSettings = panelSettings;
-    return this.explain(text, what, model, this.settings(), undefined);
+    return this.explain(text, what, model, { ...this.settings(), ...sampling }, undefined);
   }
 
   private async explain(text: string, what: string, model: { dir: string; name: string }, settings: ExtensionSettings, source: LastExplanation['source']): Promise<JobOutcome> {

@@ -59,6 +59,10 @@ describe('polarity-lens check', () => {
       [['check', SST2, ...base, '--sample', 'random'], /needs --limit/],
       [['check', SST2, ...base, '--text-column', 'review'], /no column "review"; its columns are: text, label/],
       [['check', SST2, '--model', out('no-model')], /no-model/],
+      [['check', SST2, ...base, '--max-violations', 'x=1'], /Unknown option '--max-violations'/],
+      [['check', SST2, ...base, '--max-violation', 'lime=0.5'], /"lime" is not among the explainers that run/],
+      [['check', SST2, ...base, '--json', out('missing-folder/r.json')], /the folder of .*missing-folder\/r\.json does not exist/],
+      [['check', SST2, ...base, '--csv', SST2], /is the dataset itself/],
     ];
     for (const [args, message] of cases) {
       const r = runCli(args);
@@ -87,6 +91,24 @@ describe('polarity-lens check', () => {
     const fromJsonl = JSON.parse(readFileSync(out('jsonl.json'), 'utf8')) as DatasetReport;
     assert.equal(fromJsonl.samples, 6);
     assert.deepEqual(fromJsonl.dataset.badRows.map((b) => b.line), [7]);
+  });
+
+  it('a file that cannot be read to its end fails the gate (exit 2) after writing the report of the rows before it', () => {
+    const rows = readLabelledCsv(SST2).slice(0, 4);
+    const broken = out('broken.csv');
+    writeFileSync(broken, stringify([['text', 'label'], ...rows.map((r) => [r.text, r.label])]) + '"never closed,1\nlost,0\n');
+    const r = runCli(['check', broken, ...base, '--max-violation', 'occlusion=1', '--json', out('broken.json'), '--junit', out('broken.xml')]);
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /could not be read past line 6/);
+    const report = JSON.parse(readFileSync(out('broken.json'), 'utf8')) as DatasetReport;
+    assert.equal(report.complete, false);
+    assert.equal(report.samples, 4);
+    // Without thresholds, JUnit lists each explainer; one that never ran is skipped, not failed.
+    const info = runCli(['check', SST2, '--model', 'sst2-cnn-dot', '--explainers', 'raw-attention,rollout', '--limit', '3', '--cache-dir', out('cache'), '--junit', out('info.xml')]);
+    assert.equal(info.status, 0, info.stderr);
+    const xml = readFileSync(out('info.xml'), 'utf8');
+    assert.match(xml, /tests="2" failures="0"/);
+    assert.match(xml, /<skipped message="rollout did not run/);
   });
 
   it('Ctrl+C stops the run, writes the report of the finished samples, and exits 130', async () => {

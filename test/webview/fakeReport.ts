@@ -137,6 +137,7 @@ export function fakeReport(options: FakeReportOptions = {}): ReportView {
       rowsSelected: n,
       badRows,
       badRowCount: badRows.length,
+      unmappedLabels: [],
     },
     model: { name: 'sst2-transformer', dir: '/models/sst2-transformer', labels: LABELS, sha256: '0123456789abcdef' },
     settings: { explainers: ids, operator: 'delete', operators: OPERATORS, granularity: 'word', objective: 'probability', igSteps: 20, samples: 300, seed: 0, randomSeeds: [0, 1, 2] },

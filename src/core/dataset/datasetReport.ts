@@ -141,6 +141,8 @@ export interface DatasetReport {
     rowsSelected: number;
     badRows: BadRowInfo[];
     badRowCount: number;
+    /** Gold labels that name no class of the model (up to 20): their rows count as unlabelled for accuracy. */
+    unmappedLabels: string[];
   };
   model: { name: string; dir: string; labels: string[]; sha256: string };
   settings: {

@@ -13,11 +13,19 @@ import type { SampleOutcome } from './sampleOutcome';
 interface Worker {
   child: ChildProcess;
   ready: Promise<void>;
-  pending: Map<number, { resolve(o: SampleOutcome): void; reject(e: Error): void }>;
+  pending: Map<number, { text: string; resolve(o: SampleOutcome): void; reject(e: Error): void }>;
   /** Texts given to this worker and not answered yet (counted before it is ready, for balancing). */
   load: number;
   /** Why it stopped, once it has: a dead worker gets no more texts. */
   died?: Error;
+}
+
+/** Every worker died: the run stops with this instead of marking each remaining row as bad. */
+export class WorkersLost extends Error {
+  constructor(reason: string) {
+    super(`every worker process stopped (${reason})`);
+    this.name = 'WorkersLost';
+  }
 }
 
 export class OutcomePool {
@@ -41,6 +49,7 @@ export class OutcomePool {
   private start(script: string, init: OutcomeWorkerInit): Worker {
     const child = fork(script, [], { env: { ...process.env, ORT_DISABLE_TELEMETRY: '1', POLARITY_LENS_WORKER: JSON.stringify(init) }, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced' });
     let stderr = '';
+    child.on('error', (e) => (stderr += e.message)); // a failed fork or send; 'exit' follows and fails over
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const worker: Worker = { child, pending: new Map(), ready: Promise.resolve(), load: 0 };
     worker.ready = new Promise<void>((resolve, reject) => {
@@ -56,8 +65,10 @@ export class OutcomePool {
         const error = new Error(`a worker process ${signal ? `was killed (${signal})` : `exited with code ${code}`}${stderr ? `: ${stderr.trim()}` : ''}`);
         worker.died = error;
         reject(error);
-        for (const p of worker.pending.values()) p.reject(error);
+        // What it held goes to the workers still alive; with none left, the run cannot go on.
+        const orphans = [...worker.pending.values()];
         worker.pending.clear();
+        for (const p of orphans) this.explain(p.text).then(p.resolve, p.reject);
       });
     });
     worker.ready.catch(() => {}); // awaited by explain(); a pool nobody asks must not crash on a dead worker
@@ -67,15 +78,18 @@ export class OutcomePool {
   /** The outcome of `text`, from whichever worker has the fewest texts in hand. */
   async explain(text: string): Promise<SampleOutcome> {
     const alive = this.workers.filter((w) => !w.died);
-    if (alive.length === 0) throw this.workers[0].died!;
+    if (alive.length === 0) throw new WorkersLost(this.workers[0].died!.message);
     const worker = alive.reduce((a, b) => (b.load < a.load ? b : a));
     const id = this.nextId++;
     worker.load++;
     try {
       await worker.ready;
       return await new Promise<SampleOutcome>((resolve, reject) => {
-        worker.pending.set(id, { resolve, reject });
-        worker.child.send({ id, text } satisfies OutcomeRequest);
+        worker.pending.set(id, { text, resolve, reject });
+        worker.child.send({ id, text } satisfies OutcomeRequest, (error) => {
+          // The channel closed between the worker's death and its exit event: the exit handler hands the text on.
+          if (error) worker.child.kill();
+        });
       });
     } finally {
       worker.load--;

@@ -68,14 +68,17 @@ export async function* samplesCsv(run: DatasetRun): AsyncGenerator<string> {
   for await (const r of run.records()) yield stringify([csvRow(r, ids)]);
 }
 
+/** Text a spreadsheet would read as a formula (=, +, -, @, tab, CR first) gets a leading apostrophe (OWASP). */
+const cellText = (text: string) => (/^[=+\-@\t\r]/.test(text) ? `'${text}` : text);
+
 function csvRow(r: SampleRecord, ids: string[]): (string | number)[] {
   const flag = (b: boolean | undefined) => (b === undefined ? '' : b ? 1 : 0);
   return [
-    r.row, r.line, r.text, r.label ?? '', r.prediction.label, r.prediction.probability.toFixed(6), r.correct === null ? '' : r.correct ? 1 : 0, r.units,
+    r.row, r.line, cellText(r.text), cellText(r.label ?? ''), cellText(r.prediction.label), r.prediction.probability.toFixed(6), r.correct === null ? '' : r.correct ? 1 : 0, r.units,
     ...ids.flatMap((id) => {
       const e = r.explainers[id];
       if (!e || e.error) return ['', ...PAPER_OPERATORS.map(() => ''), ''];
-      return [e.topText ?? '', ...PAPER_OPERATORS.map((op) => flag(e.verdicts[op]?.violates)), e.violationMean === null ? '' : e.violationMean.toFixed(4)];
+      return [cellText(e.topText ?? ''), ...PAPER_OPERATORS.map((op) => flag(e.verdicts[op]?.violates)), e.violationMean === null ? '' : e.violationMean.toFixed(4)];
     }),
   ];
 }
@@ -96,6 +99,7 @@ export function markdownSummary(report: Omit<DatasetReport, 'records'>): string 
     `Model **${cell(report.model.name)}** · ${report.samples} samples${report.complete ? '' : ' (partial: the run was cancelled)'} · ${report.settings.granularity} units · gradients of ${report.settings.objective === 'logit' ? 'the logit z(ŷ)' : 'p(ŷ), a probability'} · selection: ${selectionText(report)}`,
     report.accuracy ? `Accuracy on ${report.accuracy.n} labelled rows: ${interval(report.accuracy)}` : 'No labels: accuracy not measured.',
     report.dataset.badRowCount ? `${report.dataset.badRowCount} bad rows skipped (see the JSON report for their lines).` : '',
+    report.dataset.unmappedLabels.length ? `Labels that name no class of the model (their rows count as unlabelled): ${report.dataset.unmappedLabels.map(cell).join(', ')}; the model's classes: ${report.model.labels.map(cell).join(', ')}.` : '',
     '',
     'Violation ratio = share of samples where the top unit\'s weight sign disagrees with the sign of the real change in p(ŷ) when it is erased (lower is better); [95% interval].',
     '',

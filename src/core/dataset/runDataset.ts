@@ -6,14 +6,15 @@
 import type { ErasureOperatorName } from '../erasure/erasureOperator';
 import { ExplanationCancelled, explainText, resolveExplainOptions, type ExplainOptions } from '../explain/explainText';
 import type { TextClassifier } from '../model/textClassifier';
-import { countRows, selectRows } from '../datasets/datasetReader';
+import { countRows, newReadStats, readRows, selectRows, type ReadStatsWithStop } from '../datasets/datasetReader';
 import { labelIndex } from '../datasets/labelMapping';
 import type { ColumnChoice, ReadStats, SampleSpec, SelectedRow } from '../datasets/datasetTypes';
 import { detectFormat } from '../datasets/datasetReader';
 import { PAPER_OPERATORS } from '../erasure/operators';
 import { DATASET_REPORT_SCHEMA, type DatasetReport, type SampleRecord, type SampleRow } from './datasetReport';
 import { ReportBuilder } from './reportBuilder';
-import { OutcomePool } from './outcomePool';
+import { OutcomePool, WorkersLost } from './outcomePool';
+import { ENGINE_VERSION } from './engineVersion';
 import { hashFiles, SampleCache } from './sampleCache';
 import { RANDOM_SEEDS, sampleOutcome, type SampleOutcome } from './sampleOutcome';
 
@@ -65,20 +66,25 @@ export async function runDataset(model: TextClassifier, options: DatasetRunOptio
   const started = performance.now();
   const settings = resolveExplainOptions({ ...options.explain, metrics: true });
   const format = detectFormat(options.path);
-  const labels = model.folder.labels ?? [];
+  // Every class by index (LABEL_i where the config names none), so ids in the file map even without id2label.
+  const classes = model.folder.labels?.length ?? (await model.predict(['a']))[0].probabilities.length;
+  const labels = Array.from({ length: classes }, (_, i) => model.labelOf(i));
   const modelHash = await hashFiles([model.folder.modelPath, model.folder.tokenizerPath]);
   const cacheKey = {
     labels, granularity: settings.granularity, operator: settings.operator, objective: settings.objective, igSteps: settings.igSteps,
     igBaseline: settings.igBaseline, samples: settings.samples, seed: settings.seed, attentionLayer: settings.attentionLayer,
-    attentionHead: settings.attentionHead ?? null, maxTokens: options.maxTokens ?? null,
+    attentionHead: settings.attentionHead ?? null, maxTokens: model.tokenizer.maxLength,
+    // The model's own settings (pooling, mask and pad tokens, outputs) and the engine's version change outcomes too.
+    config: model.folder.config, engine: ENGINE_VERSION,
   };
   const cache = await SampleCache.open(options.cacheDir, modelHash, cacheKey);
   let closePool = () => {};
   try {
     const total = await countSelected(options);
-    const stats: ReadStats = { rowsRead: 0, badRowCount: 0, badRows: [] };
+    const stats: ReadStatsWithStop = newReadStats();
     const builder = new ReportBuilder(settings.explainers, settings.operator);
     const kept: Pick<SampleRecord, 'row' | 'line' | 'label' | 'labelIndex' | 'text'>[] = [];
+    const unmapped = new Set<string>();
     let resumed = 0;
     let computed = 0;
     let computeMs = 0;
@@ -90,6 +96,7 @@ export async function runDataset(model: TextClassifier, options: DatasetRunOptio
         dataset: {
           path: options.path, format, columns: options.columns, selection: options.selection,
           rowsRead: stats.rowsRead, rowsSelected: total ?? kept.length, badRows: stats.badRows, badRowCount: stats.badRowCount,
+          unmappedLabels: [...unmapped],
         },
         model: { name: model.folder.name, dir: model.folder.dir, labels, sha256: modelHash },
         settings: {
@@ -126,6 +133,7 @@ export async function runDataset(model: TextClassifier, options: DatasetRunOptio
       const { row, outcome: pending, cached } = inFlight.shift()!;
       const outcome = await pending;
       if (outcome instanceof Error) {
+        if (outcome instanceof WorkersLost) throw outcome;
         if (outcome instanceof ExplanationCancelled || options.signal?.aborted) {
           stopped = true;
           return;
@@ -140,6 +148,7 @@ export async function runDataset(model: TextClassifier, options: DatasetRunOptio
         cache.put(outcome);
       }
       const record = assemble(row, outcome, labels);
+      if (record.label !== null && record.labelIndex === null && unmapped.size < 20) unmapped.add(record.label);
       kept.push({ row: row.row, line: row.line, label: row.label, labelIndex: record.labelIndex, text: row.text });
       builder.add(record);
       progress();
@@ -153,7 +162,8 @@ export async function runDataset(model: TextClassifier, options: DatasetRunOptio
     // What is in flight when the run ends or is cancelled still counts: it is finished work.
     while (inFlight.length) await foldFirst();
     closePool();
-    const { report } = snapshot(!options.signal?.aborted);
+    // Complete only when every selected row was read: not after Cancel, nor when the file could not be read to its end.
+    const { report } = snapshot(!options.signal?.aborted && !stats.stopped);
     return {
       report,
       sampleRows: builder.sampleRows,
@@ -205,6 +215,13 @@ function recordBad(stats: ReadStats, bad: { line: number; reason: string }): voi
 
 /** How many rows the selection will yield: a parse-only pass (cheap next to explaining), for the progress ETA. */
 async function countSelected(options: DatasetRunOptions): Promise<number | null> {
+  const { selection } = options;
+  if (selection.mode === 'first' && selection.n !== undefined) {
+    // "The first 200" of a huge file must not read all of it first.
+    let good = 0;
+    for await (const _ of readRows(options.path, options.columns, { signal: options.signal })) if (++good >= selection.n) break;
+    return good;
+  }
   const good = await countRows(options.path, options.columns, { signal: options.signal });
-  return options.selection.mode === 'all' ? good : Math.min(good, options.selection.n ?? good);
+  return selection.mode === 'all' ? good : Math.min(good, selection.n ?? good);
 }

@@ -28,7 +28,11 @@ export class SampleCache {
   private readonly index = new Map<string, { offset: number; length: number }>();
   private size = 0;
 
-  private constructor(readonly path: string, private readonly fd: number) {}
+  private readonly appendFd: number;
+
+  private constructor(readonly path: string, private readonly fd: number) {
+    this.appendFd = openSync(path, 'a');
+  }
 
   /** Opens (creating if needed) the cache for a model hash and the settings that change a text's outcome. */
   static async open(dir: string, modelHash: string, settings: Record<string, unknown>): Promise<SampleCache> {
@@ -82,12 +86,16 @@ export class SampleCache {
   put(outcome: SampleOutcome): void {
     const key = sha256(outcome.text);
     const line = Buffer.from(`${JSON.stringify({ k: key, o: outcome })}\n`);
-    writeSync(this.fd, line, 0, line.length, this.size);
-    this.index.set(key, { offset: this.size, length: line.length - 1 });
-    this.size += line.length;
+    // Appended (O_APPEND), never written at a remembered offset: another run on the same file (a second window, a
+    // run finishing after Cancel) may have appended meanwhile. Where it landed is read back; get() checks the text,
+    // so a wrong guess is a miss, never a wrong outcome.
+    writeSync(this.appendFd, line);
+    this.size = fstatSync(this.appendFd).size;
+    this.index.set(key, { offset: this.size - line.length, length: line.length - 1 });
   }
 
   close(): void {
     closeSync(this.fd);
+    closeSync(this.appendFd);
   }
 }

@@ -14,6 +14,8 @@ export interface ThresholdResult extends Threshold {
   ratio: number | null;
   passed: boolean;
   message: string;
+  /** An informational case that could not be measured (JUnit <skipped/>, not a failure). */
+  skipped?: boolean;
 }
 
 export function parseThreshold(text: string, known: string[]): Threshold {
@@ -21,7 +23,7 @@ export function parseThreshold(text: string, known: string[]): Threshold {
   if (!m) throw new Error(`--max-violation "${text}": expected EXPLAINER=RATIO, e.g. attention-x-gradient=0.2`);
   const maxRatio = Number(m[2]);
   if (!(maxRatio >= 0 && maxRatio <= 1)) throw new Error(`--max-violation "${text}": the ratio must be between 0 and 1`);
-  if (!known.includes(m[1])) throw new Error(`--max-violation "${text}": unknown explainer "${m[1]}"; known: ${known.join(', ')}`);
+  if (!known.includes(m[1])) throw new Error(`--max-violation "${text}": "${m[1]}" is not among the explainers that run (${known.join(', ')})`);
   return { explainer: m[1], maxRatio };
 }
 
@@ -41,10 +43,10 @@ const xml = (s: string) => s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&g
 
 /** One test case per threshold result, in JUnit's XML (a failed threshold is a failed test). */
 export function junitXml(report: Omit<DatasetReport, 'records'>, results: ThresholdResult[]): string {
-  const failures = results.filter((r) => !r.passed).length;
+  const failures = results.filter((r) => !r.passed && !r.skipped).length;
   const cases = results.map((r) => [
     `    <testcase classname="polarity-lens.violation" name="${xml(`${r.explainer} ≤ ${r.maxRatio}`)}" time="${(report.timing.seconds / Math.max(1, results.length)).toFixed(3)}">`,
-    r.passed ? `      <system-out>${xml(r.message)}</system-out>` : `      <failure message="${xml(r.message)}" type="ViolationThreshold">${xml(r.message)}</failure>`,
+    r.skipped ? `      <skipped message="${xml(r.message)}"/>` : r.passed ? `      <system-out>${xml(r.message)}</system-out>` : `      <failure message="${xml(r.message)}" type="ViolationThreshold">${xml(r.message)}</failure>`,
     '    </testcase>',
   ].join('\n'));
   return [

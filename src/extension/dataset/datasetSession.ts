@@ -155,9 +155,15 @@ export class DatasetSession implements vscode.Disposable {
           }
           this.handle = handle;
           this.show(handle.view);
-          const cancelled = !handle.view.complete;
-          this.post({ type: 'finished', cancelled });
+          const cancelled = controller.signal.aborted;
+          const stop = !handle.view.complete && !cancelled ? handle.view.dataset.badRows.at(-1) : undefined;
+          const stopped = stop && `The file could not be read past line ${stop.line} (${stop.reason}); the report covers the rows before it.`;
+          this.post(stopped ? { type: 'finished', cancelled: false, message: stopped } : { type: 'finished', cancelled });
+          if (stopped) void vscode.window.showWarningMessage(`Polarity Lens: ${stopped}`);
           this.deps.log.info(`dataset: ${cancelled ? 'cancelled after' : 'done:'} ${handle.view.samples} samples, ${handle.view.resumed} from cache, ${handle.view.dataset.badRowCount} bad rows, ${handle.view.timing.seconds.toFixed(1)} s`);
+          if (handle.view.dataset.unmappedLabels.length) {
+            void vscode.window.showWarningMessage(`Polarity Lens: labels ${handle.view.dataset.unmappedLabels.join(', ')} name no class of ${handle.view.model.name} (${handle.view.model.labels.join(', ')}); those rows count as unlabelled.`);
+          }
           if (handle.view.dataset.badRowCount) {
             void vscode.window.showWarningMessage(`Polarity Lens: ${handle.view.dataset.badRowCount} bad rows were skipped (listed in the report, with line numbers).`);
           }
@@ -220,8 +226,10 @@ export class DatasetSession implements vscode.Disposable {
     if (!view || !this.handle) return;
     try {
       const text = await this.handle.sampleText(row);
-      const { explainers, operator, granularity, objective, igSteps } = view.settings;
-      await this.deps.explain.explainSample(text, { dir: view.model.dir, name: view.model.name }, `row ${row + 1} of ${vscode.workspace.asRelativePath(view.dataset.path)}`, { explainers, operator, granularity, objective, igSteps });
+      const { explainers, operator, granularity, objective, igSteps, seed, samples } = view.settings;
+      const what = `row ${row + 1} of ${vscode.workspace.asRelativePath(view.dataset.path)}`;
+      // The report's settings, seeds included, so LIME, Kernel SHAP and Random show what the report counted.
+      await this.deps.explain.explainSample(text, { dir: view.model.dir, name: view.model.name }, what, { explainers, operator, granularity, objective, igSteps }, { seed, samples });
     } catch (e) {
       this.fail(`cannot open row ${row + 1}: ${(e as Error).message}`);
     }

@@ -42,7 +42,10 @@ async function handle(request: InferenceRequest): Promise<void> {
       return answer(request.id, async () => {
         await datasetJob(request.id, await model(request.modelDir, request.load), request.run, request.load, controller.signal, send);
         return undefined;
-      }).finally(() => datasetRuns.delete(request.id));
+      }).finally(() => {
+        datasetRuns.delete(request.id);
+        cancelled.delete(request.id);
+      });
     }
     case 'export':
       return answer(request.id, () => exportReport(request.run, request.format, request.path, request.overwrite, request.view));

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { OutcomePool } from '../../../src/core/dataset/outcomePool';
+import { OutcomePool, WorkersLost } from '../../../src/core/dataset/outcomePool';
 import { resolveExplainOptions } from '../../../src/core/explain/explainText';
 import { resolveModelDir } from '../../../src/core/model/shippedModels';
 
@@ -16,10 +16,13 @@ describe('OutcomePool: worker processes for dataset runs', () => {
     const first = await Promise.all(texts.map((t) => pool.explain(t)));
     assert.deepEqual(first.map((o) => o.text), texts);
     assert.ok(first.every((o) => o.explainers.occlusion.verdicts.delete), 'each outcome has its verdicts');
+    // Kill a worker while it holds texts: they are handed to the other one, and every text is still answered.
+    const inFlight = texts.map((t) => pool.explain(t));
     process.kill(pool.pids[0]!, 'SIGKILL');
-    await new Promise((r) => setTimeout(r, 300));
-    const after = await Promise.all(texts.map((t) => pool.explain(t)));
+    const after = await Promise.all(inFlight);
     assert.deepEqual(after.map((o) => o.prediction), first.map((o) => o.prediction));
+    process.kill(pool.pids[1]!, 'SIGKILL');
+    await assert.rejects(pool.explain(texts[0]), (e: Error) => e instanceof WorkersLost && /every worker process stopped/.test(e.message));
   });
 
   it('fails with the reason when no worker can start', async () => {

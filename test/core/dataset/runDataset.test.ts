@@ -140,6 +140,19 @@ describe('runDataset: the violation test over a file', () => {
     assert.equal(readdirSync(cacheDir).length, 2);
   });
 
+  it('labels map by name or class id; labels that name no class are listed and their rows count as unlabelled', async () => {
+    const file = join(tmp, 'labels.csv');
+    writeFileSync(file, stringify([['text', 'label'], [rows[0].text, '1'], [rows[1].text, '0'], [rows[2].text, 'pos'], [rows[3].text, 'NEGATIVE']]));
+    const run = await runDataset(model, { ...options(join(tmp, 'cache-l')), path: file });
+    assert.deepEqual(run.sampleRows.map((r) => r.label), ['1', '0', 'pos', 'NEGATIVE']);
+    const records: SampleRecord[] = [];
+    for await (const r of run.records()) records.push(r);
+    run.close();
+    assert.deepEqual(records.map((r) => r.labelIndex), [1, 0, null, 0]);
+    assert.deepEqual(run.report.dataset.unmappedLabels, ['pos']);
+    assert.equal(run.report.accuracy!.n, 3);
+  });
+
   it('samples reproducibly: the same seed gives the same rows, stratified keeps the label mix', async () => {
     const pick = async (selection: DatasetRunOptions['selection']) => {
       const run = await runDataset(model, options(join(tmp, 'cache-e'), { selection }));
