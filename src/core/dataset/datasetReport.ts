@@ -73,8 +73,8 @@ export interface SampleRecord {
   units: number;
   truncated: boolean;
   explainers: Record<string, SampleExplainer>;
-  /** Random's violations per seed (RANDOM_SEEDS) and paper operator. */
-  random: boolean[][];
+  /** Random's violations per seed (RANDOM_SEEDS) and paper operator; null where the model could not run the operator. */
+  random: (boolean | null)[][];
   ms: number;
 }
 

@@ -57,7 +57,8 @@ class Bins {
 
 export class ReportBuilder {
   private readonly tallies = new Map<string, ExplainerTally>();
-  private readonly random = RANDOM_SEEDS.map(() => PAPER_OPERATORS.map(() => 0));
+  /** Random's violations and the samples it was measured on, per seed and paper operator. */
+  private readonly random = RANDOM_SEEDS.map(() => PAPER_OPERATORS.map(() => ({ k: 0, n: 0 })));
   private samples = 0;
   private labelled = 0;
   private correct = 0;
@@ -106,7 +107,11 @@ export class ReportBuilder {
       const verdict = e.verdicts[this.operator];
       if (verdict?.violates && e.topText !== undefined) this.countToken(record.prediction.label, id, e.topText);
     }
-    record.random.forEach((perOp, seed) => perOp.forEach((v, op) => (this.random[seed][op] += v ? 1 : 0)));
+    record.random.forEach((perOp, seed) => perOp.forEach((v, op) => {
+      if (v === null) return; // the model could not run this operator (e.g. no embedding tensor)
+      this.random[seed][op].n++;
+      if (v) this.random[seed][op].k++;
+    }));
     this.byLength.add(record.units, record);
     this.byConfidence.add(record.prediction.probability, record);
     this.sampleRows.push(toSampleRow(record, this.explainers));
@@ -156,9 +161,13 @@ export class ReportBuilder {
     });
     const perSeed = RANDOM_SEEDS.map((seed, s) => ({
       seed,
-      violation: Object.fromEntries(PAPER_OPERATORS.map((op, j) => [op, this.samples ? this.random[s][j] / this.samples : 0])),
+      violation: Object.fromEntries(PAPER_OPERATORS.flatMap((op, j) => (this.random[s][j].n ? [[op, this.random[s][j].k / this.random[s][j].n]] : []))),
     }));
-    const seedMeans = this.random.map((perOp) => perOp.reduce((a, b) => a + b, 0) / perOp.length / Math.max(1, this.samples));
+    // Each seed's mean over the operators that ran, like an explainer's violation mean.
+    const seedMeans = this.random.map((perOp) => {
+      const ran = perOp.filter((c) => c.n > 0);
+      return ran.length ? ran.reduce((a, c) => a + c.k / c.n, 0) / ran.length : 0;
+    });
     const ids = explainers.map((e) => e.id);
     const byClass: DatasetReport['violationTokens']['byClass'] = {};
     for (const [cls, byExplainer] of this.tokens) {

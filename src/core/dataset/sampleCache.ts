@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline';
 import type { SampleOutcome } from './sampleOutcome';
 
 /** Bump when SampleOutcome's meaning changes, so old cache files are not read as new ones. */
-const CACHE_VERSION = 1;
+const CACHE_VERSION = 2;
 
 export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 

@@ -27,7 +27,7 @@ export function sampleOutcome(result: ExplainResult, operator: ErasureOperatorNa
     const { weights } = randomUnitWeights(result.text, seed, result.units.length);
     return PAPER_OPERATORS.map((op) => {
       const impact = impacts.get(op);
-      return impact ? violationVerdict(weights, impact.deltas, all).violates : false;
+      return impact ? violationVerdict(weights, impact.deltas, all).violates : null;
     });
   });
   return {
