@@ -54,7 +54,7 @@ export function activate(context: vscode.ExtensionContext): PolarityLensApi {
     log, { dispose: () => client.dispose() }, runner, decorations, statusBar, session, datasets,
     vscode.commands.registerCommand('polarityLens.runDatasetTest', (uri?: vscode.Uri) => datasets.run(uri instanceof vscode.Uri ? uri : undefined)),
     vscode.window.registerWebviewPanelSerializer(REPORT_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel) => datasets.revivePanel(panel),
+      deserializeWebviewPanel: async (panel, state) => void datasets.revivePanel(panel, state),
     }),
     vscode.commands.registerCommand('polarityLens.explainSelection', () => session.explainSelection()),
     vscode.commands.registerCommand('polarityLens.selectModel', () => selectModel(models, session, log)),

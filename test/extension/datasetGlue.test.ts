@@ -133,6 +133,26 @@ describe('Run Violation Test on Dataset (the extension glue, with the real infer
     assert.equal(api.datasetReport()?.createdAt, current.view.createdAt);
   });
 
+  it('a report panel restored after a reload runs its dataset again, every sample from the cache', async () => {
+    const first = start();
+    const { view } = await first.runDatasetTest(fileUri(dataset), { columns: { text: 'text', label: 'label' }, selection: { mode: 'first', n: 5 } }) as { view: ReportView };
+    const remembered = [...stub.workspaceState];
+    startExtension(activate, { explainers: EXPLAINERS }); // the new window: a fresh extension, the same workspace state
+    remembered.forEach(([k, v]) => stub.workspaceState.set(k, v));
+    const panel = new StubWebviewPanel('polarityLens.report', {});
+    await stub.serializers.get('polarityLens.report')!.deserializeWebviewPanel(panel, { view: {}, report: { createdAt: view.createdAt, datasetPath: dataset, model: 'sst2-cnn-dot' } });
+    for (let i = 0; i < 200 && !(panel.posted as Posted[]).some((m) => m.type === 'finished'); i++) await new Promise((r) => setTimeout(r, 50));
+    const report = (panel.posted as Posted[]).filter((m) => m.type === 'report').at(-1)!.report!;
+    assert.equal(report.samples, 5);
+    assert.equal(report.resumed, 5);
+    assert.deepEqual(report.sampleRows, view.sampleRows);
+    // A panel of some other dataset only says what to do.
+    const other = new StubWebviewPanel('polarityLens.report', {});
+    startExtension(activate, { explainers: EXPLAINERS });
+    await stub.serializers.get('polarityLens.report')!.deserializeWebviewPanel(other, { view: {}, report: { datasetPath: '/elsewhere.csv' } });
+    assert.match((other.posted as Posted[])[0].message!, /belongs to a closed window/);
+  });
+
   it('explains what is wrong with a file it cannot read, and with a file that is not a dataset', async () => {
     const api = start();
     const binary = join(tmp, 'image.csv');

@@ -3,6 +3,7 @@
  * cancellable progress notification, shows the report panel as it fills, exports report files next to the dataset
  * (never over an existing file without asking), and opens a sample in the explain panel.
  */
+import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
 import * as vscode from 'vscode';
 import type { ReportView } from '../../core/dataset/datasetReport';
@@ -16,7 +17,8 @@ import type { DatasetRunHandle, InferenceClient } from '../inference/inferenceCl
 import { WebviewHost, type WebviewPage } from '../panel/webviewHost';
 import type { ReportHostMessage, ReportProgress, ReportViewState, ReportWebviewMessage } from '../report/reportProtocol';
 import {
-  columnItems, columnsKey, DATASET_EXTENSIONS, describeSelection, mustAsk, NO_LABEL, parseSelection, rememberedColumns, SELECTION_KEY, selectionItems,
+  columnItems, columnsKey, DATASET_EXTENSIONS, describeSelection, LAST_RUN_KEY, lastRunFor, mustAsk, NO_LABEL, parseSelection, rememberedColumns,
+  SELECTION_KEY, selectionItems,
 } from './datasetChoices';
 
 export const REPORT_VIEW_TYPE = 'polarityLens.report';
@@ -111,6 +113,7 @@ export class DatasetSession implements vscode.Disposable {
   }
 
   private async start(path: string, columns: ColumnChoice, selection: SampleSpec): Promise<DatasetOutcome> {
+    void this.deps.workspaceState.update(LAST_RUN_KEY, { path, columns, selection });
     this.cancel();
     this.handle?.close();
     this.handle = undefined;
@@ -195,11 +198,18 @@ export class DatasetSession implements vscode.Disposable {
     else this.panel = WebviewHost.create(this.deps.extensionUri, REPORT_PAGE, (m: ReportWebviewMessage) => this.onMessage(m), () => (this.panel = undefined));
   }
 
-  /** A report panel VS Code restored after a reload: the run it showed ended with the old window. */
-  revivePanel(panel: vscode.WebviewPanel): void {
+  /**
+   * A report panel VS Code restored after a reload. Its run ended with the old window; if it was the last run, it runs
+   * again, and its finished samples come back from the cache (seconds, unless the settings changed since).
+   */
+  revivePanel(panel: vscode.WebviewPanel, state?: unknown): Promise<DatasetOutcome> | undefined {
     this.panel?.dispose();
     this.panel = WebviewHost.revive(panel, this.deps.extensionUri, REPORT_PAGE, (m: ReportWebviewMessage) => this.onMessage(m), () => (this.panel = undefined));
-    if (!this.view) this.post({ type: 'finished', cancelled: false, message: 'This report belongs to a closed window. Run the violation test on the dataset again: finished samples come from the cache, so it takes seconds.' });
+    if (this.view) return undefined;
+    const last = lastRunFor(this.deps.workspaceState.get(LAST_RUN_KEY), state);
+    if (last && existsSync(last.path)) return this.start(last.path, last.columns, last.selection);
+    this.post({ type: 'finished', cancelled: false, message: 'This report belongs to a closed window. Run the violation test on the dataset again: finished samples come from the cache, so it takes seconds.' });
+    return undefined;
   }
 
   private onMessage(message: ReportWebviewMessage): void {
