@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { previewDataset } from '../core/datasets/datasetReader';
+import { columnsNeedConfirming, previewDataset } from '../core/datasets/datasetReader';
 import { DatasetError, type ColumnChoice, type SampleSpec } from '../core/datasets/datasetTypes';
 import { formatDuration } from '../core/dataset/duration';
 import { markdownSummary, jsonReport, samplesCsv, writeAtomically } from '../core/dataset/reportFiles';
@@ -200,7 +200,7 @@ async function chooseColumns(path: string, text: string | undefined, label: stri
   };
   const guess = preview.guess;
   const textColumn = text !== undefined ? known(text) : guess.text;
-  if (textColumn === null || (text === undefined && guess.ambiguous)) {
+  if (textColumn === null || (text === undefined && columnsNeedConfirming(guess))) {
     throw new Error(`cannot tell which column holds the text in ${path} (candidates: ${guess.textCandidates.join(', ') || 'none'}); name it with --text-column.`);
   }
   const labelColumn = label === 'none' ? null : label !== undefined ? known(label) : guess.label;

@@ -18,6 +18,7 @@ import { WebviewHost } from './panel/webviewHost';
 import { standaloneHtml } from './panel/panelHtml';
 import type { Catalog, PanelSettings, PanelState, PanelViewState, WebviewMessage } from './panel/webviewProtocol';
 import type { ModelStatusBar } from './statusBar';
+import { showError } from './showError';
 import { textToExplain } from './textToExplain';
 
 /** The explainers and operators the panel's controls offer. */
@@ -239,9 +240,7 @@ export class ExplainSession implements vscode.Disposable {
   }
 
   private showError(message: string): void {
-    void vscode.window.showErrorMessage(`Polarity Lens: ${message}`, 'Show Log').then((pick) => {
-      if (pick) this.deps.log.show();
-    });
+    showError(this.deps.log, message);
   }
 
   dispose(): void {

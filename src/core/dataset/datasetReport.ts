@@ -208,9 +208,3 @@ export function toSampleRow(r: SampleRecord, explainers: string[]): SampleRow {
     violation: explainers.map((id) => r.explainers[id]?.violationMean ?? null),
   };
 }
-
-export function reportView(report: DatasetReport): ReportView {
-  const { records, ...summary } = report;
-  const ids = report.explainers.map((e) => e.id);
-  return { ...summary, sampleRows: records.map((r) => toSampleRow(r, ids)) };
-}

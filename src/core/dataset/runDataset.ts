@@ -6,9 +6,9 @@
 import type { ErasureOperatorName } from '../erasure/erasureOperator';
 import { ExplanationCancelled, explainText, resolveExplainOptions, type ExplainOptions } from '../explain/explainText';
 import type { TextClassifier } from '../model/textClassifier';
-import { countRows, newReadStats, readRows, selectRows, type ReadStatsWithStop } from '../datasets/datasetReader';
+import { countBadRow, countRows, newReadStats, readRows, selectRows, type ReadStatsWithStop } from '../datasets/datasetReader';
 import { labelIndex } from '../datasets/labelMapping';
-import type { ColumnChoice, ReadStats, SampleSpec, SelectedRow } from '../datasets/datasetTypes';
+import type { ColumnChoice, SampleSpec, SelectedRow } from '../datasets/datasetTypes';
 import { detectFormat } from '../datasets/datasetReader';
 import { PAPER_OPERATORS } from '../erasure/operators';
 import { DATASET_REPORT_SCHEMA, type DatasetReport, type SampleRecord, type SampleRow } from './datasetReport';
@@ -138,7 +138,7 @@ export async function runDataset(model: TextClassifier, options: DatasetRunOptio
           stopped = true;
           return;
         }
-        recordBad(stats, { line: row.line, reason: `could not be explained: ${outcome.message}` });
+        countBadRow(stats, { line: row.line, reason: `could not be explained: ${outcome.message}` });
         return;
       }
       if (cached) resumed++;
@@ -208,10 +208,6 @@ function assemble(row: Pick<SelectedRow, 'row' | 'line' | 'label'>, outcome: Sam
   return { row: row.row, line: row.line, label: row.label, labelIndex: index, correct: index === null ? null : index === outcome.prediction.index, ...outcome };
 }
 
-function recordBad(stats: ReadStats, bad: { line: number; reason: string }): void {
-  stats.badRowCount++;
-  if (stats.badRows.length < 1000) stats.badRows.push(bad);
-}
 
 /** How many rows the selection will yield: a parse-only pass (cheap next to explaining), for the progress ETA. */
 async function countSelected(options: DatasetRunOptions): Promise<number | null> {

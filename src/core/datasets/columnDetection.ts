@@ -129,3 +129,6 @@ export function guessColumns(columns: string[], rows: Record<string, string>[]):
     (namedText.length >= 2 && namedText[0].textName === namedText[1].textName);
   return { text, label: labelCandidates[0] ?? null, textCandidates, labelCandidates, ambiguous };
 }
+
+/** Whether a person must name the text column: the guess is ambiguous, or nothing looks like text. */
+export const columnsNeedConfirming = (guess: ColumnGuess): boolean => guess.ambiguous || guess.text === null;

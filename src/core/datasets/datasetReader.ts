@@ -30,7 +30,7 @@ import { jsonArrayRecords, jsonlRecords, type JsonEvent } from './jsonRecords';
 import { MAX_BAD_ROWS_KEPT, MAX_RECORD_CHARS, TOO_LONG, decodeUtf8, decodeUtf8Lossy, utf8Length } from './limits';
 import { sampleRows } from './sampling';
 
-export { guessColumns } from './columnDetection';
+export { columnsNeedConfirming, guessColumns } from './columnDetection';
 export { checkLabels, labelIndex } from './labelMapping';
 export { allocateStrata, mulberry32, validateSampleSpec } from './sampling';
 
@@ -111,12 +111,17 @@ class RowCounter {
     const { stats } = this.options;
     if (stats) {
       stats.rowsRead++;
-      stats.badRowCount++;
-      if (stats.badRows.length < MAX_BAD_ROWS_KEPT) stats.badRows.push(bad);
+      countBadRow(stats, bad);
       if (stop) (stats as ReadStatsWithStop).stopped = bad;
     }
     this.options.onBadRow?.(bad);
   }
+}
+
+/** Counts a bad row and lists it among the first MAX_BAD_ROWS_KEPT (also for rows the engine could not explain). */
+export function countBadRow(stats: ReadStats, bad: BadRow): void {
+  stats.badRowCount++;
+  if (stats.badRows.length < MAX_BAD_ROWS_KEPT) stats.badRows.push(bad);
 }
 
 function columnsFound(columns: string[]): string {

@@ -2,7 +2,7 @@
  * The questions "Run Violation Test on Dataset" asks before it runs: which columns (detected, confirmed when unclear,
  * remembered per file) and which rows. Pure: the quick picks' items and the parsing of answers, testable without VS Code.
  */
-import type { ColumnChoice, ColumnGuess, SampleSpec } from '../../core/datasets/datasetTypes';
+import type { ColumnChoice, SampleSpec } from '../../core/datasets/datasetTypes';
 
 export const DATASET_EXTENSIONS = ['.csv', '.tsv', '.tab', '.jsonl', '.ndjson', '.json'];
 export const NO_LABEL = '(no label column)';
@@ -33,8 +33,6 @@ export function rememberedColumns(saved: unknown, columns: string[]): ColumnChoi
   return { text: c.text, label: c.label };
 }
 
-/** Whether to ask: an ambiguous guess, or no text column found. */
-export const mustAsk = (guess: ColumnGuess) => guess.ambiguous || guess.text === null;
 
 export interface ColumnItem {
   label: string;

@@ -9,15 +9,16 @@ import * as vscode from 'vscode';
 import type { ReportView } from '../../core/dataset/datasetReport';
 import { formatDuration } from '../../core/dataset/duration';
 import { defaultReportPath, freePath, type ReportFormat } from '../../core/dataset/reportFiles';
-import { previewDataset } from '../../core/datasets/datasetReader';
+import { columnsNeedConfirming, previewDataset } from '../../core/datasets/datasetReader';
 import type { ColumnChoice, DatasetPreview, SampleSpec } from '../../core/datasets/datasetTypes';
 import { explainOptions } from '../config';
 import type { ExplainSession } from '../explainSession';
 import type { DatasetRunHandle, InferenceClient } from '../inference/inferenceClient';
 import { WebviewHost, type WebviewPage } from '../panel/webviewHost';
+import { showError } from '../showError';
 import type { ReportHostMessage, ReportProgress, ReportViewState, ReportWebviewMessage } from '../report/reportProtocol';
 import {
-  columnItems, columnsKey, DATASET_EXTENSIONS, describeSelection, LAST_RUN_KEY, lastRunFor, mustAsk, NO_LABEL, parseSelection, rememberedColumns,
+  columnItems, columnsKey, DATASET_EXTENSIONS, describeSelection, LAST_RUN_KEY, lastRunFor, NO_LABEL, parseSelection, rememberedColumns,
   SELECTION_KEY, selectionItems,
 } from './datasetChoices';
 
@@ -83,7 +84,7 @@ export class DatasetSession implements vscode.Disposable {
     const saved = rememberedColumns(this.deps.workspaceState.get(columnsKey(path)), preview.columns);
     if (saved) return saved;
     const { guess } = preview;
-    if (!mustAsk(guess) && guess.text) return { text: guess.text, label: guess.label };
+    if (!columnsNeedConfirming(guess) && guess.text) return { text: guess.text, label: guess.label };
     const text = await vscode.window.showQuickPick(columnItems(preview.columns, guess.textCandidates, preview.rows, guess.text), {
       title: 'Polarity Lens: which column holds the text?', placeHolder: `${preview.columns.length} columns; the choice is remembered for this file`,
     });
@@ -267,9 +268,7 @@ export class DatasetSession implements vscode.Disposable {
 
   private fail(message: string): { error: string } {
     this.deps.log.error(`dataset: ${message}`);
-    void vscode.window.showErrorMessage(`Polarity Lens: ${message}`, 'Show Log').then((pick) => {
-      if (pick) this.deps.log.show();
-    });
+    showError(this.deps.log, message);
     return { error: message };
   }
 

@@ -30,15 +30,8 @@ export function formatRate(perSecond: number): string {
   return `${perSecond >= 10 ? perSecond.toFixed(1) : perSecond.toPrecision(2)}/s`;
 }
 
-/** A duration in words: "42 s", "5 min 10 s", "1 h 5 min". */
-export function formatDuration(seconds: number | null | undefined): string {
-  if (seconds === null || seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return '—';
-  const s = Math.round(seconds);
-  if (s < 60) return `${s} s`;
-  if (s < 3600) return `${Math.floor(s / 60)} min${s % 60 ? ` ${s % 60} s` : ''}`;
-  const m = Math.round((s % 3600) / 60);
-  return `${Math.floor(s / 3600)} h${m ? ` ${m} min` : ''}`;
-}
+/** The engine's duration format, so the report, the CLI and the notification say times alike. */
+export { formatDuration } from '../../../src/core/dataset/duration';
 
 /** "1 sample", "2 samples". */
 export function plural(n: number, word: string): string {
