@@ -9,7 +9,8 @@ import { DELTA_TOLERANCE, impactSign } from '../faithfulness/polarity';
 import { tokenLevelViolation, violationVerdict } from '../faithfulness/violationTest';
 import { argmax, softmax } from '../math/softmax';
 import type { GradientVariant, Objective } from '../gradients/gradientSession';
-import { MAX_BATCH, probabilities as runProbabilities } from '../model/batchRunner';
+import { MAX_BATCH } from '../model/batchRunner';
+import { InputMemo } from '../model/inputMemo';
 import type { TextClassifier } from '../model/textClassifier';
 import { AttentionLayerView, AttentionView, EXPLAIN_SCHEMA, ExplainResult, ExplanationRow, ImpactRow, Polarity } from './explainResult';
 import { explanationUnits, Granularity } from './units';
@@ -102,6 +103,9 @@ export async function explainText(model: TextClassifier, text: string, options: 
   const clean = await model.onnx.run({ ids: [input.ids] }, attentionNames);
   const probabilities = softmax(clean.logits[0]);
   const target = argmax(clean.logits[0]);
+  const memo = new InputMemo(model.onnx);
+  memo.remember(input, probabilities);
+  const run = (inputs: ModelInput[]) => memo.probabilities(inputs);
   const attentions: AttentionMap[] = attentionNames.map((name) => ({
     name, dims: clean.outputs[name].dims, data: clean.outputs[name].data as Float32Array,
   }));
@@ -118,7 +122,7 @@ export async function explainText(model: TextClassifier, text: string, options: 
   const loo = (name: ErasureOperatorName) => {
     let pending = looCache.get(name);
     if (!pending) {
-      pending = leaveOneOut(model.onnx, input, units, target, probabilities[target], erasureOperator(name), context);
+      pending = leaveOneOut(run, input, units, target, probabilities[target], erasureOperator(name), context);
       looCache.set(name, pending);
     }
     return pending;
@@ -143,7 +147,7 @@ export async function explainText(model: TextClassifier, text: string, options: 
     erasureContext: context,
     attentions: async () => attentions,
     leaveOneOut: loo,
-    run: (inputs) => runProbabilities(model.onnx, inputs),
+    run,
     objective,
     igSteps: resolved.igSteps,
     igBaseline: resolved.igBaseline,

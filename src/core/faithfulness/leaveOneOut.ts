@@ -1,7 +1,5 @@
 import type { ErasureContext, ErasureOperator, ModelInput } from '../erasure/erasureOperator';
 import type { ExplanationUnit } from '../explain/units';
-import { probabilities } from '../model/batchRunner';
-import type { OnnxClassifier } from '../model/onnxClassifier';
 
 /** Every unit's impact under one erasure operator: computed once per (text, operator), then shared by the occlusion
  * explainer, the violation test and the metrics. */
@@ -13,8 +11,9 @@ export interface LeaveOneOut {
   erased: number[][];
 }
 
+/** `run` gives p(·) for a batch of inputs (the explanation's InputMemo). */
 export async function leaveOneOut(
-  onnx: OnnxClassifier,
+  run: (inputs: ModelInput[]) => Promise<number[][]>,
   input: ModelInput,
   units: ExplanationUnit[],
   target: number,
@@ -22,6 +21,6 @@ export async function leaveOneOut(
   operator: ErasureOperator,
   context: ErasureContext,
 ): Promise<LeaveOneOut> {
-  const erased = await probabilities(onnx, units.map((u) => operator.erase(input, u.tokens, context)));
+  const erased = await run(units.map((u) => operator.erase(input, u.tokens, context)));
   return { operator: operator.name, deltas: erased.map((p) => baseline - p[target]), erased };
 }
