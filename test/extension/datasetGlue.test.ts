@@ -48,7 +48,10 @@ describe('Run Violation Test on Dataset (the extension glue, with the real infer
     assert.equal(view.sampleRows.length, rows.length);
     const types = posted().map((m) => m.type);
     assert.equal(types[0], 'progress');
-    assert.ok(types.filter((t) => t === 'progress').length >= rows.length, 'progress after every sample');
+    const done = posted().filter((m) => m.type === 'progress').map((m) => m.done ?? 0);
+    assert.ok(done.length >= 2 && done.length <= rows.length + 1, `${done.length} progress messages`);
+    assert.ok(done.every((d, i) => i === 0 || d >= done[i - 1]), `progress never goes back: ${done}`);
+    assert.equal(done.at(-1), rows.length, 'the last sample is always reported');
     assert.deepEqual(types.slice(-2), ['report', 'finished']);
     assert.deepEqual(posted().at(-2)!.report!.explainers, view.explainers);
     assert.match(reportPanel().webview.html, /script-src 'nonce-/);

@@ -15,17 +15,24 @@ import type { InferenceResponse, WireDatasetRun, WireLoadOptions } from './proto
 /** Partial reports during a run carry at most this many sample rows (the final report carries all). */
 const PARTIAL_ROWS = 2000;
 const PARTIAL_EVERY_MS = 2000;
+/** Progress goes out at most this often (and always for the first and last sample): a resumed 100,000-row run
+ * finishes thousands of samples a second, and a message each would flood the extension host and the webview. */
+const PROGRESS_EVERY_MS = 100;
 
 const runs = new Map<number, DatasetRun>();
 
 export async function datasetJob(id: number, model: TextClassifier, run: WireDatasetRun, load: WireLoadOptions, signal: AbortSignal, send: (m: InferenceResponse) => void): Promise<void> {
   let lastPartial = 0;
+  let lastProgress = 0;
   const result = await runDataset(model, {
     ...run,
     maxTokens: load.maxTokens,
     signal,
     onProgress: (progress, snapshot) => {
       const now = Date.now();
+      const last = progress.total !== null && progress.done >= progress.total;
+      if (progress.done > 1 && !last && now - lastProgress < PROGRESS_EVERY_MS) return;
+      lastProgress = now;
       let partial: ReportView | undefined;
       if (now - lastPartial > PARTIAL_EVERY_MS) {
         lastPartial = now;
