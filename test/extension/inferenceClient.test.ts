@@ -41,6 +41,14 @@ describe('the inference process (owns onnxruntime, off the extension host)', () 
     assert.equal(r.text, 'still here');
   });
 
+  it('answers a dataset run it cannot start (bad model, unreadable file) with an error, and keeps serving', async () => {
+    const run = { path: join(ROOT, 'no-such-dataset.csv'), columns: { text: 'text', label: null }, selection: { mode: 'all' as const }, explain: { explainers: ['raw-attention'] }, cacheDir: join(ROOT, 'out', 'no-cache') };
+    await assert.rejects(client.runDataset(join(ROOT, 'no-such-model'), run), /no-such-model/);
+    await assert.rejects(client.runDataset(CNN, run), /no-such-dataset\.csv/);
+    const r = await client.explain(CNN, 'still here', { explainers: ['raw-attention'], metrics: false });
+    assert.equal(r.text, 'still here');
+  });
+
   it('cancels: the promise rejects at once and the process stays usable', async () => {
     const controller = new AbortController();
     const pending = client.explain(resolveModelDir('sst2-bilstm-tanh'), 'a long and winding review that goes on and on about nothing at all', { samples: 2000 }, { signal: controller.signal });

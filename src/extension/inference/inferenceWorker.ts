@@ -39,9 +39,9 @@ async function handle(request: InferenceRequest): Promise<void> {
     case 'dataset': {
       const controller = new AbortController();
       datasetRuns.set(request.id, controller);
-      return answer(request.id, async () => {
-        await datasetJob(request.id, await model(request.modelDir, request.load), request.run, request.load, controller.signal, send);
-        return undefined;
+      // Answered by progress, then `dataset` (sent by the job), or `error`; no `done` after it.
+      return (async () => datasetJob(request.id, await model(request.modelDir, request.load), request.run, request.load, controller.signal, send))().catch((e: Error) => {
+        send({ id: request.id, kind: 'error', message: e.message });
       }).finally(() => {
         datasetRuns.delete(request.id);
         cancelled.delete(request.id);
