@@ -39,7 +39,11 @@ export function checkThresholds(report: Pick<DatasetReport, 'explainers'>, thres
   });
 }
 
-const xml = (s: string) => s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
+/** Escapes markup; characters XML 1.0 cannot hold at all (C0 controls but tab and newlines, lone surrogates — a
+ * dataset path may have them) become U+FFFD, so a CI server can always parse the file. */
+const xml = (s: string) => s
+  .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
+  .replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
 
 /** One test case per threshold result, in JUnit's XML (a failed threshold is a failed test). */
 export function junitXml(report: Omit<DatasetReport, 'records'>, results: ThresholdResult[]): string {

@@ -110,9 +110,9 @@ describe('thresholds and JUnit', () => {
     ]);
     assert.deepEqual(results.map((r) => r.passed), [true, ratio === 0, false]);
     assert.match(results[2].message, /did not run/);
-    const xml = junitXml({ ...run.report, dataset: { ...run.report.dataset, path: '<&>"' } }, results);
+    const xml = junitXml({ ...run.report, dataset: { ...run.report.dataset, path: '<&>"\u0001\u001b\ud800x\tok' } }, results);
     assert.match(xml, new RegExp(`tests="3" failures="${results.filter((r) => !r.passed).length}"`));
     assert.equal((xml.match(/<failure /g) ?? []).length, results.filter((r) => !r.passed).length);
-    assert.ok(xml.includes('&lt;&amp;&gt;&quot;') && !xml.includes('<&>'));
+    assert.ok(xml.includes('&lt;&amp;&gt;&quot;\ufffd\ufffd\ufffdx\tok') && !xml.includes('<&>'), 'markup escaped, characters XML cannot hold replaced');
   });
 });
