@@ -41,8 +41,8 @@ an explainer's mean violation ratio (over delete, zero-embedding and attention-m
   --cache-dir      where finished samples are cached, so a rerun resumes (default ${join(defaultCacheDir(), 'dataset-runs')});
                    --no-cache to use none
   --threads        onnxruntime intra-op threads (default: onnxruntime's choice); --max-tokens N caps the input length
-  --workers        explain in N processes of one thread each (default 1): faster on several cores for small models;
-                   the report is the same
+  --workers        explain in N processes of one thread each (default 1; auto: one per CPU core): faster on several
+                   cores; the report is the same
 ${ENGINE_HELP}`;
 
 export async function checkCommand(argv: string[], out: (line: string) => void): Promise<number> {
@@ -109,8 +109,8 @@ async function check({ values, positionals }: ReturnType<typeof parseCheckArgs>,
   const threads = Number(values.threads);
   const maxTokens = values['max-tokens'] === undefined ? undefined : Number(values['max-tokens']);
   if (!Number.isInteger(threads) || threads < 0) return usage('--threads must be a whole number.');
-  const workers = Number(values.workers);
-  if (!Number.isInteger(workers) || workers < 1 || workers > 64) return usage('--workers must be a whole number from 1 to 64.');
+  const workers = values.workers === 'auto' ? 0 : Number(values.workers);
+  if (!Number.isInteger(workers) || workers < 0 || workers > 64) return usage('--workers must be auto or a whole number from 1 to 64.');
   if (maxTokens !== undefined && !(Number.isInteger(maxTokens) && maxTokens >= 8)) return usage('--max-tokens must be a whole number of at least 8.');
 
   const outputs = [values.json, values.csv, values.markdown, values.junit, values.html].filter((f): f is string => f !== undefined).map((f) => resolve(f));

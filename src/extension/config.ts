@@ -89,7 +89,7 @@ export function readSettings(config: ConfigurationReader, warn: (message: string
       threads: integer(config.get('inference.threads'), 0, 64, DEFAULTS.threads, 'inference.threads', warn),
     },
     maxCharacters: DEFAULTS.maxCharacters,
-    datasetWorkers: integer(config.get('dataset.workers'), 1, 64, DEFAULTS.datasetWorkers, 'dataset.workers', warn),
+    datasetWorkers: integer(config.get('dataset.workers'), 0, 64, DEFAULTS.datasetWorkers, 'dataset.workers', warn),
   };
 }
 

@@ -21,7 +21,7 @@ describe('polarity-lens check', () => {
   let ratio = 0;
 
   it('prints the summary to stdout and progress to stderr, writes every report file, and exits 0 within the thresholds', () => {
-    const r = runCli(['check', SST2, ...base, '--limit', '25', '--max-violation', 'raw-attention=1',
+    const r = runCli(['check', SST2, ...base, '--limit', '25', '--max-violation', 'raw-attention=1', '--workers', 'auto',
       '--json', out('r.json'), '--junit', out('r.xml'), '--csv', out('r.csv'), '--html', out('r.html'), '--markdown', out('r.md')]);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /\| Raw attention \| .*\[/);
@@ -63,6 +63,7 @@ describe('polarity-lens check', () => {
       [['check', SST2, ...base, '--max-violation', 'lime=0.5'], /"lime" is not among the explainers that run/],
       [['check', SST2, ...base, '--json', out('missing-folder/r.json')], /the folder of .*missing-folder\/r\.json does not exist/],
       [['check', SST2, ...base, '--csv', SST2], /is the dataset itself/],
+      [['check', SST2, ...base, '--workers', 'many'], /--workers must be auto or a whole number/],
     ];
     for (const [args, message] of cases) {
       const r = runCli(args);

@@ -43,7 +43,7 @@ describe('readSettings: the polarityLens.* settings', () => {
   it('each invalid value falls back to its default with a warning that names the setting and the allowed values', () => {
     const { settings, warnings } = read({
       operator: 'shred', granularity: 'char', objective: 3, 'integratedGradients.steps': 0, 'sampling.samples': 2.5, seed: -1,
-      maxTokens: 100_000, 'inference.threads': '4', 'editor.explainer': 'crystal-ball', explainers: ['occlusion', 'astrology'], 'dataset.workers': 0,
+      maxTokens: 100_000, 'inference.threads': '4', 'editor.explainer': 'crystal-ball', explainers: ['occlusion', 'astrology'], 'dataset.workers': -1,
     });
     assert.equal(settings.panel.operator, 'delete');
     assert.equal(settings.panel.granularity, 'word');

@@ -3,6 +3,7 @@
  * (or read back from the cache), its compact outcome is cached and folded into the report. Cancel keeps every finished
  * sample: the partial report is returned, and the next run with the same settings resumes from the cache.
  */
+import { availableParallelism } from 'node:os';
 import type { ErasureOperatorName } from '../erasure/erasureOperator';
 import { ExplanationCancelled, explainText, resolveExplainOptions, type ExplainOptions } from '../explain/explainText';
 import type { TextClassifier } from '../model/textClassifier';
@@ -31,7 +32,7 @@ export interface DatasetRunOptions {
   signal?: AbortSignal;
   /**
    * Processes to explain in (`check --workers N`, one onnxruntime thread each; needs the build's
-   * dist/outcomeWorker.js). 1 or absent: this process, with the model given.
+   * dist/outcomeWorker.js). 1 or absent: this process, with the model given; 0: one per CPU core.
    */
   workers?: number;
   /** Called after each sample; `snapshot` gives the report so far (for a live view; it costs a summary pass). */
@@ -119,7 +120,8 @@ export async function runDataset(model: TextClassifier, options: DatasetRunOptio
     const rows = selectRows(options.path, options.columns, options.selection, { format, signal: options.signal, stats });
     // Texts in flight (one, or one per worker), folded into the report strictly in file order.
     const inFlight: { row: SelectedRow; outcome: Promise<SampleOutcome | Error>; cached: boolean }[] = [];
-    const pool = options.workers && options.workers > 1 ? new OutcomePool(options.workers, model.folder.dir, settings, options.maxTokens) : undefined;
+    const workers = options.workers === 0 ? availableParallelism() : options.workers ?? 1;
+    const pool = workers > 1 ? new OutcomePool(workers, model.folder.dir, settings, options.maxTokens) : undefined;
     closePool = () => pool?.close();
     const width = pool?.size ?? 1;
     let computeStarted: number | undefined;
