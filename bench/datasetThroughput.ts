@@ -4,7 +4,7 @@
  * memory of a 100,000-row streamed run (SST-2 test rows repeated, so after the first pass they come from the cache:
  * it measures the streaming pipeline, reader → cache → report, not the model).
  *
- *   npm run bench:dataset [-- --models a,b] [--forward-rows N] [--all-rows N] [--stream-rows N] [--threads T] [--skip-stream]
+ *   npm run bench:dataset [-- --models a,b] [--forward-rows N] [--all-rows N] [--stream-rows N] [--threads T] [--workers W] [--skip-stream]
  *
  * Prints figures only; nothing is asserted. Targets from the issue: forward-only ≥ 100 samples/s and all explainers
  * ≥ 20 samples/s on sst2-transformer, peak RSS ≤ 600 MB for the streamed run.
@@ -37,6 +37,8 @@ async function main(): Promise<void> {
       'all-rows': { type: 'string', default: '40' },
       'stream-rows': { type: 'string', default: '100000' },
       threads: { type: 'string', default: '0' },
+      /** Worker processes for the parallel columns; default: one per CPU core. */
+      workers: { type: 'string', default: String(cpus().length) },
       'skip-stream': { type: 'boolean', default: false },
       'stream-only': { type: 'boolean', default: false },
     },
@@ -44,7 +46,7 @@ async function main(): Promise<void> {
   const test = join(DATA, 'sst2', 'test.csv');
   if (values['stream-only']) return streamed(test, Number(values['stream-rows']), Number(values.threads));
   console.log(`forward-only explainers: ${FORWARD_ONLY.join(', ')}; metrics, the three paper operators and Random's 3 seeds always run`);
-  const workers = cpus().length;
+  const workers = Number(values.workers);
   console.log(`| model | forward-only samples/s | forward-only, ${workers} workers | all explainers samples/s | all, ${workers} workers |`);
   console.log('|---|---:|---:|---:|---:|');
   for (const name of values.models!.split(',')) {
