@@ -18,6 +18,9 @@ import { openWorkbench, shotOnFailure } from './vscodeE2e';
 const MODEL = 'sst2-transformer';
 const REVIEW = 'good service but horrible garbage food and small portions';
 const XSS = '<img src=x onerror="window.__pwned=1"> </script><b>bold</b> and awful';
+/** Long enough that LIME's 10,000 coalitions are nearly all distinct (a 10-word text has only 1,024, run once each). */
+const LONG = 'the first half drags with clumsy dialogue and flat jokes , but the cast is warm , the score is lovely , and the last act '
+  + 'lands a quiet , honest ending that most films of this kind never earn , even if the middle sags and the villain is thin';
 const SHOTS = join(ROOT, 'out', 'e2e');
 
 const workspace = mkdtempSync(join(tmpdir(), 'polarity-lens-e2e-ws-'));
@@ -37,7 +40,7 @@ describe('Polarity Lens in a real VS Code', { timeout: 600_000 }, () => {
   before(async () => {
     mkdirSync(join(workspace, '.vscode'), { recursive: true });
     mkdirSync(SHOTS, { recursive: true });
-    writeFileSync(join(workspace, 'reviews.txt'), `${REVIEW}\n${XSS}\n`);
+    writeFileSync(join(workspace, 'reviews.txt'), `${REVIEW}\n${XSS}\n${LONG}\n`);
     writeSettings();
     workbench = await openWorkbench(workspace);
   });
@@ -134,7 +137,7 @@ describe('Polarity Lens in a real VS Code', { timeout: 600_000 }, () => {
   it('Cancel in the panel or the progress notification stops a long run and keeps the previous result', shot('cancel', async () => {
     writeSettings({ 'polarityLens.explainers': ['lime'], 'polarityLens.sampling.samples': 10000 });
     await page().waitForTimeout(1500); // VS Code picks up the settings file
-    await selectLine(0);
+    await selectLine(2);
     await page().keyboard.press('F1');
     await page().locator('.quick-input-widget input').fill('>Polarity Lens: Explain Selection');
     await page().waitForTimeout(300);
@@ -148,7 +151,7 @@ describe('Polarity Lens in a real VS Code', { timeout: 600_000 }, () => {
     await page().screenshot({ path: join(SHOTS, 'cancelled.png') });
 
     // The same from the progress notification's Cancel button.
-    await selectLine(0);
+    await selectLine(2);
     await page().keyboard.press('Control+Alt+E');
     await cancel.waitFor({ state: 'visible', timeout: 60_000 });
     const toastCancel = page().locator('.notifications-toasts .notification-toast', { hasText: 'Polarity Lens' }).locator('.monaco-button', { hasText: 'Cancel' });

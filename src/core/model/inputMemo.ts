@@ -5,7 +5,7 @@ import type { OnnxClassifier } from './onnxClassifier';
 /**
  * p(·) of one text's model inputs, each distinct input run once. The leave-one-out passes, every explainer's metrics
  * and LIME's and Kernel SHAP's samples erase many of the same units (comprehensiveness's bins are AOPC's first
- * steps, whose first step is a leave-one-out erasure), so a dataset run makes about a third fewer model runs.
+ * steps, whose first step is a leave-one-out erasure), so a dataset run makes a sixth to a third fewer model runs.
  * Lives as long as one explanation: keys are whole inputs, and a text has at most a few thousand.
  */
 export class InputMemo {
