@@ -71,7 +71,10 @@ export async function openWorkbench(workspace: string): Promise<{ page: Page; cl
     page: browser.page,
     close: async () => {
       await browser.close();
-      await server.stop();
+      // POLARITY_LENS_E2E_KEEP=1 keeps code-server's folder (user-data/logs: the extension host's log) for debugging.
+      const keep = process.env.POLARITY_LENS_E2E_KEEP === '1';
+      await server.stop({ keep });
+      if (keep) console.error(`code-server logs kept in ${server.dir}`);
       rmSync(workspace, { recursive: true, force: true });
     },
   };
