@@ -47,4 +47,20 @@ describe('dataset job progress', () => {
     assert.equal(resumed.at(-1), ROWS);
     assert.ok(resumed.length < ROWS / 10, `${resumed.length} progress messages for ${ROWS} resumed samples`);
   });
+
+  it('a cancelled run\'s last progress is its final count, even when the throttle held it back', async () => {
+    const sent: InferenceResponse[] = [];
+    const controller = new AbortController();
+    await datasetJob(3, model, { ...run, cacheDir: join(dir, 'cache-cancelled') }, {}, controller.signal, (m) => {
+      sent.push(m);
+      if (m.kind === 'progress' && m.progress.done >= 20) controller.abort();
+    });
+    closeRun(3);
+    const report = sent.at(-1);
+    assert.ok(report?.kind === 'dataset' && !report.view.complete, 'a partial report');
+    const last = sent.filter((m) => m.kind === 'progress').at(-1);
+    assert.ok(last?.kind === 'progress' && report.kind === 'dataset');
+    assert.equal(last.progress.done, report.view.samples);
+    assert.ok(report.view.samples < ROWS);
+  });
 });

@@ -5,7 +5,7 @@
 import type { ReportView } from '../../core/dataset/datasetReport';
 import { jsonReport, markdownSummary, samplesCsv, writeAtomically, type ReportFormat } from '../../core/dataset/reportFiles';
 import { reportViewOf } from '../../core/dataset/reportViewOf';
-import { runDataset, type DatasetRun } from '../../core/dataset/runDataset';
+import { runDataset, type DatasetProgress, type DatasetRun } from '../../core/dataset/runDataset';
 import type { TextClassifier } from '../../core/model/textClassifier';
 import { reportBundle } from '../report/reportBundle';
 import { standaloneReportHtml } from '../report/reportHtml';
@@ -15,7 +15,7 @@ import type { InferenceResponse, WireDatasetRun, WireLoadOptions } from './proto
 /** Partial reports during a run carry at most this many sample rows (the final report carries all). */
 const PARTIAL_ROWS = 2000;
 const PARTIAL_EVERY_MS = 2000;
-/** Progress goes out at most this often (and always for the first and last sample): a resumed 100,000-row run
+/** Progress goes out at most this often (always for the first sample and before the report): a resumed 100,000-row run
  * finishes thousands of samples a second, and a message each would flood the extension host and the webview. */
 const PROGRESS_EVERY_MS = 100;
 
@@ -24,6 +24,8 @@ const runs = new Map<number, DatasetRun>();
 export async function datasetJob(id: number, model: TextClassifier, run: WireDatasetRun, load: WireLoadOptions, signal: AbortSignal, send: (m: InferenceResponse) => void): Promise<void> {
   let lastPartial = 0;
   let lastProgress = 0;
+  /** A progress held back by the throttle, sent before the report so the last count shown is the final one. */
+  let heldBack: DatasetProgress | undefined;
   const result = await runDataset(model, {
     ...run,
     maxTokens: load.maxTokens,
@@ -31,7 +33,11 @@ export async function datasetJob(id: number, model: TextClassifier, run: WireDat
     onProgress: (progress, snapshot) => {
       const now = Date.now();
       const last = progress.total !== null && progress.done >= progress.total;
-      if (progress.done > 1 && !last && now - lastProgress < PROGRESS_EVERY_MS) return;
+      if (progress.done > 1 && !last && now - lastProgress < PROGRESS_EVERY_MS) {
+        heldBack = progress;
+        return;
+      }
+      heldBack = undefined;
       lastProgress = now;
       let partial: ReportView | undefined;
       if (now - lastPartial > PARTIAL_EVERY_MS) {
@@ -43,6 +49,7 @@ export async function datasetJob(id: number, model: TextClassifier, run: WireDat
     },
   });
   runs.set(id, result);
+  if (heldBack) send({ id, kind: 'progress', progress: heldBack });
   send({ id, kind: 'dataset', view: reportViewOf(result) });
 }
 
