@@ -11,7 +11,7 @@ import { columnsNeedConfirming, previewDataset } from '../core/datasets/datasetR
 import { DatasetError, type ColumnChoice, type SampleSpec } from '../core/datasets/datasetTypes';
 import { formatDuration } from '../core/dataset/duration';
 import { markdownSummary, jsonReport, samplesCsv, writeAtomically } from '../core/dataset/reportFiles';
-import { runDataset, type DatasetProgress } from '../core/dataset/runDataset';
+import { MAX_WORKERS, runDataset, type DatasetProgress } from '../core/dataset/runDataset';
 import { checkThresholds, junitXml, parseThreshold, type ThresholdResult } from '../core/dataset/thresholds';
 import { reportViewOf } from '../core/dataset/reportViewOf';
 import { EXPLAINERS } from '../core/explainers/registry';
@@ -110,7 +110,7 @@ async function check({ values, positionals }: ReturnType<typeof parseCheckArgs>,
   const maxTokens = values['max-tokens'] === undefined ? undefined : Number(values['max-tokens']);
   if (!Number.isInteger(threads) || threads < 0) return usage('--threads must be a whole number.');
   const workers = values.workers === 'auto' ? 0 : Number(values.workers);
-  if (!Number.isInteger(workers) || workers < 0 || workers > 64) return usage('--workers must be auto or a whole number from 1 to 64.');
+  if (values.workers !== 'auto' && !(/^\d+$/.test(values.workers!) && workers >= 1 && workers <= MAX_WORKERS)) return usage(`--workers must be auto or a whole number from 1 to ${MAX_WORKERS}.`);
   if (maxTokens !== undefined && !(Number.isInteger(maxTokens) && maxTokens >= 8)) return usage('--max-tokens must be a whole number of at least 8.');
 
   const outputs = [values.json, values.csv, values.markdown, values.junit, values.html].filter((f): f is string => f !== undefined).map((f) => resolve(f));

@@ -64,6 +64,7 @@ describe('polarity-lens check', () => {
       [['check', SST2, ...base, '--json', out('missing-folder/r.json')], /the folder of .*missing-folder\/r\.json does not exist/],
       [['check', SST2, ...base, '--csv', SST2], /is the dataset itself/],
       [['check', SST2, ...base, '--workers', 'many'], /--workers must be auto or a whole number/],
+      [['check', SST2, ...base, '--workers', '0'], /--workers must be auto or a whole number from 1 to 64/],
     ];
     for (const [args, message] of cases) {
       const r = runCli(args);

@@ -19,6 +19,9 @@ import { ENGINE_VERSION } from './engineVersion';
 import { hashFiles, SampleCache } from './sampleCache';
 import { RANDOM_SEEDS, sampleOutcome, type SampleOutcome } from './sampleOutcome';
 
+/** Most worker processes a run starts (each holds its own model, ≈ 200 MB for the transformer). */
+export const MAX_WORKERS = 64;
+
 export interface DatasetRunOptions {
   path: string;
   columns: ColumnChoice;
@@ -32,7 +35,7 @@ export interface DatasetRunOptions {
   signal?: AbortSignal;
   /**
    * Processes to explain in (`check --workers N`, one onnxruntime thread each; needs the build's
-   * dist/outcomeWorker.js). 1 or absent: this process, with the model given; 0: one per CPU core.
+   * dist/outcomeWorker.js). 1 or absent: this process, with the model given; 0: one per CPU core, at most MAX_WORKERS.
    */
   workers?: number;
   /** Called after each sample; `snapshot` gives the report so far (for a live view; it costs a summary pass). */
@@ -120,7 +123,7 @@ export async function runDataset(model: TextClassifier, options: DatasetRunOptio
     const rows = selectRows(options.path, options.columns, options.selection, { format, signal: options.signal, stats });
     // Texts in flight (one, or one per worker), folded into the report strictly in file order.
     const inFlight: { row: SelectedRow; outcome: Promise<SampleOutcome | Error>; cached: boolean }[] = [];
-    const workers = options.workers === 0 ? availableParallelism() : options.workers ?? 1;
+    const workers = options.workers === 0 ? Math.min(MAX_WORKERS, availableParallelism()) : options.workers ?? 1;
     const pool = workers > 1 ? new OutcomePool(workers, model.folder.dir, settings, options.maxTokens) : undefined;
     closePool = () => pool?.close();
     const width = pool?.size ?? 1;
