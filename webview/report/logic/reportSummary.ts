@@ -68,7 +68,7 @@ export function summaryColumns(report: ReportView): SummaryColumnDef[] {
     col('tokenLevelRate', `Token-level (${op})`, 'ratio of units', `Share of all units whose claimed sign disagrees with their own Δ under ${op}, mean over samples (beyond the paper)`, 'lower'),
     col('weightedRate', `|w|-weighted (${op})`, 'ratio, weighted by |w|', `The token-level rate with each unit weighted by its |w| under ${op}`, 'lower'),
     ...report.metrics.map((m) => col(`metric:${m.id}`, m.label, METRIC_UNITS[m.id] ?? 'mean over samples', `${m.description} Mean over samples, under ${op}`, m.better)),
-    col('msPerSample', 'Time', 'ms per sample', 'Wall time per sample of this explainer', 'lower'),
+    col('msPerSample', 'Time', 'ms per sample', 'Wall time per sample of this explainer; model runs it shares with the leave-one-out pass or an earlier explainer (coalitions LIME drew before Kernel SHAP) are not counted again', 'lower'),
     col('failures', 'Failures', 'samples', 'Samples on which the explainer could not run', 'lower'),
   ];
 }
