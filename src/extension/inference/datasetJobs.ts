@@ -15,8 +15,8 @@ import type { InferenceResponse, WireDatasetRun, WireLoadOptions } from './proto
 /** Partial reports during a run carry at most this many sample rows (the final report carries all). */
 const PARTIAL_ROWS = 2000;
 const PARTIAL_EVERY_MS = 2000;
-/** Progress goes out at most this often (always for the first sample and before the report): a resumed 100,000-row run
- * finishes thousands of samples a second, and a message each would flood the extension host and the webview. */
+/** Progress goes out at most this often (the first sample's at once, the last held back before the report): a resumed
+ * 100,000-row run finishes thousands of samples a second, and a message each would flood the host and the webview. */
 const PROGRESS_EVERY_MS = 100;
 
 const runs = new Map<number, DatasetRun>();
@@ -32,8 +32,7 @@ export async function datasetJob(id: number, model: TextClassifier, run: WireDat
     signal,
     onProgress: (progress, snapshot) => {
       const now = Date.now();
-      const last = progress.total !== null && progress.done >= progress.total;
-      if (progress.done > 1 && !last && now - lastProgress < PROGRESS_EVERY_MS) {
+      if (now - lastProgress < PROGRESS_EVERY_MS) {
         heldBack = progress;
         return;
       }
