@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The end-to-end tests in a real VS Code (code-server + headless Chromium), on the build and compiled tests in dist/
-# and out/ (npm test makes both first). Installs what it needs on first use (scripts/e2e-setup.sh).
+# and out/ (npm test makes both first). Installs what it needs on first use (scripts/test-setup.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools="${POLARITY_LENS_E2E_TOOLS:-$PWD/../shared/tools/vscode-e2e}"
-CODE_SERVER_BIN="$(bash scripts/e2e-setup.sh)"
+CODE_SERVER_BIN="$(bash scripts/test-setup.sh)"
 export CODE_SERVER_BIN
 export POLARITY_LENS_CACHE_DIR="$PWD/out/gradient-cache"
 mkdir -p out/e2e

@@ -1,6 +1,6 @@
 /**
  * Typed access to the shared real-VS-Code harness (../shared/tools/vscode-e2e/run-ext-tests.js: code-server plus
- * Debian Chromium through playwright-core). scripts/e2e-setup.sh installs what it needs.
+ * Debian Chromium through playwright-core). scripts/test-setup.sh installs what it needs.
  */
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
