@@ -23,6 +23,8 @@ export interface ModelFolder {
   config: ModelConfig;
   /** Class names by class index (from id2label; `LABEL_i` when the config has none). */
   labels: string[] | undefined;
+  /** The file id2label came from, for messages: the manifest overrides config.json. */
+  labelsFrom: string | undefined;
   /** Longest input in tokens, special tokens included. */
   maxLength: number;
 }
@@ -60,12 +62,14 @@ export function readModelFolder(dir: string): ModelFolder {
   }
   const configPath = join(abs, 'config.json');
   let config: ModelConfig = existsSync(configPath) ? (readJson(configPath) as ModelConfig) : {};
+  let labelsFrom = config.id2label ? configPath : undefined;
   const manifestPath = join(abs, MANIFEST_FILE);
   if (existsSync(manifestPath)) {
     const manifest = readJson(manifestPath);
     const unknown = Object.keys(manifest).filter((k) => !(MANIFEST_KEYS as readonly string[]).includes(k));
     if (unknown.length) throw new Error(`${manifestPath}: unknown keys ${unknown.join(', ')} (allowed: ${MANIFEST_KEYS.join(', ')})`);
     config = { ...config, ...manifest };
+    if (manifest.id2label) labelsFrom = manifestPath;
   }
   return {
     dir: abs,
@@ -74,6 +78,7 @@ export function readModelFolder(dir: string): ModelFolder {
     tokenizerPath,
     config,
     labels: labelsFromConfig(config),
+    labelsFrom,
     maxLength: config.max_length ?? config.max_position_embeddings ?? DEFAULT_MAX_LENGTH,
   };
 }

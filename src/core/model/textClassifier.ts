@@ -1,8 +1,9 @@
+import { join } from 'node:path';
 import { GradientSession, GradientVariant } from '../gradients/gradientSession';
 import { argmax, softmax } from '../math/softmax';
 import { logitsOf, MAX_BATCH } from './batchRunner';
 import { TextTokenizer } from '../tokenize/textTokenizer';
-import { readModelFolder, ModelFolder } from './modelFolder';
+import { MANIFEST_FILE, readModelFolder, ModelFolder } from './modelFolder';
 import { OnnxClassifier, SessionOptions } from './onnxClassifier';
 
 /** A prediction for one text. */
@@ -13,6 +14,26 @@ export interface Prediction {
   /** argmax of the logits; ties go to the lowest class index. */
   predicted: number;
   truncated: boolean;
+}
+
+/** The width of the model's logits, from one run on a short text (an export rarely declares it). */
+async function classCount(onnx: OnnxClassifier, tokenizer: TextTokenizer): Promise<number> {
+  const { ids } = await tokenizer.encode('a');
+  const [logits] = await logitsOf(onnx, [{ ids, attentionMask: ids.map(() => 1) }]);
+  return logits.length;
+}
+
+/**
+ * A label list whose length is not the logits' width would name every class wrongly (three names for two logits
+ * drop the last class's name and call class 1 by another's): refused, with both numbers and where to fix it.
+ */
+function checkLabels(folder: ModelFolder, classes: number): void {
+  const { labels, labelsFrom } = folder;
+  if (!labels || labels.length === classes) return;
+  const fix = labelsFrom?.endsWith(MANIFEST_FILE)
+    ? `Give ${MANIFEST_FILE}'s id2label one name per logit.`
+    : `Give config.json's id2label one name per logit, or override it with an id2label in ${join(folder.dir, MANIFEST_FILE)}.`;
+  throw new Error(`${labelsFrom}: id2label names ${labels.length} class${labels.length === 1 ? '' : 'es'} (${labels.join(', ')}) but the model's logits have ${classes}. ${fix}`);
 }
 
 /** Model folder + tokenizer + ONNX session: the whole text -> prediction path. */
@@ -52,10 +73,15 @@ export class TextClassifier {
     const padId = folder.config.pad_token_id ?? tokenizer.tokenId('[PAD]') ?? tokenizer.tokenId('<pad>') ?? 0;
     const declared = (folder.config.outputs as { attentions?: string[] } | undefined)?.attentions;
     const onnx = await OnnxClassifier.load(folder.modelPath, padId, { attentionOutputs: declared, ...options });
-    const tokens = tokenizer.vocabularySize();
-    if (onnx.vocabularySize !== undefined && tokens > onnx.vocabularySize) {
+    try {
+      const tokens = tokenizer.vocabularySize();
+      if (onnx.vocabularySize !== undefined && tokens > onnx.vocabularySize) {
+        throw new Error(`${folder.tokenizerPath} has ${tokens} tokens but the model's word-embedding table has ${onnx.vocabularySize} rows: the tokenizer and the model do not belong together.`);
+      }
+      checkLabels(folder, await classCount(onnx, tokenizer));
+    } catch (e) {
       await onnx.dispose();
-      throw new Error(`${folder.tokenizerPath} has ${tokens} tokens but the model's word-embedding table has ${onnx.vocabularySize} rows: the tokenizer and the model do not belong together.`);
+      throw e;
     }
     return new TextClassifier(folder, tokenizer, onnx, options);
   }
