@@ -95,6 +95,29 @@ describe('polarity-lens check', () => {
     assert.deepEqual(fromJsonl.dataset.badRows.map((b) => b.line), [7]);
   });
 
+  it('a JSONL record nested tens of thousands deep or with a text that is not a string is a bad row; the run goes on', () => {
+    const rows = readLabelledCsv(SST2).slice(0, 3);
+    const deep = `${'{"a":'.repeat(50_000)}1${'}'.repeat(50_000)}`;
+    const hostile = out('hostile.jsonl');
+    writeFileSync(hostile, [
+      JSON.stringify({ text: rows[0].text, label: rows[0].label }),
+      `{"text": ${deep}, "label": "positive"}`,
+      `{"text": "deeply nested extra", "label": "positive", "meta": ${deep}}`,
+      '{"__proto__": {"text": "polluted"}, "text": {"a": 1}, "label": "negative"}',
+      JSON.stringify({ text: rows[1].text, label: rows[1].label }),
+      JSON.stringify({ constructor: { prototype: { polluted: 1 } }, text: rows[2].text, label: rows[2].label }),
+    ].join('\n'));
+    const r = runCli(['check', hostile, ...base, '--json', out('hostile.json')]);
+    assert.equal(r.status, 0, r.stderr);
+    const report = JSON.parse(readFileSync(out('hostile.json'), 'utf8')) as DatasetReport;
+    assert.deepEqual(report.records.map((s) => s.line), [1, 3, 5, 6]);
+    assert.deepEqual(report.dataset.badRows, [
+      { line: 2, reason: 'the text is an object, not a string' },
+      { line: 4, reason: 'the text is an object, not a string' },
+    ]);
+    assert.match(r.stderr, /2 bad rows/);
+  });
+
   it('a file that cannot be read to its end fails the gate (exit 2) after writing the report of the rows before it', () => {
     const rows = readLabelledCsv(SST2).slice(0, 4);
     const broken = out('broken.csv');

@@ -169,13 +169,11 @@ export class ReportBuilder {
       return ran.length ? ran.reduce((a, c) => a + c.k / c.n, 0) / ran.length : 0;
     });
     const ids = explainers.map((e) => e.id);
-    const byClass: DatasetReport['violationTokens']['byClass'] = {};
-    for (const [cls, byExplainer] of this.tokens) {
-      byClass[cls] = {};
-      for (const [id, counts] of byExplainer) {
-        byClass[cls][id] = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, TOP_TOKENS);
-      }
-    }
+    // Class names come from the model's config: built with own properties, so a class named "__proto__" is a key.
+    const byClass: DatasetReport['violationTokens']['byClass'] = Object.fromEntries([...this.tokens].map(([cls, byExplainer]) => [
+      cls,
+      Object.fromEntries([...byExplainer].map(([id, counts]) => [id, [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, TOP_TOKENS)])),
+    ]));
     return {
       samples: this.samples,
       accuracy: this.labelled ? proportion(this.correct, this.labelled) : null,

@@ -189,6 +189,19 @@ function cell(v: unknown): Cell {
   return { nested: Array.isArray(v) ? 'an array' : 'an object' };
 }
 
+/**
+ * A record's own field: keys such as "constructor" or "toString" never read Object.prototype's members, and a
+ * "__proto__" key (an own property after JSON.parse) is just a field.
+ */
+function field(object: Record<string, unknown>, key: string): unknown {
+  return Object.hasOwn(object, key) ? object[key] : undefined;
+}
+
+/** A record of strings keyed by data (a header, a JSON object's keys): no prototype, so no key can reach one. */
+function stringRecord(): Record<string, string> {
+  return Object.create(null) as Record<string, string>;
+}
+
 function describeJson(v: unknown): string {
   return v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'string' ? 'a string' : `a ${typeof v}`;
 }
@@ -242,14 +255,14 @@ async function* readJson(path: string, start: number, columns: ColumnChoice, for
     if (!checked) {
       // The first object stands for the file's columns, as a header would.
       checked = true;
-      if (!(columns.text in object)) {
+      if (!Object.hasOwn(object, columns.text)) {
         throw new DatasetError(
           `${basename(path)} has no field "${columns.text}" (line ${line}); its first object has ${columnsFound(Object.keys(object))}`,
         );
       }
     }
-    const text = cell(object[columns.text]);
-    const label = columns.label === null ? { value: null } : cell(object[columns.label]);
+    const text = cell(field(object, columns.text));
+    const label = columns.label === null ? { value: null } : cell(field(object, columns.label));
     if ('nested' in text) {
       counter.bad(line, `the text is ${text.nested}, not a string`);
       continue;
@@ -297,9 +310,19 @@ export function selectRows(path: string, columns: ColumnChoice, spec: SampleSpec
   return sampleRows(source, spec, options.signal);
 }
 
+const PREVIEW_CHARS = 200;
+
+/** A value as the column picker shows it: nested values as their JSON, cut short (or said to be too deep to show). */
 function previewCell(v: unknown): string {
   const c = cell(v);
-  return 'nested' in c ? JSON.stringify(v) : (c.value ?? '');
+  if (!('nested' in c)) return c.value ?? '';
+  let json: string;
+  try {
+    json = JSON.stringify(v);
+  } catch {
+    return `(${c.nested}, nested too deeply to show)`; // JSON.parse reads any depth, JSON.stringify recurses
+  }
+  return json.length > PREVIEW_CHARS ? `${json.slice(0, PREVIEW_CHARS)}…` : json;
 }
 
 /**
@@ -323,7 +346,7 @@ export async function previewDataset(path: string, { rows = 50, format }: { rows
         columns = header;
       } else if (out.length >= rows) break;
       else if (ev.fields.length === header.length) {
-        const row: Record<string, string> = {};
+        const row = stringRecord();
         header.forEach((name, i) => {
           if (!(name in row)) row[name] = decodeUtf8Lossy(ev.fields[i]);
         });
@@ -348,7 +371,7 @@ export async function previewDataset(path: string, { rows = 50, format }: { rows
         }
       }
       if (out.length < rows) {
-        const row: Record<string, string> = {};
+        const row = stringRecord();
         for (const [k, v] of Object.entries(item.object)) row[k] = previewCell(v);
         out.push(row);
       }

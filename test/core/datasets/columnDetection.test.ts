@@ -148,10 +148,18 @@ describe('previewDataset', () => {
     assert.equal(preview.format, 'csv');
     assert.deepEqual(preview.columns, ['id', 'review', 'stars']);
     assert.equal(preview.rows.length, 10);
-    assert.deepEqual(preview.rows[0], { id: '0', review: `${SENTENCES[0]}, really`, stars: '1' });
+    assert.deepEqual({ ...preview.rows[0] }, { id: '0', review: `${SENTENCES[0]}, really`, stars: '1' });
     assert.equal(preview.guess.text, 'review');
     assert.equal(preview.guess.label, 'stars');
     assert.equal((await previewDataset(file('d.csv', lines.join('\n')))).rows.length, 50, 'default 50 rows');
+  });
+
+  it('a CSV column named __proto__ or constructor is a plain column of the preview', async () => {
+    const preview = await previewDataset(file('proto.csv', '__proto__,constructor,text\n{"polluted":1},ctor,a perfectly ordinary sentence for the preview\n'));
+    assert.deepEqual(preview.columns, ['__proto__', 'constructor', 'text']);
+    assert.deepEqual(Object.entries(preview.rows[0]), [['__proto__', '{"polluted":1}'], ['constructor', 'ctor'], ['text', 'a perfectly ordinary sentence for the preview']]);
+    assert.equal(Object.getPrototypeOf(preview.rows[0]), null);
+    assert.equal(preview.guess.text, 'text');
   });
 
   it('a header-only file has columns and no rows; an empty file is a DatasetError', async () => {
@@ -165,7 +173,7 @@ describe('previewDataset', () => {
 
   it('skips ragged rows in the preview', async () => {
     const preview = await previewDataset(file('r.csv', 'text,label\na,b,c\nok,pos\n'));
-    assert.deepEqual(preview.rows, [{ text: 'ok', label: 'pos' }]);
+    assert.deepEqual(preview.rows.map((r) => ({ ...r })), [{ text: 'ok', label: 'pos' }]);
   });
 });
 

@@ -184,12 +184,50 @@ describe('readRows: JSON arrays', () => {
     const preview = await previewDataset(file('p.json', '[{"sentence": "a long enough sentence here", "n": 3}, {"sentence": "b", "gold": "pos", "meta": {"k": [1]}, "x": null}]'));
     assert.equal(preview.format, 'json');
     assert.deepEqual(preview.columns, ['sentence', 'n', 'gold', 'meta', 'x']);
-    assert.deepEqual(preview.rows, [
+    assert.deepEqual(preview.rows.map((r) => ({ ...r })), [
       { sentence: 'a long enough sentence here', n: '3', gold: '', meta: '', x: '' },
       { sentence: 'b', gold: 'pos', meta: '{"k":[1]}', x: '', n: '' },
     ]);
     assert.equal(preview.guess.text, 'sentence');
     assert.equal(preview.guess.label, 'gold');
+  });
+
+  it('keys such as __proto__ and constructor are plain fields, and values nested to any depth are bad rows, not a crash', async () => {
+    const deep = (n: number) => `${'['.repeat(n)}${']'.repeat(n)}`;
+    const lines = [
+      '{"text": "good", "label": "pos"}', // 1
+      '{"__proto__": {"text": "polluted", "polluted": 1}, "label": "pos"}', // 2: no text of its own
+      '{"text": {"a": 1}, "label": "neg"}', // 3
+      '{"constructor": {"prototype": {"polluted": 1}}, "text": "fine words", "label": "pos"}', // 4
+      `{"text": ${deep(100_000)}, "label": "neg"}`, // 5
+      `{"text": "deep extra field", "label": "neg", "x": ${deep(100_000)}}`, // 6
+      '{"text": "odd label", "label": {"__proto__": {"polluted": 1}}}', // 7
+      '{"text": "toString label", "label": "toString"}', // 8
+    ];
+    const path = file('hostile.jsonl', lines.join('\n'));
+    const { rows, bad, stats } = await read(path);
+    assert.deepEqual(rows.map((r) => [r.line, r.text, r.label]), [[1, 'good', 'pos'], [4, 'fine words', 'pos'], [6, 'deep extra field', 'neg'], [8, 'toString label', 'toString']]);
+    assert.deepEqual(bad, [
+      { line: 2, reason: 'no text ("text" is missing or null)' },
+      { line: 3, reason: 'the text is an object, not a string' },
+      { line: 5, reason: 'the text is an array, not a string' },
+      { line: 7, reason: 'the label is an object, not a string or number' },
+    ]);
+    assert.equal(stats.badRowCount, 4);
+    // A field named like an Object.prototype member is read only when the record has it.
+    const byConstructor = await read(file('ctor.jsonl', '{"constructor": "a text in a field named constructor"}\n{"other": 1}\n'), { text: 'constructor', label: null });
+    assert.deepEqual(byConstructor.rows.map((r) => r.text), ['a text in a field named constructor']);
+    assert.deepEqual(byConstructor.bad, [{ line: 2, reason: 'no text ("constructor" is missing or null)' }]);
+
+    const preview = await previewDataset(path);
+    assert.deepEqual(preview.columns, ['text', 'label', '__proto__', 'constructor', 'x']);
+    assert.equal(preview.rows[1]['__proto__'], '{"text":"polluted","polluted":1}');
+    assert.equal(preview.rows[5].x, '(an array, nested too deeply to show)');
+    assert.ok(preview.rows.every((r) => Object.getPrototypeOf(r) === null), 'preview rows have no prototype a key could reach');
+    assert.equal(preview.guess.text, 'text');
+    const plain: Record<string, unknown> = {};
+    assert.equal(plain.polluted, undefined, 'Object.prototype was not touched');
+    assert.equal(Object.prototype.hasOwnProperty.call(Object.prototype, 'text'), false);
   });
 
   it('previewDataset refuses a JSON(L) file with no objects at the top', async () => {

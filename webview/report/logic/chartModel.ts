@@ -83,7 +83,9 @@ export function tokenClasses(report: Pick<ReportView, 'violationTokens' | 'model
 /** The tokens that were the violating top unit most often for a class and explainer, most frequent first. */
 export function violationTokens(report: Pick<ReportView, 'violationTokens'>, cls: string | undefined, explainer: string | undefined): [string, number][] {
   if (cls === undefined || explainer === undefined) return [];
-  return [...(report.violationTokens.byClass[cls]?.[explainer] ?? [])].sort((a, b) => b[1] - a[1]);
+  const byClass = report.violationTokens.byClass;
+  const tokens = Object.hasOwn(byClass, cls) && Object.hasOwn(byClass[cls], explainer) ? byClass[cls][explainer] : [];
+  return [...tokens].sort((a, b) => b[1] - a[1]);
 }
 
 /** Text cut to `max` characters with an ellipsis (chart labels; the full text goes in the mark's title). */

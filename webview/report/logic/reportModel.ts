@@ -90,7 +90,7 @@ export function normaliseView(view: Partial<ReportViewState> | undefined, report
   if (chart.length > 0) out.chartExplainers = chart;
   if (has(ids, view?.polarityExplainer)) out.polarityExplainer = view.polarityExplainer;
   if (has(ids, view?.tokenExplainer)) out.tokenExplainer = view.tokenExplainer;
-  if (typeof view?.tokenClass === 'string' && view.tokenClass in report.violationTokens.byClass) out.tokenClass = view.tokenClass;
+  if (typeof view?.tokenClass === 'string' && Object.hasOwn(report.violationTokens.byClass, view.tokenClass)) out.tokenClass = view.tokenClass;
   return out;
 }
 
