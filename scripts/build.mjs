@@ -1,6 +1,6 @@
 // Bundles the CLI, the extension, its inference process and the webview with esbuild. Native modules stay external:
 // they load their platform binaries from node_modules at run time.
-import { cpSync, mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const external = ['onnxruntime-node', 'tokenizers', 'vscode'];
@@ -32,6 +32,11 @@ await Promise.all([
   }),
 ]);
 
-// Codicons (the icon font @vscode-elements/elements draws with), served from dist/webview like the script.
+// Codicons (the icon font @vscode-elements/elements draws with), as one stylesheet with the font embedded: webviews
+// inline every asset (src/extension/panel/panelHtml.ts says why).
 mkdirSync('dist/webview', { recursive: true });
-for (const file of ['codicon.css', 'codicon.ttf']) cpSync(`node_modules/@vscode/codicons/dist/${file}`, `dist/webview/${file}`);
+const codicons = 'node_modules/@vscode/codicons/dist';
+const font = readFileSync(`${codicons}/codicon.ttf`).toString('base64');
+const css = readFileSync(`${codicons}/codicon.css`, 'utf8').replace(/url\(["']?\.\/codicon\.ttf[^)"']*["']?\)/g, `url("data:font/ttf;base64,${font}")`);
+if (!css.includes('data:font/ttf')) throw new Error(`${codicons}/codicon.css no longer names ./codicon.ttf: update scripts/build.mjs`);
+writeFileSync('dist/webview/codicon-inline.css', css);

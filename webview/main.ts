@@ -1,21 +1,23 @@
 /**
- * The explain panel's webview app. In VS Code it draws the saved state at once (a hidden or reloaded panel comes
- * back as it was), then tells the host it is ready; in an exported HTML file it draws the embedded state, read-only.
+ * The explain panel's webview app. In VS Code it keeps the saved view choices, tells the host it is ready and draws
+ * the explanation the host sends (a hidden or reloaded panel comes back as it was); in an exported HTML file it draws
+ * the embedded state, read-only.
  */
-import type { HostMessage, PanelState, WebviewMessage } from '../src/extension/panel/webviewProtocol';
+import type { HostMessage, PanelSavedState, PanelState, WebviewMessage } from '../src/extension/panel/webviewProtocol';
 import { STANDALONE_DATA_ID } from '../src/extension/panel/webviewProtocol';
 import { createBridge } from './app/bridge';
 import { PanelApp } from './app/panelApp';
 import { adoptBrowserTheme } from './app/theme';
-import { isHostMessage, isPanelState } from './logic/panelModel';
+import { isHostMessage, isPanelSavedState, isPanelState } from './logic/panelModel';
 
 function start(): void {
-  const bridge = createBridge<PanelState, PanelState, HostMessage, WebviewMessage>({ dataId: STANDALONE_DATA_ID, isSaved: isPanelState, isEmbedded: isPanelState, isHostMessage });
+  const bridge = createBridge<PanelSavedState, PanelState, HostMessage, WebviewMessage>({ dataId: STANDALONE_DATA_ID, isSaved: isPanelSavedState, isEmbedded: isPanelState, isHostMessage });
   if (!bridge.live) adoptBrowserTheme();
   const root = document.getElementById('app') ?? document.body.appendChild(document.createElement('div'));
   const app = new PanelApp(root, bridge);
-  const initial = bridge.saved() ?? bridge.embedded();
-  if (initial) app.load(initial);
+  const embedded = bridge.embedded();
+  if (embedded) app.load(embedded);
+  else app.start(bridge.saved());
   bridge.onMessage((message) => app.onMessage(message));
   bridge.post({ type: 'ready' });
 }

@@ -11,15 +11,24 @@ import { EXPLAINERS } from '../core/explainers/registry';
 import { explainOptions, ExtensionSettings, readSettings } from './config';
 import type { EditorDecorations } from './editorDecorations';
 import type { ExplainRunner, JobOutcome } from './explainRunner';
-import type { WireExplainOptions } from './inference/protocol';
+import type { WireExplainOptions, WireLoadOptions } from './inference/protocol';
 import { currentModel, ModelChoice, ModelChoiceDeps } from './modelChoice';
-import { EXPLAIN_PAGE, ExplainPanel, isPanelState } from './panel/explainPanel';
+import { EXPLAIN_PAGE, ExplainPanel } from './panel/explainPanel';
+import { ModelRef, newRevision, PanelMemory } from './panelMemory';
 import { WebviewHost } from './panel/webviewHost';
 import { standaloneHtml } from './panel/panelHtml';
 import type { Catalog, PanelSettings, PanelState, PanelViewState, WebviewMessage } from './panel/webviewProtocol';
 import type { ModelStatusBar } from './statusBar';
 import { showError } from './showError';
 import { textToExplain } from './textToExplain';
+
+/**
+ * The `polarityLens` settings. `polarityLens.model` is resource-scoped (a folder can choose its model); null asks for
+ * the value that applies to the workspace as a whole, which is what Explain and dataset runs use.
+ */
+export function polarityLensConfiguration(): vscode.WorkspaceConfiguration {
+  return vscode.workspace.getConfiguration('polarityLens', null);
+}
 
 /** The explainers and operators the panel's controls offer. */
 export const CATALOG: Catalog = {
@@ -30,9 +39,29 @@ export const CATALOG: Catalog = {
 interface LastExplanation {
   result: ExplainResult;
   options: WireExplainOptions;
+  load: WireLoadOptions;
   settings: PanelSettings;
+  /** "the selection", "row 4 of test.csv". */
+  what: string;
+  /** ISO time the result was computed. */
+  explainedAt: string;
   /** Where the text sits in its document and the document's version then (unknown after a reload). */
   source?: { uri: vscode.Uri; offset: number; version: number };
+}
+
+/** One explanation to compute: the text, the model and every setting it runs with. */
+interface ExplainSpec {
+  text: string;
+  what: string;
+  model: ModelRef;
+  options: WireExplainOptions;
+  load: WireLoadOptions;
+  settings: PanelSettings;
+  source?: LastExplanation['source'];
+  /** The explainer to colour the editor with, when there is an editor range. */
+  editorExplainer?: string;
+  /** It runs again after a window reload because its result was not kept. */
+  restoring?: boolean;
 }
 
 export interface SessionDeps {
@@ -41,6 +70,8 @@ export interface SessionDeps {
   decorations: EditorDecorations;
   statusBar: ModelStatusBar;
   models: ModelChoiceDeps;
+  /** Where the panel's content is remembered across window reloads. */
+  memory: PanelMemory;
   log: vscode.LogOutputChannel;
 }
 
@@ -51,6 +82,8 @@ export class ExplainSession implements vscode.Disposable {
   private history: PastExplanation[] = [];
   /** The panel's controls, once the user has touched them; until then the settings decide. */
   private panelSettings: PanelSettings | undefined;
+  /** The last explanation came back from the panel memory (a revived panel), not from a run in this window. */
+  private restored = false;
 
   constructor(private readonly deps: SessionDeps) {}
 
@@ -59,7 +92,7 @@ export class ExplainSession implements vscode.Disposable {
   }
 
   settings(): ExtensionSettings {
-    return readSettings(vscode.workspace.getConfiguration('polarityLens'), (m) => {
+    return readSettings(polarityLensConfiguration(), (m) => {
       this.deps.log.warn(m);
       void vscode.window.showWarningMessage(`Polarity Lens: ${m}`);
     });
@@ -70,7 +103,9 @@ export class ExplainSession implements vscode.Disposable {
   }
 
   refreshStatus(): void {
-    this.deps.statusBar.update(this.model(), this.last?.result);
+    // Quietly: Explain itself warns about settings it cannot use.
+    const explainers = readSettings(polarityLensConfiguration()).panel.explainers;
+    this.deps.statusBar.update(this.model(), this.last?.result, explainers);
   }
 
   /** The settings changed: the panel's controls follow them again. */
@@ -90,30 +125,49 @@ export class ExplainSession implements vscode.Disposable {
     const model = this.model();
     if (model.warning) void vscode.window.showWarningMessage(`Polarity Lens: ${model.warning}`);
     const what = found.source === 'line' ? 'the current line' : found.source === 'cell' ? 'the notebook cell' : 'the selection';
-    return this.explain(found.text, what, model, settings, { uri: found.uri, offset: found.offset, version: found.version });
+    const panelSettings = this.panelSettings ?? settings.panel;
+    return this.explain({
+      text: found.text, what, model: { dir: model.dir, name: model.name }, options: explainOptions(settings, panelSettings), load: settings.load,
+      settings: panelSettings, source: { uri: found.uri, offset: found.offset, version: found.version }, editorExplainer: settings.editorExplainer,
+    });
   }
 
   /** A dataset sample opened from a report: the same panel, with the report's model and settings; no editor to colour. */
-  async explainSample(text: string, model: { dir: string; name: string }, what: string, panelSettings: PanelSettings, sampling: { seed: number; samples: number }): Promise<JobOutcome> {
+  async explainSample(text: string, model: ModelRef, what: string, panelSettings: PanelSettings, sampling: { seed: number; samples: number }): Promise<JobOutcome> {
     this.panelSettings = panelSettings;
-    return this.explain(text, what, model, { ...this.settings(), ...sampling }, undefined);
+    const settings = this.settings();
+    return this.explain({ text, what, model, options: explainOptions({ ...settings, ...sampling }, panelSettings), load: settings.load, settings: panelSettings });
   }
 
-  private async explain(text: string, what: string, model: { dir: string; name: string }, settings: ExtensionSettings, source: LastExplanation['source']): Promise<JobOutcome> {
-    const panelSettings = this.panelSettings ?? settings.panel;
-    const options = explainOptions(settings, panelSettings);
-    this.showPanel().post({ type: 'busy', label: `Explaining ${what} with ${model.name}…` });
-    const outcome = await this.deps.runner.run({ modelDir: model.dir, text, options, load: settings.load, title: `explaining ${what} with ${model.name}` });
+  private async explain(spec: ExplainSpec): Promise<JobOutcome> {
+    const { text, what, model, options, load, settings } = spec;
+    const label = spec.restoring ? `Explaining ${what} again after the window reload (its result was not kept)…` : `Explaining ${what} with ${model.name}…`;
+    this.showPanel().post({ type: 'busy', label });
+    const outcome = await this.deps.runner.run({ modelDir: model.dir, text, options, load, title: `explaining ${what} with ${model.name}` });
     if ('result' in outcome) {
-      this.last = { result: outcome.result, options, settings: panelSettings, source };
+      this.setLast({ result: outcome.result, options, load, settings, what, explainedAt: new Date().toISOString(), source: spec.source });
       this.history = [{ result: outcome.result, options }];
-      this.panel?.post({ type: 'show', result: outcome.result, settings: panelSettings, catalog: CATALOG, recomputed: options.explainers ?? [] });
-      if (source) this.decorate(settings.editorExplainer);
+      this.panel?.post({
+        type: 'show', result: outcome.result, settings, catalog: CATALOG, recomputed: options.explainers ?? [],
+        ...(spec.restoring ? { restored: { explainedAt: this.last!.explainedAt, from: 'recomputed' } } : {}),
+      });
+      if (spec.source && spec.editorExplainer) this.decorate(spec.editorExplainer);
       this.refreshStatus();
     } else {
       this.reportFailure(outcome);
     }
     return outcome;
+  }
+
+  /** The explanation now on screen; remembered so a panel revived after a window reload shows it. */
+  private setLast(last: LastExplanation): void {
+    this.last = last;
+    this.restored = false;
+    const { result } = last;
+    void this.deps.memory.rememberExplanation({
+      revision: newRevision(), text: result.text, what: last.what, model: { dir: result.model.dir, name: result.model.name },
+      options: last.options, load: last.load, settings: last.settings, explainedAt: last.explainedAt,
+    }, result);
   }
 
   /** The panel's controls changed: re-run only the explainers whose weights depend on what changed. */
@@ -128,7 +182,7 @@ export class ExplainSession implements vscode.Disposable {
     if (plan.recompute.length === 0 && next.operator === last.settings.operator) {
       // Only explainers were hidden, shown again or reordered: every row is at hand, nothing runs.
       const shown = { ...result, explanations: plan.reuse };
-      this.last = { ...last, result: shown, options, settings: next };
+      this.setLast({ ...last, result: shown, options, settings: next });
       this.panel?.post({ type: 'show', result: shown, settings: next, catalog: CATALOG, recomputed: [] });
       return { result: shown, ms: 0 };
     }
@@ -138,7 +192,7 @@ export class ExplainSession implements vscode.Disposable {
       title: `re-running ${plan.recompute.length} explainer(s) with ${result.model.name}`,
     });
     if ('result' in outcome) {
-      this.last = { ...last, result: outcome.result, options, settings: next };
+      this.setLast({ ...last, result: outcome.result, options, load: settings.load, settings: next, explainedAt: new Date().toISOString() });
       this.history = [...this.history.slice(-7), { result: outcome.result, options }];
       this.panel?.post({ type: 'show', result: outcome.result, settings: next, catalog: CATALOG, recomputed: plan.recompute });
       if (this.deps.decorations.explainer) this.decorate(this.deps.decorations.explainer);
@@ -192,15 +246,28 @@ export class ExplainSession implements vscode.Disposable {
     return standaloneHtml(state, { script: file('dist', 'webview', 'main.js'), styles: [file('media', 'panel.css')] });
   }
 
-  /** VS Code restored a panel after a reload; its webview renders the saved state, and controls keep working. */
-  revivePanel(panel: vscode.WebviewPanel, state: unknown): void {
+  /**
+   * VS Code revived the panel (after a window reload, or reopening a closed one). It shows the explanation the panel
+   * memory holds, the latest whatever the workbench saved of the webview; if its result was not kept, the same text
+   * runs again with the same model and settings, and the panel says so. The webview's own saved state holds only the
+   * reader's view choices.
+   */
+  async revivePanel(panel: vscode.WebviewPanel): Promise<void> {
+    const recalled = this.last ? undefined : await this.deps.memory.recallExplanation();
     this.panel?.dispose();
     this.panel = WebviewHost.revive(panel, this.deps.extensionUri, EXPLAIN_PAGE, (m: WebviewMessage) => this.onMessage(m), () => (this.panel = undefined));
-    if (isPanelState(state)) {
-      this.last = { result: state.result, options: explainOptions(this.settings(), state.settings), settings: state.settings };
-      this.history = [{ result: this.last.result, options: this.last.options }];
-      this.panelSettings = state.settings;
+    if (!recalled) return;
+    const { recipe, result } = recalled;
+    this.panelSettings = recipe.settings;
+    if (result) {
+      this.last = { result, options: recipe.options, load: recipe.load, settings: recipe.settings, what: recipe.what, explainedAt: recipe.explainedAt };
+      this.history = [{ result, options: recipe.options }];
+      this.restored = true;
+      this.refreshStatus();
+      return;
     }
+    this.deps.log.info(`panel: the result of ${recipe.what} was not kept; explaining it again`);
+    void this.explain({ ...recipe, restoring: true });
   }
 
   private showPanel(): ExplainPanel {
@@ -212,7 +279,11 @@ export class ExplainSession implements vscode.Disposable {
   private onMessage(message: WebviewMessage): void {
     switch (message.type) {
       case 'ready':
-        if (this.last) this.panel?.post({ type: 'show', result: this.last.result, settings: this.last.settings, catalog: CATALOG, recomputed: [] });
+        // A webview that (re)loads draws nothing of its own: it gets the explanation on screen from here.
+        if (this.last) {
+          const { result, settings, explainedAt } = this.last;
+          this.panel?.post({ type: 'show', result, settings, catalog: CATALOG, recomputed: [], restored: { explainedAt, from: this.restored ? 'memory' : 'session' } });
+        }
         if (this.deps.runner.running) this.panel?.post({ type: 'busy', label: 'Explaining…' });
         break;
       case 'settings':

@@ -10,10 +10,11 @@ import type { ExplainResult } from '../core/explain/explainResult';
 import { DatasetOutcome, DatasetRunChoices, DatasetSession, REPORT_VIEW_TYPE } from './dataset/datasetSession';
 import { EditorDecorations } from './editorDecorations';
 import { ExplainRunner, JobOutcome } from './explainRunner';
-import { ExplainSession } from './explainSession';
+import { ExplainSession, polarityLensConfiguration } from './explainSession';
 import { InferenceClient } from './inference/inferenceClient';
 import { checkModelFolder, currentModel, ModelChoiceDeps, modelPickItems, rememberModel } from './modelChoice';
 import { PANEL_VIEW_TYPE } from './panel/explainPanel';
+import { PanelMemory } from './panelMemory';
 import { ModelStatusBar } from './statusBar';
 
 /** What activate() returns: used by the end-to-end tests, and by other extensions that want an explanation. */
@@ -43,25 +44,28 @@ export function activate(context: vscode.ExtensionContext): PolarityLensApi {
   const statusBar = new ModelStatusBar();
   const models: ModelChoiceDeps = {
     workspaceState: context.workspaceState,
-    setting: () => vscode.workspace.getConfiguration('polarityLens').get<string>('model') ?? '',
+    setting: () => polarityLensConfiguration().get<string>('model') ?? '',
     isTrusted: () => vscode.workspace.isTrusted,
   };
-  const session = new ExplainSession({ extensionUri: context.extensionUri, runner, decorations, statusBar, models, log });
+  const memory = new PanelMemory(context.workspaceState, context.storageUri?.fsPath, (m) => log.warn(m));
+  const session = new ExplainSession({ extensionUri: context.extensionUri, runner, decorations, statusBar, models, memory, log });
   const cacheRoot = process.env.POLARITY_LENS_CACHE_DIR || context.globalStorageUri.fsPath;
-  const datasets = new DatasetSession({ extensionUri: context.extensionUri, client, workspaceState: context.workspaceState, explain: session, log, cacheDir: join(cacheRoot, 'dataset-runs') });
+  const datasets = new DatasetSession({
+    extensionUri: context.extensionUri, client, workspaceState: context.workspaceState, memory, explain: session, log, cacheDir: join(cacheRoot, 'dataset-runs'),
+  });
 
   context.subscriptions.push(
     log, { dispose: () => client.dispose() }, runner, decorations, statusBar, session, datasets,
     vscode.commands.registerCommand('polarityLens.runDatasetTest', (uri?: vscode.Uri) => datasets.run(uri instanceof vscode.Uri ? uri : undefined)),
     vscode.window.registerWebviewPanelSerializer(REPORT_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel, state) => void datasets.revivePanel(panel, state),
+      deserializeWebviewPanel: async (panel) => void datasets.revivePanel(panel),
     }),
     vscode.commands.registerCommand('polarityLens.explainSelection', () => session.explainSelection()),
     vscode.commands.registerCommand('polarityLens.selectModel', () => selectModel(models, session, log)),
     vscode.commands.registerCommand('polarityLens.clearDecorations', () => decorations.clear()),
     vscode.commands.registerCommand('polarityLens.showLog', () => log.show()),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel, state) => session.revivePanel(panel, state),
+      deserializeWebviewPanel: (panel) => session.revivePanel(panel),
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('polarityLens')) session.settingsChanged();

@@ -1,6 +1,10 @@
-/** The status bar item: the model Explain will use and, after a run, its prediction. Click to choose the model. */
+/**
+ * The status bar item: the model Explain will use, how many explainers it runs when the settings choose some of them,
+ * and, after a run, its prediction. Click to choose the model.
+ */
 import * as vscode from 'vscode';
 import type { ExplainResult } from '../core/explain/explainResult';
+import { EXPLAINERS } from '../core/explainers/registry';
 import type { ModelChoice } from './modelChoice';
 
 export class ModelStatusBar implements vscode.Disposable {
@@ -11,11 +15,15 @@ export class ModelStatusBar implements vscode.Disposable {
     this.item.command = 'polarityLens.selectModel';
   }
 
-  update(model: ModelChoice, last?: ExplainResult): void {
+  /** `explainers`: the ids Explain runs (all of the registry's unless the settings choose). */
+  update(model: ModelChoice, last?: ExplainResult, explainers: readonly string[] = EXPLAINERS.map((e) => e.id)): void {
     const prediction = last && last.model.dir === model.dir ? ` · ${last.prediction.label} ${last.prediction.probability.toFixed(2)}` : '';
-    this.item.text = `$(symbol-color) ${model.name}${prediction}`;
+    const some = explainers.length < EXPLAINERS.length;
+    const count = some ? ` · ${explainers.length} of ${EXPLAINERS.length} explainers` : '';
+    this.item.text = `$(symbol-color) ${model.name}${count}${prediction}`;
     const tooltip = new vscode.MarkdownString();
     tooltip.appendText(`Polarity Lens model: ${model.dir}`);
+    if (some) tooltip.appendText(`\n\nExplainers (polarityLens.explainers): ${EXPLAINERS.filter((e) => explainers.includes(e.id)).map((e) => e.label).join(', ')}`);
     if (prediction) tooltip.appendText(`\n\nLast prediction: ${last!.prediction.label}, p = ${last!.prediction.probability.toFixed(3)} (softmax probability)`);
     if (model.warning) tooltip.appendText(`\n\n${model.warning}`);
     tooltip.appendText('\n\nClick to choose another model.');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, beforeEach, describe, it } from 'node:test';
@@ -24,7 +24,7 @@ writeFileSync(dataset, stringify([['text', 'label'], ...rows.map((r) => [r.text,
 const hash = (f: string) => createHash('sha256').update(readFileSync(f)).digest('hex');
 const datasetHash = hash(dataset);
 
-type Posted = { type: string; report?: ReportView; done?: number; cancelled?: boolean; message?: string };
+type Posted = { type: string; report?: ReportView; done?: number; cancelled?: boolean; message?: string; label?: string };
 const reportPanel = (): StubWebviewPanel => stub.panels.find((p) => p.viewType === 'polarityLens.report')!;
 const posted = (): Posted[] => (reportPanel()?.posted ?? []) as Posted[];
 /** The stub's Uri where the API expects VS Code's. */
@@ -55,7 +55,7 @@ describe('Run Violation Test on Dataset (the extension glue, with the real infer
     assert.deepEqual(types.slice(-2), ['report', 'finished']);
     assert.deepEqual(posted().at(-2)!.report!.explainers, view.explainers);
     assert.match(reportPanel().webview.html, /script-src 'nonce-/);
-    assert.match(reportPanel().webview.html, /report\.js/);
+    assert.match(reportPanel().webview.html, /report-summary/, 'the report bundle, inline');
     assert.equal(api.datasetReport()?.createdAt, view.createdAt);
     assert.equal(hash(dataset), datasetHash);
   });
@@ -136,24 +136,38 @@ describe('Run Violation Test on Dataset (the extension glue, with the real infer
     assert.equal(api.datasetReport()?.createdAt, current.view.createdAt);
   });
 
-  it('a report panel restored after a reload runs its dataset again, every sample from the cache', async () => {
+  it('a report panel revived after a reload runs its last run again with its own settings, every sample from the cache, whatever the webview saved', async () => {
     const first = start();
     const { view } = await first.runDatasetTest(fileUri(dataset), { columns: { text: 'text', label: 'label' }, selection: { mode: 'first', n: 5 } }) as { view: ReportView };
-    const remembered = [...stub.workspaceState];
-    startExtension(activate, { explainers: EXPLAINERS }); // the new window: a fresh extension, the same workspace state
-    remembered.forEach(([k, v]) => stub.workspaceState.set(k, v));
-    const panel = new StubWebviewPanel('polarityLens.report', {});
-    await stub.serializers.get('polarityLens.report')!.deserializeWebviewPanel(panel, { view: {}, report: { createdAt: view.createdAt, datasetPath: dataset, model: 'sst2-cnn-dot' } });
-    for (let i = 0; i < 200 && !(panel.posted as Posted[]).some((m) => m.type === 'finished'); i++) await new Promise((r) => setTimeout(r, 50));
+    // The new window: the settings changed since (other explainers), and the workbench saved no report in the webview.
+    const panel = await reviveReportPanel({ view: {} }, { explainers: ['lime'] });
+    await waitForFinished(panel);
     const report = (panel.posted as Posted[]).filter((m) => m.type === 'report').at(-1)!.report!;
     assert.equal(report.samples, 5);
-    assert.equal(report.resumed, 5);
+    assert.equal(report.resumed, 5, 'every sample from the cache');
     assert.deepEqual(report.sampleRows, view.sampleRows);
-    // A panel of some other dataset only says what to do.
-    const other = new StubWebviewPanel('polarityLens.report', {});
-    startExtension(activate, { explainers: EXPLAINERS });
-    await stub.serializers.get('polarityLens.report')!.deserializeWebviewPanel(other, { view: {}, report: { datasetPath: '/elsewhere.csv' } });
-    assert.match((other.posted as Posted[])[0].message!, /belongs to a closed window/);
+    assert.deepEqual(report.explainers.map((e) => e.violation), view.explainers.map((e) => e.violation), 'the same numbers');
+    assert.match((panel.posted as Posted[])[0].label ?? '', /again after the window reload/);
+    // A webview saved with some other dataset's report shows the last run all the same.
+    const other = await reviveReportPanel({ view: {}, report: { datasetPath: '/elsewhere.csv' } });
+    await waitForFinished(other);
+    assert.equal((other.posted as Posted[]).filter((m) => m.type === 'report').at(-1)!.report!.dataset.path, dataset);
+  });
+
+  it('a revived report panel whose dataset is gone, or with no run remembered, says why', async () => {
+    await start().runDatasetTest(fileUri(dataset), { columns: { text: 'text', label: 'label' }, selection: { mode: 'first', n: 1 } });
+    const moved = join(tmp, 'moved.csv');
+    renameSync(dataset, moved);
+    try {
+      const gone = await reviveReportPanel({ view: {} });
+      assert.match((gone.posted as Posted[])[0].message!, new RegExp(`its dataset ${dataset.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is gone`));
+    } finally {
+      renameSync(moved, dataset);
+    }
+    start();
+    const panel = new StubWebviewPanel('polarityLens.report', {});
+    await stub.serializers.get('polarityLens.report')!.deserializeWebviewPanel(panel, undefined);
+    assert.match((panel.posted as Posted[])[0].message!, /its run was not kept/);
   });
 
   it('explains what is wrong with a file it cannot read, and with a file that is not a dataset', async () => {
@@ -168,3 +182,17 @@ describe('Run Violation Test on Dataset (the extension glue, with the real infer
     assert.deepEqual(readdirSync(tmp).filter((f) => f.startsWith('image')), ['image.csv']);
   });
 });
+
+/** A window reload: a fresh extension with the last one's workspace state, and a report panel VS Code revives with `saved`. */
+async function reviveReportPanel(saved: unknown, configuration: Record<string, unknown> = { explainers: EXPLAINERS }): Promise<StubWebviewPanel> {
+  const kept = [...stub.workspaceState];
+  startExtension(activate, configuration);
+  kept.forEach(([k, v]) => stub.workspaceState.set(k, v));
+  const panel = new StubWebviewPanel('polarityLens.report', {});
+  await stub.serializers.get('polarityLens.report')!.deserializeWebviewPanel(panel, saved);
+  return panel;
+}
+
+async function waitForFinished(panel: StubWebviewPanel): Promise<void> {
+  for (let i = 0; i < 600 && !(panel.posted as Posted[]).some((m) => m.type === 'finished'); i++) await new Promise((r) => setTimeout(r, 50));
+}

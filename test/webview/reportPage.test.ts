@@ -9,7 +9,6 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { ReportView } from '../../src/core/dataset/datasetReport';
@@ -31,7 +30,7 @@ type HTMLElement = any;
 const SCRIPT = join(ROOT, 'dist', 'webview', 'report.js');
 const PANEL_CSS = join(ROOT, 'media', 'panel.css');
 const REPORT_CSS = join(ROOT, 'media', 'report.css');
-const CODICON = join(ROOT, 'dist', 'webview', 'codicon.css');
+const CODICONS = join(ROOT, 'dist', 'webview', 'codicon-inline.css');
 const SCREENSHOTS = process.env.POLARITY_LENS_SCREENSHOTS;
 
 let browser: Browser;
@@ -299,8 +298,7 @@ describe('a 100,000-sample report', () => {
 });
 
 describe('the live report webview (VS Code API stand-in)', () => {
-  const url = (p: string): string => pathToFileURL(p).href;
-  const liveHtml = (): string => reportHtml({ scriptUri: url(SCRIPT), styleUris: [url(CODICON), url(PANEL_CSS), url(REPORT_CSS)], cspSource: 'file:' }, 'test-nonce-123');
+  const liveHtml = (): string => reportHtml({ script: readFileSync(SCRIPT, 'utf8'), styles: [readFileSync(PANEL_CSS, 'utf8'), readFileSync(REPORT_CSS, 'utf8')], codicons: readFileSync(CODICONS, 'utf8') }, 'test-nonce-123');
   const posted = (page: Page): Promise<{ type: string; [k: string]: unknown }[]> => page.evaluate(() => window.__posted);
   const send = (page: Page, message: unknown): Promise<void> => page.evaluate((m) => window.postMessage(m, '*'), message);
   const saved = (page: Page): Promise<{ view: ReportViewState; report?: { datasetPath: string } } | null> => page.evaluate(() => JSON.parse(sessionStorage.getItem('state') ?? 'null'));

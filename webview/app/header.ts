@@ -4,9 +4,12 @@ import { formatProbability } from '../logic/format';
 import { impactFor, operatorTitle } from '../logic/panelModel';
 import { el, replaceChildren } from './dom';
 
-export function renderHeader(header: HTMLElement, state: PanelState | undefined): void {
+export const NO_EXPLANATION = 'No explanation yet. Select some text and run “Polarity Lens: Explain”.';
+
+/** `placeholder`: what an empty panel says (nothing while it waits for the host to restore its explanation). */
+export function renderHeader(header: HTMLElement, state: PanelState | undefined, placeholder = NO_EXPLANATION): void {
   if (!state) {
-    replaceChildren(header, el('h1', { class: 'panel-title', text: 'Polarity Lens' }), el('p', { class: 'muted', text: 'No explanation yet. Select some text and run “Polarity Lens: Explain”.' }));
+    replaceChildren(header, el('h1', { class: 'panel-title', text: 'Polarity Lens' }), placeholder && el('p', { class: 'muted', text: placeholder }));
     return;
   }
   const { result, settings } = state;

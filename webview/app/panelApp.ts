@@ -3,7 +3,7 @@
  * reader's view choices into setState. A host 'show' replaces the result; 'busy' and 'failed' only touch the status
  * line, so the previous result stays readable while a run is in flight or after it failed.
  */
-import type { HostMessage, PanelState, PanelViewState, SummaryColumn, WebviewMessage } from '../../src/extension/panel/webviewProtocol';
+import type { HostMessage, PanelSavedState, PanelState, PanelViewState, SummaryColumn, WebviewMessage } from '../../src/extension/panel/webviewProtocol';
 import { normaliseView } from '../logic/panelModel';
 import { nextSort } from '../logic/summaryTable';
 import { AttentionPanel } from './attentionView';
@@ -19,7 +19,7 @@ import { watchTheme } from './theme';
 import { renderTokenRows } from './tokenRows';
 import { enableFocusTooltips } from './tooltip';
 
-export type PanelBridge = Bridge<PanelState, PanelState, HostMessage, WebviewMessage>;
+export type PanelBridge = Bridge<PanelSavedState, PanelState, HostMessage, WebviewMessage>;
 
 const EXPORTS: ExportChoice<'json' | 'html'>[] = [
   { format: 'json', label: 'Export JSON', title: 'Save this explanation as JSON' },
@@ -28,6 +28,8 @@ const EXPORTS: ExportChoice<'json' | 'html'>[] = [
 
 export class PanelApp {
   private state?: PanelState;
+  /** The reader's saved view choices, applied to the first explanation the host sends. */
+  private pendingView?: Partial<PanelViewState>;
   private status: RunStatus = { kind: 'idle' };
   private recomputed = new Set<string>();
 
@@ -67,7 +69,19 @@ export class PanelApp {
     this.render();
   }
 
-  /** Draws a state (saved, embedded, or just received). */
+  /**
+   * A live webview that (re)loaded: it draws nothing until the host sends the explanation on screen (the host's
+   * memory of it is the latest, whatever VS Code saved of this webview); `saved` only keeps the reader's view.
+   */
+  start(saved: PanelSavedState | undefined): void {
+    this.pendingView = saved?.view;
+    if (saved) {
+      this.status = { kind: 'waiting', label: 'Restoring the explanation…' };
+      this.render();
+    }
+  }
+
+  /** Draws a state (embedded, or just received). */
   load(state: PanelState): void {
     this.state = { ...state, view: normaliseView(state.view, state.result) };
     this.render();
@@ -81,12 +95,13 @@ export class PanelApp {
         const previous = this.state?.result;
         const sameInput = previous !== undefined && previous.model.dir === message.result.model.dir && previous.text === message.result.text;
         const recomputed = sameInput ? message.recomputed : message.result.explanations.map((e) => e.id);
-        const partial = recomputed.length > 0 && recomputed.length < total;
+        const partial = !message.restored && recomputed.length > 0 && recomputed.length < total;
         this.recomputed = new Set(partial ? recomputed : []);
-        this.status = { kind: 'updated', recomputed, total };
+        this.status = message.restored ? { kind: 'restored', ...message.restored } : { kind: 'updated', recomputed, total };
         // The view (sort, attention layer and head, editor colouring, impact operator) carries over to the new result,
         // except that choosing a new operator in the controls also shows that operator's impacts.
-        const view = this.state ? { ...this.state.view } : normaliseView(undefined, message.result);
+        const view = this.state ? { ...this.state.view } : normaliseView(this.pendingView, message.result);
+        this.pendingView = undefined;
         if (this.state && this.state.settings.operator !== message.settings.operator) delete view.impactOperator;
         this.load({ result: message.result, settings: message.settings, catalog: message.catalog, view });
         this.save();
@@ -106,7 +121,7 @@ export class PanelApp {
   }
 
   private save(): void {
-    if (this.state) this.bridge.save(this.state);
+    if (this.state) this.bridge.save({ view: this.state.view });
   }
 
   private setView(change: Partial<PanelViewState>): void {
@@ -120,7 +135,7 @@ export class PanelApp {
   }
 
   private render(): void {
-    renderHeader(this.header, this.state);
+    renderHeader(this.header, this.state, this.status.kind === 'waiting' ? '' : undefined);
     this.renderStatus();
     const state = this.state;
     for (const section of [this.rows, this.summary, this.attentionRoot]) section.hidden = !state;

@@ -1,16 +1,35 @@
 /**
- * The run's status line: busy (label, progress ring, Cancel), failed or cancelled (the previous result stays
- * visible underneath), or which explainers the last run recomputed.
+ * The run's status line: busy (label, progress ring, Cancel), waiting for the host, failed or cancelled (the
+ * previous result stays visible underneath), which explainers the last run recomputed, or where a restored
+ * explanation came from.
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
+import type { RestoredFrom } from '../../src/extension/panel/webviewProtocol';
 import { el, replaceChildren } from './dom';
 
 export type RunStatus =
   | { kind: 'idle' }
   | { kind: 'busy'; label: string }
+  /** Nothing runs that could be cancelled: the webview waits for the host. */
+  | { kind: 'waiting'; label: string }
   | { kind: 'failed'; message: string; cancelled: boolean }
-  | { kind: 'updated'; recomputed: string[]; total: number };
+  | { kind: 'updated'; recomputed: string[]; total: number }
+  | ({ kind: 'restored' } & RestoredFrom);
+
+/** What the status line says of an explanation sent again (the time in the reader's locale). */
+export function restoredText(restored: RestoredFrom): string {
+  const at = new Date(restored.explainedAt);
+  const time = Number.isNaN(at.getTime()) ? restored.explainedAt : at.toLocaleTimeString();
+  switch (restored.from) {
+    case 'memory':
+      return `Restored after the window reload: explained at ${time}; nothing was recomputed.`;
+    case 'recomputed':
+      return `Explained again after the window reload, at ${time}: its result had not been kept.`;
+    case 'session':
+      return `Explained at ${time}.`;
+  }
+}
 
 export function renderStatus(root: HTMLElement, status: RunStatus, live: boolean, onCancel: () => void): void {
   root.dataset.kind = status.kind;
@@ -28,6 +47,12 @@ export function renderStatus(root: HTMLElement, status: RunStatus, live: boolean
       );
       break;
     }
+    case 'waiting':
+      replaceChildren(root, el('div', { class: 'status-busy', attrs: { role: 'status' } }, el('vscode-progress-ring', { attrs: { 'aria-label': 'Waiting' } }), el('span', { class: 'status-text', text: status.label })));
+      break;
+    case 'restored':
+      replaceChildren(root, el('div', { class: 'status-updated', attrs: { role: 'status' }, text: restoredText(status) }));
+      break;
     case 'failed':
       replaceChildren(
         root,

@@ -3,7 +3,7 @@
  * plus the shape checks for what arrives from outside (the host, saved state, the standalone JSON island).
  */
 import type { ExplainResult, ExplanationRow, ImpactRow } from '../../src/core/explain/explainResult';
-import type { HostMessage, PanelState, PanelViewState } from '../../src/extension/panel/webviewProtocol';
+import type { HostMessage, PanelSavedState, PanelState, PanelViewState, RestoredFrom } from '../../src/extension/panel/webviewProtocol';
 import { validAttentionView } from './attentionMath';
 import { isObject } from './isObject';
 import { validSort } from './summaryTable';
@@ -49,11 +49,18 @@ export function isPanelState(x: unknown): x is PanelState {
   return isObject(x) && isExplainResult(x.result) && isObject(x.settings) && isObject(x.catalog) && isObject(x.view);
 }
 
+export function isPanelSavedState(x: unknown): x is PanelSavedState {
+  return isObject(x) && isObject(x.view);
+}
+
+const isRestoredFrom = (x: unknown): x is RestoredFrom =>
+  isObject(x) && typeof x.explainedAt === 'string' && (x.from === 'memory' || x.from === 'recomputed' || x.from === 'session');
+
 export function isHostMessage(x: unknown): x is HostMessage {
   if (!isObject(x)) return false;
   switch (x.type) {
     case 'show':
-      return isExplainResult(x.result) && isObject(x.settings) && isObject(x.catalog) && Array.isArray(x.recomputed);
+      return isExplainResult(x.result) && isObject(x.settings) && isObject(x.catalog) && Array.isArray(x.recomputed) && (x.restored === undefined || isRestoredFrom(x.restored));
     case 'busy':
       return typeof x.label === 'string';
     case 'failed':

@@ -8,23 +8,6 @@ export const DATASET_EXTENSIONS = ['.csv', '.tsv', '.tab', '.jsonl', '.ndjson', 
 export const NO_LABEL = '(no label column)';
 export const columnsKey = (path: string) => `polarityLens.datasetColumns:${path}`;
 export const SELECTION_KEY = 'polarityLens.datasetSelection';
-/** The last run's file, columns and rows, so a report panel restored after a reload can be filled again. */
-export const LAST_RUN_KEY = 'polarityLens.lastDatasetRun';
-
-export interface LastRun {
-  path: string;
-  columns: ColumnChoice;
-  selection: SampleSpec;
-}
-
-/** The last run, if the restored panel's saved state shows that run's report (and the record looks whole). */
-export function lastRunFor(saved: unknown, panelState: unknown): LastRun | undefined {
-  const run = saved as Partial<LastRun> | undefined;
-  const shown = (panelState as { report?: { datasetPath?: unknown } } | undefined)?.report?.datasetPath;
-  if (!run || typeof run.path !== 'string' || !run.columns || typeof run.columns.text !== 'string' || !run.selection) return undefined;
-  return shown === run.path ? (run as LastRun) : undefined;
-}
-
 /** Remembered columns are reused only while the file still has them. */
 export function rememberedColumns(saved: unknown, columns: string[]): ColumnChoice | undefined {
   const c = saved as Partial<ColumnChoice> | undefined;

@@ -12,14 +12,14 @@ import { defaultReportPath, freePath, type ReportFormat } from '../../core/datas
 import { columnsNeedConfirming, previewDataset } from '../../core/datasets/datasetReader';
 import type { ColumnChoice, DatasetPreview, SampleSpec } from '../../core/datasets/datasetTypes';
 import { explainOptions } from '../config';
+import type { DatasetRunRecipe, PanelMemory } from '../panelMemory';
 import type { ExplainSession } from '../explainSession';
 import type { DatasetRunHandle, InferenceClient } from '../inference/inferenceClient';
 import { WebviewHost, type WebviewPage } from '../panel/webviewHost';
 import { showError } from '../showError';
 import type { ReportHostMessage, ReportProgress, ReportViewState, ReportWebviewMessage } from '../report/reportProtocol';
 import {
-  columnItems, columnsKey, DATASET_EXTENSIONS, describeSelection, LAST_RUN_KEY, lastRunFor, NO_LABEL, parseSelection, rememberedColumns,
-  SELECTION_KEY, selectionItems,
+  columnItems, columnsKey, DATASET_EXTENSIONS, describeSelection, NO_LABEL, parseSelection, rememberedColumns, SELECTION_KEY, selectionItems,
 } from './datasetChoices';
 
 export const REPORT_VIEW_TYPE = 'polarityLens.report';
@@ -29,6 +29,8 @@ export interface DatasetDeps {
   extensionUri: vscode.Uri;
   client: InferenceClient;
   workspaceState: vscode.Memento;
+  /** Where the report panel's run is remembered, so a panel revived after a window reload runs it again. */
+  memory: PanelMemory;
   explain: ExplainSession;
   log: vscode.LogOutputChannel;
   /** Where finished samples are cached (per model hash and settings), so a later run resumes. */
@@ -77,7 +79,10 @@ export class DatasetSession implements vscode.Disposable {
     if (!columns) return undefined;
     const selection = choices.selection ?? (await this.chooseSelection());
     if (!selection) return undefined;
-    return this.start(path, columns, selection);
+    const settings = this.deps.explain.settings();
+    const model = this.deps.explain.model();
+    if (model.warning) void vscode.window.showWarningMessage(`Polarity Lens: ${model.warning}`);
+    return this.start({ path, columns, selection, model: { dir: model.dir, name: model.name }, explain: explainOptions(settings), load: settings.load });
   }
 
   private async chooseColumns(path: string, preview: DatasetPreview): Promise<ColumnChoice | undefined> {
@@ -113,19 +118,19 @@ export class DatasetSession implements vscode.Disposable {
     return 'error' in spec ? undefined : spec;
   }
 
-  private async start(path: string, columns: ColumnChoice, selection: SampleSpec): Promise<DatasetOutcome> {
-    void this.deps.workspaceState.update(LAST_RUN_KEY, { path, columns, selection });
+  /** `restoring`: the run of a report panel revived after a window reload (its finished samples are in the cache). */
+  private async start(run: DatasetRunRecipe, restoring = false): Promise<DatasetOutcome> {
+    const { path, columns, selection, model, explain, load } = run;
+    void this.deps.memory.rememberDatasetRun(run);
     this.cancel();
     this.handle?.close();
     this.handle = undefined;
     const settings = this.deps.explain.settings();
-    const model = this.deps.explain.model();
-    if (model.warning) void vscode.window.showWarningMessage(`Polarity Lens: ${model.warning}`);
-    const explain = explainOptions(settings);
     const controller = new AbortController();
     this.running = controller;
     this.view = undefined;
-    this.progress = { done: 0, total: null, perSecond: 0, etaSeconds: null, label: `Reading ${path}…` };
+    const reading = restoring ? `Running the report's dataset again after the window reload (finished samples come from the cache): reading ${path}…` : `Reading ${path}…`;
+    this.progress = { done: 0, total: null, perSecond: 0, etaSeconds: null, label: reading };
     this.showPanel();
     this.post({ type: 'progress', ...this.progress });
     const what = `${describeSelection(selection)} of ${vscode.workspace.asRelativePath(path)} with ${model.name}`;
@@ -138,7 +143,7 @@ export class DatasetSession implements vscode.Disposable {
         try {
           const handle = await this.deps.client.runDataset(model.dir, { path, columns, selection, explain, cacheDir: this.deps.cacheDir, workers: settings.datasetWorkers }, {
             signal: controller.signal,
-            load: settings.load,
+            load,
             onProgress: (p, partial) => {
               if (this.running !== controller) return; // replaced by a newer run
               const rate = `${p.perSecond.toFixed(1)} samples/s`;
@@ -200,16 +205,18 @@ export class DatasetSession implements vscode.Disposable {
   }
 
   /**
-   * A report panel VS Code restored after a reload. Its run ended with the old window; if it was the last run, it runs
-   * again, and its finished samples come back from the cache (seconds, unless the settings changed since).
+   * A report panel VS Code revived (after a window reload, or reopening a closed one). Its run ended with the old
+   * window, so the last run the panel memory holds runs again with the same model and settings, whatever the workbench
+   * saved of the webview; its finished samples come back from the cache, so the report is the same, in seconds.
    */
-  revivePanel(panel: vscode.WebviewPanel, state?: unknown): Promise<DatasetOutcome> | undefined {
+  revivePanel(panel: vscode.WebviewPanel): Promise<DatasetOutcome> | undefined {
     this.panel?.dispose();
     this.panel = WebviewHost.revive(panel, this.deps.extensionUri, REPORT_PAGE, (m: ReportWebviewMessage) => this.onMessage(m), () => (this.panel = undefined));
-    if (this.view) return undefined;
-    const last = lastRunFor(this.deps.workspaceState.get(LAST_RUN_KEY), state);
-    if (last && existsSync(last.path)) return this.start(last.path, last.columns, last.selection);
-    this.post({ type: 'finished', cancelled: false, message: 'This report belongs to a closed window. Run the violation test on the dataset again: finished samples come from the cache, so it takes seconds.' });
+    if (this.view || this.running) return undefined;
+    const last = this.deps.memory.recallDatasetRun();
+    if (last && existsSync(last.path)) return this.start(last, true);
+    const why = last ? `its dataset ${last.path} is gone` : 'its run was not kept';
+    this.post({ type: 'finished', cancelled: false, message: `This report cannot be shown again: ${why}. Run the violation test on a dataset again: finished samples come from the cache, so it takes seconds.` });
     return undefined;
   }
 

@@ -1,8 +1,10 @@
 /**
- * The explain panel's HTML document, in two forms: the live webview (assets by webview URI, a strict CSP with a
- * nonce) and the exported file (one self-contained page: script, styles and the PanelState inlined under a fresh
- * nonce, readable offline and outside VS Code). Node only; no vscode import, so tests build both. The dataset
- * report (reportHtml.ts) builds both of its forms from the same pieces.
+ * The explain panel's HTML document, in two forms: the live webview and the exported file (with the PanelState as a
+ * JSON island, readable offline and outside VS Code). Both inline everything under a fresh nonce and a CSP that
+ * allows nothing else: the live webview fetches no asset, because VS Code for the web serves webview resources
+ * through a service worker that is not always in control when several panels are restored at once (the page then
+ * loads without its script and stays blank). Node only; no vscode import, so tests build both. The dataset report
+ * (reportHtml.ts) builds both of its forms from the same pieces.
  *
  * The page itself carries no data: the webview app builds every node with createElement/textContent from the
  * state, so HTML in the explained text stays text. The state's one way into the page is the JSON island below,
@@ -12,13 +14,14 @@ import { randomBytes } from 'node:crypto';
 import type { PanelState } from './webviewProtocol';
 import { STANDALONE_DATA_ID } from './webviewProtocol';
 
-export interface PanelAssets {
-  /** The webview bundle (dist/webview/main.js) as a webview URI. */
-  scriptUri: string;
-  /** Stylesheets as webview URIs, in order; one ending in codicon.css is the codicon sheet vscode-elements looks up by id. */
-  styleUris: string[];
-  /** webview.cspSource. */
-  cspSource: string;
+/** What a live page inlines: its bundle, its stylesheets, and the codicon sheet with its font embedded. */
+export interface LivePage {
+  /** The webview bundle (dist/webview/main.js or report.js). */
+  script: string;
+  /** Stylesheets under media/, in order. */
+  styles: readonly string[];
+  /** dist/webview/codicon-inline.css: vscode-elements looks the codicon sheet up by its element id. */
+  codicons: string;
 }
 
 /** A CSP nonce: 128 random bits, base64 (letters, digits, + and /: safe in an attribute and a CSP source). */
@@ -58,22 +61,24 @@ export function withoutSourceMap(code: string): string {
   return code.replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n');
 }
 
-const isCodicon = (uri: string): boolean => /(^|\/)codicon\.css(\?|#|$)/.test(uri);
+/** Inline pages allow their own nonce and data: URLs (the embedded codicon font), nothing else. */
+function inlineCsp(nonce: string): string {
+  return ["default-src 'none'", 'img-src data:', 'font-src data:', `style-src 'nonce-${nonce}'`, `script-src 'nonce-${nonce}'`].join('; ');
+}
 
-/** The live webview's document (the explain panel's and the report's: only the assets differ). */
-export function panelHtml(assets: PanelAssets, nonce: string): string {
-  const csp = [
-    "default-src 'none'",
-    `img-src ${assets.cspSource} data:`,
-    `font-src ${assets.cspSource}`,
-    `style-src ${assets.cspSource} 'nonce-${nonce}'`,
-    `script-src 'nonce-${nonce}'`,
-  ].join('; ');
-  const links = assets.styleUris
-    .map((uri) => `<link rel="stylesheet"${isCodicon(uri) ? ' id="vscode-codicon-stylesheet"' : ''} nonce="${escapeHtml(nonce)}" href="${escapeHtml(uri)}">`)
-    .join('\n    ');
-  return htmlDocument(csp, `${links}
-    <title>Polarity Lens</title>`, `<script nonce="${escapeHtml(nonce)}" src="${escapeHtml(assets.scriptUri)}"></script>`);
+function styleElement(css: string, nonce: string, id?: string): string {
+  return `<style${id ? ` id="${escapeHtml(id)}"` : ''} nonce="${escapeHtml(nonce)}">\n${inlineStyle(css)}\n</style>`;
+}
+
+function scriptElement(code: string, nonce: string): string {
+  return `<script nonce="${escapeHtml(nonce)}">\n${inlineScript(withoutSourceMap(code))}\n    </script>`;
+}
+
+/** The live webview's document (the explain panel's and the report's: only the bundle and styles differ). */
+export function panelHtml(page: LivePage, nonce: string): string {
+  const styles = [styleElement(page.codicons, nonce, 'vscode-codicon-stylesheet'), ...page.styles.map((css) => styleElement(css, nonce))];
+  return htmlDocument(inlineCsp(nonce), `${styles.join('\n    ')}
+    <title>Polarity Lens</title>`, scriptElement(page.script, nonce));
 }
 
 /** The document every page shares: the CSP meta first, then its own head and body after the app's root element. */
@@ -108,19 +113,16 @@ export interface StandalonePage {
  * the nonce and data: URLs). The bundle's trailing sourceMappingURL is dropped.
  */
 export function standaloneDocument(page: StandalonePage, nonce: string): string {
-  const csp = ["default-src 'none'", 'img-src data:', 'font-src data:', `style-src 'nonce-${nonce}'`, `script-src 'nonce-${nonce}'`].join('; ');
-  const styles = page.styles.map((css) => `<style nonce="${escapeHtml(nonce)}">\n${inlineStyle(css)}\n</style>`).join('\n    ');
-  return htmlDocument(csp, `<meta name="generator" content="Polarity Lens">
+  const styles = page.styles.map((css) => styleElement(css, nonce)).join('\n    ');
+  return htmlDocument(inlineCsp(nonce), `<meta name="generator" content="Polarity Lens">
     <title>${escapeHtml(page.title)}</title>
     ${styles}`, `<script type="application/json" id="${escapeHtml(page.dataId)}">${jsonForScript(page.data)}</script>
-    <script nonce="${escapeHtml(nonce)}">
-${inlineScript(withoutSourceMap(page.script))}
-    </script>`);
+    ${scriptElement(page.script, nonce)}`);
 }
 
 /**
  * The explain panel's exported page. Pass the panel stylesheet; the codicon sheet is not needed (its icons are for
- * controls the file hides) and its relative font URL would be blocked.
+ * controls the file hides).
  */
 export function standaloneHtml(state: PanelState, files: { script: string; styles: string[] }, nonce: string = makeNonce()): string {
   const { result } = state;

@@ -1,18 +1,36 @@
 /**
  * The host side of a Polarity Lens webview panel (the explain panel, the dataset report): creates or revives the
- * webview, gives it a strict CSP with a fresh nonce and only the extension's own assets, and passes typed messages
- * both ways. It holds no logic of either panel.
+ * webview, gives it the page with every asset inlined under a strict CSP and a fresh nonce (it may load nothing, see
+ * panelHtml.ts), and passes typed messages both ways. It holds no logic of either panel.
  */
+import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { makeNonce, panelHtml } from './panelHtml';
+import { LivePage, makeNonce, panelHtml } from './panelHtml';
 
-/** Where webview assets live, relative to the extension root (the only folders a webview may load from). */
-const ASSET_ROOTS = ['dist/webview', 'media'];
+/** The page's assets, read once per extension host: they change only with the extension. */
+const assets = new Map<string, string>();
+function readAsset(extensionUri: vscode.Uri, ...path: string[]): string {
+  const file = vscode.Uri.joinPath(extensionUri, ...path).fsPath;
+  let text = assets.get(file);
+  if (text === undefined) {
+    text = readFileSync(file, 'utf8');
+    assets.set(file, text);
+  }
+  return text;
+}
+
+function livePage(extensionUri: vscode.Uri, page: WebviewPage): LivePage {
+  return {
+    script: readAsset(extensionUri, 'dist', 'webview', page.script),
+    styles: page.styles.map((s) => readAsset(extensionUri, 'media', s)),
+    codicons: readAsset(extensionUri, 'dist', 'webview', 'codicon-inline.css'),
+  };
+}
 
 export interface WebviewPage {
   viewType: string;
   title: string;
-  /** The bundle under dist/webview and the stylesheets under media/ (codicons are always loaded first). */
+  /** The bundle under dist/webview and the stylesheets under media/ (codicons always come first). */
   script: string;
   styles: string[];
 }
@@ -23,13 +41,8 @@ export class WebviewHost<HostMessage, WebviewMessage> implements vscode.Disposab
 
   private constructor(readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri, page: WebviewPage, onMessage: (m: WebviewMessage) => void, onDispose: () => void) {
     const webview = panel.webview;
-    webview.options = { enableScripts: true, localResourceRoots: ASSET_ROOTS.map((p) => vscode.Uri.joinPath(extensionUri, p)) };
-    const asset = (...path: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...path)).toString();
-    webview.html = panelHtml({
-      scriptUri: asset('dist', 'webview', page.script),
-      styleUris: [asset('dist', 'webview', 'codicon.css'), ...page.styles.map((s) => asset('media', s))],
-      cspSource: webview.cspSource,
-    }, makeNonce());
+    webview.options = { enableScripts: true, localResourceRoots: [] };
+    webview.html = panelHtml(livePage(extensionUri, page), makeNonce());
     this.subscriptions.push(
       webview.onDidReceiveMessage(onMessage),
       panel.onDidDispose(() => {
@@ -43,7 +56,7 @@ export class WebviewHost<HostMessage, WebviewMessage> implements vscode.Disposab
   static create<H, W>(extensionUri: vscode.Uri, page: WebviewPage, onMessage: (m: W) => void, onDispose: () => void): WebviewHost<H, W> {
     const panel = vscode.window.createWebviewPanel(page.viewType, page.title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
       enableScripts: true,
-      localResourceRoots: ASSET_ROOTS.map((p) => vscode.Uri.joinPath(extensionUri, p)),
+      localResourceRoots: [],
     });
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.svg');
     return new WebviewHost<H, W>(panel, extensionUri, page, onMessage, onDispose);

@@ -28,12 +28,27 @@ export interface Catalog {
 /** Sortable columns of the violation summary. */
 export type SummaryColumn = 'explainer' | 'violationMean' | 'tokenLevelRate' | 'runtimeMs' | `operator:${string}`;
 
-/** Everything the webview persists with setState, so a hidden or reloaded panel comes back as it was. */
+/** A panel's whole content: what the webview draws, and what an exported page embeds. */
 export interface PanelState {
   result: ExplainResult;
   settings: PanelSettings;
   catalog: Catalog;
   view: PanelViewState;
+}
+
+/**
+ * What the webview persists with setState: the reader's view choices only. The explanation itself comes from the host
+ * (its panel memory) whenever the webview loads, so a stale saved state can never show an old explanation.
+ */
+export interface PanelSavedState {
+  view: PanelViewState;
+}
+
+/** Where a re-sent explanation comes from: the panel memory after a reload, a run after a reload, or this window. */
+export interface RestoredFrom {
+  /** ISO time the result was computed. */
+  explainedAt: string;
+  from: 'memory' | 'recomputed' | 'session';
 }
 
 /** View-only choices: changing them never runs the model. */
@@ -50,8 +65,11 @@ export interface PanelViewState {
 
 /** host → webview */
 export type HostMessage =
-  /** A finished explanation; `recomputed` names the explainers that ran for it (the rest were reused). */
-  | { type: 'show'; result: ExplainResult; settings: PanelSettings; catalog: Catalog; recomputed: string[] }
+  /**
+   * A finished explanation; `recomputed` names the explainers that ran for it (the rest were reused). `restored`: the
+   * explanation on screen sent again to a webview that (re)loaded, or explained again after a window reload.
+   */
+  | { type: 'show'; result: ExplainResult; settings: PanelSettings; catalog: Catalog; recomputed: string[]; restored?: RestoredFrom }
   /** A run started; the webview shows `label` and a Cancel button, and keeps showing the previous result. */
   | { type: 'busy'; label: string }
   /** A run ended without a result (failed or cancelled); the previous result stays. */
@@ -59,7 +77,7 @@ export type HostMessage =
 
 /** webview → host */
 export type WebviewMessage =
-  /** The webview loaded (the host answers with 'show' when it has a result). */
+  /** The webview loaded (the host answers with 'show' when it has an explanation). */
   | { type: 'ready' }
   /** The user changed a control. */
   | { type: 'settings'; settings: PanelSettings }

@@ -1,21 +1,18 @@
 /**
  * The dataset report's HTML document, in two forms: the live webview (the explain panel's document with the report
- * bundle: same CSP, nonce and codicon sheet) and the exported file (one self-contained page: script, styles and the
- * report inlined under a fresh nonce, nothing fetched). Node only; no vscode import, so tests build both.
+ * bundle: same CSP, nonce and codicon sheet) and the exported file (the report as a JSON island as well). Both inline
+ * everything under a fresh nonce and fetch nothing. Node only; no vscode import, so tests build both.
  *
  * As in panelHtml.ts the page carries no data as HTML: the report's one way in is the JSON island, escaped so that
  * `</script>` or `<!--` in a dataset's text cannot end it, and the app builds every node with textContent.
  */
 import type { ReportView } from '../../core/dataset/datasetReport';
-import { makeNonce, panelHtml, PanelAssets, standaloneDocument } from '../panel/panelHtml';
+import { LivePage, makeNonce, panelHtml, standaloneDocument } from '../panel/panelHtml';
 import { REPORT_STANDALONE_DATA_ID, ReportViewState, StandaloneReportData } from './reportProtocol';
 
-/** scriptUri: dist/webview/report.js; styleUris: dist/webview/codicon.css, media/panel.css, media/report.css. */
-export type ReportAssets = PanelAssets;
-
-/** The live webview's document (the panel's skeleton and CSP; only the script differs). */
-export function reportHtml(assets: ReportAssets, nonce: string): string {
-  return panelHtml(assets, nonce);
+/** The live webview's document (the panel's skeleton and CSP): dist/webview/report.js with media/panel.css and report.css. */
+export function reportHtml(page: LivePage, nonce: string): string {
+  return panelHtml(page, nonce);
 }
 
 /** The bundle inlined into an exported page: dist/webview/report.js and the stylesheets (panel.css, then report.css). */
