@@ -2,7 +2,7 @@
  * End to end in a real VS Code (code-server 4.100.3 = VS Code 1.100.3, its Node extension host, the workbench in
  * headless Chromium driven by Playwright): the user's path through Explain Selection, the panel's content against the
  * engine's own numbers, the editor hover, the XSS line, cancel (panel and notification), and a reload that restores
- * the panel. Writes screenshots to out/e2e/.
+ * the panel. Every wait is for a condition, never a fixed time. Writes screenshots to out/e2e/.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -13,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import type { ExplainResult } from '../../src/core/explain/explainResult';
 import { formatProbability } from '../../webview/logic/format';
 import { CLI, ROOT } from '../helpers/paths';
-import { openWorkbench, shotOnFailure } from './vscodeE2e';
+import { clickContextMenuItem, openWorkbench, runFromPalette, shotOnFailure, waitForSavedLayout } from './vscodeE2e';
 
 const MODEL = 'sst2-transformer';
 const REVIEW = 'good service but horrible garbage food and small portions';
@@ -50,6 +50,12 @@ describe('Polarity Lens in a real VS Code', { timeout: 600_000 }, () => {
   const shot = (name: string, body: () => Promise<void>) => shotOnFailure(page, SHOTS, name, body);
   const panel = () => page().frameLocator('iframe.webview.ready').frameLocator('#active-frame');
 
+  /** Writes the workspace settings and waits until the extension has them (its status bar item counts the explainers). */
+  async function applySettings(extra: Record<string, unknown>, statusBar: RegExp): Promise<void> {
+    writeSettings(extra);
+    await page().locator('.statusbar-item', { hasText: MODEL }).filter({ hasText: statusBar }).waitFor({ timeout: 30_000 });
+  }
+
   async function selectLine(line: number): Promise<void> {
     await page().locator('.editor-instance .view-lines').click();
     await page().keyboard.press('Control+Home');
@@ -66,11 +72,8 @@ describe('Polarity Lens in a real VS Code', { timeout: 600_000 }, () => {
     await selectLine(0);
     const first = await page().locator('.editor-instance .view-line span').first().boundingBox();
     assert.ok(first);
-    await page().mouse.click(first.x + first.width / 2, first.y + first.height / 2, { button: 'right' });
-    const item = page().locator('.monaco-menu .action-item', { hasText: 'Explain Selection' }).first();
-    await item.waitFor();
-    await page().waitForTimeout(300); // a click right after the menu opens is ignored
-    await item.click();
+    // Right-click inside the selection (outside, it would collapse); the entry appears once the extension's menus are read.
+    await clickContextMenuItem(page(), { x: first.x + first.width / 2, y: first.y + first.height / 2 }, 'Explain Selection');
 
     const prediction = panel().locator('#prediction');
     await prediction.filter({ hasText: truth.prediction.label }).waitFor({ timeout: 180_000 });
@@ -108,10 +111,19 @@ describe('Polarity Lens in a real VS Code', { timeout: 600_000 }, () => {
       return null;
     }, word);
     assert.ok(box, `"${word}" is on screen`);
-    await page().mouse.move(box.x - 40, box.y + 60);
-    await page().mouse.move(box.x, box.y, { steps: 5 });
+    // The hover is the decorations': it appears once they are applied, so move onto the word until it does.
     const hover = page().locator('.monaco-hover', { hasText: 'Erasing it (slice_out)' }).first();
-    await hover.waitFor({ timeout: 15_000 });
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      await page().mouse.move(box.x - 40, box.y + 60);
+      await page().mouse.move(box.x, box.y, { steps: 5 });
+      try {
+        await hover.waitFor({ timeout: 3000 });
+        break;
+      } catch (e) {
+        if (Date.now() > deadline) throw e;
+      }
+    }
     const text = (await hover.innerText()).replace(/\s+/g, ' '); // the Markdown renderer writes non-breaking spaces
     const w = row.weights![index];
     assert.ok(text.includes(`${row.label}: ${(w > 0 ? '+' : w < 0 ? '−' : '') + Math.abs(w).toPrecision(3)}`), text);
@@ -135,13 +147,9 @@ describe('Polarity Lens in a real VS Code', { timeout: 600_000 }, () => {
   }));
 
   it('Cancel in the panel or the progress notification stops a long run and keeps the previous result', shot('cancel', async () => {
-    writeSettings({ 'polarityLens.explainers': ['lime'], 'polarityLens.sampling.samples': 10000 });
-    await page().waitForTimeout(1500); // VS Code picks up the settings file
+    await applySettings({ 'polarityLens.explainers': ['lime'], 'polarityLens.sampling.samples': 10000 }, /1 of \d+ explainers/);
     await selectLine(2);
-    await page().keyboard.press('F1');
-    await page().locator('.quick-input-widget input').fill('>Polarity Lens: Explain Selection');
-    await page().waitForTimeout(300);
-    await page().keyboard.press('Enter');
+    await runFromPalette(page(), 'Polarity Lens: Explain Selection');
     const cancel = panel().locator('#cancel');
     await cancel.waitFor({ state: 'visible', timeout: 60_000 });
     await cancel.click();
@@ -159,12 +167,19 @@ describe('Polarity Lens in a real VS Code', { timeout: 600_000 }, () => {
     await cancel.waitFor({ state: 'hidden', timeout: 30_000 });
     assert.match(await panel().locator('#status').innerText(), /cancel/i);
     assert.ok((await panel().locator('.explainer-row[data-explainer="raw-attention"] .unit-text').allTextContents()).some((t) => t === 'onerror'));
-    writeSettings();
+    await applySettings({}, /^(?![\s\S]*explainers)/);
   }));
 
-  it('after a window reload the panel is restored from its saved state', shot('reload', async () => {
+  it('after a window reload the panel shows the latest explanation again, from the extension\'s memory', shot('reload', async () => {
+    const truth = expected(XSS);
+    // VS Code revives only panels its saved layout has (VS Code for the web saves it every few seconds).
+    await waitForSavedLayout(page(), ['polarityLens.explain']);
     await page().reload();
-    await panel().locator('.explainer-row[data-explainer="raw-attention"] .unit-text').filter({ hasText: 'onerror' }).first().waitFor({ timeout: 120_000 });
+    const units = panel().locator('.explainer-row[data-explainer="raw-attention"] .unit-text');
+    await units.filter({ hasText: 'onerror' }).first().waitFor({ timeout: 120_000 });
+    assert.deepEqual(await units.allTextContents(), truth.units.map((u) => u.text));
+    assert.match(await panel().locator('#status').innerText(), /Restored after the window reload/);
+    assert.ok((await panel().locator('#prediction').innerText()).includes(formatProbability(truth.prediction.probability)));
     await page().screenshot({ path: join(SHOTS, 'restored.png') });
   }));
 });

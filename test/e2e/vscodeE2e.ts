@@ -2,7 +2,7 @@
  * Typed access to the shared real-VS-Code harness (../shared/tools/vscode-e2e/run-ext-tests.js: code-server plus
  * Debian Chromium through playwright-core). scripts/test-setup.sh installs what it needs.
  */
-import { rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { ROOT } from '../helpers/paths';
@@ -41,7 +41,10 @@ export async function frameWith(page: Page, selector: string, timeout = 120_000)
     for (const frame of page.frames()) {
       if (await frame.$(selector).catch(() => null)) return frame;
     }
-    if (Date.now() > deadline) throw new Error(`no frame shows ${selector} after ${timeout / 1000} s`);
+    if (Date.now() > deadline) {
+      const seen = await Promise.all(page.frames().map(async (f) => `${f.url().slice(0, 100)}: ${((await f.locator('body').innerText({ timeout: 1000 }).catch(() => '?'))).slice(0, 120).replace(/\s+/g, ' ')}`));
+      throw new Error(`no frame shows ${selector} after ${timeout / 1000} s; frames:\n${seen.join('\n')}`);
+    }
     await page.waitForTimeout(250);
   }
 }
@@ -66,6 +69,11 @@ export async function openWorkbench(workspace: string): Promise<{ page: Page; cl
   const server = await tools.startCodeServer({ workspace });
   const browser = await tools.launchBrowser();
   browser.page.on('dialog', (d) => void d.dismiss());
+  // The workbench's and the webviews' console, for a failure's post-mortem (out/e2e/console.log).
+  mkdirSync(join(ROOT, 'out', 'e2e'), { recursive: true });
+  const consoleLog = join(ROOT, 'out', 'e2e', 'console.log');
+  browser.page.on('console', (m) => appendFileSync(consoleLog, `${new Date().toISOString()} [${m.type()}] ${m.location().url.slice(0, 80)} ${m.text().slice(0, 500)}\n`));
+  browser.page.on('requestfailed', (r) => appendFileSync(consoleLog, `${new Date().toISOString()} [requestfailed] ${r.url().slice(0, 200)} ${r.failure()?.errorText ?? ''}\n`));
   await browser.page.goto(tools.workbenchUrl(server.url, { folder: workspace, extensionDevelopmentPath: ROOT }));
   return {
     page: browser.page,
@@ -81,23 +89,73 @@ export async function openWorkbench(workspace: string): Promise<{ page: Page; cl
 }
 
 /**
- * Right-clicks `target` until its context menu offers `item` (an extension's menu entries appear only once VS Code
- * has read its manifest, a moment after the workbench shows), then clicks it.
+ * Right-clicks `target` (or the point `at`) until its context menu offers `item` (an extension's menu entries appear
+ * only once VS Code has read its manifest, a moment after the workbench shows), then chooses it. The entry is chosen
+ * by hovering it (which focuses it) and pressing Enter: a menu ignores a click that comes right after it opens.
  */
-export async function clickContextMenuItem(page: Page, target: import('playwright-core').Locator, item: string, timeout = 90_000): Promise<void> {
+export async function clickContextMenuItem(page: Page, target: import('playwright-core').Locator | { x: number; y: number }, item: string, timeout = 90_000): Promise<void> {
   const deadline = Date.now() + timeout;
   for (;;) {
-    await target.click({ button: 'right' });
+    if ('click' in target) await target.click({ button: 'right' });
+    else await page.mouse.click(target.x, target.y, { button: 'right' });
     const entry = page.locator('.monaco-menu .action-item', { hasText: item }).first();
     try {
       await entry.waitFor({ timeout: 3000 });
-      await page.waitForTimeout(300); // a click right after the menu opens is ignored
-      await entry.click();
+      await entry.hover();
+      await page.locator('.monaco-menu .action-item.focused', { hasText: item }).waitFor({ timeout: 3000 });
+      await page.keyboard.press('Enter');
+      await page.locator('.monaco-menu').waitFor({ state: 'detached', timeout: 3000 });
       return;
     } catch (e) {
       await page.keyboard.press('Escape');
       if (Date.now() > deadline) throw e;
-      await page.waitForTimeout(1000);
     }
   }
+}
+
+/** Runs a command from the palette (F1), once the palette lists it under exactly that title. */
+export async function runFromPalette(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: title }).waitFor();
+  await page.keyboard.press('Enter');
+}
+
+/**
+ * Waits until the web workbench has written its editor layout with a webview of each `viewTypes` into the browser's
+ * storage (IndexedDB, every few seconds in VS Code for the web): only then does a reload revive those panels. What
+ * they show after the reload is the extension's business, and is what the tests check.
+ */
+export async function waitForSavedLayout(page: Page, viewTypes: string[], timeout = 60_000): Promise<void> {
+  const deadline = Date.now() + timeout;
+  let layout = '';
+  for (;;) {
+    layout = await page.evaluate(readSavedEditorLayout);
+    if (viewTypes.every((t) => layout.includes(t))) return;
+    if (Date.now() > deadline) throw new Error(`the workbench did not save a layout with ${viewTypes.join(' and ')} in ${timeout / 1000} s; saved: ${layout.slice(0, 300)}`);
+    await page.waitForTimeout(250);
+  }
+}
+
+/** In the workbench page: the stored editor layout of every workspace database (VS Code for the web's own keys). */
+async function readSavedEditorLayout(): Promise<string> {
+  // Runs in the browser, where the root tsconfig's lib has no DOM types.
+  const idb = (globalThis as unknown as { indexedDB: { databases(): Promise<{ name?: string }[]>; open(name: string): unknown } }).indexedDB;
+  type Request<T> = { result: T; onsuccess: (() => void) | null; onerror: (() => void) | null };
+  const done = <T>(r: Request<T>): Promise<T> => new Promise((resolve, reject) => ((r.onsuccess = () => resolve(r.result)), (r.onerror = () => reject(new Error('IndexedDB request failed')))));
+  const out: string[] = [];
+  for (const { name } of await idb.databases()) {
+    if (!name?.startsWith('vscode-web-state-db-')) continue;
+    const db = await done(idb.open(name) as Request<{ objectStoreNames: { contains(n: string): boolean }; transaction(n: string): { objectStore(n: string): { get(k: string): unknown } }; close(): void }>);
+    try {
+      if (!db.objectStoreNames.contains('ItemTable')) continue;
+      const value = await done(db.transaction('ItemTable').objectStore('ItemTable').get('memento/workbench.parts.editor') as Request<unknown>);
+      if (value !== undefined) out.push(typeof value === 'string' ? value : new TextDecoder().decode(value as Uint8Array));
+    } finally {
+      db.close();
+    }
+  }
+  return out.join('\n');
 }
