@@ -2,8 +2,8 @@
  * Typed access to the shared real-VS-Code harness (../shared/tools/vscode-e2e/run-ext-tests.js: code-server plus
  * Debian Chromium through playwright-core). scripts/test-setup.sh installs what it needs.
  */
-import { appendFileSync, mkdirSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { ROOT } from '../helpers/paths';
 
@@ -69,9 +69,10 @@ export async function openWorkbench(workspace: string): Promise<{ page: Page; cl
   const server = await tools.startCodeServer({ workspace });
   const browser = await tools.launchBrowser();
   browser.page.on('dialog', (d) => void d.dismiss());
-  // The workbench's and the webviews' console, for a failure's post-mortem (out/e2e/console.log).
+  // The workbench's and the webviews' console, for a failure's post-mortem: out/e2e/console-<workspace kind>.log.
   mkdirSync(join(ROOT, 'out', 'e2e'), { recursive: true });
-  const consoleLog = join(ROOT, 'out', 'e2e', 'console.log');
+  const consoleLog = join(ROOT, 'out', 'e2e', `console-${basename(workspace).replace(/-[^-]*$/, '')}.log`);
+  writeFileSync(consoleLog, '');
   browser.page.on('console', (m) => appendFileSync(consoleLog, `${new Date().toISOString()} [${m.type()}] ${m.location().url.slice(0, 80)} ${m.text().slice(0, 500)}\n`));
   browser.page.on('requestfailed', (r) => appendFileSync(consoleLog, `${new Date().toISOString()} [requestfailed] ${r.url().slice(0, 200)} ${r.failure()?.errorText ?? ''}\n`));
   await browser.page.goto(tools.workbenchUrl(server.url, { folder: workspace, extensionDevelopmentPath: ROOT }));
