@@ -14,7 +14,7 @@ import type { ExplainRunner, JobOutcome } from './explainRunner';
 import type { WireExplainOptions, WireLoadOptions } from './inference/protocol';
 import { currentModel, ModelChoice, ModelChoiceDeps } from './modelChoice';
 import { EXPLAIN_PAGE, ExplainPanel } from './panel/explainPanel';
-import { ModelRef, newRevision, PanelMemory } from './panelMemory';
+import { ExplanationRecipe, ModelRef, newRevision, PanelMemory } from './panelMemory';
 import { WebviewHost } from './panel/webviewHost';
 import { standaloneHtml } from './panel/panelHtml';
 import type { Catalog, PanelSettings, PanelState, PanelViewState, WebviewMessage } from './panel/webviewProtocol';
@@ -49,20 +49,14 @@ interface LastExplanation {
   source?: { uri: vscode.Uri; offset: number; version: number };
 }
 
-/** One explanation to compute: the text, the model and every setting it runs with. */
-interface ExplainSpec {
-  text: string;
-  what: string;
-  model: ModelRef;
-  options: WireExplainOptions;
-  load: WireLoadOptions;
-  settings: PanelSettings;
+/** One explanation to compute: a recipe (the text, the model and every setting it runs with), and where it came from. */
+type ExplainSpec = Pick<ExplanationRecipe, 'text' | 'what' | 'model' | 'options' | 'load' | 'settings'> & {
   source?: LastExplanation['source'];
   /** The explainer to colour the editor with, when there is an editor range. */
   editorExplainer?: string;
   /** It runs again after a window reload because its result was not kept. */
   restoring?: boolean;
-}
+};
 
 export interface SessionDeps {
   extensionUri: vscode.Uri;
@@ -84,6 +78,8 @@ export class ExplainSession implements vscode.Disposable {
   private panelSettings: PanelSettings | undefined;
   /** The last explanation came back from the panel memory (a revived panel), not from a run in this window. */
   private restored = false;
+  /** What the run in flight is doing, for a webview that loads while it runs. */
+  private busyLabel = 'Explaining…';
 
   constructor(private readonly deps: SessionDeps) {}
 
@@ -142,6 +138,7 @@ export class ExplainSession implements vscode.Disposable {
   private async explain(spec: ExplainSpec): Promise<JobOutcome> {
     const { text, what, model, options, load, settings } = spec;
     const label = spec.restoring ? `Explaining ${what} again after the window reload (its result was not kept)…` : `Explaining ${what} with ${model.name}…`;
+    this.busyLabel = label;
     this.showPanel().post({ type: 'busy', label });
     const outcome = await this.deps.runner.run({ modelDir: model.dir, text, options, load, title: `explaining ${what} with ${model.name}` });
     if ('result' in outcome) {
@@ -186,7 +183,8 @@ export class ExplainSession implements vscode.Disposable {
       this.panel?.post({ type: 'show', result: shown, settings: next, catalog: CATALOG, recomputed: [] });
       return { result: shown, ms: 0 };
     }
-    this.panel?.post({ type: 'busy', label: plan.recompute.length ? `Re-running ${plan.recompute.length} explainer${plan.recompute.length > 1 ? 's' : ''}…` : 'Re-measuring the metrics…' });
+    this.busyLabel = plan.recompute.length ? `Re-running ${plan.recompute.length} explainer${plan.recompute.length > 1 ? 's' : ''}…` : 'Re-measuring the metrics…';
+    this.panel?.post({ type: 'busy', label: this.busyLabel });
     const outcome = await this.deps.runner.run({
       modelDir: result.model.dir, text: result.text, options: { ...options, reuse: plan.reuse }, load: settings.load,
       title: `re-running ${plan.recompute.length} explainer(s) with ${result.model.name}`,
@@ -284,7 +282,8 @@ export class ExplainSession implements vscode.Disposable {
           const { result, settings, explainedAt } = this.last;
           this.panel?.post({ type: 'show', result, settings, catalog: CATALOG, recomputed: [], restored: { explainedAt, from: this.restored ? 'memory' : 'session' } });
         }
-        if (this.deps.runner.running) this.panel?.post({ type: 'busy', label: 'Explaining…' });
+        if (this.deps.runner.running) this.panel?.post({ type: 'busy', label: this.busyLabel });
+        else if (!this.last) this.panel?.post({ type: 'empty' });
         break;
       case 'settings':
         void this.rerun(message.settings);

@@ -236,13 +236,13 @@ describe('the extension glue (against a vscode stub, with the real inference pro
     }
   });
 
-  it('a revived panel with nothing remembered, or a damaged memory, stays empty and does not crash', async () => {
+  it('a revived panel with nothing remembered, or a damaged memory, says it is empty and does not crash', async () => {
     const empty = await reviveExplainPanel({ result: 42 });
     empty.send({ type: 'ready' });
-    assert.deepEqual(empty.posted, []);
+    assert.deepEqual(empty.posted, [{ type: 'empty' }]);
     const broken = await reviveExplainPanel('not even an object', {}, { 'polarityLens.lastExplanation': { revision: 3, text: null } });
     broken.send({ type: 'ready' });
-    assert.deepEqual(broken.posted, []);
+    assert.deepEqual(broken.posted, [{ type: 'empty' }]);
   });
 });
 

@@ -415,6 +415,10 @@ describe('the live webview (VS Code API stand-in)', () => {
       assert.equal(await page.locator('.explainer-row').count(), 0);
       assert.match((await page.textContent('#status')) ?? '', /Restoring the explanation/);
       assert.doesNotMatch((await page.textContent('#header')) ?? '', /No explanation yet/);
+      // A host with nothing to show ends the wait with the empty panel; a later show still keeps the saved view.
+      await send(page, { type: 'empty' });
+      await page.waitForSelector('#header :text("No explanation yet")');
+      assert.equal(await page.locator('#status').innerText(), '');
       const explainedAt = '2026-12-02T18:04:05.000Z';
       await send(page, { type: 'show', result: transformer, settings: state.settings, catalog, recomputed: [], restored: { explainedAt, from: 'memory' } });
       await page.waitForSelector('.explainer-row');

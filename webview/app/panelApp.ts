@@ -107,9 +107,16 @@ export class PanelApp {
         this.save();
         break;
       }
+      case 'empty':
+        if (this.status.kind === 'waiting') {
+          this.status = { kind: 'idle' };
+          this.render();
+        }
+        break;
       case 'busy':
         this.status = { kind: 'busy', label: message.label };
         this.renderStatus();
+        if (!this.state) this.renderHeader();
         break;
       case 'failed':
         this.status = { kind: 'failed', message: message.message, cancelled: message.cancelled };
@@ -130,12 +137,17 @@ export class PanelApp {
     this.save();
   }
 
+  /** An empty panel invites an explanation, unless one is on its way (the status line says which). */
+  private renderHeader(): void {
+    renderHeader(this.header, this.state, this.status.kind === 'waiting' || this.status.kind === 'busy' ? '' : undefined);
+  }
+
   private renderStatus(): void {
     renderStatus(this.statusRoot, this.status, this.bridge.live, () => this.bridge.post({ type: 'cancel' }));
   }
 
   private render(): void {
-    renderHeader(this.header, this.state, this.status.kind === 'waiting' ? '' : undefined);
+    this.renderHeader();
     this.renderStatus();
     const state = this.state;
     for (const section of [this.rows, this.summary, this.attentionRoot]) section.hidden = !state;

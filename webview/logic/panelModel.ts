@@ -61,6 +61,8 @@ export function isHostMessage(x: unknown): x is HostMessage {
   switch (x.type) {
     case 'show':
       return isExplainResult(x.result) && isObject(x.settings) && isObject(x.catalog) && Array.isArray(x.recomputed) && (x.restored === undefined || isRestoredFrom(x.restored));
+    case 'empty':
+      return true;
     case 'busy':
       return typeof x.label === 'string';
     case 'failed':

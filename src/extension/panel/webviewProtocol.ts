@@ -70,6 +70,8 @@ export type HostMessage =
    * explanation on screen sent again to a webview that (re)loaded, or explained again after a window reload.
    */
   | { type: 'show'; result: ExplainResult; settings: PanelSettings; catalog: Catalog; recomputed: string[]; restored?: RestoredFrom }
+  /** Nothing to show: a (re)loaded webview that waited for an explanation shows its empty state. */
+  | { type: 'empty' }
   /** A run started; the webview shows `label` and a Cancel button, and keeps showing the previous result. */
   | { type: 'busy'; label: string }
   /** A run ended without a result (failed or cancelled); the previous result stays. */
