@@ -157,12 +157,14 @@ describe('Polarity Lens in a real VS Code', { timeout: 600_000 }, () => {
     // The HTML line's result is still on screen.
     assert.ok((await panel().locator('.explainer-row[data-explainer="raw-attention"] .unit-text').allTextContents()).some((t) => t === 'onerror'));
     await page().screenshot({ path: join(SHOTS, 'cancelled.png') });
+    // A cancelled run ends its progress notification; the next run's must be the only one left to click.
+    const toastCancel = page().locator('.notifications-toasts .notification-toast', { hasText: 'Polarity Lens' }).locator('.monaco-button', { hasText: 'Cancel' });
+    await toastCancel.first().waitFor({ state: 'detached', timeout: 30_000 });
 
     // The same from the progress notification's Cancel button.
     await selectLine(2);
     await page().keyboard.press('Control+Alt+E');
     await cancel.waitFor({ state: 'visible', timeout: 60_000 });
-    const toastCancel = page().locator('.notifications-toasts .notification-toast', { hasText: 'Polarity Lens' }).locator('.monaco-button', { hasText: 'Cancel' });
     await toastCancel.click({ timeout: 30_000 });
     await cancel.waitFor({ state: 'hidden', timeout: 30_000 });
     assert.match(await panel().locator('#status').innerText(), /cancel/i);
