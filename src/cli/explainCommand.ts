@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { ExplainResult } from '../core/explain/explainResult';
+import { headWords } from '../core/explain/headWords';
 import { explainText } from '../core/explain/explainText';
 import { resolveModelDir } from '../core/model/shippedModels';
 import { TextClassifier } from '../core/model/textClassifier';
@@ -9,12 +10,13 @@ export const DEFAULT_EXPLAIN_MODEL = 'sst2-bilstm-tanh';
 
 export const EXPLAIN_HELP = `polarity-lens explain "<text>" [--model NAME|DIR] [--explainers a,b] [--operator OP]
                      [--granularity word|token] [--seed N] [--samples N] [--layer L] [--head H]
-                     [--objective probability|logit] [--ig-steps N] [--ig-baseline zero|pad] [--format table|json]
+                     [--objective probability|logit] [--ig-steps N] [--ig-baseline zero|pad] [--label L] [--format table|json]
 
 Explains the model's prediction for the text with each explainer, measures each unit's real impact by erasing it,
 and runs the faithfulness violation test (Liu et al., ICML 2022) under each erasure operator.
   --model        a shipped model name or a model folder; default ${DEFAULT_EXPLAIN_MODEL}
 ${ENGINE_HELP}
+  --label        a multi-label model's label to explain (name or index); default: the label with the highest σ(z)
   --format       table (default) or json (the documented view model, src/core/explain/explainResult.ts)`;
 
 export async function explainCommand(argv: string[], out: (line: string) => void): Promise<number> {
@@ -24,6 +26,7 @@ export async function explainCommand(argv: string[], out: (line: string) => void
     options: {
       model: { type: 'string', default: DEFAULT_EXPLAIN_MODEL },
       ...ENGINE_FLAGS,
+      label: { type: 'string' },
       format: { type: 'string', default: 'table' },
       help: { type: 'boolean', default: false },
     },
@@ -37,7 +40,8 @@ export async function explainCommand(argv: string[], out: (line: string) => void
   const options = engineOptions(values);
   const model = await TextClassifier.load(resolveModelDir(values.model));
   try {
-    const result = await explainText(model, positionals[0], options);
+    const label = values.label === undefined ? undefined : /^\d+$/.test(values.label) ? Number(values.label) : values.label;
+    const result = await explainText(model, positionals[0], { ...options, label });
     out(values.format === 'json' ? JSON.stringify(result, null, 2) : formatExplanation(result));
   } finally {
     await model.dispose();
@@ -52,9 +56,15 @@ const exact = (x: number) => (x !== 0 && Math.abs(x) < 0.001 ? x.toExponential(1
 /** The human-readable report: prediction, one column per unit, one row per explainer and per operator's impact. */
 export function formatExplanation(r: ExplainResult): string {
   const lines: string[] = [];
-  lines.push(`model ${r.model.name}: predicts "${r.prediction.label}" with p = ${r.prediction.probability.toFixed(4)} (softmax probability; class ${r.prediction.index})`);
-  lines.push(`granularity ${r.granularity}; Δ = p(ŷ) − p(ŷ with the unit erased); |Δ| ≤ ${r.deltaTolerance} counts as 0`);
-  lines.push('explainer weights are divided by each row\'s largest |w| (signs and ranking kept); Δ rows are raw probabilities');
+  const words = headWords(r.head);
+  const { symbol } = words;
+  lines.push(r.head?.kind === 'regression'
+    ? `model ${r.model.name}: scores ${r.prediction.probability.toFixed(4)} (${words.quantity})`
+    : r.head?.kind === 'multi-label'
+      ? `model ${r.model.name}: explains label "${r.prediction.label}" with ${symbol} = ${r.prediction.probability.toFixed(4)} (${words.quantity}; label ${r.prediction.index})`
+      : `model ${r.model.name}: predicts "${r.prediction.label}" with ${symbol} = ${r.prediction.probability.toFixed(4)} (${words.quantity}; class ${r.prediction.index})`);
+  lines.push(`granularity ${r.granularity}; Δ = ${symbol} − ${symbol} with the unit erased; |Δ| ≤ ${r.deltaTolerance} counts as 0`);
+  lines.push(`explainer weights are divided by each row's largest |w| (signs and ranking kept); Δ rows are raw ${words.isProbability ? 'probabilities' : 'scores'}`);
   r.notes.forEach((n) => lines.push(`note: ${n}`));
   const names = ['', ...r.units.map((u) => u.text)];
   const rows: string[][] = [];

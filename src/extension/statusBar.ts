@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { ExplainResult } from '../core/explain/explainResult';
+import { headWords } from '../core/explain/headWords';
 import { EXPLAINERS } from '../core/explainers/registry';
 import type { ModelChoice } from './modelChoice';
 
@@ -24,7 +25,10 @@ export class ModelStatusBar implements vscode.Disposable {
     const tooltip = new vscode.MarkdownString();
     tooltip.appendText(`Polarity Lens model: ${model.dir}`);
     if (some) tooltip.appendText(`\n\nExplainers (polarityLens.explainers): ${EXPLAINERS.filter((e) => explainers.includes(e.id)).map((e) => e.label).join(', ')}`);
-    if (prediction) tooltip.appendText(`\n\nLast prediction: ${last!.prediction.label}, p = ${last!.prediction.probability.toFixed(3)} (softmax probability)`);
+    if (prediction) {
+      const words = headWords(last!.head);
+      tooltip.appendText(`\n\nLast prediction: ${last!.prediction.label}, ${words.symbol} = ${last!.prediction.probability.toFixed(3)} (${words.quantity})`);
+    }
     if (model.warning) tooltip.appendText(`\n\n${model.warning}`);
     tooltip.appendText('\n\nClick to choose another model.');
     this.item.tooltip = tooltip;

@@ -29,19 +29,24 @@ export interface ToyOptions {
   attentionPooling?: boolean;
   /** Passes the pooled term through Sin, an op without a gradient rule (with attentionPooling). */
   unsupportedOp?: boolean;
+  /** Each vocabulary word's contribution to the logits, one row per word of TOY_VOCAB (default: two classes). */
+  embedding?: number[][];
+  /** Replaces keys of config.json (e.g. id2label, problem_type); undefined values remove them. */
+  config?: Record<string, unknown>;
 }
 
 /** Writes the toy model folder; `logitsName` renames its logits output (to test models without one), and
  * `tokenTypes` adds a BERT-style `token_type_ids` input whose (zero) type embedding is added to the words. */
 export function writeToyModel(dir: string, logitsName = 'logits', tokenTypes = false, options: ToyOptions = {}): void {
   const bag = options.attentionPooling ? 'bag' : logitsName;
+  const embedding = options.embedding ?? EMBEDDING;
   const graph = {
     name: 'toy-bag-of-words',
     input: [io('input_ids', TensorProto_DataType.INT64, 'batch', 'seq'), io('attention_mask', TensorProto_DataType.INT64, 'batch', 'seq'),
       ...(tokenTypes ? [io('token_type_ids', TensorProto_DataType.INT64, 'batch', 'seq')] : [])],
     output: [io(logitsName, TensorProto_DataType.FLOAT, 'batch', 'classes'), io('attention', TensorProto_DataType.FLOAT, 'batch', 'seq')],
     initializer: [
-      f32('E', [5, 2], EMBEDDING.flat()), f32('S', [5], SCORES), f32('one', [], [1]), f32('neg_big', [], [-1e9]),
+      f32('E', [5, embedding[0].length], embedding.flat()), f32('S', [5], SCORES), f32('one', [], [1]), f32('neg_big', [], [-1e9]),
       i64('last_axis', [-1]), i64('seq_axis', [1]), f32('T', [2, 2], [0, 0, 5, -5]),
     ],
     node: [
@@ -77,5 +82,6 @@ export function writeToyModel(dir: string, logitsName = 'logits', tokenTypes = f
   writeFileSync(join(dir, 'config.json'), JSON.stringify({
     name: 'toy', id2label: { 0: 'negative', 1: 'positive' }, max_length: 16, pad_token_id: 0,
     outputs: { attentions: ['attention'] },
+    ...options.config,
   }));
 }

@@ -7,6 +7,7 @@ export function fakeResult(rows: Partial<ExplanationRow>[], deltas: Record<strin
   return {
     schema: EXPLAIN_SCHEMA,
     model: { name: 'toy', dir: '/models/toy', labels: ['negative', 'positive'] },
+    head: { kind: 'softmax', quantity: 'softmax probability', isProbability: true },
     text: 'good but bad',
     truncated: false,
     granularity: 'word',

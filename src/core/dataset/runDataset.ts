@@ -71,7 +71,7 @@ export async function runDataset(model: TextClassifier, options: DatasetRunOptio
   const settings = resolveExplainOptions({ ...options.explain, metrics: true });
   const format = detectFormat(options.path);
   // Every class by index (LABEL_i where the config names none), so ids in the file map even without id2label.
-  const classes = model.folder.labels?.length ?? (await model.predict(['a']))[0].probabilities.length;
+  const classes = model.head.classes.length;
   const labels = Array.from({ length: classes }, (_, i) => model.labelOf(i));
   const modelHash = await hashFiles([model.folder.modelPath, model.folder.tokenizerPath]);
   const cacheKey = {

@@ -3,9 +3,18 @@
  * render. One module, imported by every front end, so they cannot drift (GitLens-style protocol).
  */
 import type { ErasureOperatorName } from '../erasure/erasureOperator';
+import type { HeadKind } from '../model/headKind';
 import type { Granularity } from './units';
 
 export const EXPLAIN_SCHEMA = 'polarity-lens/explain@1';
+
+export interface HeadView {
+  kind: HeadKind;
+  /** The quantity in words, e.g. "softmax probability". */
+  quantity: string;
+  /** False for a regression score. */
+  isProbability: boolean;
+}
 
 /** A unit's measured effect on ŷ: supports (Δ > 0), suppresses (Δ < 0), or none (|Δ| within the tolerance). */
 export type Polarity = 'supports' | 'suppresses' | 'none';
@@ -13,6 +22,11 @@ export type Polarity = 'supports' | 'suppresses' | 'none';
 export interface ExplainResult {
   schema: typeof EXPLAIN_SCHEMA;
   model: { name: string; dir: string; labels: string[] };
+  /**
+   * What the model's outputs mean (see ModelHead) and so which number `probability`, `probabilities` and every Δ are:
+   * a softmax probability, a sigmoid probability (one logit, or one label of a multi-label head), or a regression score.
+   */
+  head: HeadView;
   text: string;
   /** The text was longer than the model's maximum; only the first tokens were explained. */
   truncated: boolean;
@@ -21,9 +35,9 @@ export interface ExplainResult {
     /** ŷ: class index and name. */
     index: number;
     label: string;
-    /** p(ŷ|x), a softmax probability. */
+    /** p(ŷ|x): the head's quantity for ŷ (a softmax or sigmoid probability, or the regression score; see `head`). */
     probability: number;
-    /** softmax(logits) for every class, by class index. */
+    /** The head's quantity for every class, by class index. */
     probabilities: number[];
   };
   /** The explained units (words or tokens) with character offsets into `text`; special tokens are never units. */

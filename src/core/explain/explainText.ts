@@ -7,7 +7,6 @@ import type { MetricContext } from '../faithfulness/metrics/metric';
 import { METRICS } from '../faithfulness/metrics/registry';
 import { DELTA_TOLERANCE, impactSign } from '../faithfulness/polarity';
 import { tokenLevelViolation, violationVerdict } from '../faithfulness/violationTest';
-import { argmax, softmax } from '../math/softmax';
 import type { GradientVariant, Objective } from '../gradients/gradientSession';
 import { MAX_BATCH } from '../model/batchRunner';
 import { InputMemo } from '../model/inputMemo';
@@ -41,10 +40,12 @@ export interface ExplainOptions {
    * planRerun): their explainers do not run again; verdicts are re-derived, and metrics too if the operator changed.
    */
   reuse?: ExplanationRow[];
+  /** A multi-label head's label to explain (name or index); default: the label with the highest σ(z). */
+  label?: string | number;
 }
 
 /** ExplainOptions with every default filled in: the settings an explanation actually used. */
-export type ResolvedExplainOptions = Required<Omit<ExplainOptions, 'cancelled' | 'reuse' | 'attentionHead'>> & { attentionHead?: number };
+export type ResolvedExplainOptions = Required<Omit<ExplainOptions, 'cancelled' | 'reuse' | 'attentionHead' | 'label'>> & { attentionHead?: number };
 
 export function resolveExplainOptions(options: ExplainOptions): ResolvedExplainOptions {
   return {
@@ -83,6 +84,19 @@ function maskTokenId(model: TextClassifier): number | undefined {
   return undefined;
 }
 
+/** The index of a multi-label head's label asked for by name or index; other heads explain their prediction. */
+export function chosenLabel(model: TextClassifier, label: string | number): number {
+  const { head } = model;
+  if (head.kind !== 'multi-label') {
+    throw new Error(`A label can be chosen only for a multi-label head; this model's head is ${head.kind}, so its prediction is explained.`);
+  }
+  const index = typeof label === 'number' ? label : head.classes.indexOf(label);
+  if (!Number.isInteger(index) || index < 0 || index >= head.classes.length) {
+    throw new Error(`No label ${JSON.stringify(label)} in this model; its labels are ${head.classes.join(', ')}.`);
+  }
+  return index;
+}
+
 /** text → tokens → model runs → explanations → faithfulness, for one text. */
 export async function explainText(model: TextClassifier, text: string, options: ExplainOptions = {}): Promise<ExplainResult> {
   if (text.trim() === '') throw new Error('Nothing to explain: the text is empty.');
@@ -101,9 +115,9 @@ export async function explainText(model: TextClassifier, text: string, options: 
   const attentionNames = model.onnx.attentionNames;
   if (model.onnx.attentionProblem) notes.push(`Attention explainers cannot run: ${model.onnx.attentionProblem}.`);
   const clean = await model.onnx.run({ ids: [input.ids] }, attentionNames);
-  const probabilities = softmax(clean.logits[0]);
-  const target = argmax(clean.logits[0]);
-  const memo = new InputMemo(model.onnx);
+  const probabilities = model.scores(clean.logits[0]);
+  const target = options.label === undefined ? model.head.predicted(probabilities) : chosenLabel(model, options.label);
+  const memo = new InputMemo(model.onnx, (logits) => model.scores(logits));
   memo.remember(input, probabilities);
   const run = (inputs: ModelInput[]) => memo.probabilities(inputs);
   const attentions: AttentionMap[] = attentionNames.map((name) => ({
@@ -219,6 +233,7 @@ export async function explainText(model: TextClassifier, text: string, options: 
   return {
     schema: EXPLAIN_SCHEMA,
     model: { name: model.folder.name, dir: model.folder.dir, labels },
+    head: { kind: model.head.kind, quantity: model.head.quantity, isProbability: model.head.isProbability },
     text,
     truncated: tokens.truncated,
     granularity,

@@ -3,11 +3,13 @@
  * and, in the same run, the gradient of an objective of the logits with respect to chosen intermediate tensors.
  * Only standard ops are emitted, so onnxruntime runs it like any model.
  *
- * The objective is p(ŷ) = softmax(z)[ŷ] or the logit z_ŷ, chosen per row at run time, with ŷ fed as a one-hot input:
- * one built graph serves every sample and both objectives.
+ * The objective is p(ŷ) = softmax(z)[ŷ] (or σ(z_ŷ) for a sigmoid head, z_ŷ for a regression head) or the logit z_ŷ,
+ * chosen per row at run time, with ŷ fed as a target vector t over the logits (one-hot; signed for a single logit's
+ * negative class, z_ŷ = Σ t·z): one built graph serves every sample and both objectives.
  */
 import { clone, create } from '@bufbuild/protobuf';
 import { GraphProto, ModelProto, ModelProtoSchema, NodeProto, NodeProtoSchema, TensorProto, TensorProto_DataType } from 'onnx-buf';
+import type { HeadLink } from '../model/modelHead';
 import { defaultOpset, exposeOutputs, floatInput } from '../model/onnxGraph';
 import { GraphEmitter } from './graphEmitter';
 import type { ShapeTable } from './probeShapes';
@@ -34,6 +36,8 @@ export interface GradientGraphOptions {
   detach?: string[];
   /** LayerNormalization's σ held constant (conservative LRP). */
   constantLayerNormScale?: boolean;
+  /** How the objective's "probability" comes from the logits and the target vector t (see ModelHead); default softmax. */
+  link?: HeadLink;
 }
 
 export interface GradientGraph {
@@ -101,16 +105,30 @@ export function buildGradientGraph(source: ModelProto, shapes: ShapeTable, optio
   const z = options.logits;
   const t = TARGET_INPUT;
   const w = OBJECTIVE_INPUT;
-  const p = emit.op('Softmax', [z], { axis: 1 });
-  const pY = emit.reduceSum(emit.mul(p, t), [1], true);
   const zY = emit.reduceSum(emit.mul(z, t), [1], true);
   const oneMinusW = emit.sub(emit.float(1), w);
-  // ∂p_ŷ/∂z = p_ŷ(onehot − p); ∂z_ŷ/∂z = onehot. At ŷ, 1 − p_ŷ is computed as the sum of the other classes'
-  // probabilities: in float32, 1 − 0.99999 keeps only about two digits, and confident predictions are the common case.
-  const notT = emit.sub(emit.float(1), t);
-  const others = emit.reduceSum(emit.mul(p, notT), [1], true);
-  const onehotMinusP = emit.sub(emit.mul(t, others), emit.mul(notT, p));
-  const seed = emit.add(emit.mul(w, emit.mul(pY, onehotMinusP)), emit.mul(oneMinusW, t));
+  let pY: string;
+  let probabilitySeed: string;
+  const link = options.link ?? 'softmax';
+  if (link === 'softmax') {
+    const p = emit.op('Softmax', [z], { axis: 1 });
+    pY = emit.reduceSum(emit.mul(p, t), [1], true);
+    // ∂p_ŷ/∂z = p_ŷ(onehot − p). At ŷ, 1 − p_ŷ is computed as the sum of the other classes' probabilities: in
+    // float32, 1 − 0.99999 keeps only about two digits, and confident predictions are the common case.
+    const notT = emit.sub(emit.float(1), t);
+    const others = emit.reduceSum(emit.mul(p, notT), [1], true);
+    probabilitySeed = emit.mul(pY, emit.sub(emit.mul(t, others), emit.mul(notT, p)));
+  } else if (link === 'sigmoid') {
+    // p = σ(Σ t·z) with t signed (−1 selects a single logit's negative class): ∂p/∂z = σ(z_ŷ)·σ(−z_ŷ)·t, 1 − σ
+    // taken as σ(−z) for the same float32 reason.
+    pY = emit.op('Sigmoid', [zY]);
+    probabilitySeed = emit.mul(emit.mul(pY, emit.op('Sigmoid', [emit.op('Neg', [zY])])), t);
+  } else {
+    // A regression score is its own objective.
+    pY = zY;
+    probabilitySeed = t;
+  }
+  const seed = emit.add(emit.mul(w, probabilitySeed), emit.mul(oneMinusW, t));
   graph.node.push(create(NodeProtoSchema, { opType: 'Add', input: [emit.mul(w, pY), emit.mul(oneMinusW, zY)], output: [OBJECTIVE_OUTPUT], name: emit.fresh('objective') }));
 
   const grads = new Map<string, string>([[z, seed]]);

@@ -10,6 +10,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type * as Ort from 'onnxruntime-node';
 import type { GraphProto } from 'onnx-buf';
+import type { HeadLink } from '../model/modelHead';
 import type { IdBatch } from '../model/onnxClassifier';
 import { idFeeds } from '../model/idFeeds';
 import {
@@ -27,7 +28,7 @@ export type GradientVariant = 'gradient' | 'conservative-lrp';
 export type { Objective } from './objective';
 
 /** Bumped whenever the builder's output changes, so stale disk caches are not reused. */
-const BUILDER_VERSION = 4;
+const BUILDER_VERSION = 5;
 
 export interface GradientSessionOptions {
   padId: number;
@@ -35,6 +36,10 @@ export interface GradientSessionOptions {
   /** Attention probability tensors, first layer first. */
   attentionNames: string[];
   variant: GradientVariant;
+  /** How the objective's probability comes from the logits (the model's head, see ModelHead); default softmax. */
+  link?: HeadLink;
+  /** The target vector over the logits for class c (ModelHead.targetVector); default one-hot. */
+  targetVector?: (c: number) => number[];
   threads?: number;
   /** Folder for built graphs; null disables the disk cache. Default: $POLARITY_LENS_CACHE_DIR, else the user cache. */
   cacheDir?: string | null;
@@ -116,7 +121,7 @@ export class GradientSession {
   static async load(modelPath: string, options: GradientSessionOptions): Promise<GradientSession> {
     const bytes = readFileSync(modelPath);
     const key = createHash('sha256').update(bytes)
-      .update(JSON.stringify([BUILDER_VERSION, options.variant, options.logitsName, options.attentionNames, options.padId])).digest('hex').slice(0, 32);
+      .update(JSON.stringify([BUILDER_VERSION, options.variant, options.logitsName, options.attentionNames, options.padId, options.link ?? 'softmax'])).digest('hex').slice(0, 32);
     const graph = await builtGraph(bytes, modelPath, key, options, true);
     try {
       return new GradientSession(modelPath, await createSession(graph.bytes, options), options, graph.manifest, graph.fromDiskCache);
@@ -146,7 +151,10 @@ export class GradientSession {
     const width = feeds.input_ids.dims[1];
     const { classes, embeddingDim: dim } = this.manifest;
     const target = new Float32Array(rows * classes);
-    batch.target.forEach((t, r) => { target[r * classes + t] = 1; });
+    batch.target.forEach((t, r) => {
+      if (this.options.targetVector) target.set(this.options.targetVector(t), r * classes);
+      else target[r * classes + t] = 1;
+    });
     feeds[TARGET_INPUT] = new ort.Tensor('float32', target, [rows, classes]);
     feeds[OBJECTIVE_INPUT] = new ort.Tensor('float32', new Float32Array(rows).fill(batch.objective === 'probability' ? 1 : 0), [rows, 1]);
     if (this.session.inputNames.includes(EMBEDDING_SHIFT_INPUT)) {
@@ -305,6 +313,7 @@ async function buildGradientModel(bytes: Uint8Array, modelPath: string, options:
     wrt,
     detach: lrp ? conservativeLrpDetachments(graph, options.attentionNames) : [],
     constantLayerNormScale: lrp,
+    link: options.link,
   });
   const problems = [...result.unavailable.entries()].map(([tensor, why]) => `∂/∂${tensor}: ${why}`);
   const manifest: GradientManifest = {

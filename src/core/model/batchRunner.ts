@@ -24,7 +24,9 @@ export async function logitsOf(onnx: OnnxClassifier, inputs: ModelInput[], maxBa
   return out;
 }
 
-/** p = softmax(logits) for every input, batched as `logitsOf`. */
-export async function probabilities(onnx: OnnxClassifier, inputs: ModelInput[], maxBatch = MAX_BATCH): Promise<number[][]> {
-  return (await logitsOf(onnx, inputs, maxBatch)).map(softmax);
+/** The head's quantities (softmax probabilities unless `score` says otherwise, see ModelHead) for every input, batched as `logitsOf`. */
+export async function probabilities(
+  onnx: OnnxClassifier, inputs: ModelInput[], maxBatch = MAX_BATCH, score: (logits: ArrayLike<number>) => number[] = softmax,
+): Promise<number[][]> {
+  return (await logitsOf(onnx, inputs, maxBatch)).map((l) => score(l));
 }

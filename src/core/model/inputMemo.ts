@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ModelInput } from '../erasure/erasureOperator';
-import { probabilities } from './batchRunner';
+import { softmax } from '../math/softmax';
+import { MAX_BATCH, probabilities } from './batchRunner';
 import type { OnnxClassifier } from './onnxClassifier';
 
 /**
@@ -14,7 +15,8 @@ export class InputMemo {
   /** Inputs actually sent to the model (diagnostics, tests). */
   ran = 0;
 
-  constructor(private readonly onnx: OnnxClassifier) {}
+  /** `score` turns a row of logits into the head's quantities (softmax probabilities by default, see ModelHead). */
+  constructor(private readonly onnx: OnnxClassifier, private readonly score: (logits: ArrayLike<number>) => number[] = softmax) {}
 
   /** Records p(·) of an input run elsewhere (the clean run, which also fetches attention). */
   remember(input: ModelInput, p: number[]): void {
@@ -29,7 +31,7 @@ export class InputMemo {
       if (!this.known.has(key) && !missing.has(key)) missing.set(key, inputs[i]);
     });
     if (missing.size) {
-      const out = await probabilities(this.onnx, [...missing.values()]);
+      const out = await probabilities(this.onnx, [...missing.values()], MAX_BATCH, this.score);
       [...missing.keys()].forEach((key, i) => this.known.set(key, out[i]));
       this.ran += missing.size;
     }

@@ -11,6 +11,10 @@ export interface ModelConfig {
   pad_token_id?: number;
   name?: string;
   architecture?: string;
+  /** Hugging Face's problem type: single_label_classification, multi_label_classification or regression. */
+  problem_type?: string;
+  /** The manifest's explicit head kind (see ModelHead). */
+  head?: string;
   [key: string]: unknown;
 }
 
@@ -35,7 +39,7 @@ const DEFAULT_MAX_LENGTH = 512;
 export const MANIFEST_FILE = 'polarity-lens.json';
 
 /** Keys the manifest may set; each replaces the same key of config.json. */
-const MANIFEST_KEYS = ['name', 'id2label', 'max_length', 'pad_token_id', 'mask_token', 'outputs', 'model'] as const;
+const MANIFEST_KEYS = ['name', 'id2label', 'max_length', 'pad_token_id', 'mask_token', 'outputs', 'model', 'head'] as const;
 
 function readJson(path: string): Record<string, unknown> {
   let parsed: unknown;
@@ -49,7 +53,7 @@ function readJson(path: string): Record<string, unknown> {
 }
 
 /** Reads and validates a model folder: `model.onnx` + `tokenizer.json`, optional `config.json`, and an optional
- * `polarity-lens.json` whose keys (name, id2label, max_length, pad_token_id, mask_token, outputs, model) override it. */
+ * `polarity-lens.json` whose keys (name, id2label, max_length, pad_token_id, mask_token, outputs, model, head) override it. */
 export function readModelFolder(dir: string): ModelFolder {
   const abs = resolve(dir);
   if (!existsSync(abs) || !statSync(abs).isDirectory()) {

@@ -1,17 +1,17 @@
 import { join } from 'node:path';
 import { GradientSession, GradientVariant } from '../gradients/gradientSession';
-import { argmax, softmax } from '../math/softmax';
 import { logitsOf, MAX_BATCH } from './batchRunner';
 import { TextTokenizer } from '../tokenize/textTokenizer';
 import { MANIFEST_FILE, readModelFolder, ModelFolder } from './modelFolder';
+import { headOf, ModelHead } from './modelHead';
 import { OnnxClassifier, SessionOptions } from './onnxClassifier';
 
 /** A prediction for one text. */
 export interface Prediction {
-  /** softmax(logits), one per class. */
+  /** The head's quantity per class (see ModelHead): softmax or sigmoid probabilities, or the regression score. */
   probabilities: number[];
   logits: number[];
-  /** argmax of the logits; ties go to the lowest class index. */
+  /** The head's prediction (argmax for softmax; ties go to the lowest class index). */
   predicted: number;
   truncated: boolean;
 }
@@ -23,17 +23,17 @@ async function classCount(onnx: OnnxClassifier, tokenizer: TextTokenizer): Promi
   return logits.length;
 }
 
-/**
- * A label list whose length is not the logits' width would name every class wrongly (three names for two logits
- * drop the last class's name and call class 1 by another's): refused, with both numbers and where to fix it.
- */
-function checkLabels(folder: ModelFolder, classes: number): void {
-  const { labels, labelsFrom } = folder;
-  if (!labels || labels.length === classes) return;
-  const fix = labelsFrom?.endsWith(MANIFEST_FILE)
-    ? `Give ${MANIFEST_FILE}'s id2label one name per logit.`
-    : `Give config.json's id2label one name per logit, or override it with an id2label in ${join(folder.dir, MANIFEST_FILE)}.`;
-  throw new Error(`${labelsFrom}: id2label names ${labels.length} class${labels.length === 1 ? '' : 'es'} (${labels.join(', ')}) but the model's logits have ${classes}. ${fix}`);
+/** The head as the folder declares it (manifest `head`, config.json problem_type and id2label), for `width` logits. */
+function headOfFolder(folder: ModelFolder, width: number): ModelHead {
+  const manifestPath = join(folder.dir, MANIFEST_FILE);
+  return headOf(width, {
+    head: folder.config.head,
+    problemType: folder.config.problem_type,
+    crossEncoderActivation: folder.config.sbert_ce_default_activation_function,
+    labels: folder.labels,
+    origin: folder.labelsFrom ?? join(folder.dir, 'config.json'),
+    manifestPath,
+  });
 }
 
 /** Model folder + tokenizer + ONNX session: the whole text -> prediction path. */
@@ -47,6 +47,8 @@ export class TextClassifier {
     readonly tokenizer: TextTokenizer,
     readonly onnx: OnnxClassifier,
     private readonly options: LoadOptions,
+    /** What the logits mean and which quantity every Δ is measured on. */
+    readonly head: ModelHead,
   ) {}
 
   /**
@@ -57,7 +59,7 @@ export class TextClassifier {
     let pending = this.gradientSessions.get(variant);
     if (!pending) {
       pending = GradientSession.load(this.folder.modelPath, {
-        padId: this.onnx.padId, logitsName: this.onnx.logitsName, attentionNames: this.onnx.attentionNames, variant,
+        padId: this.onnx.padId, logitsName: this.onnx.logitsName, attentionNames: this.onnx.attentionNames, variant, link: this.head.link, targetVector: this.head.targetVector,
         threads: this.options.threads, cacheDir: this.options.gradientCacheDir,
       });
       this.gradientSessions.set(variant, pending);
@@ -73,22 +75,28 @@ export class TextClassifier {
     const padId = folder.config.pad_token_id ?? tokenizer.tokenId('[PAD]') ?? tokenizer.tokenId('<pad>') ?? 0;
     const declared = (folder.config.outputs as { attentions?: string[] } | undefined)?.attentions;
     const onnx = await OnnxClassifier.load(folder.modelPath, padId, { attentionOutputs: declared, ...options });
+    let head: ModelHead;
     try {
       const tokens = tokenizer.vocabularySize();
       if (onnx.vocabularySize !== undefined && tokens > onnx.vocabularySize) {
         throw new Error(`${folder.tokenizerPath} has ${tokens} tokens but the model's word-embedding table has ${onnx.vocabularySize} rows: the tokenizer and the model do not belong together.`);
       }
-      checkLabels(folder, await classCount(onnx, tokenizer));
+      head = headOfFolder(folder, await classCount(onnx, tokenizer));
     } catch (e) {
       await onnx.dispose();
       throw e;
     }
-    return new TextClassifier(folder, tokenizer, onnx, options);
+    return new TextClassifier(folder, tokenizer, onnx, options, head);
   }
 
-  /** Class names by index; `LABEL_i` for a model whose config has no id2label. */
+  /** Class names by index (the head's: a sigmoid head has two); `LABEL_i` for a model whose config has no id2label. */
   labelOf(index: number): string {
-    return this.folder.labels?.[index] ?? `LABEL_${index}`;
+    return this.head.classes[index] ?? `LABEL_${index}`;
+  }
+
+  /** The head's quantity per class for each row of logits (what every Δ is measured on). */
+  scores(logits: ArrayLike<number>): number[] {
+    return this.head.scores(logits);
   }
 
   /** Predicts every text, in length-grouped batches (see `logitsOf`); results come back in input order. */
@@ -98,7 +106,8 @@ export class TextClassifier {
     const logits = await logitsOf(this.onnx, inputs, batchSize);
     return logits.map((l, i) => {
       const row = Array.from(l);
-      return { logits: row, probabilities: softmax(row), predicted: argmax(row), truncated: encoded[i].truncated };
+      const scores = this.head.scores(row);
+      return { logits: row, probabilities: scores, predicted: this.head.predicted(scores), truncated: encoded[i].truncated };
     });
   }
 

@@ -1,0 +1,31 @@
+/**
+ * How the front ends name the explained quantity, from the result's head (see ModelHead): every number shown says
+ * whether it is a softmax or sigmoid probability or a regression score. Pure, so the webview bundles it too.
+ */
+import type { HeadView } from './explainResult';
+
+export interface HeadWords {
+  /** The quantity's symbol in formulas: p(ŷ), σ(z_ŷ) or s(x). */
+  symbol: string;
+  /** What the header says before the class: "Predicted", "Explaining label", "Score". */
+  kicker: string;
+  /** The quantity in words, e.g. "softmax probability". */
+  quantity: string;
+  /** Whether values are probabilities (false: a regression score, shown as a plain number). */
+  isProbability: boolean;
+}
+
+/** A result written before heads were recorded is a softmax classifier's. */
+const SOFTMAX: HeadView = { kind: 'softmax', quantity: 'softmax probability', isProbability: true };
+
+export function headWords(head: HeadView | undefined): HeadWords {
+  const h = head ?? SOFTMAX;
+  switch (h.kind) {
+    case 'multi-label':
+      return { symbol: 'σ(z_ŷ)', kicker: 'Explaining label', quantity: h.quantity, isProbability: true };
+    case 'regression':
+      return { symbol: 's(x)', kicker: 'Score', quantity: h.quantity, isProbability: false };
+    default:
+      return { symbol: 'p(ŷ)', kicker: 'Predicted', quantity: h.quantity, isProbability: true };
+  }
+}
