@@ -63,7 +63,7 @@ export function formatExplanation(r: ExplainResult): string {
     : r.head?.kind === 'multi-label'
       ? `model ${r.model.name}: explains label "${r.prediction.label}" with ${symbol} = ${r.prediction.probability.toFixed(4)} (${words.quantity}; label ${r.prediction.index})`
       : `model ${r.model.name}: predicts "${r.prediction.label}" with ${symbol} = ${r.prediction.probability.toFixed(4)} (${words.quantity}; class ${r.prediction.index})`);
-  lines.push(`granularity ${r.granularity}; Δ = ${symbol} − ${symbol} with the unit erased; |Δ| ≤ ${r.deltaTolerance} counts as 0`);
+  lines.push(`granularity ${r.granularity}; Δ = ${symbol} of the text − ${symbol} with the unit erased; |Δ| ≤ ${r.deltaTolerance} counts as 0`);
   lines.push(`explainer weights are divided by each row's largest |w| (signs and ranking kept); Δ rows are raw ${words.isProbability ? 'probabilities' : 'scores'}`);
   r.notes.forEach((n) => lines.push(`note: ${n}`));
   const names = ['', ...r.units.map((u) => u.text)];

@@ -18,7 +18,8 @@ describe('polarity-lens explain', () => {
   it('prints a table that labels the probability, the operators and each verdict', () => {
     const r = runCli(['explain', 'good service but horrible garbage food and small portions']);
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /model sst2-bilstm-tanh: predicts "(negative|positive)" with p = 0\.\d{4} \(softmax probability; class [01]\)/);
+    assert.match(r.stdout, /model sst2-bilstm-tanh: predicts "(negative|positive)" with p\(ŷ\) = 0\.\d{4} \(softmax probability; class [01]\)/);
+    assert.match(r.stdout, /Δ = p\(ŷ\) of the text − p\(ŷ\) with the unit erased/);
     assert.match(r.stdout, /^Δ attention-mask /m);
     assert.match(r.stdout, /raw-attention: delete (✓ consistent|✗ violates) \(top "/);
     assert.match(r.stdout, /other faithfulness metrics \(erasing with delete; ↑ higher is better, ↓ lower is better\)/);
@@ -45,6 +46,7 @@ describe('polarity-lens explain', () => {
     assert.match(runCli(['explain', 'x', '--objective', 'loss']).stderr, /--objective must be probability or logit/);
     assert.match(runCli(['explain', 'x', '--ig-steps', '0']).stderr, /--ig-steps must be an integer from 1 to 1000/);
     assert.match(runCli(['explain', 'x', '--ig-baseline', 'mean']).stderr, /--ig-baseline must be zero or pad/);
+    assert.match(runCli(['explain', 'x', '--label', 'joy']).stderr, /A label can be chosen only for a multi-label head; this model's head is softmax/);
     assert.match(runCli(['explain', '   ']).stderr, /Nothing to explain: the text is empty/);
     assert.equal(runCli(['explain', '   ']).status, 1);
   });

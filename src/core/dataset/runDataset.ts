@@ -73,7 +73,7 @@ export async function runDataset(model: TextClassifier, options: DatasetRunOptio
   // Every class by index (LABEL_i where the config names none), so ids in the file map even without id2label.
   const classes = model.head.classes.length;
   const labels = Array.from({ length: classes }, (_, i) => model.labelOf(i));
-  const modelHash = await hashFiles([model.folder.modelPath, model.folder.tokenizerPath]);
+  const modelHash = await hashFiles([model.folder.modelPath, ...model.onnx.dataFiles, model.folder.tokenizerPath]);
   const cacheKey = {
     labels, granularity: settings.granularity, operator: settings.operator, objective: settings.objective, igSteps: settings.igSteps,
     igBaseline: settings.igBaseline, samples: settings.samples, seed: settings.seed, attentionLayer: settings.attentionLayer,

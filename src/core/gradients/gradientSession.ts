@@ -7,15 +7,15 @@ import type { Objective } from './objective';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type * as Ort from 'onnxruntime-node';
 import type { GraphProto } from 'onnx-buf';
 import type { HeadLink } from '../model/modelHead';
 import type { IdBatch } from '../model/onnxClassifier';
 import { idFeeds } from '../model/idFeeds';
 import {
-  addEmbeddingScaleInput, consumerMap, dropDeclaredShapes, EMBEDDING_SHIFT_INPUT, embeddingTable, exposeOutputs, floatInitializer,
-  parseModel, readModel, serializeModel, wordEmbeddingTensor,
+  addEmbeddingScaleInput, consumerMap, dropDeclaredShapes, EMBEDDING_SHIFT_INPUT, embeddingTable, exposeOutputs, externalDataFiles, floatInitializer,
+  inlineExternalData, parseModel, readModel, serializeModel, wordEmbeddingTensor,
 } from '../model/onnxGraph';
 import { AttentionValues, attentionValues } from '../model/attentionValues';
 import { onnxruntime } from '../runtime/onnxruntime';
@@ -120,7 +120,10 @@ export class GradientSession {
 
   static async load(modelPath: string, options: GradientSessionOptions): Promise<GradientSession> {
     const bytes = readFileSync(modelPath);
-    const key = createHash('sha256').update(bytes)
+    // Weights kept in external data files are part of what is built (they are read into the graph), so of the key.
+    const hash = createHash('sha256').update(bytes);
+    for (const file of externalDataFiles(parseModel(bytes, modelPath))) hash.update(readFileSync(join(dirname(modelPath), file)));
+    const key = hash
       .update(JSON.stringify([BUILDER_VERSION, options.variant, options.logitsName, options.attentionNames, options.padId, options.link ?? 'softmax'])).digest('hex').slice(0, 32);
     const graph = await builtGraph(bytes, modelPath, key, options, true);
     try {
@@ -287,6 +290,7 @@ async function buildCached(bytes: Uint8Array, modelPath: string, key: string, op
 async function buildGradientModel(bytes: Uint8Array, modelPath: string, options: GradientSessionOptions) {
   const ort = onnxruntime();
   const model = parseModel(bytes, modelPath);
+  inlineExternalData(model, modelPath);
   const graph = model.graph!;
   exposeOutputs(model, options.attentionNames);
   const consumers = consumerMap(graph);

@@ -1,5 +1,5 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
 
 /** The parts of a Hugging Face-style `config.json` the engine reads. Unknown keys are kept but ignored. */
 export interface ModelConfig {
@@ -22,7 +22,11 @@ export interface ModelConfig {
 export interface ModelFolder {
   dir: string;
   name: string;
+  /** The ONNX file used: the manifest's `model`, else model.onnx, else onnx/model.onnx (the Hugging Face hub layout). */
   modelPath: string;
+  /** Other ONNX files in the folder (and its onnx/ subfolder), relative to it: quantized or optimised variants a
+   * user may pick with the manifest's `model`; never picked silently. */
+  variants: string[];
   tokenizerPath: string;
   config: ModelConfig;
   /** Class names by class index (from id2label; `LABEL_i` when the config has none). */
@@ -59,17 +63,15 @@ export function readModelFolder(dir: string): ModelFolder {
   if (!existsSync(abs) || !statSync(abs).isDirectory()) {
     throw new Error(`Model folder not found: ${abs}. Pick a folder that holds model.onnx and tokenizer.json.`);
   }
-  const modelPath = join(abs, 'model.onnx');
+  const manifestPath = join(abs, MANIFEST_FILE);
+  const manifest = existsSync(manifestPath) ? readJson(manifestPath) : undefined;
+  const modelPath = modelFile(abs, manifest?.model, manifestPath);
   const tokenizerPath = join(abs, 'tokenizer.json');
-  for (const [file, hint] of [[modelPath, 'the exported ONNX classifier'], [tokenizerPath, 'the Hugging Face tokenizer']]) {
-    if (!existsSync(file)) throw new Error(`${abs} has no ${file.slice(abs.length + 1)} (${hint}).`);
-  }
+  if (!existsSync(tokenizerPath)) throw new Error(`${abs} has no tokenizer.json (the Hugging Face tokenizer).`);
   const configPath = join(abs, 'config.json');
   let config: ModelConfig = existsSync(configPath) ? (readJson(configPath) as ModelConfig) : {};
   let labelsFrom = config.id2label ? configPath : undefined;
-  const manifestPath = join(abs, MANIFEST_FILE);
-  if (existsSync(manifestPath)) {
-    const manifest = readJson(manifestPath);
+  if (manifest) {
     const unknown = Object.keys(manifest).filter((k) => !(MANIFEST_KEYS as readonly string[]).includes(k));
     if (unknown.length) throw new Error(`${manifestPath}: unknown keys ${unknown.join(', ')} (allowed: ${MANIFEST_KEYS.join(', ')})`);
     config = { ...config, ...manifest };
@@ -79,12 +81,45 @@ export function readModelFolder(dir: string): ModelFolder {
     dir: abs,
     name: typeof config.name === 'string' ? config.name : abs.split(/[\\/]/).pop() ?? abs,
     modelPath,
+    variants: onnxFiles(abs).filter((f) => join(abs, f) !== modelPath),
     tokenizerPath,
     config,
     labels: labelsFromConfig(config),
     labelsFrom,
     maxLength: config.max_length ?? config.max_position_embeddings ?? DEFAULT_MAX_LENGTH,
   };
+}
+
+/** ONNX files in the folder and its onnx/ subfolder, relative to the folder. */
+function onnxFiles(dir: string): string[] {
+  const list = (sub: string) => {
+    const at = join(dir, sub);
+    if (!existsSync(at) || !statSync(at).isDirectory()) return [];
+    return readdirSync(at).filter((f) => f.endsWith('.onnx')).sort().map((f) => (sub ? `${sub}/${f}` : f));
+  };
+  return [...list(''), ...list('onnx')];
+}
+
+/**
+ * The ONNX file to load. A quantized or optimised sibling is a different model (other numbers, maybe fused ops), so
+ * when the usual names are missing the folder's ONNX files are listed and the user names one in the manifest.
+ */
+function modelFile(dir: string, chosen: unknown, manifestPath: string): string {
+  if (chosen !== undefined) {
+    if (typeof chosen !== 'string' || chosen === '') throw new Error(`${manifestPath}: model must be the path of an ONNX file inside the folder, e.g. "onnx/model.onnx".`);
+    const path = resolve(dir, chosen);
+    const inside = relative(dir, path);
+    if (inside.startsWith('..') || inside.startsWith(sep) || resolve(dir, inside) !== path) throw new Error(`${manifestPath}: model "${chosen}" is outside the model folder.`);
+    if (!existsSync(path)) throw new Error(`${manifestPath}: model "${chosen}" does not exist in ${dir}.`);
+    return path;
+  }
+  for (const candidate of ['model.onnx', join('onnx', 'model.onnx')]) {
+    if (existsSync(join(dir, candidate))) return join(dir, candidate);
+  }
+  const found = onnxFiles(dir);
+  if (found.length === 0) throw new Error(`${dir} has no model.onnx (the exported ONNX classifier), nor onnx/model.onnx.`);
+  throw new Error(`${dir} has no model.onnx nor onnx/model.onnx, but has ${found.join(', ')}. Polarity Lens does not pick a variant `
+    + `(quantized, optimised) on its own: name the one to explain in ${manifestPath}, e.g. {"model": "${found[0]}"}.`);
 }
 
 function labelsFromConfig(config: ModelConfig): string[] | undefined {

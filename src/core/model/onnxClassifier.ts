@@ -1,10 +1,36 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type * as Ort from 'onnxruntime-node';
+import type { ModelProto } from 'onnx-buf';
 import { onnxruntime } from '../runtime/onnxruntime';
 import { idFeeds } from './idFeeds';
 import {
-  addEmbeddingScaleInput, dropDeclaredShapes, EMBEDDING_SCALE_INPUT, embeddingRows, exposeOutputs, findAttentionTensors, readModel, serializeModel,
+  addEmbeddingScaleInput, dropDeclaredShapes, EMBEDDING_SCALE_INPUT, embeddingRows, exposeOutputs, externalDataFiles, findAttentionTensors, inlineExternalData,
+  parseModel, serializeModel,
   usesFusedAttention,
 } from './onnxGraph';
+
+/**
+ * Fused kernels come from onnxruntime's transformer optimizer (`optimum-cli export onnx --optimize O2` and above,
+ * `optimum-cli onnxruntime optimize`, `onnxruntime.transformers.optimizer`), not from the export itself.
+ */
+export const FUSED_ATTENTION_PROBLEM = 'the model uses fused com.microsoft attention kernels, whose attention probabilities cannot be read; '
+  + 'use the unoptimised export instead: `optimum-cli export onnx --task text-classification` without `--optimize` (or with at most `--optimize O1`), '
+  + 'and skip `optimum-cli onnxruntime optimize` and `onnxruntime.transformers.optimizer`';
+
+/** The classifier's output: `logits`, or the model's only output. A bare encoder (hidden states) is refused. */
+function logitsOutput(model: ModelProto, modelPath: string): string {
+  const outputs = model.graph?.output ?? [];
+  const names = outputs.map((o) => o.name);
+  if (names.includes('logits')) return 'logits';
+  if (names.length === 1) return names[0];
+  const rank = (o: (typeof outputs)[number]) => (o.type?.value.case === 'tensorType' ? o.type.value.value.shape?.dim.length : undefined);
+  const encoder = outputs.some((o) => rank(o) === 3)
+    ? ' Its outputs look like hidden states [batch, tokens, width]: a bare encoder without a classification head. Export the fine-tuned '
+      + 'classifier instead (AutoModelForSequenceClassification; `optimum-cli export onnx --task text-classification`).'
+    : '';
+  throw new Error(`${modelPath} has no output named logits (its outputs: ${names.join(', ')}).${encoder}`);
+}
 
 /** Ids of one or more inputs of possibly different lengths; padded here, never by the caller. */
 export interface IdBatch {
@@ -41,13 +67,18 @@ export class OnnxClassifier {
     readonly attentionNames: string[],
     /** Why no attention could be found, when `attentionNames` is empty. */
     readonly attentionProblem: string | undefined,
+    /** The external data files holding the model's weights (absolute paths), if the export kept them outside. */
+    readonly dataFiles: string[],
   ) {}
 
   static async load(modelPath: string, padId: number, options: SessionOptions = {}): Promise<OnnxClassifier> {
     const ort = onnxruntime();
-    const model = readModel(modelPath);
+    const model = parseModel(readFileSync(modelPath), modelPath);
+    const dataFiles = externalDataFiles(model).map((f) => join(dirname(modelPath), f));
+    inlineExternalData(model, modelPath);
     const vocabularySize = model.graph ? embeddingRows(model.graph) : undefined;
     const graphOutputs = new Set(model.graph?.output.map((o) => o.name));
+    const logitsName = logitsOutput(model, modelPath);
     let attentionNames = (options.attentionOutputs ?? []).filter((n) => graphOutputs.has(n));
     let attentionProblem: string | undefined;
     if (attentionNames.length === 0 && model.graph) {
@@ -56,7 +87,7 @@ export class OnnxClassifier {
       exposeOutputs(model, attentionNames);
       if (attentionNames.length === 0) {
         attentionProblem = usesFusedAttention(model.graph)
-          ? 'the model uses fused com.microsoft attention kernels, whose attention probabilities cannot be read; export it without fusion (e.g. optimum with --no-post-process)'
+          ? FUSED_ATTENTION_PROBLEM
           : 'no attention probabilities were found in the model (no Softmax feeding a MatMul)';
       }
     }
@@ -81,12 +112,7 @@ export class OnnxClassifier {
     if (unknown.length) {
       throw new Error(`${modelPath} needs inputs Polarity Lens cannot fill: ${unknown.join(', ')}.`);
     }
-    const outputs = session.outputNames;
-    const logitsName = outputs.includes('logits') ? 'logits' : outputs.length === 1 ? outputs[0] : undefined;
-    if (!logitsName) {
-      throw new Error(`${modelPath} has no output named logits (its outputs: ${outputs.join(', ')}).`);
-    }
-    return new OnnxClassifier(session, padId, logitsName, vocabularySize, attentionNames, attentionProblem);
+    return new OnnxClassifier(session, padId, logitsName, vocabularySize, attentionNames, attentionProblem, dataFiles);
   }
 
   /** Whether the zero-embedding erasure can run: the word-embedding tensor was found and made scalable. */

@@ -2,10 +2,11 @@
  * Reading and editing ONNX graphs before a session is created, with `onnx-buf` (the ONNX protobuf schema compiled
  * for @bufbuild/protobuf). Edits add inputs or outputs; they never change what the model computes by default.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import {
-  AttributeProto_AttributeType, GraphProto, ModelProto, ModelProtoSchema, NodeProto, NodeProtoSchema, TensorProto_DataType,
+  AttributeProto_AttributeType, GraphProto, ModelProto, ModelProtoSchema, NodeProto, NodeProtoSchema, TensorProto_DataLocation, TensorProto_DataType,
   TensorProtoSchema, ValueInfoProto, ValueInfoProtoSchema,
 } from 'onnx-buf';
 
@@ -24,8 +25,53 @@ export function parseModel(bytes: Uint8Array, path: string): ModelProto {
   }
 }
 
+/** Reads an ONNX file; weights an exporter kept in external data files (`model.onnx_data`) are read in. */
 export function readModel(path: string): ModelProto {
-  return parseModel(readFileSync(path), path);
+  const model = parseModel(readFileSync(path), path);
+  inlineExternalData(model, path);
+  return model;
+}
+
+/** The external data files a model's initializers live in, relative to its folder. */
+export function externalDataFiles(model: ModelProto): string[] {
+  const files = new Set<string>();
+  for (const t of model.graph?.initializer ?? []) {
+    if (t.dataLocation !== TensorProto_DataLocation.EXTERNAL) continue;
+    const location = t.externalData.find((e) => e.key === 'location')?.value;
+    if (location) files.add(location);
+  }
+  return [...files];
+}
+
+/**
+ * Moves every externally stored initializer's bytes into the model (ONNX's external data: `location`, `offset`,
+ * `length` entries). Sessions are created from the edited model's bytes, which onnxruntime cannot resolve files for.
+ */
+export function inlineExternalData(model: ModelProto, path: string): void {
+  const dir = dirname(path);
+  const opened = new Map<string, Buffer>();
+  for (const t of model.graph?.initializer ?? []) {
+    if (t.dataLocation !== TensorProto_DataLocation.EXTERNAL) continue;
+    const entry = (key: string) => t.externalData.find((e) => e.key === key)?.value;
+    const location = entry('location');
+    if (!location) throw new Error(`${path}: initializer ${t.name} is stored externally but names no file.`);
+    const file = resolve(dir, location);
+    if (relative(dir, file).startsWith('..')) throw new Error(`${path}: initializer ${t.name}'s external data "${location}" is outside the model's folder.`);
+    let bytes = opened.get(file);
+    if (!bytes) {
+      if (!existsSync(file)) throw new Error(`${path} keeps its weights in ${location}, which is missing from ${dir}: copy the whole exported folder.`);
+      bytes = readFileSync(file);
+      opened.set(file, bytes);
+    }
+    const offset = Number(entry('offset') ?? 0);
+    const length = entry('length') === undefined ? bytes.length - offset : Number(entry('length'));
+    if (!(offset >= 0 && length >= 0 && offset + length <= bytes.length)) {
+      throw new Error(`${path}: initializer ${t.name} reads bytes ${offset}–${offset + length} of ${location}, which has ${bytes.length}: the file is truncated or from another export.`);
+    }
+    t.rawData = new Uint8Array(bytes.buffer as ArrayBuffer, bytes.byteOffset + offset, length);
+    t.externalData = [];
+    t.dataLocation = TensorProto_DataLocation.DEFAULT;
+  }
 }
 
 export function serializeModel(model: ModelProto): Uint8Array {

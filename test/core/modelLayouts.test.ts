@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
+import { ModelProtoSchema, StringStringEntryProtoSchema, TensorProto_DataLocation } from 'onnx-buf';
+import { readModelFolder } from '../../src/core/model/modelFolder';
+import { TextClassifier } from '../../src/core/model/textClassifier';
+import { resolveModelDir } from '../../src/core/model/shippedModels';
+
+/** Moves every initializer of `src` larger than `threshold` bytes into `data` (ONNX external data), as exporters do. */
+function externalize(src: string, out: string, data: string, threshold = 1024): void {
+  const model = fromBinary(ModelProtoSchema, readFileSync(src));
+  const chunks: Uint8Array[] = [];
+  let offset = 0;
+  for (const t of model.graph!.initializer) {
+    if (t.rawData.byteLength <= threshold) continue;
+    chunks.push(t.rawData.slice());
+    t.externalData = [['location', data], ['offset', String(offset)], ['length', String(t.rawData.byteLength)]]
+      .map(([key, value]) => create(StringStringEntryProtoSchema, { key, value }));
+    t.dataLocation = TensorProto_DataLocation.EXTERNAL;
+    offset += t.rawData.byteLength;
+    t.rawData = new Uint8Array();
+  }
+  writeFileSync(out, toBinary(ModelProtoSchema, model));
+  writeFileSync(join(out, '..', data), Buffer.concat(chunks));
+}
+
+describe('Model folders as users have them', () => {
+  let tmp: string;
+  const shipped = resolveModelDir('sst2-transformer');
+  const text = 'a gripping , funny and moving film';
+  let reference: number[];
+  before(async () => {
+    tmp = mkdtempSync(join(tmpdir(), 'pl-layouts-'));
+    const model = await TextClassifier.load(shipped, { gradientCacheDir: null });
+    try {
+      reference = (await model.predict([text]))[0].logits;
+    } finally {
+      await model.dispose();
+    }
+  });
+  after(() => rmSync(tmp, { recursive: true, force: true }));
+
+  const folder = (name: string, files: Record<string, string>): string => {
+    const dir = join(tmp, name);
+    for (const [to, from] of Object.entries(files)) {
+      mkdirSync(join(dir, to, '..'), { recursive: true });
+      copyFileSync(from, join(dir, to));
+    }
+    return dir;
+  };
+
+  it('the hub layout (onnx/model.onnx) loads, and a quantized sibling is listed, never picked', async () => {
+    const dir = folder('hub', {
+      'onnx/model.onnx': join(shipped, 'model.onnx'), 'onnx/model_quantized.onnx': join(shipped, 'model.onnx'),
+      'tokenizer.json': join(shipped, 'tokenizer.json'), 'config.json': join(shipped, 'config.json'),
+    });
+    const info = readModelFolder(dir);
+    assert.equal(info.modelPath, join(dir, 'onnx', 'model.onnx'));
+    assert.deepEqual(info.variants, ['onnx/model_quantized.onnx']);
+    const model = await TextClassifier.load(dir, { gradientCacheDir: null });
+    try {
+      assert.deepEqual((await model.predict([text]))[0].logits, reference);
+    } finally {
+      await model.dispose();
+    }
+  });
+
+  it('a folder with only variants names them and how to choose one; the manifest\'s model picks it', () => {
+    const dir = folder('variants-only', {
+      'onnx/model_quantized.onnx': join(shipped, 'model.onnx'), 'onnx/model_fp16.onnx': join(shipped, 'model.onnx'),
+      'tokenizer.json': join(shipped, 'tokenizer.json'),
+    });
+    assert.throws(() => readModelFolder(dir), (e: Error) => {
+      assert.match(e.message, /has no model\.onnx nor onnx\/model\.onnx, but has onnx\/model_fp16\.onnx, onnx\/model_quantized\.onnx\. Polarity Lens does not pick a variant/);
+      assert.match(e.message, /polarity-lens\.json, e\.g\. \{"model": "onnx\/model_fp16\.onnx"\}/);
+      return true;
+    });
+    writeFileSync(join(dir, 'polarity-lens.json'), JSON.stringify({ model: 'onnx/model_quantized.onnx' }));
+    assert.equal(readModelFolder(dir).modelPath, join(dir, 'onnx', 'model_quantized.onnx'));
+    assert.deepEqual(readModelFolder(dir).variants, ['onnx/model_fp16.onnx']);
+    for (const [bad, why] of [['../model.onnx', /is outside the model folder/], ['onnx/nope.onnx', /does not exist/], [3, /must be the path of an ONNX file/]] as const) {
+      writeFileSync(join(dir, 'polarity-lens.json'), JSON.stringify({ model: bad }));
+      assert.throws(() => readModelFolder(dir), why);
+    }
+  });
+
+  it('weights in an external data file (model.onnx_data) give the same logits; a missing or truncated data file is named', async () => {
+    const dir = folder('external', { 'tokenizer.json': join(shipped, 'tokenizer.json'), 'config.json': join(shipped, 'config.json') });
+    externalize(join(shipped, 'model.onnx'), join(dir, 'model.onnx'), 'model.onnx_data');
+    assert.ok(readFileSync(join(dir, 'model.onnx')).length < 200_000, 'the graph file no longer holds the weights');
+    const model = await TextClassifier.load(dir, { gradientCacheDir: join(tmp, 'cache') });
+    try {
+      assert.deepEqual(model.onnx.dataFiles, [join(dir, 'model.onnx_data')]);
+      const [p] = await model.predict([text]);
+      p.logits.forEach((z, i) => assert.ok(Math.abs(z - reference[i]) < 1e-5));
+      // The gradient graph reads the same weights.
+      const g = await model.gradients();
+      const [row] = await g.run({ ids: [(await model.tokenizer.encode(text)).ids], target: [p.predicted], objective: 'logit' });
+      Array.from(row.logits).forEach((z, i) => assert.ok(Math.abs(z - reference[i]) < 1e-5));
+    } finally {
+      await model.dispose();
+    }
+    truncateSync(join(dir, 'model.onnx_data'), 1000);
+    await assert.rejects(TextClassifier.load(dir, { gradientCacheDir: null }), /reads bytes \d+–\d+ of model\.onnx_data, which has 1000: the file is truncated or from another export/);
+    rmSync(join(dir, 'model.onnx_data'));
+    await assert.rejects(TextClassifier.load(dir, { gradientCacheDir: null }), /keeps its weights in model\.onnx_data, which is missing from .*: copy the whole exported folder/);
+  });
+});
