@@ -10,6 +10,7 @@ import { tokenLevelViolation, violationVerdict } from '../faithfulness/violation
 import type { GradientVariant, Objective } from '../gradients/gradientSession';
 import { MAX_BATCH } from '../model/batchRunner';
 import { InputMemo } from '../model/inputMemo';
+import { pooledRows, resolvePooling } from '../model/pooling';
 import type { TextClassifier } from '../model/textClassifier';
 import { AttentionLayerView, AttentionView, EXPLAIN_SCHEMA, ExplainResult, ExplanationRow, ImpactRow, Polarity } from './explainResult';
 import { explanationUnits, Granularity } from './units';
@@ -123,6 +124,8 @@ export async function explainText(model: TextClassifier, text: string, options: 
   const attentions: AttentionMap[] = attentionNames.map((name) => ({
     name, dims: clean.outputs[name].dims, data: clean.outputs[name].data as Float32Array,
   }));
+  const pooling = resolvePooling(model.pooling, attentions);
+  const pooled = pooledRows(pooling, tokens.ids.length);
 
   const context: ErasureContext = { maskTokenId: maskTokenId(model) };
   const operators: ErasureOperatorName[] = [...PAPER_OPERATORS];
@@ -160,6 +163,7 @@ export async function explainText(model: TextClassifier, text: string, options: 
     attentionHead: resolved.attentionHead,
     erasureContext: context,
     attentions: async () => attentions,
+    pooled,
     leaveOneOut: loo,
     run,
     objective,

@@ -1,5 +1,5 @@
 import { unitWeights } from '../explain/units';
-import { pooledTokenIndex, resolveLayer } from './attentionMaps';
+import { resolveLayer } from './attentionMaps';
 import type { Explainer } from './explainer';
 
 /**
@@ -24,8 +24,9 @@ export const attentionInputNorm: Explainer = {
     const projection = view.projection(layer);
     const single = alpha.dims.length === 2;
     const [, heads, rows, cols] = single ? [1, 1, 1, alpha.dims[1]] : alpha.dims;
-    const row = single ? 0 : pooledTokenIndex(ctx.folder);
-    if (row >= rows) throw new Error(`pooled token ${row} is outside ${alpha.name}`);
+    // The pooled rows' weights (one row of weight 1 for an RNN/CNN's single attention): Σ_i w_i α[h, i, j] per head.
+    const pooled = single ? [1] : ctx.pooled.weights;
+    if (pooled.length !== rows) throw new Error(`the pooled rows (${pooled.length}) do not match ${alpha.name} (${rows} rows)`);
     const headDim = single ? values.dims[2] : values.dims[3];
     const width = projection ? projection.cols : headDim * heads;
     if (projection && projection.rows !== headDim * heads) throw new Error(`the projection after ${alpha.name} has ${projection.rows} inputs, expected ${headDim * heads}`);
@@ -33,7 +34,8 @@ export const attentionInputNorm: Explainer = {
     const perToken = Array.from({ length: cols }, (_, j) => {
       const u = new Float64Array(width);
       for (const h of used) {
-        const a = alpha.data[(h * rows + row) * cols + j];
+        let a = 0;
+        pooled.forEach((w, i) => { if (w !== 0) a += w * alpha.data[(h * rows + i) * cols + j]; });
         const v = values.data.subarray((h * cols + j) * headDim, (h * cols + j + 1) * headDim);
         if (!projection) for (let d = 0; d < headDim; d++) u[h * headDim + d] += a * v[d];
         else for (let d = 0; d < headDim; d++) {
@@ -45,7 +47,7 @@ export const attentionInputNorm: Explainer = {
     });
     return {
       weights: unitWeights(perToken, ctx.units),
-      quantity: `‖Σ_h α^h v^h W_O^h‖ of ${alpha.name}, row of token ${row}${projection ? '' : ' (no projection found after it: ‖α·v‖)'}`,
+      quantity: `‖Σ_h α^h v^h W_O^h‖ of ${alpha.name}, ${single ? 'its one row' : ctx.pooled.description}${projection ? '' : ' (no projection found after it: ‖α·v‖)'}`,
       parameters: { layer, head: ctx.attentionHead ?? 'sum' },
     };
   },

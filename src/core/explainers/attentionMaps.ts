@@ -1,5 +1,4 @@
-import type { ModelFolder } from '../model/modelFolder';
-import type { AttentionMap } from './explainer';
+import type { AttentionMap, PooledRows } from './explainer';
 
 /** A pooled-token row of one attention map, as one weight per token, with how it was read. */
 export interface AttentionRow {
@@ -11,8 +10,8 @@ export interface AttentionRow {
  * Reads the attention a classifier pools with. Single-attention models (RNN/CNN) give α [1, seq] directly.
  * Transformers give [1, heads, seq, seq] per layer: the pooled token's row, heads averaged (or one head).
  */
-export function attentionRow(map: AttentionMap, pooledIndex: number, head?: number): AttentionRow {
-  return combinedRow(map, map, pooledIndex, head, (a) => a, map.name);
+export function attentionRow(map: AttentionMap, pooled: PooledRows, head?: number): AttentionRow {
+  return combinedRow(map, map, pooled, head, (a) => a, map.name);
 }
 
 /**
@@ -20,22 +19,25 @@ export function attentionRow(map: AttentionMap, pooledIndex: number, head?: numb
  * LRP relevance), then heads averaged (or one head): AttGrad is f = α·g (reference §3.4: per head, then the mean).
  */
 export function combinedRow(
-  map: AttentionMap, other: AttentionMap, pooledIndex: number, head: number | undefined, f: (a: number, g: number) => number, what: string,
+  map: AttentionMap, other: AttentionMap, pooled: PooledRows, head: number | undefined, f: (a: number, g: number) => number, what: string,
 ): AttentionRow {
   const { dims, data } = map;
   if (other.data.length !== data.length) throw new Error(`${what}: ${map.name} and its companion tensor differ in size`);
   if (dims.length === 2) return { weights: Array.from(data.subarray(0, dims[1]), (a, j) => f(a, other.data[j])), description: `${what} (${map.name})` };
   if (dims.length !== 4) throw new Error(`attention output ${map.name} has shape [${dims.join(', ')}]; expected [1, seq] or [1, heads, seq, seq]`);
   const [, heads, rows, cols] = dims;
-  if (pooledIndex >= rows) throw new Error(`pooled token ${pooledIndex} is outside ${map.name} (${rows} rows)`);
+  if (pooled.weights.length !== rows) throw new Error(`the pooled rows (${pooled.weights.length}) do not match ${map.name} (${rows} rows)`);
   if (head !== undefined && (head < 0 || head >= heads)) throw new Error(`head ${head} does not exist (${heads} heads)`);
   const weights = new Array<number>(cols).fill(0);
   const used = head === undefined ? Array.from({ length: heads }, (_, h) => h) : [head];
   for (const h of used) {
-    const offset = (h * rows + pooledIndex) * cols;
-    for (let j = 0; j < cols; j++) weights[j] += f(data[offset + j], other.data[offset + j]) / used.length;
+    pooled.weights.forEach((r, i) => {
+      if (r === 0) return;
+      const offset = (h * rows + i) * cols;
+      for (let j = 0; j < cols; j++) weights[j] += (r * f(data[offset + j], other.data[offset + j])) / used.length;
+    });
   }
-  return { weights, description: `${what} of ${map.name}, ${head === undefined ? 'heads averaged' : `head ${head}`}, row of token ${pooledIndex}` };
+  return { weights, description: `${what} of ${map.name}, ${head === undefined ? 'heads averaged' : `head ${head}`}, ${pooled.description}` };
 }
 
 /** The layer index an explainer reads: ctx.attentionLayer, negative counting from the end. */
@@ -45,7 +47,11 @@ export function resolveLayer(requested: number, layers: number): number {
   return layer;
 }
 
-/** The token whose attention row a transformer classifies from: config.json `model.pooled_token_index`, else 0 ([CLS]). */
-export function pooledTokenIndex(folder: ModelFolder): number {
-  return Number((folder.config.model as { pooled_token_index?: number } | undefined)?.pooled_token_index ?? 0);
+/** Σ_i w_i · M[i] over the pooled rows of a square matrix (rows as arrays). */
+export function pooledRowOf(m: ArrayLike<number>[], pooled: PooledRows): Float64Array {
+  const out = new Float64Array(m[0].length);
+  pooled.weights.forEach((w, i) => {
+    if (w !== 0) for (let j = 0; j < out.length; j++) out[j] += w * m[i][j];
+  });
+  return out;
 }

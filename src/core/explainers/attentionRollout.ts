@@ -1,5 +1,5 @@
 import { unitWeights } from '../explain/units';
-import { pooledTokenIndex } from './attentionMaps';
+import { pooledRowOf } from './attentionMaps';
 import type { AttentionMap, Explainer } from './explainer';
 
 /** Heads averaged, identity added for the residual connection, rows renormalised: Â = rownorm(mean_h A + I). */
@@ -35,9 +35,8 @@ export const attentionRollout: Explainer = {
     if (maps.length === 0 || maps.some((m) => m.dims.length !== 4)) {
       throw new Error("attention rollout needs a transformer's self-attention of every layer; this model has a single attention layer");
     }
-    const pooled = pooledTokenIndex(ctx.folder);
     // Only the pooled row is needed: r ← r · Â_l from the last layer down, instead of multiplying whole matrices.
-    let row = residualAttention(maps[maps.length - 1])[pooled];
+    let row = pooledRowOf(residualAttention(maps[maps.length - 1]), ctx.pooled);
     for (let l = maps.length - 2; l >= 0; l--) {
       const a = residualAttention(maps[l]);
       const next = new Float64Array(row.length);
@@ -46,7 +45,7 @@ export const attentionRollout: Explainer = {
     }
     return {
       weights: unitWeights(Array.from(row), ctx.units),
-      quantity: `row of token ${pooled} of the rolled-out attention over ${maps.length} layers (heads averaged, + identity, rows renormalised)`,
+      quantity: `${ctx.pooled.description} of the rolled-out attention over ${maps.length} layers (heads averaged, + identity, rows renormalised)`,
       parameters: { layers: maps.length },
     };
   },

@@ -32,6 +32,12 @@ export interface GradientView {
   problems: string[];
 }
 
+/** Weights over attention rows: the position(s) the classifier pools (see model/pooling), with the reading in words. */
+export interface PooledRows {
+  weights: number[];
+  description: string;
+}
+
 /** Everything an explainer may read about one text. Costly parts are computed on first use and shared. */
 export interface ExplainContext {
   text: string;
@@ -54,6 +60,8 @@ export interface ExplainContext {
   /** What the erasure operators need to know about the model (its mask token). */
   erasureContext: ErasureContext;
   attentions(): Promise<AttentionMap[]>;
+  /** The attention rows the classifier pools: the first token, the last (decoders), or the mean (sentence encoders). */
+  pooled: PooledRows;
   /** What gradient explainers differentiate (default p(ŷ), the paper's choice for text models). */
   objective: Objective;
   /** Integrated Gradients: steps and baseline (zero vector or the [PAD] embedding). */

@@ -1,5 +1,5 @@
 import { unitWeights } from '../explain/units';
-import { pooledTokenIndex } from './attentionMaps';
+import { pooledRowOf } from './attentionMaps';
 import type { Explainer } from './explainer';
 import { objectiveLabel } from './gradientMaps';
 import { clampedHeadMean, everyLayer, identity, multiply } from './relevanceMatrices';
@@ -25,10 +25,9 @@ export const genericAttention: Explainer = {
       const update = multiply(bar, r);
       r = r.map((row, i) => row.map((x, j) => x + update[i][j]));
     });
-    const pooled = pooledTokenIndex(ctx.folder);
     return {
-      weights: unitWeights(Array.from(r[pooled]), ctx.units),
-      quantity: `row of token ${pooled} of R = Π_l (I + Ā_l), Ā = mean_h max(0, ∇A ⊙ A), over ${maps.length} layers; gradients of ${objectiveLabel(view)}`,
+      weights: unitWeights(Array.from(pooledRowOf(r, ctx.pooled)), ctx.units),
+      quantity: `${ctx.pooled.description} of R = Π_l (I + Ā_l), Ā = mean_h max(0, ∇A ⊙ A), over ${maps.length} layers; gradients of ${objectiveLabel(view)}`,
       parameters: { layers: maps.length, objective: view.objective },
     };
   },

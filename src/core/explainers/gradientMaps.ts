@@ -4,7 +4,7 @@
  */
 import { unitWeights } from '../explain/units';
 import type { GradientVariant } from '../gradients/gradientSession';
-import { combinedRow, pooledTokenIndex, resolveLayer } from './attentionMaps';
+import { combinedRow, resolveLayer } from './attentionMaps';
 import type { ExplainContext, ExplainerOutput, GradientView } from './explainer';
 
 /** "p(ŷ)" or "the logit z_ŷ": what the gradients are of, for the quantity label. */
@@ -24,7 +24,7 @@ export async function attentionGradientExplanation(
   const layer = resolveLayer(ctx.attentionLayer, view.attentions.length);
   const grad = view.attentionGradients[layer];
   if (!grad) throw new Error(`∂/∂α cannot be computed on this model: ${view.problems.join('; ')}`);
-  const row = combinedRow(view.attentions[layer], grad, pooledTokenIndex(ctx.folder), ctx.attentionHead, f, what);
+  const row = combinedRow(view.attentions[layer], grad, ctx.pooled, ctx.attentionHead, f, what);
   return {
     weights: unitWeights(row.weights, ctx.units),
     quantity: `${row.description}; gradients of ${objectiveLabel(view)}`,

@@ -1,10 +1,10 @@
 import { unitWeights } from '../explain/units';
-import { attentionRow, pooledTokenIndex, resolveLayer } from './attentionMaps';
+import { attentionRow, resolveLayer } from './attentionMaps';
 import type { Explainer } from './explainer';
 
 /**
  * RawAtt (reference §3.1): the attention weights themselves. RNN/CNN models: α. Transformers: the last layer,
- * heads averaged, the row of the pooled token (position 0, [CLS]); layer and head are selectable. Non-negative, so it
+ * heads averaged, the row(s) the classifier pools (see model/pooling); layer and head are selectable. Non-negative, so it
  * always claims support.
  */
 export const rawAttention: Explainer = {
@@ -17,9 +17,8 @@ export const rawAttention: Explainer = {
   async explain(ctx) {
     const maps = await ctx.attentions();
     if (maps.length === 0) throw new Error('this model exposes no attention probabilities');
-    const pooled = pooledTokenIndex(ctx.folder);
     const layer = resolveLayer(ctx.attentionLayer, maps.length);
-    const row = attentionRow(maps[layer], pooled, ctx.attentionHead);
+    const row = attentionRow(maps[layer], ctx.pooled, ctx.attentionHead);
     const parameters: Record<string, number | string> = { layer, head: ctx.attentionHead ?? 'mean' };
     return { weights: unitWeights(row.weights, ctx.units), quantity: row.description, parameters };
   },

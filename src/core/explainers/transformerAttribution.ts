@@ -1,8 +1,7 @@
 import { unitWeights } from '../explain/units';
-import { pooledTokenIndex } from './attentionMaps';
 import type { Explainer } from './explainer';
 import { objectiveLabel } from './gradientMaps';
-import { clampedHeadMean, everyLayer, identity, Matrix, multiply } from './relevanceMatrices';
+import { clampedHeadMean, everyLayer, Matrix, multiply } from './relevanceMatrices';
 
 /**
  * TransAtt, Chefer et al.'s transformer attribution (CVPR 2021), as the reference's VisualBERT code runs it
@@ -23,9 +22,8 @@ export const transformerAttribution: Explainer = {
     const { maps, others: grads } = everyLayer('TransAtt', view.attentions, view.attentionGradients, view.problems);
     const { others: relevanceGrads } = everyLayer('TransAtt', lrp.attentions, lrp.attentionGradients, lrp.problems);
     const n = maps[0].dims[2];
-    const pooled = pooledTokenIndex(ctx.folder);
     // Only the pooled row of the product is needed: r ← r · (Ā_l + I) from the last layer down.
-    let r: Matrix = [identity(n)[pooled]];
+    let r: Matrix = [Float64Array.from(ctx.pooled.weights.slice(0, n))];
     for (let l = maps.length - 1; l >= 0; l--) {
       const relevance = { ...maps[l], data: maps[l].data.map((a, k) => a * relevanceGrads[l].data[k]) };
       const bar = clampedHeadMean(grads[l], relevance, (grad, rel) => grad * rel);
@@ -34,7 +32,7 @@ export const transformerAttribution: Explainer = {
     }
     return {
       weights: unitWeights(Array.from(r[0]), ctx.units),
-      quantity: `row of token ${pooled} of Π_l (Ā_l + I), Ā = mean_h max(0, ∇A ⊙ R^A), over ${maps.length} layers; gradients of ${objectiveLabel(view)}`,
+      quantity: `${ctx.pooled.description} of Π_l (Ā_l + I), Ā = mean_h max(0, ∇A ⊙ R^A), over ${maps.length} layers; gradients of ${objectiveLabel(view)}`,
       parameters: { layers: maps.length, objective: view.objective },
     };
   },

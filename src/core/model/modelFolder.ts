@@ -43,7 +43,7 @@ const DEFAULT_MAX_LENGTH = 512;
 export const MANIFEST_FILE = 'polarity-lens.json';
 
 /** Keys the manifest may set; each replaces the same key of config.json. */
-const MANIFEST_KEYS = ['name', 'id2label', 'max_length', 'pad_token_id', 'mask_token', 'outputs', 'model', 'head'] as const;
+const MANIFEST_KEYS = ['name', 'id2label', 'max_length', 'pad_token_id', 'mask_token', 'outputs', 'model', 'head', 'pooling'] as const;
 
 function readJson(path: string): Record<string, unknown> {
   let parsed: unknown;
@@ -57,7 +57,7 @@ function readJson(path: string): Record<string, unknown> {
 }
 
 /** Reads and validates a model folder: `model.onnx` + `tokenizer.json`, optional `config.json`, and an optional
- * `polarity-lens.json` whose keys (name, id2label, max_length, pad_token_id, mask_token, outputs, model, head) override it. */
+ * `polarity-lens.json` whose keys (name, id2label, max_length, pad_token_id, mask_token, outputs, model, head, pooling) override it. */
 export function readModelFolder(dir: string): ModelFolder {
   const abs = resolve(dir);
   if (!existsSync(abs) || !statSync(abs).isDirectory()) {

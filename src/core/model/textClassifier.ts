@@ -4,6 +4,7 @@ import { logitsOf, MAX_BATCH } from './batchRunner';
 import { TextTokenizer } from '../tokenize/textTokenizer';
 import { MANIFEST_FILE, readModelFolder, ModelFolder } from './modelFolder';
 import { headOf, ModelHead } from './modelHead';
+import { declaredPooling, Pooling } from './pooling';
 import { OnnxClassifier, SessionOptions } from './onnxClassifier';
 
 /** A prediction for one text. */
@@ -49,6 +50,8 @@ export class TextClassifier {
     private readonly options: LoadOptions,
     /** What the logits mean and which quantity every Δ is measured on. */
     readonly head: ModelHead,
+    /** The position(s) the classifier pools, when the folder or config says (else each explanation's attention tells). */
+    readonly pooling: Pooling | undefined,
   ) {}
 
   /**
@@ -71,6 +74,7 @@ export class TextClassifier {
   /** `maxTokens` caps the model's own maximum input length (a user setting: explaining long texts costs more). */
   static async load(dir: string, options: LoadOptions = {}): Promise<TextClassifier> {
     const folder = readModelFolder(dir);
+    const pooling = declaredPooling(folder.dir, folder.config);
     const tokenizer = TextTokenizer.fromFile(folder.tokenizerPath, Math.min(folder.maxLength, options.maxTokens ?? Infinity));
     const padId = folder.config.pad_token_id ?? tokenizer.tokenId('[PAD]') ?? tokenizer.tokenId('<pad>') ?? 0;
     const declared = (folder.config.outputs as { attentions?: string[] } | undefined)?.attentions;
@@ -86,7 +90,7 @@ export class TextClassifier {
       await onnx.dispose();
       throw e;
     }
-    return new TextClassifier(folder, tokenizer, onnx, options, head);
+    return new TextClassifier(folder, tokenizer, onnx, options, head, pooling);
   }
 
   /** Class names by index (the head's: a sigmoid head has two); `LABEL_i` for a model whose config has no id2label. */

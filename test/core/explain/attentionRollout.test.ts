@@ -7,9 +7,9 @@ import { resolveModelDir } from '../../../src/core/model/shippedModels';
 import { TextClassifier } from '../../../src/core/model/textClassifier';
 
 /** Runs rollout on hand-made attention maps over three tokens, each a token unit of its own. */
-async function rolloutOf(maps: AttentionMap[]): Promise<number[]> {
+async function rolloutOf(maps: AttentionMap[], pooled = [1, 0, 0]): Promise<number[]> {
   const units = [0, 1, 2].map((i) => ({ text: `t${i}`, start: i, end: i + 1, tokens: [i] }));
-  const ctx = { units, folder: { config: {} }, attentions: async () => maps } as unknown as ExplainContext;
+  const ctx = { units, pooled: { weights: pooled, description: 'pooled' }, attentions: async () => maps } as unknown as ExplainContext;
   return (await attentionRollout.explain(ctx)).weights;
 }
 
@@ -31,6 +31,16 @@ describe('attention rollout', () => {
     // Â_2 = rownorm(I + I) = I, so R[0] = Â_1[0] = rownorm(toLast + I)[0] = [0.5, 0, 0.5].
     const w = await rolloutOf([layer('attention_0', [toLast]), layer('attention_1', [identity])]);
     [0.5, 0, 0.5].forEach((x, i) => assert.ok(Math.abs(w[i] - x) < 1e-6, `${w}`));
+  });
+
+  it('reads the pooled rows: the last token for a decoder, the mean of the rows for mean pooling', async () => {
+    const a = [[0.2, 0.3, 0.5], [1, 0, 0], [0, 1, 0]];
+    // rownorm(A + I): row 2 = [0, 1, 1] / 2.
+    const last = await rolloutOf([layer('attention_0', [a])], [0, 0, 1]);
+    [0, 0.5, 0.5].forEach((x, i) => assert.ok(Math.abs(last[i] - x) < 1e-6, `${last}`));
+    const mean = await rolloutOf([layer('attention_0', [a])], [1 / 3, 1 / 3, 1 / 3]);
+    // Rows: [0.6, 0.15, 0.25], [0.5, 0.5, 0], [0, 0.5, 0.5]; their mean.
+    [1.1 / 3, 1.15 / 3, 0.75 / 3].forEach((x, i) => assert.ok(Math.abs(mean[i] - x) < 1e-6, `${mean}`));
   });
 
   let rnn: TextClassifier;
