@@ -91,8 +91,14 @@ export function defaultOpset(model: ModelProto): number {
 export function wordEmbeddingTensor(graph: GraphProto): string | undefined {
   if (graph.node.some((n) => n.output.includes('word_embeddings'))) return 'word_embeddings';
   const tables = new Set(graph.initializer.filter((t) => t.dims.length === 2).map((t) => t.name));
-  return graph.node.find((n) => n.opType === 'Gather' && n.input[1] === 'input_ids' && tables.has(n.input[0]))?.output[0];
+  // The ids may be reshaped or cast first (GPT-2 flattens them to [-1, seq]); position ids computed from them are not.
+  const ids = new Set(['input_ids']);
+  for (const n of graph.node) if (ID_RESHAPES.has(n.opType) && ids.has(n.input[0])) ids.add(n.output[0]);
+  return graph.node.find((n) => n.opType === 'Gather' && ids.has(n.input[1]) && tables.has(n.input[0]))?.output[0];
 }
+
+/** Ops that change only the shape or type of the ids on their way to the embedding lookup. */
+const ID_RESHAPES: ReadonlySet<string> = new Set(['Reshape', 'Cast', 'Identity', 'Flatten', 'Squeeze', 'Unsqueeze']);
 
 /** The 2-D table the word embeddings are looked up in (rows = the vocabulary size, cols = the embedding width). */
 export function embeddingTable(graph: GraphProto): { rows: number; cols: number } | undefined {

@@ -1,0 +1,138 @@
+/**
+ * `polarity-lens doctor` and Select Model → Browse…: what Polarity Lens finds in a model folder, and which explainers
+ * and erasure operators will run on it, established by running them once on a short probe text (not guessed).
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { relative } from 'node:path';
+import { explainText } from '../explain/explainText';
+import { PAPER_OPERATORS } from '../erasure/operators';
+import { EXPLAINERS } from '../explainers/registry';
+import { defaultOpset, embeddingTable, readModel, wordEmbeddingTensor } from './onnxGraph';
+import { LoadOptions, TextClassifier } from './textClassifier';
+
+export type DoctorStatus = 'ok' | 'partial' | 'unusable';
+
+export interface DoctorReport {
+  dir: string;
+  /** ok: everything runs; partial: it loads but some explainers or operators cannot run; unusable: it cannot load. */
+  status: DoctorStatus;
+  /** Why the model cannot be loaded (status 'unusable'). */
+  error?: string;
+  model?: {
+    file: string;
+    /** Other ONNX files in the folder (quantized, optimised…), usable through polarity-lens.json's model. */
+    variants: string[];
+    megabytes: number;
+    externalData: string[];
+    opset: number;
+    producer: string;
+    inputs: string[];
+    outputs: string[];
+    /** Ops outside the standard domain (com.microsoft fused kernels, quantized ops). */
+    customOps: string[];
+    quantized: boolean;
+  };
+  tokenizer?: { kind: string; vocabulary: number; maxLength: number; padId: number };
+  head?: { kind: string; quantity: string; classes: string[] };
+  pooling?: string;
+  attention?: { layers: number; names: string[]; problem?: string };
+  wordEmbeddings?: { tensor: string | null; rows?: number; width?: number };
+  explainers: { id: string; label: string; runs: boolean; why?: string }[];
+  operators: { name: string; runs: boolean; why?: string }[];
+  notes: string[];
+}
+
+const PROBE = 'a warm , funny and moving film .';
+
+/** The tokenizer's algorithm in words, from tokenizer.json (WordPiece, byte-level BPE, SentencePiece Unigram …). */
+function tokenizerKind(path: string): string {
+  try {
+    const json = JSON.parse(readFileSync(path, 'utf8')) as { model?: { type?: string }; pre_tokenizer?: { type?: string; pretokenizers?: { type?: string }[] } | null };
+    const pre = json.pre_tokenizer;
+    const pres = [pre?.type, ...(pre?.pretokenizers ?? []).map((p) => p.type)].filter(Boolean);
+    const model = json.model?.type ?? 'unknown';
+    if (model === 'BPE' && pres.includes('ByteLevel')) return 'byte-level BPE';
+    if (model === 'Unigram' && pres.includes('Metaspace')) return 'SentencePiece Unigram';
+    return model;
+  } catch {
+    return 'unknown';
+  }
+}
+
+export async function diagnoseModel(dir: string, options: LoadOptions = {}): Promise<DoctorReport> {
+  let model: TextClassifier;
+  try {
+    model = await TextClassifier.load(dir, options);
+  } catch (e) {
+    return { dir, status: 'unusable', error: (e as Error).message, explainers: [], operators: [], notes: [] };
+  }
+  try {
+    const { folder, onnx, tokenizer, head } = model;
+    const proto = readModel(folder.modelPath);
+    const graph = proto.graph!;
+    const custom = [...new Set(graph.node.filter((n) => n.domain && n.domain !== 'ai.onnx').map((n) => `${n.domain}.${n.opType}`))].sort();
+    const table = embeddingTable(graph);
+    const report: DoctorReport = {
+      dir: folder.dir,
+      status: 'ok',
+      model: {
+        file: relative(folder.dir, folder.modelPath),
+        variants: folder.variants,
+        megabytes: Math.round((statSync(folder.modelPath).size + onnx.dataFiles.reduce((s, f) => s + statSync(f).size, 0)) / 1e5) / 10,
+        externalData: onnx.dataFiles.map((f) => relative(folder.dir, f)),
+        opset: defaultOpset(proto),
+        producer: [proto.producerName, proto.producerVersion].filter(Boolean).join(' ') || 'unknown',
+        inputs: graph.input.map((i) => i.name).filter((n) => !graph.initializer.some((t) => t.name === n)),
+        outputs: graph.output.map((o) => o.name),
+        customOps: custom,
+        quantized: graph.node.some((n) => /^(MatMulInteger|DynamicQuantizeLinear|QLinearMatMul|QuantizeLinear|DequantizeLinear|MatMulIntegerToFloat|DynamicQuantizeMatMul)$/.test(n.opType)),
+      },
+      tokenizer: { kind: tokenizerKind(folder.tokenizerPath), vocabulary: tokenizer.vocabularySize(), maxLength: tokenizer.maxLength, padId: onnx.padId },
+      head: { kind: head.kind, quantity: head.quantity, classes: head.classes },
+      pooling: model.pooling ? `${model.pooling.kind}${model.pooling.index !== undefined ? ` ${model.pooling.index}` : ''} (${model.pooling.from})` : 'read from each text\'s attention: the last token if it is causal (a decoder), else the first',
+      attention: { layers: onnx.attentionNames.length, names: onnx.attentionNames, problem: onnx.attentionProblem },
+      wordEmbeddings: { tensor: wordEmbeddingTensor(graph) ?? null, rows: table?.rows, width: table?.cols },
+      explainers: [],
+      operators: [],
+      notes: [],
+    };
+    const r = await explainText(model, PROBE, { explainers: EXPLAINERS.map((e) => e.id), metrics: false, samples: 20, igSteps: 4 });
+    report.explainers = r.explanations.map((e) => ({ id: e.id, label: e.label, runs: !e.error, ...(e.error ? { why: e.error } : {}) }));
+    const ran = new Set(r.impacts.map((i) => i.operator));
+    report.operators = PAPER_OPERATORS.map((name) => (ran.has(name) ? { name, runs: true } : { name, runs: false, why: r.notes.find((n) => n.includes(name)) ?? 'it did not run on the probe text' }));
+    report.notes = r.notes;
+    if (report.model!.quantized) report.notes.push('The graph is int8-quantized: forward explainers (occlusion, LIME, Kernel SHAP) and attention read from the graph run; gradients stop at the quantized ops.');
+    if (report.explainers.some((e) => !e.runs) || report.operators.some((o) => !o.runs)) report.status = 'partial';
+    return report;
+  } finally {
+    await model.dispose();
+  }
+}
+
+/** The report as text, for the CLI and the extension's log. */
+export function formatDoctorReport(r: DoctorReport): string {
+  const lines = [`Polarity Lens doctor: ${r.dir}`];
+  if (r.status === 'unusable') return [...lines, `✗ cannot be used: ${r.error}`].join('\n');
+  const m = r.model!;
+  lines.push(
+    `model       ${m.file} (${m.megabytes} MB, opset ${m.opset}, ${m.producer})${m.externalData.length ? `, weights in ${m.externalData.join(', ')}` : ''}`,
+    ...(m.variants.length ? [`variants    ${m.variants.join(', ')} (choose one with "model" in polarity-lens.json)`] : []),
+    `inputs      ${m.inputs.join(', ')}`,
+    `outputs     ${m.outputs.join(', ')}`,
+    ...(m.customOps.length ? [`custom ops  ${m.customOps.join(', ')}`] : []),
+    `tokenizer   ${r.tokenizer!.kind}, ${r.tokenizer!.vocabulary} tokens, at most ${r.tokenizer!.maxLength} per text, [PAD] id ${r.tokenizer!.padId}`,
+    `head        ${r.head!.kind}: ${r.head!.quantity}; classes ${r.head!.classes.join(', ')}`,
+    `pooling     ${r.pooling}`,
+    `attention   ${r.attention!.layers ? `${r.attention!.layers} layer${r.attention!.layers === 1 ? '' : 's'}` : `none (${r.attention!.problem})`}`,
+    `embeddings  ${r.wordEmbeddings!.tensor ? `${r.wordEmbeddings!.tensor}${r.wordEmbeddings!.rows ? ` [${r.wordEmbeddings!.rows} × ${r.wordEmbeddings!.width}]` : ''}` : 'not found (zero-embedding erasure and gradients cannot run)'}`,
+    '',
+    `explainers  ${r.explainers.filter((e) => e.runs).length} of ${r.explainers.length} run`,
+    ...r.explainers.filter((e) => !e.runs).map((e) => `  ✗ ${e.id}: ${e.why}`),
+    `operators   ${r.operators.filter((o) => o.runs).map((o) => o.name).join(', ') || 'none'} run`,
+    ...r.operators.filter((o) => !o.runs).map((o) => `  ✗ ${o.name}: ${o.why}`),
+    ...r.notes.map((n) => `note: ${n}`),
+    '',
+    r.status === 'ok' ? '✓ every explainer and operator runs' : '! usable, but some explainers or operators cannot run (above)',
+  );
+  return lines.join('\n');
+}
