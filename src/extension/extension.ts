@@ -12,7 +12,8 @@ import { EditorDecorations } from './editorDecorations';
 import { ExplainRunner, JobOutcome } from './explainRunner';
 import { ExplainSession, polarityLensConfiguration } from './explainSession';
 import { InferenceClient } from './inference/inferenceClient';
-import { checkModelFolder, currentModel, ModelChoiceDeps, modelPickItems, rememberModel } from './modelChoice';
+import { checkModelFolder, currentModel, doctorVerdict, ModelChoiceDeps, modelPickItems, rememberModel } from './modelChoice';
+import { formatDoctorReport } from '../core/model/doctorReport';
 import { PANEL_VIEW_TYPE } from './panel/explainPanel';
 import { PanelMemory } from './panelMemory';
 import { ModelStatusBar } from './statusBar';
@@ -61,7 +62,7 @@ export function activate(context: vscode.ExtensionContext): PolarityLensApi {
       deserializeWebviewPanel: async (panel) => void datasets.revivePanel(panel),
     }),
     vscode.commands.registerCommand('polarityLens.explainSelection', () => session.explainSelection()),
-    vscode.commands.registerCommand('polarityLens.selectModel', () => selectModel(models, session, log)),
+    vscode.commands.registerCommand('polarityLens.selectModel', () => selectModel(models, session, log, client)),
     vscode.commands.registerCommand('polarityLens.clearDecorations', () => decorations.clear()),
     vscode.commands.registerCommand('polarityLens.showLog', () => log.show()),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
@@ -89,7 +90,7 @@ export function activate(context: vscode.ExtensionContext): PolarityLensApi {
   };
 }
 
-async function selectModel(models: ModelChoiceDeps, session: ExplainSession, log: vscode.LogOutputChannel): Promise<void> {
+async function selectModel(models: ModelChoiceDeps, session: ExplainSession, log: vscode.LogOutputChannel, client: InferenceClient): Promise<void> {
   const trusted = vscode.workspace.isTrusted;
   const picked = await vscode.window.showQuickPick(modelPickItems(currentModel(models), trusted), {
     title: 'Polarity Lens: Select Model', placeHolder: 'The model Explain Selection runs (remembered for this workspace)', matchOnDetail: true,
@@ -110,6 +111,16 @@ async function selectModel(models: ModelChoiceDeps, session: ExplainSession, log
       void vscode.window.showErrorMessage(`Polarity Lens: ${problem}`);
       return;
     }
+    // The doctor loads the model and tries every explainer once, in the inference process.
+    const report = await Promise.resolve(vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Polarity Lens: checking the model (every explainer, once)…' },
+      () => client.doctor(folder.fsPath, session.settings().load),
+    )).catch((e: Error) => ({ dir: folder.fsPath, status: 'unusable' as const, error: e.message, explainers: [], operators: [], notes: [] }));
+    log.info(formatDoctorReport(report));
+    const verdict = doctorVerdict(report);
+    const show = verdict.level === 'error' ? vscode.window.showErrorMessage : verdict.level === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+    void show(verdict.text, 'Show Details').then((pick) => { if (pick) log.show(); });
+    if (verdict.level === 'error') return;
     value = folder.fsPath;
   }
   await rememberModel(models, value);

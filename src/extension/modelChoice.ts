@@ -5,6 +5,7 @@
  */
 import type * as vscode from 'vscode';
 import { readCardAccuracies } from '../core/model/modelCard';
+import type { DoctorReport } from '../core/model/doctorReport';
 import { readModelFolder } from '../core/model/modelFolder';
 import { resolveModelDir, SHIPPED_MODELS } from '../core/model/shippedModels';
 
@@ -59,6 +60,20 @@ export function checkModelFolder(dir: string): string | undefined {
   } catch (e) {
     return (e as Error).message;
   }
+}
+
+/** What the user is told about a folder picked with Browse…, from the doctor's report: refused, a warning, or fine. */
+export function doctorVerdict(report: DoctorReport): { level: 'error' | 'warning' | 'info'; text: string } {
+  if (report.status === 'unusable') return { level: 'error', text: `Polarity Lens cannot use this folder: ${report.error}` };
+  const failing = report.explainers.filter((e) => !e.runs);
+  const operators = report.operators.filter((o) => !o.runs);
+  const total = report.explainers.length;
+  if (report.status === 'ok') return { level: 'info', text: `Polarity Lens: all ${total} explainers and every erasure operator run on this model (${report.head?.kind} head, ${report.head?.classes.length} classes).` };
+  const what = [
+    failing.length ? `${failing.length} of ${total} explainers cannot run (${failing.map((e) => e.id).join(', ')})` : '',
+    operators.length ? `the ${operators.map((o) => o.name).join(', ')} operator${operators.length === 1 ? '' : 's'} cannot run` : '',
+  ].filter(Boolean).join('; ');
+  return { level: 'warning', text: `Polarity Lens: this model loads, but ${what}. Show Details says why.` };
 }
 
 export interface ModelPickItem extends vscode.QuickPickItem {

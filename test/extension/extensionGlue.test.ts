@@ -3,7 +3,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, beforeEach, describe, it } from 'node:test';
+import { resolveModelDir } from '../../src/core/model/shippedModels';
 import { disposeAll, loadExtension, startExtension, STORAGE_DIR } from '../helpers/extensionHarness';
+import { FIXTURES } from '../helpers/paths';
 import { Position, Selection, stub, StubDocument, StubEditor, StubWebviewPanel, Uri, window } from '../helpers/vscodeStub';
 
 const { activate } = loadExtension();
@@ -175,6 +177,35 @@ describe('the extension glue (against a vscode stub, with the real inference pro
     await stub.commands.get('polarityLens.selectModel')!();
     assert.match(stub.messages.pop()!.text, /has no model\.onnx/);
     assert.equal(stub.workspaceState.get('polarityLens.model'), 'sst2-transformer');
+  });
+
+  it('Browse… checks the picked folder with the doctor, in the inference process: refused, remembered with a warning, or fine', async () => {
+    start();
+    stub.quickPick = (items) => items.find((i) => i.value === 'browse');
+    // A bare encoder (no classification head) is refused, and the previous choice kept.
+    stub.openDialog = () => [Uri.file(join(FIXTURES, 'third-party', 'tribuo-tinybert'))];
+    await stub.commands.get('polarityLens.selectModel')!();
+    let message = stub.messages.pop()!;
+    assert.equal(message.level, 'error');
+    assert.match(message.text, /cannot use this folder: .*a bare encoder without a classification head/);
+    assert.equal(stub.workspaceState.get('polarityLens.model'), undefined);
+    // A model some explainers cannot run on is used, with a warning naming them; the log has the whole report.
+    const rnn = resolveModelDir('sst2-bilstm-tanh');
+    stub.openDialog = () => [Uri.file(rnn)];
+    await stub.commands.get('polarityLens.selectModel')!();
+    message = stub.messages.pop()!;
+    assert.equal(message.level, 'warning');
+    assert.match(message.text, /this model loads, but 3 of \d+ explainers cannot run \(rollout, transformer-attribution, generic-attention\)/);
+    assert.equal(stub.workspaceState.get('polarityLens.model'), rnn);
+    assert.ok(stub.logLines.some((l) => /✗ rollout: attention rollout needs a transformer's self-attention of every layer/.test(l)));
+    // One on which everything runs.
+    const gpt2 = join(FIXTURES, 'zoo', 'gpt2');
+    stub.openDialog = () => [Uri.file(gpt2)];
+    await stub.commands.get('polarityLens.selectModel')!();
+    message = stub.messages.pop()!;
+    assert.equal(message.level, 'info');
+    assert.match(message.text, /all \d+ explainers and every erasure operator run on this model \(softmax head, 2 classes\)/);
+    assert.equal(stub.workspaceState.get('polarityLens.model'), gpt2);
   });
 
   it('restricted mode runs only shipped models, and says why', async () => {

@@ -4,6 +4,7 @@
  * clear message and starts a fresh process for the next one. No `vscode` import: the glue adapts tokens to AbortSignal.
  */
 import { ChildProcess, fork } from 'node:child_process';
+import type { DoctorReport } from '../../core/model/doctorReport';
 import type { ReportView } from '../../core/dataset/datasetReport';
 import type { ReportFormat } from '../../core/dataset/reportFiles';
 import type { ReportViewState } from '../report/reportProtocol';
@@ -61,6 +62,13 @@ export class InferenceClient {
     return this.request<ExplainResult>({ kind: 'explain', modelDir, load, text, options }, (m, resolve) => {
       if (m.kind === 'result') resolve(m.result);
     }, signal, 'reject');
+  }
+
+  /** What Polarity Lens finds in a model folder and which explainers and operators run on it (polarity-lens doctor). */
+  doctor(modelDir: string, load: WireLoadOptions = {}): Promise<DoctorReport> {
+    return this.request<DoctorReport>({ kind: 'doctor', modelDir, load }, (m, resolve) => {
+      if (m.kind === 'doctor') resolve(m.report);
+    });
   }
 
   /**

@@ -3,6 +3,7 @@
  * It runs the engine in src/core and nothing else, so a native crash here cannot take the extension host down.
  */
 import { explainText, ExplanationCancelled } from '../../core/explain/explainText';
+import { diagnoseModel } from '../../core/model/doctor';
 import { TextClassifier } from '../../core/model/textClassifier';
 import { closeRun, datasetJob, exportReport, sampleText } from './datasetJobs';
 import type { InferenceRequest, InferenceResponse, WireLoadOptions } from './protocol';
@@ -47,6 +48,12 @@ async function handle(request: InferenceRequest): Promise<void> {
         cancelled.delete(request.id);
       });
     }
+    case 'doctor':
+      // A fresh load: the check is of the folder as it is now, not of a model kept from before.
+      return diagnoseModel(request.modelDir, request.load).then(
+        (report) => send({ id: request.id, kind: 'doctor', report }),
+        (e: Error) => send({ id: request.id, kind: 'error', message: e.message }),
+      );
     case 'export':
       return answer(request.id, () => exportReport(request.run, request.format, request.path, request.overwrite, request.view));
     case 'sampleText':

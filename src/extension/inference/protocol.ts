@@ -8,6 +8,7 @@ import type { ReportView } from '../../core/dataset/datasetReport';
 import type { ReportViewState } from '../report/reportProtocol';
 import type { ExplainResult } from '../../core/explain/explainResult';
 import type { ExplainOptions } from '../../core/explain/explainText';
+import type { DoctorReport } from '../../core/model/doctorReport';
 import type { LoadOptions } from '../../core/model/textClassifier';
 
 /** Explain options that can cross a process boundary (no callbacks). */
@@ -29,6 +30,8 @@ export type InferenceRequest =
   | { id: number; kind: 'sampleText'; run: number; row: number }
   /** Forgets a finished run (its cache file stays for the next run to resume from). */
   | { id: number; kind: 'closeDataset'; run: number }
+  /** Checks a model folder (polarity-lens doctor): answered by `doctor`. */
+  | { id: number; kind: 'doctor'; modelDir: string; load: WireLoadOptions }
   /** Stops request `target` at its next checkpoint. */
   | { id: number; kind: 'cancel'; target: number };
 
@@ -37,6 +40,7 @@ export type InferenceResponse =
   | { id: number; kind: 'progress'; progress: DatasetProgress; partial?: ReportView }
   /** The run's report (complete false when cancelled); `id` names the run for export and sampleText. */
   | { id: number; kind: 'dataset'; view: ReportView }
+  | { id: number; kind: 'doctor'; report: DoctorReport }
   | { id: number; kind: 'done'; value?: string }
   | { id: number; kind: 'cancelled' }
   | { id: number; kind: 'error'; message: string };
