@@ -68,21 +68,21 @@ describe('Model folders as users have them', () => {
     }
   });
 
-  it('a folder with only variants names them and how to choose one; the manifest\'s model picks it', () => {
+  it('a folder with only variants names them and how to choose one; the manifest\'s onnx picks it', () => {
     const dir = folder('variants-only', {
       'onnx/model_quantized.onnx': join(shipped, 'model.onnx'), 'onnx/model_fp16.onnx': join(shipped, 'model.onnx'),
       'tokenizer.json': join(shipped, 'tokenizer.json'),
     });
     assert.throws(() => readModelFolder(dir), (e: Error) => {
       assert.match(e.message, /has no model\.onnx nor onnx\/model\.onnx, but has onnx\/model_fp16\.onnx, onnx\/model_quantized\.onnx\. Polarity Lens does not pick a variant/);
-      assert.match(e.message, /polarity-lens\.json, e\.g\. \{"model": "onnx\/model_fp16\.onnx"\}/);
+      assert.match(e.message, /polarity-lens\.json, e\.g\. \{"onnx": "onnx\/model_fp16\.onnx"\}/);
       return true;
     });
-    writeFileSync(join(dir, 'polarity-lens.json'), JSON.stringify({ model: 'onnx/model_quantized.onnx' }));
+    writeFileSync(join(dir, 'polarity-lens.json'), JSON.stringify({ onnx: 'onnx/model_quantized.onnx' }));
     assert.equal(readModelFolder(dir).modelPath, join(dir, 'onnx', 'model_quantized.onnx'));
     assert.deepEqual(readModelFolder(dir).variants, ['onnx/model_fp16.onnx']);
     for (const [bad, why] of [['../model.onnx', /is outside the model folder/], ['onnx/nope.onnx', /does not exist/], [3, /must be the path of an ONNX file/]] as const) {
-      writeFileSync(join(dir, 'polarity-lens.json'), JSON.stringify({ model: bad }));
+      writeFileSync(join(dir, 'polarity-lens.json'), JSON.stringify({ onnx: bad }));
       assert.throws(() => readModelFolder(dir), why);
     }
   });

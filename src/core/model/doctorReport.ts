@@ -12,7 +12,7 @@ export interface DoctorReport {
   error?: string;
   model?: {
     file: string;
-    /** Other ONNX files in the folder (quantized, optimised…), usable through polarity-lens.json's model. */
+    /** Other ONNX files in the folder (quantized, optimised…), usable through polarity-lens.json's onnx. */
     variants: string[];
     megabytes: number;
     externalData: string[];
@@ -41,7 +41,7 @@ export function formatDoctorReport(r: DoctorReport): string {
   const m = r.model!;
   lines.push(
     `model       ${m.file} (${m.megabytes} MB, opset ${m.opset}, ${m.producer})${m.externalData.length ? `, weights in ${m.externalData.join(', ')}` : ''}`,
-    ...(m.variants.length ? [`variants    ${m.variants.join(', ')} (choose one with "model" in polarity-lens.json)`] : []),
+    ...(m.variants.length ? [`variants    ${m.variants.join(', ')} (choose one with "onnx" in polarity-lens.json)`] : []),
     `inputs      ${m.inputs.join(', ')}`,
     `outputs     ${m.outputs.join(', ')}`,
     ...(m.customOps.length ? [`custom ops  ${m.customOps.join(', ')}`] : []),

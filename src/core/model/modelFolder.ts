@@ -22,10 +22,10 @@ export interface ModelConfig {
 export interface ModelFolder {
   dir: string;
   name: string;
-  /** The ONNX file used: the manifest's `model`, else model.onnx, else onnx/model.onnx (the Hugging Face hub layout). */
+  /** The ONNX file used: the manifest's `onnx`, else model.onnx, else onnx/model.onnx (the Hugging Face hub layout). */
   modelPath: string;
   /** Other ONNX files in the folder (and its onnx/ subfolder), relative to it: quantized or optimised variants a
-   * user may pick with the manifest's `model`; never picked silently. */
+   * user may pick with the manifest's `onnx`; never picked silently. */
   variants: string[];
   tokenizerPath: string;
   config: ModelConfig;
@@ -43,7 +43,7 @@ const DEFAULT_MAX_LENGTH = 512;
 export const MANIFEST_FILE = 'polarity-lens.json';
 
 /** Keys the manifest may set; each replaces the same key of config.json. */
-const MANIFEST_KEYS = ['name', 'id2label', 'max_length', 'pad_token_id', 'mask_token', 'outputs', 'model', 'head', 'pooling'] as const;
+const MANIFEST_KEYS = ['name', 'id2label', 'max_length', 'pad_token_id', 'mask_token', 'outputs', 'model', 'head', 'pooling', 'onnx'] as const;
 
 function readJson(path: string): Record<string, unknown> {
   let parsed: unknown;
@@ -57,7 +57,7 @@ function readJson(path: string): Record<string, unknown> {
 }
 
 /** Reads and validates a model folder: `model.onnx` + `tokenizer.json`, optional `config.json`, and an optional
- * `polarity-lens.json` whose keys (name, id2label, max_length, pad_token_id, mask_token, outputs, model, head, pooling) override it. */
+ * `polarity-lens.json` whose keys (name, id2label, max_length, pad_token_id, mask_token, outputs, model, head, pooling) override it, and whose `onnx` names the ONNX file. */
 export function readModelFolder(dir: string): ModelFolder {
   const abs = resolve(dir);
   if (!existsSync(abs) || !statSync(abs).isDirectory()) {
@@ -65,7 +65,7 @@ export function readModelFolder(dir: string): ModelFolder {
   }
   const manifestPath = join(abs, MANIFEST_FILE);
   const manifest = existsSync(manifestPath) ? readJson(manifestPath) : undefined;
-  const modelPath = modelFile(abs, manifest?.model, manifestPath);
+  const modelPath = modelFile(abs, manifest?.onnx, manifestPath);
   const tokenizerPath = join(abs, 'tokenizer.json');
   if (!existsSync(tokenizerPath)) throw new Error(`${abs} has no tokenizer.json (the Hugging Face tokenizer).`);
   const configPath = join(abs, 'config.json');
@@ -106,11 +106,11 @@ function onnxFiles(dir: string): string[] {
  */
 function modelFile(dir: string, chosen: unknown, manifestPath: string): string {
   if (chosen !== undefined) {
-    if (typeof chosen !== 'string' || chosen === '') throw new Error(`${manifestPath}: model must be the path of an ONNX file inside the folder, e.g. "onnx/model.onnx".`);
+    if (typeof chosen !== 'string' || chosen === '') throw new Error(`${manifestPath}: onnx must be the path of an ONNX file inside the folder, e.g. "onnx/model.onnx".`);
     const path = resolve(dir, chosen);
     const inside = relative(dir, path);
-    if (inside.startsWith('..') || inside.startsWith(sep) || resolve(dir, inside) !== path) throw new Error(`${manifestPath}: model "${chosen}" is outside the model folder.`);
-    if (!existsSync(path)) throw new Error(`${manifestPath}: model "${chosen}" does not exist in ${dir}.`);
+    if (inside.startsWith('..') || inside.startsWith(sep) || resolve(dir, inside) !== path) throw new Error(`${manifestPath}: onnx "${chosen}" is outside the model folder.`);
+    if (!existsSync(path)) throw new Error(`${manifestPath}: onnx "${chosen}" does not exist in ${dir}.`);
     return path;
   }
   for (const candidate of ['model.onnx', join('onnx', 'model.onnx')]) {
@@ -119,7 +119,7 @@ function modelFile(dir: string, chosen: unknown, manifestPath: string): string {
   const found = onnxFiles(dir);
   if (found.length === 0) throw new Error(`${dir} has no model.onnx (the exported ONNX classifier), nor onnx/model.onnx.`);
   throw new Error(`${dir} has no model.onnx nor onnx/model.onnx, but has ${found.join(', ')}. Polarity Lens does not pick a variant `
-    + `(quantized, optimised) on its own: name the one to explain in ${manifestPath}, e.g. {"model": "${found[0]}"}.`);
+    + `(quantized, optimised) on its own: name the one to explain in ${manifestPath}, e.g. {"onnx": "${found[0]}"}.`);
 }
 
 function labelsFromConfig(config: ModelConfig): string[] | undefined {

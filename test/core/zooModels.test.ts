@@ -1,0 +1,94 @@
+/**
+ * The model zoo (training/zoo/, fixtures in test/fixtures/zoo/): tiny Hugging Face encoder and decoder classifiers,
+ * exported as HF exporters do, with PyTorch float64 references. Every model must tokenize as HF does, match PyTorch's
+ * logits, gradients (∂p/∂e, ∂p/∂α) to 1e-4, read the attention of the position its classifier pools, and run every
+ * explainer. `bench/zooTable.ts` turns the same checks into the README's table.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { explainText } from '../../src/core/explain/explainText';
+import { EXPLAINERS } from '../../src/core/explainers/registry';
+import { TextClassifier } from '../../src/core/model/textClassifier';
+import { FIXTURES } from '../helpers/paths';
+import { decodeTensor, maxAbsDiff, ReferenceSample } from '../helpers/referenceFixtures';
+
+const ZOO = join(FIXTURES, 'zoo');
+
+interface ZooReference {
+  model: string;
+  head: { kind: string; label?: number[] };
+  pooling: { kind: 'first' | 'mean' | 'last-non-pad'; position: number[] | null };
+  samples: ReferenceSample[];
+}
+
+const fixtures = Object.keys((JSON.parse(readFileSync(join(ZOO, 'manifest.json'), 'utf8')) as { fixtures: Record<string, unknown> }).fixtures)
+  .filter((name) => existsSync(join(ZOO, name, 'reference.json')));
+
+/** Gradients are compared absolutely (1e-4, the issue's bar) and relative to their own scale (a wrong small gradient fails). */
+function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
+  const diff = maxAbsDiff(actual, expected);
+  let scale = 0;
+  for (let i = 0; i < expected.length; i++) scale = Math.max(scale, Math.abs(expected[i]));
+  assert.ok(diff <= 1e-4 && diff <= 1e-2 * scale + 1e-7, `${what}: max |Δ| ${diff.toExponential(2)} (scale ${scale.toExponential(2)})`);
+}
+
+describe('Model zoo: Hugging Face architectures as users export them', () => {
+  let cache: string;
+  before(() => { cache = mkdtempSync(join(tmpdir(), 'pl-zoo-')); });
+  after(() => rmSync(cache, { recursive: true, force: true }));
+
+  for (const name of fixtures) {
+    describe(name, () => {
+      const dir = join(ZOO, name);
+      const reference = JSON.parse(readFileSync(join(dir, 'reference.json'), 'utf8')) as ZooReference;
+      let model: TextClassifier;
+      before(async () => { model = await TextClassifier.load(dir, { gradientCacheDir: cache }); });
+      after(async () => { await model?.dispose(); });
+
+      /** The head's class whose quantity the reference differentiated. */
+      const targetOf = (s: ReferenceSample, k: number) => (reference.head.kind === 'sigmoid' ? 1 : reference.head.kind === 'multi-label' ? reference.head.label![k] : s.predicted);
+
+      it('tokenizes as Hugging Face does and matches PyTorch\'s logits and head quantity', async () => {
+        assert.equal(model.head.kind, reference.head.kind);
+        for (const [k, s] of reference.samples.entries()) {
+          const { ids } = await model.tokenizer.encode(s.text);
+          assert.deepEqual(ids, s.input_ids, `tokens of "${s.text}"`);
+          const [logits] = (await model.onnx.run({ ids: [ids] })).logits;
+          assert.ok(maxAbsDiff(logits, s.logits) < 1e-4, `logits ${Array.from(logits)} vs ${s.logits}`);
+          const scores = model.scores(logits);
+          const expected = reference.head.kind === 'sigmoid' ? s.probabilities[0] : s.probabilities[targetOf(s, k)];
+          assert.ok(Math.abs(scores[targetOf(s, k)] - expected) < 1e-5);
+        }
+      });
+
+      it('∂p/∂e and ∂p/∂α match PyTorch autograd', async () => {
+        const session = await model.gradients();
+        for (const [k, s] of reference.samples.entries()) {
+          const [row] = await session.run({ ids: [s.input_ids], target: [targetOf(s, k)], objective: 'probability' });
+          assert.ok(row.embeddingGradient, `no ∂/∂e: ${session.manifest.problems.join('; ')}`);
+          assertClose(row.embeddingGradient, decodeTensor(s.grad_word_embeddings), `∂p/∂e, sample ${k}`);
+          const names = Object.keys(s.grad_attentions).sort((a, b) => Number(a.split('_')[1]) - Number(b.split('_')[1]));
+          assert.equal(row.attentionGradients.length, names.length, 'one attention map per layer');
+          names.forEach((n, l) => {
+            const g = row.attentionGradients[l];
+            assert.ok(g, `no ∂/∂α for layer ${l}: ${session.manifest.problems.join('; ')}`);
+            assertClose(row.attentions[l].data, decodeTensor(s.attentions[n]), `α layer ${l}, sample ${k}`);
+            assertClose(g.data, decodeTensor(s.grad_attentions[n]), `∂p/∂α layer ${l}, sample ${k}`);
+          });
+        }
+      });
+
+      it('runs every explainer, and attention explainers read the pooled position', async () => {
+        const s = reference.samples[0];
+        const r = await explainText(model, s.text, { explainers: EXPLAINERS.map((e) => e.id), metrics: false, samples: 50 });
+        assert.deepEqual(r.explanations.filter((e) => e.error).map((e) => `${e.id}: ${e.error}`), []);
+        const raw = r.explanations.find((e) => e.id === 'raw-attention')!;
+        const expected = { first: 'row of token 0', mean: 'mean of every token\'s row', 'last-non-pad': `row of the last token (${s.input_ids.length - 1})` }[reference.pooling.kind];
+        assert.ok(raw.quantity.includes(expected), `${raw.quantity} should read the ${expected}`);
+      });
+    });
+  }
+});
