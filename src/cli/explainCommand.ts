@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { ExplainResult } from '../core/explain/explainResult';
+import type { ExplainPart, ExplainResult } from '../core/explain/explainResult';
 import { headWords } from '../core/explain/headWords';
 import { explainText } from '../core/explain/explainText';
 import { resolveModelDir } from '../core/model/shippedModels';
@@ -10,14 +10,16 @@ export const DEFAULT_EXPLAIN_MODEL = 'sst2-bilstm-tanh';
 
 export const EXPLAIN_HELP = `polarity-lens explain "<text>" [--model NAME|DIR] [--explainers a,b] [--operator OP]
                      [--granularity word|token] [--seed N] [--samples N] [--layer L] [--head H]
-                     [--objective probability|logit] [--ig-steps N] [--ig-baseline zero|pad] [--label L] [--format table|json]
+                     [--objective probability|logit] [--ig-steps N] [--ig-baseline zero|pad] [--label L] [--format table|json|jsonl]
 
 Explains the model's prediction for the text with each explainer, measures each unit's real impact by erasing it,
 and runs the faithfulness violation test (Liu et al., ICML 2022) under each erasure operator.
   --model        a shipped model name or a model folder; default ${DEFAULT_EXPLAIN_MODEL}
 ${ENGINE_HELP}
   --label        a multi-label model's label to explain (name or index); default: the label with the highest σ(z)
-  --format       table (default) or json (the documented view model, src/core/explain/explainResult.ts)`;
+  --format       table (default), json (the documented view model, src/core/explain/explainResult.ts), or jsonl: one
+                 line per part as soon as it is ready (the prediction and attention, each operator's impact row, each
+                 explainer cheapest first), then the whole result with its metrics`;
 
 export async function explainCommand(argv: string[], out: (line: string) => void): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -36,13 +38,16 @@ export async function explainCommand(argv: string[], out: (line: string) => void
     return 0;
   }
   if (positionals.length !== 1) throw new Error(`explain takes exactly one text (quote it); got ${positionals.length}.`);
-  if (values.format !== 'table' && values.format !== 'json') throw new Error('--format must be table or json.');
+  if (!['table', 'json', 'jsonl'].includes(values.format!)) throw new Error('--format must be table, json or jsonl.');
   const options = engineOptions(values);
   const model = await TextClassifier.load(resolveModelDir(values.model));
   try {
     const label = values.label === undefined ? undefined : /^\d+$/.test(values.label) ? Number(values.label) : values.label;
-    const result = await explainText(model, positionals[0], { ...options, label });
-    out(values.format === 'json' ? JSON.stringify(result, null, 2) : formatExplanation(result));
+    // jsonl: one line per part as it is ready (prediction, impact rows, explanations cheapest first), then the result.
+    const onPart = values.format === 'jsonl' ? (part: ExplainPart) => out(JSON.stringify(part)) : undefined;
+    const result = await explainText(model, positionals[0], { ...options, label, onPart });
+    if (values.format === 'jsonl') out(JSON.stringify({ part: 'result', result }));
+    else out(values.format === 'json' ? JSON.stringify(result, null, 2) : formatExplanation(result));
   } finally {
     await model.dispose();
   }

@@ -8,6 +8,16 @@ import type { Granularity } from './units';
 
 export const EXPLAIN_SCHEMA = 'polarity-lens/explain@1';
 
+/**
+ * An explanation in parts, as each becomes ready (`explain --format jsonl`, the panel): the prediction with the
+ * attention (impacts and explanations still empty), each erasure operator's impact row (the chosen operator's first),
+ * each explainer's row, cheapest first. `pending` lists the explainers still to come. Metrics come with the result.
+ */
+export type ExplainPart =
+  | { part: 'prediction'; result: ExplainResult; pending: string[] }
+  | { part: 'impact'; impact: ImpactRow }
+  | { part: 'explanation'; explanation: ExplanationRow; pending: string[] };
+
 export interface HeadView {
   kind: HeadKind;
   /** The quantity in words, e.g. "softmax probability". */

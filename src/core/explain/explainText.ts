@@ -1,6 +1,6 @@
 import type { ErasureContext, ErasureOperatorName, ModelInput } from '../erasure/erasureOperator';
 import { erasureOperator, PAPER_OPERATORS } from '../erasure/operators';
-import type { AttentionMap, ExplainContext, GradientView } from '../explainers/explainer';
+import { AttentionMap, ExplainContext, EXPLAINER_COSTS, GradientView } from '../explainers/explainer';
 import { explainerById, EXPLAINERS } from '../explainers/registry';
 import { leaveOneOut, LeaveOneOut } from '../faithfulness/leaveOneOut';
 import type { MetricContext } from '../faithfulness/metrics/metric';
@@ -12,7 +12,7 @@ import { MAX_BATCH } from '../model/batchRunner';
 import { InputMemo } from '../model/inputMemo';
 import { pooledRows, resolvePooling } from '../model/pooling';
 import type { TextClassifier } from '../model/textClassifier';
-import { AttentionLayerView, AttentionView, EXPLAIN_SCHEMA, ExplainResult, ExplanationRow, ImpactRow, Polarity } from './explainResult';
+import { AttentionLayerView, AttentionView, EXPLAIN_SCHEMA, ExplainPart, ExplainResult, ExplanationRow, ImpactRow, Polarity } from './explainResult';
 import { explanationUnits, Granularity } from './units';
 
 export interface ExplainOptions {
@@ -43,10 +43,12 @@ export interface ExplainOptions {
   reuse?: ExplanationRow[];
   /** A multi-label head's label to explain (name or index); default: the label with the highest σ(z). */
   label?: string | number;
+  /** Called with each part as soon as it is ready (see ExplainPart); the returned result has them all, with metrics. */
+  onPart?: (part: ExplainPart) => void;
 }
 
 /** ExplainOptions with every default filled in: the settings an explanation actually used. */
-export type ResolvedExplainOptions = Required<Omit<ExplainOptions, 'cancelled' | 'reuse' | 'attentionHead' | 'label'>> & { attentionHead?: number };
+export type ResolvedExplainOptions = Required<Omit<ExplainOptions, 'cancelled' | 'reuse' | 'attentionHead' | 'label' | 'onPart'>> & { attentionHead?: number };
 
 export function resolveExplainOptions(options: ExplainOptions): ResolvedExplainOptions {
   return {
@@ -178,12 +180,36 @@ export async function explainText(model: TextClassifier, text: string, options: 
       return row.embeddings;
     })()),
   };
+  const labels = Array.from({ length: probabilities.length }, (_, i) => model.labelOf(i));
   const impacts: ImpactRow[] = [];
-  for (const name of operators) {
+  const rows: ExplanationRow[] = [];
+  const result: ExplainResult = {
+    schema: EXPLAIN_SCHEMA,
+    model: { name: model.folder.name, dir: model.folder.dir, labels },
+    head: { kind: model.head.kind, quantity: model.head.quantity, isProbability: model.head.isProbability },
+    text,
+    truncated: tokens.truncated,
+    granularity,
+    prediction: { index: target, label: labels[target], probability: probabilities[target], probabilities },
+    units: units.map((u) => ({ text: u.text, start: u.start, end: u.end, tokens: u.tokens })),
+    impacts,
+    explanations: rows,
+    attention: attentionView(tokens.tokens, attentions),
+    deltaTolerance: DELTA_TOLERANCE,
+    notes,
+  };
+  // The prediction and attention first, then each impact row (the chosen operator's first), then each explanation.
+  const emit = options.onPart;
+  emit?.({ part: 'prediction', result: { ...result, impacts: [], explanations: [], notes: [...notes] }, pending: explainers.map((e) => e.id) });
+  for (const name of [chosen, ...operators.filter((o) => o !== chosen)].filter((o) => operators.includes(o))) {
     const op = erasureOperator(name);
     const { deltas } = await loo(name);
-    impacts.push({ operator: name, paperName: op.paperName, description: op.description, deltas, polarity: deltas.map((d) => POLARITY[impactSign(d)]) });
+    const impact: ImpactRow = { operator: name, paperName: op.paperName, description: op.description, deltas, polarity: deltas.map((d) => POLARITY[impactSign(d)]) };
+    impacts.push(impact);
+    emit?.({ part: 'impact', impact });
   }
+  // Impact rows keep the operators' order (the paper's three, then the chosen one if it is another).
+  impacts.sort((a, b) => operators.indexOf(a.operator) - operators.indexOf(b.operator));
   const candidates = units.map(() => true);
   const chosenOperator = erasureOperator(chosen);
   const metricContext = async (weights: number[]): Promise<MetricContext> => ({
@@ -191,11 +217,12 @@ export async function explainText(model: TextClassifier, text: string, options: 
     without: (picked) => chosenOperator.erase(input, picked.flatMap((u) => units[u].tokens), context),
   });
 
-  const rows: ExplanationRow[] = [];
   const checkCancelled = () => {
     if (options.cancelled?.()) throw new ExplanationCancelled();
   };
-  for (const explainer of explainers) {
+  // Cheapest first, so the panel fills quickly; rows are put back in the requested order below.
+  const byCost = [...explainers].sort((a, b) => EXPLAINER_COSTS.indexOf(a.cost) - EXPLAINER_COSTS.indexOf(b.cost));
+  for (const explainer of byCost) {
     checkCancelled();
     const started = performance.now();
     const base = { id: explainer.id, label: explainer.label, signed: explainer.signed, family: explainer.family, citation: explainer.citation, target };
@@ -218,7 +245,9 @@ export async function explainText(model: TextClassifier, text: string, options: 
     } catch (e) {
       rows.push({ ...base, quantity: '', parameters: {}, runtimeMs: performance.now() - started, weights: null, error: (e as Error).message, verdicts: [], violationMean: null, metrics: [] });
     }
+    emit?.({ part: 'explanation', explanation: { ...rows[rows.length - 1] }, pending: byCost.slice(byCost.indexOf(explainer) + 1).map((e) => e.id) });
   }
+  rows.sort((a, b) => explainers.findIndex((e) => e.id === a.id) - explainers.findIndex((e) => e.id === b.id));
 
   const problems = new Set<string>();
   for (const pending of gradientRuns.values()) {
@@ -233,22 +262,7 @@ export async function explainText(model: TextClassifier, text: string, options: 
   checkCancelled();
   if (options.metrics !== false) await addMetrics(rows, metricContext, chosen, explainContext.run);
 
-  const labels = Array.from({ length: probabilities.length }, (_, i) => model.labelOf(i));
-  return {
-    schema: EXPLAIN_SCHEMA,
-    model: { name: model.folder.name, dir: model.folder.dir, labels },
-    head: { kind: model.head.kind, quantity: model.head.quantity, isProbability: model.head.isProbability },
-    text,
-    truncated: tokens.truncated,
-    granularity,
-    prediction: { index: target, label: labels[target], probability: probabilities[target], probabilities },
-    units: units.map((u) => ({ text: u.text, start: u.start, end: u.end, tokens: u.tokens })),
-    impacts,
-    explanations: rows,
-    attention: attentionView(tokens.tokens, attentions),
-    deltaTolerance: DELTA_TOLERANCE,
-    notes,
-  };
+  return result;
 }
 
 /** The attention maps as the attention view shows them; maps of a shape it cannot draw are left out. */

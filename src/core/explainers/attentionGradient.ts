@@ -7,6 +7,7 @@ export const attentionGradient: Explainer = {
   label: '∇α (gradient only)',
   signed: true,
   family: 'attention',
+  cost: 'backward',
   reads: ['attention', 'objective'],
   citation: 'Liu et al., ICML 2022 (gradient ablation, att*grad_only_grad)',
   explain: (ctx) => attentionGradientExplanation(ctx, 'gradient', (_a, g) => g, '∇α'),

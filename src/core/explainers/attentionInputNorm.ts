@@ -12,6 +12,7 @@ export const attentionInputNorm: Explainer = {
   label: 'AttIN (α⊙‖f(x)‖)',
   signed: false,
   family: 'attention',
+  cost: 'backward',
   reads: ['attention'],
   citation: 'Kobayashi et al., EMNLP 2020',
   async explain(ctx) {

@@ -28,6 +28,7 @@ export const attentionRollout: Explainer = {
   label: 'Attention rollout',
   signed: false,
   family: 'attention',
+  cost: 'clean-run',
   reads: [],
   citation: 'Abnar & Zuidema, ACL 2020',
   async explain(ctx) {

@@ -7,6 +7,7 @@ export const attentionXAbsGradient: Explainer = {
   label: 'α⊙|∇α| (magnitude only)',
   signed: false,
   family: 'attention',
+  cost: 'backward',
   reads: ['attention', 'objective'],
   citation: 'Liu et al., ICML 2022 (gradient ablation, att*grad_abs)',
   explain: (ctx) => attentionGradientExplanation(ctx, 'gradient', (a, g) => a * Math.abs(g), 'α⊙|∇α|'),

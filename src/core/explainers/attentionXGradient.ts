@@ -11,6 +11,7 @@ export const attentionXGradient: Explainer = {
   label: 'AttGrad (α⊙∇α)',
   signed: true,
   family: 'attention',
+  cost: 'backward',
   reads: ['attention', 'objective'],
   citation: 'Liu et al., ICML 2022 (AttGrad); Serrano & Smith 2019',
   explain: (ctx) => attentionGradientExplanation(ctx, 'gradient', (a, g) => a * g, 'α⊙∇α'),

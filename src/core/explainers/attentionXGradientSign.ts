@@ -7,6 +7,7 @@ export const attentionXGradientSign: Explainer = {
   label: 'α⊙sign(∇α) (sign only)',
   signed: true,
   family: 'attention',
+  cost: 'backward',
   reads: ['attention', 'objective'],
   citation: 'Liu et al., ICML 2022 (gradient ablation, att*grad_sign)',
   explain: (ctx) => attentionGradientExplanation(ctx, 'gradient', (a, g) => a * Math.sign(g), 'α⊙sign(∇α)'),

@@ -11,6 +11,7 @@ export const conservativeLrp: Explainer = {
   label: 'LRP (conservative, AH+LN rules)',
   signed: true,
   family: 'gradient',
+  cost: 'lrp-backward',
   reads: ['objective'],
   citation: 'Ali et al., ICML 2022',
   explain: (ctx) => embeddingGradientExplanation(ctx, 'conservative-lrp', dot, 'Σ_d e·∂̃/∂e with softmax and LayerNorm σ held constant'),

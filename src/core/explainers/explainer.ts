@@ -97,6 +97,14 @@ export interface ExplainerOutput {
  */
 export type ExplainSetting = 'operator' | 'objective' | 'igSteps' | 'igBaseline' | 'samples' | 'seed' | 'attention';
 
+/**
+ * What an explainer costs beyond the clean run, cheapest first: nothing more; one backward pass; a backward pass of
+ * the conservative-LRP graph; the leave-one-out erasures (already run for the impact rows); many backward passes;
+ * hundreds of sampled erasures. Explanations stream in this order.
+ */
+export const EXPLAINER_COSTS = ['clean-run', 'erasures', 'backward', 'lrp-backward', 'many-backward', 'sampling'] as const;
+export type ExplainerCost = (typeof EXPLAINER_COSTS)[number];
+
 /** One explanation method. A new method is one file implementing this plus one registry entry. */
 export interface Explainer {
   readonly id: string;
@@ -104,6 +112,8 @@ export interface Explainer {
   /** Signed methods can claim suppression (w < 0); unsigned ones (attention, random) always claim support. */
   readonly signed: boolean;
   readonly family: 'attention' | 'gradient' | 'perturbation' | 'reference';
+  /** How much work it adds (its place in the streaming order). */
+  readonly cost: ExplainerCost;
   /** The settings its weights depend on: when only other settings change, its weights are reused, not recomputed. */
   readonly reads: readonly ExplainSetting[];
   /** Where the method comes from. */

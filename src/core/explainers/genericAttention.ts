@@ -14,6 +14,7 @@ export const genericAttention: Explainer = {
   label: 'GenAtt (Chefer, ICCV 2021)',
   signed: false,
   family: 'attention',
+  cost: 'backward',
   reads: ['objective'],
   citation: 'Chefer et al., ICCV 2021',
   async explain(ctx) {

@@ -7,6 +7,7 @@ export const gradientNorm: Explainer = {
   label: 'Gradient (saliency, ‖∇e‖)',
   signed: false,
   family: 'gradient',
+  cost: 'backward',
   reads: ['objective'],
   citation: 'Simonyan et al., ICLR workshop 2014',
   explain: (ctx) => embeddingGradientExplanation(ctx, 'gradient', (_e, g) => Math.sqrt(dot(g, g)), '‖∂/∂e_i‖₂ over the word embedding'),

@@ -7,6 +7,7 @@ export const inputXGradient: Explainer = {
   label: 'InputGrad (x⊙∇x)',
   signed: true,
   family: 'gradient',
+  cost: 'backward',
   reads: ['objective'],
   citation: 'Shrikumar et al. 2016; Liu et al., ICML 2022 (InputGrad)',
   explain: (ctx) => embeddingGradientExplanation(ctx, 'gradient', dot, 'Σ_d e·∂/∂e over the word embedding'),

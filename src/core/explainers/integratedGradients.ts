@@ -13,6 +13,7 @@ export const integratedGradients: Explainer = {
   label: 'Integrated Gradients',
   signed: true,
   family: 'gradient',
+  cost: 'many-backward',
   reads: ['objective', 'igSteps', 'igBaseline'],
   citation: 'Sundararajan et al., ICML 2017',
   async explain(ctx) {

@@ -19,6 +19,7 @@ export const kernelShap: Explainer = {
   label: 'Kernel SHAP',
   signed: true,
   family: 'perturbation',
+  cost: 'sampling',
   reads: ['operator', 'samples', 'seed'],
   citation: 'Lundberg & Lee, NeurIPS 2017',
   async explain(ctx) {

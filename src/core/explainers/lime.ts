@@ -16,6 +16,7 @@ export const lime: Explainer = {
   label: 'LIME',
   signed: true,
   family: 'perturbation',
+  cost: 'sampling',
   reads: ['operator', 'samples', 'seed'],
   citation: 'Ribeiro, Singh & Guestrin, KDD 2016',
   async explain(ctx) {

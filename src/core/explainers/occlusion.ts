@@ -7,6 +7,7 @@ export const occlusion: Explainer = {
   label: 'Leave-one-out occlusion',
   signed: true,
   family: 'perturbation',
+  cost: 'erasures',
   reads: ['operator'],
   citation: 'Zeiler & Fergus 2014; Li, Monroe & Jurafsky 2016 (erasure)',
   async explain(ctx) {

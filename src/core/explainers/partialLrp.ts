@@ -11,6 +11,7 @@ export const partialLrp: Explainer = {
   label: 'PLRP (relevance on α)',
   signed: true,
   family: 'attention',
+  cost: 'lrp-backward',
   reads: ['attention', 'objective'],
   citation: 'Voita et al., ACL 2019; relevance by Ali et al., ICML 2022',
   explain: (ctx) => attentionGradientExplanation(ctx, 'conservative-lrp', (a, g) => a * g, 'LRP relevance α⊙∇̃α'),

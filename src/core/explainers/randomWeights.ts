@@ -8,6 +8,7 @@ export const randomWeights: Explainer = {
   label: 'Random',
   signed: false,
   family: 'reference',
+  cost: 'clean-run',
   reads: ['seed'],
   citation: 'Liu et al., ICML 2022 (Random baseline)',
   async explain(ctx) {

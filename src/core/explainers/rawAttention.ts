@@ -12,6 +12,7 @@ export const rawAttention: Explainer = {
   label: 'Raw attention',
   signed: false,
   family: 'attention',
+  cost: 'clean-run',
   reads: ['attention'],
   citation: 'Liu et al., ICML 2022 (RawAtt); attention as explanation, Jain & Wallace 2019',
   async explain(ctx) {

@@ -14,6 +14,7 @@ export const transformerAttribution: Explainer = {
   label: 'TransAtt (Chefer, CVPR 2021)',
   signed: false,
   family: 'attention',
+  cost: 'lrp-backward',
   reads: ['objective'],
   citation: 'Chefer et al., CVPR 2021; relevance by Ali et al., ICML 2022',
   async explain(ctx) {

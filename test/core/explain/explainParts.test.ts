@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { ExplainPart } from '../../../src/core/explain/explainResult';
+import { explainText } from '../../../src/core/explain/explainText';
+import { EXPLAINER_COSTS } from '../../../src/core/explainers/explainer';
+import { explainerById, EXPLAINERS } from '../../../src/core/explainers/registry';
+import { resolveModelDir } from '../../../src/core/model/shippedModels';
+import { TextClassifier } from '../../../src/core/model/textClassifier';
+import { runCli } from '../../helpers/runCli';
+
+describe('An explanation streams in parts', () => {
+  let model: TextClassifier;
+  before(async () => { model = await TextClassifier.load(resolveModelDir('sst2-transformer')); });
+  after(async () => { await model.dispose(); });
+
+  it('the prediction first, then the impact rows (the chosen operator\'s first), then every explainer cheapest first, each as in the result', async () => {
+    const parts: ExplainPart[] = [];
+    const ids = EXPLAINERS.map((e) => e.id);
+    const result = await explainText(model, 'a gripping , moving film', { explainers: ids, operator: 'attention-mask', samples: 40, onPart: (p) => parts.push(structuredClone(p)) });
+    const [first, ...rest] = parts;
+    assert.equal(first.part, 'prediction');
+    assert.ok(first.part === 'prediction');
+    assert.deepEqual(first.result.prediction, result.prediction);
+    assert.deepEqual(first.result.attention, result.attention);
+    assert.deepEqual([first.result.impacts, first.result.explanations], [[], []]);
+    assert.deepEqual(first.pending, ids);
+    const impacts = rest.filter((p) => p.part === 'impact');
+    assert.deepEqual(impacts.map((p) => p.part === 'impact' && p.impact.operator), ['attention-mask', 'delete', 'zero-embedding']);
+    assert.ok(rest.findIndex((p) => p.part === 'explanation') > rest.lastIndexOf(impacts[impacts.length - 1]), 'every impact row before any explanation');
+    const explanations = rest.flatMap((p) => (p.part === 'explanation' ? [p] : []));
+    assert.deepEqual(explanations.map((p) => p.explanation.id).sort(), [...ids].sort());
+    const costs = explanations.map((p) => EXPLAINER_COSTS.indexOf(explainerById(p.explanation.id).cost));
+    assert.deepEqual(costs, [...costs].sort((a, b) => a - b), 'cheapest first');
+    explanations.forEach((p, k) => assert.equal(p.pending.length, ids.length - k - 1));
+    for (const p of explanations) {
+      const final = result.explanations.find((e) => e.id === p.explanation.id)!;
+      assert.deepEqual([p.explanation.weights, p.explanation.verdicts], [final.weights, final.verdicts]);
+    }
+    // The result keeps the requested order, with the metrics the parts do not carry.
+    assert.deepEqual(result.explanations.map((e) => e.id), ids);
+    assert.ok(result.explanations.every((e) => e.weights === null || e.metrics.length > 0));
+  });
+
+  it('explain --format jsonl prints one line per part, then the result', () => {
+    const r = runCli(['explain', 'a gripping , moving film', '--model', 'sst2-cnn-dot', '--format', 'jsonl', '--explainers', 'lime,raw-attention']);
+    assert.equal(r.status, 0, r.stderr);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { part: string; explanation?: { id: string } });
+    assert.deepEqual(lines.map((l) => l.part), ['prediction', 'impact', 'impact', 'impact', 'explanation', 'explanation', 'result']);
+    assert.deepEqual(lines.filter((l) => l.explanation).map((l) => l.explanation!.id), ['raw-attention', 'lime']);
+  });
+});
