@@ -87,6 +87,34 @@ describe('Model folders as users have them', () => {
     }
   });
 
+  it('a LayerNormalization without its optional bias (torch 1.13 at opset 17) runs as with a zero bias, instead of crashing onnxruntime', async () => {
+    const source = readFileSync(join(shipped, 'model.onnx'));
+    const variant = (name: string, edit: (m: ReturnType<typeof fromBinary<typeof ModelProtoSchema>>) => void) => {
+      const model = fromBinary(ModelProtoSchema, source);
+      edit(model);
+      const dir = folder(name, { 'tokenizer.json': join(shipped, 'tokenizer.json'), 'config.json': join(shipped, 'config.json') });
+      writeFileSync(join(dir, 'model.onnx'), toBinary(ModelProtoSchema, model));
+      return dir;
+    };
+    const layerNorms = (m: ReturnType<typeof fromBinary<typeof ModelProtoSchema>>) => m.graph!.node.filter((n) => n.opType === 'LayerNormalization');
+    const empty = variant('ln-empty-bias', (m) => layerNorms(m).forEach((n) => { n.input = [n.input[0], n.input[1], '']; }));
+    const zero = variant('ln-zero-bias', (m) => layerNorms(m).forEach((n) => {
+      const bias = m.graph!.initializer.find((t) => t.name === n.input[2])!;
+      bias.rawData = new Uint8Array(bias.rawData.byteLength);
+      bias.floatData = [];
+    }));
+    const logits = async (dir: string) => {
+      const model = await TextClassifier.load(dir, { gradientCacheDir: null });
+      try {
+        return (await model.predict([text]))[0].logits;
+      } finally {
+        await model.dispose();
+      }
+    };
+    const [a, b] = [await logits(empty), await logits(zero)];
+    a.forEach((z, i) => assert.ok(Math.abs(z - b[i]) < 1e-5, `${a} vs ${b}`));
+  });
+
   it('weights in an external data file (model.onnx_data) give the same logits; a missing or truncated data file is named', async () => {
     const dir = folder('external', { 'tokenizer.json': join(shipped, 'tokenizer.json'), 'config.json': join(shipped, 'config.json') });
     externalize(join(shipped, 'model.onnx'), join(dir, 'model.onnx'), 'model.onnx_data');

@@ -15,7 +15,7 @@ import type { IdBatch } from '../model/onnxClassifier';
 import { idFeeds } from '../model/idFeeds';
 import {
   addEmbeddingScaleInput, consumerMap, dropDeclaredShapes, EMBEDDING_SHIFT_INPUT, embeddingTable, exposeOutputs, externalDataFiles, floatInitializer,
-  inlineExternalData, parseModel, readModel, serializeModel, wordEmbeddingTensor,
+  prepareModel, parseModel, readModel, serializeModel, wordEmbeddingTensor,
 } from '../model/onnxGraph';
 import { AttentionValues, attentionValues } from '../model/attentionValues';
 import { onnxruntime } from '../runtime/onnxruntime';
@@ -28,7 +28,7 @@ export type GradientVariant = 'gradient' | 'conservative-lrp';
 export type { Objective } from './objective';
 
 /** Bumped whenever the builder's output changes, so stale disk caches are not reused. */
-const BUILDER_VERSION = 6;
+const BUILDER_VERSION = 7;
 
 export interface GradientSessionOptions {
   padId: number;
@@ -290,7 +290,7 @@ async function buildCached(bytes: Uint8Array, modelPath: string, key: string, op
 async function buildGradientModel(bytes: Uint8Array, modelPath: string, options: GradientSessionOptions) {
   const ort = onnxruntime();
   const model = parseModel(bytes, modelPath);
-  inlineExternalData(model, modelPath);
+  prepareModel(model, modelPath);
   const graph = model.graph!;
   exposeOutputs(model, options.attentionNames);
   const consumers = consumerMap(graph);

@@ -5,7 +5,7 @@ import type { ModelProto } from 'onnx-buf';
 import { onnxruntime } from '../runtime/onnxruntime';
 import { idFeeds } from './idFeeds';
 import {
-  addEmbeddingScaleInput, dropDeclaredShapes, EMBEDDING_SCALE_INPUT, embeddingRows, exposeOutputs, externalDataFiles, findAttentionTensors, inlineExternalData,
+  addEmbeddingScaleInput, dropDeclaredShapes, EMBEDDING_SCALE_INPUT, embeddingRows, exposeOutputs, externalDataFiles, findAttentionTensors, prepareModel,
   parseModel, serializeModel,
   usesFusedAttention,
 } from './onnxGraph';
@@ -75,7 +75,7 @@ export class OnnxClassifier {
     const ort = onnxruntime();
     const model = parseModel(readFileSync(modelPath), modelPath);
     const dataFiles = externalDataFiles(model).map((f) => join(dirname(modelPath), f));
-    inlineExternalData(model, modelPath);
+    prepareModel(model, modelPath);
     const vocabularySize = model.graph ? embeddingRows(model.graph) : undefined;
     const graphOutputs = new Set(model.graph?.output.map((o) => o.name));
     const logitsName = logitsOutput(model, modelPath);

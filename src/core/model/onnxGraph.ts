@@ -25,11 +25,37 @@ export function parseModel(bytes: Uint8Array, path: string): ModelProto {
   }
 }
 
-/** Reads an ONNX file; weights an exporter kept in external data files (`model.onnx_data`) are read in. */
+/** Reads an ONNX file, prepared for the engine (see prepareModel). */
 export function readModel(path: string): ModelProto {
   const model = parseModel(readFileSync(path), path);
-  inlineExternalData(model, path);
+  prepareModel(model, path);
   return model;
+}
+
+/**
+ * What every graph the engine builds from a model file needs first: weights kept in external data files
+ * (`model.onnx_data`) read in, and LayerNormalization's optional bias made explicit (onnxruntime-node 1.30 crashes the
+ * process on a LayerNormalization whose bias input is empty, as torch 1.13 exports a bias-free LayerNorm).
+ */
+export function prepareModel(model: ModelProto, path: string): void {
+  inlineExternalData(model, path);
+  addMissingLayerNormBias(model);
+}
+
+function addMissingLayerNormBias(model: ModelProto): void {
+  const graph = model.graph;
+  if (!graph) return;
+  for (const node of graph.node) {
+    if (node.opType !== 'LayerNormalization' || (node.input[2] ?? '') !== '') continue;
+    const scale = graph.initializer.find((t) => t.name === node.input[1]);
+    if (!scale) continue; // a computed scale: its width is unknown here, and no exporter writes one
+    const name = `${node.input[1]}__zero_bias`;
+    if (!graph.initializer.some((t) => t.name === name)) {
+      const count = scale.dims.reduce((a, b) => a * Number(b), 1);
+      graph.initializer.push(create(TensorProtoSchema, { name, dims: scale.dims, dataType: TensorProto_DataType.FLOAT, floatData: new Array<number>(count).fill(0) }));
+    }
+    node.input = [node.input[0], node.input[1], name];
+  }
 }
 
 /** The external data files a model's initializers live in, relative to its folder. */
@@ -47,7 +73,7 @@ export function externalDataFiles(model: ModelProto): string[] {
  * Moves every externally stored initializer's bytes into the model (ONNX's external data: `location`, `offset`,
  * `length` entries). Sessions are created from the edited model's bytes, which onnxruntime cannot resolve files for.
  */
-export function inlineExternalData(model: ModelProto, path: string): void {
+function inlineExternalData(model: ModelProto, path: string): void {
   const dir = dirname(path);
   const opened = new Map<string, Buffer>();
   for (const t of model.graph?.initializer ?? []) {
