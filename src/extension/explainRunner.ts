@@ -3,7 +3,7 @@
  * cancels the one in flight; the panel's Cancel button and the notification's both abort the same signal.
  */
 import * as vscode from 'vscode';
-import type { ExplainResult } from '../core/explain/explainResult';
+import type { ExplainPart, ExplainResult } from '../core/explain/explainResult';
 import { InferenceCancelled, InferenceClient } from './inference/inferenceClient';
 import type { WireExplainOptions, WireLoadOptions } from './inference/protocol';
 
@@ -31,7 +31,8 @@ export class ExplainRunner implements vscode.Disposable {
     this.current?.abort();
   }
 
-  run(job: ExplainJob): Promise<JobOutcome> {
+  /** `onPart` receives the explanation's parts as they are ready (the panel draws them); the progress counts them. */
+  run(job: ExplainJob, onPart?: (part: ExplainPart) => void): Promise<JobOutcome> {
     this.cancel();
     const controller = new AbortController();
     this.current = controller;
@@ -43,7 +44,14 @@ export class ExplainRunner implements vscode.Disposable {
         const started = Date.now();
         this.log.info(`explain: model ${job.modelDir}, ${job.text.length} characters, explainers ${job.options.explainers?.join(',') ?? 'all'}${job.options.reuse?.length ? `, reusing ${job.options.reuse.length}` : ''}`);
         try {
-          const result = await this.client.explain(job.modelDir, job.text, job.options, { signal: controller.signal, load: job.load });
+          const total = job.options.explainers?.length;
+          const result = await this.client.explain(job.modelDir, job.text, job.options, {
+            signal: controller.signal, load: job.load,
+            onPart: onPart && ((part) => {
+              if (part.part === 'explanation' && total) progress.report({ message: `${total - part.pending.length} of ${total} explainers…` });
+              onPart(part);
+            }),
+          });
           const ms = Date.now() - started;
           this.log.info(`explain: done in ${ms} ms: ${result.prediction.label} ${result.prediction.probability.toFixed(3)}`);
           return { result, ms };

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
+import { PartialExplanation, withPart } from '../core/explain/explainParts';
 import type { ExplainResult } from '../core/explain/explainResult';
 import { PastExplanation, planRerun } from '../core/explain/rerunPlan';
 import { ERASURE_OPERATORS } from '../core/erasure/operators';
@@ -140,7 +141,12 @@ export class ExplainSession implements vscode.Disposable {
     const label = spec.restoring ? `Explaining ${what} again after the window reload (its result was not kept)…` : `Explaining ${what} with ${model.name}…`;
     this.busyLabel = label;
     this.showPanel().post({ type: 'busy', label });
-    const outcome = await this.deps.runner.run({ modelDir: model.dir, text, options, load, title: `explaining ${what} with ${model.name}` });
+    // Each part is drawn as it comes; the panel keeps what finished if the run is cancelled.
+    let partial: PartialExplanation | undefined;
+    const outcome = await this.deps.runner.run({ modelDir: model.dir, text, options, load, title: `explaining ${what} with ${model.name}` }, (part) => {
+      partial = withPart(partial, part);
+      if (partial) this.panel?.post({ type: 'partial', result: partial.result, settings, catalog: CATALOG, pending: partial.pending });
+    });
     if ('result' in outcome) {
       this.setLast({ result: outcome.result, options, load, settings, what, explainedAt: new Date().toISOString(), source: spec.source });
       this.history = [{ result: outcome.result, options }];
@@ -151,7 +157,7 @@ export class ExplainSession implements vscode.Disposable {
       if (spec.source && spec.editorExplainer) this.decorate(spec.editorExplainer);
       this.refreshStatus();
     } else {
-      this.reportFailure(outcome);
+      this.reportFailure(outcome, partial);
     }
     return outcome;
   }
@@ -300,9 +306,14 @@ export class ExplainSession implements vscode.Disposable {
     }
   }
 
-  private reportFailure(outcome: { cancelled: true } | { error: string }): void {
+  /** `partial`: what a streamed run had finished, which the panel keeps showing. */
+  private reportFailure(outcome: { cancelled: true } | { error: string }, partial?: PartialExplanation): void {
     if ('cancelled' in outcome) {
-      this.panel?.post({ type: 'failed', message: 'Cancelled.', cancelled: true });
+      const done = partial?.result.explanations.length ?? 0;
+      const message = partial && done > 0
+        ? `Cancelled: the ${done} explainer${done === 1 ? '' : 's'} that finished ${done === 1 ? 'is' : 'are'} shown; not run: ${partial.pending.join(', ') || 'the metrics'}.`
+        : 'Cancelled.';
+      this.panel?.post({ type: 'failed', message, cancelled: true });
       return;
     }
     this.panel?.post({ type: 'failed', message: outcome.error, cancelled: false });

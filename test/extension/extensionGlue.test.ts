@@ -51,7 +51,8 @@ describe('the extension glue (against a vscode stub, with the real inference pro
     const { result } = outcome;
     assert.equal(result.text, 'acting is dreadful but the music is lovely');
     assert.deepEqual(result.explanations.map((r) => r.id), FAST);
-    assert.deepEqual(posted().map((m) => m.type), ['busy', 'show']);
+    assert.deepEqual(posted().filter((m) => m.type !== 'partial').map((m) => m.type), ['busy', 'show']);
+    assert.ok(posted().findIndex((m) => m.type === 'partial') < posted().findIndex((m) => m.type === 'show'), 'parts were drawn before the result');
     assert.equal(lastShow().result!.text, result.text);
     // The panel document: scripts only with this load's nonce, and nothing to fetch.
     const html = panel().webview.html;
@@ -125,6 +126,26 @@ describe('the extension glue (against a vscode stub, with the real inference pro
     stub.configuration['sampling.samples'] = 20;
     const next = await api.explainSelection();
     assert.ok(next && 'result' in next);
+  });
+
+  it('the panel draws each part as it comes, and keeps the finished explainers when the run is cancelled', async () => {
+    const api = start({ explainers: ['raw-attention', 'lime'], 'sampling.samples': 10000, model: 'sst2-bilstm-tanh' });
+    open('a long and winding review that goes on and on about nothing at all', [0, 0], [0, 68]);
+    type Partial = Posted & { pending: string[]; result: { impacts: unknown[] } };
+    const partials = () => posted().filter((m) => m.type === 'partial') as Partial[];
+    // Cancel once raw attention (cheap) has arrived and LIME (10,000 samples) still runs.
+    stub.onProgress = (cancel) => void waitFor(() => partials().some((p) => p.result!.explanations.length === 1)).then(cancel);
+    const outcome = await api.explainSelection();
+    assert.deepEqual(outcome, { cancelled: true });
+    const [first] = partials();
+    assert.deepEqual([first.result!.explanations.length, first.result.impacts.length, first.pending], [0, 0, ['raw-attention', 'lime']]);
+    assert.equal(first.result!.prediction.label.length > 0, true);
+    const withRow = partials().find((p) => p.result!.explanations.length === 1)!;
+    assert.equal(withRow.result.impacts.length, 3, 'every impact row before the first explanation');
+    assert.deepEqual([withRow.result!.explanations[0].id, withRow.pending], ['raw-attention', ['lime']]);
+    assert.deepEqual(posted().pop(), { type: 'failed', message: 'Cancelled: the 1 explainer that finished is shown; not run: lime.', cancelled: true });
+    assert.equal(posted().filter((m) => m.type === 'show').length, 0, 'a cancelled run is never shown as complete');
+    stub.onProgress = undefined;
   });
 
   it('reports an inference crash, keeps the extension alive, and restarts the process', async () => {
@@ -258,7 +279,9 @@ describe('the extension glue (against a vscode stub, with the real inference pro
       // The settings changed since (other explainers, seed 0): the recipe's count, so LIME's weights are the same.
       const revived = await reviveExplainPanel(undefined, { seed: 0 });
       await waitFor(() => (revived.posted as Posted[]).some((m) => m.type === 'show'));
-      const [busy, show] = revived.posted as Posted[];
+      const [busy, ...rest] = revived.posted as Posted[];
+      const show = rest.find((m) => m.type === 'show')!;
+      assert.ok(rest.slice(0, rest.indexOf(show)).every((m) => m.type === 'partial'), 'only parts of the run before its result');
       assert.match((busy as { label?: string }).label ?? '', /again after the window reload \(its result was not kept\)/);
       assert.equal(show.restored!.from, 'recomputed', damage);
       assert.equal(show.result!.text, 'a flat , lifeless mess');

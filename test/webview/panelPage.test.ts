@@ -367,6 +367,20 @@ describe('the live webview (VS Code API stand-in)', () => {
       await pickImpact('attention-mask');
       await page.waitForSelector('.impact-row[data-operator="attention-mask"]');
 
+      // partial: the rows that finished are drawn, the status says what still runs, with Cancel.
+      const [firstRow, ...others] = transformer.explanations;
+      const pending = others.map((e) => e.id);
+      await send(page, { type: 'partial', result: { ...transformer, explanations: [] }, settings: state.settings, catalog, pending: [firstRow.id, ...pending] });
+      await page.waitForFunction(() => document.querySelectorAll('.explainer-row').length === 0);
+      await send(page, { type: 'partial', result: { ...transformer, explanations: [firstRow] }, settings: state.settings, catalog, pending });
+      await page.waitForFunction(() => document.querySelectorAll('.explainer-row').length === 1);
+      assert.match((await page.textContent('#status')) ?? '', new RegExp(`1 of ${transformer.explanations.length} explainers done; running ${pending[0]}`));
+      assert.equal(await page.locator('#cancel').isVisible(), true);
+      await send(page, { type: 'show', result: transformer, settings: state.settings, catalog, recomputed: [] });
+      await page.waitForFunction((n) => document.querySelectorAll('.explainer-row').length === n, transformer.explanations.length);
+      await pickImpact('attention-mask');
+      await page.waitForSelector('.impact-row[data-operator="attention-mask"]');
+
       // busy: label, ring, Cancel (posts cancel), previous result kept.
       await send(page, { type: 'busy', label: 'Explaining with LIME…' });
       await page.waitForSelector('#cancel');

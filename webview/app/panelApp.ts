@@ -107,6 +107,19 @@ export class PanelApp {
         this.save();
         break;
       }
+      case 'partial': {
+        // An explanation in flight: draw what has finished; the status line says what still runs (with Cancel).
+        const { result, settings, catalog, pending } = message;
+        const done = result.explanations.length;
+        const label = result.impacts.length === 0
+          ? 'Predicted; measuring each word\u2019s impact…'
+          : `${done} of ${done + pending.length} explainers done${pending.length ? `; running ${pending.slice(0, 3).join(', ')}${pending.length > 3 ? ' …' : ''}` : '; measuring the metrics'}`;
+        this.status = { kind: 'busy', label };
+        this.recomputed = new Set();
+        const view = this.state ? { ...this.state.view } : normaliseView(this.pendingView, result);
+        this.load({ result, settings, catalog, view });
+        break;
+      }
       case 'empty':
         if (this.status.kind === 'waiting') {
           this.status = { kind: 'idle' };

@@ -61,6 +61,8 @@ export function isHostMessage(x: unknown): x is HostMessage {
   switch (x.type) {
     case 'show':
       return isExplainResult(x.result) && isObject(x.settings) && isObject(x.catalog) && Array.isArray(x.recomputed) && (x.restored === undefined || isRestoredFrom(x.restored));
+    case 'partial':
+      return isExplainResult(x.result) && isObject(x.settings) && isObject(x.catalog) && Array.isArray(x.pending) && x.pending.every((p) => typeof p === 'string');
     case 'empty':
       return true;
     case 'busy':

@@ -9,7 +9,7 @@ import type { ReportView } from '../../core/dataset/datasetReport';
 import type { ReportFormat } from '../../core/dataset/reportFiles';
 import type { ReportViewState } from '../report/reportProtocol';
 import type { DatasetProgress } from '../../core/dataset/runDataset';
-import type { ExplainResult } from '../../core/explain/explainResult';
+import type { ExplainPart, ExplainResult } from '../../core/explain/explainResult';
 import type { InferenceRequest, InferenceResponse, WireDatasetRun, WireExplainOptions, WireLoadOptions } from './protocol';
 
 /** Omit over each member of a union (plain Omit would merge the members). */
@@ -57,9 +57,16 @@ export class InferenceClient {
     return this.child?.pid;
   }
 
-  /** Explains `text` with the model in `modelDir` (loaded once per folder and load options); `signal` cancels. */
-  explain(modelDir: string, text: string, options: WireExplainOptions = {}, { signal, load = {} }: { signal?: AbortSignal; load?: WireLoadOptions } = {}): Promise<ExplainResult> {
-    return this.request<ExplainResult>({ kind: 'explain', modelDir, load, text, options }, (m, resolve) => {
+  /**
+   * Explains `text` with the model in `modelDir` (loaded once per folder and load options); `signal` cancels; `onPart`
+   * receives each part as the inference process finishes it (see ExplainPart).
+   */
+  explain(
+    modelDir: string, text: string, options: WireExplainOptions = {},
+    { signal, load = {}, onPart }: { signal?: AbortSignal; load?: WireLoadOptions; onPart?: (part: ExplainPart) => void } = {},
+  ): Promise<ExplainResult> {
+    return this.request<ExplainResult>({ kind: 'explain', modelDir, load, text, options, stream: onPart !== undefined }, (m, resolve) => {
+      if (m.kind === 'part') onPart?.(m.part);
       if (m.kind === 'result') resolve(m.result);
     }, signal, 'reject');
   }

@@ -2,6 +2,7 @@
  * The inference process: a Node child process that loads models once, keeps them, and answers InferenceRequests.
  * It runs the engine in src/core and nothing else, so a native crash here cannot take the extension host down.
  */
+import type { ExplainPart } from '../../core/explain/explainResult';
 import { explainText, ExplanationCancelled } from '../../core/explain/explainText';
 import { diagnoseModel } from '../../core/model/doctor';
 import { TextClassifier } from '../../core/model/textClassifier';
@@ -79,7 +80,8 @@ async function answer(id: number, work: () => Promise<string | undefined>): Prom
 async function explain(request: Extract<InferenceRequest, { kind: 'explain' }>): Promise<void> {
   try {
     const classifier = await model(request.modelDir, request.load);
-    const result = await explainText(classifier, request.text, { ...request.options, cancelled: () => cancelled.has(request.id) });
+    const onPart = request.stream ? (part: ExplainPart) => send({ id: request.id, kind: 'part', part }) : undefined;
+    const result = await explainText(classifier, request.text, { ...request.options, cancelled: () => cancelled.has(request.id), onPart });
     send({ id: request.id, kind: 'result', result });
   } catch (e) {
     send(e instanceof ExplanationCancelled ? { id: request.id, kind: 'cancelled' } : { id: request.id, kind: 'error', message: (e as Error).message });

@@ -6,13 +6,13 @@ import type { ReportFormat } from '../../core/dataset/reportFiles';
 import type { DatasetProgress, DatasetRunOptions } from '../../core/dataset/runDataset';
 import type { ReportView } from '../../core/dataset/datasetReport';
 import type { ReportViewState } from '../report/reportProtocol';
-import type { ExplainResult } from '../../core/explain/explainResult';
+import type { ExplainPart, ExplainResult } from '../../core/explain/explainResult';
 import type { ExplainOptions } from '../../core/explain/explainText';
 import type { DoctorReport } from '../../core/model/doctorReport';
 import type { LoadOptions } from '../../core/model/textClassifier';
 
 /** Explain options that can cross a process boundary (no callbacks). */
-export type WireExplainOptions = Omit<ExplainOptions, 'cancelled'>;
+export type WireExplainOptions = Omit<ExplainOptions, 'cancelled' | 'onPart'>;
 
 /** How the model is loaded: a model loaded with other options is a different model to the inference process. */
 export type WireLoadOptions = Pick<LoadOptions, 'threads' | 'maxTokens'>;
@@ -21,7 +21,8 @@ export type WireLoadOptions = Pick<LoadOptions, 'threads' | 'maxTokens'>;
 export type WireDatasetRun = Omit<DatasetRunOptions, 'signal' | 'onProgress' | 'onSample' | 'maxTokens'>;
 
 export type InferenceRequest =
-  | { id: number; kind: 'explain'; modelDir: string; load: WireLoadOptions; text: string; options: WireExplainOptions }
+  /** Answered by `part` messages (when `stream`), then `result`. */
+  | { id: number; kind: 'explain'; modelDir: string; load: WireLoadOptions; text: string; options: WireExplainOptions; stream?: boolean }
   /** Runs the violation test over a dataset; answered by progress messages, then `dataset` (kept open for exports). */
   | { id: number; kind: 'dataset'; modelDir: string; load: WireLoadOptions; run: WireDatasetRun }
   /** Writes a report file of the finished run `run`; refused if `path` exists and `overwrite` is false. */
@@ -37,6 +38,8 @@ export type InferenceRequest =
 
 export type InferenceResponse =
   | { id: number; kind: 'result'; result: ExplainResult }
+  /** One part of an explanation in flight (see ExplainPart). */
+  | { id: number; kind: 'part'; part: ExplainPart }
   | { id: number; kind: 'progress'; progress: DatasetProgress; partial?: ReportView }
   /** The run's report (complete false when cancelled); `id` names the run for export and sampleText. */
   | { id: number; kind: 'dataset'; view: ReportView }

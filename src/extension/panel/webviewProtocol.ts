@@ -72,6 +72,8 @@ export type HostMessage =
   | { type: 'show'; result: ExplainResult; settings: PanelSettings; catalog: Catalog; recomputed: string[]; restored?: RestoredFrom }
   /** Nothing to show: a (re)loaded webview that waited for an explanation shows its empty state. */
   | { type: 'empty' }
+  /** An explanation in flight: what has finished so far (see ExplainPart); `pending` lists explainers still running. */
+  | { type: 'partial'; result: ExplainResult; settings: PanelSettings; catalog: Catalog; pending: string[] }
   /** A run started; the webview shows `label` and a Cancel button, and keeps showing the previous result. */
   | { type: 'busy'; label: string }
   /** A run ended without a result (failed or cancelled); the previous result stays. */

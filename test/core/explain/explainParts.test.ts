@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { PartialExplanation, withPart } from '../../../src/core/explain/explainParts';
 import type { ExplainPart } from '../../../src/core/explain/explainResult';
 import { explainText } from '../../../src/core/explain/explainText';
 import { EXPLAINER_COSTS } from '../../../src/core/explainers/explainer';
@@ -47,5 +48,30 @@ describe('An explanation streams in parts', () => {
     const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { part: string; explanation?: { id: string } });
     assert.deepEqual(lines.map((l) => l.part), ['prediction', 'impact', 'impact', 'impact', 'explanation', 'explanation', 'result']);
     assert.deepEqual(lines.filter((l) => l.explanation).map((l) => l.explanation!.id), ['raw-attention', 'lime']);
+  });
+});
+
+describe('withPart: the result so far', () => {
+  it('assembles the parts of a run into the result, rows in the requested order, metrics aside', async () => {
+    const model = await TextClassifier.load(resolveModelDir('sst2-cnn-dot'));
+    try {
+      const parts: ExplainPart[] = [];
+      const ids = ['lime', 'raw-attention', 'occlusion'];
+      const result = await explainText(model, 'a gorgeous , witty film', { explainers: ids, samples: 30, onPart: (p) => parts.push(structuredClone(p)) });
+      let partial: PartialExplanation | undefined;
+      assert.equal(withPart(undefined, parts[1]), undefined, 'nothing before the prediction');
+      const seen: string[][] = [];
+      for (const part of parts) {
+        partial = withPart(partial, part);
+        seen.push(partial!.result.explanations.map((e) => e.id));
+      }
+      assert.deepEqual(seen.at(-1), ids);
+      assert.deepEqual(seen.filter((s) => s.length === 1), [['raw-attention']], 'the cheapest first, then in the requested order');
+      assert.deepEqual(partial!.pending, []);
+      assert.deepEqual(partial!.result.impacts.map((i) => i.operator).sort(), result.impacts.map((i) => i.operator).sort());
+      assert.deepEqual(partial!.result.explanations.map((e) => e.weights), result.explanations.map((e) => e.weights));
+    } finally {
+      await model.dispose();
+    }
   });
 });
