@@ -81,12 +81,13 @@ describe('a model whose word embeddings cannot be found', () => {
     const src = resolveModelDir('sst2-cnn-dot');
     const model = readModel(join(src, 'model.onnx'));
     const graph = model.graph!;
-    // Route input_ids through an Identity, so no Gather reads input_ids directly, and drop the tensor's name.
+    // Route input_ids through an op that computes (Abs: not a reshape the lookup is followed through), so no Gather
+    // reads the ids, and drop the tensor's name.
     for (const n of graph.node) {
       n.input = n.input.map((x) => (x === 'word_embeddings' ? 'emb' : x === 'input_ids' ? 'ids_copy' : x));
       n.output = n.output.map((x) => (x === 'word_embeddings' ? 'emb' : x));
     }
-    graph.node.unshift({ ...graph.node[0], opType: 'Identity', input: ['input_ids'], output: ['ids_copy'], attribute: [], name: 'copy_ids', domain: '' });
+    graph.node.unshift({ ...graph.node[0], opType: 'Abs', input: ['input_ids'], output: ['ids_copy'], attribute: [], name: 'copy_ids', domain: '' });
     writeFileSync(join(dir, 'model.onnx'), serializeModel(model));
     copyFileSync(join(src, 'tokenizer.json'), join(dir, 'tokenizer.json'));
     copyFileSync(join(src, 'config.json'), join(dir, 'config.json'));

@@ -85,6 +85,7 @@ export function buildGradientGraph(source: ModelProto, shapes: ShapeTable, optio
   const model = clone(ModelProtoSchema, source);
   const graph = model.graph!;
   const forward = [...graph.node];
+  raiseOpsetFor(model, forward);
   const emit = new GraphEmitter(graph, defaultOpset(model));
   const constants = constantInts(graph);
   const detached = new Set(options.detach ?? []);
@@ -195,6 +196,17 @@ export function buildGradientGraph(source: ModelProto, shapes: ShapeTable, optio
   }
   exposeOutputs(model, [...gradients.values(), OBJECTIVE_OUTPUT]);
   return { model, gradients, unavailable, unsupported: [...unsupported] };
+}
+
+/**
+ * GatherElements' gradient is a scatter-add, which ONNX has from opset 16 (ScatterElements' reduction): a graph
+ * below 16 that gathers elements is raised to 16. Between 14 and 16 only ops a text classifier does not use changed
+ * meaning (RoiAlign's default coordinate mode); the build's forward outputs are checked against the model's anyway.
+ */
+function raiseOpsetFor(model: ModelProto, nodes: NodeProto[]): void {
+  if (!nodes.some((n) => n.opType === 'GatherElements') || defaultOpset(model) >= 16) return;
+  const entry = model.opsetImport.find((o) => o.domain === '' || o.domain === 'ai.onnx');
+  if (entry) entry.version = 16n;
 }
 
 /** Whether `from` feeds (directly or not) an input of `node`. */

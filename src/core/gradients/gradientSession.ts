@@ -28,7 +28,7 @@ export type GradientVariant = 'gradient' | 'conservative-lrp';
 export type { Objective } from './objective';
 
 /** Bumped whenever the builder's output changes, so stale disk caches are not reused. */
-const BUILDER_VERSION = 7;
+const BUILDER_VERSION = 10;
 
 export interface GradientSessionOptions {
   padId: number;

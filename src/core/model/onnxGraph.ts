@@ -216,9 +216,20 @@ export function consumerMap(graph: GraphProto): Map<string, NodeProto[]> {
  */
 export function findAttentionTensors(graph: GraphProto): string[] {
   const consumers = consumerMap(graph);
-  const reachesMatMul = (tensor: string, depth = 0): boolean =>
-    depth < 4 && (consumers.get(tensor) ?? []).some((c) => c.opType === 'MatMul' || (PASS_THROUGH.has(c.opType) && reachesMatMul(c.output[0], depth + 1)));
-  return graph.node.filter((n) => n.opType === 'Softmax' && reachesMatMul(n.output[0])).map((n) => n.output[0]);
+  // The tensor that multiplies the values: the softmax's output, or the output of a mask applied after it (DeBERTa's
+  // XSoftmax zeroes masked positions with a Where); reshapes on the way to the MatMul (batched heads) keep it.
+  const weighted = (tensor: string, candidate: string, depth = 0): string | undefined => {
+    if (depth >= 5) return undefined;
+    for (const c of consumers.get(tensor) ?? []) {
+      if (c.opType === 'MatMul') return candidate;
+      const masks = (c.opType === 'Where' && c.input[2] === tensor) || c.opType === 'Mul';
+      if (!PASS_THROUGH.has(c.opType) && !masks && c.opType !== 'Reshape') continue;
+      const found = weighted(c.output[0], masks ? c.output[0] : candidate, depth + 1);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  return graph.node.filter((n) => n.opType === 'Softmax').flatMap((n) => weighted(n.output[0], n.output[0]) ?? []);
 }
 
 /** Whether the graph uses fused attention kernels (com.microsoft Attention and friends) whose probabilities cannot be read. */

@@ -87,6 +87,19 @@ const CASES: Record<string, GradientCase> = {
     inputs: [X(['B', 'S', 2])], constants: [{ name: 'st', dims: [1], ints: [1] }, { name: 'en', dims: [1], ints: [1000] }, { name: 'ax', dims: [1], ints: [1] }],
     nodes: [n('Slice', ['x', 'st', 'en', 'ax'])], output: 'out', outputRank: 3,
   },
+  'Slice (start computed at run time: torch\'s chunk, GeGLU\'s second half)': {
+    inputs: [X(['B', 'S', 6])], constants: [{ name: 'two', dims: [1], ints: [2] }, { name: 'big', dims: [1], ints: [1000] }, { name: 'ax', dims: [1], ints: [2] }, { name: 'at2', dims: [1], ints: [2] }],
+    nodes: [
+      n('Shape', ['x'], undefined, ['shape']), n('Gather', ['shape', 'at2'], { axis: 0 }, ['width']), n('Div', ['width', 'two'], undefined, ['half']),
+      n('Slice', ['x', 'half', 'big', 'ax']),
+    ],
+    output: 'out', outputRank: 3,
+  },
+  'GatherElements (repeated indices along the last axis: DeBERTa\'s relative positions; opset 14 raised to 16)': {
+    opset: 14,
+    inputs: [X([2, 3, 4])], constants: [{ name: 'idx', dims: [2, 3, 5], ints: [0, 1, 1, 3, 2, 2, 2, 0, 1, 3, 3, 0, 0, 0, 1, 1, 2, 3, 3, 3, 0, 2, 1, 0, 3, 1, 1, 1, 2, 0] }],
+    nodes: [n('GatherElements', ['x', 'idx'], { axis: 2 })], output: 'out', outputRank: 3,
+  },
   'Gather (scalar index on the sequence axis: the pooled [CLS] row)': {
     inputs: [X(['B', 'S', 3])], constants: [{ name: 'i', dims: [], ints: [0] }],
     nodes: [n('Gather', ['x', 'i'], { axis: 1 })], output: 'out', outputRank: 2,

@@ -74,10 +74,12 @@ export const SHAPE_RULES: Record<string, GradientRule> = {
     if (ctx.emit.opset < 11) throw new UnsupportedGradient('Slice before opset 11');
     const starts = ctx.constantInts(startsName);
     const steps = stepsName ? ctx.constantInts(stepsName) : undefined;
-    if (!starts || (stepsName && !steps)) throw new UnsupportedGradient('Slice with starts or steps computed at run time');
+    if (stepsName && !steps) throw new UnsupportedGradient('Slice with steps computed at run time');
     if (steps?.some((s) => s !== 1)) throw new UnsupportedGradient('Slice with a step other than 1');
     const rank = rankOf(ctx.shape(x));
-    const axes = (axesName ? ctx.constantInts(axesName) : starts.map((_, i) => i))?.map((a) => normalizeAxis(a, rank));
+    // Starts computed at run time (torch's chunk: half of a shape) need the number of sliced axes from the shape table.
+    const axisCount = starts?.length ?? ctx.shape(startsName).a[0];
+    const axes = (axesName ? ctx.constantInts(axesName) : Array.from({ length: axisCount }, (_, i) => i))?.map((a) => normalizeAxis(a, rank));
     if (!axes) throw new UnsupportedGradient('Slice with axes computed at run time');
     const xShape = ctx.shape(x);
     const outShape = ctx.shape(ctx.node.output[0]);
@@ -88,6 +90,17 @@ export const SHAPE_RULES: Record<string, GradientRule> = {
       if (k < 0) {
         before.push(ctx.emit.int64([0]));
         after.push(ctx.emit.int64([0]));
+        continue;
+      }
+      if (!starts) {
+        // begin = start, counted from the end if negative, clamped to [0, size]; after = size − begin − sliced length.
+        const e = ctx.emit;
+        const size = e.dimOf(x, d);
+        const start = e.op('Cast', [e.op('Gather', [startsName, e.int64([k])], { axis: 0 })], { to: 7 });
+        const fromEnd = e.op('Where', [e.op('Less', [start, e.int64([0])]), e.add(start, size), start]);
+        const begin = e.op('Min', [e.op('Max', [fromEnd, e.int64([0])]), size]);
+        before.push(begin);
+        after.push(e.sub(e.sub(size, begin), e.dimOf(g, d)));
         continue;
       }
       const start = starts[k];
@@ -106,6 +119,18 @@ export const SHAPE_RULES: Record<string, GradientRule> = {
     }
     const pads = ctx.emit.op('Concat', [...before, ...after], { axis: 0 });
     return [ctx.emit.op('Pad', [g, pads])];
+  },
+
+  // GatherElements(data, indices, axis): each gathered element's gradient is added back where it came from
+  // (ScatterElements with reduction add, opset 16; the gradient graph is raised to opset 16 for it).
+  GatherElements: (ctx) => {
+    const g = ctx.outputGrad(0);
+    if (!g || !ctx.wants(0)) return [];
+    const e = ctx.emit;
+    if (e.opset < 16) throw new UnsupportedGradient('GatherElements before opset 16');
+    const [data, indices] = ctx.node.input;
+    const axis = normalizeAxis(intAttr(ctx.node, 'axis', 0), rankOf(ctx.shape(data)));
+    return [e.op('ScatterElements', [e.zerosLike(data), e.op('Cast', [indices], { to: 7 }), g], { axis, reduction: 'add' })];
   },
 
   // Gather(data, indices) along an axis: each gathered slice's gradient is added back at its index, computed as a
