@@ -5,9 +5,12 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import { ModelProtoSchema, StringStringEntryProtoSchema, TensorProto_DataLocation } from 'onnx-buf';
+import { explainerById } from '../../src/core/explainers/registry';
+import { diagnoseModel } from '../../src/core/model/doctor';
 import { readModelFolder } from '../../src/core/model/modelFolder';
 import { TextClassifier } from '../../src/core/model/textClassifier';
 import { resolveModelDir } from '../../src/core/model/shippedModels';
+import { FIXTURES } from '../helpers/paths';
 
 /** Moves every initializer of `src` larger than `threshold` bytes into `data` (ONNX external data), as exporters do. */
 function externalize(src: string, out: string, data: string, threshold = 1024): void {
@@ -135,5 +138,34 @@ describe('Model folders as users have them', () => {
     await assert.rejects(TextClassifier.load(dir, { gradientCacheDir: null }), /reads bytes \d+–\d+ of model\.onnx_data, which has 1000: the file is truncated or from another export/);
     rmSync(join(dir, 'model.onnx_data'));
     await assert.rejects(TextClassifier.load(dir, { gradientCacheDir: null }), /keeps its weights in model\.onnx_data, which is missing from .*: copy the whole exported folder/);
+  });
+
+  it('the zoo\'s hub folder: its int8 sibling, chosen explicitly, runs the forward and attention explainers and says why gradients stop', async () => {
+    const hub = join(FIXTURES, 'zoo', 'bert-hub');
+    const dir = folder('quantized', {
+      'onnx/model.onnx': join(hub, 'onnx', 'model.onnx'), 'onnx/model_quantized.onnx': join(hub, 'onnx', 'model_quantized.onnx'),
+      'tokenizer.json': join(hub, 'tokenizer.json'), 'config.json': join(hub, 'config.json'),
+    });
+    writeFileSync(join(dir, 'polarity-lens.json'), JSON.stringify({ onnx: 'onnx/model_quantized.onnx' }));
+    const report = await diagnoseModel(dir, { gradientCacheDir: null });
+    assert.equal(report.status, 'partial');
+    assert.equal(report.model?.quantized, true);
+    const runs = report.explainers.filter((e) => e.runs).map((e) => e.id);
+    for (const id of ['raw-attention', 'rollout', 'occlusion', 'lime', 'kernel-shap']) assert.ok(runs.includes(id), `${id} runs on the int8 graph`);
+    for (const e of report.explainers.filter((x) => explainerById(x.id).family === 'gradient')) assert.match(e.why ?? '', /passes through DynamicQuantizeLinear node/);
+    assert.ok(report.notes.some((n) => /int8-quantized/.test(n)));
+  });
+
+  it('the zoo\'s external-data folder gives the logits of the same weights inline', async () => {
+    const reference = JSON.parse(readFileSync(join(FIXTURES, 'zoo', 'bert', 'reference.json'), 'utf8')) as { samples: { text: string; logits: number[] }[] };
+    const model = await TextClassifier.load(join(FIXTURES, 'zoo', 'bert-external'), { gradientCacheDir: null });
+    try {
+      for (const s of reference.samples) {
+        const [p] = await model.predict([s.text]);
+        p.logits.forEach((z, i) => assert.ok(Math.abs(z - s.logits[i]) < 1e-4));
+      }
+    } finally {
+      await model.dispose();
+    }
   });
 });

@@ -52,7 +52,7 @@ export function formatDoctorReport(r: DoctorReport): string {
     `embeddings  ${r.wordEmbeddings!.tensor ? `${r.wordEmbeddings!.tensor}${r.wordEmbeddings!.rows ? ` [${r.wordEmbeddings!.rows} × ${r.wordEmbeddings!.width}]` : ''}` : 'not found (zero-embedding erasure and gradients cannot run)'}`,
     '',
     `explainers  ${r.explainers.filter((e) => e.runs).length} of ${r.explainers.length} run`,
-    ...r.explainers.filter((e) => !e.runs).map((e) => `  ✗ ${e.id}: ${e.why}`),
+    ...failingByReason(r.explainers).map(([why, ids]) => `  ✗ ${ids.join(', ')}: ${why}`),
     `operators   ${r.operators.filter((o) => o.runs).map((o) => o.name).join(', ') || 'none'} run`,
     ...r.operators.filter((o) => !o.runs).map((o) => `  ✗ ${o.name}: ${o.why}`),
     ...r.notes.map((n) => `note: ${n}`),
@@ -60,4 +60,14 @@ export function formatDoctorReport(r: DoctorReport): string {
     r.status === 'ok' ? '✓ every explainer and operator runs' : '! usable, but some explainers or operators cannot run (above)',
   );
   return lines.join('\n');
+}
+
+/** Explainers that cannot run, grouped by their reason (gradient explainers usually share one). */
+function failingByReason(explainers: DoctorReport['explainers']): [string, string[]][] {
+  const groups = new Map<string, string[]>();
+  for (const e of explainers.filter((x) => !x.runs)) {
+    const why = e.why ?? 'unknown';
+    groups.set(why, [...(groups.get(why) ?? []), e.id]);
+  }
+  return [...groups.entries()];
 }
