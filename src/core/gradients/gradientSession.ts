@@ -9,7 +9,6 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type * as Ort from 'onnxruntime-node';
-import type { GraphProto } from 'onnx-buf';
 import type { HeadLink } from '../model/modelHead';
 import type { IdBatch } from '../model/onnxClassifier';
 import { idFeeds } from '../model/idFeeds';
@@ -93,11 +92,14 @@ export function defaultCacheDir(): string {
 
 interface BuiltGraph {
   bytes: Uint8Array;
+  /** The disk cache file holding the same bytes, when there is one. */
+  file?: string;
   manifest: GradientManifest;
   fromDiskCache: boolean;
 }
 
-const built = new Map<string, Promise<BuiltGraph>>();
+/** Built graphs by key; a graph kept on disk is kept here without its bytes (hundreds of MB for a base-size model). */
+const built = new Map<string, Promise<Omit<BuiltGraph, 'bytes'> & { bytes?: Uint8Array }>>();
 
 /** Empties the in-memory cache of built graphs (the disk cache stays). */
 export function forgetBuiltGradientGraphs(): void {
@@ -106,8 +108,6 @@ export function forgetBuiltGradientGraphs(): void {
 
 export class GradientSession {
   private projections = new Map<number, { data: Float32Array; rows: number; cols: number } | null>();
-  /** The model file's graph, parsed once on the first projection asked for (the gradient graph may come from cache). */
-  private sourceGraph?: GraphProto;
 
   private constructor(
     private readonly modelPath: string,
@@ -190,24 +190,30 @@ export class GradientSession {
     });
   }
 
-  /** The projection after attention layer k as an [in, out] matrix (read from the model file once), or null. */
+  /**
+   * The projection after attention layer k as an [in, out] matrix, or null. Every layer's is read from the model file
+   * on the first call, and the parsed file is dropped (it holds all the weights: 268 MB for a DistilBERT-base).
+   */
   projection(k: number): { data: Float32Array; rows: number; cols: number } | null {
-    if (!this.projections.has(k)) {
-      const spec = this.manifest.attentionValues[k]?.projection;
-      const weight = spec ? floatInitializer((this.sourceGraph ??= readModel(this.modelPath).graph!), spec.weight) : undefined;
-      let value: { data: Float32Array; rows: number; cols: number } | null = null;
-      if (spec && weight && weight.dims.length === 2) {
-        const [r, c] = weight.dims;
-        if (!spec.transposed) value = { data: weight.data, rows: r, cols: c };
-        else {
-          const t = new Float32Array(r * c);
-          for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) t[j * r + i] = weight.data[i * c + j];
-          value = { data: t, rows: c, cols: r };
+    if (this.projections.size === 0) {
+      const graph = readModel(this.modelPath).graph!;
+      this.manifest.attentionValues.forEach((values, layer) => {
+        const spec = values?.projection;
+        const weight = spec ? floatInitializer(graph, spec.weight) : undefined;
+        let value: { data: Float32Array; rows: number; cols: number } | null = null;
+        if (spec && weight && weight.dims.length === 2) {
+          const [r, c] = weight.dims;
+          if (!spec.transposed) value = { data: weight.data, rows: r, cols: c };
+          else {
+            const t = new Float32Array(r * c);
+            for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) t[j * r + i] = weight.data[i * c + j];
+            value = { data: t, rows: c, cols: r };
+          }
         }
-      }
-      this.projections.set(k, value);
+        this.projections.set(layer, value);
+      });
     }
-    return this.projections.get(k)!;
+    return this.projections.get(k) ?? null;
   }
 
   async dispose(): Promise<void> {
@@ -217,12 +223,11 @@ export class GradientSession {
 
 /** The built graph for `key`, shared by every load in this process; `readCache` false ignores the disk cache. */
 function builtGraph(bytes: Uint8Array, modelPath: string, key: string, options: GradientSessionOptions, readCache: boolean): Promise<BuiltGraph> {
-  let pending = built.get(key);
-  if (!pending) {
-    pending = buildCached(bytes, modelPath, key, options, readCache);
-    built.set(key, pending);
-    pending.catch(() => built.delete(key));
-  }
+  const known = built.get(key);
+  if (known) return known.then((g) => ({ ...g, bytes: g.bytes ?? readFileSync(g.file!) }));
+  const pending = buildCached(bytes, modelPath, key, options, readCache);
+  built.set(key, pending.then((g) => (g.file ? { ...g, bytes: undefined } : g)));
+  pending.catch(() => built.delete(key));
   return pending;
 }
 
@@ -266,12 +271,12 @@ async function buildCached(bytes: Uint8Array, modelPath: string, key: string, op
   const manifestFile = dir && join(dir, `${key}.json`);
   if (readCache && graphFile && manifestFile && existsSync(graphFile) && existsSync(manifestFile)) {
     try {
-      return { bytes: readFileSync(graphFile), manifest: JSON.parse(readFileSync(manifestFile, 'utf8')) as GradientManifest, fromDiskCache: true };
+      return { bytes: readFileSync(graphFile), file: graphFile, manifest: JSON.parse(readFileSync(manifestFile, 'utf8')) as GradientManifest, fromDiskCache: true };
     } catch {
       // A damaged cache entry is rebuilt below.
     }
   }
-  const result = { ...(await buildGradientModel(bytes, modelPath, options)), fromDiskCache: false };
+  const result: BuiltGraph = { ...(await buildGradientModel(bytes, modelPath, options)), fromDiskCache: false };
   if (dir && graphFile && manifestFile) {
     try {
       mkdirSync(dir, { recursive: true });
@@ -280,6 +285,7 @@ async function buildCached(bytes: Uint8Array, modelPath: string, key: string, op
       renameSync(`${graphFile}.${process.pid}.tmp`, graphFile);
       writeFileSync(`${manifestFile}.${process.pid}.tmp`, JSON.stringify(result.manifest));
       renameSync(`${manifestFile}.${process.pid}.tmp`, manifestFile);
+      result.file = graphFile;
     } catch {
       // The cache is an optimisation; an unwritable cache folder only costs a rebuild next time.
     }
