@@ -20,6 +20,7 @@ import { explainText } from '../src/core/explain/explainText';
 import { EXPLAINERS } from '../src/core/explainers/registry';
 import { projectRoot, resolveModelDir } from '../src/core/model/shippedModels';
 import { TextClassifier } from '../src/core/model/textClassifier';
+import { writeReadmeBlock } from './readmeBlock';
 
 const ROOT = projectRoot(__dirname);
 const DATA = process.env.POLARITY_LENS_DATA ?? join(ROOT, '..', 'shared', 'data');
@@ -56,7 +57,7 @@ async function main(): Promise<void> {
   const results = Object.fromEntries(names.map((n) => [n, JSON.parse(readFileSync(resultFile(n), 'utf8')) as ModelResult]));
   const table = markdown(results);
   process.stdout.write(`${table}\n`);
-  if (values['write-readme']) writeReadme(table);
+  if (values['write-readme']) writeReadmeBlock(ROOT, 'violation-table', table);
 }
 
 interface ModelResult {
@@ -128,17 +129,6 @@ function markdown(results: Record<string, ModelResult>): string {
   lines.push(`| Random floor, 3 seeds (mean of operators) | ${floor.join(' | ')} |`);
   lines.push('', `${results[names[0]].texts} SST-2 test sentences per model; lower is better; word granularity; gradients of p(ŷ); IG ${results[names[0]].igSteps ?? 20} steps, zero baseline.`);
   return lines.join('\n');
-}
-
-function writeReadme(table: string): void {
-  const path = join(ROOT, 'README.md');
-  const readme = readFileSync(path, 'utf8');
-  const start = '<!-- violation-table:start -->';
-  const end = '<!-- violation-table:end -->';
-  const from = readme.indexOf(start);
-  const to = readme.indexOf(end);
-  if (from < 0 || to < from) throw new Error(`README.md has no ${start} … ${end} markers`);
-  writeFileSync(path, `${readme.slice(0, from + start.length)}\n${table}\n${readme.slice(to)}`);
 }
 
 main().catch((e) => {

@@ -8,12 +8,22 @@ import { explainText } from '../explain/explainText';
 import { PAPER_OPERATORS } from '../erasure/operators';
 import { EXPLAINERS } from '../explainers/registry';
 import { defaultOpset, embeddingTable, readModel, wordEmbeddingTensor } from './onnxGraph';
+import { resolvePooling } from './pooling';
 import type { DoctorReport } from './doctorReport';
 import { LoadOptions, TextClassifier } from './textClassifier';
 
 export { formatDoctorReport, type DoctorReport } from './doctorReport';
 
 const PROBE = 'a warm , funny and moving film .';
+
+/** The pooled position as declared, or as the probe text's attention shows it (see model/pooling). */
+async function probePooling(model: TextClassifier): Promise<string> {
+  const { ids } = await model.tokenizer.encode(PROBE);
+  const { outputs } = await model.onnx.run({ ids: [ids] }, model.onnx.attentionNames);
+  const maps = model.onnx.attentionNames.map((n) => ({ dims: outputs[n].dims, data: outputs[n].data as Float32Array }));
+  const p = resolvePooling(model.pooling, maps);
+  return `${p.kind === 'index' ? `token ${p.index}` : p.kind} (${p.from})`;
+}
 
 /** The tokenizer's algorithm in words, from tokenizer.json (WordPiece, byte-level BPE, SentencePiece Unigram …). */
 function tokenizerKind(path: string): string {
@@ -60,7 +70,7 @@ export async function diagnoseModel(dir: string, options: LoadOptions = {}): Pro
       },
       tokenizer: { kind: tokenizerKind(folder.tokenizerPath), vocabulary: tokenizer.vocabularySize(), maxLength: tokenizer.maxLength, padId: onnx.padId },
       head: { kind: head.kind, quantity: head.quantity, classes: head.classes },
-      pooling: model.pooling ? `${model.pooling.kind}${model.pooling.index !== undefined ? ` ${model.pooling.index}` : ''} (${model.pooling.from})` : 'read from each text\'s attention: the last token if it is causal (a decoder), else the first',
+      pooling: await probePooling(model),
       attention: { layers: onnx.attentionNames.length, names: onnx.attentionNames, problem: onnx.attentionProblem },
       wordEmbeddings: { tensor: wordEmbeddingTensor(graph) ?? null, rows: table?.rows, width: table?.cols },
       explainers: [],
