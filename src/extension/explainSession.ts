@@ -306,8 +306,15 @@ export class ExplainSession implements vscode.Disposable {
     }
   }
 
-  /** `partial`: what a streamed run had finished, which the panel keeps showing. */
+  /**
+   * `partial`: what a streamed run had finished, which the panel keeps showing. A run stopped before any explainer
+   * finished leaves only a prediction: the panel goes back to the previous result instead.
+   */
   private reportFailure(outcome: { cancelled: true } | { error: string }, partial?: PartialExplanation): void {
+    if (partial && partial.result.explanations.length === 0 && this.last) {
+      this.panel?.post({ type: 'show', result: this.last.result, settings: this.last.settings, catalog: CATALOG, recomputed: [] });
+      partial = undefined;
+    }
     if ('cancelled' in outcome) {
       const done = partial?.result.explanations.length ?? 0;
       const message = partial && done > 0

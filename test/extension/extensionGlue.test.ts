@@ -126,6 +126,16 @@ describe('the extension glue (against a vscode stub, with the real inference pro
     stub.configuration['sampling.samples'] = 20;
     const next = await api.explainSelection();
     assert.ok(next && 'result' in next);
+    // Cancelled before any explainer finished: the panel goes back to the previous result, not a bare prediction.
+    stub.configuration['sampling.samples'] = 10000;
+    open('another long review that rambles on and on about very little , cancelled before anything finished', [0, 0], [0, 97]);
+    stub.onProgress = (cancel) => setTimeout(cancel, 300);
+    assert.deepEqual(await api.explainSelection(), { cancelled: true });
+    const [shown, failed] = posted().slice(-2);
+    assert.deepEqual(failed, { type: 'failed', message: 'Cancelled.', cancelled: true });
+    assert.equal(shown.type, 'show');
+    assert.equal(shown.result!.text, next.result.text);
+    stub.onProgress = undefined;
   });
 
   it('the panel draws each part as it comes, and keeps the finished explainers when the run is cancelled', async () => {
