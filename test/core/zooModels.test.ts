@@ -10,7 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { explainText } from '../../src/core/explain/explainText';
+import { erasureOperator } from '../../src/core/erasure/operators';
 import { EXPLAINERS } from '../../src/core/explainers/registry';
+import { logitsOf } from '../../src/core/model/batchRunner';
 import { TextClassifier } from '../../src/core/model/textClassifier';
 import { FIXTURES } from '../helpers/paths';
 import { decodeTensor, maxAbsDiff, ReferenceSample } from '../helpers/referenceFixtures';
@@ -79,6 +81,27 @@ describe('Model zoo: Hugging Face architectures as users export them', () => {
             assertClose(g.data, decodeTensor(s.grad_attentions[n]), `∂p/∂α layer ${l}, sample ${k}`);
           });
         }
+      });
+
+      it('each erasure operator does what its name says on this architecture', async () => {
+        const s = reference.samples[0];
+        const input = { ids: s.input_ids, attentionMask: s.input_ids.map(() => 1) };
+        const tokens = await model.tokenizer.encode(s.text);
+        const i = tokens.special.findIndex((special, k) => !special && k > 0 && k < tokens.ids.length - 1);
+        const swapped = { ...input, ids: input.ids.map((id, k) => (k === i ? (id === 10 ? 11 : 10) : id)) };
+        const logits = async (inputs: typeof input[]) => (await logitsOf(model.onnx, inputs)).map((l) => Array.from(l));
+        const [clean, changed] = await logits([input, swapped]);
+        assert.ok(maxAbsDiff(clean, changed) > 1e-6, 'the token matters before it is erased');
+        // attention-mask and zero-embedding: once erased, which token stood there makes no difference.
+        for (const name of ['attention-mask', 'zero-embedding'] as const) {
+          const op = erasureOperator(name);
+          const [a, b] = await logits([op.erase(input, [i], {}), op.erase(swapped, [i], {})]);
+          assert.ok(maxAbsDiff(a, b) < 1e-5, `${name}: logits still depend on the erased token (${maxAbsDiff(a, b)})`);
+          assert.ok(maxAbsDiff(a, clean) > 1e-7, `${name} changes the input the model sees`);
+        }
+        // delete: the same as the text without that token.
+        const deleted = erasureOperator('delete').erase(input, [i], {});
+        assert.deepEqual(deleted.ids, input.ids.filter((_, k) => k !== i));
       });
 
       it('runs every explainer, and attention explainers read the pooled position', async () => {
