@@ -8,7 +8,7 @@ import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import type { DatasetReport } from '../../src/core/dataset/datasetReport';
 import { readLabelledCsv } from '../../src/core/datasets/labelledCsv';
-import { CLI, DATA } from '../helpers/paths';
+import { CLI, DATA, FIXTURES } from '../helpers/paths';
 import { runCli } from '../helpers/runCli';
 
 const tmp = mkdtempSync(join(tmpdir(), 'polarity-check-'));
@@ -116,6 +116,15 @@ describe('polarity-lens check', () => {
       { line: 4, reason: 'the text is an object, not a string' },
     ]);
     assert.match(r.stderr, /2 bad rows/);
+  });
+
+  it('a regression model\'s report names its score, not a probability, and records the head', () => {
+    const r = runCli(['check', SST2, '--model', join(FIXTURES, 'zoo', 'bert-regression'), '--limit', '3', '--explainers', 'occlusion', '--json', out('regression.json')]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /gradients of the logit z\(ŷ\)/);
+    assert.match(r.stdout, /the real change in s\(x\) \(regression score \(the model output\)\) when it is erased/);
+    const report = JSON.parse(readFileSync(out('regression.json'), 'utf8')) as DatasetReport;
+    assert.deepEqual(report.model.head, { kind: 'regression', quantity: 'regression score (the model output)', isProbability: false });
   });
 
   it('a file that cannot be read to its end fails the gate (exit 2) after writing the report of the rows before it', () => {

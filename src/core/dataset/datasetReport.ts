@@ -2,6 +2,7 @@
  * The dataset report's view model: what `polarity-lens check --json` writes, what the report webview draws and what
  * every report writer reads. One module for all front ends, like explainResult.ts for a single text.
  */
+import type { HeadView } from '../explain/explainResult';
 import type { ErasureOperatorName } from '../erasure/erasureOperator';
 import type { Granularity } from '../explain/units';
 import type { Objective } from '../gradients/objective';
@@ -144,7 +145,8 @@ export interface DatasetReport {
     /** Gold labels that name no class of the model (up to 20): their rows count as unlabelled for accuracy. */
     unmappedLabels: string[];
   };
-  model: { name: string; dir: string; labels: string[]; sha256: string };
+  /** `head`: what p(ŷ) is for this model (absent in reports written before heads were recorded: softmax). */
+  model: { name: string; dir: string; labels: string[]; sha256: string; head?: HeadView };
   settings: {
     explainers: string[];
     /** The operator of the metrics, the token-level rates and the polarity counts; the verdicts use all three. */

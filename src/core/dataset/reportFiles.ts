@@ -4,6 +4,7 @@
  * name next to its target and renamed into place, so a reader never sees half a report; the dataset is never opened
  * for writing, and an existing file is replaced only when the caller says so.
  */
+import { headWords } from '../explain/headWords';
 import { stringify } from 'csv-stringify/sync';
 import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
@@ -93,15 +94,16 @@ const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 /** The summary as Markdown: what a pull request comment or a CI log shows. */
 export function markdownSummary(report: Omit<DatasetReport, 'records'>): string {
   const ops = report.settings.operators;
+  const words = headWords(report.model.head);
   const lines = [
     `# Polarity Lens violation test: ${cell(basename(report.dataset.path))}`,
     '',
-    `Model **${cell(report.model.name)}** · ${report.samples} samples${report.complete ? '' : ' (partial: the run was cancelled)'} · ${report.settings.granularity} units · gradients of ${report.settings.objective === 'logit' ? 'the logit z(ŷ)' : 'p(ŷ), a probability'} · selection: ${selectionText(report)}`,
+    `Model **${cell(report.model.name)}** · ${report.samples} samples${report.complete ? '' : ' (partial: the run was cancelled)'} · ${report.settings.granularity} units · gradients of ${report.settings.objective === 'logit' || !words.isProbability ? 'the logit z(ŷ)' : `${words.symbol}, the ${words.quantity}`} · selection: ${selectionText(report)}`,
     report.accuracy ? `Accuracy on ${report.accuracy.n} labelled rows: ${interval(report.accuracy)}` : 'No labels: accuracy not measured.',
     report.dataset.badRowCount ? `${report.dataset.badRowCount} bad rows skipped (see the JSON report for their lines).` : '',
     report.dataset.unmappedLabels.length ? `Labels that name no class of the model (their rows count as unlabelled): ${report.dataset.unmappedLabels.map(cell).join(', ')}; the model's classes: ${report.model.labels.map(cell).join(', ')}.` : '',
     '',
-    'Violation ratio = share of samples where the top unit\'s weight sign disagrees with the sign of the real change in p(ŷ) when it is erased (lower is better); [95% interval].',
+    `Violation ratio = share of samples where the top unit's weight sign disagrees with the sign of the real change in ${words.symbol} (${words.quantity}) when it is erased (lower is better); [95% interval].`,
     '',
     `| explainer | ${ops.map((op) => `violation: ${op}`).join(' | ')} | mean of operators | token-level rate (${report.settings.operator}) | runs |`,
     `|---|${ops.map(() => '---:').join('|')}|---:|---:|---:|`,

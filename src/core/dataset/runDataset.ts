@@ -102,7 +102,7 @@ export async function runDataset(model: TextClassifier, options: DatasetRunOptio
           rowsRead: stats.rowsRead, rowsSelected: total ?? kept.length, badRows: stats.badRows, badRowCount: stats.badRowCount,
           unmappedLabels: [...unmapped],
         },
-        model: { name: model.folder.name, dir: model.folder.dir, labels, sha256: modelHash },
+        model: { name: model.folder.name, dir: model.folder.dir, labels, sha256: modelHash, head: { kind: model.head.kind, quantity: model.head.quantity, isProbability: model.head.isProbability } },
         settings: {
           explainers: settings.explainers, operator: settings.operator, operators: [...PAPER_OPERATORS], granularity: settings.granularity,
           objective: settings.objective, igSteps: settings.igSteps, samples: settings.samples, seed: settings.seed, randomSeeds: [...RANDOM_SEEDS],

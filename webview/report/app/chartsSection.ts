@@ -22,6 +22,7 @@ import { polarityChart, POLARITY_CHART_ID } from './polarityChart';
 import { fillFigure, figureShell } from './svg';
 import { TOKEN_CHART_ID, tokenChart } from './tokenChart';
 import { VIOLATION_CHART_ID, violationBars } from './violationBars';
+import { headWords } from '../../../src/core/explain/headWords';
 
 /** The explainer the single-explainer charts start with: AttGrad when present (the paper's headline), else the first. */
 function defaultExplainer(report: ReportView): string | undefined {
@@ -67,7 +68,7 @@ export class ChartsSection {
       );
       fillFigure(
         f.confidence,
-        binChart({ id: 'chart-confidence', what: 'confidence', xTitle: 'model confidence p(ŷ) (probability)', bins: report.byConfidence, explainers: lines, description: 'Violation mean by the model’s softmax probability of its prediction; lower is better.' }),
+        binChart({ id: 'chart-confidence', what: 'confidence', xTitle: `model confidence ${headWords(report.model.head).symbol} (${headWords(report.model.head).quantity})`, bins: report.byConfidence, explainers: lines, description: `Violation mean by the model’s ${headWords(report.model.head).quantity} of its prediction; lower is better.` }),
       );
       fillFigure(f.polarity, polarityChart(report.explainers.find((e) => e.id === polarityId), operatorTitle(report.settings.operator)));
       fillFigure(f.tokens, tokenChart(report, tokenClass, tokenId));

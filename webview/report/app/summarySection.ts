@@ -10,6 +10,7 @@ import { el, replaceChildren, srOnly } from '../../app/dom';
 import { formatCount, formatFixed, formatInterval, plural } from '../logic/reportFormat';
 import { ariaSort } from '../../logic/sortOrder';
 import { bestPerColumn, randomFloor, SummaryCell, SummaryColumnDef, summaryCell, summaryColumns, sortExplainers } from '../logic/reportSummary';
+import { headWords } from '../../../src/core/explain/headWords';
 
 function cellText(column: SummaryColumnDef, cell: SummaryCell): string {
   if (column.id === 'msPerSample') return cell.value === null ? '—' : cell.value < 10 ? cell.value.toFixed(1) : formatCount(cell.value);
@@ -88,7 +89,7 @@ export function renderSummary(section: HTMLElement, report: ReportView, sort: Re
     el(
       'p',
       { class: 'muted section-intro' },
-      'Violation ratio: the share of samples whose top unit (largest |w|) has a weight sign that disagrees with the real change in p(ŷ) when it is erased (Liu et al., ICML 2022); lower is better. ' +
+      `Violation ratio: the share of samples whose top unit (largest |w|) has a weight sign that disagrees with the real change in ${headWords(report.model.head).symbol} (${headWords(report.model.head).quantity}) when it is erased (Liu et al., ICML 2022); lower is better. ` +
         'Under each value its 95% interval (Wilson for ratios, t for means). Rates and metrics use the ' +
         `${report.settings.operator} operator. ★ and bold mark the best explainer per column (Random, the floor, is not ranked).`,
     ),

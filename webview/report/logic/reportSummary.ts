@@ -5,6 +5,7 @@
 import type { ExplainerSummary, MeanEstimate, Proportion, ReportView } from '../../../src/core/dataset/datasetReport';
 import type { ReportSummaryColumn, ReportViewState } from '../../../src/extension/report/reportProtocol';
 import { compareValues } from '../../logic/sortOrder';
+import { headWords } from '../../../src/core/explain/headWords';
 
 export type SummarySort = ReportViewState['sort'];
 export type Better = 'lower' | 'higher';
@@ -62,7 +63,7 @@ export function summaryColumns(report: ReportView): SummaryColumnDef[] {
   return [
     col('explainer', 'Explainer', '', 'Sort by explainer name', null),
     ...report.settings.operators.map((o) =>
-      col(`operator:${o}`, operatorTitle(o), 'ratio of samples', `Share of samples whose top unit’s weight sign disagrees with the real change in p(ŷ) when it is erased with ${operatorTitle(o)}; 95% Wilson interval below`, 'lower'),
+      col(`operator:${o}`, operatorTitle(o), 'ratio of samples', `Share of samples whose top unit’s weight sign disagrees with the real change in ${headWords(report.model.head).symbol} when it is erased with ${operatorTitle(o)}; 95% Wilson interval below`, 'lower'),
     ),
     col('violationMean', `Mean of ${report.settings.operators.length} operators`, 'ratio of samples, 95% CI', 'Mean over samples of the share of the paper’s operators under which the top unit’s sign is wrong; 95% interval below', 'lower'),
     col('tokenLevelRate', `Token-level (${op})`, 'ratio of units', `Share of all units whose claimed sign disagrees with their own Δ under ${op}, mean over samples (beyond the paper)`, 'lower'),
