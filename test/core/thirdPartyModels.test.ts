@@ -4,6 +4,8 @@
  * is that they load and run as the user's would, and that each number is the head's own quantity.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { explainText } from '../../src/core/explain/explainText';
@@ -12,6 +14,7 @@ import { FUSED_ATTENTION_PROBLEM } from '../../src/core/model/onnxClassifier';
 import { readModel, usesFusedAttention } from '../../src/core/model/onnxGraph';
 import { TextClassifier } from '../../src/core/model/textClassifier';
 import { FIXTURES } from '../helpers/paths';
+import { writeToyModel } from '../helpers/toyModel';
 
 const THIRD_PARTY = join(FIXTURES, 'third-party');
 const TEXT = 'a gripping, funny and moving film';
@@ -57,6 +60,23 @@ describe('Third-party Hugging Face exports', () => {
   it('a bare encoder (hidden states, no classification head) is refused saying so and what to export', async () => {
     await assert.rejects(TextClassifier.load(join(THIRD_PARTY, 'tribuo-tinybert'), { gradientCacheDir: null }),
       /has no output named logits \(its outputs: output_0, output_1\)\. Its outputs look like hidden states .*a bare encoder without a classification head.*--task text-classification/);
+  });
+
+  it('a graph with onnxruntime\'s fused kernels runs what it can, and the notes name the kernels and the export to use instead', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pl-fused-'));
+    try {
+      writeToyModel(dir, 'logits', false, { fusedOp: true });
+      const model = await TextClassifier.load(dir, { gradientCacheDir: null });
+      try {
+        const r = await explainText(model, 'good movie', { explainers: ['raw-attention', 'occlusion', 'input-x-gradient'], metrics: false });
+        assert.deepEqual(r.explanations.map((e) => [e.id, !e.error]), [['raw-attention', true], ['occlusion', true], ['input-x-gradient', false]]);
+        assert.ok(r.notes.some((n) => /optimised by onnxruntime \(fused kernels com\.microsoft\.FastGelu\).*without `--optimize`/.test(n)), r.notes.join('\n'));
+      } finally {
+        await model.dispose();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('onnxruntime\'s fused attention is recognised, and the advice names the optimisation that fuses it', () => {

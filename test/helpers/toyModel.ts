@@ -33,12 +33,14 @@ export interface ToyOptions {
   embedding?: number[][];
   /** Replaces keys of config.json (e.g. id2label, problem_type); undefined values remove them. */
   config?: Record<string, unknown>;
+  /** Passes the logits through onnxruntime's fused com.microsoft.FastGelu, as its transformer optimizer writes. */
+  fusedOp?: boolean;
 }
 
 /** Writes the toy model folder; `logitsName` renames its logits output (to test models without one), and
  * `tokenTypes` adds a BERT-style `token_type_ids` input whose (zero) type embedding is added to the words. */
 export function writeToyModel(dir: string, logitsName = 'logits', tokenTypes = false, options: ToyOptions = {}): void {
-  const bag = options.attentionPooling ? 'bag' : logitsName;
+  const bag = options.attentionPooling || options.fusedOp ? 'bag' : logitsName;
   const embedding = options.embedding ?? EMBEDDING;
   const graph = {
     name: 'toy-bag-of-words',
@@ -72,9 +74,11 @@ export function writeToyModel(dir: string, logitsName = 'logits', tokenTypes = f
         ...(options.unsupportedOp ? [{ opType: 'Sin', input: ['pooled'], output: ['pooled_sin'] }] : []),
         { opType: 'Add', input: [bag, options.unsupportedOp ? 'pooled_sin' : 'pooled'], output: [logitsName] },
       ] : []),
+      ...(options.fusedOp ? [{ opType: 'FastGelu', domain: 'com.microsoft', input: [bag], output: [logitsName] }] : []),
     ],
   };
-  const model = create(ModelProtoSchema, { irVersion: 8n, opsetImport: [{ domain: '', version: 17n }], producerName: 'polarity-lens tests', graph });
+  const opsetImport = [{ domain: '', version: 17n }, ...(options.fusedOp ? [{ domain: 'com.microsoft', version: 1n }] : [])];
+  const model = create(ModelProtoSchema, { irVersion: 8n, opsetImport, producerName: 'polarity-lens tests', graph });
   writeFileSync(join(dir, 'model.onnx'), toBinary(ModelProtoSchema, model));
   const tok = new Tokenizer(WordLevel.init(TOY_VOCAB, { unkToken: '[UNK]' }));
   tok.setPreTokenizer(whitespaceSplitPreTokenizer());

@@ -11,6 +11,7 @@ import type { GradientVariant, Objective } from '../gradients/gradientSession';
 import { MAX_BATCH } from '../model/batchRunner';
 import { InputMemo } from '../model/inputMemo';
 import { pooledRows, resolvePooling } from '../model/pooling';
+import { OPTIMISATION_ADVICE } from '../model/onnxClassifier';
 import type { TextClassifier } from '../model/textClassifier';
 import { AttentionLayerView, AttentionView, EXPLAIN_SCHEMA, ExplainPart, ExplainResult, ExplanationRow, ImpactRow, Polarity } from './explainResult';
 import { explanationUnits, Granularity } from './units';
@@ -253,6 +254,9 @@ export async function explainText(model: TextClassifier, text: string, options: 
   for (const pending of gradientRuns.values()) {
     const view = await pending.catch(() => undefined);
     view?.problems.forEach((p) => problems.add(p));
+  }
+  if (model.onnx.fusedOps.length) {
+    notes.push(`This graph was optimised by onnxruntime (fused kernels com.microsoft.${model.onnx.fusedOps.join(', com.microsoft.')}): gradients do not pass through them, and attention inside them cannot be read. For every explainer, ${OPTIMISATION_ADVICE}.`);
   }
   if (problems.size) {
     const failed = rows.filter((r) => r.family !== 'perturbation' && r.error && /differentiat|∂/.test(r.error)).map((r) => r.id);

@@ -14,9 +14,9 @@ import {
  * Fused kernels come from onnxruntime's transformer optimizer (`optimum-cli export onnx --optimize O2` and above,
  * `optimum-cli onnxruntime optimize`, `onnxruntime.transformers.optimizer`), not from the export itself.
  */
-export const FUSED_ATTENTION_PROBLEM = 'the model uses fused com.microsoft attention kernels, whose attention probabilities cannot be read; '
-  + 'use the unoptimised export instead: `optimum-cli export onnx --task text-classification` without `--optimize` (or with at most `--optimize O1`), '
-  + 'and skip `optimum-cli onnxruntime optimize` and `onnxruntime.transformers.optimizer`';
+export const OPTIMISATION_ADVICE = 'use the unoptimised export instead: `optimum-cli export onnx --task text-classification` without `--optimize` '
+  + '(or with at most `--optimize O1`), and skip `optimum-cli onnxruntime optimize` and `onnxruntime.transformers.optimizer`';
+export const FUSED_ATTENTION_PROBLEM = `the model uses fused com.microsoft attention kernels, whose attention probabilities cannot be read; ${OPTIMISATION_ADVICE}`;
 
 /** The classifier's output: `logits`, or the model's only output. A bare encoder (hidden states) is refused. */
 function logitsOutput(model: ModelProto, modelPath: string): string {
@@ -69,6 +69,8 @@ export class OnnxClassifier {
     readonly attentionProblem: string | undefined,
     /** The external data files holding the model's weights (absolute paths), if the export kept them outside. */
     readonly dataFiles: string[],
+    /** onnxruntime's fused kernels in the graph (com.microsoft op types): a graph its transformer optimizer rewrote. */
+    readonly fusedOps: string[],
   ) {}
 
   static async load(modelPath: string, padId: number, options: SessionOptions = {}): Promise<OnnxClassifier> {
@@ -112,7 +114,8 @@ export class OnnxClassifier {
     if (unknown.length) {
       throw new Error(`${modelPath} needs inputs Polarity Lens cannot fill: ${unknown.join(', ')}.`);
     }
-    return new OnnxClassifier(session, padId, logitsName, vocabularySize, attentionNames, attentionProblem, dataFiles);
+    const fusedOps = [...new Set(model.graph?.node.filter((n) => n.domain === 'com.microsoft').map((n) => n.opType))].sort();
+    return new OnnxClassifier(session, padId, logitsName, vocabularySize, attentionNames, attentionProblem, dataFiles, fusedOps);
   }
 
   /** Whether the zero-embedding erasure can run: the word-embedding tensor was found and made scalable. */
