@@ -42,7 +42,7 @@ const DEFAULT_MAX_LENGTH = 512;
 /** The optional project manifest: overrides for what a model's own config.json lacks or gets wrong. */
 export const MANIFEST_FILE = 'polarity-lens.json';
 
-/** Keys the manifest may set; each replaces the same key of config.json. */
+/** Keys the manifest may set; each replaces the same key of config.json (`onnx`, which config.json never has, names the file). */
 const MANIFEST_KEYS = ['name', 'id2label', 'max_length', 'pad_token_id', 'mask_token', 'outputs', 'model', 'head', 'pooling', 'onnx'] as const;
 
 function readJson(path: string): Record<string, unknown> {

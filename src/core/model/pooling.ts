@@ -4,8 +4,8 @@
  * ForSequenceClassification) the last non-pad token. Reading another row is reading attention the classifier ignores:
  * a causal model's first row attends only to itself, so its weights are all on one token and can never violate.
  *
- * Decided, first match wins: polarity-lens.json `pooling` (or the older `model.pooled_token_index`); a
- * sentence-transformers `1_Pooling/config.json`; the config (`pooling`, a decoder `model_type`); the attention of the
+ * Decided, first match wins: polarity-lens.json `pooling`; ModernBERT's `classifier_pooling`; the older
+ * `model.pooled_token_index`; a sentence-transformers `1_Pooling/config.json`; the config (`pooling`, a decoder `model_type`); the attention of the
  * clean run (every map causal → a decoder); else the first token.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -38,6 +38,9 @@ export function declaredPooling(dir: string, config: ModelConfig): Pooling | und
     if (typeof declared === 'string' && KINDS[declared]) return { kind: KINDS[declared], from: `pooling "${declared}" in the model's config` };
     throw new Error(`${join(dir, 'polarity-lens.json')}: pooling must be "first", "last", "mean" or a token index (found ${JSON.stringify(declared)}).`);
   }
+  // ModernBERT's classifier head says which it pools.
+  if (config.classifier_pooling === 'mean') return { kind: 'mean', from: 'classifier_pooling "mean" in config.json' };
+  if (config.classifier_pooling === 'cls') return { kind: 'first', from: 'classifier_pooling "cls" in config.json' };
   const legacy = (config.model as { pooled_token_index?: unknown } | undefined)?.pooled_token_index;
   if (typeof legacy === 'number') return { kind: 'index', index: legacy, from: 'model.pooled_token_index in the model\'s config' };
   const sentence = join(dir, '1_Pooling', 'config.json');
