@@ -19,7 +19,7 @@ ConvLayer (conv_kernel_size 0 in v3), z_steps (0), query_states (None), the loss
 Weights: HF's _init_weights (normal std 0.02, zero biases, zero padding row), seeded (1234) in make(); then, because
 an untrained std-0.02 head leaves every probability within 0.01 of 1/num_labels, the pooler dense and the classifier
 are redrawn with std 1/sqrt(fan_in) and 2/sqrt(fan_in) (_spread_head), and the classifier bias is set so that every
-class has the same mean logit over 64 seeded random texts (_center_head), so that predictions differ across texts.
+class has the same mean logit over 64 seeded random texts (zoo_common.center_head), so that predictions differ across texts.
 
 Polarity Lens additions (no effect on the exported graph): forward() takes `word_embeddings_override` (used instead
 of the word-embedding lookup) and fills `self.captured = {'word_embeddings': lookup output or override,
@@ -32,6 +32,7 @@ import math
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+import zoo_common as zc
 
 NAME = 'deberta-v3'
 MODEL_TYPE = 'deberta-v2'
@@ -447,32 +448,9 @@ def _spread_head(model):
         layer.bias.data.zero_()
 
 
-def _center_head(model, bias, vocab_size, pad_token_id):
-    """Sets the head's bias so that, over 64 seeded random texts (ids in [5, vocab), 4 to 32 tokens, right-padded),
-    every class has the same mean logit: an untrained head otherwise gives most texts the same label. Only the bias
-    changes; the weights are HF's initialisation."""
-    g = torch.Generator().manual_seed(SEED)
-    low = min(5, vocab_size - 1)
-    lengths = torch.randint(4, 33, (64,), generator=g)
-    ids = torch.full((64, int(lengths.max())), pad_token_id, dtype=torch.long)
-    mask = torch.zeros(ids.shape, dtype=torch.long)
-    for i, n in enumerate(lengths.tolist()):
-        ids[i, :n] = torch.randint(low, vocab_size, (n,), generator=g)
-        mask[i, :n] = 1
-    with torch.no_grad():
-        logits = model(ids, mask)
-        bias.data -= logits.mean(0) - logits.mean()
-    model.captured = {}
-
-
-def _labels(num_labels):
-    names = ['NEGATIVE', 'POSITIVE'] if num_labels == 2 else [f'LABEL_{i}' for i in range(num_labels)]
-    return {str(i): n for i, n in enumerate(names)}, {n: i for i, n in enumerate(names)}
-
-
 def make(vocab_size, pad_token_id, num_labels, problem_type=None, size='tiny'):
     dims = SIZES[size]
-    id2label, label2id = _labels(num_labels)
+    id2label, label2id = zc.label_maps(num_labels)
     cfg = {
         'model_type': MODEL_TYPE,
         'architectures': list(ARCHITECTURES),
@@ -510,6 +488,6 @@ def make(vocab_size, pad_token_id, num_labels, problem_type=None, size='tiny'):
     model.apply(model._init_weights)
     _spread_head(model)
     model.eval()
-    _center_head(model, model.classifier.bias, vocab_size, pad_token_id)
+    zc.center_head(model, model.classifier.bias, vocab_size, pad_token_id, SEED)
     config = {k: v for k, v in cfg.items() if k != 'num_labels'}
     return model, config

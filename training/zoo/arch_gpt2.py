@@ -35,6 +35,7 @@ import math
 
 import torch
 import torch.nn as nn
+import zoo_common as zc
 
 NAME = 'gpt2'
 MODEL_TYPE = 'gpt2'
@@ -236,16 +237,11 @@ def _spread_score(model):
     model.score.weight.data.normal_(mean=0.0, std=1.0 / math.sqrt(model.score.in_features))
 
 
-def _labels(num_labels):
-    names = ['NEGATIVE', 'POSITIVE'] if num_labels == 2 else [f'LABEL_{i}' for i in range(num_labels)]
-    return {str(i): n for i, n in enumerate(names)}, {n: i for i, n in enumerate(names)}
-
-
 def make(vocab_size, pad_token_id, num_labels, problem_type=None, size='tiny'):
     if pad_token_id is None:
         raise ValueError('GPT2ForSequenceClassification needs pad_token_id to find the last token of a padded row')
     dims = SIZES[size]
-    id2label, label2id = _labels(num_labels)
+    id2label, label2id = zc.label_maps(num_labels)
     cfg = {
         'model_type': MODEL_TYPE,
         'architectures': list(ARCHITECTURES),

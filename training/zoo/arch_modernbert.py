@@ -30,7 +30,7 @@ in 1.13; both are ONNX Not), and the softmax upcast stays float64 for float64 re
 
 Weights: HF's _init_weights (truncated normal, per-module stds, initializer_cutoff_factor 2), seeded (1234) in make();
 then the classifier bias is set so that every class has the same mean logit over 64 seeded random texts
-(_center_head), so that predictions differ across texts.
+(zoo_common.center_head), so that predictions differ across texts.
 
 Polarity Lens additions (no effect on the exported graph): forward() takes `word_embeddings_override` (used instead
 of tok_embeddings(input_ids)) and fills `self.captured = {'word_embeddings': lookup output or override,
@@ -43,6 +43,7 @@ import math
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+import zoo_common as zc
 
 NAME = 'modernbert'
 MODEL_TYPE = 'modernbert'
@@ -355,34 +356,11 @@ class ModernBertForSequenceClassification(nn.Module):
         return self.classifier(pooled_output)
 
 
-def _center_head(model, bias, vocab_size, pad_token_id):
-    """Sets the head's bias so that, over 64 seeded random texts (ids in [5, vocab), 4 to 32 tokens, right-padded),
-    every class has the same mean logit: an untrained head otherwise gives most texts the same label. Only the bias
-    changes; the weights are HF's initialisation."""
-    g = torch.Generator().manual_seed(SEED)
-    low = min(5, vocab_size - 1)
-    lengths = torch.randint(4, 33, (64,), generator=g)
-    ids = torch.full((64, int(lengths.max())), pad_token_id, dtype=torch.long)
-    mask = torch.zeros(ids.shape, dtype=torch.long)
-    for i, n in enumerate(lengths.tolist()):
-        ids[i, :n] = torch.randint(low, vocab_size, (n,), generator=g)
-        mask[i, :n] = 1
-    with torch.no_grad():
-        logits = model(ids, mask)
-        bias.data -= logits.mean(0) - logits.mean()
-    model.captured = {}
-
-
-def _labels(num_labels):
-    names = ['NEGATIVE', 'POSITIVE'] if num_labels == 2 else [f'LABEL_{i}' for i in range(num_labels)]
-    return {str(i): n for i, n in enumerate(names)}, {n: i for i, n in enumerate(names)}
-
-
 def make(vocab_size, pad_token_id, num_labels, problem_type=None, size='tiny', classifier_pooling='cls'):
     dims = SIZES[size]
     if classifier_pooling not in ('cls', 'mean'):
         raise ValueError(f'classifier_pooling must be "cls" or "mean", not {classifier_pooling!r}')
-    id2label, label2id = _labels(num_labels)
+    id2label, label2id = zc.label_maps(num_labels)
     every = 3
     layer_types = ['sliding_attention' if i % every else 'full_attention' for i in range(dims['num_hidden_layers'])]
     cfg = {
@@ -426,6 +404,6 @@ def make(vocab_size, pad_token_id, num_labels, problem_type=None, size='tiny', c
     model = ModernBertForSequenceClassification(cfg)
     model.apply(model._init_weights)
     model.eval()
-    _center_head(model, model.classifier.bias, vocab_size, pad_token_id)
+    zc.center_head(model, model.classifier.bias, vocab_size, pad_token_id, SEED)
     config = {k: v for k, v in cfg.items() if k != 'num_labels'}
     return model, config

@@ -23,7 +23,7 @@ BERT reads its zero token-type buffer as HF does when token_type_ids is None), t
 
 Weights: BertPreTrainedModel._init_weights (normal std 0.02, zero biases, zero padding row, LayerNorm 1/0) and
 SetFitHead._init_weight, seeded (1234) in make(); then the head bias is set so that every class has the same mean
-logit over 64 seeded random texts (_center_head): mean pooling of an untrained encoder shares one large component
+logit over 64 seeded random texts (zoo_common.center_head): mean pooling of an untrained encoder shares one large component
 across texts, and without this nearly every text gets the same label.
 
 Polarity Lens additions (no effect on the exported graph): forward() takes `word_embeddings_override` (used instead
@@ -37,6 +37,7 @@ import math
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+import zoo_common as zc
 
 NAME = 'sentence-mean'
 MODEL_TYPE = 'bert'
@@ -256,32 +257,9 @@ class SentenceMeanClassifier(nn.Module):
         return self.model_head(embeddings)
 
 
-def _center_head(model, bias, vocab_size, pad_token_id):
-    """Sets the head's bias so that, over 64 seeded random texts (ids in [5, vocab), 4 to 32 tokens, right-padded),
-    every class has the same mean logit: an untrained head otherwise gives most texts the same label. Only the bias
-    changes; the weights are HF's initialisation."""
-    g = torch.Generator().manual_seed(SEED)
-    low = min(5, vocab_size - 1)
-    lengths = torch.randint(4, 33, (64,), generator=g)
-    ids = torch.full((64, int(lengths.max())), pad_token_id, dtype=torch.long)
-    mask = torch.zeros(ids.shape, dtype=torch.long)
-    for i, n in enumerate(lengths.tolist()):
-        ids[i, :n] = torch.randint(low, vocab_size, (n,), generator=g)
-        mask[i, :n] = 1
-    with torch.no_grad():
-        logits = model(ids, mask)
-        bias.data -= logits.mean(0) - logits.mean()
-    model.captured = {}
-
-
-def _labels(num_labels):
-    names = ['NEGATIVE', 'POSITIVE'] if num_labels == 2 else [f'LABEL_{i}' for i in range(num_labels)]
-    return {str(i): n for i, n in enumerate(names)}, {n: i for i, n in enumerate(names)}
-
-
 def make(vocab_size, pad_token_id, num_labels, problem_type=None, size='tiny'):
     dims = SIZES[size]
-    id2label, label2id = _labels(num_labels)
+    id2label, label2id = zc.label_maps(num_labels)
     cfg = {
         'model_type': MODEL_TYPE,
         'architectures': list(ARCHITECTURES),
@@ -314,6 +292,6 @@ def make(vocab_size, pad_token_id, num_labels, problem_type=None, size='tiny'):
     nn.init.xavier_uniform_(model.model_head.linear.weight)
     nn.init.constant_(model.model_head.linear.bias, 1e-2)
     model.eval()
-    _center_head(model, model.model_head.linear.bias, vocab_size, pad_token_id)
+    zc.center_head(model, model.model_head.linear.bias, vocab_size, pad_token_id, SEED)
     config = {k: v for k, v in cfg.items() if k != 'num_labels'}
     return model, config

@@ -46,9 +46,33 @@ def init_weights(model, std):
             module.weight.data.fill_(1.0)
 
 
-def labels_config(num_labels, problem_type):
+def label_maps(num_labels):
+    """id2label and label2id: NEGATIVE/POSITIVE for two classes, LABEL_i otherwise."""
     names = ['NEGATIVE', 'POSITIVE'] if num_labels == 2 else [f'LABEL_{i}' for i in range(num_labels)]
-    cfg = {'id2label': {str(i): n for i, n in enumerate(names)}, 'label2id': {n: i for i, n in enumerate(names)}}
+    return {str(i): n for i, n in enumerate(names)}, {n: i for i, n in enumerate(names)}
+
+
+def center_head(model, bias, vocab_size, pad_token_id, seed):
+    """Sets the head's bias so that, over 64 seeded random texts (ids in [5, vocab), 4 to 32 tokens, right-padded),
+    every class has the same mean logit: an untrained head otherwise gives most texts the same label. Only the bias
+    changes; the weights are HF's initialisation."""
+    g = torch.Generator().manual_seed(seed)
+    low = min(5, vocab_size - 1)
+    lengths = torch.randint(4, 33, (64,), generator=g)
+    ids = torch.full((64, int(lengths.max())), pad_token_id, dtype=torch.long)
+    mask = torch.zeros(ids.shape, dtype=torch.long)
+    for i, n in enumerate(lengths.tolist()):
+        ids[i, :n] = torch.randint(low, vocab_size, (n,), generator=g)
+        mask[i, :n] = 1
+    with torch.no_grad():
+        logits = model(ids, mask)
+        bias.data -= logits.mean(0) - logits.mean()
+    model.captured = {}
+
+
+def labels_config(num_labels, problem_type):
+    id2label, label2id = label_maps(num_labels)
+    cfg = {'id2label': id2label, 'label2id': label2id}
     if problem_type:
         cfg['problem_type'] = problem_type
     return cfg
