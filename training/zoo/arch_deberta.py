@@ -422,15 +422,7 @@ class DebertaV2ForSequenceClassification(nn.Module):
         self.attention_hook = None
 
     def _init_weights(self, module):
-        std = self.config['initializer_range']
-        if isinstance(module, nn.Linear):
-            module.weight.data.normal_(mean=0.0, std=std)
-            if module.bias is not None:
-                module.bias.data.zero_()
-        elif isinstance(module, nn.Embedding):
-            module.weight.data.normal_(mean=0.0, std=std)
-            if module.padding_idx is not None:
-                module.weight.data[module.padding_idx].zero_()
+        zc.init_module(module, self.config['initializer_range'])
 
     def forward(self, input_ids, attention_mask, token_type_ids=None, word_embeddings_override=None):
         sequence_output, word_embeddings, attentions = self.deberta(

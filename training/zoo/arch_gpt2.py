@@ -204,17 +204,7 @@ class GPT2ForSequenceClassification(nn.Module):
 
     def _init_weights(self, module):
         std = self.config['initializer_range']
-        if isinstance(module, (nn.Linear, Conv1D)):
-            module.weight.data.normal_(mean=0.0, std=std)
-            if module.bias is not None:
-                module.bias.data.zero_()
-        elif isinstance(module, nn.Embedding):
-            module.weight.data.normal_(mean=0.0, std=std)
-            if module.padding_idx is not None:
-                module.weight.data[module.padding_idx].zero_()
-        elif isinstance(module, nn.LayerNorm):
-            module.bias.data.zero_()
-            module.weight.data.fill_(1.0)
+        zc.init_module(module, std, (nn.Linear, Conv1D))
         for name, p in module.named_parameters():
             if name == 'c_proj.weight':
                 p.data.normal_(mean=0.0, std=(std / math.sqrt(2 * self.config['n_layer'])))

@@ -30,20 +30,26 @@ def initializer_range(size):
     return TINY_INITIALIZER_RANGE if size == 'tiny' else 0.02
 
 
-def init_weights(model, std):
-    """HF `_init_weights`: Linear and Embedding weights ~ N(0, std), biases 0, the padding row 0, LayerNorm 1/0."""
-    for module in model.modules():
-        if isinstance(module, nn.Linear):
-            module.weight.data.normal_(mean=0.0, std=std)
-            if module.bias is not None:
-                module.bias.data.zero_()
-        elif isinstance(module, nn.Embedding):
-            module.weight.data.normal_(mean=0.0, std=std)
-            if module.padding_idx is not None:
-                module.weight.data[module.padding_idx].zero_()
-        elif isinstance(module, nn.LayerNorm):
+def init_module(module, std, linear=(nn.Linear,)):
+    """HF `_init_weights` of one module: Linear (or `linear`) and Embedding weights ~ N(0, std), biases 0, the
+    padding row 0, LayerNorm 1/0."""
+    if isinstance(module, linear):
+        module.weight.data.normal_(mean=0.0, std=std)
+        if module.bias is not None:
             module.bias.data.zero_()
-            module.weight.data.fill_(1.0)
+    elif isinstance(module, nn.Embedding):
+        module.weight.data.normal_(mean=0.0, std=std)
+        if module.padding_idx is not None:
+            module.weight.data[module.padding_idx].zero_()
+    elif isinstance(module, nn.LayerNorm):
+        module.bias.data.zero_()
+        module.weight.data.fill_(1.0)
+
+
+def init_weights(model, std):
+    """HF `_init_weights` over every module (only leaves draw numbers, so the order matches `model.apply`)."""
+    for module in model.modules():
+        init_module(module, std)
 
 
 def label_maps(num_labels):
