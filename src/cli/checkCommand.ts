@@ -215,7 +215,7 @@ function progressLine(): (p: DatasetProgress) => void {
     if (now - last < 250 && p.done !== p.total) return;
     last = now;
     const eta = p.etaSeconds === null ? '' : `, ETA ${formatDuration(p.etaSeconds)}`;
-    const line = `explained ${p.done}${p.total === null ? '' : `/${p.total}`} rows (${p.resumed} from cache), ${p.perSecond.toFixed(1)} samples/s${eta}${p.badRows ? `, ${p.badRows} bad rows skipped` : ''}`;
+    const line = `explained ${p.done}${p.total === null ? '' : `/${p.total}`} rows (${p.resumed} from cache), ${p.perSecond.toFixed(1)} samples/s${eta}${p.badRows ? `, ${p.badRows} bad row${p.badRows === 1 ? '' : 's'} skipped` : ''}`;
     process.stderr.write(process.stderr.isTTY ? `\r${line}\u001b[K` : `${line}\n`);
   };
 }

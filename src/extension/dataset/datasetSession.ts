@@ -174,7 +174,7 @@ export class DatasetSession implements vscode.Disposable {
             void vscode.window.showWarningMessage(`Polarity Lens: labels ${handle.view.dataset.unmappedLabels.join(', ')} name no class of ${handle.view.model.name} (${handle.view.model.labels.join(', ')}); those rows count as unlabelled.`);
           }
           if (handle.view.dataset.badRowCount) {
-            void vscode.window.showWarningMessage(`Polarity Lens: ${handle.view.dataset.badRowCount} bad rows were skipped (listed in the report, with line numbers).`);
+            void vscode.window.showWarningMessage(`Polarity Lens: ${handle.view.dataset.badRowCount === 1 ? '1 bad row was' : `${handle.view.dataset.badRowCount} bad rows were`} skipped (listed in the report, with line numbers).`);
           }
           return { view: handle.view };
         } catch (e) {
