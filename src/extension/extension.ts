@@ -12,7 +12,8 @@ import { EditorDecorations } from './editorDecorations';
 import { ExplainRunner, JobOutcome } from './explainRunner';
 import { ExplainSession, polarityLensConfiguration } from './explainSession';
 import { InferenceClient } from './inference/inferenceClient';
-import { checkModelFolder, currentModel, doctorVerdict, ModelChoiceDeps, modelPickItems, rememberModel } from './modelChoice';
+import { checkModelFolder, currentModel, doctorVerdict, ModelChoiceDeps, modelPickItems, onnxPickItems, rememberModel } from './modelChoice';
+import { chooseOnnxFile } from '../core/model/modelFolder';
 import { formatDoctorReport } from '../core/model/doctorReport';
 import { PANEL_VIEW_TYPE } from './panel/explainPanel';
 import { PanelMemory } from './panelMemory';
@@ -106,6 +107,20 @@ async function selectModel(models: ModelChoiceDeps, session: ExplainSession, log
     }
     const [folder] = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Use this model', title: 'A folder with model.onnx and tokenizer.json' }) ?? [];
     if (!folder) return;
+    // Several ONNX files (a quantized or half-precision sibling): the user picks one; none is taken silently.
+    const files = onnxPickItems(folder.fsPath);
+    if (files) {
+      const file = await vscode.window.showQuickPick(files, { title: 'Polarity Lens: which ONNX file of this folder?', placeHolder: 'The folder holds several exports of the model' });
+      if (!file) return;
+      if (!file.inUse) {
+        try {
+          chooseOnnxFile(folder.fsPath, file.file);
+        } catch (e) {
+          void vscode.window.showErrorMessage(`Polarity Lens: cannot record the choice in polarity-lens.json: ${(e as Error).message}`);
+          return;
+        }
+      }
+    }
     const problem = checkModelFolder(folder.fsPath);
     if (problem) {
       void vscode.window.showErrorMessage(`Polarity Lens: ${problem}`);

@@ -6,7 +6,8 @@
 import type * as vscode from 'vscode';
 import { readCardAccuracies } from '../core/model/modelCard';
 import type { DoctorReport } from '../core/model/doctorReport';
-import { readModelFolder } from '../core/model/modelFolder';
+import { relative, sep } from 'node:path';
+import { onnxFiles, readModelFolder } from '../core/model/modelFolder';
 import { resolveModelDir, SHIPPED_MODELS } from '../core/model/shippedModels';
 
 export const DEFAULT_MODEL = 'sst2-bilstm-tanh';
@@ -60,6 +61,36 @@ export function checkModelFolder(dir: string): string | undefined {
   } catch (e) {
     return (e as Error).message;
   }
+}
+
+export interface OnnxPickItem extends vscode.QuickPickItem {
+  file: string;
+  /** The file the folder's model uses now (nothing to write when it is picked). */
+  inUse: boolean;
+}
+
+/**
+ * When a folder holds several ONNX files (an optimum or hub export with model_quantized.onnx, model_fp16.onnx …), the
+ * user picks one: the file in use first; any other is written to the folder's polarity-lens.json when picked, so the
+ * CLI explains the same file. Undefined when there is nothing to choose.
+ */
+export function onnxPickItems(dir: string): OnnxPickItem[] | undefined {
+  const files = onnxFiles(dir);
+  let current: string | undefined;
+  try {
+    current = relative(dir, readModelFolder(dir).modelPath).split(sep).join('/');
+  } catch {
+    current = undefined; // only variants, none chosen yet
+  }
+  if (files.length < 2 && (current !== undefined || files.length === 0)) return undefined;
+  const ordered = current ? [current, ...files.filter((f) => f !== current)] : files;
+  return ordered.map((file) => ({
+    file,
+    inUse: file === current,
+    label: file,
+    description: file === current ? 'in use' : /quantiz|int8|uint8/i.test(file) ? 'quantized: forward and attention explainers only' : /fp16|float16/i.test(file) ? 'half precision' : undefined,
+    detail: file === current ? undefined : `Picking it writes "onnx": "${file}" to polarity-lens.json in this folder, so the CLI explains the same file.`,
+  }));
 }
 
 /** What the user is told about a folder picked with Browse…, from the doctor's report: refused, a warning, or fine. */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, beforeEach, describe, it } from 'node:test';
@@ -237,6 +237,35 @@ describe('the extension glue (against a vscode stub, with the real inference pro
     assert.equal(message.level, 'info');
     assert.match(message.text, /all \d+ explainers and every erasure operator run on this model \(softmax head, 2 classes\)/);
     assert.equal(stub.workspaceState.get('polarityLens.model'), gpt2);
+  });
+
+  it('Browse… on a folder with a quantized sibling offers both files; the pick is written to polarity-lens.json and checked', async () => {
+    start();
+    const hub = join(tmp, 'hub-copy');
+    cpSync(join(FIXTURES, 'zoo', 'bert-hub'), hub, { recursive: true });
+    const offered: { label: string; description?: string }[][] = [];
+    stub.quickPick = (items) => {
+      if (items.some((i) => i.value === 'browse')) return items.find((i) => i.value === 'browse');
+      offered.push(items as { label: string; description?: string }[]);
+      return stub.onnxPick?.(items);
+    };
+    stub.openDialog = () => [Uri.file(hub)];
+    // Dismissing the question changes nothing.
+    stub.onnxPick = () => undefined;
+    await stub.commands.get('polarityLens.selectModel')!();
+    assert.deepEqual(offered[0].map((i) => [i.label, i.description]), [['onnx/model.onnx', 'in use'], ['onnx/model_quantized.onnx', 'quantized: forward and attention explainers only']]);
+    assert.equal(existsSync(join(hub, 'polarity-lens.json')), false);
+    assert.equal(stub.workspaceState.get('polarityLens.model'), undefined);
+    // Picking the int8 file records it for every front end, and the doctor says what runs on it.
+    stub.onnxPick = (items) => items.find((i) => i.label === 'onnx/model_quantized.onnx');
+    await stub.commands.get('polarityLens.selectModel')!();
+    assert.deepEqual(JSON.parse(readFileSync(join(hub, 'polarity-lens.json'), 'utf8')), { onnx: 'onnx/model_quantized.onnx' });
+    assert.equal(stub.workspaceState.get('polarityLens.model'), hub);
+    const message = stub.messages.pop()!;
+    assert.equal(message.level, 'warning');
+    assert.match(message.text, /this model loads, but \d+ of \d+ explainers cannot run/);
+    assert.ok(stub.logLines.some((l) => /onnx\/model_quantized\.onnx .*onnx\.quantize/.test(l)));
+    stub.onnxPick = undefined;
   });
 
   it('restricted mode runs only shipped models, and says why', async () => {

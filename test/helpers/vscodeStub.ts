@@ -147,6 +147,8 @@ export const stub = {
   /** Called with the cancellation emitter of each progress notification, so a test can press Cancel. */
   onProgress: undefined as undefined | ((cancel: () => void) => void),
   quickPick: undefined as undefined | ((items: { label: string; value?: unknown }[]) => unknown),
+  /** A test's answer to a second quick pick (e.g. which ONNX file), when its quickPick delegates to it. */
+  onnxPick: undefined as undefined | ((items: { label: string; value?: unknown }[]) => unknown),
   /** The titles of the quick picks shown, in order. */
   quickPickTitles: [] as string[],
   inputBox: undefined as undefined | (() => string | undefined),
@@ -163,6 +165,7 @@ export const stub = {
     this.trusted = true;
     this.onProgress = undefined;
     this.quickPick = undefined;
+    this.onnxPick = undefined;
     this.quickPickTitles.length = 0;
     this.inputBox = undefined;
     this.openDialog = undefined;

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 
 /** The parts of a Hugging Face-style `config.json` the engine reads. Unknown keys are kept but ignored. */
@@ -56,6 +56,16 @@ function readJson(path: string): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
+/**
+ * Makes `file` (relative to the folder) the ONNX file the folder's model uses, in its polarity-lens.json (created, or
+ * updated keeping its other keys), so every front end explains the same file.
+ */
+export function chooseOnnxFile(dir: string, file: string): void {
+  const manifestPath = join(resolve(dir), MANIFEST_FILE);
+  const manifest = existsSync(manifestPath) ? readJson(manifestPath) : {};
+  writeFileSync(manifestPath, `${JSON.stringify({ ...manifest, onnx: file }, null, 2)}\n`);
+}
+
 /** Reads and validates a model folder: `model.onnx` + `tokenizer.json`, optional `config.json`, and an optional
  * `polarity-lens.json` whose keys (name, id2label, max_length, pad_token_id, mask_token, outputs, model, head, pooling) override it, and whose `onnx` names the ONNX file. */
 export function readModelFolder(dir: string): ModelFolder {
@@ -90,8 +100,8 @@ export function readModelFolder(dir: string): ModelFolder {
   };
 }
 
-/** ONNX files in the folder and its onnx/ subfolder, relative to the folder. */
-function onnxFiles(dir: string): string[] {
+/** ONNX files in the folder and its onnx/ subfolder, relative to the folder (model.onnx, onnx/model_quantized.onnx …). */
+export function onnxFiles(dir: string): string[] {
   const list = (sub: string) => {
     const at = join(dir, sub);
     if (!existsSync(at) || !statSync(at).isDirectory()) return [];
