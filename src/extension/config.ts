@@ -101,6 +101,7 @@ export function explainOptions(settings: ExtensionSettings, panel: PanelSettings
     granularity: panel.granularity,
     objective: panel.objective,
     igSteps: panel.igSteps,
+    ...(panel.label !== undefined ? { label: panel.label } : {}),
     samples: settings.samples,
     seed: settings.seed,
   };

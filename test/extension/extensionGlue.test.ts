@@ -6,6 +6,7 @@ import { after, beforeEach, describe, it } from 'node:test';
 import { resolveModelDir } from '../../src/core/model/shippedModels';
 import { disposeAll, loadExtension, startExtension, STORAGE_DIR } from '../helpers/extensionHarness';
 import { FIXTURES } from '../helpers/paths';
+import type { PanelSettings } from '../../src/extension/panel/webviewProtocol';
 import { Position, Selection, stub, StubDocument, StubEditor, StubWebviewPanel, Uri, window } from '../helpers/vscodeStub';
 
 const { activate } = loadExtension();
@@ -266,6 +267,25 @@ describe('the extension glue (against a vscode stub, with the real inference pro
     assert.match(message.text, /this model loads, but \d+ of \d+ explainers cannot run/);
     assert.ok(stub.logLines.some((l) => /onnx\/model_quantized\.onnx .*onnx\.quantize/.test(l)));
     stub.onnxPick = undefined;
+  });
+
+  it('a multi-label model: the panel explains the most likely label, and its label control re-runs everything for another', async () => {
+    const api = start({ model: join(FIXTURES, 'zoo', 'bert-multilabel') });
+    open('a gripping , moving film', [0, 0], [0, 24]);
+    const first = await api.explainSelection();
+    assert.ok(first && 'result' in first);
+    assert.equal(first.result.head.kind, 'multi-label');
+    const other = first.result.model.labels.find((l) => l !== first.result.prediction.label)!;
+    const settings = (lastShow() as Posted & { settings: PanelSettings }).settings;
+    panel().send({ type: 'settings', settings: { ...settings, label: other } });
+    await waitFor(() => posted().filter((m) => m.type === 'show').length === 2);
+    assert.equal(lastShow().result!.prediction.label, other);
+    assert.deepEqual(lastShow().recomputed, FAST, 'another target: every explainer runs again');
+    // The same label with another operator reuses what does not read the operator.
+    panel().send({ type: 'settings', settings: { ...settings, label: other, operator: 'attention-mask' } });
+    await waitFor(() => posted().filter((m) => m.type === 'show').length === 3);
+    assert.deepEqual(lastShow().recomputed, ['occlusion']);
+    assert.equal(lastShow().result!.prediction.label, other);
   });
 
   it('restricted mode runs only shipped models, and says why', async () => {

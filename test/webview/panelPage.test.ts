@@ -448,4 +448,39 @@ describe('the live webview (VS Code API stand-in)', () => {
       await page.close();
     }
   });
+
+  it('a multi-label result gets a label picker, set to the label explained; picking another posts it; other heads have none', async () => {
+    const file = join(dir, 'live-labels.html');
+    writeFileSync(file, liveHtml());
+    const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+    await page.addInitScript(FAKE_VSCODE);
+    try {
+      await page.goto(pathToFileURL(file).href);
+      await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'));
+      const base = fakeResult([{ id: 'occlusion', weights: [0.2, -0.1, 0] }]);
+      const multi: ExplainResult = {
+        ...base,
+        model: { ...base.model, labels: ['joy', 'anger', 'fear'] },
+        head: { kind: 'multi-label', quantity: 'sigmoid probability σ(z) of one label', isProbability: true },
+        prediction: { index: 1, label: 'anger', probability: 0.7, probabilities: [0.2, 0.7, 0.1] },
+      };
+      const settings: PanelSettings = { explainers: ['occlusion'], operator: 'delete', granularity: 'word', objective: 'probability', igSteps: 20 };
+      await send(page, { type: 'show', result: multi, settings, catalog, recomputed: ['occlusion'] });
+      await page.waitForSelector('#control-label');
+      assert.equal(await page.$eval('#control-label', (el) => (el as HTMLElement & { value: string }).value), 'anger');
+      assert.match((await page.textContent('#prediction')) ?? '', /Explaining label anger σ\(z_ŷ\) = 0\.700/);
+      await page.$eval('#control-label', (el) => {
+        (el as HTMLElement & { value: string }).value = 'fear';
+        el.dispatchEvent(new Event('change'));
+      });
+      await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'settings'));
+      const sent = (await posted(page)).find((m) => m.type === 'settings')!.settings as PanelSettings;
+      assert.deepEqual(sent, { ...settings, label: 'fear' });
+      // A softmax result: no picker.
+      await send(page, { type: 'show', result: base, settings, catalog, recomputed: [] });
+      await page.waitForFunction(() => !document.querySelector('#control-label'));
+    } finally {
+      await page.close();
+    }
+  });
 });

@@ -66,6 +66,8 @@ export class Controls {
   private granularity?: VscodeSingleSelect;
   private objective?: VscodeSingleSelect;
   private igSteps?: VscodeTextfield;
+  /** A multi-label model's label picker (absent for other heads). */
+  private label?: VscodeSingleSelect;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private settings?: PanelSettings;
 
@@ -74,14 +76,18 @@ export class Controls {
     private readonly options: ControlsOptions,
   ) {}
 
-  /** Shows these settings; rebuilds the controls only when the catalog changed. */
-  update(settings: PanelSettings, catalog: Catalog): void {
-    this.settings = { ...settings, explainers: [...settings.explainers] };
-    const key = JSON.stringify(catalog);
+  /**
+   * Shows these settings; rebuilds the controls only when the catalog (or a multi-label model's labels) changed.
+   * `labels`: a multi-label model's labels and the one explained, for the label picker.
+   */
+  update(settings: PanelSettings, catalog: Catalog, labels?: { all: string[]; explained: string }): void {
+    this.settings = { ...settings, explainers: [...settings.explainers], ...(labels ? { label: settings.label ?? labels.explained } : {}) };
+    const key = JSON.stringify([catalog, labels?.all ?? null]);
     if (key !== this.catalogKey) {
       this.catalogKey = key;
-      this.build(catalog);
+      this.build(catalog, labels?.all);
     }
+    if (this.label && this.settings.label !== undefined) this.label.value = this.settings.label;
     if (this.explainers) this.explainers.value = settings.explainers;
     if (this.operator) this.operator.value = settings.operator;
     if (this.granularity) this.granularity.value = settings.granularity;
@@ -92,7 +98,7 @@ export class Controls {
     }
   }
 
-  private build(catalog: Catalog): void {
+  private build(catalog: Catalog, labels?: string[]): void {
     const s = this.settings!;
     const explainers = el('vscode-multi-select', { id: 'control-explainers', attrs: { 'aria-label': 'Explainers shown' } });
     for (const e of catalog.explainers) {
@@ -116,7 +122,10 @@ export class Controls {
       'Gradient objective',
     );
     this.igSteps = el('vscode-textfield', { id: 'control-ig-steps', attrs: { type: 'number', min: 1, max: MAX_IG_STEPS, step: 1, 'aria-label': 'Integrated Gradients steps' } });
-    for (const control of [this.explainers, this.operator, this.granularity, this.objective, this.igSteps]) control.addEventListener('change', () => this.changed());
+    this.label = labels
+      ? singleSelect('control-label', labels.map((l) => ({ value: l, label: l, description: `Explain σ(z) of “${l}”` })), s.label ?? labels[0], 'Label explained')
+      : undefined;
+    for (const control of [this.explainers, this.operator, this.granularity, this.objective, this.igSteps, this.label]) control?.addEventListener('change', () => this.changed());
 
     replaceChildren(
       this.root,
@@ -126,6 +135,7 @@ export class Controls {
       field('Units', this.granularity),
       field('Gradients of', this.objective),
       field('IG steps', this.igSteps),
+      this.label && field('Label', this.label),
     );
   }
 
@@ -148,6 +158,7 @@ export class Controls {
       granularity: (this.granularity?.value ?? this.settings.granularity) as PanelSettings['granularity'],
       objective: (this.objective?.value ?? this.settings.objective) as PanelSettings['objective'],
       igSteps: steps,
+      ...(this.label ? { label: this.label.value } : {}),
     };
   }
 

@@ -135,7 +135,7 @@ export class PanelApp {
         this.status = { kind: 'failed', message: message.message, cancelled: message.cancelled };
         this.renderStatus();
         // The controls may show settings that never ran; put back those of the result on screen.
-        if (this.state) this.controls.update(this.state.settings, this.state.catalog);
+        if (this.state) this.controls.update(this.state.settings, this.state.catalog, labelChoice(this.state));
         break;
     }
   }
@@ -167,7 +167,7 @@ export class PanelApp {
     if (!state) return;
     this.controlsRoot.hidden = !this.bridge.live;
     this.actions.hidden = !this.bridge.live;
-    if (this.bridge.live) this.controls.update(state.settings, state.catalog);
+    if (this.bridge.live) this.controls.update(state.settings, state.catalog, labelChoice(state));
     this.renderRows();
     this.renderSummary();
     this.attention.render(state);
@@ -216,4 +216,9 @@ function tokenSelector(active: Element): string | undefined {
   }
   if (active.classList.contains('decorate')) return `.decorate[data-explainer="${CSS.escape(active.dataset.explainer ?? '')}"]`;
   return undefined;
+}
+
+/** A multi-label model's labels and the one explained, for the label picker; undefined for other heads. */
+function labelChoice(state: PanelState): { all: string[]; explained: string } | undefined {
+  return state.result.head?.kind === 'multi-label' ? { all: state.result.model.labels, explained: state.result.prediction.label } : undefined;
 }

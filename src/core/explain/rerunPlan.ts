@@ -36,6 +36,8 @@ export function planRerun(history: readonly PastExplanation[], modelDir: string,
   const now = resolveExplainOptions(next);
   const usable = history
     .filter((h) => h.result.model.dir === modelDir && h.result.text === text)
+    // Another label of a multi-label head is another target: nothing carries over (the default is the most likely one).
+    .filter((h) => (next.label === undefined ? h.options.label === undefined : (h.options.label ?? h.result.prediction.label) === next.label))
     .map((h) => ({ result: h.result, before: resolveExplainOptions(h.options) }))
     .filter((h) => h.before.granularity === now.granularity)
     .reverse();

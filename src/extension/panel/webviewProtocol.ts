@@ -17,6 +17,8 @@ export interface PanelSettings {
   /** What gradient explainers differentiate: p(ŷ) or the logit z_ŷ. */
   objective: Objective;
   igSteps: number;
+  /** A multi-label model's label to explain (absent: the most likely one; other heads explain their prediction). */
+  label?: string;
 }
 
 /** What the controls can choose from (the engine's registries, which the webview does not bundle). */

@@ -46,6 +46,12 @@ describe('re-running only what a settings change makes stale', () => {
     const later = { result: { ...result, explanations: result.explanations.filter((r) => r.id === 'occlusion') }, options: { ...options, igSteps: 40 } };
     assert.deepEqual(planRerun([{ result, options }, later], dir, TEXT, { ...options, igSteps: 40 }).recompute, ['integrated-gradients']);
     assert.deepEqual(planRerun([{ result, options }, later], dir, TEXT, options).recompute, []);
+    // A multi-label model's label is the target: the explained label (named or the default) reuses, another reruns all.
+    const explained = result.prediction.label;
+    assert.deepEqual(recompute({ label: explained }), [], 'naming the label that was explained by default');
+    assert.deepEqual(recompute({ label: 'another label' }), SOME);
+    const named = { result, options: { ...options, label: explained } };
+    assert.deepEqual(planRerun([named], dir, TEXT, options).recompute, SOME, 'the default is not known to be that label');
   });
 
   it('reused rows keep their weights and metrics; verdicts follow the new operator set; stale rows really rerun', async () => {
