@@ -7,13 +7,13 @@ import type { Objective } from './objective';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type * as Ort from 'onnxruntime-node';
 import type { HeadLink } from '../model/modelHead';
 import type { IdBatch } from '../model/onnxClassifier';
 import { idFeeds } from '../model/idFeeds';
 import {
-  addEmbeddingScaleInput, consumerMap, dropDeclaredShapes, EMBEDDING_SHIFT_INPUT, embeddingTable, exposeOutputs, externalDataFiles, floatInitializer,
+  addEmbeddingScaleInput, consumerMap, dropDeclaredShapes, EMBEDDING_SHIFT_INPUT, embeddingTable, exposeOutputs, floatInitializer,
   prepareModel, parseModel, readModel, serializeModel, wordEmbeddingTensor,
 } from '../model/onnxGraph';
 import { AttentionValues, attentionValues } from '../model/attentionValues';
@@ -39,6 +39,8 @@ export interface GradientSessionOptions {
   link?: HeadLink;
   /** The target vector over the logits for class c (ModelHead.targetVector); default one-hot. */
   targetVector?: (c: number) => number[];
+  /** The external data files holding the model's weights (OnnxClassifier.dataFiles): read into the graph, so hashed. */
+  dataFiles?: string[];
   threads?: number;
   /** Folder for built graphs; null disables the disk cache. Default: $POLARITY_LENS_CACHE_DIR, else the user cache. */
   cacheDir?: string | null;
@@ -122,7 +124,7 @@ export class GradientSession {
     const bytes = readFileSync(modelPath);
     // Weights kept in external data files are part of what is built (they are read into the graph), so of the key.
     const hash = createHash('sha256').update(bytes);
-    for (const file of externalDataFiles(parseModel(bytes, modelPath))) hash.update(readFileSync(join(dirname(modelPath), file)));
+    for (const file of options.dataFiles ?? []) hash.update(readFileSync(file));
     const key = hash
       .update(JSON.stringify([BUILDER_VERSION, options.variant, options.logitsName, options.attentionNames, options.padId, options.link ?? 'softmax'])).digest('hex').slice(0, 32);
     const graph = await builtGraph(bytes, modelPath, key, options, true);

@@ -7,7 +7,6 @@ import { relative } from 'node:path';
 import { explainText } from '../explain/explainText';
 import { PAPER_OPERATORS } from '../erasure/operators';
 import { EXPLAINERS } from '../explainers/registry';
-import { defaultOpset, embeddingTable, readModel, wordEmbeddingTensor } from './onnxGraph';
 import { resolvePooling } from './pooling';
 import type { DoctorReport } from './doctorReport';
 import { LoadOptions, TextClassifier } from './textClassifier';
@@ -49,10 +48,7 @@ export async function diagnoseModel(dir: string, options: LoadOptions = {}): Pro
   }
   try {
     const { folder, onnx, tokenizer, head } = model;
-    const proto = readModel(folder.modelPath);
-    const graph = proto.graph!;
-    const custom = [...new Set(graph.node.filter((n) => n.domain && n.domain !== 'ai.onnx').map((n) => `${n.domain}.${n.opType}`))].sort();
-    const table = embeddingTable(graph);
+    const { wordEmbeddings, ...facts } = onnx.facts;
     const report: DoctorReport = {
       dir: folder.dir,
       status: 'ok',
@@ -61,18 +57,13 @@ export async function diagnoseModel(dir: string, options: LoadOptions = {}): Pro
         variants: folder.variants,
         megabytes: Math.round((statSync(folder.modelPath).size + onnx.dataFiles.reduce((s, f) => s + statSync(f).size, 0)) / 1e5) / 10,
         externalData: onnx.dataFiles.map((f) => relative(folder.dir, f)),
-        opset: defaultOpset(proto),
-        producer: [proto.producerName, proto.producerVersion].filter(Boolean).join(' ') || 'unknown',
-        inputs: graph.input.map((i) => i.name).filter((n) => !graph.initializer.some((t) => t.name === n)),
-        outputs: graph.output.map((o) => o.name),
-        customOps: custom,
-        quantized: graph.node.some((n) => /^(MatMulInteger|DynamicQuantizeLinear|QLinearMatMul|QuantizeLinear|DequantizeLinear|MatMulIntegerToFloat|DynamicQuantizeMatMul)$/.test(n.opType)),
+        ...facts,
       },
       tokenizer: { kind: tokenizerKind(folder.tokenizerPath), vocabulary: tokenizer.vocabularySize(), maxLength: tokenizer.maxLength, padId: onnx.padId },
       head: { kind: head.kind, quantity: head.quantity, classes: head.classes },
       pooling: await probePooling(model),
       attention: { layers: onnx.attentionNames.length, names: onnx.attentionNames, problem: onnx.attentionProblem },
-      wordEmbeddings: { tensor: wordEmbeddingTensor(graph) ?? null, rows: table?.rows, width: table?.cols },
+      wordEmbeddings: { tensor: wordEmbeddings.tensor, rows: wordEmbeddings.rows, width: wordEmbeddings.cols },
       explainers: [],
       operators: [],
       notes: [],

@@ -5,7 +5,7 @@ import type { ModelProto } from 'onnx-buf';
 import { onnxruntime } from '../runtime/onnxruntime';
 import { idFeeds } from './idFeeds';
 import {
-  addEmbeddingScaleInput, dropDeclaredShapes, EMBEDDING_SCALE_INPUT, embeddingRows, exposeOutputs, externalDataFiles, findAttentionTensors, prepareModel,
+  addEmbeddingScaleInput, dropDeclaredShapes, EMBEDDING_SCALE_INPUT, exposeOutputs, externalDataFiles, findAttentionTensors, GraphFacts, graphFacts, prepareModel,
   parseModel, serializeModel,
   usesFusedAttention,
 } from './onnxGraph';
@@ -61,24 +61,32 @@ export class OnnxClassifier {
     private readonly session: Ort.InferenceSession,
     readonly padId: number,
     readonly logitsName: string,
-    /** Rows of the word-embedding table: ids must stay below this; undefined when the table was not found. */
-    readonly vocabularySize: number | undefined,
     /** Attention probability tensors the session can fetch, first layer first. */
     readonly attentionNames: string[],
     /** Why no attention could be found, when `attentionNames` is empty. */
     readonly attentionProblem: string | undefined,
     /** The external data files holding the model's weights (absolute paths), if the export kept them outside. */
     readonly dataFiles: string[],
-    /** onnxruntime's fused kernels in the graph (com.microsoft op types): a graph its transformer optimizer rewrote. */
-    readonly fusedOps: string[],
+    /** The model file as read, before the engine's edits. */
+    readonly facts: GraphFacts,
   ) {}
+
+  /** Rows of the word-embedding table: ids must stay below this; undefined when the table was not found. */
+  get vocabularySize(): number | undefined {
+    return this.facts.wordEmbeddings.rows;
+  }
+
+  /** onnxruntime's fused kernels in the graph (com.microsoft op types): a graph its transformer optimizer rewrote. */
+  get fusedOps(): string[] {
+    return this.facts.customOps.filter((op) => op.startsWith('com.microsoft.')).map((op) => op.slice('com.microsoft.'.length));
+  }
 
   static async load(modelPath: string, padId: number, options: SessionOptions = {}): Promise<OnnxClassifier> {
     const ort = onnxruntime();
     const model = parseModel(readFileSync(modelPath), modelPath);
     const dataFiles = externalDataFiles(model).map((f) => join(dirname(modelPath), f));
     prepareModel(model, modelPath);
-    const vocabularySize = model.graph ? embeddingRows(model.graph) : undefined;
+    const facts = graphFacts(model);
     const graphOutputs = new Set(model.graph?.output.map((o) => o.name));
     const logitsName = logitsOutput(model, modelPath);
     let attentionNames = (options.attentionOutputs ?? []).filter((n) => graphOutputs.has(n));
@@ -114,8 +122,7 @@ export class OnnxClassifier {
     if (unknown.length) {
       throw new Error(`${modelPath} needs inputs Polarity Lens cannot fill: ${unknown.join(', ')}.`);
     }
-    const fusedOps = [...new Set(model.graph?.node.filter((n) => n.domain === 'com.microsoft').map((n) => n.opType))].sort();
-    return new OnnxClassifier(session, padId, logitsName, vocabularySize, attentionNames, attentionProblem, dataFiles, fusedOps);
+    return new OnnxClassifier(session, padId, logitsName, attentionNames, attentionProblem, dataFiles, facts);
   }
 
   /** Whether the zero-embedding erasure can run: the word-embedding tensor was found and made scalable. */

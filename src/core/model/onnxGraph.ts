@@ -134,9 +134,36 @@ export function embeddingTable(graph: GraphProto): { rows: number; cols: number 
   return table?.dims.length === 2 ? { rows: Number(table.dims[0]), cols: Number(table.dims[1]) } : undefined;
 }
 
-/** Rows of the word-embedding table (the vocabulary size the model was trained with), if it can be found. */
-export function embeddingRows(graph: GraphProto): number | undefined {
-  return embeddingTable(graph)?.rows;
+/** What a model file is, as read before any edit: for the loader's checks and for `polarity-lens doctor`. */
+export interface GraphFacts {
+  opset: number;
+  producer: string;
+  /** Graph inputs that are not initializers. */
+  inputs: string[];
+  outputs: string[];
+  /** Ops outside the standard domain, as `domain.OpType` (com.microsoft fused kernels, quantized ops). */
+  customOps: string[];
+  /** Whether the graph holds int8/uint8 quantized matrix products (onnxruntime's quantize_dynamic and friends). */
+  quantized: boolean;
+  /** The word-embedding tensor and its lookup table's size (rows = the vocabulary), when found. */
+  wordEmbeddings: { tensor: string | null; rows?: number; cols?: number };
+}
+
+const QUANTIZED_OPS = /^(MatMulInteger|DynamicQuantizeLinear|QLinearMatMul|QuantizeLinear|DequantizeLinear|MatMulIntegerToFloat|DynamicQuantizeMatMul)$/;
+
+export function graphFacts(model: ModelProto): GraphFacts {
+  const graph = model.graph!;
+  const initializers = new Set(graph.initializer.map((t) => t.name));
+  const table = embeddingTable(graph);
+  return {
+    opset: defaultOpset(model),
+    producer: [model.producerName, model.producerVersion].filter(Boolean).join(' ') || 'unknown',
+    inputs: graph.input.map((i) => i.name).filter((n) => !initializers.has(n)),
+    outputs: graph.output.map((o) => o.name),
+    customOps: [...new Set(graph.node.filter((n) => n.domain && n.domain !== 'ai.onnx').map((n) => `${n.domain}.${n.opType}`))].sort(),
+    quantized: graph.node.some((n) => QUANTIZED_OPS.test(n.opType)),
+    wordEmbeddings: { tensor: wordEmbeddingTensor(graph) ?? null, rows: table?.rows, cols: table?.cols },
+  };
 }
 
 /** A float32 initializer's values and dims. */

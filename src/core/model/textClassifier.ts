@@ -62,7 +62,7 @@ export class TextClassifier {
     let pending = this.gradientSessions.get(variant);
     if (!pending) {
       pending = GradientSession.load(this.folder.modelPath, {
-        padId: this.onnx.padId, logitsName: this.onnx.logitsName, attentionNames: this.onnx.attentionNames, variant, link: this.head.link, targetVector: this.head.targetVector,
+        padId: this.onnx.padId, logitsName: this.onnx.logitsName, attentionNames: this.onnx.attentionNames, variant, link: this.head.link, targetVector: this.head.targetVector, dataFiles: this.onnx.dataFiles,
         threads: this.options.threads, cacheDir: this.options.gradientCacheDir,
       });
       this.gradientSessions.set(variant, pending);
