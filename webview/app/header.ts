@@ -1,6 +1,6 @@
 /** The panel's header: what the model predicted, how sure it is (a probability), and how the run was set up. */
 import type { PanelState } from '../../src/extension/panel/webviewProtocol';
-import { headWords } from '../../src/core/explain/headWords';
+import { differentiatesLogit, headWords } from '../../src/core/explain/headWords';
 import { formatProbability } from '../logic/format';
 import { impactFor, operatorTitle } from '../logic/panelModel';
 import { el, replaceChildren } from './dom';
@@ -16,20 +16,21 @@ export function renderHeader(header: HTMLElement, state: PanelState | undefined,
   const { result, settings } = state;
   const { prediction, model } = result;
   const words = headWords(result.head);
+  // Probabilities with three decimals (never rounded onto 0 or 1); a regression score as it is.
+  const shown = (x: number) => (words.isProbability ? formatProbability(x) : x.toPrecision(4));
   const others = model.labels
     .map((label, i) => ({ label, p: prediction.probabilities[i] }))
     .filter((_, i) => i !== prediction.index)
-    .map((o) => `${o.label} ${words.isProbability ? formatProbability(o.p) : o.p.toPrecision(4)}`)
+    .map((o) => `${o.label} ${shown(o.p)}`)
     .join(' · ');
   const chosen = impactFor(result, settings.operator);
-  const value = words.isProbability ? formatProbability(prediction.probability) : prediction.probability.toPrecision(4);
 
   const predictionLine = el(
     'h1',
     { id: 'prediction', class: 'prediction' },
     el('span', { class: 'prediction-kicker', text: `${words.kicker} ` }),
     el('span', { class: 'prediction-label', text: prediction.label }),
-    el('span', { class: 'prediction-prob', title: `${words.symbol}: the ${words.quantity} of the explained class` }, ` ${words.symbol} = ${value}`),
+    el('span', { class: 'prediction-prob', title: `${words.symbol}: the ${words.quantity} of the explained class` }, ` ${words.symbol} = ${shown(prediction.probability)}`),
     el('span', { class: 'prediction-note', text: ` (${words.quantity})` }),
   );
   const meta = el(
@@ -38,7 +39,7 @@ export function renderHeader(header: HTMLElement, state: PanelState | undefined,
     ...metaItem('Model', el('span', { id: 'model-name', text: model.name, title: model.dir })),
     ...metaItem('Units', result.granularity === 'word' ? 'words' : 'tokens'),
     ...metaItem('Operator', chosen ? operatorTitle(chosen) : settings.operator, chosen?.description),
-    ...metaItem('Gradients of', settings.objective === 'logit' || !words.isProbability ? 'the logit z_ŷ' : words.symbol),
+    ...metaItem('Gradients of', differentiatesLogit(settings.objective, words) ? 'the logit z_ŷ' : words.symbol),
     ...metaItem('IG steps', String(settings.igSteps)),
     ...(others ? metaItem('Other classes', others) : []),
   );

@@ -4,7 +4,7 @@
  * name next to its target and renamed into place, so a reader never sees half a report; the dataset is never opened
  * for writing, and an existing file is replaced only when the caller says so.
  */
-import { headWords } from '../explain/headWords';
+import { differentiatesLogit, headWords } from '../explain/headWords';
 import { stringify } from 'csv-stringify/sync';
 import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
@@ -98,7 +98,7 @@ export function markdownSummary(report: Omit<DatasetReport, 'records'>): string 
   const lines = [
     `# Polarity Lens violation test: ${cell(basename(report.dataset.path))}`,
     '',
-    `Model **${cell(report.model.name)}** · ${report.samples} samples${report.complete ? '' : ' (partial: the run was cancelled)'} · ${report.settings.granularity} units · gradients of ${report.settings.objective === 'logit' || !words.isProbability ? 'the logit z(ŷ)' : `${words.symbol}, the ${words.quantity}`} · selection: ${selectionText(report)}`,
+    `Model **${cell(report.model.name)}** · ${report.samples} samples${report.complete ? '' : ' (partial: the run was cancelled)'} · ${report.settings.granularity} units · gradients of ${differentiatesLogit(report.settings.objective, words) ? 'the logit z(ŷ)' : `${words.symbol}, the ${words.quantity}`} · selection: ${selectionText(report)}`,
     report.accuracy ? `Accuracy on ${report.accuracy.n} labelled rows: ${interval(report.accuracy)}` : 'No labels: accuracy not measured.',
     report.dataset.badRowCount ? `${report.dataset.badRowCount} bad rows skipped (see the JSON report for their lines).` : '',
     report.dataset.unmappedLabels.length ? `Labels that name no class of the model (their rows count as unlabelled): ${report.dataset.unmappedLabels.map(cell).join(', ')}; the model's classes: ${report.model.labels.map(cell).join(', ')}.` : '',

@@ -202,7 +202,8 @@ export async function explainText(model: TextClassifier, text: string, options: 
   // The prediction and attention first, then each impact row (the chosen operator's first), then each explanation.
   const emit = options.onPart;
   emit?.({ part: 'prediction', result: { ...result, impacts: [], explanations: [], notes: [...notes] }, pending: explainers.map((e) => e.id) });
-  for (const name of [chosen, ...operators.filter((o) => o !== chosen)].filter((o) => operators.includes(o))) {
+  // `operators` always holds the chosen one (added above, or its request refused).
+  for (const name of [chosen, ...operators.filter((o) => o !== chosen)]) {
     const op = erasureOperator(name);
     const { deltas } = await loo(name);
     const impact: ImpactRow = { operator: name, paperName: op.paperName, description: op.description, deltas, polarity: deltas.map((d) => POLARITY[impactSign(d)]) };

@@ -29,3 +29,8 @@ export function headWords(head: HeadView | undefined): HeadWords {
       return { symbol: 'p(ŷ)', kicker: 'Predicted', quantity: h.quantity, isProbability: true };
   }
 }
+
+/** Whether gradient explainers differentiate the logit z_ŷ: asked for, or a regression head (its score is its logit). */
+export function differentiatesLogit(objective: string, words: HeadWords): boolean {
+  return objective === 'logit' || !words.isProbability;
+}

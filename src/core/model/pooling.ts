@@ -4,9 +4,9 @@
  * ForSequenceClassification) the last non-pad token. Reading another row is reading attention the classifier ignores:
  * a causal model's first row attends only to itself, so its weights are all on one token and can never violate.
  *
- * Decided, first match wins: polarity-lens.json `pooling`; ModernBERT's `classifier_pooling`; the older
- * `model.pooled_token_index`; a sentence-transformers `1_Pooling/config.json`; the config (`pooling`, a decoder `model_type`); the attention of the
- * clean run (every map causal → a decoder); else the first token.
+ * Decided, first match wins: `pooling` (polarity-lens.json or config.json); ModernBERT's `classifier_pooling`; the
+ * older `model.pooled_token_index`; a sentence-transformers `1_Pooling/config.json`; a decoder `model_type` or
+ * architecture; the attention of the clean run (every map causal → a decoder); else the first token.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -60,6 +60,7 @@ export class ChartsSection {
 
     const f = this.figures!;
     const lines = report.explainers.filter((e) => lineIds.includes(e.id));
+    const words = headWords(report.model.head);
     keepFocus(this.section, () => {
       fillFigure(f.violation, violationBars(report));
       fillFigure(
@@ -68,7 +69,7 @@ export class ChartsSection {
       );
       fillFigure(
         f.confidence,
-        binChart({ id: 'chart-confidence', what: 'confidence', xTitle: `model confidence ${headWords(report.model.head).symbol} (${headWords(report.model.head).quantity})`, bins: report.byConfidence, explainers: lines, description: `Violation mean by the model’s ${headWords(report.model.head).quantity} of its prediction; lower is better.` }),
+        binChart({ id: 'chart-confidence', what: 'confidence', xTitle: `model confidence ${words.symbol} (${words.quantity})`, bins: report.byConfidence, explainers: lines, description: `Violation mean by the model’s ${words.quantity} of its prediction; lower is better.` }),
       );
       fillFigure(f.polarity, polarityChart(report.explainers.find((e) => e.id === polarityId), operatorTitle(report.settings.operator)));
       fillFigure(f.tokens, tokenChart(report, tokenClass, tokenId));

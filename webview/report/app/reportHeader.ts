@@ -7,7 +7,7 @@ import type { ReportView } from '../../../src/core/dataset/datasetReport';
 import { el, replaceChildren } from '../../app/dom';
 import { formatCount, formatDuration, formatFixed, formatInterval, plural } from '../logic/reportFormat';
 import { operatorTitle } from '../logic/reportSummary';
-import { headWords } from '../../../src/core/explain/headWords';
+import { differentiatesLogit, headWords } from '../../../src/core/explain/headWords';
 
 function item(term: string, id: string, ...value: (Node | string | false | null)[]): HTMLElement {
   return el('div', { class: 'meta-item' }, el('dt', { text: term }), el('dd', { id }, ...value));
@@ -24,6 +24,7 @@ export function renderReportHeader(header: HTMLElement, report: ReportView | und
   }
   const badRowsOpen = header.querySelector('details.bad-rows')?.hasAttribute('open') ?? false;
   const { dataset, settings, accuracy } = report;
+  const words = headWords(report.model.head);
   const badge = state === 'complete' ? null : el('span', { id: 'report-state', class: `state-badge state-${state}`, text: state === 'partial' ? 'partial' : state === 'cancelled' ? 'cancelled (partial)' : 'stopped early (partial)' });
   const samples = item(
     'Samples',
@@ -60,7 +61,7 @@ export function renderReportHeader(header: HTMLElement, report: ReportView | und
       item('Accuracy (labelled rows)', 'report-accuracy', accuracyText),
       item('Metrics use', 'report-operator', el('span', { text: operatorTitle(settings.operator), title: `The operator of the metrics, token-level rates and polarity counts; the violation verdicts use ${settings.operators.map(operatorTitle).join(', ')}` })),
       item('Units', 'report-units', settings.granularity === 'word' ? 'words' : 'tokens'),
-      item('Gradients of', 'report-objective', settings.objective === 'logit' || !headWords(report.model.head).isProbability ? 'the logit z_ŷ' : headWords(report.model.head).symbol),
+      item('Gradients of', 'report-objective', differentiatesLogit(settings.objective, words) ? 'the logit z_ŷ' : words.symbol),
       item('Columns', 'report-columns', `text “${dataset.columns.text}”, label ${dataset.columns.label === null ? 'none' : `“${dataset.columns.label}”`} (${dataset.format})`),
       item('Time', 'report-time', `${formatDuration(report.timing.seconds)} (${formatFixed(report.timing.msPerSample, 0)} ms per sample)`),
       bad,

@@ -70,6 +70,7 @@ function floorRow(report: ReportView, columns: SummaryColumnDef[]): HTMLElement 
 export function renderSummary(section: HTMLElement, report: ReportView, sort: ReportViewState['sort'], onSort: (c: SummaryColumnDef) => void): void {
   const columns = summaryColumns(report);
   const best = bestPerColumn(report.explainers, columns);
+  const words = headWords(report.model.head);
   const body = el(
     'tbody',
     {},
@@ -89,7 +90,7 @@ export function renderSummary(section: HTMLElement, report: ReportView, sort: Re
     el(
       'p',
       { class: 'muted section-intro' },
-      `Violation ratio: the share of samples whose top unit (largest |w|) has a weight sign that disagrees with the real change in ${headWords(report.model.head).symbol} (${headWords(report.model.head).quantity}) when it is erased (Liu et al., ICML 2022); lower is better. ` +
+      `Violation ratio: the share of samples whose top unit (largest |w|) has a weight sign that disagrees with the real change in ${words.symbol} (${words.quantity}) when it is erased (Liu et al., ICML 2022); lower is better. ` +
         'Under each value its 95% interval (Wilson for ratios, t for means). Rates and metrics use the ' +
         `${report.settings.operator} operator. ★ and bold mark the best explainer per column (Random, the floor, is not ranked).`,
     ),

@@ -53,6 +53,7 @@ const betterWord = (b: Better): string => (b === 'lower' ? 'lower is better' : '
 
 export function summaryColumns(report: ReportView): SummaryColumnDef[] {
   const op = report.settings.operator;
+  const { symbol } = headWords(report.model.head);
   const col = (id: ReportSummaryColumn, label: string, unit: string, title: string, better: Better | null): SummaryColumnDef => ({
     id,
     label,
@@ -63,7 +64,7 @@ export function summaryColumns(report: ReportView): SummaryColumnDef[] {
   return [
     col('explainer', 'Explainer', '', 'Sort by explainer name', null),
     ...report.settings.operators.map((o) =>
-      col(`operator:${o}`, operatorTitle(o), 'ratio of samples', `Share of samples whose top unit’s weight sign disagrees with the real change in ${headWords(report.model.head).symbol} when it is erased with ${operatorTitle(o)}; 95% Wilson interval below`, 'lower'),
+      col(`operator:${o}`, operatorTitle(o), 'ratio of samples', `Share of samples whose top unit’s weight sign disagrees with the real change in ${symbol} when it is erased with ${operatorTitle(o)}; 95% Wilson interval below`, 'lower'),
     ),
     col('violationMean', `Mean of ${report.settings.operators.length} operators`, 'ratio of samples, 95% CI', 'Mean over samples of the share of the paper’s operators under which the top unit’s sign is wrong; 95% interval below', 'lower'),
     col('tokenLevelRate', `Token-level (${op})`, 'ratio of units', `Share of all units whose claimed sign disagrees with their own Δ under ${op}, mean over samples (beyond the paper)`, 'lower'),
