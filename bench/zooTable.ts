@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { diagnoseModel } from '../src/core/model/doctor';
 import { projectRoot } from '../src/core/model/shippedModels';
 import { TextClassifier } from '../src/core/model/textClassifier';
-import { decodeTensor, maxAbsDiff, ReferenceSample } from '../test/helpers/referenceFixtures';
+import { decodeTensor, maxAbsDiff, ZooReference, zooTarget } from '../test/helpers/referenceFixtures';
 import { writeReadmeBlock } from './readmeBlock';
 
 const ROOT = projectRoot(__dirname);
@@ -19,18 +19,17 @@ const ZOO = join(ROOT, 'test', 'fixtures', 'zoo');
 const THIRD_PARTY = join(ROOT, 'test', 'fixtures', 'third-party');
 
 interface ZooEntry { architecture: string; tokenizer: { kind: string }; opset: number; layout: string; head: string; pooling: string; same_weights_as: string | null }
-interface Reference { head: { kind: string; label?: number[] }; samples: ReferenceSample[] }
 
 const sci = (x: number) => (x === 0 ? '0' : x.toExponential(0));
 
 /** Largest differences from the PyTorch reference over its samples: ids (count of mismatches), logits, ∂p/∂e, ∂p/∂α. */
-async function compare(model: TextClassifier, reference: Reference): Promise<{ ids: number; logits: number; gradE: number; gradA: number }> {
+async function compare(model: TextClassifier, reference: ZooReference): Promise<{ ids: number; logits: number; gradE: number; gradA: number }> {
   const out = { ids: 0, logits: 0, gradE: 0, gradA: 0 };
   const session = await model.gradients();
   for (const [k, s] of reference.samples.entries()) {
     const { ids } = await model.tokenizer.encode(s.text);
     if (ids.join() !== s.input_ids.join()) out.ids++;
-    const target = reference.head.kind === 'sigmoid' ? 1 : reference.head.kind === 'multi-label' ? reference.head.label![k] : s.predicted;
+    const target = zooTarget(reference, k);
     const [row] = await session.run({ ids: [s.input_ids], target: [target], objective: 'probability' });
     out.logits = Math.max(out.logits, maxAbsDiff(row.logits, s.logits));
     out.gradE = Math.max(out.gradE, row.embeddingGradient ? maxAbsDiff(row.embeddingGradient, decodeTensor(s.grad_word_embeddings)) : Infinity);
@@ -50,10 +49,10 @@ async function main(): Promise<void> {
     '| model | architecture (export) | tokenizer | head | pooled row | ids, logits vs PyTorch | ∂p/∂e, ∂p/∂α vs autograd (max abs error) | explainers | operators |',
     '|---|---|---|---|---|---|---|---|---|',
   ];
-  const rows: { name: string; dir: string; what: string; reference?: Reference; tokenizer?: string }[] = [];
+  const rows: { name: string; dir: string; what: string; reference?: ZooReference; tokenizer?: string }[] = [];
   for (const [name, entry] of Object.entries(manifest)) {
     const refDir = join(ZOO, entry.same_weights_as ?? name);
-    const reference = existsSync(join(refDir, 'reference.json')) ? (JSON.parse(readFileSync(join(refDir, 'reference.json'), 'utf8')) as Reference) : undefined;
+    const reference = existsSync(join(refDir, 'reference.json')) ? (JSON.parse(readFileSync(join(refDir, 'reference.json'), 'utf8')) as ZooReference) : undefined;
     const layout = entry.layout === 'optimum' ? '' : `, ${entry.layout} layout`;
     rows.push({ name: `zoo/${name}`, dir: join(ZOO, name), what: `${entry.architecture} (opset ${entry.opset}${layout})`, reference, tokenizer: entry.tokenizer.kind });
   }

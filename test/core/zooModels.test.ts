@@ -15,16 +15,9 @@ import { EXPLAINERS } from '../../src/core/explainers/registry';
 import { logitsOf } from '../../src/core/model/batchRunner';
 import { TextClassifier } from '../../src/core/model/textClassifier';
 import { FIXTURES } from '../helpers/paths';
-import { decodeTensor, maxAbsDiff, ReferenceSample } from '../helpers/referenceFixtures';
+import { decodeTensor, maxAbsDiff, ZooReference, zooTarget } from '../helpers/referenceFixtures';
 
 const ZOO = join(FIXTURES, 'zoo');
-
-interface ZooReference {
-  model: string;
-  head: { kind: string; label?: number[] };
-  pooling: { kind: 'first' | 'mean' | 'last-non-pad'; position: number[] | null };
-  samples: ReferenceSample[];
-}
 
 const fixtures = Object.keys((JSON.parse(readFileSync(join(ZOO, 'manifest.json'), 'utf8')) as { fixtures: Record<string, unknown> }).fixtures)
   .filter((name) => existsSync(join(ZOO, name, 'reference.json')));
@@ -50,8 +43,6 @@ describe('Model zoo: Hugging Face architectures as users export them', () => {
       before(async () => { model = await TextClassifier.load(dir, { gradientCacheDir: cache }); });
       after(async () => { await model?.dispose(); });
 
-      /** The head's class whose quantity the reference differentiated. */
-      const targetOf = (s: ReferenceSample, k: number) => (reference.head.kind === 'sigmoid' ? 1 : reference.head.kind === 'multi-label' ? reference.head.label![k] : s.predicted);
 
       it('tokenizes as Hugging Face does and matches PyTorch\'s logits and head quantity', async () => {
         assert.equal(model.head.kind, reference.head.kind);
@@ -61,15 +52,15 @@ describe('Model zoo: Hugging Face architectures as users export them', () => {
           const [logits] = (await model.onnx.run({ ids: [ids] })).logits;
           assert.ok(maxAbsDiff(logits, s.logits) < 1e-4, `logits ${Array.from(logits)} vs ${s.logits}`);
           const scores = model.scores(logits);
-          const expected = reference.head.kind === 'sigmoid' ? s.probabilities[0] : s.probabilities[targetOf(s, k)];
-          assert.ok(Math.abs(scores[targetOf(s, k)] - expected) < 1e-5);
+          const expected = reference.head.kind === 'sigmoid' ? s.probabilities[0] : s.probabilities[zooTarget(reference, k)];
+          assert.ok(Math.abs(scores[zooTarget(reference, k)] - expected) < 1e-5);
         }
       });
 
       it('∂p/∂e and ∂p/∂α match PyTorch autograd', async () => {
         const session = await model.gradients();
         for (const [k, s] of reference.samples.entries()) {
-          const [row] = await session.run({ ids: [s.input_ids], target: [targetOf(s, k)], objective: 'probability' });
+          const [row] = await session.run({ ids: [s.input_ids], target: [zooTarget(reference, k)], objective: 'probability' });
           assert.ok(row.embeddingGradient, `no ∂/∂e: ${session.manifest.problems.join('; ')}`);
           assertClose(row.embeddingGradient, decodeTensor(s.grad_word_embeddings), `∂p/∂e, sample ${k}`);
           const names = Object.keys(s.grad_attentions).sort((a, b) => Number(a.split('_')[1]) - Number(b.split('_')[1]));

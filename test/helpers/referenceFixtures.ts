@@ -49,3 +49,18 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
   return worst;
 }
+
+/** A model zoo fixture's reference (test/fixtures/zoo/<name>/reference.json, written by training/zoo). */
+export interface ZooReference {
+  model: string;
+  head: { kind: string; label?: number[] };
+  pooling: { kind: 'first' | 'mean' | 'last-non-pad'; position: number[] | null };
+  samples: ReferenceSample[];
+}
+
+/** The engine's class whose quantity the reference differentiated for sample k: a single logit's σ(z) is class 1,
+ * a multi-label sample's recorded label, else the prediction. */
+export function zooTarget(reference: ZooReference, k: number): number {
+  const { head } = reference;
+  return head.kind === 'sigmoid' ? 1 : head.kind === 'multi-label' ? head.label![k] : reference.samples[k].predicted;
+}
