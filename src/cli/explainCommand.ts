@@ -18,8 +18,9 @@ and runs the faithfulness violation test (Liu et al., ICML 2022) under each eras
 ${ENGINE_HELP}
   --label        a multi-label model's label to explain (name or index); default: the label with the highest σ(z)
   --format       table (default), json (the documented view model, src/core/explain/explainResult.ts), or jsonl: one
-                 line per part as soon as it is ready (the prediction and attention, each operator's impact row, each
-                 explainer cheapest first), then the whole result with its metrics`;
+                 line per part as soon as it is ready (the prediction and attention, the chosen operator's impact row,
+                 each explainer cheapest first with its verdicts, the other operators' impact rows), then the whole
+                 result with its metrics`;
 
 export async function explainCommand(argv: string[], out: (line: string) => void): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -43,7 +44,7 @@ export async function explainCommand(argv: string[], out: (line: string) => void
   const model = await TextClassifier.load(resolveModelDir(values.model));
   try {
     const label = values.label === undefined ? undefined : /^\d+$/.test(values.label) ? Number(values.label) : values.label;
-    // jsonl: one line per part as it is ready (prediction, impact rows, explanations cheapest first), then the result.
+    // jsonl: one line per part as it is ready (see ExplainPart), then the result.
     const onPart = values.format === 'jsonl' ? (part: ExplainPart) => out(JSON.stringify(part)) : undefined;
     const result = await explainText(model, positionals[0], { ...options, label, onPart });
     if (values.format === 'jsonl') out(JSON.stringify({ part: 'result', result }));

@@ -10,8 +10,10 @@ export const EXPLAIN_SCHEMA = 'polarity-lens/explain@1';
 
 /**
  * An explanation in parts, as each becomes ready (`explain --format jsonl`, the panel): the prediction with the
- * attention (impacts and explanations still empty), each erasure operator's impact row (the chosen operator's first),
- * each explainer's row, cheapest first. `pending` lists the explainers still to come. Metrics come with the result.
+ * attention (impacts and explanations still empty), the chosen operator's impact row, each explainer's row cheapest
+ * first with its verdicts under every operator (the other operators' Δ measured on the examined unit alone), then the
+ * other operators' impact rows. `pending` lists the explainers still to come. Metrics and the token-level rates under
+ * the other operators come with the result.
  */
 export type ExplainPart =
   | { part: 'prediction'; result: ExplainResult; pending: string[] }
@@ -114,9 +116,12 @@ export interface VerdictRow {
   weight: number;
   delta: number;
   violates: boolean;
-  /** Share of units whose claimed sign disagrees with their own Δ (beyond the paper). */
-  tokenLevelRate: number;
-  /** The same, weighted by |w|; null when all weights are 0. */
+  /**
+   * Share of units whose claimed sign disagrees with their own Δ (beyond the paper). Null in a streamed part sent
+   * before this operator's impact row was computed; a finished explanation always has it.
+   */
+  tokenLevelRate: number | null;
+  /** The same, weighted by |w|; null when all weights are 0 (or, like the rate, not known yet). */
   tokenLevelWeightedRate: number | null;
 }
 

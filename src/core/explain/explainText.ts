@@ -6,15 +6,15 @@ import { leaveOneOut, LeaveOneOut } from '../faithfulness/leaveOneOut';
 import type { MetricContext } from '../faithfulness/metrics/metric';
 import { METRICS } from '../faithfulness/metrics/registry';
 import { DELTA_TOLERANCE, impactSign } from '../faithfulness/polarity';
-import { tokenLevelViolation, violationVerdict } from '../faithfulness/violationTest';
 import type { GradientVariant, Objective } from '../gradients/gradientSession';
 import { MAX_BATCH } from '../model/batchRunner';
 import { InputMemo } from '../model/inputMemo';
 import { pooledRows, resolvePooling } from '../model/pooling';
 import { OPTIMISATION_ADVICE } from '../model/onnxClassifier';
 import type { TextClassifier } from '../model/textClassifier';
-import { AttentionLayerView, AttentionView, EXPLAIN_SCHEMA, ExplainPart, ExplainResult, ExplanationRow, ImpactRow, Polarity } from './explainResult';
+import { AttentionLayerView, AttentionView, EXPLAIN_SCHEMA, ExplainPart, ExplainResult, ExplanationRow, ImpactRow, Polarity, VerdictRow } from './explainResult';
 import { explanationUnits, Granularity } from './units';
+import { ImpactSource, verdictRows } from './verdicts';
 
 export interface ExplainOptions {
   /** Explainer ids; default: every explainer. */
@@ -199,20 +199,29 @@ export async function explainText(model: TextClassifier, text: string, options: 
     deltaTolerance: DELTA_TOLERANCE,
     notes,
   };
-  // The prediction and attention first, then each impact row (the chosen operator's first), then each explanation.
+  // The prediction and attention first, then the chosen operator's impact row, then each explanation with its
+  // verdicts (other operators' Δ from erasing just the examined unit), then the other impact rows.
   const emit = options.onPart;
   emit?.({ part: 'prediction', result: { ...result, impacts: [], explanations: [], notes: [...notes] }, pending: explainers.map((e) => e.id) });
-  // `operators` always holds the chosen one (added above, or its request refused).
-  for (const name of [chosen, ...operators.filter((o) => o !== chosen)]) {
+  const rowsKnown = new Map<ErasureOperatorName, number[]>();
+  const addImpact = async (name: ErasureOperatorName) => {
     const op = erasureOperator(name);
     const { deltas } = await loo(name);
+    rowsKnown.set(name, deltas);
     const impact: ImpactRow = { operator: name, paperName: op.paperName, description: op.description, deltas, polarity: deltas.map((d) => POLARITY[impactSign(d)]) };
     impacts.push(impact);
     emit?.({ part: 'impact', impact });
-  }
-  // Impact rows keep the operators' order (the paper's three, then the chosen one if it is another).
-  impacts.sort((a, b) => operators.indexOf(a.operator) - operators.indexOf(b.operator));
-  const candidates = units.map(() => true);
+  };
+  // `operators` always holds the chosen one (added above, or its request refused).
+  await addImpact(chosen);
+  const impactSource: ImpactSource = {
+    operators,
+    row: (name) => rowsKnown.get(name),
+    deltasAt: async (requests) => {
+      const erased = await run(requests.map((r) => erasureOperator(r.operator).erase(input, units[r.unit].tokens, context)));
+      return erased.map((p) => probabilities[target] - p[target]);
+    },
+  };
   const chosenOperator = erasureOperator(chosen);
   const metricContext = async (weights: number[]): Promise<MetricContext> => ({
     weights, target, baseline: probabilities[target], operator: chosen, leaveOneOut: await loo(chosen),
@@ -221,6 +230,10 @@ export async function explainText(model: TextClassifier, text: string, options: 
 
   const checkCancelled = () => {
     if (options.cancelled?.()) throw new ExplanationCancelled();
+  };
+  const violationMean = (verdicts: VerdictRow[]) => {
+    const paper = verdicts.filter((v) => PAPER_OPERATORS.includes(v.operator));
+    return paper.length ? paper.filter((v) => v.violates).length / paper.length : null;
   };
   // Cheapest first, so the panel fills quickly; rows are put back in the requested order below.
   const byCost = [...explainers].sort((a, b) => EXPLAINER_COSTS.indexOf(a.cost) - EXPLAINER_COSTS.indexOf(b.cost));
@@ -231,16 +244,11 @@ export async function explainText(model: TextClassifier, text: string, options: 
     try {
       const reused = options.reuse?.find((r) => r.id === explainer.id && r.weights);
       const out = reused ? { weights: reused.weights!, quantity: reused.quantity, parameters: reused.parameters, seed: reused.seed } : await explainer.explain(explainContext);
-      const verdicts = impacts.map((impact) => {
-        const v = violationVerdict(out.weights, impact.deltas, candidates);
-        const t = tokenLevelViolation(out.weights, impact.deltas, candidates, explainer.signed);
-        return { operator: impact.operator, unit: v.index, weight: v.weight, delta: v.delta, violates: v.violates, tokenLevelRate: t.rate, tokenLevelWeightedRate: t.weightedRate };
-      });
-      const paper = verdicts.filter((v) => PAPER_OPERATORS.includes(v.operator));
       const runtimeMs = reused ? reused.runtimeMs : performance.now() - started;
+      const verdicts = await verdictRows(out.weights, explainer.signed, impactSource);
       rows.push({
         ...base, quantity: out.quantity, parameters: out.parameters, seed: out.seed, runtimeMs, weights: out.weights, verdicts,
-        violationMean: paper.length ? paper.filter((v) => v.violates).length / paper.length : null,
+        violationMean: violationMean(verdicts),
         // Metrics are measured under the chosen operator: still valid if it did not change.
         metrics: reused && reused.metrics.every((m) => m.operator === chosen) ? reused.metrics : [],
       });
@@ -250,6 +258,16 @@ export async function explainText(model: TextClassifier, text: string, options: 
     emit?.({ part: 'explanation', explanation: { ...rows[rows.length - 1] }, pending: byCost.slice(byCost.indexOf(explainer) + 1).map((e) => e.id) });
   }
   rows.sort((a, b) => explainers.findIndex((e) => e.id === a.id) - explainers.findIndex((e) => e.id === b.id));
+
+  // The other impact rows; their erasures of examined units are remembered, so those are not run again. Then the
+  // verdicts again, now with every row: the same units and Δ, and the token-level rates filled in.
+  for (const name of operators.filter((o) => o !== chosen)) {
+    checkCancelled();
+    await addImpact(name);
+  }
+  // Impact rows keep the operators' order (the paper's three, then the chosen one if it is another).
+  impacts.sort((a, b) => operators.indexOf(a.operator) - operators.indexOf(b.operator));
+  for (const row of rows) if (row.weights) row.verdicts = await verdictRows(row.weights, row.signed, impactSource);
 
   const problems = new Set<string>();
   for (const pending of gradientRuns.values()) {

@@ -32,19 +32,30 @@ export const attentionInputNorm: Explainer = {
     const width = projection ? projection.cols : headDim * heads;
     if (projection && projection.rows !== headDim * heads) throw new Error(`the projection after ${alpha.name} has ${projection.rows} inputs, expected ${headDim * heads}`);
     const used = ctx.attentionHead === undefined ? Array.from({ length: heads }, (_, h) => h) : [ctx.attentionHead];
+    const inner = headDim * heads;
+    const x = new Float64Array(inner);
+    const u = new Float64Array(width);
     const perToken = Array.from({ length: cols }, (_, j) => {
-      const u = new Float64Array(width);
+      // x = the heads' α-weighted value vectors side by side; then ‖x·W_O‖, row by row of W_O (its memory order).
+      x.fill(0);
       for (const h of used) {
         let a = 0;
         pooled.forEach((w, i) => { if (w !== 0) a += w * alpha.data[(h * rows + i) * cols + j]; });
-        const v = values.data.subarray((h * cols + j) * headDim, (h * cols + j + 1) * headDim);
-        if (!projection) for (let d = 0; d < headDim; d++) u[h * headDim + d] += a * v[d];
-        else for (let d = 0; d < headDim; d++) {
-          const w = projection.data.subarray((h * headDim + d) * width, (h * headDim + d + 1) * width);
-          for (let k = 0; k < width; k++) u[k] += a * v[d] * w[k];
-        }
+        const offset = (h * cols + j) * headDim;
+        for (let d = 0; d < headDim; d++) x[h * headDim + d] = a * values.data[offset + d];
       }
-      return Math.sqrt(u.reduce((s, x) => s + x * x, 0));
+      if (!projection) return Math.hypot(...x);
+      u.fill(0);
+      const w = projection.data;
+      for (let d = 0; d < inner; d++) {
+        const xd = x[d];
+        if (xd === 0) continue;
+        const row = d * width;
+        for (let k = 0; k < width; k++) u[k] += xd * w[row + k];
+      }
+      let sum = 0;
+      for (let k = 0; k < width; k++) sum += u[k] * u[k];
+      return Math.sqrt(sum);
     });
     return {
       weights: unitWeights(perToken, ctx.units),

@@ -1,0 +1,41 @@
+import type { ErasureOperatorName } from '../erasure/erasureOperator';
+import { topCandidate, violates } from '../faithfulness/polarity';
+import { tokenLevelViolation } from '../faithfulness/violationTest';
+import type { VerdictRow } from './explainResult';
+
+/**
+ * Where an explanation's verdicts get their impacts: an operator's whole leave-one-out row once it is known, else the
+ * erasure of the one unit the verdict examines. The paper's top-1 rule needs only that unit, so an explainer's
+ * verdicts arrive after a few erasures instead of a leave-one-out pass per operator.
+ */
+export interface ImpactSource {
+  /** The operators to judge under, in the order verdicts are listed. */
+  operators: ErasureOperatorName[];
+  /** Δ of every unit under `operator`, when that row has been computed. */
+  row(operator: ErasureOperatorName): number[] | undefined;
+  /** Δ of erasing each requested unit under its operator, in one batched run. */
+  deltasAt(requests: { operator: ErasureOperatorName; unit: number }[]): Promise<number[]>;
+}
+
+/**
+ * One explanation's verdict under each operator. The token-level rates compare every unit with its own Δ, so they
+ * are null under an operator whose row is not known yet; verdicts taken again once it is fill them in.
+ */
+export async function verdictRows(weights: number[], signed: boolean, source: ImpactSource): Promise<VerdictRow[]> {
+  const candidates = weights.map(() => true);
+  const unit = topCandidate(weights, candidates);
+  const missing = unit < 0 ? [] : source.operators.filter((operator) => !source.row(operator));
+  const measured = await source.deltasAt(missing.map((operator) => ({ operator, unit })));
+  return source.operators.map((operator) => {
+    const row = source.row(operator);
+    if (row && row.length !== weights.length) throw new Error(`${row.length} impacts for ${weights.length} weights`);
+    const delta = unit < 0 ? 0 : row ? row[unit] : measured[missing.indexOf(operator)];
+    const weight = unit < 0 ? 0 : weights[unit];
+    const tokenLevel = row ? tokenLevelViolation(weights, row, candidates, signed) : undefined;
+    return {
+      operator, unit, weight, delta, violates: unit >= 0 && violates(weight, delta),
+      tokenLevelRate: tokenLevel?.rate ?? null,
+      tokenLevelWeightedRate: tokenLevel?.weightedRate ?? null,
+    };
+  });
+}
