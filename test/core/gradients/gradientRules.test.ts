@@ -111,6 +111,10 @@ const CASES: Record<string, GradientCase> = {
   'MatMul (batched, broadcast weight)': {
     inputs: [X(['B', 2, 'S', 3]), Y([3, 5])], nodes: [n('MatMul', ['x', 'y'])], output: 'out', outputRank: 4,
   },
+  'MatMul (a fixed weight: one Gemm over the flattened rows)': {
+    inputs: [X(['B', 2, 'S', 3])], constants: [{ name: 'w', dims: [3, 5], values: Array.from({ length: 15 }, (_, i) => Math.sin(i + 1)) }],
+    nodes: [n('MatMul', ['x', 'w'])], output: 'out', outputRank: 4,
+  },
   'MatMul (attention: probabilities × values)': {
     inputs: [X(['B', 2, 'S', 'S']), Y(['B', 2, 'S', 3])], nodes: [n('MatMul', ['x', 'y'])], output: 'out', outputRank: 4,
   },

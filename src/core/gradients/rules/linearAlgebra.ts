@@ -36,7 +36,13 @@ const matMul: GradientRule = (ctx) => {
   );
   const withBatch = (m: ProbeShape): ProbeShape => ({ a: [...batch.a, ...m.a.slice(-2)], b: [...batch.b, ...m.b.slice(-2)] });
   const out: (string | undefined)[] = [undefined, undefined];
-  if (ctx.wants(0)) {
+  const weightWidth = b2Shape.a.length === 2 && b2Shape.a[1] === b2Shape.b[1] ? b2Shape.a[1] : undefined;
+  if (ctx.wants(0) && !ctx.wants(1) && !aVector && !bVector && weightWidth !== undefined) {
+    // A linear layer (B a fixed matrix, usually a weight): ∂A = g·Bᵀ as one Gemm over the flattened rows, whose
+    // transB reads B as stored. A Transpose(B) would be folded into a transposed copy of every weight at load.
+    const rows = e.op('Gemm', [e.op('Reshape', [g, e.int64([-1, weightWidth])]), b], { transB: 1 });
+    out[0] = e.reshapeLike(rows, a);
+  } else if (ctx.wants(0)) {
     const local = e.op('MatMul', [g2, swapLast(ctx, b2, rankOf(b2Shape))]);
     const summed = unbroadcastTo(ctx, local, withBatch(a2Shape), a2Shape);
     out[0] = aVector ? e.reshapeLike(summed, a) : summed;
