@@ -20,11 +20,17 @@ import { GRADIENT_RULES, ZERO_GRADIENT_OPS } from './rules/registry';
 export const TARGET_INPUT = 'polarity_lens_target';
 /** Per row, float [batch, 1]: 1 differentiates the probability p(ŷ), 0 the logit z_ŷ. */
 export const OBJECTIVE_INPUT = 'polarity_lens_use_probability';
-/** The objective's value per row, [batch, 1]. */
+/** The objective's value per row, [batch, 1] (of the graph built with the default prefix). */
 export const OBJECTIVE_OUTPUT = 'polarity_lens_objective';
+/** Names of everything a backward pass adds start with its prefix, so two passes can live in one graph. */
+export const DEFAULT_BACKWARD_PREFIX = 'polarity_lens_grad';
 
-export function gradientOutputName(tensor: string): string {
-  return `polarity_lens_grad__${tensor}`;
+export function gradientOutputName(tensor: string, prefix = DEFAULT_BACKWARD_PREFIX): string {
+  return `${prefix}__${tensor}`;
+}
+
+export function objectiveOutputName(prefix = DEFAULT_BACKWARD_PREFIX): string {
+  return prefix === DEFAULT_BACKWARD_PREFIX ? OBJECTIVE_OUTPUT : `${prefix}__objective`;
 }
 
 export interface GradientGraphOptions {
@@ -38,6 +44,8 @@ export interface GradientGraphOptions {
   constantLayerNormScale?: boolean;
   /** How the objective's "probability" comes from the logits and the target vector t (see ModelHead); default softmax. */
   link?: HeadLink;
+  /** Starts the names of the added nodes, tensors and outputs (default DEFAULT_BACKWARD_PREFIX). */
+  prefix?: string;
 }
 
 export interface GradientGraph {
@@ -83,10 +91,19 @@ function constantInts(graph: GraphProto): Map<string, number[]> {
 /** Builds the forward + backward model. `shapes` must come from probing this same graph (see probeShapes). */
 export function buildGradientGraph(source: ModelProto, shapes: ShapeTable, options: GradientGraphOptions): GradientGraph {
   const model = clone(ModelProtoSchema, source);
+  return { model, ...appendBackward(model, [...model.graph!.node], shapes, options) };
+}
+
+/**
+ * Appends a backward pass of `forward` (the graph's own nodes, before any other backward pass) to `model` in place:
+ * several passes with different prefixes (plain gradients, conservative LRP) then share one forward pass and one
+ * copy of the weights.
+ */
+export function appendBackward(model: ModelProto, forward: NodeProto[], shapes: ShapeTable, options: GradientGraphOptions): Omit<GradientGraph, 'model'> {
   const graph = model.graph!;
-  const forward = [...graph.node];
+  const prefix = options.prefix ?? DEFAULT_BACKWARD_PREFIX;
   raiseOpsetFor(model, forward);
-  const emit = new GraphEmitter(graph, defaultOpset(model));
+  const emit = new GraphEmitter(graph, defaultOpset(model), prefix);
   const constants = constantInts(graph);
   const detached = new Set(options.detach ?? []);
   const isFloat = (t: string) => shapes.get(t)?.type === 'float32';
@@ -102,7 +119,9 @@ export function buildGradientGraph(source: ModelProto, shapes: ShapeTable, optio
   }
 
   // The objective's gradient with respect to the logits, and its value.
-  graph.input.push(floatInput(TARGET_INPUT, ['batch', 'classes']), floatInput(OBJECTIVE_INPUT, ['batch', 1]));
+  for (const [name, dims] of [[TARGET_INPUT, ['batch', 'classes']], [OBJECTIVE_INPUT, ['batch', 1]]] as const) {
+    if (!graph.input.some((i) => i.name === name)) graph.input.push(floatInput(name, [...dims]));
+  }
   const z = options.logits;
   const t = TARGET_INPUT;
   const w = OBJECTIVE_INPUT;
@@ -130,7 +149,7 @@ export function buildGradientGraph(source: ModelProto, shapes: ShapeTable, optio
     probabilitySeed = t;
   }
   const seed = emit.add(emit.mul(w, probabilitySeed), emit.mul(oneMinusW, t));
-  graph.node.push(create(NodeProtoSchema, { opType: 'Add', input: [emit.mul(w, pY), emit.mul(oneMinusW, zY)], output: [OBJECTIVE_OUTPUT], name: emit.fresh('objective') }));
+  graph.node.push(create(NodeProtoSchema, { opType: 'Add', input: [emit.mul(w, pY), emit.mul(oneMinusW, zY)], output: [objectiveOutputName(prefix)], name: emit.fresh('objective') }));
 
   const grads = new Map<string, string>([[z, seed]]);
   const accumulate = (tensor: string, g: string) => {
@@ -188,14 +207,14 @@ export function buildGradientGraph(source: ModelProto, shapes: ShapeTable, optio
       unavailable.set(tensor, `its gradient passes through ${blocker.opType} node "${blocker.name || blocker.output[0]}", which Polarity Lens cannot differentiate`);
       continue;
     }
-    const name = gradientOutputName(tensor);
+    const name = gradientOutputName(tensor, prefix);
     // A tensor the logits do not depend on has a zero gradient.
     const g = grads.get(tensor) ?? emit.zerosLike(tensor);
     graph.node.push(create(NodeProtoSchema, { opType: 'Identity', input: [g], output: [name], name: emit.fresh('output') }));
     gradients.set(tensor, name);
   }
-  exposeOutputs(model, [...gradients.values(), OBJECTIVE_OUTPUT]);
-  return { model, gradients, unavailable, unsupported: [...unsupported] };
+  exposeOutputs(model, [...gradients.values(), objectiveOutputName(prefix)]);
+  return { gradients, unavailable, unsupported: [...unsupported] };
 }
 
 /**

@@ -1,33 +1,45 @@
 /**
  * A classifier's forward + backward model, built once (then cached in memory and on disk, keyed by the model file's
  * hash) and run on onnxruntime-node: logits, attentions, word embeddings and the gradients of p(ŷ) or z_ŷ with
- * respect to each, in one batched run.
+ * respect to each, in one batched run. Both backward passes (plain gradients and conservative LRP) live in one graph,
+ * each behind an If on a flag of its own (see gateBackward), and that graph is one onnxruntime session per process,
+ * loaded from the cache with its weights as external data: one copy of the weights, whichever passes run.
  */
 import type { Objective } from './objective';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type * as Ort from 'onnxruntime-node';
 import type { HeadLink } from '../model/modelHead';
-import type { IdBatch } from '../model/onnxClassifier';
+import type { ForwardRunner, IdBatch } from '../model/onnxClassifier';
 import { idFeeds } from '../model/idFeeds';
 import {
-  addEmbeddingScaleInput, consumerMap, dropDeclaredShapes, EMBEDDING_SHIFT_INPUT, embeddingTable, exposeOutputs, floatInitializer,
-  prepareModel, parseModel, readModel, serializeModel, wordEmbeddingTensor,
+  addEmbeddingScaleInput, consumerMap, dropDeclaredShapes, EMBEDDING_SHIFT_INPUT, embeddingTable, exposeOutputs,
+  prepareModel, parseModel, serializeModel, wordEmbeddingTensor,
 } from '../model/onnxGraph';
 import { AttentionValues, attentionValues } from '../model/attentionValues';
+import { readFloatInitializer, writeWithExternalData } from '../model/externalData';
+import { filesDigest } from '../model/fileDigest';
+import { defaultCacheDir } from '../model/modelStore';
 import { onnxruntime } from '../runtime/onnxruntime';
 import { conservativeLrpDetachments } from './conservativeLrp';
-import { buildGradientGraph, OBJECTIVE_INPUT, OBJECTIVE_OUTPUT, TARGET_INPUT } from './gradientGraph';
+import { BackwardPass, gateBackward } from './gatedBackward';
+import { appendBackward, objectiveOutputName, OBJECTIVE_INPUT, TARGET_INPUT } from './gradientGraph';
 import { probeShapes } from './probeShapes';
 
 /** Plain gradients, or the conservative-LRP graph (softmax scores and LayerNorm σ held constant). */
 export type GradientVariant = 'gradient' | 'conservative-lrp';
 export type { Objective } from './objective';
 
+/** Each backward pass's names and the boolean input that runs it. */
+const PASSES: Record<GradientVariant, BackwardPass> = {
+  gradient: { prefix: 'polarity_lens_grad', flag: 'polarity_lens_run_gradient' },
+  'conservative-lrp': { prefix: 'polarity_lens_lrp', flag: 'polarity_lens_run_lrp' },
+};
+const VARIANTS = Object.keys(PASSES) as GradientVariant[];
+
 /** Bumped whenever the builder's output changes, so stale disk caches are not reused. */
-const BUILDER_VERSION = 10;
+const BUILDER_VERSION = 12;
 
 export interface GradientSessionOptions {
   padId: number;
@@ -46,21 +58,31 @@ export interface GradientSessionOptions {
   cacheDir?: string | null;
 }
 
-/** What the built graph offers, stored next to it in the cache. */
-interface GradientManifest {
-  classes: number;
-  embeddingTensor: string | null;
-  /** Size of the word-embedding vectors (0 when there is no word-embedding tensor). */
-  embeddingDim: number;
+/** One backward pass's outputs in the built graph. */
+interface PassOutputs {
+  /** Output name of the objective's value. */
+  objective: string;
   /** Output name of ∂objective/∂(word embeddings), when available. */
   embeddingGradient: string | null;
   /** Per attention tensor (same order as the options), the output of its gradient, or null. */
   attentionGradients: (string | null)[];
-  /** Per attention tensor, the value vectors it weighs and the projection after it (AttIN), or null. */
-  attentionValues: (AttentionValues | null)[];
   /** Why some gradients are missing, in words; empty when all are there. */
   problems: string[];
 }
+
+/** What the built graph offers, stored next to it in the cache. */
+interface BuiltManifest {
+  classes: number;
+  embeddingTensor: string | null;
+  /** Size of the word-embedding vectors (0 when there is no word-embedding tensor). */
+  embeddingDim: number;
+  /** Per attention tensor, the value vectors it weighs and the projection after it (AttIN), or null. */
+  attentionValues: (AttentionValues | null)[];
+  passes: Record<GradientVariant, PassOutputs>;
+}
+
+/** What one variant's session offers. */
+export type GradientManifest = Omit<BuiltManifest, 'passes'> & PassOutputs;
 
 /** One row of a gradient run, cropped to the row's own length. */
 export interface GradientRow {
@@ -87,21 +109,21 @@ export interface GradientBatch extends IdBatch {
   embeddingGradientOnly?: boolean;
 }
 
-export function defaultCacheDir(): string {
-  const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
-  return process.env.POLARITY_LENS_CACHE_DIR || join(base, 'polarity-lens');
-}
+export { defaultCacheDir } from '../model/modelStore';
 
+/** A built graph: its file in the disk cache (weights beside it as external data), or its bytes without a cache. */
 interface BuiltGraph {
-  bytes: Uint8Array;
-  /** The disk cache file holding the same bytes, when there is one. */
   file?: string;
-  manifest: GradientManifest;
+  bytes?: Uint8Array;
+  manifest: BuiltManifest;
   fromDiskCache: boolean;
 }
 
-/** Built graphs by key; a graph kept on disk is kept here without its bytes (hundreds of MB for a base-size model). */
-const built = new Map<string, Promise<Omit<BuiltGraph, 'bytes'> & { bytes?: Uint8Array }>>();
+/** Built graphs by key. */
+const built = new Map<string, Promise<BuiltGraph>>();
+
+/** The open session of each built graph, shared by every GradientSession on it and released with the last one. */
+const open = new Map<string, { session: Promise<Ort.InferenceSession>; users: number }>();
 
 /** Empties the in-memory cache of built graphs (the disk cache stays). */
 export function forgetBuiltGradientGraphs(): void {
@@ -111,31 +133,40 @@ export function forgetBuiltGradientGraphs(): void {
 export class GradientSession {
   private projections = new Map<number, { data: Float32Array; rows: number; cols: number } | null>();
 
+  private released = false;
+  readonly manifest: GradientManifest;
+
   private constructor(
     private readonly modelPath: string,
     private readonly session: Ort.InferenceSession,
+    /** Key of the shared session in `open`. */
+    private readonly sessionKey: string,
     private readonly options: GradientSessionOptions,
-    readonly manifest: GradientManifest,
-    /** Whether the graph came from the disk cache rather than being built in this process. */
-    readonly fromDiskCache: boolean,
-  ) {}
+    private readonly graph: BuiltGraph,
+  ) {
+    const { passes, ...shared } = graph.manifest;
+    this.manifest = { ...shared, ...passes[options.variant] };
+  }
+
+  /** Whether the graph came from the disk cache rather than being built in this process. */
+  get fromDiskCache(): boolean {
+    return this.graph.fromDiskCache;
+  }
 
   static async load(modelPath: string, options: GradientSessionOptions): Promise<GradientSession> {
-    const bytes = readFileSync(modelPath);
     // Weights kept in external data files are part of what is built (they are read into the graph), so of the key.
-    const hash = createHash('sha256').update(bytes);
-    for (const file of options.dataFiles ?? []) hash.update(readFileSync(file));
-    const key = hash
-      .update(JSON.stringify([BUILDER_VERSION, options.variant, options.logitsName, options.attentionNames, options.padId, options.link ?? 'softmax'])).digest('hex').slice(0, 32);
-    const graph = await builtGraph(bytes, modelPath, key, options, true);
+    const key = createHash('sha256').update(filesDigest([modelPath, ...(options.dataFiles ?? [])]))
+      .update(JSON.stringify([BUILDER_VERSION, options.logitsName, options.attentionNames, options.padId, options.link ?? 'softmax'])).digest('hex').slice(0, 32);
+    const graph = await builtGraph(modelPath, key, options, true);
+    const sessionKey = `${key}|${options.threads ?? 0}`;
     try {
-      return new GradientSession(modelPath, await createSession(graph.bytes, options), options, graph.manifest, graph.fromDiskCache);
+      return new GradientSession(modelPath, await openSession(sessionKey, graph, options), sessionKey, options, graph);
     } catch (e) {
       if (!graph.fromDiskCache) throw e;
       // A damaged cache entry (truncated file, another version's bytes): build afresh and overwrite it.
       built.delete(key);
-      const fresh = await builtGraph(bytes, modelPath, key, options, false);
-      return new GradientSession(modelPath, await createSession(fresh.bytes, options), options, fresh.manifest, false);
+      const fresh = await builtGraph(modelPath, key, options, false);
+      return new GradientSession(modelPath, await openSession(sessionKey, fresh, options), sessionKey, options, fresh);
     }
   }
 
@@ -146,6 +177,26 @@ export class GradientSession {
   /** Whether `embeddingShift` is honoured (the word embeddings come from a lookup table whose width is known). */
   get acceptsEmbeddingShift(): boolean {
     return this.session.inputNames.includes(EMBEDDING_SHIFT_INPUT);
+  }
+
+  /**
+   * Forward runs on this session (every backward pass off), for the classifier whose forward pass it contains (see
+   * OnnxClassifier.handOver): the inputs the built graph adds are fed zeros.
+   */
+  forwardRunner(): ForwardRunner {
+    const ort = onnxruntime();
+    const { classes, embeddingDim: dim } = this.manifest;
+    const shift = this.acceptsEmbeddingShift;
+    return {
+      session: this.session,
+      owned: false,
+      extraFeeds: (rows, width) => ({
+        [TARGET_INPUT]: new ort.Tensor('float32', new Float32Array(rows * classes), [rows, classes]),
+        [OBJECTIVE_INPUT]: new ort.Tensor('float32', new Float32Array(rows), [rows, 1]),
+        ...(shift ? { [EMBEDDING_SHIFT_INPUT]: new ort.Tensor('float32', new Float32Array(rows * width * dim), [rows, width, dim]) } : {}),
+        ...Object.fromEntries(VARIANTS.map((v) => [PASSES[v].flag, new ort.Tensor('bool', [false], [])])),
+      }),
+    };
   }
 
   async run(batch: GradientBatch): Promise<GradientRow[]> {
@@ -162,6 +213,7 @@ export class GradientSession {
     });
     feeds[TARGET_INPUT] = new ort.Tensor('float32', target, [rows, classes]);
     feeds[OBJECTIVE_INPUT] = new ort.Tensor('float32', new Float32Array(rows).fill(batch.objective === 'probability' ? 1 : 0), [rows, 1]);
+    for (const variant of VARIANTS) feeds[PASSES[variant].flag] = new ort.Tensor('bool', [variant === this.options.variant], []);
     if (this.session.inputNames.includes(EMBEDDING_SHIFT_INPUT)) {
       const shift = new Float32Array(rows * width * dim);
       batch.embeddingShift?.forEach((s, r) => { if (s) shift.set(s.subarray(0, width * dim), r * width * dim); });
@@ -171,7 +223,7 @@ export class GradientSession {
     // Integrated Gradients needs only ∂/∂e: fetching (and copying out) the attention tensors too would cost more
     // than the extra rows' backward pass on small models.
     const all = !batch.embeddingGradientOnly;
-    const fetches = [this.options.logitsName, OBJECTIVE_OUTPUT, ...(all ? this.options.attentionNames : [])];
+    const fetches = [this.options.logitsName, m.objective, ...(all ? this.options.attentionNames : [])];
     if (m.embeddingTensor && all) fetches.push(m.embeddingTensor);
     if (m.embeddingGradient) fetches.push(m.embeddingGradient);
     if (all) for (const g of m.attentionGradients) if (g) fetches.push(g);
@@ -182,7 +234,7 @@ export class GradientSession {
       const crop = (name: string) => cropRow(out[name], r, width, len);
       return {
         logits: (out[this.options.logitsName].data as Float32Array).slice(r * classes, (r + 1) * classes),
-        objective: (out[OBJECTIVE_OUTPUT].data as Float32Array)[r],
+        objective: (out[m.objective].data as Float32Array)[r],
         embeddings: m.embeddingTensor && all ? crop(m.embeddingTensor).data : undefined,
         embeddingGradient: m.embeddingGradient ? crop(m.embeddingGradient).data : undefined,
         attentions: all ? this.options.attentionNames.map((name) => ({ name, ...crop(name) })) : [],
@@ -193,15 +245,16 @@ export class GradientSession {
   }
 
   /**
-   * The projection after attention layer k as an [in, out] matrix, or null. Every layer's is read from the model file
-   * on the first call, and the parsed file is dropped (it holds all the weights: 268 MB for a DistilBERT-base).
+   * The projection after attention layer k as an [in, out] matrix, or null. Every layer's is read on the first call:
+   * from the stored graph's data file, those tensors' bytes only, or from the graph in memory.
    */
   projection(k: number): { data: Float32Array; rows: number; cols: number } | null {
     if (this.projections.size === 0) {
-      const graph = readModel(this.modelPath).graph!;
+      const { file, bytes } = this.graph;
+      const graph = parseModel(file ? readFileSync(file) : bytes!, file ?? this.modelPath).graph!;
       this.manifest.attentionValues.forEach((values, layer) => {
         const spec = values?.projection;
-        const weight = spec ? floatInitializer(graph, spec.weight) : undefined;
+        const weight = spec ? readFloatInitializer(graph, spec.weight, file ? dirname(file) : '') : undefined;
         let value: { data: Float32Array; rows: number; cols: number } | null = null;
         if (spec && weight && weight.dims.length === 2) {
           const [r, c] = weight.dims;
@@ -219,28 +272,49 @@ export class GradientSession {
   }
 
   async dispose(): Promise<void> {
+    if (this.released) return;
+    this.released = true;
+    const shared = open.get(this.sessionKey);
+    if (shared && --shared.users > 0) return;
+    open.delete(this.sessionKey);
     await this.session.release();
   }
 }
 
+/** The shared session on a built graph, opened by the first user. */
+function openSession(key: string, graph: BuiltGraph, options: GradientSessionOptions): Promise<Ort.InferenceSession> {
+  let shared = open.get(key);
+  if (!shared) {
+    const session = createSession(graph, options);
+    shared = { session, users: 0 };
+    open.set(key, shared);
+    session.catch(() => open.delete(key));
+  }
+  shared.users++;
+  return shared.session;
+}
+
 /** The built graph for `key`, shared by every load in this process; `readCache` false ignores the disk cache. */
-function builtGraph(bytes: Uint8Array, modelPath: string, key: string, options: GradientSessionOptions, readCache: boolean): Promise<BuiltGraph> {
+function builtGraph(modelPath: string, key: string, options: GradientSessionOptions, readCache: boolean): Promise<BuiltGraph> {
   const known = built.get(key);
-  if (known) return known.then((g) => ({ ...g, bytes: g.bytes ?? readFileSync(g.file!) }));
-  const pending = buildCached(bytes, modelPath, key, options, readCache);
-  built.set(key, pending.then((g) => (g.file ? { ...g, bytes: undefined } : g)));
+  if (known && readCache) return known;
+  const pending = buildCached(modelPath, key, options, readCache);
+  built.set(key, pending);
   pending.catch(() => built.delete(key));
   return pending;
 }
 
-function createSession(graph: Uint8Array, options: GradientSessionOptions): Promise<Ort.InferenceSession> {
-  return onnxruntime().InferenceSession.create(graph, {
+async function createSession(graph: BuiltGraph, options: GradientSessionOptions): Promise<Ort.InferenceSession> {
+  const sessionOptions: Ort.InferenceSession.SessionOptions = {
     intraOpNumThreads: options.threads ?? 0,
     interOpNumThreads: 1,
     // 'basic': at the extended level, MatMulScaleFusion and MatMulTransposeFusion together miscompute the CNN's
     // forward pass once backward nodes share its tensors (onnxruntime-node 1.30); 'all' measured no faster here.
     graphOptimizationLevel: 'basic',
-  });
+    // Errors only: the If branches read the weights from the outer graph, which onnxruntime warns about at load.
+    logSeverityLevel: 3,
+  };
+  return graph.file ? onnxruntime().InferenceSession.create(graph.file, sessionOptions) : onnxruntime().InferenceSession.create(graph.bytes!, sessionOptions);
 }
 
 /** One row of a [batch, …] output with every sequence axis (size `width`) cut to the row's length `len`. */
@@ -267,32 +341,32 @@ function cropRow(tensor: Ort.Tensor, row: number, width: number, len: number): {
   return { dims: [1, ...outDims], data: out };
 }
 
-async function buildCached(bytes: Uint8Array, modelPath: string, key: string, options: GradientSessionOptions, readCache: boolean): Promise<BuiltGraph> {
+async function buildCached(modelPath: string, key: string, options: GradientSessionOptions, readCache: boolean): Promise<BuiltGraph> {
   const dir = options.cacheDir === null ? undefined : join(options.cacheDir ?? defaultCacheDir(), 'gradient-graphs');
   const graphFile = dir && join(dir, `${key}.onnx`);
+  const dataFile = dir && join(dir, `${key}.onnx_data`);
   const manifestFile = dir && join(dir, `${key}.json`);
-  if (readCache && graphFile && manifestFile && existsSync(graphFile) && existsSync(manifestFile)) {
+  if (readCache && graphFile && dataFile && manifestFile && [graphFile, dataFile, manifestFile].every((f) => existsSync(f))) {
     try {
-      return { bytes: readFileSync(graphFile), file: graphFile, manifest: JSON.parse(readFileSync(manifestFile, 'utf8')) as GradientManifest, fromDiskCache: true };
+      return { file: graphFile, manifest: JSON.parse(readFileSync(manifestFile, 'utf8')) as BuiltManifest, fromDiskCache: true };
     } catch {
       // A damaged cache entry is rebuilt below.
     }
   }
-  const result: BuiltGraph = { ...(await buildGradientModel(bytes, modelPath, options)), fromDiskCache: false };
-  if (dir && graphFile && manifestFile) {
+  const { model, manifest } = await buildGradientModel(readFileSync(modelPath), modelPath, options);
+  if (dir && graphFile && dataFile && manifestFile) {
     try {
       mkdirSync(dir, { recursive: true });
-      // Write then rename, so a concurrent reader never sees half a file.
-      writeFileSync(`${graphFile}.${process.pid}.tmp`, result.bytes);
-      renameSync(`${graphFile}.${process.pid}.tmp`, graphFile);
-      writeFileSync(`${manifestFile}.${process.pid}.tmp`, JSON.stringify(result.manifest));
+      // The manifest last: an entry counts only once its graph and data are complete (each is renamed into place).
+      writeWithExternalData(model, graphFile, dataFile);
+      writeFileSync(`${manifestFile}.${process.pid}.tmp`, JSON.stringify(manifest));
       renameSync(`${manifestFile}.${process.pid}.tmp`, manifestFile);
-      result.file = graphFile;
+      return { file: graphFile, manifest, fromDiskCache: false };
     } catch {
       // The cache is an optimisation; an unwritable cache folder only costs a rebuild next time.
     }
   }
-  return result;
+  return { bytes: serializeModel(model), manifest, fromDiskCache: false };
 }
 
 async function buildGradientModel(bytes: Uint8Array, modelPath: string, options: GradientSessionOptions) {
@@ -319,24 +393,32 @@ async function buildGradientModel(bytes: Uint8Array, modelPath: string, options:
     return feeds;
   });
   const wrt = [...(embeddingTensor ? [embeddingTensor] : []), ...options.attentionNames];
-  const lrp = options.variant === 'conservative-lrp';
-  const result = buildGradientGraph(model, shapes, {
-    logits: options.logitsName,
-    wrt,
-    detach: lrp ? conservativeLrpDetachments(graph, options.attentionNames) : [],
-    constantLayerNormScale: lrp,
-    link: options.link,
-  });
-  const problems = [...result.unavailable.entries()].map(([tensor, why]) => `∂/∂${tensor}: ${why}`);
-  const manifest: GradientManifest = {
+  // Every pass differentiates the same forward nodes; the detachments are found before any backward node exists.
+  const forward = [...graph.node];
+  const detach = conservativeLrpDetachments(graph, options.attentionNames);
+  const passes = {} as Record<GradientVariant, PassOutputs>;
+  for (const variant of VARIANTS) {
+    const lrp = variant === 'conservative-lrp';
+    const { prefix } = PASSES[variant];
+    const result = appendBackward(model, forward, shapes, {
+      logits: options.logitsName, wrt, detach: lrp ? detach : [], constantLayerNormScale: lrp, link: options.link, prefix,
+    });
+    const problems = [...result.unavailable.entries()].map(([tensor, why]) => `∂/∂${tensor}: ${why}`);
+    passes[variant] = {
+      objective: objectiveOutputName(prefix),
+      embeddingGradient: (embeddingTensor && result.gradients.get(embeddingTensor)) ?? null,
+      attentionGradients: options.attentionNames.map((n) => result.gradients.get(n) ?? null),
+      problems: embeddingTensor ? problems : ['no word-embedding tensor was found in the model', ...problems],
+    };
+  }
+  gateBackward(model, VARIANTS.map((v) => PASSES[v]));
+  const manifest: BuiltManifest = {
     classes: shapes.get(options.logitsName)!.shape.a[1],
     embeddingTensor: embeddingTensor ?? null,
     embeddingDim: embeddingTensor ? shapes.get(embeddingTensor)?.shape.a.at(-1) ?? 0 : 0,
-    embeddingGradient: (embeddingTensor && result.gradients.get(embeddingTensor)) ?? null,
-    attentionGradients: options.attentionNames.map((n) => result.gradients.get(n) ?? null),
     attentionValues: values,
-    problems: embeddingTensor ? problems : ['no word-embedding tensor was found in the model', ...problems],
+    passes,
   };
-  dropDeclaredShapes(result.model);
-  return { bytes: serializeModel(result.model), manifest };
+  dropDeclaredShapes(model);
+  return { model, manifest };
 }

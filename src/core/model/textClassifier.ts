@@ -38,10 +38,16 @@ function headOfFolder(folder: ModelFolder, width: number): ModelHead {
 }
 
 /** Model folder + tokenizer + ONNX session: the whole text -> prediction path. */
-export type LoadOptions = SessionOptions & { gradientCacheDir?: string | null; maxTokens?: number };
+export type LoadOptions = Omit<SessionOptions, 'cacheDir'> & {
+  /** The engine's cache folder (stored graphs, built gradient graphs); null keeps everything in memory. */
+  gradientCacheDir?: string | null;
+  maxTokens?: number;
+};
 
 export class TextClassifier {
   private readonly gradientSessions = new Map<GradientVariant, Promise<GradientSession>>();
+  /** The first gradient session's load, which took over the forward runs. */
+  private handedOver?: Promise<GradientSession>;
 
   private constructor(
     readonly folder: ModelFolder,
@@ -61,10 +67,19 @@ export class TextClassifier {
   gradients(variant: GradientVariant = 'gradient'): Promise<GradientSession> {
     let pending = this.gradientSessions.get(variant);
     if (!pending) {
-      pending = GradientSession.load(this.folder.modelPath, {
+      const load = () => GradientSession.load(this.folder.modelPath, {
         padId: this.onnx.padId, logitsName: this.onnx.logitsName, attentionNames: this.onnx.attentionNames, variant, link: this.head.link, targetVector: this.head.targetVector, dataFiles: this.onnx.dataFiles,
         threads: this.options.threads, cacheDir: this.options.gradientCacheDir,
       });
+      // The built graph holds the forward pass too: the first one loaded takes over the forward runs, so the process
+      // keeps one copy of the weights (see OnnxClassifier.handOver); the others share its session.
+      if (!this.handedOver) {
+        pending = this.onnx.handOver(load, (session) => session.forwardRunner());
+        this.handedOver = pending;
+        pending.catch(() => { this.handedOver = undefined; });
+      } else {
+        pending = this.handedOver.catch(() => undefined).then(load);
+      }
       this.gradientSessions.set(variant, pending);
       pending.catch(() => this.gradientSessions.delete(variant));
     }
@@ -78,7 +93,7 @@ export class TextClassifier {
     const tokenizer = TextTokenizer.fromFile(folder.tokenizerPath, Math.min(folder.maxLength, options.maxTokens ?? Infinity));
     const padId = folder.config.pad_token_id ?? tokenizer.tokenId('[PAD]') ?? tokenizer.tokenId('<pad>') ?? 0;
     const declared = (folder.config.outputs as { attentions?: string[] } | undefined)?.attentions;
-    const onnx = await OnnxClassifier.load(folder.modelPath, padId, { attentionOutputs: declared, ...options });
+    const onnx = await OnnxClassifier.load(folder.modelPath, padId, { attentionOutputs: declared, ...options, cacheDir: options.gradientCacheDir });
     let head: ModelHead;
     try {
       const tokens = tokenizer.vocabularySize();

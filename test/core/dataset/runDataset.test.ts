@@ -16,6 +16,7 @@ import { violationVerdict } from '../../../src/core/faithfulness/violationTest';
 import { resolveModelDir } from '../../../src/core/model/shippedModels';
 import { TextClassifier } from '../../../src/core/model/textClassifier';
 import { DATA } from '../../helpers/paths';
+import { assertDeepClose } from '../../helpers/closeTo';
 
 const EXPLAINERS = ['raw-attention', 'attention-x-gradient', 'occlusion'];
 const tmp = mkdtempSync(join(tmpdir(), 'polarity-lens-run-'));
@@ -119,8 +120,10 @@ describe('runDataset: the violation test over a file', () => {
     const pooled = await runDataset(model, options(join(tmp, 'cache-w2'), { workers: 2 }));
     pooled.close();
     assert.equal(pooled.report.samples, rows.length);
-    assert.deepEqual(comparable(pooled.report), comparable(single.report));
-    assert.deepEqual(pooled.sampleRows, single.sampleRows);
+    // Each process's first sample runs partly on its forward-only session, the rest on the built graph's, which
+    // rounds differently in the ninth digit: the same report up to that.
+    assertDeepClose(comparable(pooled.report), comparable(single.report));
+    assertDeepClose(pooled.sampleRows, single.sampleRows);
     assert.deepEqual(pooled.report.dataset.badRows, single.report.dataset.badRows);
   });
 
