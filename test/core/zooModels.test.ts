@@ -22,12 +22,16 @@ const ZOO = join(FIXTURES, 'zoo');
 const fixtures = Object.keys((JSON.parse(readFileSync(join(ZOO, 'manifest.json'), 'utf8')) as { fixtures: Record<string, unknown> }).fixtures)
   .filter((name) => existsSync(join(ZOO, name, 'reference.json')));
 
-/** Gradients are compared absolutely (1e-4, the issue's bar) and relative to their own scale (a wrong small gradient fails). */
+/**
+ * Gradients agree to 1e-4 (the issue's bar) of their largest magnitude where that exceeds 1, absolutely below: float32
+ * sums carry ~1e-6 of their magnitude, and DeBERTa's ∂p/∂e reaches 138. And within 1e-2 of their own scale, so that a
+ * wrong small gradient fails.
+ */
 function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
   const diff = maxAbsDiff(actual, expected);
   let scale = 0;
   for (let i = 0; i < expected.length; i++) scale = Math.max(scale, Math.abs(expected[i]));
-  assert.ok(diff <= 1e-4 && diff <= 1e-2 * scale + 1e-7, `${what}: max |Δ| ${diff.toExponential(2)} (scale ${scale.toExponential(2)})`);
+  assert.ok(diff <= 1e-4 * Math.max(1, scale) && diff <= 1e-2 * scale + 1e-7, `${what}: max |Δ| ${diff.toExponential(2)} (scale ${scale.toExponential(2)})`);
 }
 
 describe('Model zoo: Hugging Face architectures as users export them', () => {

@@ -14,36 +14,58 @@ const floatOutput = (name: string) => create(ValueInfoProtoSchema, { name, type:
 
 const graphAttribute = (name: string, g: GraphProto) => create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.GRAPH, g });
 
+/** An empty float tensor standing for an output a branch does not compute. */
+const emptyTensor = (name: string, branch: string) => create(NodeProtoSchema, {
+  opType: 'Constant', name: `${branch}/none_${name}`, output: [name],
+  attribute: [create(AttributeProtoSchema, {
+    name: 'value', type: AttributeProto_AttributeType.TENSOR, t: create(TensorProtoSchema, { name, dataType: TensorProto_DataType.FLOAT, dims: [0n] }),
+  })],
+});
+
 /**
- * Moves each backward pass into an If on a boolean input of its own. One session then serves every kind of run with
- * one copy of the weights: with the flags off it does the forward pass alone (measured as fast as a forward-only
- * session; onnxruntime runs every node of a graph whatever is fetched, so an ungated backward would cost every
- * erasure run), with one flag on it adds that backward pass. A pass's outputs are empty tensors while it is off.
+ * Splits a graph holding the forward pass and several backward passes into branches of nested Ifs, one boolean
+ * input per pass: with every flag off the forward pass runs alone, with one flag on the forward pass and that
+ * backward pass. Each branch holds its own copy of the forward nodes (nodes only: the weights stay in the outer
+ * graph, read by every branch). Why not the forward nodes outside and only the backward passes inside: an If keeps
+ * every tensor its branches read alive until it runs, so a forward-only run would hold all the activations a backward
+ * pass needs (measured: +500 MB over 300 LIME samples on a DistilBERT-base-sized model). Why not separate graphs:
+ * one session per graph, each with its own copy of the weights.
  */
 export function gateBackward(model: ModelProto, passes: BackwardPass[]): void {
   const graph = model.graph!;
-  for (const { prefix, flag } of passes) {
-    const inPass = (n: NodeProto) => n.name.startsWith(`${prefix}/`);
-    const nodes = graph.node.filter(inPass);
-    if (nodes.length === 0) continue;
+  const inPass = (p: BackwardPass) => (n: NodeProto) => n.name.startsWith(`${p.prefix}/`);
+  const forward = graph.node.filter((n) => !passes.some((p) => inPass(p)(n)));
+  const outputs = graph.output.map((o) => o.name);
+  const branch = (name: string, nodes: NodeProto[]): GraphProto => {
     const produced = new Set(nodes.flatMap((n) => n.output));
-    const outputs = graph.output.filter((o) => produced.has(o.name)).map((o) => o.name);
-    const then = create(GraphProtoSchema, { name: `${prefix}/run`, node: nodes, output: outputs.map(floatOutput) });
-    const skip = create(GraphProtoSchema, {
-      name: `${prefix}/skip`,
-      node: outputs.map((o) => create(NodeProtoSchema, {
-        opType: 'Constant', name: `${prefix}/skip_${o}`, output: [`${o}__skipped`],
-        attribute: [create(AttributeProtoSchema, {
-          name: 'value', type: AttributeProto_AttributeType.TENSOR,
-          t: create(TensorProtoSchema, { name: `${o}__skipped`, dataType: TensorProto_DataType.FLOAT, dims: [0n] }),
-        })],
-      })),
-      output: outputs.map((o) => floatOutput(`${o}__skipped`)),
+    const missing = outputs.filter((o) => !produced.has(o));
+    // A branch's outputs need names of its own; an Identity renames each computed output.
+    const renamed = outputs.map((o) => `${name}/out_${o}`);
+    return create(GraphProtoSchema, {
+      name,
+      node: [
+        ...nodes,
+        ...missing.map((o) => emptyTensor(`${name}/out_${o}`, name)),
+        ...outputs.filter((o) => produced.has(o)).map((o) => create(NodeProtoSchema, { opType: 'Identity', name: `${name}/output_${o}`, input: [o], output: [`${name}/out_${o}`] })),
+      ],
+      output: renamed.map(floatOutput),
     });
-    graph.node = [
-      ...graph.node.filter((n) => !inPass(n)),
-      create(NodeProtoSchema, { opType: 'If', name: `${prefix}/gate`, input: [flag], output: outputs, attribute: [graphAttribute('then_branch', then), graphAttribute('else_branch', skip)] }),
-    ];
-    graph.input.push(create(ValueInfoProtoSchema, { name: flag, type: { value: { case: 'tensorType', value: { elemType: TensorProto_DataType.BOOL, shape: { dim: [] } } } } }));
+  };
+  // Innermost first: forward only; each pass wraps it as `flag ? forward + pass : (what is inside)`.
+  let otherwise = branch('forward_only', forward);
+  let gate: NodeProto | undefined;
+  for (const [i, pass] of [...passes].reverse().entries()) {
+    const name = `${pass.prefix}/gate`;
+    const result = i === passes.length - 1 ? outputs : outputs.map((o) => `${name}/out_${o}`);
+    gate = create(NodeProtoSchema, {
+      opType: 'If', name, input: [pass.flag], output: result,
+      attribute: [graphAttribute('then_branch', branch(`${pass.prefix}/run`, [...forward, ...graph.node.filter(inPass(pass))])), graphAttribute('else_branch', otherwise)],
+    });
+    otherwise = create(GraphProtoSchema, { name: `${pass.prefix}/skip`, node: [gate], output: result.map(floatOutput) });
+  }
+  if (!gate) return;
+  graph.node = [gate];
+  for (const pass of passes) {
+    graph.input.push(create(ValueInfoProtoSchema, { name: pass.flag, type: { value: { case: 'tensorType', value: { elemType: TensorProto_DataType.BOOL, shape: { dim: [] } } } } }));
   }
 }
