@@ -7,8 +7,8 @@
  */
 import type { Objective } from './objective';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type * as Ort from 'onnxruntime-node';
 import type { HeadLink } from '../model/modelHead';
 import type { ForwardRunner, IdBatch } from '../model/onnxClassifier';
@@ -18,14 +18,14 @@ import {
   prepareModel, parseModel, serializeModel, wordEmbeddingTensor,
 } from '../model/onnxGraph';
 import { AttentionValues, attentionValues } from '../model/attentionValues';
-import { readFloatInitializer, writeWithExternalData } from '../model/externalData';
+import { ExternalRefs, readFloatInitializer, writeWithExternalData } from '../model/externalData';
 import { filesDigest } from '../model/fileDigest';
 import { defaultCacheDir } from '../model/modelStore';
 import { onnxruntime } from '../runtime/onnxruntime';
 import { conservativeLrpDetachments } from './conservativeLrp';
 import { BackwardPass, gateBackward } from './gatedBackward';
 import { appendBackward, objectiveOutputName, OBJECTIVE_INPUT, TARGET_INPUT } from './gradientGraph';
-import { probeShapes } from './probeShapes';
+import { PROBE_SESSION_OPTIONS, ProbeSession, probeShapes } from './probeShapes';
 
 /** Plain gradients, or the conservative-LRP graph (softmax scores and LayerNorm σ held constant). */
 export type GradientVariant = 'gradient' | 'conservative-lrp';
@@ -356,24 +356,50 @@ async function buildCached(modelPath: string, key: string, options: GradientSess
       // A damaged cache entry is rebuilt below.
     }
   }
-  const { model, manifest } = await buildGradientModel(readFileSync(modelPath), modelPath, options);
   if (dir && graphFile && dataFile && manifestFile) {
+    const files: BuildFiles = { graphFile, dataPath: `${dataFile}.${process.pid}.tmp`, location: basename(dataFile) };
     try {
       mkdirSync(dir, { recursive: true });
-      // The manifest last: an entry counts only once its graph and data are complete (each is renamed into place).
-      writeWithExternalData(model, graphFile, dataFile);
+      const { manifest } = await buildGradientModel(readFileSync(modelPath), modelPath, options, files);
+      // The data under its own name, then the manifest: an entry counts only once its graph and data are complete.
+      renameSync(files.dataPath, dataFile);
       writeFileSync(`${manifestFile}.${process.pid}.tmp`, JSON.stringify(manifest));
       renameSync(`${manifestFile}.${process.pid}.tmp`, manifestFile);
       return { file: graphFile, manifest, fromDiskCache: false };
     } catch {
-      // The cache is an optimisation; an unwritable cache folder only costs a rebuild next time.
+      // The cache is an optimisation: an unwritable cache folder costs memory (the build below keeps its weights
+      // in the graph) and a rebuild next time. A model that cannot be built fails again below, with its error.
+      rmSync(files.dataPath, { force: true });
     }
   }
-  return { bytes: serializeModel(model), manifest, fromDiskCache: false };
+  const { model, manifest } = await buildGradientModel(readFileSync(modelPath), modelPath, options);
+  return { bytes: serializeModel(model!), manifest, fromDiskCache: false };
 }
 
-async function buildGradientModel(bytes: Uint8Array, modelPath: string, options: GradientSessionOptions) {
+/** Where a build writes its graph and its weights (the data under a temporary name, `location` in the graph). */
+interface BuildFiles {
+  graphFile: string;
+  dataPath: string;
+  location: string;
+}
+
+/**
+ * Builds the graph. With `files`, the weights are written once to the data file, the probe session maps them from
+ * there, and the built graph is written beside them (no model returned): the build never holds a second copy of the
+ * weights. Without, the built model is returned with its weights.
+ */
+async function buildGradientModel(bytes: Uint8Array, modelPath: string, options: GradientSessionOptions, files?: BuildFiles) {
   const ort = onnxruntime();
+  let written: ExternalRefs | undefined;
+  const probeSession: ProbeSession | undefined = files && (async (probe) => {
+    const probeFile = `${files.graphFile}.probe.${process.pid}`;
+    written = writeWithExternalData(probe, probeFile, files.dataPath, basename(files.dataPath));
+    try {
+      return await ort.InferenceSession.create(probeFile, PROBE_SESSION_OPTIONS);
+    } finally {
+      rmSync(probeFile, { force: true });
+    }
+  });
   const model = parseModel(bytes, modelPath);
   prepareModel(model, modelPath);
   const graph = model.graph!;
@@ -394,7 +420,7 @@ async function buildGradientModel(bytes: Uint8Array, modelPath: string, options:
       feeds[EMBEDDING_SHIFT_INPUT] = new ort.Tensor('float32', new Float32Array(batch * seq * dim!), [batch, seq, dim!]);
     }
     return feeds;
-  });
+  }, probeSession);
   const wrt = [...(embeddingTensor ? [embeddingTensor] : []), ...options.attentionNames];
   // Every pass differentiates the same forward nodes; the detachments are found before any backward node exists.
   const forward = [...graph.node];
@@ -423,5 +449,7 @@ async function buildGradientModel(bytes: Uint8Array, modelPath: string, options:
     passes,
   };
   dropDeclaredShapes(model);
-  return { model, manifest };
+  if (!files) return { model, manifest };
+  writeWithExternalData(model, files.graphFile, files.dataPath, files.location, written);
+  return { manifest };
 }

@@ -6,7 +6,7 @@
  */
 import { clone, create } from '@bufbuild/protobuf';
 import type * as Ort from 'onnxruntime-node';
-import { ModelProto, ModelProtoSchema, TensorProto_DataType, ValueInfoProtoSchema } from 'onnx-buf';
+import { GraphProtoSchema, ModelProto, ModelProtoSchema, TensorProto_DataType, ValueInfoProtoSchema } from 'onnx-buf';
 import { dropDeclaredShapes, serializeModel } from '../model/onnxGraph';
 import { onnxruntime } from '../runtime/onnxruntime';
 
@@ -32,12 +32,26 @@ const ONNX_TYPE_NAMES: Partial<Record<TensorProto_DataType, string>> = {
   [TensorProto_DataType.INT64]: 'int64', [TensorProto_DataType.INT32]: 'int32', [TensorProto_DataType.BOOL]: 'bool',
 };
 
+/** A session on the probe graph: by default from its bytes, weights included. */
+export type ProbeSession = (probe: ModelProto) => Promise<Ort.InferenceSession>;
+
+// No graph optimisation: it could fuse away the very tensors being measured, and it is slow on big graphs.
+export const PROBE_SESSION_OPTIONS: Ort.InferenceSession.SessionOptions = { graphOptimizationLevel: 'disabled' };
+
+const inMemory: ProbeSession = (probe) => onnxruntime().InferenceSession.create(serializeModel(probe), PROBE_SESSION_OPTIONS);
+
 /**
  * Runs `model` (not modified) with every node output exposed, once per probe. `feeds(batch, seq)` builds the inputs.
+ * The probe graph shares `model`'s initializers (a copy would be the weights again); `session` opens it.
  */
-export async function probeShapes(model: ModelProto, feeds: (batch: number, seq: number) => Record<string, Ort.Tensor>): Promise<ShapeTable> {
-  const probe = clone(ModelProtoSchema, model);
-  const graph = probe.graph!;
+export async function probeShapes(
+  model: ModelProto, feeds: (batch: number, seq: number) => Record<string, Ort.Tensor>, session: ProbeSession = inMemory,
+): Promise<ShapeTable> {
+  const source = model.graph!;
+  const graph = create(GraphProtoSchema, {
+    ...source, input: source.input.map((i) => clone(ValueInfoProtoSchema, i)), output: source.output.map((o) => clone(ValueInfoProtoSchema, o)), valueInfo: [],
+  });
+  const probe = create(ModelProtoSchema, { ...model, graph });
   const table: ShapeTable = new Map();
   for (const init of graph.initializer) {
     const dims = init.dims.map(Number);
@@ -53,14 +67,12 @@ export async function probeShapes(model: ModelProto, feeds: (batch: number, seq:
     }
   }
   dropDeclaredShapes(probe);
-  const ort = onnxruntime();
-  // No graph optimisation: it could fuse away the very tensors being measured, and it is slow on big graphs.
-  const session = await ort.InferenceSession.create(serializeModel(probe), { graphOptimizationLevel: 'disabled' });
+  const opened = await session(probe);
   try {
     const runs: Record<string, Ort.Tensor>[] = [];
     for (const { batch, seq } of PROBES) {
       const inputs = feeds(batch, seq);
-      const out = await session.run(inputs);
+      const out = await opened.run(inputs);
       runs.push({ ...inputs, ...out });
     }
     for (const [name, tensor] of Object.entries(runs[0])) {
@@ -69,7 +81,7 @@ export async function probeShapes(model: ModelProto, feeds: (batch: number, seq:
       table.set(name, { type: tensor.type, shape: { a: [...tensor.dims], b: [...other.dims] } });
     }
   } finally {
-    await session.release();
+    await opened.release();
   }
   return table;
 }

@@ -4,10 +4,13 @@
  * file's path never needs the model's bytes in JavaScript: a built graph loaded from the cache costs one copy of the
  * weights, not three (the file read, the protobuf, onnxruntime's tensors).
  */
-import { closeSync, openSync, readSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { create } from '@bufbuild/protobuf';
-import { GraphProto, ModelProto, StringStringEntryProtoSchema, TensorProto, TensorProto_DataLocation, TensorProto_DataType } from 'onnx-buf';
+import {
+  GraphProto, GraphProtoSchema, ModelProto, ModelProtoSchema, StringStringEntryProtoSchema, TensorProto, TensorProto_DataLocation, TensorProto_DataType,
+  TensorProtoSchema,
+} from 'onnx-buf';
 import { floatInitializer, serializeModel } from './onnxGraph';
 
 /** Tensors smaller than this stay in the graph file (shapes, axes, scalars). */
@@ -24,38 +27,50 @@ function tensorBytes(t: TensorProto): Uint8Array | undefined {
   return undefined;
 }
 
+/** Where each initializer written to a data file lies in it. */
+export type ExternalRefs = Map<string, { offset: number; length: number }>;
+
 /**
- * Writes `model` to `graphFile` with every initializer of at least 1 KB moved to `dataFile` (same folder), each
- * written as it is reached, so no second copy of the weights is ever built in memory. The model's initializers are
- * edited to point at the file. Both files are written under temporary names and renamed, data first, so a reader
- * never finds a graph whose data is incomplete.
+ * Writes `model` to `graphFile` with every initializer of at least 1 KB in the data file `dataPath`, named `location`
+ * in the graph (the caller renames a temporary data file into place before the graph is read). Initializers already
+ * in `previous` (written there by an earlier call with the same data file) are referred to, the others appended, each
+ * written as it is reached: no second copy of the weights is built in memory, and `model` is not changed. The graph
+ * file is written under a temporary name and renamed. Returns every initializer's place in the data file.
  */
-export function writeWithExternalData(model: ModelProto, graphFile: string, dataFile: string): void {
-  const tmpData = `${dataFile}.${process.pid}.tmp`;
-  const fd = openSync(tmpData, 'w');
+export function writeWithExternalData(model: ModelProto, graphFile: string, dataPath: string, location: string, previous?: ExternalRefs): ExternalRefs {
+  const refs: ExternalRefs = new Map(previous);
+  const initializers: TensorProto[] = [];
+  const fd = openSync(dataPath, previous ? 'r+' : 'w');
   try {
-    let offset = 0;
+    let end = previous ? fstatSync(fd).size : 0;
     for (const t of model.graph?.initializer ?? []) {
       if (t.dataLocation === TensorProto_DataLocation.EXTERNAL) throw new Error(`initializer ${t.name} is still external; read the model with prepareModel first`);
-      const bytes = tensorBytes(t);
-      if (!bytes || bytes.byteLength < EXTERNAL_FROM_BYTES) continue;
-      const start = Math.ceil(offset / ALIGNMENT) * ALIGNMENT;
-      writeSync(fd, bytes, 0, bytes.byteLength, start);
-      offset = start + bytes.byteLength;
+      let ref = refs.get(t.name);
+      if (!ref) {
+        const bytes = tensorBytes(t);
+        if (!bytes || bytes.byteLength < EXTERNAL_FROM_BYTES) {
+          initializers.push(t);
+          continue;
+        }
+        const offset = Math.ceil(end / ALIGNMENT) * ALIGNMENT;
+        writeSync(fd, bytes, 0, bytes.byteLength, offset);
+        end = offset + bytes.byteLength;
+        ref = { offset, length: bytes.byteLength };
+        refs.set(t.name, ref);
+      }
       const entry = (key: string, value: string) => create(StringStringEntryProtoSchema, { key, value });
-      t.externalData = [entry('location', basename(dataFile)), entry('offset', String(start)), entry('length', String(bytes.byteLength))];
-      t.dataLocation = TensorProto_DataLocation.EXTERNAL;
-      t.rawData = new Uint8Array(0);
-      t.floatData = [];
-      t.int64Data = [];
-      t.int32Data = [];
+      initializers.push(create(TensorProtoSchema, {
+        name: t.name, dims: t.dims, dataType: t.dataType, dataLocation: TensorProto_DataLocation.EXTERNAL,
+        externalData: [entry('location', location), entry('offset', String(ref.offset)), entry('length', String(ref.length))],
+      }));
     }
   } finally {
     closeSync(fd);
   }
-  renameSync(tmpData, dataFile);
-  writeFileSync(`${graphFile}.${process.pid}.tmp`, serializeModel(model));
+  const graph = create(GraphProtoSchema, { ...model.graph!, initializer: initializers });
+  writeFileSync(`${graphFile}.${process.pid}.tmp`, serializeModel(create(ModelProtoSchema, { ...model, graph })));
   renameSync(`${graphFile}.${process.pid}.tmp`, graphFile);
+  return refs;
 }
 
 /**

@@ -72,7 +72,9 @@ export function readStoredForward(dir: string): StoredForward | undefined {
 export function storeForward(dir: string, model: ModelProto, info: Omit<ForwardInfo, 'dataFiles'>, dataFiles: string[]): string {
   mkdirSync(dir, { recursive: true });
   const graphFile = join(dir, 'forward.onnx');
-  writeWithExternalData(model, graphFile, join(dir, 'weights.onnx_data'));
+  const data = join(dir, 'weights.onnx_data');
+  writeWithExternalData(model, graphFile, `${data}.${process.pid}.tmp`, 'weights.onnx_data');
+  renameSync(`${data}.${process.pid}.tmp`, data);
   const infoFile = join(dir, 'forward.json');
   const full: ForwardInfo = { ...info, dataFiles: dataFiles.map(fileState) };
   writeFileSync(`${infoFile}.${process.pid}.tmp`, JSON.stringify(full));
