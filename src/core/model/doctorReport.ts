@@ -1,7 +1,9 @@
 /**
- * What `polarity-lens doctor` reports about a model folder, and its text form. No engine imports, so the extension
- * host can show a report made in the inference process.
+ * What `polarity-lens doctor` reports about a model folder, and its text form. No engine imports (types only), so the
+ * extension host can show a report made in the inference process.
  */
+import type { GraphFacts } from './onnxGraph';
+
 export type DoctorStatus = 'ok' | 'partial' | 'unusable';
 
 export interface DoctorReport {
@@ -16,14 +18,7 @@ export interface DoctorReport {
     variants: string[];
     megabytes: number;
     externalData: string[];
-    opset: number;
-    producer: string;
-    inputs: string[];
-    outputs: string[];
-    /** Ops outside the standard domain (com.microsoft fused kernels, quantized ops). */
-    customOps: string[];
-    quantized: boolean;
-  };
+  } & Omit<GraphFacts, 'wordEmbeddings'>;
   tokenizer?: { kind: string; vocabulary: number; maxLength: number; padId: number };
   head?: { kind: string; quantity: string; classes: string[] };
   pooling?: string;
