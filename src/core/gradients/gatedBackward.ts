@@ -23,48 +23,63 @@ const emptyTensor = (name: string, branch: string) => create(NodeProtoSchema, {
 });
 
 /**
- * Splits a graph holding the forward pass and several backward passes into branches of nested Ifs, one boolean
- * input per pass: with every flag off the forward pass runs alone, with one flag on the forward pass and that
- * backward pass. Each branch holds its own copy of the forward nodes (nodes only: the weights stay in the outer
- * graph, read by every branch). Why not the forward nodes outside and only the backward passes inside: an If keeps
- * every tensor its branches read alive until it runs, so a forward-only run would hold all the activations a backward
- * pass needs (measured: +500 MB over 300 LIME samples on a DistilBERT-base-sized model). Why not separate graphs:
- * one session per graph, each with its own copy of the weights.
+ * Splits a graph holding the forward pass and several backward passes into two branches of an If: the forward pass
+ * alone, or the forward pass followed by the backward pass whose flag is on (a chain of Ifs, one boolean input per
+ * pass). Each branch holds its own copy of the forward nodes (nodes only: the weights stay in the outer graph, read
+ * by both). Why not the forward nodes outside and only the backward passes inside: an If keeps every tensor its
+ * branches read alive until it runs, so a forward-only run would hold all the activations a backward pass needs
+ * (measured: +500 MB over 300 LIME samples on a DistilBERT-base-sized model). Why not separate graphs: one session
+ * per graph, each with its own copy of the weights.
  */
 export function gateBackward(model: ModelProto, passes: BackwardPass[]): void {
   const graph = model.graph!;
+  if (passes.length === 0) return;
   const inPass = (p: BackwardPass) => (n: NodeProto) => n.name.startsWith(`${p.prefix}/`);
   const forward = graph.node.filter((n) => !passes.some((p) => inPass(p)(n)));
   const outputs = graph.output.map((o) => o.name);
-  const branch = (name: string, nodes: NodeProto[]): GraphProto => {
+  const forwardMade = new Set(forward.flatMap((n) => n.output));
+  const passOutputs = outputs.filter((o) => !forwardMade.has(o));
+  /** A graph computing `nodes` whose outputs are `wanted` (in order), those it does not compute empty. */
+  const branch = (name: string, nodes: NodeProto[], wanted: string[]): GraphProto => {
     const produced = new Set(nodes.flatMap((n) => n.output));
-    const missing = outputs.filter((o) => !produced.has(o));
-    // A branch's outputs need names of its own; an Identity renames each computed output.
-    const renamed = outputs.map((o) => `${name}/out_${o}`);
     return create(GraphProtoSchema, {
       name,
       node: [
         ...nodes,
-        ...missing.map((o) => emptyTensor(`${name}/out_${o}`, name)),
-        ...outputs.filter((o) => produced.has(o)).map((o) => create(NodeProtoSchema, { opType: 'Identity', name: `${name}/output_${o}`, input: [o], output: [`${name}/out_${o}`] })),
+        ...wanted.map((o) => (produced.has(o)
+          ? create(NodeProtoSchema, { opType: 'Identity', name: `${name}/output_${o}`, input: [o], output: [`${name}/out_${o}`] })
+          : emptyTensor(`${name}/out_${o}`, name))),
       ],
-      output: renamed.map(floatOutput),
+      output: wanted.map((o) => floatOutput(`${name}/out_${o}`)),
     });
   };
-  // Innermost first: forward only; each pass wraps it as `flag ? forward + pass : (what is inside)`.
-  let otherwise = branch('forward_only', forward);
-  let gate: NodeProto | undefined;
-  for (const [i, pass] of [...passes].reverse().entries()) {
-    const name = `${pass.prefix}/gate`;
-    const result = i === passes.length - 1 ? outputs : outputs.map((o) => `${name}/out_${o}`);
-    gate = create(NodeProtoSchema, {
-      opType: 'If', name, input: [pass.flag], output: result,
-      attribute: [graphAttribute('then_branch', branch(`${pass.prefix}/run`, [...forward, ...graph.node.filter(inPass(pass))])), graphAttribute('else_branch', otherwise)],
+  // Inside the backward branch, after its forward nodes: which pass runs (a chain of Ifs, one flag each).
+  let choice: GraphProto = branch('no_pass', [], passOutputs);
+  for (const pass of [...passes].reverse()) {
+    const name = `${pass.prefix}/choose`;
+    const chosen = create(NodeProtoSchema, {
+      opType: 'If', name, input: [pass.flag], output: passOutputs.map((o) => `${name}/out_${o}`),
+      attribute: [graphAttribute('then_branch', branch(`${pass.prefix}/run`, graph.node.filter(inPass(pass)), passOutputs)), graphAttribute('else_branch', choice)],
     });
-    otherwise = create(GraphProtoSchema, { name: `${pass.prefix}/skip`, node: [gate], output: result.map(floatOutput) });
+    choice = create(GraphProtoSchema, { name: `${name}/graph`, node: [chosen], output: chosen.output.map(floatOutput) });
   }
-  if (!gate) return;
-  graph.node = [gate];
+  const backward = branch('backward', [...forward, ...choice.node], outputs.map((o) => (passOutputs.includes(o) ? `${choice.node[0].name}/out_${o}` : o)));
+  // The top-level outputs keep their names; the backward branch's Identity nodes read the chosen pass's outputs.
+  const anyFlag = passes.length === 1 ? passes[0].flag : 'polarity_lens_any_backward';
+  const top: NodeProto[] = [];
+  if (passes.length > 1) {
+    let acc = passes[0].flag;
+    for (const [i, pass] of passes.slice(1).entries()) {
+      const out = i === passes.length - 2 ? anyFlag : `polarity_lens_any_backward_${i}`;
+      top.push(create(NodeProtoSchema, { opType: 'Or', name: `polarity_lens_or_${i}`, input: [acc, pass.flag], output: [out] }));
+      acc = out;
+    }
+  }
+  top.push(create(NodeProtoSchema, {
+    opType: 'If', name: 'polarity_lens_gate', input: [anyFlag], output: outputs,
+    attribute: [graphAttribute('then_branch', backward), graphAttribute('else_branch', branch('forward_only', forward, outputs))],
+  }));
+  graph.node = top;
   for (const pass of passes) {
     graph.input.push(create(ValueInfoProtoSchema, { name: pass.flag, type: { value: { case: 'tensorType', value: { elemType: TensorProto_DataType.BOOL, shape: { dim: [] } } } } }));
   }
