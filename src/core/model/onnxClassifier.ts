@@ -33,11 +33,14 @@ function logitsOutput(model: ModelProto, modelPath: string): string {
   throw new Error(`${modelPath} has no output named logits (its outputs: ${names.join(', ')}).${encoder}`);
 }
 
+/** What loading learnt about the model (ForwardInfo with its data files as plain paths). */
+type LoadedForward = Omit<ForwardInfo, 'dataFiles'> & { dataFiles: string[] };
+
 /**
  * The user's model read and edited for the engine: weights in external data files read in, attention probabilities
  * exposed as outputs (found by graph surgery when the folder declares none), the word embeddings scalable per position.
  */
-function editedForward(modelPath: string, declared: string[] | undefined): { model: ModelProto; info: Omit<ForwardInfo, 'dataFiles'> & { dataFiles: string[] } } {
+function editedForward(modelPath: string, declared: string[] | undefined): { model: ModelProto; info: LoadedForward } {
   const model = parseModel(readFileSync(modelPath), modelPath);
   const dataFiles = externalDataFiles(model).map((f) => join(dirname(modelPath), f));
   prepareModel(model, modelPath);
@@ -103,7 +106,7 @@ export class OnnxClassifier {
   private constructor(
     runner: ForwardRunner,
     readonly padId: number,
-    private readonly info: Omit<ForwardInfo, 'dataFiles'> & { dataFiles: string[] },
+    private readonly info: LoadedForward,
     /** The forward graph's inputs (a session handed over to may take more). */
     readonly inputNames: readonly string[],
     /** Opens the classifier's own session again, from its stored graph; undefined when it was built in memory. */
@@ -151,7 +154,7 @@ export class OnnxClassifier {
     const entry = cacheDir === null ? undefined : forwardEntryDir(cacheDir, modelPath, { attentionOutputs: options.attentionOutputs ?? [] });
     const stored = entry ? readStoredForward(entry) : undefined;
     let graph: string | Uint8Array;
-    let info: Omit<ForwardInfo, 'dataFiles'> & { dataFiles: string[] };
+    let info: LoadedForward;
     if (stored) {
       graph = stored.graphFile;
       info = { ...stored.info, dataFiles: stored.info.dataFiles.map((d) => d.path) };
