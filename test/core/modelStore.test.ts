@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -101,6 +101,28 @@ describe('One session per model: the built graph takes over the forward runs', (
     } finally {
       await model.dispose();
     }
+  });
+
+  it('a build removes the entries an older engine left in the cache, and nothing else', async () => {
+    const cache = join(tmp, 'cache-stale');
+    const graphs = join(cache, 'gradient-graphs');
+    mkdirSync(graphs, { recursive: true });
+    // An entry of an earlier builder (no version in its manifest) and a temporary file of a build killed long ago.
+    for (const [name, body] of [['0123abcd.json', '{"classes":2}'], ['0123abcd.onnx', 'old graph'], ['0123abcd.onnx_data', 'old weights'], ['4567.onnx_data.99.tmp', 'half']]) {
+      writeFileSync(join(graphs, name), body);
+    }
+    utimesSync(join(graphs, '4567.onnx_data.99.tmp'), new Date(0), new Date(0));
+    writeFileSync(join(graphs, 'recent.onnx_data.98.tmp'), 'another build, still running');
+    const model = await TextClassifier.load(resolveModelDir('sst2-cnn-dot'), { gradientCacheDir: cache });
+    try {
+      await model.gradients();
+    } finally {
+      await model.dispose();
+    }
+    const left = readdirSync(graphs).sort();
+    assert.deepEqual(left.filter((f) => f.startsWith('0123abcd') || f.startsWith('4567')), []);
+    assert.ok(left.includes('recent.onnx_data.98.tmp'), 'a recent temporary file may belong to a build still running');
+    assert.equal(left.filter((f) => f.endsWith('.json')).length, 1, `left: ${left.join(', ')}`);
   });
 
   it('a failed hand-over opens the classifier\'s own session again', async () => {

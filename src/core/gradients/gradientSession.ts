@@ -7,7 +7,7 @@
  */
 import type { Objective } from './objective';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type * as Ort from 'onnxruntime-node';
 import type { HeadLink } from '../model/modelHead';
@@ -39,7 +39,7 @@ const PASSES: Record<GradientVariant, BackwardPass> = {
 const VARIANTS = Object.keys(PASSES) as GradientVariant[];
 
 /** Bumped whenever the builder's output changes, so stale disk caches are not reused. */
-const BUILDER_VERSION = 14;
+const BUILDER_VERSION = 15;
 
 export interface GradientSessionOptions {
   padId: number;
@@ -72,6 +72,8 @@ interface PassOutputs {
 
 /** What the built graph offers, stored next to it in the cache. */
 interface BuiltManifest {
+  /** The BUILDER_VERSION that built it: entries of other versions are never read again, and are removed. */
+  builder: number;
   classes: number;
   embeddingTensor: string | null;
   /** Size of the word-embedding vectors (0 when there is no word-embedding tensor). */
@@ -366,6 +368,7 @@ async function buildCached(modelPath: string, key: string, options: GradientSess
       renameSync(files.dataPath, dataFile);
       writeFileSync(`${manifestFile}.${process.pid}.tmp`, JSON.stringify(manifest));
       renameSync(`${manifestFile}.${process.pid}.tmp`, manifestFile);
+      removeStaleEntries(dir);
       return { file: graphFile, manifest, fromDiskCache: false };
     } catch {
       // The cache is an optimisation: an unwritable cache folder costs memory (the build below keeps its weights
@@ -375,6 +378,30 @@ async function buildCached(modelPath: string, key: string, options: GradientSess
   }
   const { model, manifest } = await buildGradientModel(readFileSync(modelPath), modelPath, options);
   return { bytes: serializeModel(model!), manifest, fromDiskCache: false };
+}
+
+/**
+ * Removes what no build of this version reads: entries another BUILDER_VERSION wrote (hundreds of MB each for a
+ * base-size model, so upgrades must not pile them up) and temporary files a killed build left over a day ago.
+ * Best effort: a file another process holds or removes first is left to it.
+ */
+function removeStaleEntries(dir: string): void {
+  const dayAgo = Date.now() - 24 * 3600 * 1000;
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    try {
+      if (name.endsWith('.json')) {
+        const builder = (JSON.parse(readFileSync(path, 'utf8')) as Partial<BuiltManifest>).builder;
+        if (builder === BUILDER_VERSION) continue;
+        const key = name.slice(0, -'.json'.length);
+        for (const file of [`${key}.onnx`, `${key}.onnx_data`, name]) rmSync(join(dir, file), { force: true });
+      } else if (/\.tmp$|\.probe\.\d+$/.test(name) && statSync(path).mtimeMs < dayAgo) {
+        rmSync(path, { force: true });
+      }
+    } catch {
+      // Gone already, or unreadable: not ours to fix.
+    }
+  }
 }
 
 /** Where a build writes its graph and its weights (the data under a temporary name, `location` in the graph). */
@@ -443,6 +470,7 @@ async function buildGradientModel(bytes: Uint8Array, modelPath: string, options:
   }
   gateBackward(model, VARIANTS.map((v) => PASSES[v]));
   const manifest: BuiltManifest = {
+    builder: BUILDER_VERSION,
     classes: shapes.get(options.logitsName)!.shape.a[1],
     embeddingTensor: embeddingTensor ?? null,
     embeddingDim: embeddingTensor ? shapes.get(embeddingTensor)?.shape.a.at(-1) ?? 0 : 0,
