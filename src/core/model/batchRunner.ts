@@ -4,8 +4,8 @@ import type { OnnxClassifier } from './onnxClassifier';
 
 /**
  * Most inputs one onnxruntime call takes. onnxruntime's arena keeps the largest run's activations for the session's
- * life: on a DistilBERT-base-sized model a full explanation peaked at 936 MB with 64 rows and 735 MB with 32, in
- * the same time.
+ * life: when this was chosen, a full explanation on a DistilBERT-base-sized model peaked at 936 MB with 64 rows and
+ * 735 MB with 32, in the same time.
  */
 export const MAX_BATCH = 32;
 
