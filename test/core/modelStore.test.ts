@@ -3,6 +3,8 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, stat
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { fromBinary, toBinary } from '@bufbuild/protobuf';
+import { ModelProtoSchema } from 'onnx-buf';
 import { TextClassifier } from '../../src/core/model/textClassifier';
 import { resolveModelDir } from '../../src/core/model/shippedModels';
 import { FIXTURES } from '../helpers/paths';
@@ -47,6 +49,20 @@ describe('The stored forward graph: weights once, as external data', () => {
     assert.deepEqual((await model.predict(TEXTS)).map((p) => p.logits), expected);
     await model.dispose();
     assert.ok(statSync(join(entryDir(cache), 'forward.onnx')).size > 1000);
+  });
+
+  it('a model that cannot be used leaves no stored copy of its weights behind', async () => {
+    const folder = join(tmp, 'renamed-input');
+    cpSync(resolveModelDir('sst2-transformer'), folder, { recursive: true });
+    // An export whose ids input has another name: it parses and loads in onnxruntime, but the engine cannot feed it.
+    const model = fromBinary(ModelProtoSchema, readFileSync(join(folder, 'model.onnx')));
+    const graph = model.graph!;
+    for (const input of graph.input) if (input.name === 'input_ids') input.name = 'tokens';
+    for (const node of graph.node) node.input = node.input.map((i) => (i === 'input_ids' ? 'tokens' : i));
+    writeFileSync(join(folder, 'model.onnx'), toBinary(ModelProtoSchema, model));
+    const cache = join(tmp, 'cache-refused');
+    await assert.rejects(TextClassifier.load(folder, { gradientCacheDir: cache }), /has no input named input_ids \(its inputs: tokens/);
+    assert.deepEqual(readdirSync(join(cache, 'models')), []);
   });
 
   it('new weights in a model\'s own external data file are noticed', async () => {

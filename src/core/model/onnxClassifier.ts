@@ -180,17 +180,17 @@ export class OnnxClassifier {
     try {
       session = await open();
     } catch (e) {
-      // A damaged stored entry is made again from the model; the model's own errors are the user's to see.
-      if (stored) {
-        rmSync(entry!, { recursive: true, force: true });
-        return OnnxClassifier.load(modelPath, padId, options);
-      }
+      // A damaged stored entry is made again from the model; the model's own errors are the user's to see, and
+      // its entry (a copy of its weights) is not kept.
+      if (entry) rmSync(entry, { recursive: true, force: true });
+      if (stored) return OnnxClassifier.load(modelPath, padId, options);
       throw new Error(`Cannot load ${modelPath} as an ONNX model (is the file complete and exported with a standard opset?): ${(e as Error).message}`);
     }
     const inputs = session.inputNames;
     const unknown = inputs.filter((n) => !['input_ids', 'attention_mask', 'token_type_ids', EMBEDDING_SCALE_INPUT].includes(n));
     if (!inputs.includes('input_ids') || unknown.length) {
       await session.release();
+      if (entry) rmSync(entry, { recursive: true, force: true });
       if (!inputs.includes('input_ids')) {
         throw new Error(`${modelPath} has no input named input_ids (its inputs: ${inputs.join(', ')}). Export the classifier with inputs input_ids and attention_mask.`);
       }
