@@ -2,8 +2,9 @@
  * A classifier's forward + backward model, built once (then cached in memory and on disk, keyed by the model file's
  * hash) and run on onnxruntime-node: logits, attentions, word embeddings and the gradients of p(ŷ) or z_ŷ with
  * respect to each, in one batched run. Both backward passes (plain gradients and conservative LRP) live in one graph,
- * each behind an If on a flag of its own (see gateBackward), and that graph is one onnxruntime session per process,
- * loaded from the cache with its weights as external data: one copy of the weights, whichever passes run.
+ * each run by a boolean input of its own, with the forward pass alone when both are off (see gateBackward); that graph
+ * is one onnxruntime session per process, loaded from the cache with its weights as external data: one copy of the
+ * weights, whichever passes run, and forward runs too once the classifier hands them over.
  */
 import type { Objective } from './objective';
 import { createHash } from 'node:crypto';
