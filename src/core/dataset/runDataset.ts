@@ -16,7 +16,8 @@ import { DATASET_REPORT_SCHEMA, type DatasetReport, type SampleRecord, type Samp
 import { ReportBuilder } from './reportBuilder';
 import { OutcomePool, WorkersLost } from './outcomePool';
 import { ENGINE_VERSION } from './engineVersion';
-import { hashFiles, SampleCache } from './sampleCache';
+import { hashFiles } from '../files/hashFiles';
+import { SampleCache } from './sampleCache';
 import { RANDOM_SEEDS, sampleOutcome, type SampleOutcome } from './sampleOutcome';
 
 /** Most worker processes a run starts (each holds its own model, ≈ 200 MB for the transformer). */

@@ -14,16 +14,6 @@ const CACHE_VERSION = 2;
 
 export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
-/** The files that decide a model's outputs, hashed together (streamed: model files can be large). */
-export async function hashFiles(paths: string[]): Promise<string> {
-  const hash = createHash('sha256');
-  for (const path of paths) {
-    hash.update(`${path.split(/[\\/]/).pop()}\0`);
-    for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  }
-  return hash.digest('hex');
-}
-
 export class SampleCache {
   private readonly index = new Map<string, { offset: number; length: number }>();
   private size = 0;

@@ -8,7 +8,7 @@
  */
 import type { Objective } from './objective';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type * as Ort from 'onnxruntime-node';
 import type { HeadLink } from '../model/modelHead';
@@ -20,7 +20,8 @@ import {
 } from '../model/onnxGraph';
 import { AttentionValues, attentionValues } from '../model/attentionValues';
 import { ExternalRefs, readFloatInitializer, writeWithExternalData } from '../model/externalData';
-import { filesDigest } from '../model/fileDigest';
+import { hashFiles } from '../files/hashFiles';
+import { writeAtomically } from '../files/writeAtomically';
 import { defaultCacheDir } from '../model/modelStore';
 import { onnxruntime } from '../runtime/onnxruntime';
 import { conservativeLrpDetachments } from './conservativeLrp';
@@ -158,7 +159,7 @@ export class GradientSession {
 
   static async load(modelPath: string, options: GradientSessionOptions): Promise<GradientSession> {
     // Weights kept in external data files are part of what is built (they are read into the graph), so of the key.
-    const key = createHash('sha256').update(filesDigest([modelPath, ...(options.dataFiles ?? [])]))
+    const key = createHash('sha256').update(await hashFiles([modelPath, ...(options.dataFiles ?? [])]))
       .update(JSON.stringify([BUILDER_VERSION, options.logitsName, options.attentionNames, options.padId, options.link ?? 'softmax'])).digest('hex').slice(0, 32);
     const graph = await builtGraph(modelPath, key, options, true);
     const sessionKey = `${key}|${options.threads ?? 0}`;
@@ -367,8 +368,7 @@ async function buildCached(modelPath: string, key: string, options: GradientSess
       const { manifest } = await buildGradientModel(readFileSync(modelPath), modelPath, options, files);
       // The data under its own name, then the manifest: an entry counts only once its graph and data are complete.
       renameSync(files.dataPath, dataFile);
-      writeFileSync(`${manifestFile}.${process.pid}.tmp`, JSON.stringify(manifest));
-      renameSync(`${manifestFile}.${process.pid}.tmp`, manifestFile);
+      writeAtomically(manifestFile, JSON.stringify(manifest));
       removeStaleEntries(dir);
       return { file: graphFile, manifest, fromDiskCache: false };
     } catch {

@@ -4,13 +4,14 @@
  * file's path never needs the model's bytes in JavaScript: a built graph loaded from the cache costs one copy of the
  * weights, not three (the file read, the protobuf, onnxruntime's tensors).
  */
-import { closeSync, fstatSync, openSync, readSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { create } from '@bufbuild/protobuf';
 import {
   GraphProto, GraphProtoSchema, ModelProto, ModelProtoSchema, StringStringEntryProtoSchema, TensorProto, TensorProto_DataLocation, TensorProto_DataType,
   TensorProtoSchema,
 } from 'onnx-buf';
+import { writeAtomically } from '../files/writeAtomically';
 import { floatInitializer, serializeModel } from './onnxGraph';
 
 /** Tensors smaller than this stay in the graph file (shapes, axes, scalars). */
@@ -68,8 +69,7 @@ export function writeWithExternalData(model: ModelProto, graphFile: string, data
     closeSync(fd);
   }
   const graph = create(GraphProtoSchema, { ...model.graph!, initializer: initializers });
-  writeFileSync(`${graphFile}.${process.pid}.tmp`, serializeModel(create(ModelProtoSchema, { ...model, graph })));
-  renameSync(`${graphFile}.${process.pid}.tmp`, graphFile);
+  writeAtomically(graphFile, serializeModel(create(ModelProtoSchema, { ...model, graph })));
   return refs;
 }
 

@@ -5,12 +5,13 @@
  * parses the model in JavaScript.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { ModelProto } from 'onnx-buf';
 import { writeWithExternalData } from './externalData';
-import { filesDigest } from './fileDigest';
+import { hashFiles } from '../files/hashFiles';
+import { writeAtomically } from '../files/writeAtomically';
 import type { GraphFacts } from './onnxGraph';
 
 /** The engine's cache folder: $POLARITY_LENS_CACHE_DIR, else the user cache (XDG). */
@@ -38,8 +39,8 @@ export interface StoredForward {
 }
 
 /** The entry's folder for a model file and the load settings that change its edits. */
-export function forwardEntryDir(cacheDir: string, modelPath: string, settings: unknown): string {
-  const key = createHash('sha256').update(filesDigest([modelPath])).update(JSON.stringify([STORE_VERSION, settings])).digest('hex');
+export async function forwardEntryDir(cacheDir: string, modelPath: string, settings: unknown): Promise<string> {
+  const key = createHash('sha256').update(await hashFiles([modelPath])).update(JSON.stringify([STORE_VERSION, settings])).digest('hex');
   return join(cacheDir, 'models', key.slice(0, 32));
 }
 
@@ -77,7 +78,6 @@ export function storeForward(dir: string, model: ModelProto, info: Omit<ForwardI
   renameSync(`${data}.${process.pid}.tmp`, data);
   const infoFile = join(dir, 'forward.json');
   const full: ForwardInfo = { ...info, dataFiles: dataFiles.map(fileState) };
-  writeFileSync(`${infoFile}.${process.pid}.tmp`, JSON.stringify(full));
-  renameSync(`${infoFile}.${process.pid}.tmp`, infoFile);
+  writeAtomically(infoFile, JSON.stringify(full));
   return graphFile;
 }

@@ -151,7 +151,7 @@ export class OnnxClassifier {
 
   static async load(modelPath: string, padId: number, options: SessionOptions = {}): Promise<OnnxClassifier> {
     const cacheDir = options.cacheDir === undefined ? defaultCacheDir() : options.cacheDir;
-    const entry = cacheDir === null ? undefined : forwardEntryDir(cacheDir, modelPath, { attentionOutputs: options.attentionOutputs ?? [] });
+    const entry = cacheDir === null ? undefined : await forwardEntryDir(cacheDir, modelPath, { attentionOutputs: options.attentionOutputs ?? [] });
     const stored = entry ? readStoredForward(entry) : undefined;
     let graph: string | Uint8Array;
     let info: LoadedForward;
