@@ -171,11 +171,8 @@ export class OnnxClassifier {
         }
       }
     }
-    const open = () => onnxruntime().InferenceSession.create(graph as string, {
-      intraOpNumThreads: options.threads ?? 0,
-      interOpNumThreads: 1,
-      graphOptimizationLevel: 'all',
-    });
+    const sessionOptions: Ort.InferenceSession.SessionOptions = { intraOpNumThreads: options.threads ?? 0, interOpNumThreads: 1, graphOptimizationLevel: 'all' };
+    const open = () => (typeof graph === 'string' ? onnxruntime().InferenceSession.create(graph, sessionOptions) : onnxruntime().InferenceSession.create(graph, sessionOptions));
     let session: Ort.InferenceSession;
     try {
       session = await open();
@@ -233,7 +230,6 @@ export class OnnxClassifier {
   get supportsEmbeddingScale(): boolean {
     return this.inputNames.includes(EMBEDDING_SCALE_INPUT);
   }
-
 
   /** Runs one padded batch. `extraOutputs` names graph outputs to return besides the logits. */
   async run(batch: IdBatch, extraOutputs: string[] = []): Promise<BatchOutput> {
