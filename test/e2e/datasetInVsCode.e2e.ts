@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { DatasetReport } from '../../src/core/dataset/datasetReport';
 import { CLI, DATA, ROOT } from '../helpers/paths';
-import { clickContextMenuItem, frameWith, openWorkbench, shotOnFailure, waitForSavedLayout } from './vscodeE2e';
+import { clickContextMenuItem, frameWith, openWorkbench, revivedFrameWith, shotOnFailure, waitForSavedLayout } from './vscodeE2e';
 
 const MODEL = 'sst2-cnn-dot';
 const EXPLAINERS = ['raw-attention', 'attention-x-gradient', 'integrated-gradients', 'occlusion'];
@@ -79,7 +79,7 @@ describe('Dataset mode in a real VS Code', { timeout: 600_000 }, () => {
     // VS Code revives only panels its saved layout has (VS Code for the web saves it every few seconds).
     await waitForSavedLayout(page(), ['polarityLens.report', 'polarityLens.explain']);
     await page().reload();
-    const report = await frameWith(page(), `#report-summary tr[data-explainer="${truth.explainers[0].id}"]`, 180_000);
+    const report = await revivedFrameWith(page(), `#report-summary tr[data-explainer="${truth.explainers[0].id}"]`);
     await report.waitForSelector(`#sample-count:has-text("${ROWS}")`, { timeout: 180_000 });
     await report.waitForSelector('#report-progress', { state: 'detached', timeout: 180_000 });
     for (const e of truth.explainers) {
@@ -88,7 +88,7 @@ describe('Dataset mode in a real VS Code', { timeout: 600_000 }, () => {
         assert.equal(Number(value), e.violation[op]!.ratio, `${e.id} under ${op} after the reload`);
       }
     }
-    const panel = await frameWith(page(), '.explainer-row[data-explainer="occlusion"]', 180_000);
+    const panel = await revivedFrameWith(page(), '.explainer-row[data-explainer="occlusion"]');
     await panel.waitForSelector(`#prediction:has-text("${sample.prediction.label}")`);
     const words = await panel.locator('.explainer-row[data-explainer="occlusion"] .unit-text').allTextContents();
     assert.equal(words.join(''), sample.text.replace(/\s+/g, ''), 'the explain panel still shows the sample');
