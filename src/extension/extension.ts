@@ -31,7 +31,7 @@ export interface PolarityLensApi {
   runDatasetTest(uri: vscode.Uri, choices?: DatasetRunChoices): Promise<DatasetOutcome | undefined>;
   datasetReport(): ReportView | undefined;
   cancelDataset(): void;
-  openSample(row: number): Promise<void>;
+  openSample(row: number, target?: number): Promise<void>;
   /** Writes a report file next to the dataset; `ask` answers the question when the default name is taken. */
   exportReport(format: ReportFormat, ask?: (existing: string, free: string) => Promise<'overwrite' | 'new' | undefined>): Promise<string | undefined>;
 }
@@ -86,7 +86,7 @@ export function activate(context: vscode.ExtensionContext): PolarityLensApi {
     runDatasetTest: (uri, choices) => datasets.run(uri, choices),
     datasetReport: () => datasets.lastView,
     cancelDataset: () => datasets.cancel(),
-    openSample: (row) => datasets.openSample(row),
+    openSample: (row, target) => datasets.openSample(row, target),
     exportReport: (format, ask) => datasets.export(format, undefined, ask),
   };
 }

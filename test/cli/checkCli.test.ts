@@ -127,6 +127,26 @@ describe('polarity-lens check', () => {
     assert.deepEqual(report.model.head, { kind: 'regression', quantity: 'regression score (the model output)', isProbability: false });
   });
 
+  it('a multi-label model is tested on every label of every row: the summary, the CSV and the JSON say so', () => {
+    const file = out('emotions.jsonl');
+    writeFileSync(file, [
+      { text: 'what a bright and happy morning', labels: ['joy'] },
+      { text: 'i am furious and a little scared', labels: ['anger', 'fear'] },
+    ].map((o) => JSON.stringify(o)).join('\n'));
+    const r = runCli(['check', file, '--model', join(FIXTURES, 'zoo', 'bert-multilabel'), '--text-column', 'text', '--label-column', 'labels',
+      '--explainers', 'occlusion,raw-attention', '--cache-dir', out('cache'), '--json', out('multi.json'), '--csv', out('multi.csv')]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /6 samples \(2 rows × 3 labels\)/);
+    assert.match(r.stdout, /Per-label accuracy \(σ\(z\) ≥ ½ agrees with the row’s gold labels\) on 6 label judgements/);
+    assert.match(r.stdout, /intervals count each row’s labels together/);
+    const csv = parse(readFileSync(out('multi.csv')), { columns: true }) as Record<string, string>[];
+    assert.deepEqual(csv.map((c) => [c.row, c.label_tested, c.label]), [
+      ['0', 'joy', 'joy'], ['0', 'anger', 'joy'], ['0', 'fear', 'joy'], ['1', 'joy', 'anger;fear'], ['1', 'anger', 'anger;fear'], ['1', 'fear', 'anger;fear'],
+    ]);
+    const report = JSON.parse(readFileSync(out('multi.json'), 'utf8')) as DatasetReport;
+    assert.deepEqual([report.samples, report.rowsExplained, report.records.length], [6, 2, 6]);
+  });
+
   it('a file that cannot be read to its end fails the gate (exit 2) after writing the report of the rows before it', () => {
     const rows = readLabelledCsv(SST2).slice(0, 4);
     const broken = out('broken.csv');

@@ -8,7 +8,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { ReportView } from '../../src/core/dataset/datasetReport';
 import { readLabelledCsv } from '../../src/core/datasets/labelledCsv';
 import { disposeAll, loadExtension, startExtension } from '../helpers/extensionHarness';
-import { DATA } from '../helpers/paths';
+import { DATA, FIXTURES } from '../helpers/paths';
 import { stub, StubWebviewPanel, Uri } from '../helpers/vscodeStub';
 
 const { activate } = loadExtension();
@@ -92,6 +92,20 @@ describe('Run Violation Test on Dataset (the extension glue, with the real infer
     assert.equal(result?.text, rows[2].text);
     assert.equal(result?.model.name, view.model.name);
     assert.deepEqual(result?.explanations.map((e) => e.id), EXPLAINERS);
+  });
+
+  it('a multi-label model: every label of every row, and a sample row opens in the explain panel with the label it tests', async () => {
+    const api = startExtension(activate, { explainers: EXPLAINERS, model: join(FIXTURES, 'zoo', 'bert-multilabel') });
+    const emotions = join(tmp, 'emotions.csv');
+    writeFileSync(emotions, stringify([['text', 'label'], ['a bright and happy morning', 'joy'], ['furious and scared', 'anger;fear']]));
+    const { view } = await api.runDatasetTest(fileUri(emotions), { columns: { text: 'text', label: 'label' }, selection: { mode: 'all' } }) as { view: ReportView };
+    assert.deepEqual(view.sampleRows.map((r) => [r.row, r.target, r.prediction]), [[0, 0, 'joy'], [0, 1, 'anger'], [0, 2, 'fear'], [1, 0, 'joy'], [1, 1, 'anger'], [1, 2, 'fear']]);
+    reportPanel().send({ type: 'openSample', row: 1, target: 2 });
+    for (let i = 0; i < 100 && !api.lastResult(); i++) await new Promise((r) => setTimeout(r, 100));
+    const result = api.lastResult();
+    assert.equal(result?.text, 'furious and scared');
+    assert.equal(result?.prediction.label, 'fear', 'the label the sample row tests, not the most likely one');
+    assert.ok(Math.abs(result!.prediction.probability - view.sampleRows[5].probability) < 1e-6, 'its σ(z), as the report has it');
   });
 
   it('exports next to the dataset under new names, asking before it replaces anything', async () => {

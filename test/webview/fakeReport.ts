@@ -142,6 +142,7 @@ export function fakeReport(options: FakeReportOptions = {}): ReportView {
     model: { name: 'sst2-transformer', dir: '/models/sst2-transformer', labels: LABELS, sha256: '0123456789abcdef' },
     settings: { explainers: ids, operator: 'delete', operators: OPERATORS, granularity: 'word', objective: 'probability', igSteps: 20, samples: 300, seed: 0, randomSeeds: [0, 1, 2] },
     samples: n,
+    rowsExplained: n,
     complete: options.complete ?? true,
     resumed: options.resumed ?? 0,
     accuracy: labelled.length ? proportion(labelled.filter((r) => r.correct).length, labelled.length) : null,

@@ -404,4 +404,27 @@ describe('the live report webview (VS Code API stand-in)', () => {
       await page.close();
     }
   });
+
+  it('a multi-label report names the label each sample row tests, its σ(z), the per-label accuracy, and opens the row with its label', async () => {
+    const base = fakeReport({ rows: 8, seed: 4 });
+    // Each data row twice, once per label (a two-label model); the fake's numbers stay as they are.
+    const sampleRows = base.sampleRows.map((r, i) => ({ ...r, row: Math.floor(i / 2), target: i % 2, prediction: base.model.labels[i % 2] }));
+    const report: ReportView = { ...base, samples: 8, rowsExplained: 4, sampleRows, model: { ...base.model, head: { kind: 'multi-label', quantity: 'sigmoid probability σ(z) of one label', isProbability: true } } };
+    const { page, trouble } = await openFile(liveHtml(), 'live-multilabel', FAKE_VSCODE, '#report-header');
+    try {
+      await waitPosted(page, 'ready');
+      await send(page, { type: 'report', report });
+      await page.waitForSelector('.sample-row[data-target="1"]');
+      const heads = await page.locator('.sample-head .cell').allTextContents();
+      assert.deepEqual(heads.slice(3, 5), ['Label tested', 'σ(z_ŷ)']);
+      assert.match((await page.textContent('#report-samples')) ?? '', /8 samples \(4 rows × 2 labels\)/);
+      assert.match((await page.textContent('#report-header')) ?? '', /Per-label accuracy/);
+      await page.click('.sample-row[data-row="2"][data-target="1"]');
+      const opened = (await posted(page)).filter((m) => m.type === 'openSample');
+      assert.deepEqual(opened.map((m) => [m.row, m.target]), [[2, 1]]);
+      assertClean(trouble);
+    } finally {
+      await page.close();
+    }
+  });
 });

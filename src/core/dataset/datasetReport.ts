@@ -17,6 +17,8 @@ export interface Proportion {
   ratio: number | null;
   lo: number | null;
   hi: number | null;
+  /** Set when the n judgements came several per row (multi-label): the independent-sample size the interval uses. */
+  effectiveN?: number;
 }
 
 /** A mean with its 95% interval (normal approximation, t for small n); null when n = 0. */
@@ -66,10 +68,15 @@ export interface SampleRecord {
   row: number;
   line: number;
   text: string;
-  /** The gold label as written, and its class index in the model (null if unlabelled or unknown to the model). */
+  /**
+   * The gold label as written, and its class index in the model (null if unlabelled or unknown to the model; a
+   * multi-label row's gold cell may list several labels, and its index is this record's label when the list has it).
+   */
   label: string | null;
   labelIndex: number | null;
+  /** The class explained and its score: ŷ, or for a multi-label model the label this record tests, with σ(z). */
   prediction: { index: number; label: string; probability: number };
+  /** Prediction = gold; for a multi-label record, whether σ(z) ≥ ½ agrees with the label being in the gold list. */
   correct: boolean | null;
   units: number;
   truncated: boolean;
@@ -159,8 +166,13 @@ export interface DatasetReport {
     seed: number;
     randomSeeds: number[];
   };
-  /** Samples explained; false `complete` when the run was cancelled or stopped early. */
+  /**
+   * Samples explained (judgements: one per row, or one per label of each row for a multi-label model, each tested
+   * with σ(z) of its label), and the rows they came from; false `complete` when the run was cancelled or stopped early.
+   */
   samples: number;
+  /** Absent in reports written before multi-label runs (one record per row then). */
+  rowsExplained?: number;
   complete: boolean;
   /** Taken from the cache instead of recomputed. */
   resumed: number;
@@ -189,6 +201,8 @@ export interface SampleRow {
   units: number;
   /** Per explainer, in ReportView.explainers order: its violation share over the paper operators (null: not run). */
   violation: (number | null)[];
+  /** A multi-label run's label index this row tests (each data row has one sample row per label). */
+  target?: number;
 }
 
 /** The report as the webview and the HTML export draw it: the summary plus the sample browser's rows. */
@@ -197,8 +211,9 @@ export type ReportView = Omit<DatasetReport, 'records'> & { sampleRows: SampleRo
 const SAMPLE_TEXT_LIMIT = 300;
 
 /** A record's line in the sample browser; `explainers` fixes the order of `violation`. */
-export function toSampleRow(r: SampleRecord, explainers: string[]): SampleRow {
+export function toSampleRow(r: SampleRecord, explainers: string[], multiLabel = false): SampleRow {
   return {
+    ...(multiLabel ? { target: r.prediction.index } : {}),
     row: r.row,
     line: r.line,
     text: r.text.length > SAMPLE_TEXT_LIMIT ? `${r.text.slice(0, SAMPLE_TEXT_LIMIT)}…` : r.text,

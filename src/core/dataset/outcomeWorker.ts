@@ -3,9 +3,10 @@
  * answering each with its compact outcome. Several of these use several cores better than one process's intra-op
  * threads do on small models.
  */
-import { explainText, type ResolvedExplainOptions } from '../explain/explainText';
+import type { ResolvedExplainOptions } from '../explain/explainText';
 import { TextClassifier, type LoadOptions } from '../model/textClassifier';
-import { sampleOutcome } from './sampleOutcome';
+import type { SampleOutcome } from './sampleOutcome';
+import { textOutcome } from './textOutcome';
 
 export interface OutcomeWorkerInit {
   modelDir: string;
@@ -13,7 +14,7 @@ export interface OutcomeWorkerInit {
   settings: ResolvedExplainOptions;
 }
 export type OutcomeRequest = { id: number; text: string };
-export type OutcomeResponse = { id: number; outcome: ReturnType<typeof sampleOutcome> } | { id: number; error: string };
+export type OutcomeResponse = { id: number; outcome: SampleOutcome } | { id: number; error: string };
 
 async function main(): Promise<void> {
   const init = JSON.parse(process.env.POLARITY_LENS_WORKER ?? '{}') as OutcomeWorkerInit;
@@ -23,9 +24,7 @@ async function main(): Promise<void> {
   process.on('message', (request: OutcomeRequest) => {
     queue = queue.then(async () => {
       try {
-        const t0 = performance.now();
-        const result = await explainText(model, request.text, init.settings);
-        process.send?.({ id: request.id, outcome: sampleOutcome(result, init.settings.operator, performance.now() - t0) } satisfies OutcomeResponse);
+        process.send?.({ id: request.id, outcome: await textOutcome(model, request.text, init.settings) } satisfies OutcomeResponse);
       } catch (e) {
         process.send?.({ id: request.id, error: (e as Error).message } satisfies OutcomeResponse);
       }

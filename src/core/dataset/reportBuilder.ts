@@ -6,9 +6,9 @@ import type { ErasureOperatorName } from '../erasure/erasureOperator';
 import { PAPER_OPERATORS } from '../erasure/operators';
 import { explainerById } from '../explainers/registry';
 import { METRICS } from '../faithfulness/metrics/registry';
-import { toSampleRow, type BinRow, type DatasetReport, type ExplainerSummary, type MetricInfo, type SampleRecord, type SampleRow } from './datasetReport';
+import { toSampleRow, type BinRow, type DatasetReport, type ExplainerSummary, type MetricInfo, type SampleExplainer, type SampleRecord, type SampleRow } from './datasetReport';
 import { RANDOM_SEEDS } from './sampleOutcome';
-import { proportion, RunningMean } from './statistics';
+import { ClusteredCount, RunningMean } from './statistics';
 
 const LENGTH_EDGES = [1, 6, 11, 21, 41, 81];
 const CONFIDENCE_EDGES = [0, 0.5, 0.6, 0.7, 0.8, 0.9];
@@ -20,13 +20,19 @@ interface ExplainerTally {
   runs: number;
   failures: number;
   error?: string;
-  violations: Map<ErasureOperatorName, { k: number; n: number }>;
+  violations: Map<ErasureOperatorName, ClusteredCount>;
   violationMean: RunningMean;
   tokenLevelRate: RunningMean;
   weightedRate: RunningMean;
   metrics: Map<string, RunningMean>;
   ms: number;
   polarity: [number, number, number, number, number];
+}
+
+/** The mean of a row's values that exist (one judgement per label of a multi-label row), or undefined. */
+function rowMean(values: (number | null | undefined)[]): number | undefined {
+  const present = values.filter((v): v is number => v !== null && v !== undefined && Number.isFinite(v));
+  return present.length ? present.reduce((a, b) => a + b, 0) / present.length : undefined;
 }
 
 class Bins {
@@ -55,13 +61,17 @@ class Bins {
   }
 }
 
+/**
+ * Rows come in whole: one record each, or one per label for a multi-label model. A row's judgements are correlated, so
+ * proportions are counted per row (ClusteredCount) and means average each row's judgements before they enter.
+ */
 export class ReportBuilder {
   private readonly tallies = new Map<string, ExplainerTally>();
   /** Random's violations and the samples it was measured on, per seed and paper operator. */
   private readonly random = RANDOM_SEEDS.map(() => PAPER_OPERATORS.map(() => ({ k: 0, n: 0 })));
   private samples = 0;
-  private labelled = 0;
-  private correct = 0;
+  private rows = 0;
+  private readonly accuracy = new ClusteredCount();
   private ms = 0;
   private readonly byLength = new Bins(LENGTH_EDGES, (from, to) => (Number.isFinite(to) ? `${from}–${to - 1} units` : `${from}+ units`));
   private readonly byConfidence = new Bins(CONFIDENCE_EDGES, (from, to) => `p(ŷ) ${from.toFixed(1)}–${Number.isFinite(to) ? to.toFixed(1) : '1.0'}`);
@@ -69,52 +79,65 @@ export class ReportBuilder {
   private readonly tokens = new Map<string, Map<string, Map<string, number>>>();
   readonly sampleRows: SampleRow[] = [];
 
-  constructor(private readonly explainers: string[], private readonly operator: ErasureOperatorName) {}
+  /** `multiLabel`: rows come one record per label, and sample rows say which label they test. */
+  constructor(private readonly explainers: string[], private readonly operator: ErasureOperatorName, private readonly multiLabel = false) {}
 
-  add(record: SampleRecord): void {
-    this.samples++;
-    this.ms += record.ms;
-    if (record.correct !== null) {
-      this.labelled++;
-      if (record.correct) this.correct++;
-    }
+  /** One data row's records: a single judgement, or a multi-label row's one per label. */
+  addRow(records: SampleRecord[]): void {
+    if (records.length === 0) return;
+    this.rows++;
+    const labelled = records.filter((r) => r.correct !== null);
+    this.accuracy.addRow(labelled.filter((r) => r.correct).length, labelled.length);
     for (const id of this.explainers) {
-      const e = record.explainers[id];
-      if (!e) continue;
-      const t = this.tally(id);
+      const ran = records.map((r) => r.explainers[id]).filter((e): e is SampleExplainer => e !== undefined);
+      if (ran.length) this.addExplainer(id, ran, records);
+    }
+    for (const record of records) {
+      this.samples++;
+      this.ms += record.ms;
+      record.random.forEach((perOp, seed) => perOp.forEach((v, op) => {
+        if (v === null) return; // the model could not run this operator (e.g. no embedding tensor)
+        this.random[seed][op].n++;
+        if (v) this.random[seed][op].k++;
+      }));
+      this.byLength.add(record.units, record);
+      this.byConfidence.add(record.prediction.probability, record);
+      this.sampleRows.push(toSampleRow(record, this.explainers, this.multiLabel));
+    }
+  }
+
+  private addExplainer(id: string, judged: SampleExplainer[], records: SampleRecord[]): void {
+    const t = this.tally(id);
+    const ok = judged.filter((e) => !e.error);
+    for (const e of judged) {
       t.ms += e.ms;
       if (e.error) {
         t.failures++;
         t.error ??= e.error;
-        continue;
-      }
-      t.runs++;
-      for (const [op, v] of Object.entries(e.verdicts) as [ErasureOperatorName, { violates: boolean }][]) {
-        const c = t.violations.get(op) ?? { k: 0, n: 0 };
-        c.n++;
-        if (v.violates) c.k++;
-        t.violations.set(op, c);
-      }
-      t.violationMean.add(e.violationMean);
-      t.tokenLevelRate.add(e.tokenLevelRate);
-      t.weightedRate.add(e.weightedRate);
-      for (const [metric, value] of Object.entries(e.metrics)) {
-        let mean = t.metrics.get(metric);
-        if (!mean) t.metrics.set(metric, (mean = new RunningMean()));
-        mean.add(value);
-      }
-      e.polarity.forEach((c, i) => (t.polarity[i] += c));
-      const verdict = e.verdicts[this.operator];
-      if (verdict?.violates && e.topText !== undefined) this.countToken(record.prediction.label, id, e.topText);
+      } else t.runs++;
     }
-    record.random.forEach((perOp, seed) => perOp.forEach((v, op) => {
-      if (v === null) return; // the model could not run this operator (e.g. no embedding tensor)
-      this.random[seed][op].n++;
-      if (v) this.random[seed][op].k++;
-    }));
-    this.byLength.add(record.units, record);
-    this.byConfidence.add(record.prediction.probability, record);
-    this.sampleRows.push(toSampleRow(record, this.explainers));
+    if (ok.length === 0) return;
+    // The paper's operators, and the chosen one where it is not one of them.
+    for (const op of new Set(ok.flatMap((e) => Object.keys(e.verdicts) as ErasureOperatorName[]))) {
+      const verdicts = ok.map((e) => e.verdicts[op]).filter((v) => v !== undefined);
+      let count = t.violations.get(op);
+      if (!count) t.violations.set(op, (count = new ClusteredCount()));
+      count.addRow(verdicts.filter((v) => v.violates).length, verdicts.length);
+    }
+    t.violationMean.add(rowMean(ok.map((e) => e.violationMean)));
+    t.tokenLevelRate.add(rowMean(ok.map((e) => e.tokenLevelRate)));
+    t.weightedRate.add(rowMean(ok.map((e) => e.weightedRate)));
+    for (const metric of new Set(ok.flatMap((e) => Object.keys(e.metrics)))) {
+      let mean = t.metrics.get(metric);
+      if (!mean) t.metrics.set(metric, (mean = new RunningMean()));
+      mean.add(rowMean(ok.map((e) => e.metrics[metric])));
+    }
+    for (const e of ok) e.polarity.forEach((c, i) => (t.polarity[i] += c));
+    records.forEach((record) => {
+      const e = record.explainers[id];
+      if (!e || e.error) return;
+      if (e.verdicts[this.operator]?.violates && e.topText !== undefined) this.countToken(record.prediction.label, id, e.topText);
+    });
   }
 
   private tally(id: string): ExplainerTally {
@@ -136,7 +159,7 @@ export class ReportBuilder {
   }
 
   /** The summary part of the report (everything but the header fields the runner knows and the records). */
-  summary(): Pick<DatasetReport, 'samples' | 'accuracy' | 'metrics' | 'explainers' | 'random' | 'byLength' | 'byConfidence' | 'violationTokens'> & { msPerSample: number } {
+  summary(): Pick<DatasetReport, 'samples' | 'rowsExplained' | 'accuracy' | 'metrics' | 'explainers' | 'random' | 'byLength' | 'byConfidence' | 'violationTokens'> & { msPerSample: number } {
     const metrics: MetricInfo[] = METRICS.map((m) => ({ id: m.id, label: m.label, better: m.better, description: m.description }));
     // Every requested explainer, in the order of ReportView.sampleRows' violation columns (zero runs before any sample).
     const explainers: ExplainerSummary[] = this.explainers.map((id) => {
@@ -150,7 +173,7 @@ export class ReportBuilder {
         runs: t.runs,
         failures: t.failures,
         ...(t.error ? { error: t.error } : {}),
-        violation: Object.fromEntries([...t.violations].map(([op, c]) => [op, proportion(c.k, c.n)])),
+        violation: Object.fromEntries([...t.violations].map(([op, c]) => [op, c.estimate()])),
         violationMean: t.violationMean.estimate(RATE),
         tokenLevelRate: t.tokenLevelRate.estimate(RATE),
         weightedRate: t.weightedRate.estimate(RATE),
@@ -169,6 +192,7 @@ export class ReportBuilder {
       return ran.length ? ran.reduce((a, c) => a + c.k / c.n, 0) / ran.length : 0;
     });
     const ids = explainers.map((e) => e.id);
+    const accuracy = this.accuracy.estimate();
     // Class names come from the model's config: built with own properties, so a class named "__proto__" is a key.
     const byClass: DatasetReport['violationTokens']['byClass'] = Object.fromEntries([...this.tokens].map(([cls, byExplainer]) => [
       cls,
@@ -176,7 +200,8 @@ export class ReportBuilder {
     ]));
     return {
       samples: this.samples,
-      accuracy: this.labelled ? proportion(this.correct, this.labelled) : null,
+      rowsExplained: this.rows,
+      accuracy: accuracy.n ? accuracy : null,
       metrics,
       explainers,
       random: {

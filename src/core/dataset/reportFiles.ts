@@ -11,6 +11,7 @@ import { basename, dirname, extname, join } from 'node:path';
 import { PAPER_OPERATORS } from '../erasure/operators';
 import type { DatasetReport, MeanEstimate, Proportion, SampleRecord } from './datasetReport';
 import type { DatasetRun } from './runDataset';
+import { sampleWords } from './sampleWords';
 
 export type ReportFormat = 'json' | 'csv' | 'html' | 'md';
 
@@ -63,7 +64,7 @@ export async function* jsonReport(run: DatasetRun): AsyncGenerator<string> {
 export async function* samplesCsv(run: DatasetRun): AsyncGenerator<string> {
   const ids = run.report.settings.explainers;
   yield stringify([[
-    'row', 'line', 'text', 'label', 'prediction', 'probability', 'correct', 'units',
+    'row', 'line', 'text', 'label', sampleWords(run.report).explainedCsv, 'probability', 'correct', 'units',
     ...ids.flatMap((id) => [`${id}:top_unit`, ...PAPER_OPERATORS.map((op) => `${id}:violates_${op}`), `${id}:violation_mean`]),
   ]]);
   for await (const r of run.records()) yield stringify([csvRow(r, ids)]);
@@ -95,15 +96,16 @@ const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 export function markdownSummary(report: Omit<DatasetReport, 'records'>): string {
   const ops = report.settings.operators;
   const words = headWords(report.model.head);
+  const sample = sampleWords(report);
   const lines = [
     `# Polarity Lens violation test: ${cell(basename(report.dataset.path))}`,
     '',
-    `Model **${cell(report.model.name)}** · ${report.samples} samples${report.complete ? '' : ' (partial: the run was cancelled)'} · ${report.settings.granularity} units · gradients of ${differentiatesLogit(report.settings.objective, words) ? 'the logit z(ŷ)' : `${words.symbol}, the ${words.quantity}`} · selection: ${selectionText(report)}`,
-    report.accuracy ? `Accuracy on ${report.accuracy.n} labelled rows: ${interval(report.accuracy)}` : 'No labels: accuracy not measured.',
+    `Model **${cell(report.model.name)}** · ${sample.samples(String)}${report.complete ? '' : ' (partial: the run was cancelled)'} · ${report.settings.granularity} units · gradients of ${differentiatesLogit(report.settings.objective, words) ? 'the logit z(ŷ)' : `${words.symbol}, the ${words.quantity}`} · selection: ${selectionText(report)}`,
+    report.accuracy ? `${sample.accuracyName} on ${report.accuracy.n} ${sample.accuracyUnit}s: ${interval(report.accuracy)}` : 'No labels: accuracy not measured.',
     report.dataset.badRowCount ? `${report.dataset.badRowCount} bad rows skipped (see the JSON report for their lines).` : '',
     report.dataset.unmappedLabels.length ? `Labels that name no class of the model (their rows count as unlabelled): ${report.dataset.unmappedLabels.map(cell).join(', ')}; the model's classes: ${report.model.labels.map(cell).join(', ')}.` : '',
     '',
-    `Violation ratio = share of samples where the top unit's weight sign disagrees with the sign of the real change in ${words.symbol} (${words.quantity}) when it is erased (lower is better); [95% interval].`,
+    `Violation ratio = share of samples where the top unit's weight sign disagrees with the sign of the real change in ${words.symbol} (${words.quantity}) when it is erased (lower is better); [95% interval${sample.multiLabel ? `; ${sample.clusterNote}` : ''}].`,
     '',
     `| explainer | ${ops.map((op) => `violation: ${op}`).join(' | ')} | mean of operators | token-level rate (${report.settings.operator}) | runs |`,
     `|---|${ops.map(() => '---:').join('|')}|---:|---:|---:|`,

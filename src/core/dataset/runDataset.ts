@@ -4,11 +4,10 @@
  * sample: the partial report is returned, and the next run with the same settings resumes from the cache.
  */
 import { availableParallelism } from 'node:os';
-import type { ErasureOperatorName } from '../erasure/erasureOperator';
-import { ExplanationCancelled, explainText, resolveExplainOptions, type ExplainOptions } from '../explain/explainText';
+import { ExplanationCancelled, resolveExplainOptions, type ExplainOptions } from '../explain/explainText';
 import type { TextClassifier } from '../model/textClassifier';
 import { countBadRow, countRows, newReadStats, readRows, selectRows, type ReadStatsWithStop } from '../datasets/datasetReader';
-import { labelIndex } from '../datasets/labelMapping';
+import { labelIndex, labelSet } from '../datasets/labelMapping';
 import type { ColumnChoice, SampleSpec, SelectedRow } from '../datasets/datasetTypes';
 import { detectFormat } from '../datasets/datasetReader';
 import { PAPER_OPERATORS } from '../erasure/operators';
@@ -18,7 +17,8 @@ import { OutcomePool, WorkersLost } from './outcomePool';
 import { ENGINE_VERSION } from './engineVersion';
 import { hashFiles } from '../files/hashFiles';
 import { SampleCache } from './sampleCache';
-import { RANDOM_SEEDS, sampleOutcome, type SampleOutcome } from './sampleOutcome';
+import { RANDOM_SEEDS, type SampleOutcome } from './sampleOutcome';
+import { textOutcome } from './textOutcome';
 
 /** Most worker processes a run starts (each holds its own model, ≈ 200 MB for the transformer). */
 export const MAX_WORKERS = 64;
@@ -62,8 +62,8 @@ export interface DatasetProgress {
 /** The report's summary and sample rows; the full records are read back from the cache on demand. */
 export interface DatasetRun extends ReportSnapshot {
   records(): AsyncGenerator<SampleRecord>;
-  /** The record of data row `row`, if the run explained it. */
-  record(row: number): SampleRecord | undefined;
+  /** The record of data row `row` (for a multi-label model, its judgement of label `target`; default the first). */
+  record(row: number, target?: number): SampleRecord | undefined;
   close(): void;
 }
 
@@ -74,6 +74,9 @@ export async function runDataset(model: TextClassifier, options: DatasetRunOptio
   // Every class by index (LABEL_i where the config names none), so ids in the file map even without id2label.
   const classes = model.head.classes.length;
   const labels = Array.from({ length: classes }, (_, i) => model.labelOf(i));
+  // A multi-label model is tested on every label of every row: one judgement each, folded in per row.
+  const multiLabel = model.head.kind === 'multi-label';
+  const otherLabels = multiLabel ? classes - 1 : 0;
   const modelHash = await hashFiles([model.folder.modelPath, ...model.onnx.dataFiles, model.folder.tokenizerPath]);
   const cacheKey = {
     labels, granularity: settings.granularity, operator: settings.operator, objective: settings.objective, igSteps: settings.igSteps,
@@ -87,8 +90,8 @@ export async function runDataset(model: TextClassifier, options: DatasetRunOptio
   try {
     const total = await countSelected(options);
     const stats: ReadStatsWithStop = newReadStats();
-    const builder = new ReportBuilder(settings.explainers, settings.operator);
-    const kept: Pick<SampleRecord, 'row' | 'line' | 'label' | 'labelIndex' | 'text'>[] = [];
+    const builder = new ReportBuilder(settings.explainers, settings.operator, multiLabel);
+    const kept: Pick<SampleRecord, 'row' | 'line' | 'label' | 'text'>[] = [];
     const unmapped = new Set<string>();
     let resumed = 0;
     let computed = 0;
@@ -131,7 +134,7 @@ export async function runDataset(model: TextClassifier, options: DatasetRunOptio
     let computeStarted: number | undefined;
     const compute = (row: SelectedRow): Promise<SampleOutcome | Error> => {
       computeStarted ??= performance.now();
-      const pending = pool ? pool.explain(row.text) : explainOne(model, row, settings, options.signal);
+      const pending = pool ? pool.explain(row.text) : textOutcome(model, row.text, settings, () => options.signal?.aborted ?? false);
       return pending.catch((e: Error) => e);
     };
     let stopped = false;
@@ -153,15 +156,15 @@ export async function runDataset(model: TextClassifier, options: DatasetRunOptio
         computeMs = performance.now() - computeStarted!;
         cache.put(outcome);
       }
-      const record = assemble(row, outcome, labels);
-      if (record.label !== null && record.labelIndex === null && unmapped.size < 20) unmapped.add(record.label);
-      kept.push({ row: row.row, line: row.line, label: row.label, labelIndex: record.labelIndex, text: row.text });
-      builder.add(record);
+      const records = assemble(row, outcome, labels, multiLabel);
+      if (row.label !== null && records[0].correct === null && unmapped.size < 20) unmapped.add(row.label);
+      kept.push({ row: row.row, line: row.line, label: row.label, text: row.text });
+      builder.addRow(records);
       progress();
     };
     for await (const row of rows) {
       if (options.signal?.aborted || stopped) break;
-      const hit = cache.get(row.text, settings.explainers);
+      const hit = cache.get(row.text, settings.explainers, otherLabels);
       inFlight.push({ row, cached: hit !== undefined, outcome: hit ? Promise.resolve(hit) : compute(row) });
       while (inFlight.length >= width || (inFlight.length && inFlight[0].cached)) await foldFirst();
     }
@@ -175,19 +178,20 @@ export async function runDataset(model: TextClassifier, options: DatasetRunOptio
       sampleRows: builder.sampleRows,
       async *records() {
         for (const k of kept) {
-          const outcome = cache.get(k.text, settings.explainers);
-          if (outcome) yield assemble(k, outcome, labels);
+          const outcome = cache.get(k.text, settings.explainers, otherLabels);
+          if (outcome) yield* assemble(k, outcome, labels, multiLabel);
         }
       },
-      record(row) {
+      record(row, target) {
         // `kept` is in file order, so rows ascend: binary search.
         let lo = 0;
         let hi = kept.length - 1;
         while (lo <= hi) {
           const mid = (lo + hi) >> 1;
           if (kept[mid].row === row) {
-            const outcome = cache.get(kept[mid].text, settings.explainers);
-            return outcome && assemble(kept[mid], outcome, labels);
+            const outcome = cache.get(kept[mid].text, settings.explainers, otherLabels);
+            const records = outcome ? assemble(kept[mid], outcome, labels, multiLabel) : [];
+            return target === undefined ? records[0] : records.find((r) => r.prediction.index === target);
           }
           if (kept[mid].row < row) lo = mid + 1;
           else hi = mid - 1;
@@ -203,17 +207,24 @@ export async function runDataset(model: TextClassifier, options: DatasetRunOptio
   }
 }
 
-async function explainOne(model: TextClassifier, row: SelectedRow, settings: ReturnType<typeof resolveExplainOptions>, signal?: AbortSignal): Promise<SampleOutcome> {
-  const t0 = performance.now();
-  const result = await explainText(model, row.text, { ...settings, cancelled: () => signal?.aborted ?? false });
-  return sampleOutcome(result, settings.operator as ErasureOperatorName, performance.now() - t0);
+/**
+ * The records of one row: one, or for a multi-label model one per label in label order, each judged on its own label
+ * (correct when σ(z) ≥ ½ agrees with the label being among the row's gold labels).
+ */
+function assemble(row: Pick<SelectedRow, 'row' | 'line' | 'label'>, outcome: SampleOutcome, labels: string[], multiLabel: boolean): SampleRecord[] {
+  const { otherLabels, ...first } = outcome;
+  const where = { row: row.row, line: row.line, label: row.label };
+  if (!multiLabel) {
+    const index = labelIndex(row.label, labels);
+    return [{ ...where, labelIndex: index, correct: index === null ? null : index === first.prediction.index, ...first }];
+  }
+  const gold = labelSet(row.label, labels);
+  const judgements = [first, ...(otherLabels ?? []).map((o) => ({ ...first, ...o }))].sort((a, b) => a.prediction.index - b.prediction.index);
+  return judgements.map((j) => {
+    const c = j.prediction.index;
+    return { ...where, labelIndex: gold?.has(c) ? c : null, correct: gold ? j.prediction.probability >= 0.5 === gold.has(c) : null, ...j };
+  });
 }
-
-function assemble(row: Pick<SelectedRow, 'row' | 'line' | 'label'>, outcome: SampleOutcome, labels: string[]): SampleRecord {
-  const index = labelIndex(row.label, labels);
-  return { row: row.row, line: row.line, label: row.label, labelIndex: index, correct: index === null ? null : index === outcome.prediction.index, ...outcome };
-}
-
 
 /** How many rows the selection will yield: a parse-only pass (cheap next to explaining), for the progress ETA. */
 async function countSelected(options: DatasetRunOptions): Promise<number | null> {

@@ -59,15 +59,17 @@ export class SampleCache {
     return this.index.size;
   }
 
-  /** The cached outcome of `text`, if it has every explainer asked for. */
-  get(text: string, explainers: string[]): SampleOutcome | undefined {
+  /** The cached outcome of `text`, if it has every explainer asked for (and `otherLabels` more labels' judgements). */
+  get(text: string, explainers: string[], otherLabels = 0): SampleOutcome | undefined {
     const at = this.index.get(sha256(text));
     if (!at) return undefined;
     const buffer = Buffer.alloc(at.length);
     readSync(this.fd, buffer, 0, at.length, at.offset);
     try {
       const outcome = (JSON.parse(buffer.toString('utf8')) as { o: SampleOutcome }).o;
-      return outcome.text === text && explainers.every((id) => id in outcome.explainers) ? outcome : undefined;
+      const judgements = [outcome, ...(outcome.otherLabels ?? [])];
+      const complete = judgements.length === otherLabels + 1 && judgements.every((j) => explainers.every((id) => id in j.explainers));
+      return outcome.text === text && complete ? outcome : undefined;
     } catch {
       return undefined; // a damaged line reads as a miss and is replaced by the next put
     }

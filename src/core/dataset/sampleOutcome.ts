@@ -14,8 +14,14 @@ import type { SampleExplainer, SampleRecord } from './datasetReport';
 /** The seeds of the Random floor (the paper reports Random as a floor; three draws show its spread). */
 export const RANDOM_SEEDS = [0, 1, 2] as const;
 
-/** The text-dependent part of a SampleRecord: what the cache stores (row, line and gold label belong to the file). */
-export type SampleOutcome = Omit<SampleRecord, 'row' | 'line' | 'label' | 'labelIndex' | 'correct'>;
+/** One judgement of a text: the class explained with its score, how each explainer did, and Random's verdicts. */
+export type LabelOutcome = Pick<SampleRecord, 'prediction' | 'explainers' | 'random' | 'ms'>;
+
+/**
+ * The text-dependent part of a SampleRecord: what the cache stores (row, line and gold label belong to the file). A
+ * multi-label model's text is tested on every label: the most likely one here, the others in `otherLabels`.
+ */
+export type SampleOutcome = Omit<SampleRecord, 'row' | 'line' | 'label' | 'labelIndex' | 'correct'> & { otherLabels?: LabelOutcome[] };
 
 export function sampleOutcome(result: ExplainResult, operator: ErasureOperatorName, ms: number): SampleOutcome {
   const impacts = new Map(result.impacts.map((i) => [i.operator, i]));

@@ -1,4 +1,8 @@
-/** The intervals the report prints: Wilson for proportions, Student t for means. Both 95%. */
+/**
+ * The intervals the report prints: Wilson for proportions, Student t for means. Both 95%. When a row gives several
+ * judgements (a multi-label model tests every label), they are not independent: proportions then use Wilson at the
+ * effective sample size (ClusteredCount), and means average each row first.
+ */
 import type { MeanEstimate, Proportion } from './datasetReport';
 
 const Z95 = 1.959963984540054;
@@ -12,6 +16,50 @@ export function proportion(k: number, n: number): Proportion {
   const half = (Z95 / (1 + z2 / n)) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
   // At k = 0 and k = n the bounds are exactly 0 and 1; computed, they land a rounding error away.
   return { k, n, ratio: p, lo: k === 0 ? 0 : Math.max(0, centre - half), hi: k === n ? 1 : Math.min(1, centre + half) };
+}
+
+/**
+ * k of n judgements made in clusters (the labels of one row): the ratio, and the Wilson interval at n / deff, where the
+ * design effect deff is the ratio estimator's variance over the binomial one (Kish), kept within [1, n / rows]: never
+ * narrower than independent judgements, never wider than one judgement per row. When every judgement agrees the
+ * variance ratio is undefined and the interval is the rows' (deff = n / rows), the cautious end.
+ */
+export class ClusteredCount {
+  private rows = 0;
+  private k = 0;
+  private n = 0;
+  private kk = 0;
+  private nn = 0;
+  private kn = 0;
+
+  /** One row's judgements: `k` of `n` counted. */
+  addRow(k: number, n: number): void {
+    if (n === 0) return;
+    this.rows++;
+    this.k += k;
+    this.n += n;
+    this.kk += k * k;
+    this.nn += n * n;
+    this.kn += k * n;
+  }
+
+  estimate(): Proportion {
+    const { k, n, rows } = this;
+    if (n === 0) return proportion(0, 0);
+    const r = k / n;
+    const most = n / rows;
+    let deff = most;
+    if (k > 0 && k < n && rows > 1) {
+      // Σ (k_i − r·n_i)² / (rows − 1), the ratio estimator's residual variance, from the running sums.
+      const residual = (this.kk - 2 * r * this.kn + r * r * this.nn) / (rows - 1);
+      const clustered = residual / (rows * (n / rows) ** 2);
+      deff = Math.min(most, Math.max(1, clustered / ((r * (1 - r)) / n)));
+    }
+    if (deff === 1) return proportion(k, n);
+    const effective = n / deff;
+    const wilson = proportion(r * effective, effective);
+    return { k, n, ratio: r, lo: wilson.lo, hi: wilson.hi, effectiveN: effective };
+  }
 }
 
 // Two-sided 97.5% quantiles of Student's t for 1..30 degrees of freedom; beyond that the normal's is close enough.

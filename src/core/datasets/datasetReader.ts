@@ -189,6 +189,12 @@ function cell(v: unknown): Cell {
   return { nested: Array.isArray(v) ? 'an array' : 'an object' };
 }
 
+/** A label cell: a cell, or a list of labels (a multi-label row, `["anger", "fear"]`) written as "anger;fear". */
+function labelCell(v: unknown): Cell {
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string' || typeof x === 'number')) return { value: v.join(';') };
+  return cell(v);
+}
+
 /**
  * A record's own field: keys such as "constructor" or "toString" never read Object.prototype's members, and a
  * "__proto__" key (an own property after JSON.parse) is just a field.
@@ -262,13 +268,13 @@ async function* readJson(path: string, start: number, columns: ColumnChoice, for
       }
     }
     const text = cell(field(object, columns.text));
-    const label = columns.label === null ? { value: null } : cell(field(object, columns.label));
+    const label = columns.label === null ? { value: null } : labelCell(field(object, columns.label));
     if ('nested' in text) {
       counter.bad(line, `the text is ${text.nested}, not a string`);
       continue;
     }
     if ('nested' in label) {
-      counter.bad(line, `the label is ${label.nested}, not a string or number`);
+      counter.bad(line, `the label is ${label.nested}, not a string, a number or a list of them`);
       continue;
     }
     if (text.value === null || text.value.trim() === '') {

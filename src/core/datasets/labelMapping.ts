@@ -24,6 +24,24 @@ export function labelIndex(label: string | null, labels: readonly string[]): num
   return null;
 }
 
+/** How a multi-label row's gold cell lists its labels: "anger;fear", "anger, fear", "anger|fear". */
+const LABEL_LIST = /[;,|]/;
+
+/**
+ * A multi-label row's gold labels as class indices: the whole cell if it names one label, else its list split at
+ * ; , or |. An empty cell is the empty set (no label applies). null without a cell, or when a listed label maps to
+ * nothing (the row then counts as unlabelled).
+ */
+export function labelSet(label: string | null, labels: readonly string[]): Set<number> | null {
+  if (label === null) return null;
+  if (label.trim() === '') return new Set();
+  const whole = labelIndex(label, labels);
+  if (whole !== null) return new Set([whole]);
+  const parts = label.split(LABEL_LIST).map((p) => p.trim()).filter((p) => p !== '');
+  const indices = parts.map((p) => labelIndex(p, labels));
+  return indices.every((i): i is number => i !== null) ? new Set(indices) : null;
+}
+
 /** The distinct labels (first-seen order) that map to no class: worth a warning before a run. */
 export function checkLabels(found: Iterable<string>, labels: readonly string[]): string[] {
   const unknown: string[] = [];

@@ -230,7 +230,7 @@ export class DatasetSession implements vscode.Disposable {
         this.cancel();
         break;
       case 'openSample':
-        void this.openSample(message.row);
+        void this.openSample(message.row, message.target);
         break;
       case 'export':
         void this.export(message.format, message.view).catch((e) => this.fail(`export failed: ${(e as Error).message}`));
@@ -238,16 +238,20 @@ export class DatasetSession implements vscode.Disposable {
     }
   }
 
-  /** Opens data row `row` of the report in the explain panel, with the report's model and settings. */
-  async openSample(row: number): Promise<void> {
+  /**
+   * Opens data row `row` of the report in the explain panel, with the report's model and settings; `target` is the
+   * label a multi-label sample row tests, so the panel explains that label's σ(z) as the report did.
+   */
+  async openSample(row: number, target?: number): Promise<void> {
     const view = this.view;
     if (!view || !this.handle) return;
     try {
       const text = await this.handle.sampleText(row);
       const { explainers, operator, granularity, objective, igSteps, seed, samples } = view.settings;
-      const what = `row ${row + 1} of ${vscode.workspace.asRelativePath(view.dataset.path)}`;
+      const label = target === undefined ? undefined : view.model.labels[target];
+      const what = `row ${row + 1} of ${vscode.workspace.asRelativePath(view.dataset.path)}${label === undefined ? '' : `, label ${label}`}`;
       // The report's settings, seeds included, so LIME, Kernel SHAP and Random show what the report counted.
-      await this.deps.explain.explainSample(text, { dir: view.model.dir, name: view.model.name }, what, { explainers, operator, granularity, objective, igSteps }, { seed, samples });
+      await this.deps.explain.explainSample(text, { dir: view.model.dir, name: view.model.name }, what, { explainers, operator, granularity, objective, igSteps, ...(label === undefined ? {} : { label }) }, { seed, samples });
     } catch (e) {
       this.fail(`cannot open row ${row + 1}: ${(e as Error).message}`);
     }

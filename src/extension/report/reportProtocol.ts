@@ -31,7 +31,8 @@ export type ReportWebviewMessage =
   | { type: 'ready' }
   | { type: 'cancel' }
   /** Open one sample in the explain panel: `row` is SampleRow.row (the 0-based data row of the file). */
-  | { type: 'openSample'; row: number }
+  /** `target`: the label a multi-label sample row tests (explained with that label). */
+  | { type: 'openSample'; row: number; target?: number }
   /** `view`: the reader's view choices, so an exported HTML page opens as the report looks. */
   | { type: 'export'; format: ReportExportFormat; view?: ReportViewState };
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { proportion, RunningMean } from '../../../src/core/dataset/statistics';
+import { ClusteredCount, proportion, RunningMean } from '../../../src/core/dataset/statistics';
 
 const close = (a: number | null, b: number, eps = 5e-4) => assert.ok(a !== null && Math.abs(a - b) < eps, `${a} ≉ ${b}`);
 
@@ -32,5 +32,33 @@ describe('report statistics', () => {
     const clipped = m.estimate([0, 1]);
     assert.ok(clipped.lo! >= 0 && clipped.hi! <= 1);
     assert.deepEqual(new RunningMean().estimate(), { n: 0, mean: null, lo: null, hi: null });
+  });
+
+  it('judgements made several per row get a Wilson interval at the effective sample size, between the rows and the judgements', () => {
+    const count = (rows: [number, number][]) => {
+      const c = new ClusteredCount();
+      rows.forEach(([k, n]) => c.addRow(k, n));
+      return c.estimate();
+    };
+    // One judgement per row: exactly Wilson, no effective size.
+    assert.deepEqual(count([[1, 1], [0, 1], [1, 1], [0, 1], [0, 1]]), proportion(2, 5));
+    // Three labels per row that always agree: the information of 10 rows, not 30 judgements.
+    const agreeing = count([...Array(4).fill([3, 3]), ...Array(6).fill([0, 3])] as [number, number][]);
+    assert.deepEqual([agreeing.k, agreeing.n, agreeing.ratio, agreeing.effectiveN], [12, 30, 0.4, 10]);
+    close(agreeing.lo, proportion(4, 10).lo!, 1e-12);
+    close(agreeing.hi, proportion(4, 10).hi!, 1e-12);
+    // Exactly one violating label in every row: no spread between rows, so nothing is lost to clustering.
+    assert.deepEqual(count(Array(10).fill([1, 3]) as [number, number][]), proportion(10, 30));
+    // Every judgement the same: the interval of the rows (the cautious end), still exact at 0.
+    const none = count(Array(10).fill([0, 3]) as [number, number][]);
+    assert.equal(none.effectiveN, 10);
+    assert.equal(none.lo, 0);
+    close(none.hi, proportion(0, 10).hi!, 1e-12);
+    // In between: wider than the judgements' Wilson interval, narrower than the rows'.
+    const mixed = count([[2, 3], [0, 3], [3, 3], [1, 3], [0, 3], [2, 3], [3, 3], [0, 3]]);
+    assert.ok(mixed.effectiveN! > 8 && mixed.effectiveN! < 24, String(mixed.effectiveN));
+    const naive = proportion(11, 24);
+    assert.ok(mixed.lo! < naive.lo! && mixed.hi! > naive.hi!);
+    assert.equal(new ClusteredCount().estimate().ratio, null);
   });
 });

@@ -21,8 +21,9 @@ const JSONL = [
   '"just a string"', // 12
   '{"text": "crlf line", "label": 1.5}\r', // 13
   '   ', // 14
-  '{"text": "list label", "label": ["a"]}', // 15
-  '{"text": "last", "label": false}', // 16, no final newline
+  '{"text": "list label", "label": ["a", 2]}', // 15: a multi-label row's labels
+  '{"text": "nested list", "label": [["a"]]}', // 16
+  '{"text": "last", "label": false}', // 17, no final newline
 ];
 
 describe('readRows: JSONL', () => {
@@ -38,18 +39,19 @@ describe('readRows: JSONL', () => {
           [5, 7, 'no label', null],
           [6, 8, 'null label', null],
           [11, 13, 'crlf line', '1.5'],
-          [13, 16, 'last', 'false'],
+          [12, 15, 'list label', 'a;2'],
+          [14, 17, 'last', 'false'],
         ],
       );
-      assert.deepEqual(bad.map((b) => b.line), [3, 4, 9, 10, 11, 12, 15]);
+      assert.deepEqual(bad.map((b) => b.line), [3, 4, 9, 10, 11, 12, 16]);
       assert.match(bad[0].reason, /^invalid JSON: /);
       assert.equal(bad[1].reason, 'not a JSON object (an array)');
       assert.equal(bad[2].reason, 'the text is an object, not a string');
       assert.equal(bad[3].reason, 'empty text');
       assert.equal(bad[4].reason, 'no text ("text" is missing or null)');
       assert.equal(bad[5].reason, 'not a JSON object (a string)');
-      assert.equal(bad[6].reason, 'the label is an array, not a string or number');
-      assert.equal(stats.rowsRead, 14);
+      assert.equal(bad[6].reason, 'the label is an array, not a string, a number or a list of them');
+      assert.equal(stats.rowsRead, 15);
       assert.equal(stats.badRowCount, 7);
     }
   });
@@ -211,7 +213,7 @@ describe('readRows: JSON arrays', () => {
       { line: 2, reason: 'no text ("text" is missing or null)' },
       { line: 3, reason: 'the text is an object, not a string' },
       { line: 5, reason: 'the text is an array, not a string' },
-      { line: 7, reason: 'the label is an object, not a string or number' },
+      { line: 7, reason: 'the label is an object, not a string, a number or a list of them' },
     ]);
     assert.equal(stats.badRowCount, 4);
     // A field named like an Object.prototype member is read only when the record has it.

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkLabels, labelIndex } from '../../../src/core/datasets/labelMapping';
+import { checkLabels, labelIndex, labelSet } from '../../../src/core/datasets/labelMapping';
 
 describe('labelIndex', () => {
   const SST2 = ['negative', 'positive'];
@@ -37,5 +37,22 @@ describe('checkLabels', () => {
   it('lists the distinct labels that map to nothing, in first-seen order', () => {
     assert.deepEqual(checkLabels(['positive', 'neutral', '1', 'NEGATIVE', 'neutral', 'mixed', '7'], ['negative', 'positive']), ['neutral', 'mixed', '7']);
     assert.deepEqual(checkLabels(new Set(['0', '1']), ['negative', 'positive']), []);
+  });
+});
+
+describe('labelSet (a multi-label row\'s gold labels)', () => {
+  const LABELS = ['joy', 'anger', 'fear', 'joy, mostly'];
+  it('splits a list at ; , or | and maps each label by name or id', () => {
+    assert.deepEqual(labelSet('anger;fear', LABELS), new Set([1, 2]));
+    assert.deepEqual(labelSet(' JOY | 2 ', LABELS), new Set([0, 2]));
+    assert.deepEqual(labelSet('anger, anger', LABELS), new Set([1]));
+  });
+  it('a whole cell that names one label is that label, even with a separator in its name', () => {
+    assert.deepEqual(labelSet('joy, mostly', LABELS), new Set([3]));
+  });
+  it('an empty cell is the empty set, no cell is null, and one unknown label makes the row unlabelled', () => {
+    assert.deepEqual(labelSet('  ', LABELS), new Set());
+    assert.equal(labelSet(null, LABELS), null);
+    assert.equal(labelSet('anger;sadness', LABELS), null);
   });
 });

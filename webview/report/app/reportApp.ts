@@ -66,7 +66,7 @@ export class ReportApp {
       live: bridge.live,
       onView: (change) => this.setView(change),
       onScroll: (top) => this.saveScroll({ sampleScroll: top }),
-      onOpen: (row) => bridge.post({ type: 'openSample', row }),
+      onOpen: (row, target) => bridge.post({ type: 'openSample', row, ...(target === undefined ? {} : { target }) }),
     });
     replaceChildren(root, el('div', { class: 'topbar' }, this.header, this.actions), this.status, el('main', { class: 'report-main' }, this.summary, this.chartsRoot, this.samplesRoot));
     window.addEventListener('scroll', () => this.saveScroll({ pageScroll: window.scrollY }), { passive: true });

@@ -8,6 +8,7 @@ import { el, replaceChildren } from '../../app/dom';
 import { formatCount, formatDuration, formatFixed, formatInterval, plural } from '../logic/reportFormat';
 import { operatorTitle } from '../logic/reportSummary';
 import { differentiatesLogit, headWords } from '../../../src/core/explain/headWords';
+import { sampleWords } from '../../../src/core/dataset/sampleWords';
 
 function item(term: string, id: string, ...value: (Node | string | false | null)[]): HTMLElement {
   return el('div', { class: 'meta-item' }, el('dt', { text: term }), el('dd', { id }, ...value));
@@ -25,17 +26,18 @@ export function renderReportHeader(header: HTMLElement, report: ReportView | und
   const badRowsOpen = header.querySelector('details.bad-rows')?.hasAttribute('open') ?? false;
   const { dataset, settings, accuracy } = report;
   const words = headWords(report.model.head);
+  const sample = sampleWords(report);
   const badge = state === 'complete' ? null : el('span', { id: 'report-state', class: `state-badge state-${state}`, text: state === 'partial' ? 'partial' : state === 'cancelled' ? 'cancelled (partial)' : 'stopped early (partial)' });
   const samples = item(
     'Samples',
     'report-samples',
-    `${formatCount(report.samples)} of ${plural(dataset.rowsSelected, 'selected row')}`,
+    sample.multiLabel ? `${sample.samples(formatCount)} of ${plural(dataset.rowsSelected, 'selected row')}` : `${formatCount(report.samples)} of ${plural(dataset.rowsSelected, 'selected row')}`,
     badge && ' ',
     badge,
     report.resumed > 0 && el('span', { class: 'muted', text: ` · ${formatCount(report.resumed)} resumed from cache` }),
   );
   const accuracyText = accuracy
-    ? `${formatFixed(accuracy.ratio)}${accuracy.lo !== null ? ` (95% CI ${formatInterval(accuracy.lo, accuracy.hi)})` : ''} · ${formatCount(accuracy.k)} of ${plural(accuracy.n, 'labelled row')}`
+    ? `${formatFixed(accuracy.ratio)}${accuracy.lo !== null ? ` (95% CI ${formatInterval(accuracy.lo, accuracy.hi)})` : ''} · ${formatCount(accuracy.k)} of ${plural(accuracy.n, sample.accuracyUnit)}`
     : '— (no labelled rows the model knows)';
   const bad =
     dataset.badRowCount === 0
@@ -58,7 +60,7 @@ export function renderReportHeader(header: HTMLElement, report: ReportView | und
       'dl',
       { class: 'meta' },
       samples,
-      item('Accuracy (labelled rows)', 'report-accuracy', accuracyText),
+      item(sample.accuracyTitle, 'report-accuracy', accuracyText),
       item('Metrics use', 'report-operator', el('span', { text: operatorTitle(settings.operator), title: `The operator of the metrics, token-level rates and polarity counts; the violation verdicts use ${settings.operators.map(operatorTitle).join(', ')}` })),
       item('Units', 'report-units', settings.granularity === 'word' ? 'words' : 'tokens'),
       item('Gradients of', 'report-objective', differentiatesLogit(settings.objective, words) ? 'the logit z_ŷ' : words.symbol),

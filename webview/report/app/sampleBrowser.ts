@@ -13,6 +13,8 @@ import { field, singleSelect } from '../../app/controls';
 import { el, replaceChildren, srOnly } from '../../app/dom';
 import { formatProbability, formatViolationMean } from '../../logic/format';
 import { formatCount } from '../logic/reportFormat';
+import { headWords } from '../../../src/core/explain/headWords';
+import { sampleWords } from '../../../src/core/dataset/sampleWords';
 import { distinctLabels, explainerColumn, violationState, visibleSamples } from '../logic/sampleFilter';
 import { revealRow, rowsPerPage, virtualWindow } from '../logic/virtualWindow';
 
@@ -28,7 +30,8 @@ export interface SampleBrowserOptions {
   onView(change: Partial<ReportViewState>): void;
   /** The list scrolled (the app saves it, debounced). */
   onScroll(scrollTop: number): void;
-  onOpen(row: number): void;
+  /** `target`: the label a multi-label sample row tests. */
+  onOpen(row: number, target?: number): void;
 }
 
 const SORTS: { value: string; label: string; sort: SampleSort }[] = [
@@ -154,7 +157,7 @@ export class SampleBrowser {
       replaceChildren(
         this.controls,
         pick('filter-label', 'Label', [{ value: 'any', label: 'Any label' }, ...labels.map((l) => ({ value: labelValue(l), label: l === null ? '(no label)' : l }))], (v) => ({ label: parseLabel(v) })),
-        pick('filter-prediction', 'Predicted', [{ value: 'any', label: 'Any prediction' }, ...report.model.labels.map((l) => ({ value: labelValue(l), label: l }))], (v) => ({ prediction: parseLabel(v) ?? undefined })),
+        pick('filter-prediction', sampleWords(report).explainedColumn, [{ value: 'any', label: 'Any' }, ...report.model.labels.map((l) => ({ value: labelValue(l), label: l }))], (v) => ({ prediction: parseLabel(v) ?? undefined })),
         pick(
           'filter-correct',
           'Correct',
@@ -234,7 +237,7 @@ export class SampleBrowser {
 
   private renderHeader(report: ReportView): void {
     const explainer = report.explainers[this.column]?.label ?? 'explainer';
-    const names = [...COLUMNS.slice(0, -1), `Violation (${explainer})`];
+    const names = [...COLUMNS.slice(0, 3), sampleWords(report).explainedColumn, headWords(report.model.head).symbol, COLUMNS[5], `Violation (${explainer})`];
     replaceChildren(
       this.header,
       el('div', { class: 'sample-row sample-head', attrs: { role: 'row', 'aria-rowindex': 1 } }, ...names.map((n, i) => el('div', { class: `cell c${i}`, text: n, attrs: { role: 'columnheader' } }))),
@@ -300,7 +303,7 @@ export class SampleBrowser {
       {
         class: `sample-row${r.correct === false ? ' wrong' : ''} verdict-${state}`,
         title: r.text,
-        attrs: { role: 'row', 'aria-rowindex': pos + 2, 'data-row': r.row, 'data-pos': pos, tabindex: -1 },
+        attrs: { role: 'row', 'aria-rowindex': pos + 2, 'data-row': r.row, 'data-target': r.target, 'data-pos': pos, tabindex: -1 },
       },
       cell(0, `${r.row} · L${r.line}`),
       cell(1, r.text),
@@ -337,6 +340,6 @@ export class SampleBrowser {
   private open(): void {
     const i = this.indices[this.active];
     const row = i === undefined ? undefined : this.report?.sampleRows[i];
-    if (row) this.options.onOpen(row.row);
+    if (row) this.options.onOpen(row.row, row.target);
   }
 }

@@ -11,6 +11,7 @@ import { formatCount, formatFixed, formatInterval, plural } from '../logic/repor
 import { ariaSort } from '../../logic/sortOrder';
 import { bestPerColumn, randomFloor, SummaryCell, SummaryColumnDef, summaryCell, summaryColumns, sortExplainers } from '../logic/reportSummary';
 import { headWords } from '../../../src/core/explain/headWords';
+import { sampleWords } from '../../../src/core/dataset/sampleWords';
 
 function cellText(column: SummaryColumnDef, cell: SummaryCell): string {
   if (column.id === 'msPerSample') return cell.value === null ? '—' : cell.value < 10 ? cell.value.toFixed(1) : formatCount(cell.value);
@@ -91,7 +92,7 @@ export function renderSummary(section: HTMLElement, report: ReportView, sort: Re
       'p',
       { class: 'muted section-intro' },
       `Violation ratio: the share of samples whose top unit (largest |w|) has a weight sign that disagrees with the real change in ${words.symbol} (${words.quantity}) when it is erased (Liu et al., ICML 2022); lower is better. ` +
-        'Under each value its 95% interval (Wilson for ratios, t for means). Rates and metrics use the ' +
+        `Under each value its 95% interval (Wilson for ratios, t for means${sampleWords(report).multiLabel ? `; ${sampleWords(report).clusterNote}` : ''}). Rates and metrics use the ` +
         `${report.settings.operator} operator. ★ and bold mark the best explainer per column (Random, the floor, is not ranked).`,
     ),
     el(

@@ -1,0 +1,40 @@
+/**
+ * How a report names its samples, its accuracy and its "predicted" column: one judgement per row, or for a
+ * multi-label model one per (row, label), each tested with σ(z) of that label. Pure, so the webview bundles it too.
+ */
+import type { DatasetReport } from './datasetReport';
+
+export interface SampleWords {
+  multiLabel: boolean;
+  /** "400 samples" or "1,200 samples (400 rows × 3 labels)" given a count formatter. */
+  samples(format: (n: number) => string): string;
+  /** The accuracy's title in the report's header, its name in a sentence, and what one counted unit is. */
+  accuracyTitle: string;
+  accuracyName: string;
+  accuracyUnit: string;
+  /** The sample browser's column for the class explained, and the CSV's. */
+  explainedColumn: string;
+  explainedCsv: string;
+  /** Said after an interval counted over judgements clustered in rows. */
+  clusterNote: string;
+}
+
+export function sampleWords(report: Pick<DatasetReport, 'samples' | 'rowsExplained' | 'model'>): SampleWords {
+  if (report.model.head?.kind !== 'multi-label') {
+    return {
+      multiLabel: false, samples: (f) => `${f(report.samples)} samples`, accuracyTitle: 'Accuracy (labelled rows)', accuracyName: 'Accuracy', accuracyUnit: 'labelled row',
+      explainedColumn: 'Predicted', explainedCsv: 'prediction', clusterNote: '',
+    };
+  }
+  const rows = report.rowsExplained ?? report.samples;
+  return {
+    multiLabel: true,
+    samples: (f) => `${f(report.samples)} samples (${f(rows)} rows × ${report.model.labels.length} labels)`,
+    accuracyTitle: 'Per-label accuracy (σ(z) ≥ ½ agrees with the row’s gold labels)',
+    accuracyName: 'Per-label accuracy (σ(z) ≥ ½ agrees with the row’s gold labels)',
+    accuracyUnit: 'label judgement',
+    explainedColumn: 'Label tested',
+    explainedCsv: 'label_tested',
+    clusterNote: 'intervals count each row’s labels together (Wilson at the effective sample size)',
+  };
+}
