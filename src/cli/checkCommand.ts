@@ -21,7 +21,7 @@ import { TextClassifier } from '../core/model/textClassifier';
 import { reportBundle } from '../extension/report/reportBundle';
 import { standaloneReportHtml } from '../extension/report/reportHtml';
 import { DEFAULT_EXPLAIN_MODEL } from './explainCommand';
-import { ENGINE_FLAGS, ENGINE_HELP, engineOptions } from './engineOptions';
+import { ENGINE_FLAGS, ENGINE_HELP, engineOptions, type EngineOptions } from './engineOptions';
 
 export const CHECK_HELP = `polarity-lens check <dataset.csv|.tsv|.jsonl|.json> [--model NAME|DIR] [--explainers a,b] [--limit N]
                      [--sample first|random|stratified] [--seed S] [--text-column C] [--label-column C]
@@ -40,7 +40,6 @@ an explainer's mean violation ratio (over delete, zero-embedding and attention-m
                    Markdown summary to these files (replaced if they exist)
   --cache-dir      where finished samples are cached, so a rerun resumes (default ${join(defaultCacheDir(), 'dataset-runs')});
                    --no-cache to use none
-  --threads        onnxruntime intra-op threads (default: onnxruntime's choice); --max-tokens N caps the input length
   --workers        explain in N processes of one thread each (default 1; auto: one per CPU core): faster on several
                    cores; the report is the same
 ${ENGINE_HELP}`;
@@ -75,9 +74,7 @@ function parseCheckArgs(argv: string[]) {
       markdown: { type: 'string' },
       'cache-dir': { type: 'string' },
       'no-cache': { type: 'boolean', default: false },
-      threads: { type: 'string', default: '0' },
       workers: { type: 'string', default: '1' },
-      'max-tokens': { type: 'string' },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -95,23 +92,20 @@ async function check({ values, positionals }: ReturnType<typeof parseCheckArgs>,
   };
   if (positionals.length !== 1) return usage(`expected one dataset file; got ${positionals.length}. See --help.`);
   const path = resolve(positionals[0]);
-  let explain: ReturnType<typeof engineOptions>;
+  let explain: EngineOptions;
+  let load: ReturnType<typeof engineOptions>['load'];
   let thresholds;
   let selection: SampleSpec;
   try {
-    explain = engineOptions(values);
+    ({ load, ...explain } = engineOptions(values));
     const chosen = explain.explainers ?? EXPLAINERS.map((e) => e.id);
     thresholds = values['max-violation'].map((t) => parseThreshold(t, chosen));
     selection = sampleSpec(values.sample, values.limit, explain.seed);
   } catch (e) {
     return usage((e as Error).message);
   }
-  const threads = Number(values.threads);
-  const maxTokens = values['max-tokens'] === undefined ? undefined : Number(values['max-tokens']);
-  if (!Number.isInteger(threads) || threads < 0) return usage('--threads must be a whole number.');
   const workers = values.workers === 'auto' ? 0 : Number(values.workers);
   if (values.workers !== 'auto' && !(/^\d+$/.test(values.workers!) && workers >= 1 && workers <= MAX_WORKERS)) return usage(`--workers must be auto or a whole number from 1 to ${MAX_WORKERS}.`);
-  if (maxTokens !== undefined && !(Number.isInteger(maxTokens) && maxTokens >= 8)) return usage('--max-tokens must be a whole number of at least 8.');
 
   const outputs = [values.json, values.csv, values.markdown, values.junit, values.html].filter((f): f is string => f !== undefined).map((f) => resolve(f));
   for (const output of outputs) {
@@ -127,7 +121,7 @@ async function check({ values, positionals }: ReturnType<typeof parseCheckArgs>,
   }
   let model: TextClassifier;
   try {
-    model = await TextClassifier.load(resolveModelDir(values.model), { threads, maxTokens });
+    model = await TextClassifier.load(resolveModelDir(values.model), load);
   } catch (e) {
     return usage((e as Error).message);
   }
@@ -146,7 +140,7 @@ async function check({ values, positionals }: ReturnType<typeof parseCheckArgs>,
     let run;
     try {
       run = await runDataset(model, {
-        path, columns, selection, explain, maxTokens, workers, signal: controller.signal,
+        path, columns, selection, explain, maxTokens: load.maxTokens, workers, signal: controller.signal,
         cacheDir: tempCache ?? resolve(values['cache-dir'] ?? join(defaultCacheDir(), 'dataset-runs')),
         onProgress: values.quiet ? undefined : progressLine(),
       });

@@ -10,7 +10,8 @@ export const DEFAULT_EXPLAIN_MODEL = 'sst2-bilstm-tanh';
 
 export const EXPLAIN_HELP = `polarity-lens explain "<text>" [--model NAME|DIR] [--explainers a,b] [--operator OP]
                      [--granularity word|token] [--seed N] [--samples N] [--layer L] [--head H]
-                     [--objective probability|logit] [--ig-steps N] [--ig-baseline zero|pad] [--label L] [--format table|json|jsonl]
+                     [--objective probability|logit] [--ig-steps N] [--ig-baseline zero|pad] [--max-tokens N]
+                     [--threads N] [--label L] [--format table|json|jsonl]
 
 Explains the model's prediction for the text with each explainer, measures each unit's real impact by erasing it,
 and runs the faithfulness violation test (Liu et al., ICML 2022) under each erasure operator.
@@ -40,8 +41,8 @@ export async function explainCommand(argv: string[], out: (line: string) => void
   }
   if (positionals.length !== 1) throw new Error(`explain takes exactly one text (quote it); got ${positionals.length}.`);
   if (!['table', 'json', 'jsonl'].includes(values.format!)) throw new Error('--format must be table, json or jsonl.');
-  const options = engineOptions(values);
-  const model = await TextClassifier.load(resolveModelDir(values.model));
+  const { load, ...options } = engineOptions(values);
+  const model = await TextClassifier.load(resolveModelDir(values.model), load);
   try {
     const label = values.label === undefined ? undefined : /^\d+$/.test(values.label) ? Number(values.label) : values.label;
     // jsonl: one line per part as it is ready (see ExplainPart), then the result.

@@ -5,8 +5,7 @@
 import type { WireExplainOptions, WireLoadOptions } from './inference/protocol';
 import type { PanelSettings } from './panel/webviewProtocol';
 import { EXPLAINERS } from '../core/explainers/registry';
-import { ERASURE_OPERATORS } from '../core/erasure/operators';
-import type { ErasureOperatorName } from '../core/erasure/erasureOperator';
+import { ENGINE_SETTINGS, readConfigValue, type EngineSettingValues } from '../core/settings/engineSettings';
 
 /** The slice of vscode.WorkspaceConfiguration this module reads (so tests need no VS Code). */
 export interface ConfigurationReader {
@@ -19,6 +18,10 @@ export interface ExtensionSettings {
   panel: PanelSettings;
   samples: number;
   seed: number;
+  /** Raw attention's layer and head (absent: heads averaged), and Integrated Gradients' baseline. */
+  attentionLayer: number;
+  attentionHead?: number;
+  igBaseline: 'zero' | 'pad';
   /** The explainer whose weights colour the editor. */
   editorExplainer: string;
   load: WireLoadOptions;
@@ -28,28 +31,14 @@ export interface ExtensionSettings {
   datasetWorkers: number;
 }
 
-export const DEFAULTS = {
-  operator: 'delete' as ErasureOperatorName,
-  granularity: 'word' as const,
-  objective: 'probability' as const,
-  igSteps: 20,
-  samples: 300,
-  seed: 0,
-  editorExplainer: 'attention-x-gradient',
-  maxTokens: 256,
-  threads: 0,
-  maxCharacters: 100_000,
-  datasetWorkers: 1,
-};
+/** The engine settings a report's sample is explained with, whatever the settings say now (see DatasetSession.openSample). */
+export type SampleEngineSettings = Pick<ExtensionSettings, 'seed' | 'samples' | 'attentionLayer' | 'attentionHead' | 'igBaseline'>;
 
-function integer(raw: unknown, min: number, max: number, fallback: number, key: string, warn: (m: string) => void): number {
-  if (raw === undefined || raw === null) return fallback;
-  if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < min || raw > max) {
-    warn(`polarityLens.${key} must be a whole number from ${min} to ${max}; using ${fallback}.`);
-    return fallback;
-  }
-  return raw;
-}
+/** The extension's own settings (the engine's are declared in ENGINE_SETTINGS). */
+export const DEFAULTS = {
+  editorExplainer: 'attention-x-gradient',
+  maxCharacters: 100_000,
+};
 
 function oneOf<T extends string>(raw: unknown, allowed: readonly T[], fallback: T, key: string, warn: (m: string) => void): T {
   if (raw === undefined || raw === null) return fallback;
@@ -71,25 +60,23 @@ export function readSettings(config: ConfigurationReader, warn: (message: string
     explainers = ids.filter((id) => rawExplainers.includes(id));
     if (explainers.length === 0) explainers = ids;
   }
+  // Every engine setting with a VS Code key, validated as declared (out of range: the default, with a warning).
+  const engine = Object.fromEntries(
+    ENGINE_SETTINGS.filter((spec) => 'config' in spec).map((spec) => [spec.key, readConfigValue(spec, config.get(spec.config!), warn)]),
+  ) as unknown as EngineSettingValues;
   const model = config.get<unknown>('model');
   return {
     model: typeof model === 'string' ? model.trim() : '',
-    panel: {
-      explainers,
-      operator: oneOf(config.get('operator'), Object.keys(ERASURE_OPERATORS) as ErasureOperatorName[], DEFAULTS.operator, 'operator', warn),
-      granularity: oneOf(config.get('granularity'), ['word', 'token'] as const, DEFAULTS.granularity, 'granularity', warn),
-      objective: oneOf(config.get('objective'), ['probability', 'logit'] as const, DEFAULTS.objective, 'objective', warn),
-      igSteps: integer(config.get('integratedGradients.steps'), 1, 500, DEFAULTS.igSteps, 'integratedGradients.steps', warn),
-    },
-    samples: integer(config.get('sampling.samples'), 10, 10_000, DEFAULTS.samples, 'sampling.samples', warn),
-    seed: integer(config.get('seed'), 0, 2 ** 31 - 1, DEFAULTS.seed, 'seed', warn),
+    panel: { explainers, operator: engine.operator, granularity: engine.granularity, objective: engine.objective, igSteps: engine.igSteps },
+    samples: engine.samples,
+    seed: engine.seed,
+    attentionLayer: engine.attentionLayer,
+    ...(engine.attentionHead === undefined ? {} : { attentionHead: engine.attentionHead }),
+    igBaseline: engine.igBaseline,
     editorExplainer: oneOf(config.get('editor.explainer'), ids, DEFAULTS.editorExplainer, 'editor.explainer', warn),
-    load: {
-      maxTokens: integer(config.get('maxTokens'), 8, 4096, DEFAULTS.maxTokens, 'maxTokens', warn),
-      threads: integer(config.get('inference.threads'), 0, 64, DEFAULTS.threads, 'inference.threads', warn),
-    },
+    load: { maxTokens: engine.maxTokens, threads: engine.threads },
     maxCharacters: DEFAULTS.maxCharacters,
-    datasetWorkers: integer(config.get('dataset.workers'), 0, 64, DEFAULTS.datasetWorkers, 'dataset.workers', warn),
+    datasetWorkers: engine.datasetWorkers,
   };
 }
 
@@ -104,5 +91,8 @@ export function explainOptions(settings: ExtensionSettings, panel: PanelSettings
     ...(panel.label !== undefined ? { label: panel.label } : {}),
     samples: settings.samples,
     seed: settings.seed,
+    attentionLayer: settings.attentionLayer,
+    ...(settings.attentionHead !== undefined ? { attentionHead: settings.attentionHead } : {}),
+    igBaseline: settings.igBaseline,
   };
 }

@@ -9,7 +9,7 @@ import type { ExplainResult } from '../core/explain/explainResult';
 import { PastExplanation, planRerun } from '../core/explain/rerunPlan';
 import { ERASURE_OPERATORS } from '../core/erasure/operators';
 import { EXPLAINERS } from '../core/explainers/registry';
-import { explainOptions, ExtensionSettings, readSettings } from './config';
+import { explainOptions, ExtensionSettings, readSettings, type SampleEngineSettings } from './config';
 import type { EditorDecorations } from './editorDecorations';
 import type { ExplainRunner, JobOutcome } from './explainRunner';
 import type { WireExplainOptions, WireLoadOptions } from './inference/protocol';
@@ -130,10 +130,10 @@ export class ExplainSession implements vscode.Disposable {
   }
 
   /** A dataset sample opened from a report: the same panel, with the report's model and settings; no editor to colour. */
-  async explainSample(text: string, model: ModelRef, what: string, panelSettings: PanelSettings, sampling: { seed: number; samples: number }): Promise<JobOutcome> {
+  async explainSample(text: string, model: ModelRef, what: string, panelSettings: PanelSettings, engine: SampleEngineSettings, load: { maxTokens: number }): Promise<JobOutcome> {
     this.panelSettings = panelSettings;
     const settings = this.settings();
-    return this.explain({ text, what, model, options: explainOptions({ ...settings, ...sampling }, panelSettings), load: settings.load, settings: panelSettings });
+    return this.explain({ text, what, model, options: explainOptions({ ...settings, ...engine }, panelSettings), load: { ...settings.load, ...load }, settings: panelSettings });
   }
 
   private async explain(spec: ExplainSpec): Promise<JobOutcome> {

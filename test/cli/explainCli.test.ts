@@ -40,12 +40,12 @@ describe('polarity-lens explain', () => {
 
   it('explains bad arguments instead of crashing', () => {
     assert.match(runCli(['explain']).stderr, /explain takes exactly one text/);
-    assert.match(runCli(['explain', 'x', '--operator', 'slice']).stderr, /Unknown erasure operator "slice"/);
-    assert.match(runCli(['explain', 'x', '--granularity', 'char']).stderr, /--granularity must be word or token/);
-    assert.match(runCli(['explain', 'x', '--samples', '1']).stderr, /--samples must be an integer of at least 2/);
-    assert.match(runCli(['explain', 'x', '--objective', 'loss']).stderr, /--objective must be probability or logit/);
+    assert.match(runCli(['explain', 'x', '--operator', 'slice']).stderr, /--operator must be one of delete, zero-embedding, attention-mask, mask-token/);
+    assert.match(runCli(['explain', 'x', '--granularity', 'char']).stderr, /--granularity must be one of word, token/);
+    assert.match(runCli(['explain', 'x', '--samples', '1']).stderr, /--samples must be an integer from 10 to 10000/);
+    assert.match(runCli(['explain', 'x', '--objective', 'loss']).stderr, /--objective must be one of probability, logit/);
     assert.match(runCli(['explain', 'x', '--ig-steps', '0']).stderr, /--ig-steps must be an integer from 1 to 1000/);
-    assert.match(runCli(['explain', 'x', '--ig-baseline', 'mean']).stderr, /--ig-baseline must be zero or pad/);
+    assert.match(runCli(['explain', 'x', '--ig-baseline', 'mean']).stderr, /--ig-baseline must be one of zero, pad/);
     assert.match(runCli(['explain', 'x', '--label', 'joy']).stderr, /A label can be chosen only for a multi-label head; this model's head is softmax/);
     assert.match(runCli(['explain', '   ']).stderr, /Nothing to explain: the text is empty/);
     assert.equal(runCli(['explain', '   ']).status, 1);

@@ -35,6 +35,7 @@ describe('readSettings: the polarityLens.* settings', () => {
     assert.deepEqual(settings.panel.explainers, ['raw-attention', 'occlusion']);
     assert.deepEqual(explainOptions(settings), {
       explainers: ['raw-attention', 'occlusion'], operator: 'zero-embedding', granularity: 'token', objective: 'logit', igSteps: 50, samples: 1000, seed: 7,
+      attentionLayer: -1, igBaseline: 'zero',
     });
     assert.deepEqual(settings.load, { maxTokens: 128, threads: 2 });
     assert.equal(settings.editorExplainer, 'occlusion');

@@ -9,6 +9,10 @@ import type { ReportView } from '../../src/core/dataset/datasetReport';
 import { readLabelledCsv } from '../../src/core/datasets/labelledCsv';
 import { disposeAll, loadExtension, startExtension } from '../helpers/extensionHarness';
 import { DATA, FIXTURES } from '../helpers/paths';
+import { assertDeepClose } from '../helpers/closeTo';
+import { explainText } from '../../src/core/explain/explainText';
+import { resolveModelDir } from '../../src/core/model/shippedModels';
+import { TextClassifier } from '../../src/core/model/textClassifier';
 import { stub, StubWebviewPanel, Uri } from '../helpers/vscodeStub';
 
 const { activate } = loadExtension();
@@ -92,6 +96,30 @@ describe('Run Violation Test on Dataset (the extension glue, with the real infer
     assert.equal(result?.text, rows[2].text);
     assert.equal(result?.model.name, view.model.name);
     assert.deepEqual(result?.explanations.map((e) => e.id), EXPLAINERS);
+  });
+
+  it('a sample opens with every setting the report was computed with, not the settings changed since', async () => {
+    const explainers = ['raw-attention', 'lime'];
+    const api = startExtension(activate, { model: 'sst2-transformer', explainers, 'attention.layer': 0, 'attention.head': 1, 'sampling.samples': 40, seed: 5 });
+    const { view } = await api.runDatasetTest(fileUri(dataset), { columns: { text: 'text', label: 'label' }, selection: { mode: 'first', n: 2 } }) as { view: ReportView };
+    assert.deepEqual([view.settings.attentionLayer, view.settings.attentionHead, view.settings.samples, view.settings.seed, view.settings.igBaseline], [0, 1, 40, 5, 'zero']);
+    // The reader changes the settings after the run; the report's sample must not change with them.
+    Object.assign(stub.configuration, { 'attention.layer': -1, 'attention.head': null, 'sampling.samples': 300, seed: 0 });
+    reportPanel().send({ type: 'openSample', row: 1 });
+    for (let i = 0; i < 100 && !api.lastResult(); i++) await new Promise((r) => setTimeout(r, 100));
+    const opened = api.lastResult()!;
+    const model = await TextClassifier.load(resolveModelDir('sst2-transformer'), { maxTokens: view.settings.maxTokens });
+    try {
+      const asReported = await explainText(model, rows[1].text, { explainers, attentionLayer: 0, attentionHead: 1, samples: 40, seed: 5, metrics: false });
+      const asNow = await explainText(model, rows[1].text, { explainers, metrics: false });
+      for (const id of explainers) {
+        const weights = opened.explanations.find((e) => e.id === id)!.weights!;
+        assertDeepClose(weights, asReported.explanations.find((e) => e.id === id)!.weights!, 1e-5, id);
+        assert.notDeepEqual(weights, asNow.explanations.find((e) => e.id === id)!.weights, `${id} differs under today's settings`);
+      }
+    } finally {
+      await model.dispose();
+    }
   });
 
   it('a multi-label model: every label of every row, and a sample row opens in the explain panel with the label it tests', async () => {

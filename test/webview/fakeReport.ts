@@ -140,7 +140,7 @@ export function fakeReport(options: FakeReportOptions = {}): ReportView {
       unmappedLabels: [],
     },
     model: { name: 'sst2-transformer', dir: '/models/sst2-transformer', labels: LABELS, sha256: '0123456789abcdef' },
-    settings: { explainers: ids, operator: 'delete', operators: OPERATORS, granularity: 'word', objective: 'probability', igSteps: 20, samples: 300, seed: 0, randomSeeds: [0, 1, 2] },
+    settings: { explainers: ids, operator: 'delete', operators: OPERATORS, granularity: 'word', objective: 'probability', igSteps: 20, igBaseline: 'zero', samples: 300, seed: 0, attentionLayer: -1, attentionHead: null, maxTokens: 256, randomSeeds: [0, 1, 2] },
     samples: n,
     rowsExplained: n,
     complete: options.complete ?? true,

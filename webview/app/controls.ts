@@ -12,8 +12,10 @@ import type { VscodeSingleSelect } from '@vscode-elements/elements/dist/vscode-s
 import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js';
 import type { Catalog, PanelSettings, WebviewMessage } from '../../src/extension/panel/webviewProtocol';
 import { el, replaceChildren } from './dom';
+import { settingSpec, type IntegerSetting } from '../../src/core/settings/engineSettings';
 
-export const MAX_IG_STEPS = 1000;
+/** IG steps' range, as declared for every front end. */
+const IG_STEPS = settingSpec('igSteps') as IntegerSetting;
 
 export interface ControlsOptions {
   post(message: WebviewMessage): void;
@@ -121,7 +123,7 @@ export class Controls {
       s.objective,
       'Gradient objective',
     );
-    this.igSteps = el('vscode-textfield', { id: 'control-ig-steps', attrs: { type: 'number', min: 1, max: MAX_IG_STEPS, step: 1, 'aria-label': 'Integrated Gradients steps' } });
+    this.igSteps = el('vscode-textfield', { id: 'control-ig-steps', attrs: { type: 'number', min: IG_STEPS.min, max: IG_STEPS.max, step: 1, 'aria-label': 'Integrated Gradients steps' } });
     this.label = labels
       ? singleSelect('control-label', labels.map((l) => ({ value: l, label: l, description: `Explain σ(z) of “${l}”` })), s.label ?? labels[0], 'Label explained')
       : undefined;
@@ -143,7 +145,7 @@ export class Controls {
   read(): PanelSettings | null {
     if (!this.settings) return null;
     const steps = Number(this.igSteps?.value);
-    const stepsOk = Number.isInteger(steps) && steps >= 1 && steps <= MAX_IG_STEPS;
+    const stepsOk = Number.isInteger(steps) && steps >= IG_STEPS.min && steps <= IG_STEPS.max;
     if (this.igSteps) this.igSteps.invalid = !stepsOk;
     if (!stepsOk) return null;
     const chosen = new Set(this.explainers?.value ?? this.settings.explainers);

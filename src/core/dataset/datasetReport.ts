@@ -4,8 +4,7 @@
  */
 import type { HeadView } from '../explain/explainResult';
 import type { ErasureOperatorName } from '../erasure/erasureOperator';
-import type { Granularity } from '../explain/units';
-import type { Objective } from '../gradients/objective';
+import type { OutcomeSettings } from '../settings/engineSettings';
 import type { DatasetFormat, SampleSpec } from '../datasets/datasetTypes';
 
 export const DATASET_REPORT_SCHEMA = 'polarity-lens/dataset-report@1';
@@ -154,16 +153,14 @@ export interface DatasetReport {
   };
   /** `head`: what p(ŷ) is for this model (absent in reports written before heads were recorded: softmax). */
   model: { name: string; dir: string; labels: string[]; sha256: string; head?: HeadView };
-  settings: {
+  /**
+   * Every setting that changes an outcome (OutcomeSettings: `operator` is the one of the metrics, the token-level
+   * rates and the polarity counts; the verdicts use all three `operators`), so a sample opened from the report is
+   * explained as the report counted it.
+   */
+  settings: OutcomeSettings & {
     explainers: string[];
-    /** The operator of the metrics, the token-level rates and the polarity counts; the verdicts use all three. */
-    operator: ErasureOperatorName;
     operators: ErasureOperatorName[];
-    granularity: Granularity;
-    objective: Objective;
-    igSteps: number;
-    samples: number;
-    seed: number;
     randomSeeds: number[];
   };
   /**

@@ -16,6 +16,7 @@ import { ReportBuilder } from './reportBuilder';
 import { OutcomePool, WorkersLost } from './outcomePool';
 import { ENGINE_VERSION } from './engineVersion';
 import { hashFiles } from '../files/hashFiles';
+import { outcomeSettings } from '../settings/engineSettings';
 import { SampleCache } from './sampleCache';
 import { RANDOM_SEEDS, type SampleOutcome } from './sampleOutcome';
 import { textOutcome } from './textOutcome';
@@ -78,13 +79,10 @@ export async function runDataset(model: TextClassifier, options: DatasetRunOptio
   const multiLabel = model.head.kind === 'multi-label';
   const otherLabels = multiLabel ? classes - 1 : 0;
   const modelHash = await hashFiles([model.folder.modelPath, ...model.onnx.dataFiles, model.folder.tokenizerPath]);
-  const cacheKey = {
-    labels, granularity: settings.granularity, operator: settings.operator, objective: settings.objective, igSteps: settings.igSteps,
-    igBaseline: settings.igBaseline, samples: settings.samples, seed: settings.seed, attentionLayer: settings.attentionLayer,
-    attentionHead: settings.attentionHead ?? null, maxTokens: model.tokenizer.maxLength,
-    // The model's own settings (pooling, mask and pad tokens, outputs) and the engine's version change outcomes too.
-    config: model.folder.config, engine: ENGINE_VERSION,
-  };
+  // Every setting that changes a text's outcome (declared in ENGINE_SETTINGS), the report's too.
+  const outcome = outcomeSettings({ ...settings, maxTokens: model.tokenizer.maxLength });
+  // The model's own settings (pooling, mask and pad tokens, outputs) and the engine's version change outcomes too.
+  const cacheKey = { labels, ...outcome, config: model.folder.config, engine: ENGINE_VERSION };
   const cache = await SampleCache.open(options.cacheDir, modelHash, cacheKey);
   let closePool = () => {};
   try {
@@ -107,10 +105,7 @@ export async function runDataset(model: TextClassifier, options: DatasetRunOptio
           unmappedLabels: [...unmapped],
         },
         model: { name: model.folder.name, dir: model.folder.dir, labels, sha256: modelHash, head: { kind: model.head.kind, quantity: model.head.quantity, isProbability: model.head.isProbability } },
-        settings: {
-          explainers: settings.explainers, operator: settings.operator, operators: [...PAPER_OPERATORS], granularity: settings.granularity,
-          objective: settings.objective, igSteps: settings.igSteps, samples: settings.samples, seed: settings.seed, randomSeeds: [...RANDOM_SEEDS],
-        },
+        settings: { explainers: settings.explainers, operators: [...PAPER_OPERATORS], randomSeeds: [...RANDOM_SEEDS], ...outcome },
         ...summary,
         complete,
         resumed,

@@ -13,6 +13,7 @@ import { OPTIMISATION_ADVICE } from '../model/onnxClassifier';
 import type { TextClassifier } from '../model/textClassifier';
 import { AttentionLayerView, AttentionView, EXPLAIN_SCHEMA, ExplainPart, ExplainResult, ExplanationRow, ImpactRow, Polarity, VerdictRow } from './explainResult';
 import { explanationUnits, Granularity } from './units';
+import { settingDefault, type EngineSettingKey } from '../settings/engineSettings';
 import { ImpactSource, verdictRows } from './verdicts';
 
 export interface ExplainOptions {
@@ -50,19 +51,21 @@ export interface ExplainOptions {
 /** ExplainOptions with every default filled in: the settings an explanation actually used. */
 export type ResolvedExplainOptions = Required<Omit<ExplainOptions, 'cancelled' | 'reuse' | 'attentionHead' | 'label' | 'onPart'>> & { attentionHead?: number };
 
+/** Every option, given or declared default (ENGINE_SETTINGS). */
 export function resolveExplainOptions(options: ExplainOptions): ResolvedExplainOptions {
+  const byDefault = <T>(key: EngineSettingKey, given: T | undefined): T => given ?? (settingDefault(key) as T);
   return {
     explainers: options.explainers ?? EXPLAINERS.map((e) => e.id),
-    operator: options.operator ?? 'delete',
-    granularity: options.granularity ?? 'word',
-    seed: options.seed ?? 0,
-    samples: options.samples ?? 300,
-    attentionLayer: options.attentionLayer ?? -1,
+    operator: byDefault('operator', options.operator),
+    granularity: byDefault('granularity', options.granularity),
+    seed: byDefault('seed', options.seed),
+    samples: byDefault('samples', options.samples),
+    attentionLayer: byDefault('attentionLayer', options.attentionLayer),
     attentionHead: options.attentionHead,
     metrics: options.metrics ?? true,
-    objective: options.objective ?? 'probability',
-    igSteps: options.igSteps ?? 20,
-    igBaseline: options.igBaseline ?? 'zero',
+    objective: byDefault('objective', options.objective),
+    igSteps: byDefault('igSteps', options.igSteps),
+    igBaseline: byDefault('igBaseline', options.igBaseline),
   };
 }
 

@@ -247,11 +247,14 @@ export class DatasetSession implements vscode.Disposable {
     if (!view || !this.handle) return;
     try {
       const text = await this.handle.sampleText(row);
-      const { explainers, operator, granularity, objective, igSteps, seed, samples } = view.settings;
+      const { explainers, operator, granularity, objective, igSteps, seed, samples, attentionLayer, attentionHead, igBaseline, maxTokens } = view.settings;
       const label = target === undefined ? undefined : view.model.labels[target];
       const what = `row ${row + 1} of ${vscode.workspace.asRelativePath(view.dataset.path)}${label === undefined ? '' : `, label ${label}`}`;
-      // The report's settings, seeds included, so LIME, Kernel SHAP and Random show what the report counted.
-      await this.deps.explain.explainSample(text, { dir: view.model.dir, name: view.model.name }, what, { explainers, operator, granularity, objective, igSteps, ...(label === undefined ? {} : { label }) }, { seed, samples });
+      // Every setting the report was computed with (seeds, attention layer and head, IG's baseline, the token limit),
+      // whatever the settings say now, so the panel shows the weights the report counted.
+      const panel = { explainers, operator, granularity, objective, igSteps, ...(label === undefined ? {} : { label }) };
+      const engine = { seed, samples, attentionLayer, attentionHead: attentionHead ?? undefined, igBaseline };
+      await this.deps.explain.explainSample(text, { dir: view.model.dir, name: view.model.name }, what, panel, engine, { maxTokens });
     } catch (e) {
       this.fail(`cannot open row ${row + 1}: ${(e as Error).message}`);
     }
