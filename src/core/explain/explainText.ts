@@ -1,6 +1,6 @@
 import type { ErasureContext, ErasureOperatorName, ModelInput } from '../erasure/erasureOperator';
 import { erasureOperator, PAPER_OPERATORS } from '../erasure/operators';
-import { AttentionMap, ExplainContext, EXPLAINER_COSTS, GradientView } from '../explainers/explainer';
+import { AttentionMap, ExplainContext, Explainer, EXPLAINER_COSTS, ExplainerSettings, GradientView } from '../explainers/explainer';
 import { explainerById, EXPLAINERS } from '../explainers/registry';
 import { leaveOneOut, LeaveOneOut } from '../faithfulness/leaveOneOut';
 import type { MetricContext } from '../faithfulness/metrics/metric';
@@ -69,6 +69,12 @@ export function resolveExplainOptions(options: ExplainOptions): ResolvedExplainO
   };
 }
 
+/** The settings `explainer` declares it reads, and only those (so what it declares is all it can depend on). */
+function settingsRead<R extends EngineSettingKey>(explainer: Explainer<R>, resolved: ResolvedExplainOptions): ExplainerSettings<R> {
+  const all = resolved as unknown as Record<string, unknown>;
+  return Object.fromEntries(explainer.reads.map((key) => [key, all[key]])) as ExplainerSettings<R>;
+}
+
 /** Thrown when ExplainOptions.cancelled asked an explanation to stop. */
 export class ExplanationCancelled extends Error {
   constructor() {
@@ -107,7 +113,7 @@ export function chosenLabel(model: TextClassifier, label: string | number): numb
 export async function explainText(model: TextClassifier, text: string, options: ExplainOptions = {}): Promise<ExplainResult> {
   if (text.trim() === '') throw new Error('Nothing to explain: the text is empty.');
   const resolved = resolveExplainOptions(options);
-  const { granularity, seed, objective } = resolved;
+  const { granularity, objective } = resolved;
   const chosen = resolved.operator;
   const explainers = resolved.explainers.map(explainerById);
   const notes: string[] = [];
@@ -162,18 +168,12 @@ export async function explainText(model: TextClassifier, text: string, options: 
   let padRow: Promise<Float32Array> | undefined;
 
   const explainContext: ExplainContext = {
-    text, tokens, units, input, folder: model.folder, target, probabilities, operator: chosen, seed,
-    samples: resolved.samples,
-    attentionLayer: resolved.attentionLayer,
-    attentionHead: resolved.attentionHead,
+    text, tokens, units, input, folder: model.folder, target, probabilities,
     erasureContext: context,
     attentions: async () => attentions,
     pooled,
     leaveOneOut: loo,
     run,
-    objective,
-    igSteps: resolved.igSteps,
-    igBaseline: resolved.igBaseline,
     gradients,
     gradientsAt: (points) => gradientsAt(model, input.ids, target, objective, points),
     padEmbedding: () => (padRow ??= (async () => {
@@ -245,7 +245,7 @@ export async function explainText(model: TextClassifier, text: string, options: 
     const base = { id: explainer.id, label: explainer.label, signed: explainer.signed, family: explainer.family, citation: explainer.citation, target };
     try {
       const reused = options.reuse?.find((r) => r.id === explainer.id && r.weights);
-      const out = reused ? { weights: reused.weights!, quantity: reused.quantity, parameters: reused.parameters, seed: reused.seed } : await explainer.explain(explainContext);
+      const out = reused ? { weights: reused.weights!, quantity: reused.quantity, parameters: reused.parameters, seed: reused.seed } : await explainer.explain(explainContext, settingsRead(explainer, resolved));
       const runtimeMs = reused ? reused.runtimeMs : performance.now() - started;
       const verdicts = await verdictRows(out.weights, explainer.signed, impactSource);
       rows.push({

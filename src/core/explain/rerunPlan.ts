@@ -3,15 +3,14 @@
  * the settings it `reads`; when none of those changed, its previous row is reused instead of recomputed, so changing
  * (say) IG's steps re-runs Integrated Gradients alone.
  */
-import type { ExplainSetting } from '../explainers/explainer';
 import { explainerById } from '../explainers/registry';
 import type { ExplainResult, ExplanationRow } from './explainResult';
 import { resolveExplainOptions, type ExplainOptions, type ResolvedExplainOptions } from './explainText';
+import type { EngineSettingKey } from '../settings/engineSettings';
 
-/** A setting's value in a comparable form. */
-function settingValue(o: ResolvedExplainOptions, setting: ExplainSetting): string {
-  if (setting === 'attention') return JSON.stringify([o.attentionLayer, o.attentionHead ?? null]);
-  return JSON.stringify(o[setting]);
+/** A setting's value in a comparable form (an absent head and an averaged one are the same). */
+function settingValue(o: ResolvedExplainOptions, setting: EngineSettingKey): string {
+  return JSON.stringify((o as unknown as Record<string, unknown>)[setting] ?? null);
 }
 
 export interface RerunPlan {

@@ -1,14 +1,14 @@
-import type { Explainer } from './explainer';
+import { defineExplainer } from './explainer';
 import { attentionGradientExplanation } from './gradientMaps';
 
 /** The gradient-ablation baseline ∇α alone (reference §2.7, §6.5): ∂objective/∂α, last layer, heads averaged. Signed. */
-export const attentionGradient: Explainer = {
+export const attentionGradient = defineExplainer({
   id: 'attention-gradient',
   label: '∇α (gradient only)',
   signed: true,
   family: 'attention',
   cost: 'backward',
-  reads: ['attention', 'objective'],
+  reads: ['attentionLayer', 'attentionHead', 'objective'],
   citation: 'Liu et al., ICML 2022 (gradient ablation, att*grad_only_grad)',
-  explain: (ctx) => attentionGradientExplanation(ctx, 'gradient', (_a, g) => g, '∇α'),
-};
+  explain: (ctx, settings) => attentionGradientExplanation(ctx, settings, 'gradient', (_a, g) => g, '∇α'),
+});

@@ -1,24 +1,24 @@
 import { unitWeights } from '../explain/units';
 import { resolveLayer } from './attentionMaps';
-import type { Explainer } from './explainer';
+import { defineExplainer } from './explainer';
 
 /**
  * AttIN (Kobayashi et al., EMNLP 2020; reference §3.2, §3.4): the norm of what each token actually contributes to
  * the attention output, ‖Σ_h α^h_{row,j} · v^h_j W_O^h‖₂, with v the value vectors the map weighs and W_O the first
  * linear map after it (bias ignored). For an RNN/CNN's single attention this is α_j ‖W h_j‖. Unsigned.
  */
-export const attentionInputNorm: Explainer = {
+export const attentionInputNorm = defineExplainer({
   id: 'attention-x-input-norm',
   label: 'AttIN (α⊙‖f(x)‖)',
   signed: false,
   family: 'attention',
   cost: 'backward',
-  reads: ['attention'],
+  reads: ['attentionLayer', 'attentionHead'],
   citation: 'Kobayashi et al., EMNLP 2020',
-  async explain(ctx) {
+  async explain(ctx, settings) {
     const view = await ctx.gradients();
     if (view.attentions.length === 0) throw new Error('this model exposes no attention probabilities');
-    const layer = resolveLayer(ctx.attentionLayer, view.attentions.length);
+    const layer = resolveLayer(settings.attentionLayer, view.attentions.length);
     const alpha = view.attentions[layer];
     const values = view.attentionValues[layer];
     if (!values) throw new Error(`the value vectors that ${alpha.name} weighs could not be found in the graph`);
@@ -31,7 +31,7 @@ export const attentionInputNorm: Explainer = {
     const headDim = single ? values.dims[2] : values.dims[3];
     const width = projection ? projection.cols : headDim * heads;
     if (projection && projection.rows !== headDim * heads) throw new Error(`the projection after ${alpha.name} has ${projection.rows} inputs, expected ${headDim * heads}`);
-    const used = ctx.attentionHead === undefined ? Array.from({ length: heads }, (_, h) => h) : [ctx.attentionHead];
+    const used = settings.attentionHead === undefined ? Array.from({ length: heads }, (_, h) => h) : [settings.attentionHead];
     const inner = headDim * heads;
     const x = new Float64Array(inner);
     const u = new Float64Array(width);
@@ -60,7 +60,7 @@ export const attentionInputNorm: Explainer = {
     return {
       weights: unitWeights(perToken, ctx.units),
       quantity: `‖Σ_h α^h v^h W_O^h‖ of ${alpha.name}, ${single ? 'its one row' : ctx.pooled.description}${projection ? '' : ' (no projection found after it: ‖α·v‖)'}`,
-      parameters: { layer, head: ctx.attentionHead ?? 'sum' },
+      parameters: { layer, head: settings.attentionHead ?? 'sum' },
     };
   },
-};
+});

@@ -1,6 +1,6 @@
 import { unitWeights } from '../explain/units';
 import { pooledRowOf } from './attentionMaps';
-import type { AttentionMap, Explainer } from './explainer';
+import { defineExplainer, type AttentionMap } from './explainer';
 
 /** Heads averaged, identity added for the residual connection, rows renormalised: Â = rownorm(mean_h A + I). */
 function residualAttention(map: AttentionMap): Float64Array[] {
@@ -23,7 +23,7 @@ function residualAttention(map: AttentionMap): Float64Array[] {
  * Attention rollout (Abnar & Zuidema, ACL 2020; reference §3.4): R = Â_L · … · Â_1 over all layers, and the weights
  * are the pooled token's row of R. Non-negative. Needs a transformer's per-layer [batch, heads, seq, seq] attention.
  */
-export const attentionRollout: Explainer = {
+export const attentionRollout = defineExplainer({
   id: 'rollout',
   label: 'Attention rollout',
   signed: false,
@@ -50,4 +50,4 @@ export const attentionRollout: Explainer = {
       parameters: { layers: maps.length },
     };
   },
-};
+});

@@ -1,14 +1,14 @@
-import type { Explainer } from './explainer';
+import { defineExplainer } from './explainer';
 import { attentionGradientExplanation } from './gradientMaps';
 
 /** Gradient ablation α⊙|∇α| (reference §6.5): the gradient's magnitude without its sign. Unsigned. */
-export const attentionXAbsGradient: Explainer = {
+export const attentionXAbsGradient = defineExplainer({
   id: 'attention-x-abs-gradient',
   label: 'α⊙|∇α| (magnitude only)',
   signed: false,
   family: 'attention',
   cost: 'backward',
-  reads: ['attention', 'objective'],
+  reads: ['attentionLayer', 'attentionHead', 'objective'],
   citation: 'Liu et al., ICML 2022 (gradient ablation, att*grad_abs)',
-  explain: (ctx) => attentionGradientExplanation(ctx, 'gradient', (a, g) => a * Math.abs(g), 'α⊙|∇α|'),
-};
+  explain: (ctx, settings) => attentionGradientExplanation(ctx, settings, 'gradient', (a, g) => a * Math.abs(g), 'α⊙|∇α|'),
+});

@@ -1,4 +1,4 @@
-import type { Explainer } from './explainer';
+import { defineExplainer } from './explainer';
 import { attentionGradientExplanation } from './gradientMaps';
 
 /**
@@ -6,13 +6,13 @@ import { attentionGradientExplanation } from './gradientMaps';
  * pooled token's row; α is a leaf (its gradient flows on through the values, not back through the softmax).
  * Signed: a negative weight claims the token suppresses ŷ.
  */
-export const attentionXGradient: Explainer = {
+export const attentionXGradient = defineExplainer({
   id: 'attention-x-gradient',
   label: 'AttGrad (α⊙∇α)',
   signed: true,
   family: 'attention',
   cost: 'backward',
-  reads: ['attention', 'objective'],
+  reads: ['attentionLayer', 'attentionHead', 'objective'],
   citation: 'Liu et al., ICML 2022 (AttGrad); Serrano & Smith 2019',
-  explain: (ctx) => attentionGradientExplanation(ctx, 'gradient', (a, g) => a * g, 'α⊙∇α'),
-};
+  explain: (ctx, settings) => attentionGradientExplanation(ctx, settings, 'gradient', (a, g) => a * g, 'α⊙∇α'),
+});

@@ -1,4 +1,4 @@
-import type { Explainer } from './explainer';
+import { defineExplainer } from './explainer';
 import { dot, embeddingGradientExplanation } from './gradientMaps';
 
 /**
@@ -6,7 +6,7 @@ import { dot, embeddingGradientExplanation } from './gradientMaps';
  * where every attention softmax and every LayerNorm σ is held constant, which makes the propagation conserve
  * relevance through attention heads and LayerNorm. On an RNN/CNN only the attention softmax is held. Signed.
  */
-export const conservativeLrp: Explainer = {
+export const conservativeLrp = defineExplainer({
   id: 'conservative-lrp',
   label: 'LRP (conservative, AH+LN rules)',
   signed: true,
@@ -15,4 +15,4 @@ export const conservativeLrp: Explainer = {
   reads: ['objective'],
   citation: 'Ali et al., ICML 2022',
   explain: (ctx) => embeddingGradientExplanation(ctx, 'conservative-lrp', dot, 'Σ_d e·∂̃/∂e with softmax and LayerNorm σ held constant'),
-};
+});

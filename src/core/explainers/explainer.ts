@@ -4,6 +4,7 @@ import type { ExplanationUnit } from '../explain/units';
 import type { LeaveOneOut } from '../faithfulness/leaveOneOut';
 import type { ModelFolder } from '../model/modelFolder';
 import type { TokenizedText } from '../tokenize/textTokenizer';
+import type { EngineSettingKey, EngineSettingValues } from '../settings/engineSettings';
 
 /** An attention output of the clean run: row-major values and their shape (batch axis of size 1 included). */
 export interface AttentionMap {
@@ -48,25 +49,11 @@ export interface ExplainContext {
   /** ŷ, the prediction on the clean input; every explainer explains it, every Δ measures it. */
   target: number;
   probabilities: number[];
-  /** The erasure operator chosen for perturbation explainers (occlusion). */
-  operator: ErasureOperatorName;
-  /** Base seed of the run; explainers derive per-text seeds from it. */
-  seed: number;
-  /** How many perturbed inputs sampling explainers (LIME, Kernel SHAP) may evaluate. */
-  samples: number;
-  /** Raw attention's layer (negative counts from the end; default −1, the last) and head (default: averaged). */
-  attentionLayer: number;
-  attentionHead?: number;
   /** What the erasure operators need to know about the model (its mask token). */
   erasureContext: ErasureContext;
   attentions(): Promise<AttentionMap[]>;
   /** The attention rows the classifier pools: the first token, the last (decoders), or the mean (sentence encoders). */
   pooled: PooledRows;
-  /** What gradient explainers differentiate (default p(ŷ), the paper's choice for text models). */
-  objective: Objective;
-  /** Integrated Gradients: steps and baseline (zero vector or the [PAD] embedding). */
-  igSteps: number;
-  igBaseline: 'zero' | 'pad';
   /** The clean input's gradients; 'conservative-lrp' holds softmax scores and LayerNorm σ constant. Shared. */
   gradients(variant?: GradientVariant): Promise<GradientView>;
   /**
@@ -92,10 +79,11 @@ export interface ExplainerOutput {
 }
 
 /**
- * The explain settings an explainer's weights can depend on, besides the text, the model and the granularity (which
- * every explainer depends on). 'attention' stands for the attention layer and head.
+ * The settings an explainer reads (declared in ENGINE_SETTINGS), besides the text, the model and the granularity that
+ * every explainer depends on. An explainer is handed exactly the ones its `reads` names, so what it declares is what
+ * it can use, and a rerun after other settings changed reuses its weights safely (see rerunPlan).
  */
-export type ExplainSetting = 'operator' | 'objective' | 'igSteps' | 'igBaseline' | 'samples' | 'seed' | 'attention';
+export type ExplainerSettings<R extends EngineSettingKey> = Pick<EngineSettingValues, R>;
 
 /**
  * What an explainer costs beyond the clean run, cheapest first: nothing more; one backward pass; a backward pass of
@@ -105,8 +93,8 @@ export type ExplainSetting = 'operator' | 'objective' | 'igSteps' | 'igBaseline'
 export const EXPLAINER_COSTS = ['clean-run', 'erasures', 'backward', 'lrp-backward', 'many-backward', 'sampling'] as const;
 export type ExplainerCost = (typeof EXPLAINER_COSTS)[number];
 
-/** One explanation method. A new method is one file implementing this plus one registry entry. */
-export interface Explainer {
+/** One explanation method. A new method is one file implementing this (via defineExplainer) plus one registry entry. */
+export interface Explainer<R extends EngineSettingKey = EngineSettingKey> {
   readonly id: string;
   readonly label: string;
   /** Signed methods can claim suppression (w < 0); unsigned ones (attention, random) always claim support. */
@@ -115,8 +103,13 @@ export interface Explainer {
   /** How much work it adds (its place in the streaming order). */
   readonly cost: ExplainerCost;
   /** The settings its weights depend on: when only other settings change, its weights are reused, not recomputed. */
-  readonly reads: readonly ExplainSetting[];
+  readonly reads: readonly R[];
   /** Where the method comes from. */
   readonly citation: string;
-  explain(context: ExplainContext): Promise<ExplainerOutput>;
+  explain(context: ExplainContext, settings: ExplainerSettings<R>): Promise<ExplainerOutput>;
+}
+
+/** An explainer whose settings are typed by its own `reads` list. */
+export function defineExplainer<const R extends EngineSettingKey>(explainer: Explainer<R>): Explainer<R> {
+  return explainer;
 }

@@ -1,6 +1,6 @@
 import { unitWeights } from '../explain/units';
 import { pooledRowOf } from './attentionMaps';
-import type { Explainer } from './explainer';
+import { defineExplainer } from './explainer';
 import { objectiveLabel } from './gradientMaps';
 import { clampedHeadMean, everyLayer, identity, multiply } from './relevanceMatrices';
 
@@ -9,7 +9,7 @@ import { clampedHeadMean, everyLayer, identity, multiply } from './relevanceMatr
  * §3.5): R = I, then for each layer from the first, R ← R + Ā·R with Ā = mean_h max(0, ∇A^h ⊙ A^h); the weights
  * are the pooled token's row of R. Non-negative.
  */
-export const genericAttention: Explainer = {
+export const genericAttention = defineExplainer({
   id: 'generic-attention',
   label: 'GenAtt (Chefer, ICCV 2021)',
   signed: false,
@@ -32,4 +32,4 @@ export const genericAttention: Explainer = {
       parameters: { layers: maps.length, objective: view.objective },
     };
   },
-};
+});

@@ -5,7 +5,7 @@
 import { unitWeights } from '../explain/units';
 import type { GradientVariant } from '../gradients/gradientSession';
 import { combinedRow, resolveLayer } from './attentionMaps';
-import type { ExplainContext, ExplainerOutput, GradientView } from './explainer';
+import type { ExplainContext, ExplainerOutput, ExplainerSettings, GradientView } from './explainer';
 
 /** "p(ŷ)" or "the logit z_ŷ": what the gradients are of, for the quantity label. */
 export function objectiveLabel(view: GradientView): string {
@@ -17,18 +17,18 @@ export function objectiveLabel(view: GradientView): string {
  * `variant` 'conservative-lrp' takes the gradient of the LRP graph (relevance reaching α).
  */
 export async function attentionGradientExplanation(
-  ctx: ExplainContext, variant: GradientVariant, f: (alpha: number, grad: number) => number, what: string,
+  ctx: ExplainContext, attention: ExplainerSettings<'attentionLayer' | 'attentionHead'>, variant: GradientVariant, f: (alpha: number, grad: number) => number, what: string,
 ): Promise<ExplainerOutput> {
   const view = await ctx.gradients(variant);
   if (view.attentions.length === 0) throw new Error('this model exposes no attention probabilities');
-  const layer = resolveLayer(ctx.attentionLayer, view.attentions.length);
+  const layer = resolveLayer(attention.attentionLayer, view.attentions.length);
   const grad = view.attentionGradients[layer];
   if (!grad) throw new Error(`∂/∂α cannot be computed on this model: ${view.problems.join('; ')}`);
-  const row = combinedRow(view.attentions[layer], grad, ctx.pooled, ctx.attentionHead, f, what);
+  const row = combinedRow(view.attentions[layer], grad, ctx.pooled, attention.attentionHead, f, what);
   return {
     weights: unitWeights(row.weights, ctx.units),
     quantity: `${row.description}; gradients of ${objectiveLabel(view)}`,
-    parameters: { layer, head: ctx.attentionHead ?? 'mean', objective: view.objective },
+    parameters: { layer, head: attention.attentionHead ?? 'mean', objective: view.objective },
   };
 }
 

@@ -1,8 +1,8 @@
-import type { Explainer } from './explainer';
+import { defineExplainer } from './explainer';
 import { dot, embeddingGradientExplanation } from './gradientMaps';
 
 /** InputGrad (reference §3.2): Σ_d e_{i,d} · ∂objective/∂e_{i,d} on the word embeddings. Signed. */
-export const inputXGradient: Explainer = {
+export const inputXGradient = defineExplainer({
   id: 'input-x-gradient',
   label: 'InputGrad (x⊙∇x)',
   signed: true,
@@ -11,4 +11,4 @@ export const inputXGradient: Explainer = {
   reads: ['objective'],
   citation: 'Shrikumar et al. 2016; Liu et al., ICML 2022 (InputGrad)',
   explain: (ctx) => embeddingGradientExplanation(ctx, 'gradient', dot, 'Σ_d e·∂/∂e over the word embedding'),
-};
+});

@@ -1,5 +1,5 @@
 import { unitWeights } from '../explain/units';
-import type { Explainer } from './explainer';
+import { defineExplainer } from './explainer';
 import { objectiveLabel } from './gradientMaps';
 
 /**
@@ -8,7 +8,7 @@ import { objectiveLabel } from './gradientMaps';
  * sum. b is the zero vector or the [PAD] embedding at every position (positions and padding structure kept). All m
  * points (and the baseline, for the completeness check) run in batches; ŷ stays the clean prediction. Signed.
  */
-export const integratedGradients: Explainer = {
+export const integratedGradients = defineExplainer({
   id: 'integrated-gradients',
   label: 'Integrated Gradients',
   signed: true,
@@ -16,14 +16,14 @@ export const integratedGradients: Explainer = {
   cost: 'many-backward',
   reads: ['objective', 'igSteps', 'igBaseline'],
   citation: 'Sundararajan et al., ICML 2017',
-  async explain(ctx) {
+  async explain(ctx, settings) {
     const view = await ctx.gradients();
     if (!view.embeddings) throw new Error(`the word embeddings cannot be differentiated on this model: ${view.problems.join('; ')}`);
-    const steps = ctx.igSteps;
+    const steps = settings.igSteps;
     if (!Number.isInteger(steps) || steps < 1) throw new Error(`Integrated Gradients needs a positive whole number of steps (got ${steps})`);
     const { dim } = view;
     const n = ctx.tokens.ids.length;
-    const padRow = ctx.igBaseline === 'pad' ? await ctx.padEmbedding() : undefined;
+    const padRow = settings.igBaseline === 'pad' ? await ctx.padEmbedding() : undefined;
     const baseline = new Float32Array(n * dim);
     if (padRow) for (let i = 0; i < n; i++) baseline.set(padRow.subarray(0, dim), i * dim);
     // e(α) = α·e + (1 − α)·b: the scale input multiplies e, the shift input adds (1 − α)·b.
@@ -42,8 +42,8 @@ export const integratedGradients: Explainer = {
     const completenessError = total - (view.objectiveValue - runs[steps].objectiveValue);
     return {
       weights: unitWeights(perToken, ctx.units),
-      quantity: `Integrated Gradients of ${objectiveLabel(view)}, ${steps} midpoint steps from the ${ctx.igBaseline === 'pad' ? '[PAD] embedding' : 'zero embedding'}`,
-      parameters: { steps, baseline: ctx.igBaseline, objective: view.objective, completenessError },
+      quantity: `Integrated Gradients of ${objectiveLabel(view)}, ${steps} midpoint steps from the ${settings.igBaseline === 'pad' ? '[PAD] embedding' : 'zero embedding'}`,
+      parameters: { steps, baseline: settings.igBaseline, objective: view.objective, completenessError },
     };
   },
-};
+});

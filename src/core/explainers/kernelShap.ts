@@ -1,5 +1,5 @@
 import { hashString, seededRandom } from '../math/random';
-import type { Explainer } from './explainer';
+import { defineExplainer } from './explainer';
 import { coalitionValues, randomSubset, weightedLeastSquares } from './perturbationSampling';
 
 function binomial(n: number, k: number): number {
@@ -14,7 +14,7 @@ function binomial(n: number, k: number): number {
  * kernel, which gives the exact Shapley values; otherwise coalition sizes are drawn from the kernel (seeded).
  * Efficiency holds exactly: Σ φ_i = p(ŷ|x) − p(ŷ|all units erased). Signed.
  */
-export const kernelShap: Explainer = {
+export const kernelShap = defineExplainer({
   id: 'kernel-shap',
   label: 'Kernel SHAP',
   signed: true,
@@ -22,15 +22,15 @@ export const kernelShap: Explainer = {
   cost: 'sampling',
   reads: ['operator', 'samples', 'seed'],
   citation: 'Lundberg & Lee, NeurIPS 2017',
-  async explain(ctx) {
+  async explain(ctx, settings) {
     const n = ctx.units.length;
-    const seed = hashString(ctx.text, ctx.seed ^ 0x5a9);
-    const parameters = { samples: ctx.samples, operator: ctx.operator };
-    const quantity = `Shapley values of p(ŷ) over units; absent units erased by ${ctx.operator}`;
+    const seed = hashString(ctx.text, settings.seed ^ 0x5a9);
+    const parameters = { samples: settings.samples, operator: settings.operator };
+    const quantity = `Shapley values of p(ŷ) over units; absent units erased by ${settings.operator}`;
     const coalitions: boolean[][] = [];
     const kernel: number[] = [];
     // With one unit only the full and the empty coalition exist, and the loop below adds nothing.
-    const exact = n === 1 || (n < 31 && 2 ** n - 2 <= ctx.samples);
+    const exact = n === 1 || (n < 31 && 2 ** n - 2 <= settings.samples);
     if (exact) {
       for (let mask = 1; mask < 2 ** n - 1; mask++) {
         const z = Array.from({ length: n }, (_, i) => ((mask >> i) & 1) === 1);
@@ -42,7 +42,7 @@ export const kernelShap: Explainer = {
       const next = seededRandom(seed);
       const sizeWeights = Array.from({ length: n - 1 }, (_, i) => (n - 1) / ((i + 1) * (n - i - 1)));
       const sum = sizeWeights.reduce((a, b) => a + b, 0);
-      for (let k = 0; k < ctx.samples; k++) {
+      for (let k = 0; k < settings.samples; k++) {
         let r = next() * sum;
         let size = 1;
         while (size < n - 1 && r >= sizeWeights[size - 1]) r -= sizeWeights[size++ - 1];
@@ -51,7 +51,7 @@ export const kernelShap: Explainer = {
       }
     }
     // The full and empty coalitions run in the same batched pass as the sampled ones.
-    const [full, empty, ...values] = await coalitionValues(ctx, [ctx.units.map(() => true), ctx.units.map(() => false), ...coalitions]);
+    const [full, empty, ...values] = await coalitionValues(ctx, settings.operator, [ctx.units.map(() => true), ctx.units.map(() => false), ...coalitions]);
     const total = full - empty;
     if (n === 1) return { weights: [total], quantity, parameters: { ...parameters, exact }, seed };
     // Enforce efficiency exactly by eliminating the last unit: φ_last = total − Σ_{i<last} φ_i.
@@ -61,4 +61,4 @@ export const kernelShap: Explainer = {
     const weights = [...head, total - head.reduce((a, b) => a + b, 0)];
     return { weights, quantity, parameters: { ...parameters, exact }, seed };
   },
-};
+});

@@ -1,5 +1,5 @@
 import { hashString, seededRandom } from '../math/random';
-import type { Explainer } from './explainer';
+import { defineExplainer } from './explainer';
 import { coalitionValues, randomSubset, weightedLeastSquares } from './perturbationSampling';
 
 /** LIME's text defaults: cosine distance scaled by 100, exponential kernel of width 25, ridge α = 1. */
@@ -11,7 +11,7 @@ const RIDGE = 1;
  * (the chosen operator), weight each by its proximity to the original, and fit a ridge-regularised linear model of
  * p(ŷ) on which units were present. The coefficients are the weights; signed. Seeded per text.
  */
-export const lime: Explainer = {
+export const lime = defineExplainer({
   id: 'lime',
   label: 'LIME',
   signed: true,
@@ -19,16 +19,16 @@ export const lime: Explainer = {
   cost: 'sampling',
   reads: ['operator', 'samples', 'seed'],
   citation: 'Ribeiro, Singh & Guestrin, KDD 2016',
-  async explain(ctx) {
+  async explain(ctx, settings) {
     const n = ctx.units.length;
-    const seed = hashString(ctx.text, ctx.seed ^ 0x11e);
+    const seed = hashString(ctx.text, settings.seed ^ 0x11e);
     const next = seededRandom(seed);
     const coalitions: boolean[][] = [ctx.units.map(() => true)];
-    for (let k = 1; k < ctx.samples; k++) {
+    for (let k = 1; k < settings.samples; k++) {
       const removed = 1 + Math.floor(next() * n);
       coalitions.push(randomSubset(n, removed, next).map((gone) => !gone));
     }
-    const values = await coalitionValues(ctx, coalitions);
+    const values = await coalitionValues(ctx, settings.operator, coalitions);
     const proximity = coalitions.map((z) => {
       const present = z.filter(Boolean).length;
       const distance = (1 - Math.sqrt(present / n)) * 100; // cosine distance between z and all-ones
@@ -38,9 +38,9 @@ export const lime: Explainer = {
     const beta = weightedLeastSquares(x, values, proximity, RIDGE, 1);
     return {
       weights: beta.slice(1),
-      quantity: `coefficients of a weighted ridge regression of p(ŷ) on unit presence (${ctx.operator} erases absent units)`,
-      parameters: { samples: ctx.samples, kernelWidth: KERNEL_WIDTH, ridge: RIDGE, operator: ctx.operator },
+      quantity: `coefficients of a weighted ridge regression of p(ŷ) on unit presence (${settings.operator} erases absent units)`,
+      parameters: { samples: settings.samples, kernelWidth: KERNEL_WIDTH, ridge: RIDGE, operator: settings.operator },
       seed,
     };
   },
-};
+});

@@ -1,8 +1,8 @@
-import type { Explainer } from './explainer';
+import { defineExplainer } from './explainer';
 
 /** Leave-one-out occlusion: w_i = Δ_i = p(ŷ|x) − p(ŷ|x∖i) under the chosen erasure operator. Signed by construction,
  * and reuses the leave-one-out pass the violation test needs anyway. */
-export const occlusion: Explainer = {
+export const occlusion = defineExplainer({
   id: 'occlusion',
   label: 'Leave-one-out occlusion',
   signed: true,
@@ -10,8 +10,8 @@ export const occlusion: Explainer = {
   cost: 'erasures',
   reads: ['operator'],
   citation: 'Zeiler & Fergus 2014; Li, Monroe & Jurafsky 2016 (erasure)',
-  async explain(ctx) {
-    const loo = await ctx.leaveOneOut(ctx.operator);
-    return { weights: [...loo.deltas], quantity: `Δp(ŷ) when the unit is erased (${ctx.operator})`, parameters: { operator: ctx.operator } };
+  async explain(ctx, settings) {
+    const loo = await ctx.leaveOneOut(settings.operator);
+    return { weights: [...loo.deltas], quantity: `Δp(ŷ) when the unit is erased (${settings.operator})`, parameters: { operator: settings.operator } };
   },
-};
+});

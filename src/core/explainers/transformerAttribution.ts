@@ -1,5 +1,5 @@
 import { unitWeights } from '../explain/units';
-import type { Explainer } from './explainer';
+import { defineExplainer } from './explainer';
 import { objectiveLabel } from './gradientMaps';
 import { clampedHeadMean, everyLayer, Matrix, multiply } from './relevanceMatrices';
 
@@ -9,7 +9,7 @@ import { clampedHeadMean, everyLayer, Matrix, multiply } from './relevanceMatric
  * R^A, the LRP relevance of each attention map, comes from the conservative rules of Ali et al. (ICML 2022):
  * R^A = A ⊙ ∂̃/∂A with softmax and LayerNorm σ held constant, in place of Chefer's own LRP rules. Non-negative.
  */
-export const transformerAttribution: Explainer = {
+export const transformerAttribution = defineExplainer({
   id: 'transformer-attribution',
   label: 'TransAtt (Chefer, CVPR 2021)',
   signed: false,
@@ -37,4 +37,4 @@ export const transformerAttribution: Explainer = {
       parameters: { layers: maps.length, objective: view.objective },
     };
   },
-};
+});

@@ -10,7 +10,7 @@ import { TextClassifier } from '../../../src/core/model/textClassifier';
 async function rolloutOf(maps: AttentionMap[], pooled = [1, 0, 0]): Promise<number[]> {
   const units = [0, 1, 2].map((i) => ({ text: `t${i}`, start: i, end: i + 1, tokens: [i] }));
   const ctx = { units, pooled: { weights: pooled, description: 'pooled' }, attentions: async () => maps } as unknown as ExplainContext;
-  return (await attentionRollout.explain(ctx)).weights;
+  return (await attentionRollout.explain(ctx, {})).weights;
 }
 
 const layer = (name: string, heads: number[][][]): AttentionMap =>

@@ -5,6 +5,7 @@ import { planRerun } from '../../../src/core/explain/rerunPlan';
 import { EXPLAINERS } from '../../../src/core/explainers/registry';
 import { resolveModelDir } from '../../../src/core/model/shippedModels';
 import { TextClassifier } from '../../../src/core/model/textClassifier';
+import { ENGINE_SETTINGS } from '../../../src/core/settings/engineSettings';
 
 const TEXT = 'a slow , joyless film with one lovely scene';
 const SOME = ['raw-attention', 'attention-x-gradient', 'integrated-gradients', 'occlusion', 'lime', 'random'];
@@ -21,7 +22,8 @@ after(async () => {
 
 describe('re-running only what a settings change makes stale', () => {
   it('every explainer declares the settings it reads, from the known set', () => {
-    const known = new Set(['operator', 'objective', 'igSteps', 'igBaseline', 'samples', 'seed', 'attention']);
+    // The declared explain settings, less granularity (every explainer depends on the units).
+    const known = new Set<string>(ENGINE_SETTINGS.filter((s) => s.scope === 'explain' && s.key !== 'granularity').map((s) => s.key));
     for (const e of EXPLAINERS) for (const s of e.reads) assert.ok(known.has(s), `${e.id}: ${s}`);
     assert.deepEqual(EXPLAINERS.find((e) => e.id === 'integrated-gradients')!.reads, ['objective', 'igSteps', 'igBaseline']);
   });
