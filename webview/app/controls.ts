@@ -13,6 +13,7 @@ import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-text
 import type { Catalog, PanelSettings, WebviewMessage } from '../../src/extension/panel/webviewProtocol';
 import { el, replaceChildren } from './dom';
 import { settingSpec, type IntegerSetting } from '../../src/core/settings/engineSettings';
+import { operatorTitle } from '../../src/core/erasure/operators';
 
 /** IG steps' range, as declared for every front end. */
 const IG_STEPS = settingSpec('igSteps') as IntegerSetting;
@@ -109,7 +110,7 @@ export class Controls {
     this.explainers = explainers;
     this.operator = singleSelect(
       'control-operator',
-      catalog.operators.map((o) => ({ value: o.name, label: o.paperName ? `${o.name} (${o.paperName})` : o.name, description: o.description })),
+      catalog.operators.map((o) => ({ value: o.name, label: operatorTitle(o.name), description: o.description })),
       s.operator,
       'Erasure operator',
     );

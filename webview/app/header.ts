@@ -2,7 +2,8 @@
 import type { PanelState } from '../../src/extension/panel/webviewProtocol';
 import { differentiatesLogit, headWords } from '../../src/core/explain/headWords';
 import { formatProbability } from '../logic/format';
-import { impactFor, operatorTitle } from '../logic/panelModel';
+import { impactFor } from '../logic/panelModel';
+import { operatorTitle } from '../../src/core/erasure/operators';
 import { el, replaceChildren } from './dom';
 
 export const NO_EXPLANATION = 'No explanation yet. Select some text and run “Polarity Lens: Explain”.';
@@ -38,7 +39,7 @@ export function renderHeader(header: HTMLElement, state: PanelState | undefined,
     { class: 'meta' },
     ...metaItem('Model', el('span', { id: 'model-name', text: model.name, title: model.dir })),
     ...metaItem('Units', result.granularity === 'word' ? 'words' : 'tokens'),
-    ...metaItem('Operator', chosen ? operatorTitle(chosen) : settings.operator, chosen?.description),
+    ...metaItem('Operator', chosen ? operatorTitle(chosen.operator) : settings.operator, chosen?.description),
     ...metaItem('Gradients of', differentiatesLogit(settings.objective, words) ? 'the logit z_ŷ' : words.symbol),
     ...metaItem('IG steps', String(settings.igSteps)),
     ...(others ? metaItem('Other classes', others) : []),

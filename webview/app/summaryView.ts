@@ -6,7 +6,8 @@
 import type { ExplainResult } from '../../src/core/explain/explainResult';
 import type { PanelState, SummaryColumn } from '../../src/extension/panel/webviewProtocol';
 import { formatNumber, formatPercent, formatRuntime, formatViolationMean } from '../logic/format';
-import { operatorTitle, topUnit } from '../logic/panelModel';
+import { topUnit } from '../logic/panelModel';
+import { operatorTitle } from '../../src/core/erasure/operators';
 import { ariaSort } from '../logic/sortOrder';
 import { operatorColumn, SortState, sortRows, summaryRows } from '../logic/summaryTable';
 import { verdictMark, verdictWord, whySentence } from '../logic/verdictText';
@@ -27,7 +28,7 @@ export function renderSummary(section: HTMLElement, state: PanelState, onSort: (
     ...result.impacts.map((i) => ({
       id: operatorColumn(i.operator),
       label: i.operator,
-      title: `Violation test with ${operatorTitle(i)}: ${i.description}`,
+      title: `Violation test with ${operatorTitle(i.operator)}: ${i.description}`,
       numeric: true,
     })),
     { id: 'violationMean', label: 'Violation mean', title: 'Share of the paper’s three operators under which the top unit’s sign is wrong (0, 1/3, 2/3, 1); lower is better', numeric: true },

@@ -8,7 +8,8 @@ import type { ExplainResult, ExplanationRow, ImpactRow, VerdictRow } from '../..
 import type { PanelState } from '../../src/extension/panel/webviewProtocol';
 import { maxAbs, tint, Tint } from '../logic/colorScale';
 import { formatMagnitude } from '../logic/format';
-import { impactFor, operatorTitle, topUnit } from '../logic/panelModel';
+import { impactFor, topUnit } from '../logic/panelModel';
+import { operatorTitle } from '../../src/core/erasure/operators';
 import { impactLabel, POLARITY_MARK, pOf, verdictMark, verdictWord, weightLabel, whySentence } from '../logic/verdictText';
 import { singleSelect } from './controls';
 import { el, replaceChildren, srOnly } from './dom';
@@ -88,13 +89,13 @@ function impactRow(result: ExplainResult, impact: ImpactRow, ctx: TokenRowsConte
       { class: 'row-label' },
       el('div', { class: 'row-title-line' }, el('span', { class: 'row-title', id: 'impact-title', text: 'Real impact Δ' })),
       picker,
-      el('span', { class: 'row-sub', text: `max |Δ| ${formatMagnitude(scale)}`, title: `Δ = ${pOf(label)} − ${pOf(label)} with the unit erased by ${operatorTitle(impact)}: ${impact.description}` }),
+      el('span', { class: 'row-sub', text: `max |Δ| ${formatMagnitude(scale)}`, title: `Δ = ${pOf(label)} − ${pOf(label)} with the unit erased by ${operatorTitle(impact.operator)}: ${impact.description}` }),
     ),
     el(
       'div',
       { class: 'row-body' },
       units,
-      el('div', { class: 'row-foot muted', text: `Leave-one-out under ${operatorTitle(impact)}: ▲ erasing the unit lowers ${pOf(label)} (it supports), ▼ raises it (it suppresses).` }),
+      el('div', { class: 'row-foot muted', text: `Leave-one-out under ${operatorTitle(impact.operator)}: ▲ erasing the unit lowers ${pOf(label)} (it supports), ▼ raises it (it suppresses).` }),
     ),
   );
 }

@@ -2,16 +2,11 @@
  * Small facts the panel derives from a result and its settings, kept out of the DOM code so tests can pin them,
  * plus the shape checks for what arrives from outside (the host, saved state, the standalone JSON island).
  */
-import type { ExplainResult, ExplanationRow, ImpactRow } from '../../src/core/explain/explainResult';
+import { EXPLAIN_SCHEMA, type ExplainResult, type ExplanationRow, type ImpactRow } from '../../src/core/explain/explainResult';
 import type { HostMessage, PanelSavedState, PanelState, PanelViewState, RestoredFrom } from '../../src/extension/panel/webviewProtocol';
 import { validAttentionView } from './attentionMath';
 import { isObject } from './isObject';
 import { validSort } from './summaryTable';
-
-/** "delete (slice_out)": the engine's name and, for the paper's three, the paper's. */
-export function operatorTitle(impact: Pick<ImpactRow, 'operator' | 'paperName'>): string {
-  return impact.paperName ? `${impact.operator} (${impact.paperName})` : impact.operator;
-}
 
 /** The impact row of an operator; the first one when the result has no row for it. */
 export function impactFor(result: ExplainResult, operator: string): ImpactRow | undefined {
@@ -36,7 +31,7 @@ export function normaliseView(view: Partial<PanelViewState> | undefined, result:
 export function isExplainResult(x: unknown): x is ExplainResult {
   return (
     isObject(x) &&
-    x.schema === 'polarity-lens/explain@1' &&
+    x.schema === EXPLAIN_SCHEMA &&
     Array.isArray(x.units) &&
     Array.isArray(x.explanations) &&
     Array.isArray(x.impacts) &&

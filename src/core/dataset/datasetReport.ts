@@ -9,6 +9,9 @@ import type { DatasetFormat, SampleSpec } from '../datasets/datasetTypes';
 
 export const DATASET_REPORT_SCHEMA = 'polarity-lens/dataset-report@1';
 
+/** The files a report is written as: the full JSON, the per-sample CSV, the self-contained HTML page, the Markdown summary. */
+export type ReportFormat = 'json' | 'csv' | 'html' | 'md';
+
 /** A proportion with its 95% Wilson score interval (k of n); null ratio when n = 0. */
 export interface Proportion {
   k: number;

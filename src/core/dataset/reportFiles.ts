@@ -13,7 +13,8 @@ import type { DatasetReport, MeanEstimate, Proportion, SampleRecord } from './da
 import type { DatasetRun } from './runDataset';
 import { sampleWords } from './sampleWords';
 
-export type ReportFormat = 'json' | 'csv' | 'html' | 'md';
+export type { ReportFormat } from './datasetReport';
+import type { ReportFormat } from './datasetReport';
 
 const SUFFIX: Record<ReportFormat, string> = { json: 'report.json', csv: 'samples.csv', html: 'report.html', md: 'summary.md' };
 

@@ -15,6 +15,12 @@ export const ERASURE_OPERATORS: Record<ErasureOperatorName, ErasureOperator> = {
 /** The three operators of the paper, whose mean is the headline violation ratio (reference §2.3, §2.6). */
 export const PAPER_OPERATORS: readonly ErasureOperatorName[] = ['delete', 'zero-embedding', 'attention-mask'];
 
+/** "delete (slice_out)": the engine's name and, for the paper's three, the paper's; any other name as it is. */
+export function operatorTitle(name: string): string {
+  const paper = (ERASURE_OPERATORS as Record<string, ErasureOperator | undefined>)[name]?.paperName;
+  return paper ? `${name} (${paper})` : name;
+}
+
 export function erasureOperator(name: string): ErasureOperator {
   const op = (ERASURE_OPERATORS as Record<string, ErasureOperator | undefined>)[name];
   if (!op) throw new Error(`Unknown erasure operator "${name}"; choose one of ${Object.keys(ERASURE_OPERATORS).join(', ')}.`);

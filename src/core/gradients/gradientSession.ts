@@ -24,7 +24,7 @@ import { hashFiles } from '../files/hashFiles';
 import { writeAtomically } from '../files/writeAtomically';
 import { defaultCacheDir } from '../model/modelStore';
 import { onnxruntime } from '../runtime/onnxruntime';
-import { conservativeLrpDetachments } from './conservativeLrp';
+import { conservativeLrpDetachments } from './lrpDetachments';
 import { BackwardPass, gateBackward } from './gatedBackward';
 import { appendBackward, objectiveOutputName, OBJECTIVE_INPUT, TARGET_INPUT } from './gradientGraph';
 import { PROBE_SESSION_OPTIONS, ProbeSession, probeShapes } from './probeShapes';
@@ -41,7 +41,7 @@ const PASSES: Record<GradientVariant, BackwardPass> = {
 const VARIANTS = Object.keys(PASSES) as GradientVariant[];
 
 /** Bumped whenever the builder's output changes, so stale disk caches are not reused. */
-const BUILDER_VERSION = 15;
+export const BUILDER_VERSION = 15;
 
 export interface GradientSessionOptions {
   padId: number;

@@ -2,9 +2,8 @@
  * The typed messages between the dataset report's host side and its webview, and what the webview saves: one module
  * both sides import, type-only, so they cannot drift (like webviewProtocol.ts for the explain panel).
  */
-import type { ReportView } from '../../core/dataset/datasetReport';
+import type { ReportFormat, ReportView } from '../../core/dataset/datasetReport';
 
-export type ReportExportFormat = 'json' | 'csv' | 'html' | 'md';
 
 /** How far a running check is: `total` null while the reader does not know the row count yet. */
 export interface ReportProgress {
@@ -34,7 +33,7 @@ export type ReportWebviewMessage =
   /** `target`: the label a multi-label sample row tests (explained with that label). */
   | { type: 'openSample'; row: number; target?: number }
   /** `view`: the reader's view choices, so an exported HTML page opens as the report looks. */
-  | { type: 'export'; format: ReportExportFormat; view?: ReportViewState };
+  | { type: 'export'; format: ReportFormat; view?: ReportViewState };
 
 /** Sortable columns of the explainer summary. */
 export type ReportSummaryColumn =

@@ -3,8 +3,8 @@
  * the host's messages into redraws (a partial report every second or so while a run goes on) and view changes into
  * setState. In an exported page it draws the embedded report, read-only.
  */
-import type { ReportView } from '../../../src/core/dataset/datasetReport';
-import type { ReportExportFormat, ReportHostMessage, ReportSavedState, ReportViewState, ReportWebviewMessage, StandaloneReportData } from '../../../src/extension/report/reportProtocol';
+import type { ReportFormat, ReportView } from '../../../src/core/dataset/datasetReport';
+import type { ReportHostMessage, ReportSavedState, ReportViewState, ReportWebviewMessage, StandaloneReportData } from '../../../src/extension/report/reportProtocol';
 import type { Bridge } from '../../app/bridge';
 import { ExportChoice, exportButtons } from '../../app/controls';
 import { el, panelSection, replaceChildren } from '../../app/dom';
@@ -24,7 +24,7 @@ const SAVE_SCROLL_MS = 200;
 export type ReportBridge = Bridge<ReportSavedState, StandaloneReportData, ReportHostMessage, ReportWebviewMessage>;
 
 /** Export JSON, CSV, HTML and Markdown (live webview only). */
-const EXPORTS: ExportChoice<ReportExportFormat>[] = [
+const EXPORTS: ExportChoice<ReportFormat>[] = [
   { format: 'json', label: 'JSON', title: 'Save the whole report (every sample’s verdicts) as JSON', ariaLabel: 'Export JSON' },
   { format: 'csv', label: 'CSV', title: 'Save one line per sample and explainer as CSV', ariaLabel: 'Export CSV' },
   { format: 'html', label: 'HTML', title: 'Save a self-contained HTML page of this report, opened as you see it now', ariaLabel: 'Export HTML' },

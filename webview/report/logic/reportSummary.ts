@@ -29,13 +29,8 @@ export interface SummaryCell {
   n?: number;
 }
 
-/** The paper's name of each operator the violation test averages over. */
-export const PAPER_NAMES: Record<string, string> = { delete: 'slice_out', 'zero-embedding': 'zeros_mask', 'attention-mask': 'att_mask' };
-
-export function operatorTitle(operator: string): string {
-  const paper = PAPER_NAMES[operator];
-  return paper ? `${operator} (${paper})` : operator;
-}
+export { operatorTitle } from '../../../src/core/erasure/operators';
+import { operatorTitle } from '../../../src/core/erasure/operators';
 
 /** The id of the explainer that is the floor, not a method: never ranked. */
 export const RANDOM_ID = 'random';
