@@ -15,11 +15,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'csv-stringify/sync';
-import { readLabelledCsv } from '../src/core/datasets/labelledCsv';
-import { runDataset } from '../src/core/dataset/runDataset';
-import { EXPLAINERS } from '../src/core/explainers/registry';
-import { projectRoot, resolveModelDir, SHIPPED_MODELS } from '../src/core/model/shippedModels';
-import { TextClassifier } from '../src/core/model/textClassifier';
+import { EXPLAINERS, projectRoot, readLabelledCsv, resolveModelDir, runDataset, SHIPPED_MODELS, TextClassifier } from '../src/core';
 
 const ROOT = projectRoot(__dirname);
 const DATA = process.env.POLARITY_LENS_DATA ?? join(ROOT, '..', 'shared', 'data');
@@ -77,7 +73,7 @@ async function throughput(model: TextClassifier, path: string, explainers: strin
   const cacheDir = mkdtempSync(join(tmpdir(), 'polarity-lens-bench-'));
   try {
     const started = performance.now();
-    const run = await runDataset(model, { path, columns: { text: 'text', label: 'label' }, selection: { mode: 'first', n: rows }, explain: { explainers }, cacheDir, workers });
+    const run = await runDataset(model, { path, columns: { text: 'text', label: 'label' }, selection: { mode: 'first', n: rows }, explain: { explainers }, cacheDir, workers, workerScript: join(ROOT, 'dist', 'outcomeWorker.js') });
     run.close();
     return run.report.samples / ((performance.now() - started) / 1000);
   } finally {

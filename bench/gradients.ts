@@ -14,10 +14,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { readLabelledCsv } from '../src/core/datasets/labelledCsv';
-import { argmax } from '../src/core/math/softmax';
-import { projectRoot, resolveModelDir, SHIPPED_MODELS } from '../src/core/model/shippedModels';
-import { TextClassifier } from '../src/core/model/textClassifier';
+import { argmax, projectRoot, readLabelledCsv, resolveModelDir, SHIPPED_MODELS, TextClassifier } from '../src/core';
 
 const ROOT = projectRoot(__dirname);
 const DATA = process.env.POLARITY_LENS_DATA ?? join(ROOT, '..', 'shared', 'data');

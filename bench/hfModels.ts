@@ -13,10 +13,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { readLabelledCsv } from '../src/core/datasets/labelledCsv';
-import { explainText } from '../src/core/explain/explainText';
-import { projectRoot } from '../src/core/model/shippedModels';
-import { TextClassifier } from '../src/core/model/textClassifier';
+import { explainText, projectRoot, readLabelledCsv, TextClassifier } from '../src/core';
 import { writeReadmeBlock } from './readmeBlock';
 
 const ROOT = projectRoot(__dirname);

@@ -13,7 +13,7 @@ STAGE=$(mktemp -d)
 trap 'rm -rf "$STAGE"' EXIT
 bundle() { npx esbuild "$1" --bundle --platform=node --target=node20 --format=cjs --external:onnxruntime-node --external:tokenizers --log-level=warning --outfile="$STAGE/dist/$2"; }
 bundle bench/datasetThroughput.ts bench.js
-bundle src/core/dataset/outcomeWorker.ts outcomeWorker.js
+bundle src/core/datasetRun/outcomeWorker.ts outcomeWorker.js
 mkdir -p "$STAGE/node_modules/onnxruntime-node/bin/napi-v6/linux" "$STAGE/node_modules/tokenizers" "$STAGE/data/sst2"
 cp -r node_modules/onnxruntime-node/{package.json,dist,lib} "$STAGE/node_modules/onnxruntime-node/"
 cp -r node_modules/onnxruntime-node/bin/napi-v6/linux/x64 "$STAGE/node_modules/onnxruntime-node/bin/napi-v6/linux/"

@@ -8,8 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { projectRoot } from '../src/core/model/shippedModels';
-import { ENGINE_SETTINGS } from '../src/core/settings/engineSettings';
+import { ENGINE_SETTINGS, projectRoot } from '../src/core';
 import { writeReadmeBlock } from './readmeBlock';
 
 const ROOT = projectRoot(__dirname);

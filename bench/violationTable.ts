@@ -14,13 +14,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { readLabelledCsv } from '../src/core/datasets/labelledCsv';
-import { PAPER_OPERATORS } from '../src/core/erasure/operators';
-import { explainText } from '../src/core/explain/explainText';
-import { EXPLAINERS } from '../src/core/explainers/registry';
-import { projectRoot, resolveModelDir } from '../src/core/model/shippedModels';
-import { TextClassifier } from '../src/core/model/textClassifier';
-import { RANDOM_SEEDS, sampleOutcome } from '../src/core/dataset/sampleOutcome';
+import { EXPLAINERS, explainText, PAPER_OPERATORS, projectRoot, RANDOM_SEEDS, readLabelledCsv, resolveModelDir, sampleOutcome, TextClassifier } from '../src/core';
 import { writeReadmeBlock } from './readmeBlock';
 
 const ROOT = projectRoot(__dirname);

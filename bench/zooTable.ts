@@ -8,9 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { diagnoseModel } from '../src/core/model/doctor';
-import { projectRoot } from '../src/core/model/shippedModels';
-import { TextClassifier } from '../src/core/model/textClassifier';
+import { diagnoseModel, projectRoot, TextClassifier } from '../src/core';
 import { decodeTensor, maxAbsDiff, ZooReference, zooTarget } from '../test/helpers/referenceFixtures';
 import { writeReadmeBlock } from './readmeBlock';
 

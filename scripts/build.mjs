@@ -13,7 +13,7 @@ await Promise.all([
       cli: 'src/cli/main.ts',
       extension: 'src/extension/extension.ts',
       inferenceWorker: 'src/extension/inference/inferenceWorker.ts',
-      outcomeWorker: 'src/core/dataset/outcomeWorker.ts',
+      outcomeWorker: 'src/core/datasetRun/outcomeWorker.ts',
     },
     outdir: 'dist',
     platform: 'node',
@@ -24,7 +24,7 @@ await Promise.all([
   // The webview: one browser script (with @vscode-elements/elements inside) and its stylesheet.
   build({
     ...common,
-    entryPoints: { main: 'webview/main.ts', report: 'webview/reportMain.ts' },
+    entryPoints: { main: 'webview/explain/main.ts', report: 'webview/report/main.ts' },
     outdir: 'dist/webview',
     platform: 'browser',
     target: 'chrome120',

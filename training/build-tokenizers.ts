@@ -12,7 +12,7 @@ import {
   AddedToken, Tokenizer, WordPiece, bertNormalizer, bertPreTokenizer, templateProcessing, wordPieceDecoder,
 } from 'tokenizers';
 import { stringify } from 'csv-stringify/sync';
-import { readLabelledCsv, LabelledText } from '../src/core/datasets/labelledCsv';
+import { readLabelledCsv, LabelledText } from '../src/core/datasetFiles/labelledCsv';
 import { seededRandom } from '../src/core/math/random';
 
 /** Special tokens, in id order: ids 0..4 are the same for every shipped model. */

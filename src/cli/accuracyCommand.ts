@@ -1,11 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
-import { readLabelledCsv } from '../core/datasets/labelledCsv';
-import { measureAccuracy } from '../core/eval/accuracy';
-import { readCardAccuracies } from '../core/model/modelCard';
-import { projectRoot, resolveModelDir, SHIPPED_MODELS } from '../core/model/shippedModels';
-import { TextClassifier } from '../core/model/textClassifier';
+import { measureAccuracy, projectRoot, readCardAccuracies, readLabelledCsv, resolveModelDir, SHIPPED_MODELS, TextClassifier } from '../core';
 
 export const ACCURACY_HELP = `polarity-lens accuracy [--model NAME|DIR]... [--data FILE.csv]... [--data-root DIR] [--json]
 

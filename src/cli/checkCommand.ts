@@ -7,19 +7,9 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { columnsNeedConfirming, previewDataset } from '../core/datasets/datasetReader';
-import { DatasetError, type ColumnChoice, type SampleSpec } from '../core/datasets/datasetTypes';
-import { formatDuration } from '../core/dataset/duration';
-import { markdownSummary, jsonReport, samplesCsv, writeAtomically } from '../core/dataset/reportFiles';
-import { MAX_WORKERS, runDataset, type DatasetProgress } from '../core/dataset/runDataset';
-import { checkThresholds, junitXml, parseThreshold, type ThresholdResult } from '../core/dataset/thresholds';
-import { reportViewOf } from '../core/dataset/reportViewOf';
-import { EXPLAINERS } from '../core/explainers/registry';
-import { defaultCacheDir } from '../core/gradients/gradientSession';
-import { resolveModelDir } from '../core/model/shippedModels';
-import { TextClassifier } from '../core/model/textClassifier';
-import { reportBundle } from '../extension/report/reportBundle';
-import { standaloneReportHtml } from '../extension/report/reportHtml';
+import { checkThresholds, columnsNeedConfirming, DatasetError, defaultCacheDir, EXPLAINERS, formatDuration, jsonReport, junitXml, markdownSummary, MAX_WORKERS, parseThreshold, previewDataset, reportViewOf, resolveModelDir, runDataset, samplesCsv, TextClassifier, writeAtomically, type ColumnChoice, type DatasetProgress, type SampleSpec, type ThresholdResult } from '../core';
+import { reportBundle } from '../pages/report/reportBundle';
+import { standaloneReportHtml } from '../pages/report/reportHtml';
 import { DEFAULT_EXPLAIN_MODEL } from './explainCommand';
 import { ENGINE_FLAGS, ENGINE_HELP, engineOptions, type EngineOptions } from './engineOptions';
 
@@ -140,7 +130,8 @@ async function check({ values, positionals }: ReturnType<typeof parseCheckArgs>,
     let run;
     try {
       run = await runDataset(model, {
-        path, columns, selection, explain, maxTokens: load.maxTokens, workers, signal: controller.signal,
+        // The CLI's bundle sits beside the worker's (dist/cli.js, dist/outcomeWorker.js).
+        path, columns, selection, explain, maxTokens: load.maxTokens, workers, workerScript: join(__dirname, 'outcomeWorker.js'), signal: controller.signal,
         cacheDir: tempCache ?? resolve(values['cache-dir'] ?? join(defaultCacheDir(), 'dataset-runs')),
         onProgress: values.quiet ? undefined : progressLine(),
       });

@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
-import { diagnoseModel, formatDoctorReport } from '../core/model/doctor';
-import { resolveModelDir } from '../core/model/shippedModels';
+import { diagnoseModel, formatDoctorReport, resolveModelDir } from '../core';
 
 export const DOCTOR_HELP = `polarity-lens doctor <model folder|shipped name> [--format text|json] [--threads N]
 

@@ -2,10 +2,7 @@
  * The engine options `explain` and `check` share: their flags, validation and help, all derived from the settings'
  * declarations (src/core/settings/engineSettings.ts) and the explainer registry.
  */
-import type { ExplainOptions } from '../core/explain/explainText';
-import { EXPLAINERS } from '../core/explainers/registry';
-import type { LoadOptions } from '../core/model/textClassifier';
-import { ENGINE_SETTINGS, flagHelp, parseFlag, type SettingSpec } from '../core/settings/engineSettings';
+import { ENGINE_SETTINGS, EXPLAINERS, flagHelp, parseFlag, type ExplainOptions, type LoadOptions, type SettingSpec } from '../core';
 
 type FlagSetting = Extract<(typeof ENGINE_SETTINGS)[number], { flag: string }>;
 type Flag = FlagSetting['flag'];

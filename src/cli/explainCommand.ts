@@ -1,9 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { ExplainPart, ExplainResult } from '../core/explain/explainResult';
-import { headWords } from '../core/explain/headWords';
-import { explainText } from '../core/explain/explainText';
-import { resolveModelDir } from '../core/model/shippedModels';
-import { TextClassifier } from '../core/model/textClassifier';
+import { explainText, headWords, resolveModelDir, TextClassifier, type ExplainPart, type ExplainResult } from '../core';
 import { ENGINE_FLAGS, ENGINE_HELP, engineOptions } from './engineOptions';
 
 export const DEFAULT_EXPLAIN_MODEL = 'sst2-bilstm-tanh';

@@ -3,9 +3,8 @@
  * with a warning rather than reaching the engine (a typo in settings.json must not break Explain).
  */
 import type { WireExplainOptions, WireLoadOptions } from './inference/protocol';
-import type { PanelSettings } from './panel/webviewProtocol';
-import { EXPLAINERS } from '../core/explainers/registry';
-import { ENGINE_SETTINGS, readConfigValue, type EngineSettingValues } from '../core/settings/engineSettings';
+import type { PanelSettings } from '../pages/explain/explainProtocol';
+import { ENGINE_SETTINGS, EXPLAINERS, readConfigValue, type EngineSettingValues } from '../core/views';
 
 /** The slice of vscode.WorkspaceConfiguration this module reads (so tests need no VS Code). */
 export interface ConfigurationReader {

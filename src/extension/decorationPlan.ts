@@ -2,7 +2,7 @@
  * What the editor shows after an explanation, as plain data: one coloured range per unit, the colour bucket its
  * weight falls in, and the hover text. Kept free of `vscode` so it is tested without an editor.
  */
-import type { ExplainResult, ExplanationRow } from '../core/explain/explainResult';
+import type { ExplainResult, ExplanationRow } from '../core/views';
 
 /** Intensity levels per sign; more would be indistinguishable as background tints. */
 export const LEVELS = 4;

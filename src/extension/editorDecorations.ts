@@ -3,10 +3,10 @@
  * the document changes (offsets would no longer match) and come back when the editor is shown again.
  */
 import * as vscode from 'vscode';
-import type { ExplainResult } from '../core/explain/explainResult';
+import type { ExplainResult } from '../core/views';
 import { decorationPlan, DecorationPlan, LEVELS, Tint } from './decorationPlan';
 
-// The panel's colour-blind-safe palette (webview/logic/colorScale.ts): orange claims support for ŷ, blue claims
+// The panel's colour-blind-safe palette (webview/shared/colorScale.ts): orange claims support for ŷ, blue claims
 // suppression; unsigned weights, which can only claim support, use the orange ramp. Translucent tints, so they read on
 // light, dark and high-contrast themes alike.
 const RGB: Record<Tint, string> = { positive: '230, 97, 1', negative: '33, 102, 172', unsigned: '230, 97, 1' };

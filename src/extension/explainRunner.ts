@@ -3,7 +3,7 @@
  * cancels the one in flight; the panel's Cancel button and the notification's both abort the same signal.
  */
 import * as vscode from 'vscode';
-import type { ExplainPart, ExplainResult } from '../core/explain/explainResult';
+import type { ExplainPart, ExplainResult } from '../core/views';
 import { InferenceCancelled, InferenceClient } from './inference/inferenceClient';
 import type { WireExplainOptions, WireLoadOptions } from './inference/protocol';
 

@@ -4,21 +4,17 @@
  */
 import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { PartialExplanation, withPart } from '../core/explain/explainParts';
-import type { ExplainResult } from '../core/explain/explainResult';
-import { PastExplanation, planRerun } from '../core/explain/rerunPlan';
-import { ERASURE_OPERATORS } from '../core/erasure/operators';
-import { EXPLAINERS } from '../core/explainers/registry';
+import { ERASURE_OPERATORS, EXPLAINERS, PartialExplanation, PastExplanation, planRerun, withPart, type ExplainResult } from '../core/views';
 import { explainOptions, ExtensionSettings, readSettings, type SampleEngineSettings } from './config';
 import type { EditorDecorations } from './editorDecorations';
 import type { ExplainRunner, JobOutcome } from './explainRunner';
 import type { WireExplainOptions, WireLoadOptions } from './inference/protocol';
 import { currentModel, ModelChoice, ModelChoiceDeps } from './modelChoice';
-import { EXPLAIN_PAGE, ExplainPanel } from './panel/explainPanel';
+import { EXPLAIN_PAGE, ExplainPanel } from './webviews/explainPanel';
 import { ExplanationRecipe, ModelRef, newRevision, PanelMemory } from './panelMemory';
-import { WebviewHost } from './panel/webviewHost';
-import { standaloneHtml } from './panel/panelHtml';
-import type { Catalog, PanelSettings, PanelState, PanelViewState, WebviewMessage } from './panel/webviewProtocol';
+import { WebviewHost } from './webviews/webviewHost';
+import { standaloneHtml } from '../pages/explain/explainHtml';
+import type { Catalog, PanelSettings, PanelState, PanelViewState, WebviewMessage } from '../pages/explain/explainProtocol';
 import type { ModelStatusBar } from './statusBar';
 import { showError } from './showError';
 import { textToExplain } from './textToExplain';

@@ -4,18 +4,14 @@
  */
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { ReportView } from '../core/dataset/datasetReport';
-import type { ReportFormat } from '../core/dataset/reportFiles';
-import type { ExplainResult } from '../core/explain/explainResult';
-import { DatasetOutcome, DatasetRunChoices, DatasetSession, REPORT_VIEW_TYPE } from './dataset/datasetSession';
+import { chooseOnnxFile, formatDoctorReport, type ExplainResult, type ReportFormat, type ReportView } from '../core/views';
+import { DatasetOutcome, DatasetRunChoices, DatasetSession, REPORT_VIEW_TYPE } from './datasetSession';
 import { EditorDecorations } from './editorDecorations';
 import { ExplainRunner, JobOutcome } from './explainRunner';
 import { ExplainSession, polarityLensConfiguration } from './explainSession';
 import { InferenceClient } from './inference/inferenceClient';
 import { checkModelFolder, currentModel, doctorVerdict, ModelChoiceDeps, modelPickItems, onnxPickItems, rememberModel } from './modelChoice';
-import { chooseOnnxFile } from '../core/model/modelFolder';
-import { formatDoctorReport } from '../core/model/doctorReport';
-import { PANEL_VIEW_TYPE } from './panel/explainPanel';
+import { PANEL_VIEW_TYPE } from './webviews/explainPanel';
 import { PanelMemory } from './panelMemory';
 import { ModelStatusBar } from './statusBar';
 

@@ -4,11 +4,8 @@
  * shipped models run: a model folder from the workspace is native code input we have not been allowed to trust.
  */
 import type * as vscode from 'vscode';
-import { readCardAccuracies } from '../core/model/modelCard';
-import type { DoctorReport } from '../core/model/doctorReport';
+import { onnxFiles, readCardAccuracies, readModelFolder, resolveModelDir, SHIPPED_MODELS, type DoctorReport } from '../core/views';
 import { relative, sep } from 'node:path';
-import { onnxFiles, readModelFolder } from '../core/model/modelFolder';
-import { resolveModelDir, SHIPPED_MODELS } from '../core/model/shippedModels';
 
 export const DEFAULT_MODEL = 'sst2-bilstm-tanh';
 const STATE_KEY = 'polarityLens.model';

@@ -10,10 +10,9 @@
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { EXPLAIN_SCHEMA, type ExplainResult } from '../core/explain/explainResult';
-import type { ColumnChoice, SampleSpec } from '../core/datasets/datasetTypes';
+import { EXPLAIN_SCHEMA, type ColumnChoice, type ExplainResult, type SampleSpec } from '../core/views';
 import type { WireExplainOptions, WireLoadOptions } from './inference/protocol';
-import type { PanelSettings } from './panel/webviewProtocol';
+import type { PanelSettings } from '../pages/explain/explainProtocol';
 
 /** The slice of vscode.Memento used here (tests pass a Map-backed one). */
 export interface StateStore {

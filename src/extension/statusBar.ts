@@ -3,9 +3,7 @@
  * and, after a run, its prediction. Click to choose the model.
  */
 import * as vscode from 'vscode';
-import type { ExplainResult } from '../core/explain/explainResult';
-import { headWords } from '../core/explain/headWords';
-import { EXPLAINERS } from '../core/explainers/registry';
+import { EXPLAINERS, headWords, type ExplainResult } from '../core/views';
 import type { ModelChoice } from './modelChoice';
 
 export class ModelStatusBar implements vscode.Disposable {

@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { stringify } from 'csv-stringify/sync';
-import { readLabelledCsv } from '../../src/core/datasets/labelledCsv';
+import { readLabelledCsv } from '../../src/core/datasetFiles/labelledCsv';
 import { measureAccuracy } from '../../src/core/eval/accuracy';
 import { readCardAccuracies } from '../../src/core/model/modelCard';
 import { resolveModelDir } from '../../src/core/model/shippedModels';
-import { TextClassifier } from '../../src/core/model/textClassifier';
+import { TextClassifier } from '../../src/core/classifier/textClassifier';
 import { DATA, ROOT } from '../helpers/paths';
 import { runCli } from '../helpers/runCli';
 

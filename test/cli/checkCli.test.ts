@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
-import type { DatasetReport } from '../../src/core/dataset/datasetReport';
-import { readLabelledCsv } from '../../src/core/datasets/labelledCsv';
+import type { DatasetReport } from '../../src/core/datasetRun/datasetReport';
+import { readLabelledCsv } from '../../src/core/datasetFiles/labelledCsv';
 import { CLI, DATA, FIXTURES } from '../helpers/paths';
 import { runCli } from '../helpers/runCli';
 

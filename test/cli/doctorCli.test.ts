@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { DoctorReport } from '../../src/core/model/doctor';
+import type { DoctorReport } from '../../src/core/doctor/doctor';
 import { EXPLAINERS } from '../../src/core/explainers/registry';
 import { FIXTURES } from '../helpers/paths';
 import { runCli } from '../helpers/runCli';

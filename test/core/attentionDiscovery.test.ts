@@ -6,7 +6,7 @@ import { after, describe, it } from 'node:test';
 import { explainText } from '../../src/core/explain/explainText';
 import { readModel, serializeModel } from '../../src/core/model/onnxGraph';
 import { resolveModelDir } from '../../src/core/model/shippedModels';
-import { TextClassifier } from '../../src/core/model/textClassifier';
+import { TextClassifier } from '../../src/core/classifier/textClassifier';
 import { maxAbsDiff } from '../helpers/referenceFixtures';
 
 const tmp = mkdtempSync(join(tmpdir(), 'polarity-hf-'));

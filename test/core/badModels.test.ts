@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { readModel, usesFusedAttention } from '../../src/core/model/onnxGraph';
 import { resolveModelDir } from '../../src/core/model/shippedModels';
-import { TextClassifier } from '../../src/core/model/textClassifier';
+import { TextClassifier } from '../../src/core/classifier/textClassifier';
 import { writeToyModel } from '../helpers/toyModel';
 
 const tmp = mkdtempSync(join(tmpdir(), 'polarity-bad-'));

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { explainText } from '../../src/core/explain/explainText';
 import { headOf, HeadSource } from '../../src/core/model/modelHead';
-import { TextClassifier } from '../../src/core/model/textClassifier';
+import { TextClassifier } from '../../src/core/classifier/textClassifier';
 import { writeToyModel } from '../helpers/toyModel';
 
 const source = (over: Partial<HeadSource> = {}): HeadSource => ({ labels: undefined, origin: '/m/config.json', manifestPath: '/m/polarity-lens.json', ...over });

@@ -6,9 +6,9 @@ import { after, before, describe, it } from 'node:test';
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import { ModelProtoSchema, StringStringEntryProtoSchema, TensorProto_DataLocation } from 'onnx-buf';
 import { explainerById } from '../../src/core/explainers/registry';
-import { diagnoseModel } from '../../src/core/model/doctor';
+import { diagnoseModel } from '../../src/core/doctor/doctor';
 import { readModelFolder } from '../../src/core/model/modelFolder';
-import { TextClassifier } from '../../src/core/model/textClassifier';
+import { TextClassifier } from '../../src/core/classifier/textClassifier';
 import { resolveModelDir } from '../../src/core/model/shippedModels';
 import { FIXTURES } from '../helpers/paths';
 

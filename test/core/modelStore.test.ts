@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fromBinary, toBinary } from '@bufbuild/protobuf';
 import { ModelProtoSchema } from 'onnx-buf';
-import { TextClassifier } from '../../src/core/model/textClassifier';
+import { TextClassifier } from '../../src/core/classifier/textClassifier';
 import { resolveModelDir } from '../../src/core/model/shippedModels';
 import { FIXTURES } from '../helpers/paths';
 

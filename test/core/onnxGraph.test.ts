@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { erasureOperator } from '../../src/core/erasure/operators';
 import { addEmbeddingScaleInput, readModel, wordEmbeddingTensor } from '../../src/core/model/onnxGraph';
 import { resolveModelDir } from '../../src/core/model/shippedModels';
-import { TextClassifier } from '../../src/core/model/textClassifier';
+import { TextClassifier } from '../../src/core/classifier/textClassifier';
 import { maxAbsDiff } from '../helpers/referenceFixtures';
 
 const TEXT = 'a gorgeous , witty , seductive movie .';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { resolveModelDir, SHIPPED_MODELS } from '../../src/core/model/shippedModels';
-import { TextClassifier } from '../../src/core/model/textClassifier';
+import { TextClassifier } from '../../src/core/classifier/textClassifier';
 import { decodeTensor, maxAbsDiff, readReferenceFixture } from '../helpers/referenceFixtures';
 
 describe('reference fixtures agree with onnxruntime-node', () => {

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { readLabelledCsv } from '../../src/core/datasets/labelledCsv';
+import { readLabelledCsv } from '../../src/core/datasetFiles/labelledCsv';
 import { measureAccuracy } from '../../src/core/eval/accuracy';
 import { readCardAccuracies } from '../../src/core/model/modelCard';
 import { resolveModelDir, SHIPPED_MODELS } from '../../src/core/model/shippedModels';
-import { TextClassifier } from '../../src/core/model/textClassifier';
+import { TextClassifier } from '../../src/core/classifier/textClassifier';
 import { DATA } from '../helpers/paths';
 
 /** The accuracy floors each shipped model must meet on its test split (issue 2). */

@@ -12,7 +12,7 @@ import { explainText } from '../../src/core/explain/explainText';
 import { EXPLAINERS } from '../../src/core/explainers/registry';
 import { FUSED_ATTENTION_PROBLEM } from '../../src/core/model/onnxClassifier';
 import { readModel, usesFusedAttention } from '../../src/core/model/onnxGraph';
-import { TextClassifier } from '../../src/core/model/textClassifier';
+import { TextClassifier } from '../../src/core/classifier/textClassifier';
 import { FIXTURES } from '../helpers/paths';
 import { writeToyModel } from '../helpers/toyModel';
 

@@ -13,7 +13,7 @@ import { explainText } from '../../src/core/explain/explainText';
 import { erasureOperator } from '../../src/core/erasure/operators';
 import { EXPLAINERS } from '../../src/core/explainers/registry';
 import { logitsOf } from '../../src/core/model/batchRunner';
-import { TextClassifier } from '../../src/core/model/textClassifier';
+import { TextClassifier } from '../../src/core/classifier/textClassifier';
 import { FIXTURES } from '../helpers/paths';
 import { decodeTensor, maxAbsDiff, ZooReference, zooTarget } from '../helpers/referenceFixtures';
 

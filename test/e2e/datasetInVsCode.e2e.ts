@@ -10,7 +10,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { DatasetReport } from '../../src/core/dataset/datasetReport';
+import type { DatasetReport } from '../../src/core/datasetRun/datasetReport';
 import { CLI, DATA, ROOT } from '../helpers/paths';
 import { clickContextMenuItem, frameWith, openWorkbench, revivedFrameWith, shotOnFailure, waitForSavedLayout } from './vscodeE2e';
 

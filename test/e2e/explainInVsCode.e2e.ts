@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { ExplainResult } from '../../src/core/explain/explainResult';
-import { formatProbability } from '../../webview/logic/format';
+import { formatProbability } from '../../webview/shared/format';
 import { CLI, ROOT } from '../helpers/paths';
 import { clickContextMenuItem, openWorkbench, runFromPalette, shotOnFailure, waitForSavedLayout } from './vscodeE2e';
 

@@ -5,14 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, beforeEach, describe, it } from 'node:test';
 import { stringify } from 'csv-stringify/sync';
-import type { ReportView } from '../../src/core/dataset/datasetReport';
-import { readLabelledCsv } from '../../src/core/datasets/labelledCsv';
+import type { ReportView } from '../../src/core/datasetRun/datasetReport';
+import { readLabelledCsv } from '../../src/core/datasetFiles/labelledCsv';
 import { disposeAll, loadExtension, startExtension } from '../helpers/extensionHarness';
 import { DATA, FIXTURES } from '../helpers/paths';
 import { assertDeepClose } from '../helpers/closeTo';
 import { explainText } from '../../src/core/explain/explainText';
 import { resolveModelDir } from '../../src/core/model/shippedModels';
-import { TextClassifier } from '../../src/core/model/textClassifier';
+import { TextClassifier } from '../../src/core/classifier/textClassifier';
 import { stub, StubWebviewPanel, Uri } from '../helpers/vscodeStub';
 
 const { activate } = loadExtension();

@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { stringify } from 'csv-stringify/sync';
-import { readLabelledCsv } from '../../src/core/datasets/labelledCsv';
+import { readLabelledCsv } from '../../src/core/datasetFiles/labelledCsv';
 import { closeRun, datasetJob } from '../../src/extension/inference/datasetJobs';
 import type { InferenceResponse, WireDatasetRun } from '../../src/extension/inference/protocol';
 import { projectRoot, resolveModelDir } from '../../src/core/model/shippedModels';
-import { TextClassifier } from '../../src/core/model/textClassifier';
+import { TextClassifier } from '../../src/core/classifier/textClassifier';
 
 const DATA = process.env.POLARITY_LENS_DATA ?? join(projectRoot(), '..', 'shared', 'data');
 

@@ -6,7 +6,7 @@ import { after, beforeEach, describe, it } from 'node:test';
 import { resolveModelDir } from '../../src/core/model/shippedModels';
 import { disposeAll, loadExtension, startExtension, STORAGE_DIR } from '../helpers/extensionHarness';
 import { FIXTURES } from '../helpers/paths';
-import type { PanelSettings } from '../../src/extension/panel/webviewProtocol';
+import type { PanelSettings } from '../../src/pages/explain/explainProtocol';
 import { Position, Selection, stub, StubDocument, StubEditor, StubWebviewPanel, Uri, window } from '../helpers/vscodeStub';
 
 const { activate } = loadExtension();

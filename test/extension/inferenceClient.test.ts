@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { explainText } from '../../src/core/explain/explainText';
 import { resolveModelDir } from '../../src/core/model/shippedModels';
-import { TextClassifier } from '../../src/core/model/textClassifier';
+import { TextClassifier } from '../../src/core/classifier/textClassifier';
 import { InferenceCancelled, InferenceClient } from '../../src/extension/inference/inferenceClient';
 import { ROOT } from '../helpers/paths';
 

@@ -6,3 +6,5 @@ export const ROOT = projectRoot(__dirname);
 export const DATA = resolve(process.env.POLARITY_LENS_DATA ?? join(ROOT, '..', 'shared', 'data'));
 export const CLI = join(ROOT, 'dist', 'cli.js');
 export const FIXTURES = join(ROOT, 'test', 'fixtures');
+/** The build's dataset-run worker entry (npm test builds dist/ first). */
+export const OUTCOME_WORKER = join(ROOT, 'dist', 'outcomeWorker.js');

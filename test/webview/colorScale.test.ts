@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { blend, contrastRatio, deltaE, Deficiency, maxAbs, PALETTES, parseHex, simulateCvd, textColor, ThemeKind, tint, tintColor } from '../../webview/logic/colorScale';
+import { blend, contrastRatio, deltaE, Deficiency, maxAbs, PALETTES, parseHex, simulateCvd, textColor, ThemeKind, tint, tintColor } from '../../webview/shared/colorScale';
 
 const THEMES = Object.keys(PALETTES) as ThemeKind[];
 const DEFICIENCIES: Deficiency[] = ['protanopia', 'deuteranopia', 'tritanopia'];

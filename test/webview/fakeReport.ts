@@ -3,8 +3,8 @@
  * summary number is computed from the generated sample rows (per-operator verdicts, bins, accuracy), and hostile
  * strings sit in the texts, labels, tokens, paths and reasons, so a test can check they stay text.
  */
-import { DATASET_REPORT_SCHEMA, type BinRow, type ExplainerSummary, type MetricInfo, type ReportView, type SampleRow } from '../../src/core/dataset/datasetReport';
-import { proportion, RunningMean } from '../../src/core/dataset/statistics';
+import { DATASET_REPORT_SCHEMA, type BinRow, type ExplainerSummary, type MetricInfo, type ReportView, type SampleRow } from '../../src/core/datasetRun/datasetReport';
+import { proportion, RunningMean } from '../../src/core/datasetRun/statistics';
 import type { ErasureOperatorName } from '../../src/core/erasure/erasureOperator';
 import { seededRandom } from '../../src/core/math/random';
 

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { escapeHtml, inlineScript, jsonForScript, makeNonce, panelHtml, standaloneHtml } from '../../src/extension/panel/panelHtml';
-import { STANDALONE_DATA_ID } from '../../src/extension/panel/webviewProtocol';
-import type { PanelState } from '../../src/extension/panel/webviewProtocol';
+import { escapeHtml, inlineScript, jsonForScript, makeNonce, panelHtml } from '../../src/pages/shared/pageHtml';
+import { standaloneHtml } from '../../src/pages/explain/explainHtml';
+import { STANDALONE_DATA_ID } from '../../src/pages/explain/explainProtocol';
+import type { PanelState } from '../../src/pages/explain/explainProtocol';
 import { fakeResult } from './fakeResult';
 import { islandText } from './jsonIsland';
 

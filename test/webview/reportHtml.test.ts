@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { reportHtml, standaloneReportHtml } from '../../src/extension/report/reportHtml';
-import { REPORT_STANDALONE_DATA_ID } from '../../src/extension/report/reportProtocol';
+import { reportHtml, standaloneReportHtml } from '../../src/pages/report/reportHtml';
+import { REPORT_STANDALONE_DATA_ID } from '../../src/pages/report/reportProtocol';
 import { fakeReport, XSS_COMMENT, XSS_SCRIPT } from './fakeReport';
 import { islandText } from './jsonIsland';
 

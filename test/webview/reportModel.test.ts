@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ExplainerSummary } from '../../src/core/dataset/datasetReport';
+import type { ExplainerSummary } from '../../src/core/datasetRun/datasetReport';
 import { defaultChartExplainers, linear, markerPath, MARKERS, niceMax, polarityMatrix, ticks, tokenClasses, violationTokens } from '../../webview/report/logic/chartModel';
 import { chartExplainers, isReportHostMessage, isReportView, isStandaloneData, normaliseView } from '../../webview/report/logic/reportModel';
 import { fakeReport, XSS_IMG } from './fakeReport';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { SampleRow } from '../../src/core/dataset/datasetReport';
-import type { SampleFilters } from '../../src/extension/report/reportProtocol';
+import type { SampleRow } from '../../src/core/datasetRun/datasetReport';
+import type { SampleFilters } from '../../src/pages/report/reportProtocol';
 import { clampScroll, revealRow, rowsPerPage, virtualWindow } from '../../webview/report/logic/virtualWindow';
 import { DEFAULT_FILTERS, distinctLabels, explainerColumn, filterSamples, sortSamples, violationState, visibleSamples } from '../../webview/report/logic/sampleFilter';
 import { fakeReport, XSS_IMG } from './fakeReport';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ExplainerSummary } from '../../src/core/dataset/datasetReport';
-import { ariaSort } from '../../webview/logic/sortOrder';
+import type { ExplainerSummary } from '../../src/core/datasetRun/datasetReport';
+import { ariaSort } from '../../webview/shared/sortOrder';
 import { bestPerColumn, nextSort, randomFloor, sortExplainers, summaryCell, summaryColumns, validSummarySort } from '../../webview/report/logic/reportSummary';
 import { formatCount, formatDuration, formatFixed, formatInterval, formatRate } from '../../webview/report/logic/reportFormat';
 import { fakeReport } from './fakeReport';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ariaSort } from '../../webview/logic/sortOrder';
-import { nextSort, sortRows, summaryRows, validSort } from '../../webview/logic/summaryTable';
+import { ariaSort } from '../../webview/shared/sortOrder';
+import { nextSort, sortRows, summaryRows, validSort } from '../../webview/explain/logic/summaryTable';
 import { fakeResult } from './fakeResult';
 
 // Δ: 'good' supports under every operator, 'bad' suppresses under zero-embedding only.

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { impactLabel, polarityOf, weightLabel, whySentence } from '../../webview/logic/verdictText';
-import { MINUS } from '../../webview/logic/format';
+import { impactLabel, polarityOf, weightLabel, whySentence } from '../../webview/explain/logic/verdictText';
+import { MINUS } from '../../webview/shared/format';
 
 const verdict = { operator: 'delete' as const, unit: 0, tokenLevelRate: 0, tokenLevelWeightedRate: null };
 

@@ -15,7 +15,7 @@ import {
   Tokenizer, bertNormalizer, bertPreTokenizer, byteLevelPreTokenizer, metaspacePreTokenizer, Normalizer,
   nfkcNormalizer, nfkdNormalizer, sequenceNormalizer, stripAccentsNormalizer, lowercase, replace,
 } from 'tokenizers';
-import { readLabelledCsv } from '../../src/core/datasets/labelledCsv';
+import { readLabelledCsv } from '../../src/core/datasetFiles/labelledCsv';
 
 const TRAIN_ROWS = 3000;
 const VOCAB_SIZE = 1000;

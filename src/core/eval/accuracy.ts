@@ -1,5 +1,5 @@
-import type { LabelledText } from '../datasets/labelledCsv';
-import type { TextClassifier } from '../model/textClassifier';
+import type { LabelledText } from '../datasetFiles/labelledCsv';
+import type { TextClassifier } from '../classifier/textClassifier';
 
 export interface AccuracyResult {
   examples: number;

@@ -4,7 +4,7 @@
  */
 import type { ErasureOperatorName } from '../erasure/erasureOperator';
 import type { HeadKind } from '../model/headKind';
-import type { Granularity } from './units';
+import type { Granularity } from '../tokenize/units';
 
 export const EXPLAIN_SCHEMA = 'polarity-lens/explain@1';
 

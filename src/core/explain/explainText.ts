@@ -1,7 +1,7 @@
 import type { ErasureContext, ErasureOperatorName, ModelInput } from '../erasure/erasureOperator';
 import { erasureOperator, PAPER_OPERATORS } from '../erasure/operators';
 import { AttentionMap, ExplainContext, Explainer, EXPLAINER_COSTS, ExplainerSettings, GradientView } from '../explainers/explainer';
-import { explainerById, EXPLAINERS } from '../explainers/registry';
+import { explainerById } from '../explainers/registry';
 import { leaveOneOut, LeaveOneOut } from '../faithfulness/leaveOneOut';
 import type { MetricContext } from '../faithfulness/metrics/metric';
 import { METRICS } from '../faithfulness/metrics/registry';
@@ -10,64 +10,12 @@ import type { GradientVariant, Objective } from '../gradients/gradientSession';
 import { InputMemo } from '../model/inputMemo';
 import { pooledRows, resolvePooling } from '../model/pooling';
 import { OPTIMISATION_ADVICE } from '../model/onnxClassifier';
-import type { TextClassifier } from '../model/textClassifier';
-import { AttentionLayerView, AttentionView, EXPLAIN_SCHEMA, ExplainPart, ExplainResult, ExplanationRow, ImpactRow, Polarity, VerdictRow } from './explainResult';
-import { explanationUnits, Granularity } from './units';
-import { settingDefault, type EngineSettingKey } from '../settings/engineSettings';
+import type { TextClassifier } from '../classifier/textClassifier';
+import { AttentionLayerView, AttentionView, EXPLAIN_SCHEMA, ExplainResult, ExplanationRow, ImpactRow, Polarity, VerdictRow } from './explainResult';
+import { explanationUnits } from '../tokenize/units';
+import type { EngineSettingKey } from '../settings/engineSettings';
+import { resolveExplainOptions, type ExplainOptions, type ResolvedExplainOptions } from './explainOptions';
 import { ImpactSource, verdictRows } from './verdicts';
-
-export interface ExplainOptions {
-  /** Explainer ids; default: every explainer. */
-  explainers?: string[];
-  /** The operator perturbation explainers erase with; the violation test always runs the paper's three too. */
-  operator?: ErasureOperatorName;
-  granularity?: Granularity;
-  seed?: number;
-  /** Perturbed inputs per text for LIME and Kernel SHAP (default 300). */
-  samples?: number;
-  /** Raw attention's layer (default −1, the last; negative counts from the end) and head (default: all averaged). */
-  attentionLayer?: number;
-  attentionHead?: number;
-  /** Compute comprehensiveness, sufficiency, AOPC, rank correlations and decision flip (default true). */
-  metrics?: boolean;
-  /** What gradient explainers differentiate: p(ŷ) (default) or the logit z_ŷ. */
-  objective?: Objective;
-  /** Integrated Gradients' steps (default 20) and baseline (default zero). */
-  igSteps?: number;
-  igBaseline?: 'zero' | 'pad';
-  /** Checked between phases; when it returns true the explanation stops with an ExplanationCancelled error. */
-  cancelled?: () => boolean;
-  /**
-   * Rows of an earlier explanation of the same text, model and granularity whose weights are still valid (see
-   * planRerun): their explainers do not run again; verdicts are re-derived, and metrics too if the operator changed.
-   */
-  reuse?: ExplanationRow[];
-  /** A multi-label head's label to explain (name or index); default: the label with the highest σ(z). */
-  label?: string | number;
-  /** Called with each part as soon as it is ready (see ExplainPart); the returned result has them all, with metrics. */
-  onPart?: (part: ExplainPart) => void;
-}
-
-/** ExplainOptions with every default filled in: the settings an explanation actually used. */
-export type ResolvedExplainOptions = Required<Omit<ExplainOptions, 'cancelled' | 'reuse' | 'attentionHead' | 'label' | 'onPart'>> & { attentionHead?: number };
-
-/** Every option, given or declared default (ENGINE_SETTINGS). */
-export function resolveExplainOptions(options: ExplainOptions): ResolvedExplainOptions {
-  const byDefault = <T>(key: EngineSettingKey, given: T | undefined): T => given ?? (settingDefault(key) as T);
-  return {
-    explainers: options.explainers ?? EXPLAINERS.map((e) => e.id),
-    operator: byDefault('operator', options.operator),
-    granularity: byDefault('granularity', options.granularity),
-    seed: byDefault('seed', options.seed),
-    samples: byDefault('samples', options.samples),
-    attentionLayer: byDefault('attentionLayer', options.attentionLayer),
-    attentionHead: options.attentionHead,
-    metrics: options.metrics ?? true,
-    objective: byDefault('objective', options.objective),
-    igSteps: byDefault('igSteps', options.igSteps),
-    igBaseline: byDefault('igBaseline', options.igBaseline),
-  };
-}
 
 /** The settings `explainer` declares it reads, and only those (so what it declares is all it can depend on). */
 function settingsRead<R extends EngineSettingKey>(explainer: Explainer<R>, resolved: ResolvedExplainOptions): ExplainerSettings<R> {

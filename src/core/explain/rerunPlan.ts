@@ -5,7 +5,7 @@
  */
 import { explainerById } from '../explainers/registry';
 import type { ExplainResult, ExplanationRow } from './explainResult';
-import { resolveExplainOptions, type ExplainOptions, type ResolvedExplainOptions } from './explainText';
+import { resolveExplainOptions, type ExplainOptions, type ResolvedExplainOptions } from './explainOptions';
 import type { EngineSettingKey } from '../settings/engineSettings';
 
 /** A setting's value in a comparable form (an absent head and an averaged one are the same). */

@@ -1,4 +1,4 @@
-import { unitWeights } from '../explain/units';
+import { unitWeights } from '../tokenize/units';
 import { resolveLayer } from './attentionMaps';
 import { defineExplainer } from './explainer';
 

@@ -1,4 +1,4 @@
-import { unitWeights } from '../explain/units';
+import { unitWeights } from '../tokenize/units';
 import { pooledRowOf } from './attentionMaps';
 import { defineExplainer, type AttentionMap } from './explainer';
 

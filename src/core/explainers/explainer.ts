@@ -1,6 +1,6 @@
 import type { ErasureContext, ErasureOperatorName, ModelInput } from '../erasure/erasureOperator';
 import type { GradientVariant, Objective } from '../gradients/gradientSession';
-import type { ExplanationUnit } from '../explain/units';
+import type { ExplanationUnit } from '../tokenize/units';
 import type { LeaveOneOut } from '../faithfulness/leaveOneOut';
 import type { ModelFolder } from '../model/modelFolder';
 import type { TokenizedText } from '../tokenize/textTokenizer';

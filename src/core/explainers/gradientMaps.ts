@@ -2,7 +2,7 @@
  * Shared reading of gradient runs for the gradient explainers: the attention-gradient family on one layer, and
  * per-token reductions of the word-embedding gradient. Each explainer file picks its formula.
  */
-import { unitWeights } from '../explain/units';
+import { unitWeights } from '../tokenize/units';
 import type { GradientVariant } from '../gradients/gradientSession';
 import { combinedRow, resolveLayer } from './attentionMaps';
 import type { ExplainContext, ExplainerOutput, ExplainerSettings, GradientView } from './explainer';

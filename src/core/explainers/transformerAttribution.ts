@@ -1,4 +1,4 @@
-import { unitWeights } from '../explain/units';
+import { unitWeights } from '../tokenize/units';
 import { defineExplainer } from './explainer';
 import { objectiveLabel } from './gradientMaps';
 import { clampedHeadMean, everyLayer, Matrix, multiply } from './relevanceMatrices';

@@ -1,5 +1,5 @@
 import type { ErasureContext, ErasureOperator, ModelInput } from '../erasure/erasureOperator';
-import type { ExplanationUnit } from '../explain/units';
+import type { ExplanationUnit } from '../tokenize/units';
 
 /** Every unit's impact under one erasure operator: computed once per (text, operator), then shared by the occlusion
  * explainer, the violation test and the metrics. */

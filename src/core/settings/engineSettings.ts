@@ -8,7 +8,7 @@
  */
 import type { ErasureOperatorName } from '../erasure/erasureOperator';
 import { ERASURE_OPERATORS } from '../erasure/operators';
-import type { Granularity } from '../explain/units';
+import type { Granularity } from '../tokenize/units';
 import type { Objective } from '../gradients/objective';
 
 /** Each setting's value once read (an integer whose default is null may be absent). */

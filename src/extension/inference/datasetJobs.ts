@@ -2,14 +2,11 @@
  * The inference process's dataset runs: runs the violation test over a file, streams progress (with a partial report
  * every few seconds), and keeps each finished run open so the report's exports and "open sample" can read its records.
  */
-import type { ReportView } from '../../core/dataset/datasetReport';
-import { jsonReport, markdownSummary, samplesCsv, writeAtomically, type ReportFormat } from '../../core/dataset/reportFiles';
-import { reportViewOf } from '../../core/dataset/reportViewOf';
-import { runDataset, type DatasetProgress, type DatasetRun } from '../../core/dataset/runDataset';
-import type { TextClassifier } from '../../core/model/textClassifier';
-import { reportBundle } from '../report/reportBundle';
-import { standaloneReportHtml } from '../report/reportHtml';
-import type { ReportViewState } from '../report/reportProtocol';
+import { join } from 'node:path';
+import { jsonReport, markdownSummary, reportViewOf, runDataset, samplesCsv, writeAtomically, type DatasetProgress, type DatasetRun, type ReportFormat, type ReportView, type TextClassifier } from '../../core';
+import { reportBundle } from '../../pages/report/reportBundle';
+import { standaloneReportHtml } from '../../pages/report/reportHtml';
+import type { ReportViewState } from '../../pages/report/reportProtocol';
 import type { InferenceResponse, WireDatasetRun, WireLoadOptions } from './protocol';
 
 /** Partial reports during a run carry at most this many sample rows (the final report carries all). */
@@ -29,6 +26,8 @@ export async function datasetJob(id: number, model: TextClassifier, run: WireDat
   const result = await runDataset(model, {
     ...run,
     maxTokens: load.maxTokens,
+    // This process's bundle sits beside the worker's (dist/inferenceWorker.js, dist/outcomeWorker.js).
+    workerScript: join(__dirname, 'outcomeWorker.js'),
     signal,
     onProgress: (progress, snapshot) => {
       const now = Date.now();

@@ -4,12 +4,8 @@
  * clear message and starts a fresh process for the next one. No `vscode` import: the glue adapts tokens to AbortSignal.
  */
 import { ChildProcess, fork } from 'node:child_process';
-import type { DoctorReport } from '../../core/model/doctorReport';
-import type { ReportView } from '../../core/dataset/datasetReport';
-import type { ReportFormat } from '../../core/dataset/reportFiles';
-import type { ReportViewState } from '../report/reportProtocol';
-import type { DatasetProgress } from '../../core/dataset/runDataset';
-import type { ExplainPart, ExplainResult } from '../../core/explain/explainResult';
+import type { DatasetProgress, DoctorReport, ExplainPart, ExplainResult, ReportFormat, ReportView } from '../../core';
+import type { ReportViewState } from '../../pages/report/reportProtocol';
 import type { InferenceRequest, InferenceResponse, WireDatasetRun, WireExplainOptions, WireLoadOptions } from './protocol';
 
 /** Omit over each member of a union (plain Omit would merge the members). */

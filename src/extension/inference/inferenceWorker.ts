@@ -2,10 +2,7 @@
  * The inference process: a Node child process that loads models once, keeps them, and answers InferenceRequests.
  * It runs the engine in src/core and nothing else, so a native crash here cannot take the extension host down.
  */
-import type { ExplainPart } from '../../core/explain/explainResult';
-import { explainText, ExplanationCancelled } from '../../core/explain/explainText';
-import { diagnoseModel } from '../../core/model/doctor';
-import { TextClassifier } from '../../core/model/textClassifier';
+import { diagnoseModel, explainText, ExplanationCancelled, TextClassifier, type ExplainPart } from '../../core';
 import { closeRun, datasetJob, exportReport, sampleText } from './datasetJobs';
 import type { InferenceRequest, InferenceResponse, WireLoadOptions } from './protocol';
 

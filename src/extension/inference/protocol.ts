@@ -2,14 +2,8 @@
  * The typed messages between the extension host and its inference process (GitLens-style: one module both sides
  * import, so they cannot drift). The inference process owns onnxruntime-node; the host never loads it.
  */
-import type { ReportFormat } from '../../core/dataset/reportFiles';
-import type { DatasetProgress, DatasetRunOptions } from '../../core/dataset/runDataset';
-import type { ReportView } from '../../core/dataset/datasetReport';
-import type { ReportViewState } from '../report/reportProtocol';
-import type { ExplainPart, ExplainResult } from '../../core/explain/explainResult';
-import type { ExplainOptions } from '../../core/explain/explainText';
-import type { DoctorReport } from '../../core/model/doctorReport';
-import type { LoadOptions } from '../../core/model/textClassifier';
+import type { DatasetProgress, DatasetRunOptions, DoctorReport, ExplainOptions, ExplainPart, ExplainResult, LoadOptions, ReportFormat, ReportView } from '../../core';
+import type { ReportViewState } from '../../pages/report/reportProtocol';
 
 /** Explain options that can cross a process boundary (no callbacks). */
 export type WireExplainOptions = Omit<ExplainOptions, 'cancelled' | 'onPart'>;

@@ -4,7 +4,7 @@ import { explainText } from '../../../src/core/explain/explainText';
 import { attentionRollout } from '../../../src/core/explainers/attentionRollout';
 import type { AttentionMap, ExplainContext } from '../../../src/core/explainers/explainer';
 import { resolveModelDir } from '../../../src/core/model/shippedModels';
-import { TextClassifier } from '../../../src/core/model/textClassifier';
+import { TextClassifier } from '../../../src/core/classifier/textClassifier';
 
 /** Runs rollout on hand-made attention maps over three tokens, each a token unit of its own. */
 async function rolloutOf(maps: AttentionMap[], pooled = [1, 0, 0]): Promise<number[]> {

@@ -6,7 +6,7 @@ import { explainText } from '../../../src/core/explain/explainText';
 import { EXPLAINER_COSTS } from '../../../src/core/explainers/explainer';
 import { explainerById, EXPLAINERS } from '../../../src/core/explainers/registry';
 import { resolveModelDir } from '../../../src/core/model/shippedModels';
-import { TextClassifier } from '../../../src/core/model/textClassifier';
+import { TextClassifier } from '../../../src/core/classifier/textClassifier';
 import { runCli } from '../../helpers/runCli';
 
 describe('An explanation streams in parts', () => {

@@ -7,7 +7,7 @@ import { METRICS } from '../../../src/core/faithfulness/metrics/registry';
 import { DELTA_TOLERANCE } from '../../../src/core/faithfulness/polarity';
 import { probabilities } from '../../../src/core/model/batchRunner';
 import { resolveModelDir } from '../../../src/core/model/shippedModels';
-import { TextClassifier } from '../../../src/core/model/textClassifier';
+import { TextClassifier } from '../../../src/core/classifier/textClassifier';
 
 const REVIEW = 'good service but horrible garbage food and small portions';
 let lstm: TextClassifier;

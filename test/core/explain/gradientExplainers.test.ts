@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import type { ExplainResult } from '../../../src/core/explain/explainResult';
 import { explainText } from '../../../src/core/explain/explainText';
 import { resolveModelDir, SHIPPED_MODELS } from '../../../src/core/model/shippedModels';
-import { TextClassifier } from '../../../src/core/model/textClassifier';
+import { TextClassifier } from '../../../src/core/classifier/textClassifier';
 import { decodeTensor, readReferenceFixture } from '../../helpers/referenceFixtures';
 import { writeToyModel } from '../../helpers/toyModel';
 

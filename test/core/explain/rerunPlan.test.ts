@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { explainText, type ExplainOptions } from '../../../src/core/explain/explainText';
+import type { ExplainOptions } from '../../../src/core/explain/explainOptions';
+import { explainText } from '../../../src/core/explain/explainText';
 import { planRerun } from '../../../src/core/explain/rerunPlan';
 import { EXPLAINERS } from '../../../src/core/explainers/registry';
 import { resolveModelDir } from '../../../src/core/model/shippedModels';
-import { TextClassifier } from '../../../src/core/model/textClassifier';
+import { TextClassifier } from '../../../src/core/classifier/textClassifier';
 import { ENGINE_SETTINGS } from '../../../src/core/settings/engineSettings';
 
 const TEXT = 'a slow , joyless film with one lovely scene';

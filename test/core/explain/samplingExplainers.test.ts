@@ -7,7 +7,7 @@ import { erasureOperator } from '../../../src/core/erasure/operators';
 import { explainText } from '../../../src/core/explain/explainText';
 import { probabilities } from '../../../src/core/model/batchRunner';
 import { resolveModelDir } from '../../../src/core/model/shippedModels';
-import { TextClassifier } from '../../../src/core/model/textClassifier';
+import { TextClassifier } from '../../../src/core/classifier/textClassifier';
 import { writeToyModel } from '../../helpers/toyModel';
 
 const dir = mkdtempSync(join(tmpdir(), 'polarity-toy-'));

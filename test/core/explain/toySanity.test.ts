@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { explainText } from '../../../src/core/explain/explainText';
-import { TextClassifier } from '../../../src/core/model/textClassifier';
+import { TextClassifier } from '../../../src/core/classifier/textClassifier';
 import { writeToyModel } from '../../helpers/toyModel';
 
 const dir = mkdtempSync(join(tmpdir(), 'polarity-toy-'));

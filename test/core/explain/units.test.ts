@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { explanationUnits, unitWeights } from '../../../src/core/explain/units';
+import { explanationUnits, unitWeights } from '../../../src/core/tokenize/units';
 import type { TokenizedText } from '../../../src/core/tokenize/textTokenizer';
 
 const TEXT = 'Playing well';

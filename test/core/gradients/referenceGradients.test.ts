@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { forgetBuiltGradientGraphs, GradientSession } from '../../../src/core/gradients/gradientSession';
 import { resolveModelDir, SHIPPED_MODELS } from '../../../src/core/model/shippedModels';
-import { TextClassifier } from '../../../src/core/model/textClassifier';
+import { TextClassifier } from '../../../src/core/classifier/textClassifier';
 import { decodeTensor, readReferenceFixture } from '../../helpers/referenceFixtures';
 
 /** max |a − b| / max |b|: the error relative to the size of the reference gradient. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ENGINE_FLAGS, ENGINE_HELP, engineOptions } from '../../../src/cli/engineOptions';
 import { ERASURE_OPERATORS } from '../../../src/core/erasure/operators';
-import { resolveExplainOptions } from '../../../src/core/explain/explainText';
+import { resolveExplainOptions } from '../../../src/core/explain/explainOptions';
 import { EXPLAINERS } from '../../../src/core/explainers/registry';
 import { configurationSchema, ENGINE_SETTINGS, parseFlag, readConfigValue, settingSpec, type ChoiceSetting, type EngineSettingValues } from '../../../src/core/settings/engineSettings';
 import { readSettings } from '../../../src/extension/config';

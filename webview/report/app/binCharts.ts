@@ -2,10 +2,10 @@
  * Charts (b) and (c): the violation mean per bin of input length and of model confidence, one line per explainer the
  * reader picked (series differ by colour, marker shape and dash), points with their values on hover and focus.
  */
-import type { BinRow, ExplainerSummary } from '../../../src/core/dataset/datasetReport';
+import type { BinRow, ExplainerSummary } from '../../../src/core/datasetRun/datasetReport';
 import { DASHES, MARKERS, markerPath, niceMax, ticks } from '../logic/chartModel';
 import { formatCount, formatFixed } from '../logic/reportFormat';
-import { el } from '../../app/dom';
+import { el } from '../../shared/dom';
 import { ChartBody, chartSvg, hiddenTable, mark, Plot, svgEl, xAxis, yAxis } from './svg';
 
 const SERIES_COLOURS = 6;

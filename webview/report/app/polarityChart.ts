@@ -3,10 +3,10 @@
  * (rows) against the sign erasing the unit measured (columns). Off-diagonal cells are violations, marked ✗ in text
  * as well as by colour; units with no sign (w = 0 or |Δ| ≈ 0) are counted apart.
  */
-import type { ExplainerSummary } from '../../../src/core/dataset/datasetReport';
+import type { ExplainerSummary } from '../../../src/core/datasetRun/datasetReport';
 import { polarityMatrix, PolarityCell } from '../logic/chartModel';
 import { formatCount } from '../logic/reportFormat';
-import { formatPercent } from '../../logic/format';
+import { formatPercent } from '../../shared/format';
 import { ChartBody, chartSvg, hiddenTable, mark, svgEl } from './svg';
 
 export const POLARITY_CHART_ID = 'chart-polarity';

@@ -3,14 +3,14 @@
  * the host's messages into redraws (a partial report every second or so while a run goes on) and view changes into
  * setState. In an exported page it draws the embedded report, read-only.
  */
-import type { ReportFormat, ReportView } from '../../../src/core/dataset/datasetReport';
-import type { ReportHostMessage, ReportSavedState, ReportViewState, ReportWebviewMessage, StandaloneReportData } from '../../../src/extension/report/reportProtocol';
-import type { Bridge } from '../../app/bridge';
-import { ExportChoice, exportButtons } from '../../app/controls';
-import { el, panelSection, replaceChildren } from '../../app/dom';
-import { keepFocus } from '../../app/focusKeeper';
-import { watchTheme } from '../../app/theme';
-import { enableFocusTooltips } from '../../app/tooltip';
+import type { ReportFormat, ReportView } from '../../../src/core/datasetRun/datasetReport';
+import type { ReportHostMessage, ReportSavedState, ReportViewState, ReportWebviewMessage, StandaloneReportData } from '../../../src/pages/report/reportProtocol';
+import type { Bridge } from '../../shared/bridge';
+import { ExportChoice, exportButtons } from '../../shared/formControls';
+import { el, panelSection, replaceChildren } from '../../shared/dom';
+import { keepFocus } from '../../shared/focusKeeper';
+import { watchTheme } from '../../shared/theme';
+import { enableFocusTooltips } from '../../shared/tooltip';
 import { normaliseView, reportIdentity } from '../logic/reportModel';
 import { nextSort } from '../logic/reportSummary';
 import { ChartsSection } from './chartsSection';

@@ -3,12 +3,12 @@
  * partly resumed from the cache), accuracy on the labelled rows with its interval, the operator the metrics use,
  * and the bad rows that were skipped (an expandable list with line numbers and reasons).
  */
-import type { ReportView } from '../../../src/core/dataset/datasetReport';
-import { el, replaceChildren } from '../../app/dom';
+import type { ReportView } from '../../../src/core/datasetRun/datasetReport';
+import { el, replaceChildren } from '../../shared/dom';
 import { formatCount, formatDuration, formatFixed, formatInterval, plural } from '../logic/reportFormat';
 import { operatorTitle } from '../logic/reportSummary';
 import { differentiatesLogit, headWords } from '../../../src/core/explain/headWords';
-import { sampleWords } from '../../../src/core/dataset/sampleWords';
+import { sampleWords } from '../../../src/core/datasetRun/sampleWords';
 
 function item(term: string, id: string, ...value: (Node | string | false | null)[]): HTMLElement {
   return el('div', { class: 'meta-item' }, el('dt', { text: term }), el('dd', { id }, ...value));

@@ -6,8 +6,8 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
 import type { VscodeProgressBar } from '@vscode-elements/elements/dist/vscode-progress-bar/vscode-progress-bar.js';
-import type { ReportProgress } from '../../../src/extension/report/reportProtocol';
-import { el, replaceChildren } from '../../app/dom';
+import type { ReportProgress } from '../../../src/pages/report/reportProtocol';
+import { el, replaceChildren } from '../../shared/dom';
 import { formatCount, formatDuration, formatRate, plural } from '../logic/reportFormat';
 
 export type ReportRun = { kind: 'idle' } | { kind: 'running'; progress: ReportProgress } | { kind: 'finished'; cancelled: boolean; message?: string };

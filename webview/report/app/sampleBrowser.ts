@@ -7,14 +7,14 @@
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type { VscodeSingleSelect } from '@vscode-elements/elements/dist/vscode-single-select/vscode-single-select.js';
 import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js';
-import type { ReportView, SampleRow } from '../../../src/core/dataset/datasetReport';
-import type { ReportViewState, SampleFilters, SampleSort } from '../../../src/extension/report/reportProtocol';
-import { field, singleSelect } from '../../app/controls';
-import { el, replaceChildren, srOnly } from '../../app/dom';
-import { formatProbability, formatViolationMean } from '../../logic/format';
+import type { ReportView, SampleRow } from '../../../src/core/datasetRun/datasetReport';
+import type { ReportViewState, SampleFilters, SampleSort } from '../../../src/pages/report/reportProtocol';
+import { field, singleSelect } from '../../shared/formControls';
+import { el, replaceChildren, srOnly } from '../../shared/dom';
+import { formatProbability, formatViolationMean } from '../../shared/format';
 import { formatCount } from '../logic/reportFormat';
 import { headWords } from '../../../src/core/explain/headWords';
-import { sampleWords } from '../../../src/core/dataset/sampleWords';
+import { sampleWords } from '../../../src/core/datasetRun/sampleWords';
 import { distinctLabels, explainerColumn, violationState, visibleSamples } from '../logic/sampleFilter';
 import { revealRow, rowsPerPage, virtualWindow } from '../logic/virtualWindow';
 

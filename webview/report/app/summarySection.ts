@@ -4,14 +4,14 @@
  * floor in the footer. Headers sort (click, Enter or Space on their buttons, aria-sort); the best value of each
  * column is marked with ★ and bold, and said in words to screen readers.
  */
-import type { ExplainerSummary, ReportView } from '../../../src/core/dataset/datasetReport';
-import type { ReportViewState } from '../../../src/extension/report/reportProtocol';
-import { el, replaceChildren, srOnly } from '../../app/dom';
+import type { ExplainerSummary, ReportView } from '../../../src/core/datasetRun/datasetReport';
+import type { ReportViewState } from '../../../src/pages/report/reportProtocol';
+import { el, replaceChildren, srOnly } from '../../shared/dom';
 import { formatCount, formatFixed, formatInterval, plural } from '../logic/reportFormat';
-import { ariaSort } from '../../logic/sortOrder';
+import { ariaSort } from '../../shared/sortOrder';
 import { bestPerColumn, randomFloor, SummaryCell, SummaryColumnDef, summaryCell, summaryColumns, sortExplainers } from '../logic/reportSummary';
 import { headWords } from '../../../src/core/explain/headWords';
-import { sampleWords } from '../../../src/core/dataset/sampleWords';
+import { sampleWords } from '../../../src/core/datasetRun/sampleWords';
 
 function cellText(column: SummaryColumnDef, cell: SummaryCell): string {
   if (column.id === 'msPerSample') return cell.value === null ? '—' : cell.value < 10 ? cell.value.toFixed(1) : formatCount(cell.value);

@@ -3,7 +3,7 @@
  * `<img src=x onerror=…>` in a chart label is text. Plus the pieces every chart shares: a <title> for hover, axes,
  * and the visually-hidden table that is each chart's text alternative.
  */
-import { append, Child, el, replaceChildren } from '../../app/dom';
+import { append, Child, el, replaceChildren } from '../../shared/dom';
 
 const NS = 'http://www.w3.org/2000/svg';
 

@@ -2,7 +2,7 @@
  * Chart (e): the tokens that were most often the violating top unit, for one predicted class and one explainer, as
  * horizontal bars with their counts. Token text goes into <text> nodes as text, whatever it contains.
  */
-import type { ReportView } from '../../../src/core/dataset/datasetReport';
+import type { ReportView } from '../../../src/core/datasetRun/datasetReport';
 import { clip, violationTokens } from '../logic/chartModel';
 import { formatCount } from '../logic/reportFormat';
 import { ChartBody, chartSvg, hiddenTable, mark, svgEl } from './svg';

@@ -2,11 +2,11 @@
  * Chart (a): the violation ratio of every explainer under each paper operator as grouped bars (operators told apart
  * by fill pattern as well as colour), with the Random floor as a dashed reference line.
  */
-import type { ReportView } from '../../../src/core/dataset/datasetReport';
+import type { ReportView } from '../../../src/core/datasetRun/datasetReport';
 import { clip, niceMax, ticks } from '../logic/chartModel';
 import { formatFixed, formatInterval, formatCount } from '../logic/reportFormat';
 import { operatorTitle, randomFloor } from '../logic/reportSummary';
-import { el } from '../../app/dom';
+import { el } from '../../shared/dom';
 import { ChartBody, chartSvg, hiddenTable, mark, Plot, svgEl, xAxis, yAxis } from './svg';
 
 const BAR = 11;

@@ -2,7 +2,7 @@
  * What the report's charts draw, DOM-free: the default explainers of the line charts, axis ranges and ticks, the
  * polarity confusion matrix and the violation tokens. The SVG components only place what this computes.
  */
-import type { ExplainerSummary, ReportView } from '../../../src/core/dataset/datasetReport';
+import type { ExplainerSummary, ReportView } from '../../../src/core/datasetRun/datasetReport';
 
 /** Explainers the by-length and by-confidence charts always start with when the report has them. */
 export const PINNED_CHART_EXPLAINERS = ['raw-attention', 'attention-x-gradient'];

@@ -2,7 +2,7 @@
  * Number formatting for the dataset report, on top of the panel's format.ts: ratios and means with three decimals,
  * their 95% intervals, counts with thousands separators, rates and durations. DOM-free so Node tests pin it.
  */
-import { MINUS } from '../../logic/format';
+import { MINUS } from '../../shared/format';
 
 /** A ratio or mean with three decimals (0.235, −0.041); a dash when undefined. */
 export function formatFixed(x: number | null | undefined, digits = 3): string {
@@ -31,7 +31,7 @@ export function formatRate(perSecond: number): string {
 }
 
 /** The engine's duration format, so the report, the CLI and the notification say times alike. */
-export { formatDuration } from '../../../src/core/dataset/duration';
+export { formatDuration } from '../../../src/core/format/duration';
 
 /** "1 sample", "2 samples". */
 export function plural(n: number, word: string): string {

@@ -2,9 +2,9 @@
  * Shape checks for what reaches the report webview from outside (the host, saved state, the exported page's JSON
  * island), and saved view choices made valid for the report on screen.
  */
-import { DATASET_REPORT_SCHEMA, ReportView } from '../../../src/core/dataset/datasetReport';
-import type { ReportHostMessage, ReportSavedState, ReportViewState, SampleFilters, SampleSort, StandaloneReportData } from '../../../src/extension/report/reportProtocol';
-import { isObject } from '../../logic/isObject';
+import { DATASET_REPORT_SCHEMA, ReportView } from '../../../src/core/datasetRun/datasetReport';
+import type { ReportHostMessage, ReportSavedState, ReportViewState, SampleFilters, SampleSort, StandaloneReportData } from '../../../src/pages/report/reportProtocol';
+import { isObject } from '../../shared/isObject';
 import { defaultChartExplainers } from './chartModel';
 import { validSummarySort } from './reportSummary';
 import { DEFAULT_FILTERS, DEFAULT_SAMPLE_SORT, distinctLabels } from './sampleFilter';

@@ -2,9 +2,9 @@
  * The explainer summary table's columns, cells, order and best values. DOM-free: the table component only draws what
  * this computes, and Node tests pin it against the report's own numbers.
  */
-import type { ExplainerSummary, MeanEstimate, Proportion, ReportView } from '../../../src/core/dataset/datasetReport';
-import type { ReportSummaryColumn, ReportViewState } from '../../../src/extension/report/reportProtocol';
-import { compareValues } from '../../logic/sortOrder';
+import type { ExplainerSummary, MeanEstimate, Proportion, ReportView } from '../../../src/core/datasetRun/datasetReport';
+import type { ReportSummaryColumn, ReportViewState } from '../../../src/pages/report/reportProtocol';
+import { compareValues } from '../../shared/sortOrder';
 import { headWords } from '../../../src/core/explain/headWords';
 
 export type SummarySort = ReportViewState['sort'];

@@ -2,9 +2,9 @@
  * The sample browser's filters and order, DOM-free: what a view shows is a list of indices into
  * ReportView.sampleRows, computed here in one pass (fast enough for 100,000 rows on every keystroke).
  */
-import type { ReportView, SampleRow } from '../../../src/core/dataset/datasetReport';
-import type { SampleFilters, SampleSort } from '../../../src/extension/report/reportProtocol';
-import { compareValues } from '../../logic/sortOrder';
+import type { ReportView, SampleRow } from '../../../src/core/datasetRun/datasetReport';
+import type { SampleFilters, SampleSort } from '../../../src/pages/report/reportProtocol';
+import { compareValues } from '../../shared/sortOrder';
 
 export type ViolationState = 'violates' | 'consistent' | 'none';
 

@@ -1,0 +1,227 @@
+/**
+ * The dataset report's view model: what `polarity-lens check --json` writes, what the report webview draws and what
+ * every report writer reads. One module for all front ends, like explainResult.ts for a single text.
+ */
+import type { HeadView } from '../explain/explainResult';
+import type { ErasureOperatorName } from '../erasure/erasureOperator';
+import type { OutcomeSettings } from '../settings/engineSettings';
+import type { DatasetFormat, SampleSpec } from '../datasetFiles/datasetTypes';
+
+export const DATASET_REPORT_SCHEMA = 'polarity-lens/dataset-report@1';
+
+/** The files a report is written as: the full JSON, the per-sample CSV, the self-contained HTML page, the Markdown summary. */
+export type ReportFormat = 'json' | 'csv' | 'html' | 'md';
+
+/** A proportion with its 95% Wilson score interval (k of n); null ratio when n = 0. */
+export interface Proportion {
+  k: number;
+  n: number;
+  ratio: number | null;
+  lo: number | null;
+  hi: number | null;
+  /** Set when the n judgements came several per row (multi-label): the independent-sample size the interval uses. */
+  effectiveN?: number;
+}
+
+/** A mean with its 95% interval (normal approximation, t for small n); null when n = 0. */
+export interface MeanEstimate {
+  n: number;
+  mean: number | null;
+  lo: number | null;
+  hi: number | null;
+}
+
+/** One explainer's verdict on one sample under one operator. */
+export interface SampleVerdict {
+  /** i*: the top unit (largest |w|), -1 if none. */
+  unit: number;
+  weight: number;
+  /** Δ = p(ŷ|x) − p(ŷ|x∖i*), probability units. */
+  delta: number;
+  violates: boolean;
+}
+
+/** How one explainer did on one sample. */
+export interface SampleExplainer {
+  /** Why it could not run (then everything else is absent). */
+  error?: string;
+  /** The text of the top unit. */
+  topText?: string;
+  /** Per paper operator. */
+  verdicts: Partial<Record<ErasureOperatorName, SampleVerdict>>;
+  /** Share of operators violated (0, 1/3, 2/3, 1). */
+  violationMean: number | null;
+  /** Token-level and |w|-weighted violation rates under the chosen operator. */
+  tokenLevelRate: number | null;
+  weightedRate: number | null;
+  /** Metric id → value under the chosen operator (null where undefined for the text). */
+  metrics: Record<string, number | null>;
+  /**
+   * Units by (claimed sign of w, measured sign of Δ) under the chosen operator: [w>0&Δ>0, w>0&Δ<0, w<0&Δ>0, w<0&Δ<0,
+   * w=0 or Δ≈0]. For unsigned explainers every non-zero weight claims support.
+   */
+  polarity: [number, number, number, number, number];
+  ms: number;
+}
+
+/** One dataset row as explained. */
+export interface SampleRecord {
+  /** 0-based index of the row among the file's data rows, and the 1-based line where it starts. */
+  row: number;
+  line: number;
+  text: string;
+  /**
+   * The gold label as written, and its class index in the model (null if unlabelled or unknown to the model; a
+   * multi-label row's gold cell may list several labels, and its index is this record's label when the list has it).
+   */
+  label: string | null;
+  labelIndex: number | null;
+  /** The class explained and its score: ŷ, or for a multi-label model the label this record tests, with σ(z). */
+  prediction: { index: number; label: string; probability: number };
+  /** Prediction = gold; for a multi-label record, whether σ(z) ≥ ½ agrees with the label being in the gold list. */
+  correct: boolean | null;
+  units: number;
+  truncated: boolean;
+  explainers: Record<string, SampleExplainer>;
+  /** Random's violations per seed (RANDOM_SEEDS) and paper operator; null where the model could not run the operator. */
+  random: (boolean | null)[][];
+  ms: number;
+}
+
+export interface ExplainerSummary {
+  id: string;
+  label: string;
+  signed: boolean;
+  family: string;
+  /** Samples it ran on, and samples where it failed (with the first error). */
+  runs: number;
+  failures: number;
+  error?: string;
+  /** Violation ratio per paper operator, with 95% intervals. */
+  violation: Partial<Record<ErasureOperatorName, Proportion>>;
+  /** The mean over the paper's operators of the per-sample violation share, with a 95% interval. */
+  violationMean: MeanEstimate;
+  tokenLevelRate: MeanEstimate;
+  weightedRate: MeanEstimate;
+  /** Metric id → mean over samples where it is defined. */
+  metrics: Record<string, MeanEstimate>;
+  msPerSample: number;
+  /** Summed polarity counts, as in SampleExplainer.polarity. */
+  polarity: [number, number, number, number, number];
+}
+
+/** A bin of samples (by input length or by model confidence) and each explainer's violation-mean there. */
+export interface BinRow {
+  label: string;
+  from: number;
+  to: number;
+  samples: number;
+  /** Explainer id → mean violation share in the bin (null when it did not run on any). */
+  violation: Record<string, number | null>;
+}
+
+/** Tokens that were the violating top unit most often, per predicted class and explainer. */
+export interface ViolationTokens {
+  /** Predicted class label → explainer id → [token, count] most frequent first (top 10). */
+  byClass: Record<string, Record<string, [string, number][]>>;
+}
+
+export interface MetricInfo {
+  id: string;
+  label: string;
+  better: 'higher' | 'lower';
+  description: string;
+}
+
+export interface BadRowInfo {
+  line: number;
+  reason: string;
+}
+
+export interface DatasetReport {
+  schema: typeof DATASET_REPORT_SCHEMA;
+  createdAt: string;
+  dataset: {
+    path: string;
+    format: DatasetFormat;
+    columns: { text: string; label: string | null };
+    selection: SampleSpec;
+    /** Data rows read, rows selected, and the bad rows skipped (the first 1,000 listed; `badRowCount` counts all). */
+    rowsRead: number;
+    rowsSelected: number;
+    badRows: BadRowInfo[];
+    badRowCount: number;
+    /** Gold labels that name no class of the model (up to 20): their rows count as unlabelled for accuracy. */
+    unmappedLabels: string[];
+  };
+  /** `head`: what p(ŷ) is for this model (absent in reports written before heads were recorded: softmax). */
+  model: { name: string; dir: string; labels: string[]; sha256: string; head?: HeadView };
+  /**
+   * Every setting that changes an outcome (OutcomeSettings: `operator` is the one of the metrics, the token-level
+   * rates and the polarity counts; the verdicts use all three `operators`), so a sample opened from the report is
+   * explained as the report counted it.
+   */
+  settings: OutcomeSettings & {
+    explainers: string[];
+    operators: ErasureOperatorName[];
+    randomSeeds: number[];
+  };
+  /**
+   * Samples explained (judgements: one per row, or one per label of each row for a multi-label model, each tested
+   * with σ(z) of its label), and the rows they came from; false `complete` when the run was cancelled or stopped early.
+   */
+  samples: number;
+  /** Absent in reports written before multi-label runs (one record per row then). */
+  rowsExplained?: number;
+  complete: boolean;
+  /** Taken from the cache instead of recomputed. */
+  resumed: number;
+  accuracy: Proportion | null;
+  metrics: MetricInfo[];
+  explainers: ExplainerSummary[];
+  /** The Random floor: violation ratio per seed and operator, and the mean over seeds of the operator mean. */
+  random: { perSeed: { seed: number; violation: Partial<Record<ErasureOperatorName, number>> }[]; mean: number | null; spread: number | null };
+  byLength: BinRow[];
+  byConfidence: BinRow[];
+  violationTokens: ViolationTokens;
+  timing: { seconds: number; msPerSample: number };
+  records: SampleRecord[];
+}
+
+/** One line of the report's sample browser: small enough that 100,000 of them load in a webview. */
+export interface SampleRow {
+  row: number;
+  line: number;
+  /** The text, cut to 300 characters (the full text is in the JSON report and in the per-sample view). */
+  text: string;
+  label: string | null;
+  prediction: string;
+  probability: number;
+  correct: boolean | null;
+  units: number;
+  /** Per explainer, in ReportView.explainers order: its violation share over the paper operators (null: not run). */
+  violation: (number | null)[];
+  /** A multi-label run's label index this row tests (each data row has one sample row per label). */
+  target?: number;
+}
+
+/** The report as the webview and the HTML export draw it: the summary plus the sample browser's rows. */
+export type ReportView = Omit<DatasetReport, 'records'> & { sampleRows: SampleRow[] };
+
+const SAMPLE_TEXT_LIMIT = 300;
+
+/** A record's line in the sample browser; `explainers` fixes the order of `violation`. */
+export function toSampleRow(r: SampleRecord, explainers: string[], multiLabel = false): SampleRow {
+  return {
+    ...(multiLabel ? { target: r.prediction.index } : {}),
+    row: r.row,
+    line: r.line,
+    text: r.text.length > SAMPLE_TEXT_LIMIT ? `${r.text.slice(0, SAMPLE_TEXT_LIMIT)}…` : r.text,
+    label: r.label,
+    prediction: r.prediction.label,
+    probability: r.prediction.probability,
+    correct: r.correct,
+    units: r.units,
+    violation: explainers.map((id) => r.explainers[id]?.violationMean ?? null),
+  };
+}

@@ -1,0 +1,28 @@
+/**
+ * What a dataset run keeps of one text, computed: the explanation of its prediction, and for a multi-label model one
+ * more explanation per other label (each tested with σ(z) of that label), as the issue's "all labels in dataset mode".
+ * The run's process and its worker processes both call this, so their outcomes are the same.
+ */
+import type { ErasureOperatorName } from '../erasure/erasureOperator';
+import type { ResolvedExplainOptions } from '../explain/explainOptions';
+import { explainText } from '../explain/explainText';
+import type { TextClassifier } from '../classifier/textClassifier';
+import { sampleOutcome, type LabelOutcome, type SampleOutcome } from './sampleOutcome';
+
+export async function textOutcome(model: TextClassifier, text: string, settings: ResolvedExplainOptions, cancelled?: () => boolean): Promise<SampleOutcome> {
+  const operator = settings.operator as ErasureOperatorName;
+  const explain = async (label?: number) => {
+    const t0 = performance.now();
+    const result = await explainText(model, text, { ...settings, cancelled, ...(label === undefined ? {} : { label }) });
+    return sampleOutcome(result, operator, performance.now() - t0);
+  };
+  const first = await explain();
+  if (model.head.kind !== 'multi-label') return first;
+  const otherLabels: LabelOutcome[] = [];
+  for (let c = 0; c < model.head.classes.length; c++) {
+    if (c === first.prediction.index) continue;
+    const { prediction, explainers, random, ms } = await explain(c);
+    otherLabels.push({ prediction, explainers, random, ms });
+  }
+  return { ...first, otherLabels };
+}

@@ -1,9 +1,0 @@
-/** The explain panel's page: its view type, bundle and styles (the hosting itself is WebviewHost's). */
-import type { WebviewHost, WebviewPage } from './webviewHost';
-import type { HostMessage, WebviewMessage } from './webviewProtocol';
-
-export const PANEL_VIEW_TYPE = 'polarityLens.explain';
-
-export const EXPLAIN_PAGE: WebviewPage = { viewType: PANEL_VIEW_TYPE, title: 'Polarity Lens', script: 'main.js', styles: ['panel.css'] };
-
-export type ExplainPanel = WebviewHost<HostMessage, WebviewMessage>;
