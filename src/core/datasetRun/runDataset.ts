@@ -4,8 +4,7 @@
  * sample: the partial report is returned, and the next run with the same settings resumes from the cache.
  */
 import { availableParallelism } from 'node:os';
-import { resolveExplainOptions, type ExplainOptions } from '../explain/explainOptions';
-import { ExplanationCancelled } from '../explain/explainText';
+import { ExplanationCancelled, resolveExplainOptions, type ExplainOptions } from '../explain/explainOptions';
 import type { TextClassifier } from '../classifier/textClassifier';
 import { countBadRow, countRows, newReadStats, readRows, selectRows, type ReadStatsWithStop } from '../datasetFiles/datasetReader';
 import { labelIndex, labelSet } from '../datasetFiles/labelMapping';

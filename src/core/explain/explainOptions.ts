@@ -62,3 +62,16 @@ export function resolveExplainOptions(options: ExplainOptions): ResolvedExplainO
     igBaseline: byDefault('igBaseline', options.igBaseline),
   };
 }
+
+/** Thrown when ExplainOptions.cancelled asked an explanation to stop. */
+export class ExplanationCancelled extends Error {
+  constructor() {
+    super('The explanation was cancelled.');
+    this.name = 'ExplanationCancelled';
+  }
+}
+
+/** Throws ExplanationCancelled when `cancelled` says so (checked between stages). */
+export function checkCancelled(cancelled?: () => boolean): void {
+  if (cancelled?.()) throw new ExplanationCancelled();
+}

@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { TextClassifier } from '../../../src/core/classifier/textClassifier';
+import type { Explainer } from '../../../src/core/explainers/explainer';
+import { explainerById } from '../../../src/core/explainers/registry';
+import { ExplanationCancelled, resolveExplainOptions } from '../../../src/core/explain/explainOptions';
+import type { ExplainPart } from '../../../src/core/explain/explainResult';
+import { explainText } from '../../../src/core/explain/explainText';
+import { prepareText } from '../../../src/core/explain/prepareText';
+import { runExplainers } from '../../../src/core/explain/runExplainers';
+import { TextRuns } from '../../../src/core/explain/textRuns';
+import type { ImpactSource } from '../../../src/core/explain/verdicts';
+import { resolveModelDir } from '../../../src/core/model/shippedModels';
+import { FIXTURES } from '../../helpers/paths';
+
+const TEXT = 'a gripping , funny and deeply moving film';
+let model: TextClassifier;
+before(async () => (model = await TextClassifier.load(resolveModelDir('sst2-cnn-dot'))));
+after(async () => model.dispose());
+
+const settings = (extra = {}) => resolveExplainOptions({ explainers: ['raw-attention', 'occlusion'], ...extra });
+
+describe('the explain pipeline, stage by stage', () => {
+  it('prepareText: units, the clean prediction and the runnable operators; notes for a cut text; refuses an empty one', async () => {
+    const p = await prepareText(model, TEXT, settings());
+    assert.deepEqual(p.units.map((u) => u.text), TEXT.split(' '));
+    assert.equal(p.target, p.probabilities.indexOf(Math.max(...p.probabilities)));
+    assert.deepEqual(p.operators, ['delete', 'zero-embedding', 'attention-mask']);
+    assert.deepEqual((await prepareText(model, TEXT, settings({ operator: 'mask-token' }))).operators, ['delete', 'zero-embedding', 'attention-mask', 'mask-token']);
+    const short = await TextClassifier.load(resolveModelDir('sst2-cnn-dot'), { maxTokens: 5 });
+    try {
+      const cut = await prepareText(short, TEXT, settings());
+      assert.ok(cut.tokens.truncated);
+      assert.match(cut.notes.join(' '), /longer than the 5-token maximum/);
+    } finally {
+      await short.dispose();
+    }
+    await assert.rejects(prepareText(model, '  ', settings()), /Nothing to explain: the text is empty/);
+  });
+
+  it('prepareText: a multi-label model explains the label asked for, by name or index; other heads refuse a label', async () => {
+    const multi = await TextClassifier.load(join(FIXTURES, 'zoo', 'bert-multilabel'));
+    try {
+      assert.equal((await prepareText(multi, TEXT, settings(), 'fear')).target, 2);
+      assert.equal((await prepareText(multi, TEXT, settings(), 1)).target, 1);
+      await assert.rejects(prepareText(multi, TEXT, settings(), 'sadness'), /No label "sadness"/);
+    } finally {
+      await multi.dispose();
+    }
+    await assert.rejects(prepareText(model, TEXT, settings(), 'positive'), /only for a multi-label head/);
+  });
+
+  it('TextRuns: an input is run once however often it is asked for; a leave-one-out pass once per operator, equal to single erasures', async () => {
+    const p = await prepareText(model, TEXT, settings());
+    const runs = new TextRuns(model, { ...p, objective: 'probability' });
+    const first = await runs.leaveOneOut('delete');
+    assert.equal(runs.forwardRuns, p.units.length);
+    assert.equal(await runs.leaveOneOut('delete'), first, 'the same pass');
+    const single = await runs.deltasAt(p.units.map((_, unit) => ({ operator: 'delete' as const, unit })));
+    assert.deepEqual(single, first.deltas);
+    assert.equal(runs.forwardRuns, p.units.length, 'single erasures of known inputs cost nothing');
+    await runs.run([p.input, p.input]);
+    assert.equal(runs.forwardRuns, p.units.length, 'the clean input is known');
+    assert.equal(await runs.gradients(), await runs.gradients('gradient'), 'one clean gradient run per variant');
+  });
+
+  it('runExplainers: cheapest first, rows back in the asked order; a failing explainer is a row with its error; a reused row is not recomputed', async () => {
+    const p = await prepareText(model, TEXT, settings());
+    const runs = new TextRuns(model, { ...p, objective: 'probability' });
+    const context = {
+      text: TEXT, tokens: p.tokens, units: p.units, input: p.input, folder: model.folder, target: p.target, probabilities: p.probabilities, erasureContext: p.erasureContext,
+      attentions: async () => p.attentions, pooled: p.pooled, leaveOneOut: runs.leaveOneOut.bind(runs), run: runs.run.bind(runs),
+      gradients: runs.gradients.bind(runs), gradientsAt: runs.gradientsAt.bind(runs), padEmbedding: runs.padEmbedding.bind(runs),
+    };
+    const impacts: ImpactSource = { operators: ['delete'], row: () => undefined, deltasAt: (r) => runs.deltasAt(r) };
+    const broken: Explainer = { ...explainerById('random'), id: 'broken', explain: async () => { throw new Error('no weights today'); } };
+    let calls = 0;
+    const counted: Explainer = { ...explainerById('occlusion'), explain: async (ctx, s) => (calls++, explainerById('occlusion').explain(ctx, s)) };
+    const parts: ExplainPart[] = [];
+    const order = [counted, explainerById('raw-attention'), broken];
+    const rows = await runExplainers(order, { context, settings: settings(), impacts, emit: (part) => parts.push(part) });
+    assert.deepEqual(rows.map((r) => r.id), ['occlusion', 'raw-attention', 'broken']);
+    assert.deepEqual(parts.map((x) => (x.part === 'explanation' ? x.explanation.id : '')), ['raw-attention', 'broken', 'occlusion'], 'clean-run explainers before erasures');
+    assert.equal(rows[2].error, 'no weights today');
+    assert.equal(rows[2].weights, null);
+    assert.equal(rows[0].verdicts[0].delta, (await runs.leaveOneOut('delete')).deltas[rows[0].verdicts[0].unit]);
+    const again = await runExplainers(order, { context, settings: settings(), impacts, reuse: rows });
+    assert.equal(calls, 1, 'the reused occlusion row was not recomputed');
+    assert.deepEqual(again[0].weights, rows[0].weights);
+    await assert.rejects(runExplainers(order, { context, settings: settings(), impacts, cancelled: () => true }), ExplanationCancelled);
+  });
+
+  it('explainText runs the stages in order: the prediction, the chosen impact row, the explainers, then the other rows', async () => {
+    const parts: string[] = [];
+    const result = await explainText(model, TEXT, { explainers: ['raw-attention', 'occlusion'], operator: 'attention-mask', metrics: false, onPart: (p) => parts.push(p.part === 'impact' ? `impact ${p.impact.operator}` : p.part === 'explanation' ? p.explanation.id : p.part) });
+    assert.deepEqual(parts, ['prediction', 'impact attention-mask', 'raw-attention', 'occlusion', 'impact delete', 'impact zero-embedding']);
+    assert.deepEqual(result.impacts.map((i) => i.operator), ['delete', 'zero-embedding', 'attention-mask']);
+  });
+});
