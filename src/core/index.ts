@@ -7,6 +7,7 @@ export * from './views';
 export * from './classifier/textClassifier';
 export * from './datasetFiles/labelledCsv';
 export * from './datasetRun/reportViewOf';
+export * from './datasetRun/outcomeSource';
 export * from './datasetRun/runDataset';
 export * from './datasetRun/sampleOutcome';
 export * from './datasetRun/thresholds';

@@ -3,26 +3,18 @@
  * (or read back from the cache), its compact outcome is cached and folded into the report. Cancel keeps every finished
  * sample: the partial report is returned, and the next run with the same settings resumes from the cache.
  */
-import { availableParallelism } from 'node:os';
-import { ExplanationCancelled, resolveExplainOptions, type ExplainOptions } from '../explain/explainOptions';
 import type { TextClassifier } from '../classifier/textClassifier';
-import { countBadRow, countRows, newReadStats, readRows, selectRows, type ReadStatsWithStop } from '../datasetFiles/datasetReader';
-import { labelIndex, labelSet } from '../datasetFiles/labelMapping';
+import { countBadRow, countRows, detectFormat, readRows, selectRows } from '../datasetFiles/datasetReader';
 import type { ColumnChoice, SampleSpec, SelectedRow } from '../datasetFiles/datasetTypes';
-import { detectFormat } from '../datasetFiles/datasetReader';
-import { PAPER_OPERATORS } from '../erasure/operators';
-import { DATASET_REPORT_SCHEMA, type DatasetReport, type SampleRecord, type SampleRow } from './datasetReport';
-import { ReportBuilder } from './reportBuilder';
-import { OutcomePool, WorkersLost } from './outcomePool';
-import { ENGINE_VERSION } from './engineVersion';
-import { hashFiles } from '../files/hashFiles';
-import { outcomeSettings } from '../settings/engineSettings';
+import { ExplanationCancelled, resolveExplainOptions, type ExplainOptions } from '../explain/explainOptions';
+import type { DatasetReport, SampleRecord, SampleRow } from './datasetReport';
+import { outcomeSource, type OutcomeSource } from './outcomeSource';
+import { WorkersLost } from './outcomePool';
+import { runIdentity } from './runIdentity';
+import { RunTally } from './runTally';
 import { SampleCache } from './sampleCache';
-import { RANDOM_SEEDS, type SampleOutcome } from './sampleOutcome';
-import { textOutcome } from './textOutcome';
+import type { SampleOutcome } from './sampleOutcome';
 
-/** Most worker processes a run starts (each holds its own model, ≈ 200 MB for the transformer). */
-export const MAX_WORKERS = 64;
 
 export interface DatasetRunOptions {
   path: string;
@@ -70,158 +62,64 @@ export interface DatasetRun extends ReportSnapshot {
   close(): void;
 }
 
+/**
+ * The run as stages: what identifies its outcomes (runIdentity) opens the cache; the rows are counted for the ETA;
+ * texts are explained where the options say (outcomeSource) or read back from the cache, and folded into the tally
+ * strictly in file order (RunTally), which gives the progress, the report and the records.
+ */
 export async function runDataset(model: TextClassifier, options: DatasetRunOptions): Promise<DatasetRun> {
-  const started = performance.now();
   const settings = resolveExplainOptions({ ...options.explain, metrics: true });
-  const format = detectFormat(options.path);
-  // Every class by index (LABEL_i where the config names none), so ids in the file map even without id2label.
-  const classes = model.head.classes.length;
-  const labels = Array.from({ length: classes }, (_, i) => model.labelOf(i));
-  // A multi-label model is tested on every label of every row: one judgement each, folded in per row.
-  const multiLabel = model.head.kind === 'multi-label';
-  const otherLabels = multiLabel ? classes - 1 : 0;
-  const modelHash = await hashFiles([model.folder.modelPath, ...model.onnx.dataFiles, model.folder.tokenizerPath]);
-  // Every setting that changes a text's outcome (declared in ENGINE_SETTINGS), the report's too.
-  const outcome = outcomeSettings({ ...settings, maxTokens: model.tokenizer.maxLength });
-  // The model's own settings (pooling, mask and pad tokens, outputs) and the engine's version change outcomes too.
-  const cacheKey = { labels, ...outcome, config: model.folder.config, engine: ENGINE_VERSION };
-  const cache = await SampleCache.open(options.cacheDir, modelHash, cacheKey);
-  let closePool = () => {};
+  const identity = await runIdentity(model, settings);
+  const cache = await SampleCache.open(options.cacheDir, identity.modelHash, identity.cacheKey);
+  let source: OutcomeSource | undefined;
   try {
     const total = await countSelected(options);
-    const stats: ReadStatsWithStop = newReadStats();
-    const builder = new ReportBuilder(settings.explainers, settings.operator, multiLabel);
-    const kept: Pick<SampleRecord, 'row' | 'line' | 'label' | 'text'>[] = [];
-    const unmapped = new Set<string>();
-    let resumed = 0;
-    let computed = 0;
-    let computeMs = 0;
-    const snapshot = (complete: boolean): ReportSnapshot => {
-      const { msPerSample, ...summary } = builder.summary();
-      const report: Omit<DatasetReport, 'records'> = {
-        schema: DATASET_REPORT_SCHEMA,
-        createdAt: new Date().toISOString(),
-        dataset: {
-          path: options.path, format, columns: options.columns, selection: options.selection,
-          rowsRead: stats.rowsRead, rowsSelected: total ?? kept.length, badRows: stats.badRows, badRowCount: stats.badRowCount,
-          unmappedLabels: [...unmapped],
-        },
-        model: { name: model.folder.name, dir: model.folder.dir, labels, sha256: modelHash, head: { kind: model.head.kind, quantity: model.head.quantity, isProbability: model.head.isProbability } },
-        settings: { explainers: settings.explainers, operators: [...PAPER_OPERATORS], randomSeeds: [...RANDOM_SEEDS], ...outcome },
-        ...summary,
-        complete,
-        resumed,
-        timing: { seconds: (performance.now() - started) / 1000, msPerSample },
-      };
-      return { report, sampleRows: builder.sampleRows };
-    };
-    const progress = () => {
-      const perSecond = computeMs > 0 ? computed / (computeMs / 1000) : 0;
-      const left = total === null ? null : Math.max(0, total - kept.length);
-      const eta = left === null || perSecond === 0 ? null : left / perSecond;
-      options.onProgress?.({ done: kept.length, total, resumed, perSecond, etaSeconds: eta, badRows: stats.badRowCount }, () => snapshot(false));
-    };
-    const rows = selectRows(options.path, options.columns, options.selection, { format, signal: options.signal, stats });
-    // Texts in flight (one, or one per worker), folded into the report strictly in file order.
-    const inFlight: { row: SelectedRow; outcome: Promise<SampleOutcome | Error>; cached: boolean }[] = [];
-    const workers = options.workers === 0 ? Math.min(MAX_WORKERS, availableParallelism()) : options.workers ?? 1;
-    if (workers > 1 && !options.workerScript) throw new Error('a run in several worker processes needs workerScript, the build of outcomeWorker.ts');
-    const pool = workers > 1 ? new OutcomePool(workers, options.workerScript!, model.folder.dir, settings, options.maxTokens) : undefined;
-    closePool = () => pool?.close();
-    const width = pool?.size ?? 1;
-    let computeStarted: number | undefined;
-    const compute = (row: SelectedRow): Promise<SampleOutcome | Error> => {
-      computeStarted ??= performance.now();
-      const pending = pool ? pool.explain(row.text) : textOutcome(model, row.text, settings, () => options.signal?.aborted ?? false);
-      return pending.catch((e: Error) => e);
-    };
-    let stopped = false;
-    const foldFirst = async () => {
-      const { row, outcome: pending, cached } = inFlight.shift()!;
-      const outcome = await pending;
-      if (outcome instanceof Error) {
-        if (outcome instanceof WorkersLost) throw outcome;
-        if (outcome instanceof ExplanationCancelled || options.signal?.aborted) {
-          stopped = true;
-          return;
-        }
-        countBadRow(stats, { line: row.line, reason: `could not be explained: ${outcome.message}` });
-        return;
-      }
-      if (cached) resumed++;
-      else {
-        computed++;
-        computeMs = performance.now() - computeStarted!;
-        cache.put(outcome);
-      }
-      const records = assemble(row, outcome, labels, multiLabel);
-      if (row.label !== null && records[0].correct === null && unmapped.size < 20) unmapped.add(row.label);
-      kept.push({ row: row.row, line: row.line, label: row.label, text: row.text });
-      builder.addRow(records);
-      progress();
-    };
-    for await (const row of rows) {
-      if (options.signal?.aborted || stopped) break;
-      const hit = cache.get(row.text, settings.explainers, otherLabels);
-      inFlight.push({ row, cached: hit !== undefined, outcome: hit ? Promise.resolve(hit) : compute(row) });
-      while (inFlight.length >= width || (inFlight.length && inFlight[0].cached)) await foldFirst();
-    }
-    // What is in flight when the run ends or is cancelled still counts: it is finished work.
-    while (inFlight.length) await foldFirst();
-    closePool();
+    const tally = new RunTally(model, options, detectFormat(options.path), settings, identity, cache, total);
+    source = outcomeSource(model, settings, options);
+    await foldInFileOrder(options, tally, source);
+    source.close();
     // Complete only when every selected row was read: not after Cancel, nor when the file could not be read to its end.
-    const { report } = snapshot(!options.signal?.aborted && !stats.stopped);
-    return {
-      report,
-      sampleRows: builder.sampleRows,
-      async *records() {
-        for (const k of kept) {
-          const outcome = cache.get(k.text, settings.explainers, otherLabels);
-          if (outcome) yield* assemble(k, outcome, labels, multiLabel);
-        }
-      },
-      record(row, target) {
-        // `kept` is in file order, so rows ascend: binary search.
-        let lo = 0;
-        let hi = kept.length - 1;
-        while (lo <= hi) {
-          const mid = (lo + hi) >> 1;
-          if (kept[mid].row === row) {
-            const outcome = cache.get(kept[mid].text, settings.explainers, otherLabels);
-            const records = outcome ? assemble(kept[mid], outcome, labels, multiLabel) : [];
-            return target === undefined ? records[0] : records.find((r) => r.prediction.index === target);
-          }
-          if (kept[mid].row < row) lo = mid + 1;
-          else hi = mid - 1;
-        }
-        return undefined;
-      },
-      close: () => cache.close(),
-    };
+    const { report, sampleRows } = tally.snapshot(!options.signal?.aborted && !tally.stats.stopped);
+    return { report, sampleRows, records: () => tally.records(), record: (row, target) => tally.record(row, target), close: () => cache.close() };
   } catch (e) {
-    closePool();
+    source?.close();
     cache.close();
     throw e;
   }
 }
 
 /**
- * The records of one row: one, or for a multi-label model one per label in label order, each judged on its own label
- * (correct when σ(z) ≥ ½ agrees with the label being among the row's gold labels).
+ * Rows stream in; each text comes from the cache or goes to the source (as many at once as it is wide), and the
+ * outcomes are folded into the tally in file order, so the report is the same whatever the number of workers. A
+ * text that cannot be explained is a bad row; Cancel stops reading, and what is in flight still counts.
  */
-function assemble(row: Pick<SelectedRow, 'row' | 'line' | 'label'>, outcome: SampleOutcome, labels: string[], multiLabel: boolean): SampleRecord[] {
-  const { otherLabels, ...first } = outcome;
-  const where = { row: row.row, line: row.line, label: row.label };
-  if (!multiLabel) {
-    const index = labelIndex(row.label, labels);
-    return [{ ...where, labelIndex: index, correct: index === null ? null : index === first.prediction.index, ...first }];
+async function foldInFileOrder(options: DatasetRunOptions, tally: RunTally, source: OutcomeSource): Promise<void> {
+  const rows = selectRows(options.path, options.columns, options.selection, { format: tally.format, signal: options.signal, stats: tally.stats });
+  const inFlight: { row: SelectedRow; outcome: Promise<SampleOutcome | Error>; cached: boolean }[] = [];
+  let stopped = false;
+  const foldFirst = async () => {
+    const { row, outcome: pending, cached } = inFlight.shift()!;
+    const outcome = await pending;
+    if (outcome instanceof WorkersLost) throw outcome;
+    if (outcome instanceof ExplanationCancelled || (outcome instanceof Error && options.signal?.aborted)) {
+      stopped = true;
+      return;
+    }
+    if (outcome instanceof Error) {
+      countBadRow(tally.stats, { line: row.line, reason: `could not be explained: ${outcome.message}` });
+      return;
+    }
+    tally.add(row, outcome, cached);
+    options.onProgress?.(tally.progress(), () => tally.snapshot(false));
+  };
+  for await (const row of rows) {
+    if (options.signal?.aborted || stopped) break;
+    const hit = tally.cached(row.text);
+    if (!hit) tally.computing();
+    inFlight.push({ row, cached: hit !== undefined, outcome: hit ? Promise.resolve(hit) : source.explain(row.text) });
+    while (inFlight.length >= source.width || (inFlight.length && inFlight[0].cached)) await foldFirst();
   }
-  const gold = labelSet(row.label, labels);
-  const judgements = [first, ...(otherLabels ?? []).map((o) => ({ ...first, ...o }))].sort((a, b) => a.prediction.index - b.prediction.index);
-  return judgements.map((j) => {
-    const c = j.prediction.index;
-    return { ...where, labelIndex: gold?.has(c) ? c : null, correct: gold ? j.prediction.probability >= 0.5 === gold.has(c) : null, ...j };
-  });
+  while (inFlight.length) await foldFirst();
 }
 
 /** How many rows the selection will yield: a parse-only pass (cheap next to explaining), for the progress ETA. */
