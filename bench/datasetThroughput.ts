@@ -15,7 +15,15 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'csv-stringify/sync';
-import { EXPLAINERS, projectRoot, readLabelledCsv, resolveModelDir, runDataset, SHIPPED_MODELS, TextClassifier } from '../src/core';
+import {
+  EXPLAINERS,
+  projectRoot,
+  readLabelledCsv,
+  resolveModelDir,
+  runDataset,
+  SHIPPED_MODELS,
+  TextClassifier,
+} from '../src/core';
 
 const ROOT = projectRoot(__dirname);
 const DATA = process.env.POLARITY_LENS_DATA ?? join(ROOT, '..', 'shared', 'data');
@@ -28,7 +36,12 @@ const FORWARD_ONLY = ['raw-attention', 'rollout', 'occlusion', 'random'];
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      models: { type: 'string', default: SHIPPED_MODELS.filter((m) => m.dataset === 'sst2').map((m) => m.name).join(',') },
+      models: {
+        type: 'string',
+        default: SHIPPED_MODELS.filter((m) => m.dataset === 'sst2')
+          .map((m) => m.name)
+          .join(','),
+      },
       'forward-rows': { type: 'string', default: '300' },
       'all-rows': { type: 'string', default: '40' },
       'stream-rows': { type: 'string', default: '100000' },
@@ -41,11 +54,15 @@ async function main(): Promise<void> {
   });
   const test = join(DATA, 'sst2', 'test.csv');
   if (values['stream-only']) return streamed(test, Number(values['stream-rows']), Number(values.threads));
-  console.log(`forward-only explainers: ${FORWARD_ONLY.join(', ')}; metrics, the three paper operators and Random's 3 seeds always run`);
+  console.log(
+    `forward-only explainers: ${FORWARD_ONLY.join(', ')}; metrics, the three paper operators and Random's 3 seeds always run`,
+  );
   const workers = Number(values.workers);
-  console.log(`| model | forward-only samples/s | forward-only, ${workers} workers | all explainers samples/s | all, ${workers} workers |`);
+  console.log(
+    `| model | forward-only samples/s | forward-only, ${workers} workers | all explainers samples/s | all, ${workers} workers |`,
+  );
   console.log('|---|---:|---:|---:|---:|');
-  for (const name of values.models!.split(',')) {
+  for (const name of values.models.split(',')) {
     const model = await TextClassifier.load(resolveModelDir(name), { threads: Number(values.threads) });
     try {
       await throughput(model, test, FORWARD_ONLY, 5); // warm-up: sessions, gradient graph
@@ -64,16 +81,42 @@ async function main(): Promise<void> {
   }
   if (values['skip-stream']) return;
   // A fresh process, so its peak memory is the streamed run's alone (not the models loaded above).
-  const child = spawnSync(process.execPath, [...process.execArgv, __filename, '--stream-only', '--stream-rows', values['stream-rows']!, '--threads', values.threads!], { stdio: 'inherit' });
+  const child = spawnSync(
+    process.execPath,
+    [
+      ...process.execArgv,
+      __filename,
+      '--stream-only',
+      '--stream-rows',
+      values['stream-rows'],
+      '--threads',
+      values.threads,
+    ],
+    { stdio: 'inherit' },
+  );
   if (child.status !== 0) throw new Error(`the streamed run failed (exit ${child.status})`);
 }
 
 /** Samples per second over the first `rows` rows, with a fresh (empty) cache; worker start-up included. */
-async function throughput(model: TextClassifier, path: string, explainers: string[], rows: number, workers = 1): Promise<number> {
+async function throughput(
+  model: TextClassifier,
+  path: string,
+  explainers: string[],
+  rows: number,
+  workers = 1,
+): Promise<number> {
   const cacheDir = mkdtempSync(join(tmpdir(), 'polarity-lens-bench-'));
   try {
     const started = performance.now();
-    const run = await runDataset(model, { path, columns: { text: 'text', label: 'label' }, selection: { mode: 'first', n: rows }, explain: { explainers }, cacheDir, workers, workerScript: join(ROOT, 'dist', 'outcomeWorker.js') });
+    const run = await runDataset(model, {
+      path,
+      columns: { text: 'text', label: 'label' },
+      selection: { mode: 'first', n: rows },
+      explain: { explainers },
+      cacheDir,
+      workers,
+      workerScript: join(ROOT, 'dist', 'outcomeWorker.js'),
+    });
     run.close();
     return run.report.samples / ((performance.now() - started) / 1000);
   } finally {
@@ -90,7 +133,8 @@ async function streamed(test: string, rows: number, threads: number): Promise<vo
     out.write('text,label\n');
     for (let i = 0; i < rows; i++) {
       const r = source[i % source.length];
-      if (!out.write(stringify([[r.text, r.label]]))) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+      if (!out.write(stringify([[r.text, r.label]])))
+        await new Promise<void>((resolve) => out.once('drain', () => resolve()));
     }
     await new Promise<void>((resolve) => out.end(() => resolve()));
     const model = await TextClassifier.load(resolveModelDir('sst2-transformer'), { threads });
@@ -98,7 +142,11 @@ async function streamed(test: string, rows: number, threads: number): Promise<vo
     const started = performance.now();
     let peak = before;
     const run = await runDataset(model, {
-      path: file, columns: { text: 'text', label: 'label' }, selection: { mode: 'all' }, explain: { explainers: FORWARD_ONLY }, cacheDir: join(dir, 'cache'),
+      path: file,
+      columns: { text: 'text', label: 'label' },
+      selection: { mode: 'all' },
+      explain: { explainers: FORWARD_ONLY },
+      cacheDir: join(dir, 'cache'),
       onProgress: (p) => {
         if (p.done % 1000 === 0) {
           peak = Math.max(peak, process.memoryUsage().rss);
@@ -110,8 +158,12 @@ async function streamed(test: string, rows: number, threads: number): Promise<vo
     run.close();
     await model.dispose();
     const maxRss = process.resourceUsage().maxRSS * 1024;
-    console.log(`\nstreamed run: ${run.report.samples.toLocaleString('en')} rows of ${(statSync(file).size / 1e6).toFixed(1)} MB (sst2-transformer, forward-only) in ${seconds.toFixed(0)} s, ${run.report.resumed.toLocaleString('en')} from the cache`);
-    console.log(`peak RSS ${(Math.max(peak, maxRss) / 1e6).toFixed(0)} MB (process maximum, model included; ${(before / 1e6).toFixed(0)} MB before the run)`);
+    console.log(
+      `\nstreamed run: ${run.report.samples.toLocaleString('en')} rows of ${(statSync(file).size / 1e6).toFixed(1)} MB (sst2-transformer, forward-only) in ${seconds.toFixed(0)} s, ${run.report.resumed.toLocaleString('en')} from the cache`,
+    );
+    console.log(
+      `peak RSS ${(Math.max(peak, maxRss) / 1e6).toFixed(0)} MB (process maximum, model included; ${(before / 1e6).toFixed(0)} MB before the run)`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -38,16 +38,26 @@ async function timeIt(runs: number, f: () => Promise<unknown>): Promise<number> 
   return median(times);
 }
 
-interface TorchTimes { forward_ms: number; forward_backward_ms: number; ig_ms: number; weights: string }
+interface TorchTimes {
+  forward_ms: number;
+  forward_backward_ms: number;
+  ig_ms: number;
+  weights: string;
+}
 
 function torchTimes(model: string, ids: number[][], threads: number): TorchTimes | string {
   const probe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
-  if (probe.status !== 0) return `skipped: ${PYTHON} cannot import torch (apt-get install python3-torch, see training/README.md)`;
+  if (probe.status !== 0)
+    return `skipped: ${PYTHON} cannot import torch (apt-get install python3-torch, see training/README.md)`;
   const dir = mkdtempSync(join(tmpdir(), 'polarity-bench-'));
   try {
     const request = join(dir, 'request.json');
     writeFileSync(request, JSON.stringify({ model, ids, threads, repeats: 1, ig_steps: IG_STEPS }));
-    const r = spawnSync(PYTHON, [join(ROOT, 'bench', 'torch_gradients.py'), request], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 24 });
+    const r = spawnSync(PYTHON, [join(ROOT, 'bench', 'torch_gradients.py'), request], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      maxBuffer: 1 << 24,
+    });
     if (r.status !== 0) return `failed: ${r.stderr.trim().split('\n').pop()}`;
     return JSON.parse(r.stdout) as TorchTimes;
   } finally {
@@ -66,11 +76,13 @@ async function main(): Promise<void> {
   const count = Number(values.sentences);
   const threads = Number(values.threads);
   const rows: string[][] = [];
-  for (const name of values.models!.split(',')) {
+  for (const name of values.models.split(',')) {
     const dataset = name.startsWith('trec') ? 'trec' : 'sst2';
     const file = join(DATA, dataset, 'test.csv');
     if (!existsSync(file)) throw new Error(`${file} not found (set POLARITY_LENS_DATA)`);
-    const texts = readLabelledCsv(file).slice(0, count).map((r) => r.text);
+    const texts = readLabelledCsv(file)
+      .slice(0, count)
+      .map((r) => r.text);
     // The disk cache is skipped so the build is timed too (reported separately: it happens once per model).
     const model = await TextClassifier.load(resolveModelDir(name), { threads, gradientCacheDir: null });
     const built = performance.now();
@@ -87,24 +99,72 @@ async function main(): Promise<void> {
       const target = argmax(Array.from((await model.onnx.run({ ids: [row] })).logits[0]));
       backward.push(await timeIt(3, () => session.run({ ids: [row], target: [target], objective: 'probability' })));
       const alphas = Array.from({ length: IG_STEPS }, (_, k) => (k + 0.5) / IG_STEPS);
-      ig.push(await timeIt(3, () => session.run({
-        ids: alphas.map(() => row), target: alphas.map(() => target), objective: 'probability', embeddingScale: alphas.map((a) => row.map(() => a)), embeddingGradientOnly: true,
-      })));
+      ig.push(
+        await timeIt(3, () =>
+          session.run({
+            ids: alphas.map(() => row),
+            target: alphas.map(() => target),
+            objective: 'probability',
+            embeddingScale: alphas.map((a) => row.map(() => a)),
+            embeddingGradientOnly: true,
+          }),
+        ),
+      );
     }
     await model.dispose();
     const ours = { forward: median(forward), backward: median(backward), ig: median(ig) };
     const torch = torchTimes(name, ids, threads);
     const ms = (x: number) => x.toFixed(2);
     const vs = (a: number, b: number) => `${(b / a).toFixed(1)}×`;
-    rows.push(typeof torch === 'string'
-      ? [name, ms(ours.forward), ms(ours.backward), (ours.backward / ours.forward).toFixed(2), ms(ours.ig), (buildMs / 1000).toFixed(1), torch, '', '', '']
-      : [name, ms(ours.forward), ms(ours.backward), (ours.backward / ours.forward).toFixed(2), ms(ours.ig), (buildMs / 1000).toFixed(1),
-        ms(torch.forward_ms), `${ms(torch.forward_backward_ms)} (${vs(ours.backward, torch.forward_backward_ms)})`, `${ms(torch.ig_ms)} (${vs(ours.ig, torch.ig_ms)})`, torch.weights.split(' ')[0]]);
+    rows.push(
+      typeof torch === 'string'
+        ? [
+            name,
+            ms(ours.forward),
+            ms(ours.backward),
+            (ours.backward / ours.forward).toFixed(2),
+            ms(ours.ig),
+            (buildMs / 1000).toFixed(1),
+            torch,
+            '',
+            '',
+            '',
+          ]
+        : [
+            name,
+            ms(ours.forward),
+            ms(ours.backward),
+            (ours.backward / ours.forward).toFixed(2),
+            ms(ours.ig),
+            (buildMs / 1000).toFixed(1),
+            ms(torch.forward_ms),
+            `${ms(torch.forward_backward_ms)} (${vs(ours.backward, torch.forward_backward_ms)})`,
+            `${ms(torch.ig_ms)} (${vs(ours.ig, torch.ig_ms)})`,
+            torch.weights.split(' ')[0],
+          ],
+    );
     process.stderr.write(`${name} done\n`);
   }
-  const header = ['model', 'fwd ms', 'fwd+bwd ms', 'bwd/fwd', `IG-${IG_STEPS} ms`, 'build s', 'torch fwd ms', 'torch fwd+bwd ms (ours ×faster)', `torch IG-${IG_STEPS} ms (ours ×faster)`, 'torch weights'];
-  const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)];
-  process.stdout.write(`${lines.join('\n')}\n\nmedians over ${count} test sentences (each timed 3 times), batch 1 (IG: one batch of ${IG_STEPS}), ${threads} intra-op thread(s) for both engines; build = differentiating the graph + creating its session, once per model.\n`);
+  const header = [
+    'model',
+    'fwd ms',
+    'fwd+bwd ms',
+    'bwd/fwd',
+    `IG-${IG_STEPS} ms`,
+    'build s',
+    'torch fwd ms',
+    'torch fwd+bwd ms (ours ×faster)',
+    `torch IG-${IG_STEPS} ms (ours ×faster)`,
+    'torch weights',
+  ];
+  const lines = [
+    `| ${header.join(' | ')} |`,
+    `|${header.map(() => '---').join('|')}|`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ];
+  process.stdout.write(
+    `${lines.join('\n')}\n\nmedians over ${count} test sentences (each timed 3 times), batch 1 (IG: one batch of ${IG_STEPS}), ${threads} intra-op thread(s) for both engines; build = differentiating the graph + creating its session, once per model.\n`,
+  );
 }
 
 main().catch((e) => {

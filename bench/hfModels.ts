@@ -19,7 +19,14 @@ import { writeReadmeBlock } from './readmeBlock';
 const ROOT = projectRoot(__dirname);
 const PEER = join(ROOT, '..', 'shared', 'tools', 'peer-bench');
 const DATA = process.env.POLARITY_LENS_DATA ?? join(ROOT, '..', 'shared', 'data');
-const PAPER = ['raw-attention', 'attention-x-gradient', 'attention-x-input-norm', 'input-x-gradient', 'integrated-gradients', 'random'];
+const PAPER = [
+  'raw-attention',
+  'attention-x-gradient',
+  'attention-x-input-norm',
+  'input-x-gradient',
+  'integrated-gradients',
+  'random',
+];
 const SIZES: Record<string, { layers: number; heads: number; hidden: number; label: string }> = {
   base: { layers: 6, heads: 12, hidden: 768, label: 'DistilBERT-base size (67M)' },
   small: { layers: 4, heads: 4, hidden: 128, label: '4 layers × 4 heads × 128' },
@@ -27,7 +34,18 @@ const SIZES: Record<string, { layers: number; heads: number; hidden: number; lab
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-interface Ours { prediction: number; impact: number; violationTest: number; ig20: number; attGrad: number; all18: number; cold: number; peakMb: number; rssFirst: number; rssLater: number }
+interface Ours {
+  prediction: number;
+  impact: number;
+  violationTest: number;
+  ig20: number;
+  attGrad: number;
+  all18: number;
+  cold: number;
+  peakMb: number;
+  rssFirst: number;
+  rssLater: number;
+}
 
 /**
  * Peak RSS (MB) of `explain` with all 18 explainers in a process of its own: the first time with an empty cache (it
@@ -36,8 +54,25 @@ interface Ours { prediction: number; impact: number; violationTest: number; ig20
 function explainPeakRss(dir: string, text: string): { first: number; later: number } {
   const cache = mkdtempSync(join(tmpdir(), 'pl-hf-cache-'));
   const once = () => {
-    const r = spawnSync(process.execPath, ['-r', join(__dirname, 'maxRss.cjs'), join(ROOT, 'dist', 'cli.js'), 'explain', text, '--model', dir, '--format', 'json'],
-      { encoding: 'utf8', env: { ...process.env, ORT_DISABLE_TELEMETRY: '1', POLARITY_LENS_CACHE_DIR: cache, OMP_NUM_THREADS: '2' }, maxBuffer: 1 << 28 });
+    const r = spawnSync(
+      process.execPath,
+      [
+        '-r',
+        join(__dirname, 'maxRss.cjs'),
+        join(ROOT, 'dist', 'cli.js'),
+        'explain',
+        text,
+        '--model',
+        dir,
+        '--format',
+        'json',
+      ],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, ORT_DISABLE_TELEMETRY: '1', POLARITY_LENS_CACHE_DIR: cache, OMP_NUM_THREADS: '2' },
+        maxBuffer: 1 << 28,
+      },
+    );
     const peak = /peak-rss-mb (\d+)/.exec(r.stderr);
     if (r.status !== 0 || !peak) throw new Error(`explain failed: ${r.stderr.slice(-2000)}`);
     return Number(peak[1]);
@@ -51,13 +86,27 @@ function explainPeakRss(dir: string, text: string): { first: number; later: numb
 
 /** Our figures: per sentence, the parts' arrival times of one explanation with the paper's six explainers, then all 18. */
 async function ours(dir: string, texts: string[], warmup: number): Promise<Ours> {
-  const cold = spawnSync(process.execPath, ['-e', `
+  const cold = spawnSync(
+    process.execPath,
+    [
+      '-e',
+      `
     const t0 = Date.now(); const { spawn } = require('child_process');
     const p = spawn(process.execPath, [${JSON.stringify(join(ROOT, 'dist', 'cli.js'))}, 'explain', ${JSON.stringify(texts[0])}, '--model', ${JSON.stringify(dir)}, '--format', 'jsonl', '--explainers', 'raw-attention']);
     let first = null; p.stdout.on('data', () => { if (first === null) first = Date.now() - t0; });
-    p.on('close', () => console.log(first));`], { encoding: 'utf8', env: { ...process.env, ORT_DISABLE_TELEMETRY: '1' } });
+    p.on('close', () => console.log(first));`,
+    ],
+    { encoding: 'utf8', env: { ...process.env, ORT_DISABLE_TELEMETRY: '1' } },
+  );
   const model = await TextClassifier.load(dir, { threads: 2 });
-  const m: Record<keyof Omit<Ours, 'cold' | 'peakMb' | 'rssFirst' | 'rssLater'>, number[]> = { prediction: [], impact: [], violationTest: [], ig20: [], attGrad: [], all18: [] };
+  const m: Record<keyof Omit<Ours, 'cold' | 'peakMb' | 'rssFirst' | 'rssLater'>, number[]> = {
+    prediction: [],
+    impact: [],
+    violationTest: [],
+    ig20: [],
+    attGrad: [],
+    all18: [],
+  };
   try {
     for (const [i, text] of texts.entries()) {
       const t0 = performance.now();
@@ -65,7 +114,9 @@ async function ours(dir: string, texts: string[], warmup: number): Promise<Ours>
       let impact = 0;
       let violationTest = 0;
       const r = await explainText(model, text, {
-        explainers: PAPER, metrics: false, operator: 'delete',
+        explainers: PAPER,
+        metrics: false,
+        operator: 'delete',
         onPart: (p) => {
           if (p.part === 'prediction') prediction = performance.now() - t0;
           if (p.part === 'impact' && p.impact.operator === 'delete') impact = performance.now() - t0 - prediction;
@@ -88,8 +139,14 @@ async function ours(dir: string, texts: string[], warmup: number): Promise<Ours>
     await model.dispose();
   }
   return {
-    prediction: median(m.prediction), impact: median(m.impact), violationTest: median(m.violationTest), ig20: median(m.ig20),
-    attGrad: median(m.attGrad), all18: median(m.all18), cold: Number(cold.stdout.trim()), peakMb: (process.resourceUsage().maxRSS * 1024) / 1e6,
+    prediction: median(m.prediction),
+    impact: median(m.impact),
+    violationTest: median(m.violationTest),
+    ig20: median(m.ig20),
+    attGrad: median(m.attGrad),
+    all18: median(m.all18),
+    cold: Number(cold.stdout.trim()),
+    peakMb: (process.resourceUsage().maxRSS * 1024) / 1e6,
     ...(({ first, later }) => ({ rssFirst: first, rssLater: later }))(explainPeakRss(dir, texts[warmup])),
   };
 }
@@ -98,9 +155,29 @@ async function ours(dir: string, texts: string[], warmup: number): Promise<Ours>
 function captum(size: (typeof SIZES)[string], n: number): Record<string, number> | undefined {
   const src = process.env.CAPTUM_SRC;
   if (!src) return undefined;
-  const r = spawnSync('/usr/bin/python3', [join(PEER, 'bench.py'), '--arch', 'transformer', '--layers', String(size.layers), '--heads', String(size.heads),
-    '--hidden', String(size.hidden), '--n', String(n), '--threads', '2', '--methods', 'forward,ig20,attgrad,faithfulness', '--csv', join(DATA, 'sst2', 'test.csv')],
-  { encoding: 'utf8', env: { ...process.env, PYTHONPATH: src }, maxBuffer: 1 << 26 });
+  const r = spawnSync(
+    '/usr/bin/python3',
+    [
+      join(PEER, 'bench.py'),
+      '--arch',
+      'transformer',
+      '--layers',
+      String(size.layers),
+      '--heads',
+      String(size.heads),
+      '--hidden',
+      String(size.hidden),
+      '--n',
+      String(n),
+      '--threads',
+      '2',
+      '--methods',
+      'forward,ig20,attgrad,faithfulness',
+      '--csv',
+      join(DATA, 'sst2', 'test.csv'),
+    ],
+    { encoding: 'utf8', env: { ...process.env, PYTHONPATH: src }, maxBuffer: 1 << 26 },
+  );
   if (r.status !== 0) throw new Error(`Captum's bench failed: ${r.stderr.slice(-2000)}`);
   const json = JSON.parse(r.stdout) as { methods: Record<string, { median_ms: number }> };
   return Object.fromEntries(Object.entries(json.methods).map(([k, v]) => [k, v.median_ms]));
@@ -108,20 +185,43 @@ function captum(size: (typeof SIZES)[string], n: number): Record<string, number>
 
 function modelFolder(size: string, spec: (typeof SIZES)[string]): string {
   const dir = join(mkdtempSync(join(tmpdir(), `pl-hf-${size}-`)), 'model');
-  const r = spawnSync('bash', [join(PEER, 'make_user_model.sh'), dir, join(ROOT, 'models', 'sst2-transformer', 'tokenizer.json'), String(spec.layers), String(spec.heads), String(spec.hidden)], { encoding: 'utf8' });
-  if (r.status !== 0 || !existsSync(join(dir, 'model.onnx'))) throw new Error(`make_user_model.sh failed: ${r.stderr.slice(-2000)}`);
+  const r = spawnSync(
+    'bash',
+    [
+      join(PEER, 'make_user_model.sh'),
+      dir,
+      join(ROOT, 'models', 'sst2-transformer', 'tokenizer.json'),
+      String(spec.layers),
+      String(spec.heads),
+      String(spec.hidden),
+    ],
+    { encoding: 'utf8' },
+  );
+  if (r.status !== 0 || !existsSync(join(dir, 'model.onnx')))
+    throw new Error(`make_user_model.sh failed: ${r.stderr.slice(-2000)}`);
   return dir;
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { sizes: { type: 'string', default: 'base,small' }, n: { type: 'string', default: '20' }, 'write-readme': { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    options: {
+      sizes: { type: 'string', default: 'base,small' },
+      n: { type: 'string', default: '20' },
+      'write-readme': { type: 'boolean', default: false },
+    },
+  });
   const n = Number(values.n);
   const warmup = 3;
-  const texts = readLabelledCsv(join(DATA, 'sst2', 'test.csv')).slice(0, n + warmup).map((r) => r.text);
-  const lines = ['| workload | model | ours (ms) | Captum (ms) | ours ÷ Captum | target |', '|---|---|---:|---:|---:|---|'];
+  const texts = readLabelledCsv(join(DATA, 'sst2', 'test.csv'))
+    .slice(0, n + warmup)
+    .map((r) => r.text);
+  const lines = [
+    '| workload | model | ours (ms) | Captum (ms) | ours ÷ Captum | target |',
+    '|---|---|---:|---:|---:|---|',
+  ];
   const fmt = (x: number | undefined) => (x === undefined ? '–' : x >= 100 ? x.toFixed(0) : x.toFixed(1));
   const ratio = (a: number, b: number | undefined) => (b === undefined ? '–' : `${(a / b).toFixed(2)}×`);
-  for (const size of values.sizes!.split(',')) {
+  for (const size of values.sizes.split(',')) {
     const spec = SIZES[size];
     if (!spec) throw new Error(`unknown size ${size} (base, small)`);
     const dir = modelFolder(size, spec);
@@ -141,7 +241,10 @@ async function main(): Promise<void> {
     );
     process.stderr.write(`${size}: peak RSS of this process so far ${o.peakMb.toFixed(0)} MB\n`);
   }
-  lines.push('', `Median over ${n} SST-2 test sentences after ${warmup} warm-up ones, 2 threads, on this 2-core machine; ours first, Captum 0.8 on PyTorch right after (same weights); absolute times move by up to 1.5× between runs, the ratios less.`);
+  lines.push(
+    '',
+    `Median over ${n} SST-2 test sentences after ${warmup} warm-up ones, 2 threads, on this 2-core machine; ours first, Captum 0.8 on PyTorch right after (same weights); absolute times move by up to 1.5× between runs, the ratios less.`,
+  );
   const table = lines.join('\n');
   process.stdout.write(`${table}\n`);
   if (values['write-readme']) writeReadmeBlock(ROOT, 'hf-bench', table);

@@ -27,11 +27,24 @@ interface Property {
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 export function settingsTable(): string {
-  const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { contributes: { configuration: { properties: Record<string, Property> } } };
+  const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+    contributes: { configuration: { properties: Record<string, Property> } };
+  };
   const rows = Object.entries(manifest.contributes.configuration.properties).map(([key, p]) => {
     const spec = ENGINE_SETTINGS.find((s) => 'config' in s && `polarityLens.${s.config}` === key);
     const flag = spec && 'flag' in spec ? `\`--${spec.flag}\`` : '';
-    const accepts = p.enum && p.enum.length > 6 ? 'an explainer id' : p.enum ? p.enum.map((v) => `\`${v}\``).join(', ') : p.items?.enum ? 'explainer ids' : p.minimum !== undefined ? `${p.minimum} – ${p.maximum}` : p.type === 'string' ? 'text' : '';
+    const accepts =
+      p.enum && p.enum.length > 6
+        ? 'an explainer id'
+        : p.enum
+          ? p.enum.map((v) => `\`${v}\``).join(', ')
+          : p.items?.enum
+            ? 'explainer ids'
+            : p.minimum !== undefined
+              ? `${p.minimum} – ${p.maximum}`
+              : p.type === 'string'
+                ? 'text'
+                : '';
     const fallback = p.default === null ? 'none' : `\`${JSON.stringify(p.default)}\``;
     return `| \`${key}\` | ${flag} | ${fallback} | ${accepts} | ${cell(p.markdownDescription ?? p.description ?? '')} |`;
   });

@@ -14,7 +14,17 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { EXPLAINERS, explainText, PAPER_OPERATORS, projectRoot, RANDOM_SEEDS, readLabelledCsv, resolveModelDir, sampleOutcome, TextClassifier } from '../src/core';
+import {
+  EXPLAINERS,
+  explainText,
+  PAPER_OPERATORS,
+  projectRoot,
+  RANDOM_SEEDS,
+  readLabelledCsv,
+  resolveModelDir,
+  sampleOutcome,
+  TextClassifier,
+} from '../src/core';
 import { writeReadmeBlock } from './readmeBlock';
 
 const ROOT = projectRoot(__dirname);
@@ -40,15 +50,19 @@ async function main(): Promise<void> {
       'write-readme': { type: 'boolean', default: false },
     },
   });
-  const names = values.models!.split(',');
-  const resultFile = (name: string) => join(ROOT, 'bench', 'results', `violation-${name}${values.tag ? `-${values.tag}` : ''}.json`);
+  const names = values.models.split(',');
+  const resultFile = (name: string) =>
+    join(ROOT, 'bench', 'results', `violation-${name}${values.tag ? `-${values.tag}` : ''}.json`);
   const explainers = values.explainers?.split(',') ?? EXPLAINERS.map((e) => e.id);
   const run = { limit: values.limit, threads: Number(values.threads), explainers, igSteps: Number(values['ig-steps']) };
   mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
   if (!values['render-only']) {
-    for (const name of names) writeFileSync(resultFile(name), `${JSON.stringify(await runModel(name, run), null, 2)}\n`);
+    for (const name of names)
+      writeFileSync(resultFile(name), `${JSON.stringify(await runModel(name, run), null, 2)}\n`);
   }
-  const results = Object.fromEntries(names.map((n) => [n, JSON.parse(readFileSync(resultFile(n), 'utf8')) as ModelResult]));
+  const results = Object.fromEntries(
+    names.map((n) => [n, JSON.parse(readFileSync(resultFile(n), 'utf8')) as ModelResult]),
+  );
   const table = markdown(results);
   process.stdout.write(`${table}\n`);
   if (values['write-readme']) writeReadmeBlock(ROOT, 'violation-table', table);
@@ -64,7 +78,8 @@ interface ModelResult {
 }
 
 async function runModel(
-  name: string, { limit, threads, explainers, igSteps }: { limit?: string; threads: number; explainers: string[]; igSteps: number },
+  name: string,
+  { limit, threads, explainers, igSteps }: { limit?: string; threads: number; explainers: string[]; igSteps: number },
 ): Promise<ModelResult> {
   const rows = readLabelledCsv(join(DATA, 'sst2', 'test.csv'));
   const texts = rows.slice(0, limit ? Number(limit) : rows.length).map((r) => r.text);
@@ -74,7 +89,12 @@ async function runModel(
   // Random's floor: violations per seed and operator.
   const random = RANDOM_SEEDS.map(() => PAPER_OPERATORS.map(() => 0));
   for (const [n, text] of texts.entries()) {
-    const r = await explainText(model, text, { metrics: false, seed: 0, explainers: [...new Set([...explainers, 'random'])], igSteps });
+    const r = await explainText(model, text, {
+      metrics: false,
+      seed: 0,
+      explainers: [...new Set([...explainers, 'random'])],
+      igSteps,
+    });
     for (const e of r.explanations) {
       const t = (tallies[e.id] ??= { violations: {}, runs: 0 });
       if (!e.weights) {
@@ -85,8 +105,15 @@ async function runModel(
       for (const v of e.verdicts) t.violations[v.operator] = (t.violations[v.operator] ?? 0) + (v.violates ? 1 : 0);
     }
     // The floor's verdicts as a dataset run computes them (RANDOM_SEEDS' draws against this text's impact rows).
-    sampleOutcome(r, 'delete', 0).random.forEach((perOp, k) => perOp.forEach((violates, j) => { if (violates) random[k][j]++; }));
-    if ((n + 1) % 100 === 0) process.stderr.write(`${name}: ${n + 1}/${texts.length} texts, ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
+    sampleOutcome(r, 'delete', 0).random.forEach((perOp, k) =>
+      perOp.forEach((violates, j) => {
+        if (violates) random[k][j]++;
+      }),
+    );
+    if ((n + 1) % 100 === 0)
+      process.stderr.write(
+        `${name}: ${n + 1}/${texts.length} texts, ${((performance.now() - started) / 1000).toFixed(0)} s\n`,
+      );
   }
   await model.dispose();
   return { texts: texts.length, igSteps, seconds: (performance.now() - started) / 1000, explainers: tallies, random };
@@ -103,7 +130,12 @@ function markdown(results: Record<string, ModelResult>): string {
   for (const e of EXPLAINERS.filter((x) => names.some((n) => results[n].explainers[x.id]))) {
     const cells = names.map((n) => {
       const t = results[n].explainers[e.id];
-      if (!t || t.runs === 0) return t?.error ? (/single attention/.test(t.error) ? 'n/a (single attention layer)' : `n/a (${t.error})`) : 'not run';
+      if (!t || t.runs === 0)
+        return t?.error
+          ? /single attention/.test(t.error)
+            ? 'n/a (single attention layer)'
+            : `n/a (${t.error})`
+          : 'not run';
       const ratios = PAPER_OPERATORS.map((op) => (t.violations[op] ?? 0) / t.runs);
       const mean = ratios.reduce((a, b) => a + b, 0) / ratios.length;
       return `${ratios.map(pct).join(' / ')} → **${pct(mean)}**`;
@@ -118,7 +150,10 @@ function markdown(results: Record<string, ModelResult>): string {
     return `**${pct(mean)}** ± ${spread.toFixed(3)} (seeds ${RANDOM_SEEDS.join(', ')}: ${means.map(pct).join(', ')})`;
   });
   lines.push(`| Random floor, 3 seeds (mean of operators) | ${floor.join(' | ')} |`);
-  lines.push('', `${results[names[0]].texts} SST-2 test sentences per model; lower is better; word granularity; gradients of p(ŷ); IG ${results[names[0]].igSteps ?? 20} steps, zero baseline.`);
+  lines.push(
+    '',
+    `${results[names[0]].texts} SST-2 test sentences per model; lower is better; word granularity; gradients of p(ŷ); IG ${results[names[0]].igSteps ?? 20} steps, zero baseline.`,
+  );
   return lines.join('\n');
 }
 

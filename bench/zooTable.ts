@@ -16,12 +16,23 @@ const ROOT = projectRoot(__dirname);
 const ZOO = join(ROOT, 'test', 'fixtures', 'zoo');
 const THIRD_PARTY = join(ROOT, 'test', 'fixtures', 'third-party');
 
-interface ZooEntry { architecture: string; tokenizer: { kind: string }; opset: number; layout: string; head: string; pooling: string; same_weights_as: string | null }
+interface ZooEntry {
+  architecture: string;
+  tokenizer: { kind: string };
+  opset: number;
+  layout: string;
+  head: string;
+  pooling: string;
+  same_weights_as: string | null;
+}
 
 const sci = (x: number) => (x === 0 ? '0' : x.toExponential(0));
 
 /** Largest differences from the PyTorch reference over its samples: ids (count of mismatches), logits, ∂p/∂e, ∂p/∂α. */
-async function compare(model: TextClassifier, reference: ZooReference): Promise<{ ids: number; logits: number; gradE: number; gradA: number }> {
+async function compare(
+  model: TextClassifier,
+  reference: ZooReference,
+): Promise<{ ids: number; logits: number; gradE: number; gradA: number }> {
   const out = { ids: 0, logits: 0, gradE: 0, gradA: 0 };
   const session = await model.gradients();
   for (const [k, s] of reference.samples.entries()) {
@@ -30,7 +41,10 @@ async function compare(model: TextClassifier, reference: ZooReference): Promise<
     const target = zooTarget(reference, k);
     const [row] = await session.run({ ids: [s.input_ids], target: [target], objective: 'probability' });
     out.logits = Math.max(out.logits, maxAbsDiff(row.logits, s.logits));
-    out.gradE = Math.max(out.gradE, row.embeddingGradient ? maxAbsDiff(row.embeddingGradient, decodeTensor(s.grad_word_embeddings)) : Infinity);
+    out.gradE = Math.max(
+      out.gradE,
+      row.embeddingGradient ? maxAbsDiff(row.embeddingGradient, decodeTensor(s.grad_word_embeddings)) : Infinity,
+    );
     const names = Object.keys(s.grad_attentions).sort((a, b) => Number(a.split('_')[1]) - Number(b.split('_')[1]));
     names.forEach((n, l) => {
       const g = row.attentionGradients[l];
@@ -42,7 +56,9 @@ async function compare(model: TextClassifier, reference: ZooReference): Promise<
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { 'write-readme': { type: 'boolean', default: false } } });
-  const manifest = (JSON.parse(readFileSync(join(ZOO, 'manifest.json'), 'utf8')) as { fixtures: Record<string, ZooEntry> }).fixtures;
+  const manifest = (
+    JSON.parse(readFileSync(join(ZOO, 'manifest.json'), 'utf8')) as { fixtures: Record<string, ZooEntry> }
+  ).fixtures;
   const lines = [
     '| model | architecture (export) | tokenizer | head | pooled row | ids, logits vs PyTorch | ∂p/∂e, ∂p/∂α vs autograd (max abs error) | explainers | operators |',
     '|---|---|---|---|---|---|---|---|---|',
@@ -50,12 +66,24 @@ async function main(): Promise<void> {
   const rows: { name: string; dir: string; what: string; reference?: ZooReference; tokenizer?: string }[] = [];
   for (const [name, entry] of Object.entries(manifest)) {
     const refDir = join(ZOO, entry.same_weights_as ?? name);
-    const reference = existsSync(join(refDir, 'reference.json')) ? (JSON.parse(readFileSync(join(refDir, 'reference.json'), 'utf8')) as ZooReference) : undefined;
+    const reference = existsSync(join(refDir, 'reference.json'))
+      ? (JSON.parse(readFileSync(join(refDir, 'reference.json'), 'utf8')) as ZooReference)
+      : undefined;
     const layout = entry.layout === 'optimum' ? '' : `, ${entry.layout} layout`;
-    rows.push({ name: `zoo/${name}`, dir: join(ZOO, name), what: `${entry.architecture} (opset ${entry.opset}${layout})`, reference, tokenizer: entry.tokenizer.kind });
+    rows.push({
+      name: `zoo/${name}`,
+      dir: join(ZOO, name),
+      what: `${entry.architecture} (opset ${entry.opset}${layout})`,
+      reference,
+      tokenizer: entry.tokenizer.kind,
+    });
   }
   for (const name of ['opensearch-tiny-xlmr-ce', 'optimum-tiny-distilbert-sst2', 'tribuo-tinybert']) {
-    rows.push({ name: `third-party/${name}`, dir: join(THIRD_PARTY, name), what: 'third-party export (see its PROVENANCE.md)' });
+    rows.push({
+      name: `third-party/${name}`,
+      dir: join(THIRD_PARTY, name),
+      what: 'third-party export (see its PROVENANCE.md)',
+    });
   }
   for (const row of rows) {
     const report = await diagnoseModel(row.dir, { gradientCacheDir: null });
@@ -77,11 +105,22 @@ async function main(): Promise<void> {
       }
     }
     const explainers = `${report.explainers.filter((e) => e.runs).length} of ${report.explainers.length}`;
-    const operators = report.operators.filter((o) => o.runs).length === report.operators.length ? 'all 3' : report.operators.filter((o) => o.runs).map((o) => o.name).join(', ');
+    const operators =
+      report.operators.filter((o) => o.runs).length === report.operators.length
+        ? 'all 3'
+        : report.operators
+            .filter((o) => o.runs)
+            .map((o) => o.name)
+            .join(', ');
     const pooling = (report.pooling ?? '').split(' (')[0];
-    lines.push(`| ${row.name} | ${row.what} | ${report.tokenizer!.kind} | ${report.head!.kind} | ${pooling} | ${checks} | ${grads} | ${explainers} | ${operators} |`);
+    lines.push(
+      `| ${row.name} | ${row.what} | ${report.tokenizer!.kind} | ${report.head!.kind} | ${pooling} | ${checks} | ${grads} | ${explainers} | ${operators} |`,
+    );
   }
-  lines.push('', 'Tiny models (2 layers, hidden 32) with seeded weights; references are PyTorch float64 autograd on 4 SST-2 test sentences; the ONNX runs in float32.');
+  lines.push(
+    '',
+    'Tiny models (2 layers, hidden 32) with seeded weights; references are PyTorch float64 autograd on 4 SST-2 test sentences; the ONNX runs in float32.',
+  );
   const table = lines.join('\n');
   process.stdout.write(`${table}\n`);
   if (values['write-readme']) writeReadmeBlock(ROOT, 'zoo-table', table);

@@ -37,6 +37,10 @@ await Promise.all([
 mkdirSync('dist/webview', { recursive: true });
 const codicons = 'node_modules/@vscode/codicons/dist';
 const font = readFileSync(`${codicons}/codicon.ttf`).toString('base64');
-const css = readFileSync(`${codicons}/codicon.css`, 'utf8').replace(/url\(["']?\.\/codicon\.ttf[^)"']*["']?\)/g, `url("data:font/ttf;base64,${font}")`);
-if (!css.includes('data:font/ttf')) throw new Error(`${codicons}/codicon.css no longer names ./codicon.ttf: update scripts/build.mjs`);
+const css = readFileSync(`${codicons}/codicon.css`, 'utf8').replace(
+  /url\(["']?\.\/codicon\.ttf[^)"']*["']?\)/g,
+  `url("data:font/ttf;base64,${font}")`,
+);
+if (!css.includes('data:font/ttf'))
+  throw new Error(`${codicons}/codicon.css no longer names ./codicon.ttf: update scripts/build.mjs`);
 writeFileSync('dist/webview/codicon-inline.css', css);

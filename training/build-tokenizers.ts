@@ -9,7 +9,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  AddedToken, Tokenizer, WordPiece, bertNormalizer, bertPreTokenizer, templateProcessing, wordPieceDecoder,
+  AddedToken,
+  Tokenizer,
+  WordPiece,
+  bertNormalizer,
+  bertPreTokenizer,
+  templateProcessing,
+  wordPieceDecoder,
 } from 'tokenizers';
 import { stringify } from 'csv-stringify/sync';
 import { readLabelledCsv, LabelledText } from '../src/core/datasetFiles/labelledCsv';
@@ -69,11 +75,15 @@ function buildVocab(train: LabelledText[], minCount: number): Record<string, num
     }
   }
   const vocab: Record<string, number> = {};
-  const add = (piece: string) => { if (!(piece in vocab)) vocab[piece] = Object.keys(vocab).length; };
+  const add = (piece: string) => {
+    if (!(piece in vocab)) vocab[piece] = Object.keys(vocab).length;
+  };
   SPECIALS.forEach(add);
   // Most frequent first, ties alphabetical, so the file is byte-for-byte reproducible.
-  [...counts.entries()].filter(([, n]) => n >= minCount)
-    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).forEach(([w]) => add(w));
+  [...counts.entries()]
+    .filter(([, n]) => n >= minCount)
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .forEach(([w]) => add(w));
   return vocab;
 }
 
@@ -84,7 +94,12 @@ function makeTokenizer(vocab: Record<string, number>, withClsSep: boolean): Toke
   tok.setDecoder(wordPieceDecoder('##', true));
   tok.addAddedTokens(SPECIALS.map((s) => new AddedToken(s, true)));
   if (withClsSep) {
-    tok.setPostProcessor(templateProcessing('[CLS] $A [SEP]', '[CLS] $A [SEP] $B:1 [SEP]:1', [['[CLS]', vocab['[CLS]']], ['[SEP]', vocab['[SEP]']]]));
+    tok.setPostProcessor(
+      templateProcessing('[CLS] $A [SEP]', '[CLS] $A [SEP] $B:1 [SEP]:1', [
+        ['[CLS]', vocab['[CLS]']],
+        ['[SEP]', vocab['[SEP]']],
+      ]),
+    );
   }
   return tok;
 }
@@ -112,9 +127,14 @@ async function main(): Promise<void> {
       }
     }
     writeFileSync(join(out, 'encoded.json'), JSON.stringify(encoded));
-    const lens = ((encoded.splits as Record<string, Record<string, number[][]>>).train.cls).map((x) => x.length);
-    console.error(`${plan.name}: vocab ${Object.keys(vocab).length}, labels ${labels.join('/')}, longest train input ${Math.max(...lens)} tokens (with [CLS]/[SEP])`);
+    const lens = (encoded.splits as Record<string, Record<string, number[][]>>).train.cls.map((x) => x.length);
+    console.error(
+      `${plan.name}: vocab ${Object.keys(vocab).length}, labels ${labels.join('/')}, longest train input ${Math.max(...lens)} tokens (with [CLS]/[SEP])`,
+    );
   }
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -33,7 +33,7 @@ ARCH_TEXT = {
     'bilstm-tanh-attention': 'embedding (100-d, [PAD] row fixed at zero) -> one bidirectional LSTM layer (128 per '
                              'direction) -> additive attention s_i = v^T tanh(W h_i + b) -> alpha = masked softmax -> '
                              'context = sum_i alpha_i h_i -> linear -> softmax. The paper\'s "LSTM+TanhAtt" '
-                             '(reference section 3.2). The LSTM is unrolled into plain ONNX ops for 64 steps.',
+                             '(Liu et al., ICML 2022, after Jain & Wallace 2019). The LSTM is unrolled into plain ONNX ops for 64 steps.',
     'cnn-dot-attention': 'embedding (100-d) -> 1-D convolutions of widths 1, 3, 5, 7 (32 filters each, ReLU, same '
                          'padding) -> 128-d hidden state per token, zeroed where attention_mask is 0 -> scaled dot '
                          'attention with a learned query u: s_i = u^T h_i / sqrt(128) -> context -> linear -> softmax. '

@@ -1,7 +1,15 @@
 import { existsSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
-import { measureAccuracy, projectRoot, readCardAccuracies, readLabelledCsv, resolveModelDir, SHIPPED_MODELS, TextClassifier } from '../core';
+import {
+  measureAccuracy,
+  projectRoot,
+  readCardAccuracies,
+  readLabelledCsv,
+  resolveModelDir,
+  SHIPPED_MODELS,
+  TextClassifier,
+} from '../core';
 
 export const ACCURACY_HELP = `polarity-lens accuracy [--model NAME|DIR]... [--data FILE.csv]... [--data-root DIR] [--json]
 
@@ -27,7 +35,10 @@ function defaultDataFiles(model: string, dataRoot: string): string[] {
   const shipped = SHIPPED_MODELS.find((m) => m.name === model);
   if (!shipped) throw new Error(`--data is required for a model that is not shipped (${model}).`);
   const file = join(dataRoot, shipped.dataset, 'test.csv');
-  if (!existsSync(file)) throw new Error(`${file} not found: set --data-root or POLARITY_LENS_DATA to the folder holding ${shipped.dataset}/test.csv.`);
+  if (!existsSync(file))
+    throw new Error(
+      `${file} not found: set --data-root or POLARITY_LENS_DATA to the folder holding ${shipped.dataset}/test.csv.`,
+    );
   return [file];
 }
 
@@ -46,7 +57,9 @@ export async function accuracyCommand(argv: string[], out: (line: string) => voi
     out(ACCURACY_HELP);
     return 0;
   }
-  const dataRoot = resolve(values['data-root'] ?? process.env.POLARITY_LENS_DATA ?? join(projectRoot(), '..', 'shared', 'data'));
+  const dataRoot = resolve(
+    values['data-root'] ?? process.env.POLARITY_LENS_DATA ?? join(projectRoot(), '..', 'shared', 'data'),
+  );
   const models = values.model ?? SHIPPED_MODELS.map((m) => m.name);
   const rows: AccuracyRow[] = [];
   for (const model of models) {
@@ -76,9 +89,21 @@ export async function accuracyCommand(argv: string[], out: (line: string) => voi
 
 function formatTable(rows: AccuracyRow[]): string {
   const header = ['model', 'data', 'examples', 'accuracy', 'model card'];
-  const body = rows.map((r) => [r.model, r.file, String(r.examples), r.accuracy.toFixed(4), r.cardAccuracy === null ? '-' : r.cardAccuracy.toFixed(4)]);
+  const body = rows.map((r) => [
+    r.model,
+    r.file,
+    String(r.examples),
+    r.accuracy.toFixed(4),
+    r.cardAccuracy === null ? '-' : r.cardAccuracy.toFixed(4),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i >= 2 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line),
-    '', 'accuracy = share of rows whose argmax class equals the gold label, measured now on model.onnx with onnxruntime-node.'].join('\n');
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i >= 2 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');
+  return [
+    line(header),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...body.map(line),
+    '',
+    'accuracy = share of rows whose argmax class equals the gold label, measured now on model.onnx with onnxruntime-node.',
+  ].join('\n');
 }

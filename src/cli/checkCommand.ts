@@ -7,7 +7,30 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { checkThresholds, columnsNeedConfirming, DatasetError, defaultCacheDir, EXPLAINERS, formatDuration, jsonReport, junitXml, markdownSummary, MAX_WORKERS, parseThreshold, previewDataset, reportViewOf, resolveModelDir, runDataset, samplesCsv, TextClassifier, writeAtomically, type ColumnChoice, type DatasetProgress, type SampleSpec, type ThresholdResult } from '../core';
+import {
+  checkThresholds,
+  columnsNeedConfirming,
+  DatasetError,
+  defaultCacheDir,
+  EXPLAINERS,
+  formatDuration,
+  jsonReport,
+  junitXml,
+  markdownSummary,
+  MAX_WORKERS,
+  parseThreshold,
+  previewDataset,
+  reportViewOf,
+  resolveModelDir,
+  runDataset,
+  samplesCsv,
+  TextClassifier,
+  writeAtomically,
+  type ColumnChoice,
+  type DatasetProgress,
+  type SampleSpec,
+  type ThresholdResult,
+} from '../core';
 import { reportBundle } from '../pages/report/reportBundle';
 import { standaloneReportHtml } from '../pages/report/reportHtml';
 import { DEFAULT_EXPLAIN_MODEL } from './explainCommand';
@@ -71,7 +94,10 @@ function parseCheckArgs(argv: string[]) {
   });
 }
 
-async function check({ values, positionals }: ReturnType<typeof parseCheckArgs>, out: (line: string) => void): Promise<number> {
+async function check(
+  { values, positionals }: ReturnType<typeof parseCheckArgs>,
+  out: (line: string) => void,
+): Promise<number> {
   if (values.help) {
     out(CHECK_HELP);
     return 0;
@@ -95,9 +121,12 @@ async function check({ values, positionals }: ReturnType<typeof parseCheckArgs>,
     return usage((e as Error).message);
   }
   const workers = values.workers === 'auto' ? 0 : Number(values.workers);
-  if (values.workers !== 'auto' && !(/^\d+$/.test(values.workers!) && workers >= 1 && workers <= MAX_WORKERS)) return usage(`--workers must be auto or a whole number from 1 to ${MAX_WORKERS}.`);
+  if (values.workers !== 'auto' && !(/^\d+$/.test(values.workers) && workers >= 1 && workers <= MAX_WORKERS))
+    return usage(`--workers must be auto or a whole number from 1 to ${MAX_WORKERS}.`);
 
-  const outputs = [values.json, values.csv, values.markdown, values.junit, values.html].filter((f): f is string => f !== undefined).map((f) => resolve(f));
+  const outputs = [values.json, values.csv, values.markdown, values.junit, values.html]
+    .filter((f): f is string => f !== undefined)
+    .map((f) => resolve(f));
   for (const output of outputs) {
     // Checked before an hour of explaining, not after; and the dataset is never an output.
     if (output === path) return usage(`${output} is the dataset itself; write the report somewhere else.`);
@@ -118,7 +147,9 @@ async function check({ values, positionals }: ReturnType<typeof parseCheckArgs>,
   const tempCache = values['no-cache'] ? mkdtempSync(join(tmpdir(), 'polarity-lens-check-')) : undefined;
   const controller = new AbortController();
   const interrupt = () => {
-    process.stderr.write('\ninterrupted: finishing the report with the samples done so far (Ctrl+C again to quit now)\n');
+    process.stderr.write(
+      '\ninterrupted: finishing the report with the samples done so far (Ctrl+C again to quit now)\n',
+    );
     controller.abort();
     process.once('SIGINT', () => {
       if (tempCache) rmSync(tempCache, { recursive: true, force: true });
@@ -131,7 +162,14 @@ async function check({ values, positionals }: ReturnType<typeof parseCheckArgs>,
     try {
       run = await runDataset(model, {
         // The CLI's bundle sits beside the worker's (dist/cli.js, dist/outcomeWorker.js).
-        path, columns, selection, explain, maxTokens: load.maxTokens, workers, workerScript: join(__dirname, 'outcomeWorker.js'), signal: controller.signal,
+        path,
+        columns,
+        selection,
+        explain,
+        maxTokens: load.maxTokens,
+        workers,
+        workerScript: join(__dirname, 'outcomeWorker.js'),
+        signal: controller.signal,
         cacheDir: tempCache ?? resolve(values['cache-dir'] ?? join(defaultCacheDir(), 'dataset-runs')),
         onProgress: values.quiet ? undefined : progressLine(),
       });
@@ -146,14 +184,25 @@ async function check({ values, positionals }: ReturnType<typeof parseCheckArgs>,
       for (const r of results) out(`${r.passed ? 'PASS' : 'FAIL'} ${r.message}`);
       if (values.json) await writeAtomically(resolve(values.json), jsonReport(run), { overwrite: true });
       if (values.csv) await writeAtomically(resolve(values.csv), samplesCsv(run), { overwrite: true });
-      if (values.markdown) await writeAtomically(resolve(values.markdown), [markdownSummary(run.report)], { overwrite: true });
-      if (values.junit) await writeAtomically(resolve(values.junit), [junitXml(run.report, results.length ? results : informational(run.report))], { overwrite: true });
-      if (values.html) await writeAtomically(resolve(values.html), [standaloneReportHtml(reportViewOf(run), reportBundle())], { overwrite: true });
+      if (values.markdown)
+        await writeAtomically(resolve(values.markdown), [markdownSummary(run.report)], { overwrite: true });
+      if (values.junit)
+        await writeAtomically(
+          resolve(values.junit),
+          [junitXml(run.report, results.length ? results : informational(run.report))],
+          { overwrite: true },
+        );
+      if (values.html)
+        await writeAtomically(resolve(values.html), [standaloneReportHtml(reportViewOf(run), reportBundle())], {
+          overwrite: true,
+        });
       if (controller.signal.aborted) return 130;
       if (!run.report.complete) {
         // The file could not be read to its end: judging thresholds on part of it would pass a broken dataset.
         const stop = run.report.dataset.badRows.at(-1);
-        return usage(`${path} could not be read past line ${stop?.line ?? '?'} (${stop?.reason ?? 'unreadable'}); the report covers the rows before it.`);
+        return usage(
+          `${path} could not be read past line ${stop?.line ?? '?'} (${stop?.reason ?? 'unreadable'}); the report covers the rows before it.`,
+        );
       }
       return results.every((r) => r.passed) ? 0 : 1;
     } finally {
@@ -173,20 +222,24 @@ function sampleSpec(mode: string | undefined, limit: string | undefined, seed: n
   }
   const n = Number(limit);
   if (!Number.isInteger(n) || n < 1) throw new Error('--limit must be a positive whole number.');
-  if (mode !== 'first' && mode !== 'random' && mode !== 'stratified') throw new Error('--sample must be first, random or stratified.');
+  if (mode !== 'first' && mode !== 'random' && mode !== 'stratified')
+    throw new Error('--sample must be first, random or stratified.');
   return mode === 'first' ? { mode, n } : { mode, n, seed };
 }
 
 async function chooseColumns(path: string, text: string | undefined, label: string | undefined): Promise<ColumnChoice> {
   const preview = await previewDataset(path);
   const known = (c: string) => {
-    if (!preview.columns.includes(c)) throw new Error(`${path} has no column "${c}"; its columns are: ${preview.columns.join(', ')}`);
+    if (!preview.columns.includes(c))
+      throw new Error(`${path} has no column "${c}"; its columns are: ${preview.columns.join(', ')}`);
     return c;
   };
   const guess = preview.guess;
   const textColumn = text !== undefined ? known(text) : guess.text;
   if (textColumn === null || (text === undefined && columnsNeedConfirming(guess))) {
-    throw new Error(`cannot tell which column holds the text in ${path} (candidates: ${guess.textCandidates.join(', ') || 'none'}); name it with --text-column.`);
+    throw new Error(
+      `cannot tell which column holds the text in ${path} (candidates: ${guess.textCandidates.join(', ') || 'none'}); name it with --text-column.`,
+    );
   }
   const labelColumn = label === 'none' ? null : label !== undefined ? known(label) : guess.label;
   return { text: textColumn, label: labelColumn };
@@ -207,5 +260,8 @@ function progressLine(): (p: DatasetProgress) => void {
 
 /** Without thresholds, JUnit lists every explainer's ratio as a passed case (one that never ran as skipped). */
 function informational(report: Parameters<typeof checkThresholds>[0]): ThresholdResult[] {
-  return checkThresholds(report, report.explainers.map((e) => ({ explainer: e.id, maxRatio: 1 }))).map((r) => (r.ratio === null ? { ...r, skipped: true } : r));
+  return checkThresholds(
+    report,
+    report.explainers.map((e) => ({ explainer: e.id, maxRatio: 1 })),
+  ).map((r) => (r.ratio === null ? { ...r, skipped: true } : r));
 }

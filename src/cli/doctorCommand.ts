@@ -12,7 +12,11 @@ export async function doctorCommand(argv: string[], out: (line: string) => void)
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { format: { type: 'string', default: 'text' }, threads: { type: 'string' }, help: { type: 'boolean', default: false } },
+    options: {
+      format: { type: 'string', default: 'text' },
+      threads: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
   });
   if (values.help) {
     out(DOCTOR_HELP);
@@ -21,7 +25,8 @@ export async function doctorCommand(argv: string[], out: (line: string) => void)
   if (positionals.length !== 1) throw new Error(`doctor takes one model folder; got ${positionals.length}.`);
   if (values.format !== 'text' && values.format !== 'json') throw new Error('--format must be text or json.');
   const threads = values.threads === undefined ? undefined : Number(values.threads);
-  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 0)) throw new Error('--threads must be a whole number (0: onnxruntime chooses).');
+  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 0))
+    throw new Error('--threads must be a whole number (0: onnxruntime chooses).');
   const report = await diagnoseModel(resolveModelDir(positionals[0]), { threads });
   out(values.format === 'json' ? JSON.stringify(report, null, 2) : formatDoctorReport(report));
   return report.status === 'ok' ? 0 : report.status === 'partial' ? 1 : 2;

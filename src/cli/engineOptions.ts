@@ -2,7 +2,15 @@
  * The engine options `explain` and `check` share: their flags, validation and help, all derived from the settings'
  * declarations (src/core/settings/engineSettings.ts) and the explainer registry.
  */
-import { ENGINE_SETTINGS, EXPLAINERS, flagHelp, parseFlag, type ExplainOptions, type LoadOptions, type SettingSpec } from '../core';
+import {
+  ENGINE_SETTINGS,
+  EXPLAINERS,
+  flagHelp,
+  parseFlag,
+  type ExplainOptions,
+  type LoadOptions,
+  type SettingSpec,
+} from '../core';
 
 type FlagSetting = Extract<(typeof ENGINE_SETTINGS)[number], { flag: string }>;
 type Flag = FlagSetting['flag'];
@@ -25,10 +33,15 @@ type EngineValues = { [K in keyof typeof ENGINE_FLAGS]?: string };
 export type EngineOptions = Omit<ExplainOptions, 'metrics' | 'cancelled' | 'reuse'> & { seed: number };
 
 /** The flags as explain and load options, or an Error that names the flag and what it accepts. */
-export function engineOptions(values: EngineValues): EngineOptions & { load: Pick<LoadOptions, 'threads' | 'maxTokens'> } {
+export function engineOptions(
+  values: EngineValues,
+): EngineOptions & { load: Pick<LoadOptions, 'threads' | 'maxTokens'> } {
   const parsed: Record<string, number | string | undefined> = {};
   for (const spec of FLAG_SETTINGS) parsed[spec.key] = parseFlag(spec, values[spec.flag as Flag]);
-  const explainers = values.explainers?.split(',').map((s) => s.trim()).filter(Boolean);
+  const explainers = values.explainers
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const known = EXPLAINERS.map((e) => e.id);
   const unknown = explainers?.filter((id) => !known.includes(id)) ?? [];
   if (unknown.length) throw new Error(`--explainers: unknown ${unknown.join(', ')}; known: ${known.join(', ')}`);

@@ -35,12 +35,14 @@ export async function explainCommand(argv: string[], out: (line: string) => void
     out(EXPLAIN_HELP);
     return 0;
   }
-  if (positionals.length !== 1) throw new Error(`explain takes exactly one text (quote it); got ${positionals.length}.`);
-  if (!['table', 'json', 'jsonl'].includes(values.format!)) throw new Error('--format must be table, json or jsonl.');
+  if (positionals.length !== 1)
+    throw new Error(`explain takes exactly one text (quote it); got ${positionals.length}.`);
+  if (!['table', 'json', 'jsonl'].includes(values.format)) throw new Error('--format must be table, json or jsonl.');
   const { load, ...options } = engineOptions(values);
   const model = await TextClassifier.load(resolveModelDir(values.model), load);
   try {
-    const label = values.label === undefined ? undefined : /^\d+$/.test(values.label) ? Number(values.label) : values.label;
+    const label =
+      values.label === undefined ? undefined : /^\d+$/.test(values.label) ? Number(values.label) : values.label;
     // jsonl: one line per part as it is ready (see ExplainPart), then the result.
     const onPart = values.format === 'jsonl' ? (part: ExplainPart) => out(JSON.stringify(part)) : undefined;
     const result = await explainText(model, positionals[0], { ...options, label, onPart });
@@ -61,13 +63,19 @@ export function formatExplanation(r: ExplainResult): string {
   const lines: string[] = [];
   const words = headWords(r.head);
   const { symbol } = words;
-  lines.push(r.head?.kind === 'regression'
-    ? `model ${r.model.name}: scores ${r.prediction.probability.toFixed(4)} (${words.quantity})`
-    : r.head?.kind === 'multi-label'
-      ? `model ${r.model.name}: explains label "${r.prediction.label}" with ${symbol} = ${r.prediction.probability.toFixed(4)} (${words.quantity}; label ${r.prediction.index})`
-      : `model ${r.model.name}: predicts "${r.prediction.label}" with ${symbol} = ${r.prediction.probability.toFixed(4)} (${words.quantity}; class ${r.prediction.index})`);
-  lines.push(`granularity ${r.granularity}; Δ = ${symbol} of the text − ${symbol} with the unit erased; |Δ| ≤ ${r.deltaTolerance} counts as 0`);
-  lines.push(`explainer weights are divided by each row's largest |w| (signs and ranking kept); Δ rows are raw ${words.isProbability ? 'probabilities' : 'scores'}`);
+  lines.push(
+    r.head?.kind === 'regression'
+      ? `model ${r.model.name}: scores ${r.prediction.probability.toFixed(4)} (${words.quantity})`
+      : r.head?.kind === 'multi-label'
+        ? `model ${r.model.name}: explains label "${r.prediction.label}" with ${symbol} = ${r.prediction.probability.toFixed(4)} (${words.quantity}; label ${r.prediction.index})`
+        : `model ${r.model.name}: predicts "${r.prediction.label}" with ${symbol} = ${r.prediction.probability.toFixed(4)} (${words.quantity}; class ${r.prediction.index})`,
+  );
+  lines.push(
+    `granularity ${r.granularity}; Δ = ${symbol} of the text − ${symbol} with the unit erased; |Δ| ≤ ${r.deltaTolerance} counts as 0`,
+  );
+  lines.push(
+    `explainer weights are divided by each row's largest |w| (signs and ranking kept); Δ rows are raw ${words.isProbability ? 'probabilities' : 'scores'}`,
+  );
   r.notes.forEach((n) => lines.push(`note: ${n}`));
   const names = ['', ...r.units.map((u) => u.text)];
   const rows: string[][] = [];
@@ -75,26 +83,45 @@ export function formatExplanation(r: ExplainResult): string {
   // confident prediction are tiny and would all print as 0.000. The JSON output keeps the raw values.
   for (const e of r.explanations) {
     const scale = e.weights ? Math.max(...e.weights.map(Math.abs)) || 1 : 1;
-    rows.push([`${e.id}${e.signed ? '' : ' (≥0)'}`, ...(e.weights ? e.weights.map((w) => fmt(w / scale)) : r.units.map(() => '-'))]);
+    rows.push([
+      `${e.id}${e.signed ? '' : ' (≥0)'}`,
+      ...(e.weights ? e.weights.map((w) => fmt(w / scale)) : r.units.map(() => '-')),
+    ]);
   }
   for (const i of r.impacts) rows.push([`Δ ${i.operator}`, ...i.deltas.map(fmt)]);
-  for (const i of r.impacts) rows.push([`polarity ${i.operator}`, ...i.polarity.map((p) => (p === 'supports' ? '▲' : p === 'suppresses' ? '▼' : '·'))]);
+  for (const i of r.impacts)
+    rows.push([
+      `polarity ${i.operator}`,
+      ...i.polarity.map((p) => (p === 'supports' ? '▲' : p === 'suppresses' ? '▼' : '·')),
+    ]);
   const widths = names.map((n, c) => Math.max(n.length, ...rows.map((row) => row[c].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   lines.push('', line(names), ...rows.map(line), '');
-  lines.push('violation test: the unit with the largest |w| is erased; it violates when sign(w) disagrees with sign(Δ)');
+  lines.push(
+    'violation test: the unit with the largest |w| is erased; it violates when sign(w) disagrees with sign(Δ)',
+  );
   for (const e of r.explanations) {
     if (!e.weights) {
       lines.push(`  ${e.id}: could not run: ${e.error}`);
       continue;
     }
-    const verdicts = e.verdicts.map((v) => `${v.operator} ${v.violates ? '✗ violates' : '✓ consistent'} (top "${r.units[v.unit]?.text ?? '-'}", w ${exact(v.weight)}, Δ ${exact(v.delta)})`);
+    const verdicts = e.verdicts.map(
+      (v) =>
+        `${v.operator} ${v.violates ? '✗ violates' : '✓ consistent'} (top "${r.units[v.unit]?.text ?? '-'}", w ${exact(v.weight)}, Δ ${exact(v.delta)})`,
+    );
     lines.push(`  ${e.id}: ${verdicts.join('; ')}`);
   }
   const measured = r.explanations.filter((e) => e.metrics.length);
   if (measured.length) {
     const first = measured[0].metrics;
-    lines.push('', `other faithfulness metrics (erasing with ${first[0].operator}; ↑ higher is better, ↓ lower is better)`);
+    lines.push(
+      '',
+      `other faithfulness metrics (erasing with ${first[0].operator}; ↑ higher is better, ↓ lower is better)`,
+    );
     const header = ['', ...first.map((m) => `${m.id} ${m.better === 'higher' ? '↑' : '↓'}`)];
     const body = measured.map((e) => [e.id, ...e.metrics.map((m) => (m.value === null ? '-' : m.value.toFixed(3)))]);
     const widths = header.map((h, c) => Math.max(h.length, ...body.map((b) => b[c].length)));

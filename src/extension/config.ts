@@ -31,7 +31,10 @@ export interface ExtensionSettings {
 }
 
 /** The engine settings a report's sample is explained with, whatever the settings say now (see DatasetSession.openSample). */
-export type SampleEngineSettings = Pick<ExtensionSettings, 'seed' | 'samples' | 'attentionLayer' | 'attentionHead' | 'igBaseline'>;
+export type SampleEngineSettings = Pick<
+  ExtensionSettings,
+  'seed' | 'samples' | 'attentionLayer' | 'attentionHead' | 'igBaseline'
+>;
 
 /** The extension's own settings (the engine's are declared in ENGINE_SETTINGS). */
 export const DEFAULTS = {
@@ -39,7 +42,13 @@ export const DEFAULTS = {
   maxCharacters: 100_000,
 };
 
-function oneOf<T extends string>(raw: unknown, allowed: readonly T[], fallback: T, key: string, warn: (m: string) => void): T {
+function oneOf<T extends string>(
+  raw: unknown,
+  allowed: readonly T[],
+  fallback: T,
+  key: string,
+  warn: (m: string) => void,
+): T {
   if (raw === undefined || raw === null) return fallback;
   if (!allowed.includes(raw as T)) {
     warn(`polarityLens.${key} must be one of ${allowed.join(', ')}; using ${fallback}.`);
@@ -48,25 +57,37 @@ function oneOf<T extends string>(raw: unknown, allowed: readonly T[], fallback: 
   return raw as T;
 }
 
-export function readSettings(config: ConfigurationReader, warn: (message: string) => void = () => {}): ExtensionSettings {
+export function readSettings(
+  config: ConfigurationReader,
+  warn: (message: string) => void = () => {},
+): ExtensionSettings {
   const ids = EXPLAINERS.map((e) => e.id);
   const rawExplainers = config.get<unknown>('explainers');
   let explainers = ids;
   if (Array.isArray(rawExplainers) && rawExplainers.length > 0) {
-    const unknown = rawExplainers.filter((id) => !ids.includes(id));
-    if (unknown.length) warn(`polarityLens.explainers: unknown explainer ${unknown.join(', ')} ignored.`);
+    const unknown = (rawExplainers as unknown[]).filter((id) => typeof id !== 'string' || !ids.includes(id));
+    if (unknown.length) warn(`polarityLens.explainers: unknown explainer ${unknown.map(String).join(', ')} ignored.`);
     // Registry order, so rows always appear in the paper's order.
     explainers = ids.filter((id) => rawExplainers.includes(id));
     if (explainers.length === 0) explainers = ids;
   }
   // Every engine setting with a VS Code key, validated as declared (out of range: the default, with a warning).
   const engine = Object.fromEntries(
-    ENGINE_SETTINGS.filter((spec) => 'config' in spec).map((spec) => [spec.key, readConfigValue(spec, config.get(spec.config!), warn)]),
+    ENGINE_SETTINGS.filter((spec) => 'config' in spec).map((spec) => [
+      spec.key,
+      readConfigValue(spec, config.get(spec.config), warn),
+    ]),
   ) as unknown as EngineSettingValues;
   const model = config.get<unknown>('model');
   return {
     model: typeof model === 'string' ? model.trim() : '',
-    panel: { explainers, operator: engine.operator, granularity: engine.granularity, objective: engine.objective, igSteps: engine.igSteps },
+    panel: {
+      explainers,
+      operator: engine.operator,
+      granularity: engine.granularity,
+      objective: engine.objective,
+      igSteps: engine.igSteps,
+    },
     samples: engine.samples,
     seed: engine.seed,
     attentionLayer: engine.attentionLayer,

@@ -16,7 +16,6 @@ export function rememberedColumns(saved: unknown, columns: string[]): ColumnChoi
   return { text: c.text, label: c.label };
 }
 
-
 export interface ColumnItem {
   label: string;
   description?: string;
@@ -25,12 +24,20 @@ export interface ColumnItem {
 }
 
 /** Text-column candidates first (the guess on top), then every other column; each with a sample value. */
-export function columnItems(columns: string[], preferred: string[], sample: Record<string, string>[], guessed: string | null): ColumnItem[] {
+export function columnItems(
+  columns: string[],
+  preferred: string[],
+  sample: Record<string, string>[],
+  guessed: string | null,
+): ColumnItem[] {
   const ordered = [...preferred, ...columns.filter((c) => !preferred.includes(c))];
   return ordered.map((c) => ({
     label: c,
     description: c === guessed ? 'detected' : undefined,
-    detail: sample.map((r) => r[c]).find((v) => v !== undefined && v !== '')?.slice(0, 120),
+    detail: sample
+      .map((r) => r[c])
+      .find((v) => v !== undefined && v !== '')
+      ?.slice(0, 120),
     value: c,
   }));
 }
@@ -46,7 +53,11 @@ export function selectionItems(rows: number | null, seed: number): SelectionItem
   return [
     { label: `First 200 rows`, value: { mode: 'first', n: 200 } },
     { label: `Random sample of 500`, description: `seed ${seed}`, value: { mode: 'random', n: 500, seed } },
-    { label: `Stratified sample of 500`, description: `by label, seed ${seed}`, value: { mode: 'stratified', n: 500, seed } },
+    {
+      label: `Stratified sample of 500`,
+      description: `by label, seed ${seed}`,
+      value: { mode: 'stratified', n: 500, seed },
+    },
     { label: `All rows${count}`, value: { mode: 'all' } },
     { label: 'Other…', description: 'first, random or stratified, any number of rows', value: 'custom' },
   ];
@@ -64,5 +75,9 @@ export function parseSelection(text: string, seed: number): SampleSpec | { error
 }
 
 export function describeSelection(s: SampleSpec): string {
-  return s.mode === 'all' ? 'all rows' : s.mode === 'first' ? `the first ${s.n} rows` : `a ${s.mode} sample of ${s.n} rows (seed ${s.seed ?? 0})`;
+  return s.mode === 'all'
+    ? 'all rows'
+    : s.mode === 'first'
+      ? `the first ${s.n} rows`
+      : `a ${s.mode} sample of ${s.n} rows (seed ${s.seed ?? 0})`;
 }

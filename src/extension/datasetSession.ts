@@ -6,20 +6,49 @@
 import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
 import * as vscode from 'vscode';
-import { columnsNeedConfirming, defaultReportPath, formatDuration, freePath, previewDataset, type ColumnChoice, type DatasetPreview, type ReportFormat, type ReportView, type SampleSpec } from '../core/views';
+import {
+  columnsNeedConfirming,
+  defaultReportPath,
+  formatDuration,
+  freePath,
+  previewDataset,
+  type ColumnChoice,
+  type DatasetPreview,
+  type ReportFormat,
+  type ReportView,
+  type SampleSpec,
+} from '../core/views';
 import { explainOptions } from './config';
 import type { DatasetRunRecipe, PanelMemory } from './panelMemory';
 import type { ExplainSession } from './explainSession';
 import type { DatasetRunHandle, InferenceClient } from './inference/inferenceClient';
 import { WebviewHost, type WebviewPage } from './webviews/webviewHost';
 import { showError } from './showError';
-import type { ReportHostMessage, ReportProgress, ReportViewState, ReportWebviewMessage } from '../pages/report/reportProtocol';
+import type {
+  ReportHostMessage,
+  ReportProgress,
+  ReportViewState,
+  ReportWebviewMessage,
+} from '../pages/report/reportProtocol';
 import {
-  columnItems, columnsKey, DATASET_EXTENSIONS, describeSelection, NO_LABEL, parseSelection, rememberedColumns, SELECTION_KEY, selectionItems,
+  columnItems,
+  columnsKey,
+  DATASET_EXTENSIONS,
+  describeSelection,
+  NO_LABEL,
+  parseSelection,
+  rememberedColumns,
+  SELECTION_KEY,
+  selectionItems,
 } from './datasetChoices';
 
 export const REPORT_VIEW_TYPE = 'polarityLens.report';
-const REPORT_PAGE: WebviewPage = { viewType: REPORT_VIEW_TYPE, title: 'Polarity Lens Report', script: 'report.js', styles: ['panel.css', 'report.css'] };
+const REPORT_PAGE: WebviewPage = {
+  viewType: REPORT_VIEW_TYPE,
+  title: 'Polarity Lens Report',
+  script: 'report.js',
+  styles: ['panel.css', 'report.css'],
+};
 
 export interface DatasetDeps {
   extensionUri: vscode.Uri;
@@ -62,7 +91,9 @@ export class DatasetSession implements vscode.Disposable {
   async run(uri?: vscode.Uri, choices: DatasetRunChoices = {}): Promise<DatasetOutcome | undefined> {
     const path = (uri ?? vscode.window.activeTextEditor?.document.uri)?.fsPath;
     if (!path || !DATASET_EXTENSIONS.includes(extname(path).toLowerCase())) {
-      void vscode.window.showWarningMessage(`Polarity Lens: right-click a dataset file (${DATASET_EXTENSIONS.join(', ')}) in the Explorer, or open one, to run the violation test on it.`);
+      void vscode.window.showWarningMessage(
+        `Polarity Lens: right-click a dataset file (${DATASET_EXTENSIONS.join(', ')}) in the Explorer, or open one, to run the violation test on it.`,
+      );
       return undefined;
     }
     let preview: DatasetPreview;
@@ -78,7 +109,14 @@ export class DatasetSession implements vscode.Disposable {
     const settings = this.deps.explain.settings();
     const model = this.deps.explain.model();
     if (model.warning) void vscode.window.showWarningMessage(`Polarity Lens: ${model.warning}`);
-    return this.start({ path, columns, selection, model: { dir: model.dir, name: model.name }, explain: explainOptions(settings), load: settings.load });
+    return this.start({
+      path,
+      columns,
+      selection,
+      model: { dir: model.dir, name: model.name },
+      explain: explainOptions(settings),
+      load: settings.load,
+    });
   }
 
   private async chooseColumns(path: string, preview: DatasetPreview): Promise<ColumnChoice | undefined> {
@@ -86,12 +124,26 @@ export class DatasetSession implements vscode.Disposable {
     if (saved) return saved;
     const { guess } = preview;
     if (!columnsNeedConfirming(guess) && guess.text) return { text: guess.text, label: guess.label };
-    const text = await vscode.window.showQuickPick(columnItems(preview.columns, guess.textCandidates, preview.rows, guess.text), {
-      title: 'Polarity Lens: which column holds the text?', placeHolder: `${preview.columns.length} columns; the choice is remembered for this file`,
-    });
+    const text = await vscode.window.showQuickPick(
+      columnItems(preview.columns, guess.textCandidates, preview.rows, guess.text),
+      {
+        title: 'Polarity Lens: which column holds the text?',
+        placeHolder: `${preview.columns.length} columns; the choice is remembered for this file`,
+      },
+    );
     if (!text) return undefined;
-    const labelItems = [{ label: NO_LABEL, value: '', description: 'no accuracy, the violation test still runs' }, ...columnItems(preview.columns.filter((c) => c !== text.value), guess.labelCandidates, preview.rows, guess.label)];
-    const label = await vscode.window.showQuickPick(labelItems, { title: 'Polarity Lens: which column holds the gold label?' });
+    const labelItems = [
+      { label: NO_LABEL, value: '', description: 'no accuracy, the violation test still runs' },
+      ...columnItems(
+        preview.columns.filter((c) => c !== text.value),
+        guess.labelCandidates,
+        preview.rows,
+        guess.label,
+      ),
+    ];
+    const label = await vscode.window.showQuickPick(labelItems, {
+      title: 'Polarity Lens: which column holds the gold label?',
+    });
     if (!label) return undefined;
     const choice = { text: text.value, label: label.value || null };
     await this.deps.workspaceState.update(columnsKey(path), choice);
@@ -100,13 +152,21 @@ export class DatasetSession implements vscode.Disposable {
 
   private async chooseSelection(): Promise<SampleSpec | undefined> {
     const seed = this.deps.explain.settings().seed;
-    const picked = await vscode.window.showQuickPick(selectionItems(null, seed), { title: 'Polarity Lens: which rows?', placeHolder: 'Finished samples are cached: a later run resumes' });
+    const picked = await vscode.window.showQuickPick(selectionItems(null, seed), {
+      title: 'Polarity Lens: which rows?',
+      placeHolder: 'Finished samples are cached: a later run resumes',
+    });
     if (!picked) return undefined;
     if (picked.value !== 'custom') return picked.value;
     const last = this.deps.workspaceState.get<string>(SELECTION_KEY) ?? 'random 1000';
     const text = await vscode.window.showInputBox({
-      title: 'Polarity Lens: rows to explain', value: last, prompt: '"first N", "random N", "stratified N" (seeded by polarityLens.seed) or "all"',
-      validateInput: (v) => { const r = parseSelection(v, seed); return 'error' in r ? r.error : undefined; },
+      title: 'Polarity Lens: rows to explain',
+      value: last,
+      prompt: '"first N", "random N", "stratified N" (seeded by polarityLens.seed) or "all"',
+      validateInput: (v) => {
+        const r = parseSelection(v, seed);
+        return 'error' in r ? r.error : undefined;
+      },
     });
     if (!text) return undefined;
     await this.deps.workspaceState.update(SELECTION_KEY, text);
@@ -125,34 +185,52 @@ export class DatasetSession implements vscode.Disposable {
     const controller = new AbortController();
     this.running = controller;
     this.view = undefined;
-    const reading = restoring ? `Running the report's dataset again after the window reload (finished samples come from the cache): reading ${path}…` : `Reading ${path}…`;
+    const reading = restoring
+      ? `Running the report's dataset again after the window reload (finished samples come from the cache): reading ${path}…`
+      : `Reading ${path}…`;
     this.progress = { done: 0, total: null, perSecond: 0, etaSeconds: null, label: reading };
     this.showPanel();
     this.post({ type: 'progress', ...this.progress });
     const what = `${describeSelection(selection)} of ${vscode.workspace.asRelativePath(path)} with ${model.name}`;
-    this.deps.log.info(`dataset: ${what}; columns ${JSON.stringify(columns)}; explainers ${explain.explainers?.join(',')}`);
+    this.deps.log.info(
+      `dataset: ${what}; columns ${JSON.stringify(columns)}; explainers ${explain.explainers?.join(',')}`,
+    );
     return vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Polarity Lens: violation test on ${what}`, cancellable: true },
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `Polarity Lens: violation test on ${what}`,
+        cancellable: true,
+      },
       async (report, token) => {
         token.onCancellationRequested(() => controller.abort());
         let reported = 0;
         try {
-          const handle = await this.deps.client.runDataset(model.dir, { path, columns, selection, explain, cacheDir: this.deps.cacheDir, workers: settings.datasetWorkers }, {
-            signal: controller.signal,
-            load,
-            onProgress: (p, partial) => {
-              if (this.running !== controller) return; // replaced by a newer run
-              const rate = `${p.perSecond.toFixed(1)} samples/s`;
-              const eta = p.etaSeconds === null ? '' : `, ${formatDuration(p.etaSeconds)} left`;
-              const label = `${p.done}${p.total === null ? '' : ` of ${p.total}`} samples (${p.resumed} from cache), ${rate}${eta}`;
-              const share = p.total ? (p.done / p.total) * 100 : 0;
-              report.report({ message: label, increment: share - reported });
-              reported = share;
-              this.progress = { done: p.done, total: p.total, perSecond: p.perSecond, etaSeconds: p.etaSeconds, label };
-              this.post({ type: 'progress', ...this.progress });
-              if (partial) this.show(partial);
+          const handle = await this.deps.client.runDataset(
+            model.dir,
+            { path, columns, selection, explain, cacheDir: this.deps.cacheDir, workers: settings.datasetWorkers },
+            {
+              signal: controller.signal,
+              load,
+              onProgress: (p, partial) => {
+                if (this.running !== controller) return; // replaced by a newer run
+                const rate = `${p.perSecond.toFixed(1)} samples/s`;
+                const eta = p.etaSeconds === null ? '' : `, ${formatDuration(p.etaSeconds)} left`;
+                const label = `${p.done}${p.total === null ? '' : ` of ${p.total}`} samples (${p.resumed} from cache), ${rate}${eta}`;
+                const share = p.total ? (p.done / p.total) * 100 : 0;
+                report.report({ message: label, increment: share - reported });
+                reported = share;
+                this.progress = {
+                  done: p.done,
+                  total: p.total,
+                  perSecond: p.perSecond,
+                  etaSeconds: p.etaSeconds,
+                  label,
+                };
+                this.post({ type: 'progress', ...this.progress });
+                if (partial) this.show(partial);
+              },
             },
-          });
+          );
           if (this.running !== controller) {
             // A newer run replaced this one while it finished: its report is not what the panel shows any more.
             handle.close();
@@ -162,19 +240,30 @@ export class DatasetSession implements vscode.Disposable {
           this.show(handle.view);
           const cancelled = controller.signal.aborted;
           const stop = !handle.view.complete && !cancelled ? handle.view.dataset.badRows.at(-1) : undefined;
-          const stopped = stop && `The file could not be read past line ${stop.line} (${stop.reason}); the report covers the rows before it.`;
-          this.post(stopped ? { type: 'finished', cancelled: false, message: stopped } : { type: 'finished', cancelled });
+          const stopped =
+            stop &&
+            `The file could not be read past line ${stop.line} (${stop.reason}); the report covers the rows before it.`;
+          this.post(
+            stopped ? { type: 'finished', cancelled: false, message: stopped } : { type: 'finished', cancelled },
+          );
           if (stopped) void vscode.window.showWarningMessage(`Polarity Lens: ${stopped}`);
-          this.deps.log.info(`dataset: ${cancelled ? 'cancelled after' : 'done:'} ${handle.view.samples} samples, ${handle.view.resumed} from cache, ${handle.view.dataset.badRowCount} bad rows, ${handle.view.timing.seconds.toFixed(1)} s`);
+          this.deps.log.info(
+            `dataset: ${cancelled ? 'cancelled after' : 'done:'} ${handle.view.samples} samples, ${handle.view.resumed} from cache, ${handle.view.dataset.badRowCount} bad rows, ${handle.view.timing.seconds.toFixed(1)} s`,
+          );
           if (handle.view.dataset.unmappedLabels.length) {
-            void vscode.window.showWarningMessage(`Polarity Lens: labels ${handle.view.dataset.unmappedLabels.join(', ')} name no class of ${handle.view.model.name} (${handle.view.model.labels.join(', ')}); those rows count as unlabelled.`);
+            void vscode.window.showWarningMessage(
+              `Polarity Lens: labels ${handle.view.dataset.unmappedLabels.join(', ')} name no class of ${handle.view.model.name} (${handle.view.model.labels.join(', ')}); those rows count as unlabelled.`,
+            );
           }
           if (handle.view.dataset.badRowCount) {
-            void vscode.window.showWarningMessage(`Polarity Lens: ${handle.view.dataset.badRowCount === 1 ? '1 bad row was' : `${handle.view.dataset.badRowCount} bad rows were`} skipped (listed in the report, with line numbers).`);
+            void vscode.window.showWarningMessage(
+              `Polarity Lens: ${handle.view.dataset.badRowCount === 1 ? '1 bad row was' : `${handle.view.dataset.badRowCount} bad rows were`} skipped (listed in the report, with line numbers).`,
+            );
           }
           return { view: handle.view };
         } catch (e) {
-          if (this.running === controller) this.post({ type: 'finished', cancelled: false, message: (e as Error).message });
+          if (this.running === controller)
+            this.post({ type: 'finished', cancelled: false, message: (e as Error).message });
           return this.fail((e as Error).message);
         } finally {
           if (this.running === controller) {
@@ -197,7 +286,13 @@ export class DatasetSession implements vscode.Disposable {
 
   private showPanel(): void {
     if (this.panel) this.panel.reveal();
-    else this.panel = WebviewHost.create(this.deps.extensionUri, REPORT_PAGE, (m: ReportWebviewMessage) => this.onMessage(m), () => (this.panel = undefined));
+    else
+      this.panel = WebviewHost.create(
+        this.deps.extensionUri,
+        REPORT_PAGE,
+        (m: ReportWebviewMessage) => this.onMessage(m),
+        () => (this.panel = undefined),
+      );
   }
 
   /**
@@ -207,12 +302,22 @@ export class DatasetSession implements vscode.Disposable {
    */
   revivePanel(panel: vscode.WebviewPanel): Promise<DatasetOutcome> | undefined {
     this.panel?.dispose();
-    this.panel = WebviewHost.revive(panel, this.deps.extensionUri, REPORT_PAGE, (m: ReportWebviewMessage) => this.onMessage(m), () => (this.panel = undefined));
+    this.panel = WebviewHost.revive(
+      panel,
+      this.deps.extensionUri,
+      REPORT_PAGE,
+      (m: ReportWebviewMessage) => this.onMessage(m),
+      () => (this.panel = undefined),
+    );
     if (this.view || this.running) return undefined;
     const last = this.deps.memory.recallDatasetRun();
     if (last && existsSync(last.path)) return this.start(last, true);
     const why = last ? `its dataset ${last.path} is gone` : 'its run was not kept';
-    this.post({ type: 'finished', cancelled: false, message: `This report cannot be shown again: ${why}. Run the violation test on a dataset again: finished samples come from the cache, so it takes seconds.` });
+    this.post({
+      type: 'finished',
+      cancelled: false,
+      message: `This report cannot be shown again: ${why}. Run the violation test on a dataset again: finished samples come from the cache, so it takes seconds.`,
+    });
     return undefined;
   }
 
@@ -229,7 +334,9 @@ export class DatasetSession implements vscode.Disposable {
         void this.openSample(message.row, message.target);
         break;
       case 'export':
-        void this.export(message.format, message.view).catch((e) => this.fail(`export failed: ${(e as Error).message}`));
+        void this.export(message.format, message.view).catch((e) =>
+          this.fail(`export failed: ${(e as Error).message}`),
+        );
         break;
     }
   }
@@ -243,14 +350,35 @@ export class DatasetSession implements vscode.Disposable {
     if (!view || !this.handle) return;
     try {
       const text = await this.handle.sampleText(row);
-      const { explainers, operator, granularity, objective, igSteps, seed, samples, attentionLayer, attentionHead, igBaseline, maxTokens } = view.settings;
+      const {
+        explainers,
+        operator,
+        granularity,
+        objective,
+        igSteps,
+        seed,
+        samples,
+        attentionLayer,
+        attentionHead,
+        igBaseline,
+        maxTokens,
+      } = view.settings;
       const label = target === undefined ? undefined : view.model.labels[target];
       const what = `row ${row + 1} of ${vscode.workspace.asRelativePath(view.dataset.path)}${label === undefined ? '' : `, label ${label}`}`;
       // Every setting the report was computed with (seeds, attention layer and head, IG's baseline, the token limit),
       // whatever the settings say now, so the panel shows the weights the report counted.
-      const panel = { explainers, operator, granularity, objective, igSteps, ...(label === undefined ? {} : { label }) };
+      const panel = {
+        explainers,
+        operator,
+        granularity,
+        objective,
+        igSteps,
+        ...(label === undefined ? {} : { label }),
+      };
       const engine = { seed, samples, attentionLayer, attentionHead: attentionHead ?? undefined, igBaseline };
-      await this.deps.explain.explainSample(text, { dir: view.model.dir, name: view.model.name }, what, panel, engine, { maxTokens });
+      await this.deps.explain.explainSample(text, { dir: view.model.dir, name: view.model.name }, what, panel, engine, {
+        maxTokens,
+      });
     } catch (e) {
       this.fail(`cannot open row ${row + 1}: ${(e as Error).message}`);
     }
@@ -291,6 +419,11 @@ export class DatasetSession implements vscode.Disposable {
 
 async function askOverwrite(existing: string, free: string): Promise<'overwrite' | 'new' | undefined> {
   const newName = `Save as ${free.split(/[\\/]/).pop()}`;
-  const pick = await vscode.window.showWarningMessage(`${existing} already exists.`, { modal: true }, newName, 'Overwrite');
+  const pick = await vscode.window.showWarningMessage(
+    `${existing} already exists.`,
+    { modal: true },
+    newName,
+    'Overwrite',
+  );
   return pick === 'Overwrite' ? 'overwrite' : pick === newName ? 'new' : undefined;
 }

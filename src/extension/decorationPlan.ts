@@ -29,9 +29,14 @@ export interface DecorationPlan {
 const signed = (x: number) => (x > 0 ? '+' : x < 0 ? '−' : '') + Math.abs(x).toPrecision(3);
 
 /** The plan for `explainerId`, or an error when that explainer has no weights for this result. */
-export function decorationPlan(result: ExplainResult, explainerId: string, offset: number): DecorationPlan | { error: string } {
+export function decorationPlan(
+  result: ExplainResult,
+  explainerId: string,
+  offset: number,
+): DecorationPlan | { error: string } {
   const row = result.explanations.find((r) => r.id === explainerId) ?? result.explanations.find((r) => r.weights);
-  if (!row || !row.weights) return { error: `No explainer produced weights for this text${row?.error ? `: ${row.error}` : '.'}` };
+  if (!row || !row.weights)
+    return { error: `No explainer produced weights for this text${row?.error ? `: ${row.error}` : '.'}` };
   const weights = row.weights;
   const max = Math.max(...weights.map(Math.abs));
   const label = result.prediction.label;
@@ -44,19 +49,34 @@ export function decorationPlan(result: ExplainResult, explainerId: string, offse
         `${row.label}: ${signed(w)} (${row.quantity})`,
         ...result.impacts.map((im) => {
           const d = im.deltas[i];
-          const change = d > 0 ? `falls by ${Math.abs(d).toPrecision(3)}` : d < 0 ? `rises by ${Math.abs(d).toPrecision(3)}` : 'does not change';
-          const verdict = im.polarity[i] === 'supports' ? `▲ supports ${label}` : im.polarity[i] === 'suppresses' ? `▼ suppresses ${label}` : 'no effect';
+          const change =
+            d > 0
+              ? `falls by ${Math.abs(d).toPrecision(3)}`
+              : d < 0
+                ? `rises by ${Math.abs(d).toPrecision(3)}`
+                : 'does not change';
+          const verdict =
+            im.polarity[i] === 'supports'
+              ? `▲ supports ${label}`
+              : im.polarity[i] === 'suppresses'
+                ? `▼ suppresses ${label}`
+                : 'no effect';
           return `Erasing it (${im.paperName ?? im.operator}): p(${label}) ${change} → ${verdict} (Δ = ${signed(d)})`;
         }),
       ];
       const verdicts = row.verdicts.filter((v) => v.unit === i);
       if (verdicts.length) {
-        hover.push(`Top unit of ${row.label}: ${verdicts.map((v) => `${v.violates ? '✗ violates' : '✓ consistent'} under ${operatorName(result, v.operator)}`).join(', ')}`);
+        hover.push(
+          `Top unit of ${row.label}: ${verdicts.map((v) => `${v.violates ? '✗ violates' : '✓ consistent'} under ${operatorName(result, v.operator)}`).join(', ')}`,
+        );
       }
       return {
-        start: offset + unit.start, end: offset + unit.end,
-        tint: (row.signed ? (w >= 0 ? 'positive' : 'negative') : 'unsigned') as Tint,
-        level, top: verdicts.length > 0, hover,
+        start: offset + unit.start,
+        end: offset + unit.end,
+        tint: row.signed ? (w >= 0 ? 'positive' : 'negative') : 'unsigned',
+        level,
+        top: verdicts.length > 0,
+        hover,
       };
     }),
   };

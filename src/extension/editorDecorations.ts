@@ -19,7 +19,9 @@ interface Shown {
 export class EditorDecorations implements vscode.Disposable {
   private readonly types = new Map<string, vscode.TextEditorDecorationType>();
   private readonly topType = vscode.window.createTextEditorDecorationType({
-    borderWidth: '0 0 2px 0', borderStyle: 'solid', borderColor: new vscode.ThemeColor('editorCursor.foreground'),
+    borderWidth: '0 0 2px 0',
+    borderStyle: 'solid',
+    borderColor: new vscode.ThemeColor('editorCursor.foreground'),
   });
   /** Zero-weight units get no tint but keep their hover. */
   private readonly hoverOnlyType = vscode.window.createTextEditorDecorationType({});
@@ -60,7 +62,10 @@ export class EditorDecorations implements vscode.Disposable {
     const key = `${tint}:${level}`;
     let type = this.types.get(key);
     if (!type) {
-      type = vscode.window.createTextEditorDecorationType({ backgroundColor: `rgba(${RGB[tint]}, ${(0.12 + 0.5 * (level / LEVELS)).toFixed(2)})`, borderRadius: '2px' });
+      type = vscode.window.createTextEditorDecorationType({
+        backgroundColor: `rgba(${RGB[tint]}, ${(0.12 + 0.5 * (level / LEVELS)).toFixed(2)})`,
+        borderRadius: '2px',
+      });
       this.types.set(key, type);
     }
     return type;
@@ -69,7 +74,9 @@ export class EditorDecorations implements vscode.Disposable {
   private apply(editor: vscode.TextEditor): void {
     if (!this.shown || editor.document.uri.toString() !== this.shown.uri) return;
     const { document } = editor;
-    const byType = new Map<vscode.TextEditorDecorationType, vscode.DecorationOptions[]>([...this.types.values()].map((t) => [t, []]));
+    const byType = new Map<vscode.TextEditorDecorationType, vscode.DecorationOptions[]>(
+      [...this.types.values()].map((t) => [t, []]),
+    );
     byType.set(this.hoverOnlyType, []);
     byType.set(this.topType, []);
     for (const unit of this.shown.plan.units) {
@@ -88,6 +95,6 @@ export class EditorDecorations implements vscode.Disposable {
   dispose(): void {
     this.clear();
     [...this.types.values(), this.hoverOnlyType, this.topType].forEach((t) => t.dispose());
-    this.subscriptions.forEach((s) => s.dispose());
+    for (const s of this.subscriptions) s.dispose();
   }
 }

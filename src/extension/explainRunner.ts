@@ -21,7 +21,10 @@ export type JobOutcome = { result: ExplainResult; ms: number } | { cancelled: tr
 export class ExplainRunner implements vscode.Disposable {
   private current: AbortController | undefined;
 
-  constructor(private readonly client: InferenceClient, private readonly log: vscode.LogOutputChannel) {}
+  constructor(
+    private readonly client: InferenceClient,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
 
   get running(): boolean {
     return this.current !== undefined;
@@ -36,37 +39,47 @@ export class ExplainRunner implements vscode.Disposable {
     this.cancel();
     const controller = new AbortController();
     this.current = controller;
-    return Promise.resolve(vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Polarity Lens: ${job.title}`, cancellable: true },
-      async (progress, token) => {
-        token.onCancellationRequested(() => controller.abort());
-        progress.report({ message: `${job.options.explainers?.length ?? 'all'} explainers…` });
-        const started = Date.now();
-        this.log.info(`explain: model ${job.modelDir}, ${job.text.length} characters, explainers ${job.options.explainers?.join(',') ?? 'all'}${job.options.reuse?.length ? `, reusing ${job.options.reuse.length}` : ''}`);
-        try {
-          const total = job.options.explainers?.length;
-          const result = await this.client.explain(job.modelDir, job.text, job.options, {
-            signal: controller.signal, load: job.load,
-            onPart: onPart && ((part) => {
-              if (part.part === 'explanation' && total) progress.report({ message: `${total - part.pending.length} of ${total} explainers…` });
-              onPart(part);
-            }),
-          });
-          const ms = Date.now() - started;
-          this.log.info(`explain: done in ${ms} ms: ${result.prediction.label} ${result.prediction.probability.toFixed(3)}`);
-          return { result, ms };
-        } catch (e) {
-          if (e instanceof InferenceCancelled) {
-            this.log.info('explain: cancelled');
-            return { cancelled: true as const };
+    return Promise.resolve(
+      vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Polarity Lens: ${job.title}`, cancellable: true },
+        async (progress, token) => {
+          token.onCancellationRequested(() => controller.abort());
+          progress.report({ message: `${job.options.explainers?.length ?? 'all'} explainers…` });
+          const started = Date.now();
+          this.log.info(
+            `explain: model ${job.modelDir}, ${job.text.length} characters, explainers ${job.options.explainers?.join(',') ?? 'all'}${job.options.reuse?.length ? `, reusing ${job.options.reuse.length}` : ''}`,
+          );
+          try {
+            const total = job.options.explainers?.length;
+            const result = await this.client.explain(job.modelDir, job.text, job.options, {
+              signal: controller.signal,
+              load: job.load,
+              onPart:
+                onPart &&
+                ((part) => {
+                  if (part.part === 'explanation' && total)
+                    progress.report({ message: `${total - part.pending.length} of ${total} explainers…` });
+                  onPart(part);
+                }),
+            });
+            const ms = Date.now() - started;
+            this.log.info(
+              `explain: done in ${ms} ms: ${result.prediction.label} ${result.prediction.probability.toFixed(3)}`,
+            );
+            return { result, ms };
+          } catch (e) {
+            if (e instanceof InferenceCancelled) {
+              this.log.info('explain: cancelled');
+              return { cancelled: true as const };
+            }
+            this.log.error(`explain: ${(e as Error).message}`);
+            return { error: (e as Error).message };
+          } finally {
+            if (this.current === controller) this.current = undefined;
           }
-          this.log.error(`explain: ${(e as Error).message}`);
-          return { error: (e as Error).message };
-        } finally {
-          if (this.current === controller) this.current = undefined;
-        }
-      },
-    ));
+        },
+      ),
+    );
   }
 
   dispose(): void {

@@ -4,7 +4,15 @@
  */
 import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { ERASURE_OPERATORS, EXPLAINERS, PartialExplanation, PastExplanation, planRerun, withPart, type ExplainResult } from '../core/views';
+import {
+  ERASURE_OPERATORS,
+  EXPLAINERS,
+  PartialExplanation,
+  PastExplanation,
+  planRerun,
+  withPart,
+  type ExplainResult,
+} from '../core/views';
 import { explainOptions, ExtensionSettings, readSettings, type SampleEngineSettings } from './config';
 import type { EditorDecorations } from './editorDecorations';
 import type { ExplainRunner, JobOutcome } from './explainRunner';
@@ -14,7 +22,13 @@ import { EXPLAIN_PAGE, ExplainPanel } from './webviews/explainPanel';
 import { ExplanationRecipe, ModelRef, newRevision, PanelMemory } from './panelMemory';
 import { WebviewHost } from './webviews/webviewHost';
 import { standaloneHtml } from '../pages/explain/explainHtml';
-import type { Catalog, PanelSettings, PanelState, PanelViewState, WebviewMessage } from '../pages/explain/explainProtocol';
+import type {
+  Catalog,
+  PanelSettings,
+  PanelState,
+  PanelViewState,
+  WebviewMessage,
+} from '../pages/explain/explainProtocol';
 import type { ModelStatusBar } from './statusBar';
 import { showError } from './showError';
 import { textToExplain } from './textToExplain';
@@ -29,8 +43,18 @@ export function polarityLensConfiguration(): vscode.WorkspaceConfiguration {
 
 /** The explainers and operators the panel's controls offer. */
 export const CATALOG: Catalog = {
-  explainers: EXPLAINERS.map((e) => ({ id: e.id, label: e.label, family: e.family, signed: e.signed, citation: e.citation })),
-  operators: Object.values(ERASURE_OPERATORS).map((o) => ({ name: o.name, paperName: o.paperName, description: o.description })),
+  explainers: EXPLAINERS.map((e) => ({
+    id: e.id,
+    label: e.label,
+    family: e.family,
+    signed: e.signed,
+    citation: e.citation,
+  })),
+  operators: Object.values(ERASURE_OPERATORS).map((o) => ({
+    name: o.name,
+    paperName: o.paperName,
+    description: o.description,
+  })),
 };
 
 interface LastExplanation {
@@ -117,37 +141,82 @@ export class ExplainSession implements vscode.Disposable {
     }
     const model = this.model();
     if (model.warning) void vscode.window.showWarningMessage(`Polarity Lens: ${model.warning}`);
-    const what = found.source === 'line' ? 'the current line' : found.source === 'cell' ? 'the notebook cell' : 'the selection';
+    const what =
+      found.source === 'line' ? 'the current line' : found.source === 'cell' ? 'the notebook cell' : 'the selection';
     const panelSettings = this.panelSettings ?? settings.panel;
     return this.explain({
-      text: found.text, what, model: { dir: model.dir, name: model.name }, options: explainOptions(settings, panelSettings), load: settings.load,
-      settings: panelSettings, source: { uri: found.uri, offset: found.offset, version: found.version }, editorExplainer: settings.editorExplainer,
+      text: found.text,
+      what,
+      model: { dir: model.dir, name: model.name },
+      options: explainOptions(settings, panelSettings),
+      load: settings.load,
+      settings: panelSettings,
+      source: { uri: found.uri, offset: found.offset, version: found.version },
+      editorExplainer: settings.editorExplainer,
     });
   }
 
   /** A dataset sample opened from a report: the same panel, with the report's model and settings; no editor to colour. */
-  async explainSample(text: string, model: ModelRef, what: string, panelSettings: PanelSettings, engine: SampleEngineSettings, load: { maxTokens: number }): Promise<JobOutcome> {
+  async explainSample(
+    text: string,
+    model: ModelRef,
+    what: string,
+    panelSettings: PanelSettings,
+    engine: SampleEngineSettings,
+    load: { maxTokens: number },
+  ): Promise<JobOutcome> {
     this.panelSettings = panelSettings;
     const settings = this.settings();
-    return this.explain({ text, what, model, options: explainOptions({ ...settings, ...engine }, panelSettings), load: { ...settings.load, ...load }, settings: panelSettings });
+    return this.explain({
+      text,
+      what,
+      model,
+      options: explainOptions({ ...settings, ...engine }, panelSettings),
+      load: { ...settings.load, ...load },
+      settings: panelSettings,
+    });
   }
 
   private async explain(spec: ExplainSpec): Promise<JobOutcome> {
     const { text, what, model, options, load, settings } = spec;
-    const label = spec.restoring ? `Explaining ${what} again after the window reload (its result was not kept)…` : `Explaining ${what} with ${model.name}…`;
+    const label = spec.restoring
+      ? `Explaining ${what} again after the window reload (its result was not kept)…`
+      : `Explaining ${what} with ${model.name}…`;
     this.busyLabel = label;
     this.showPanel().post({ type: 'busy', label });
     // Each part is drawn as it comes; the panel keeps what finished if the run is cancelled.
     let partial: PartialExplanation | undefined;
-    const outcome = await this.deps.runner.run({ modelDir: model.dir, text, options, load, title: `explaining ${what} with ${model.name}` }, (part) => {
-      partial = withPart(partial, part);
-      if (partial) this.panel?.post({ type: 'partial', result: partial.result, settings, catalog: CATALOG, pending: partial.pending });
-    });
+    const outcome = await this.deps.runner.run(
+      { modelDir: model.dir, text, options, load, title: `explaining ${what} with ${model.name}` },
+      (part) => {
+        partial = withPart(partial, part);
+        if (partial)
+          this.panel?.post({
+            type: 'partial',
+            result: partial.result,
+            settings,
+            catalog: CATALOG,
+            pending: partial.pending,
+          });
+      },
+    );
     if ('result' in outcome) {
-      this.setLast({ result: outcome.result, options, load, settings, what, explainedAt: new Date().toISOString(), source: spec.source });
+      this.setLast({
+        result: outcome.result,
+        options,
+        load,
+        settings,
+        what,
+        explainedAt: new Date().toISOString(),
+        source: spec.source,
+      });
       this.history = [{ result: outcome.result, options }];
       this.panel?.post({
-        type: 'show', result: outcome.result, settings, catalog: CATALOG, recomputed: options.explainers ?? [],
+        type: 'show',
+        result: outcome.result,
+        settings,
+        catalog: CATALOG,
+        recomputed: options.explainers ?? [],
         ...(spec.restoring ? { restored: { explainedAt: this.last!.explainedAt, from: 'recomputed' } } : {}),
       });
       if (spec.source && spec.editorExplainer) this.decorate(spec.editorExplainer);
@@ -163,10 +232,19 @@ export class ExplainSession implements vscode.Disposable {
     this.last = last;
     this.restored = false;
     const { result } = last;
-    void this.deps.memory.rememberExplanation({
-      revision: newRevision(), text: result.text, what: last.what, model: { dir: result.model.dir, name: result.model.name },
-      options: last.options, load: last.load, settings: last.settings, explainedAt: last.explainedAt,
-    }, result);
+    void this.deps.memory.rememberExplanation(
+      {
+        revision: newRevision(),
+        text: result.text,
+        what: last.what,
+        model: { dir: result.model.dir, name: result.model.name },
+        options: last.options,
+        load: last.load,
+        settings: last.settings,
+        explainedAt: last.explainedAt,
+      },
+      result,
+    );
   }
 
   /** The panel's controls changed: re-run only the explainers whose weights depend on what changed. */
@@ -185,16 +263,34 @@ export class ExplainSession implements vscode.Disposable {
       this.panel?.post({ type: 'show', result: shown, settings: next, catalog: CATALOG, recomputed: [] });
       return { result: shown, ms: 0 };
     }
-    this.busyLabel = plan.recompute.length ? `Re-running ${plan.recompute.length} explainer${plan.recompute.length > 1 ? 's' : ''}…` : 'Re-measuring the metrics…';
+    this.busyLabel = plan.recompute.length
+      ? `Re-running ${plan.recompute.length} explainer${plan.recompute.length > 1 ? 's' : ''}…`
+      : 'Re-measuring the metrics…';
     this.panel?.post({ type: 'busy', label: this.busyLabel });
     const outcome = await this.deps.runner.run({
-      modelDir: result.model.dir, text: result.text, options: { ...options, reuse: plan.reuse }, load: settings.load,
+      modelDir: result.model.dir,
+      text: result.text,
+      options: { ...options, reuse: plan.reuse },
+      load: settings.load,
       title: `re-running ${plan.recompute.length} explainer(s) with ${result.model.name}`,
     });
     if ('result' in outcome) {
-      this.setLast({ ...last, result: outcome.result, options, load: settings.load, settings: next, explainedAt: new Date().toISOString() });
+      this.setLast({
+        ...last,
+        result: outcome.result,
+        options,
+        load: settings.load,
+        settings: next,
+        explainedAt: new Date().toISOString(),
+      });
       this.history = [...this.history.slice(-7), { result: outcome.result, options }];
-      this.panel?.post({ type: 'show', result: outcome.result, settings: next, catalog: CATALOG, recomputed: plan.recompute });
+      this.panel?.post({
+        type: 'show',
+        result: outcome.result,
+        settings: next,
+        catalog: CATALOG,
+        recomputed: plan.recompute,
+      });
       if (this.deps.decorations.explainer) this.decorate(this.deps.decorations.explainer);
     } else {
       this.reportFailure(outcome);
@@ -206,12 +302,16 @@ export class ExplainSession implements vscode.Disposable {
   decorate(explainer: string): void {
     const last = this.last;
     if (!last?.source) {
-      void vscode.window.showInformationMessage('Polarity Lens: explain the text again to colour it in the editor (its position is not known after a reload).');
+      void vscode.window.showInformationMessage(
+        'Polarity Lens: explain the text again to colour it in the editor (its position is not known after a reload).',
+      );
       return;
     }
     const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === last.source!.uri.toString());
     if (!document || document.version !== last.source.version) {
-      void vscode.window.showInformationMessage('Polarity Lens: the text changed since it was explained; explain it again to colour it.');
+      void vscode.window.showInformationMessage(
+        'Polarity Lens: the text changed since it was explained; explain it again to colour it.',
+      );
       return;
     }
     const error = this.deps.decorations.show(last.source.uri, last.source.offset, last.result, explainer);
@@ -222,13 +322,18 @@ export class ExplainSession implements vscode.Disposable {
   async export(format: 'json' | 'html', target?: vscode.Uri, view?: PanelViewState): Promise<vscode.Uri | undefined> {
     const last = this.last;
     if (!last) return undefined;
-    const base = last.source && last.source.uri.scheme === 'file' ? vscode.Uri.joinPath(last.source.uri, '..') : vscode.workspace.workspaceFolders?.[0]?.uri;
+    const base =
+      last.source && last.source.uri.scheme === 'file'
+        ? vscode.Uri.joinPath(last.source.uri, '..')
+        : vscode.workspace.workspaceFolders?.[0]?.uri;
     const name = `polarity-lens-${last.result.model.name}-${new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19)}.${format}`;
-    const uri = target ?? await vscode.window.showSaveDialog({
-      defaultUri: base ? vscode.Uri.joinPath(base, name) : undefined,
-      filters: format === 'json' ? { JSON: ['json'] } : { HTML: ['html'] },
-      title: `Export the explanation as ${format.toUpperCase()}`,
-    });
+    const uri =
+      target ??
+      (await vscode.window.showSaveDialog({
+        defaultUri: base ? vscode.Uri.joinPath(base, name) : undefined,
+        filters: format === 'json' ? { JSON: ['json'] } : { HTML: ['html'] },
+        title: `Export the explanation as ${format.toUpperCase()}`,
+      }));
     if (!uri) return undefined;
     const content = format === 'json' ? JSON.stringify(last.result, null, 2) : this.standalonePage(last, view);
     await vscode.workspace.fs.writeFile(uri, Buffer.from(content, 'utf8'));
@@ -240,7 +345,9 @@ export class ExplainSession implements vscode.Disposable {
   private standalonePage(last: LastExplanation, view?: PanelViewState): string {
     const file = (...p: string[]) => readFileSync(vscode.Uri.joinPath(this.deps.extensionUri, ...p).fsPath, 'utf8');
     const state: PanelState = {
-      result: last.result, settings: last.settings, catalog: CATALOG,
+      result: last.result,
+      settings: last.settings,
+      catalog: CATALOG,
       view: view ?? { sort: { column: 'explainer', descending: false }, attentionLayer: 0, attentionHead: 'mean' },
     };
     return standaloneHtml(state, { script: file('dist', 'webview', 'main.js'), styles: [file('media', 'panel.css')] });
@@ -255,12 +362,25 @@ export class ExplainSession implements vscode.Disposable {
   async revivePanel(panel: vscode.WebviewPanel): Promise<void> {
     const recalled = this.last ? undefined : await this.deps.memory.recallExplanation();
     this.panel?.dispose();
-    this.panel = WebviewHost.revive(panel, this.deps.extensionUri, EXPLAIN_PAGE, (m: WebviewMessage) => this.onMessage(m), () => (this.panel = undefined));
+    this.panel = WebviewHost.revive(
+      panel,
+      this.deps.extensionUri,
+      EXPLAIN_PAGE,
+      (m: WebviewMessage) => this.onMessage(m),
+      () => (this.panel = undefined),
+    );
     if (!recalled) return;
     const { recipe, result } = recalled;
     this.panelSettings = recipe.settings;
     if (result) {
-      this.last = { result, options: recipe.options, load: recipe.load, settings: recipe.settings, what: recipe.what, explainedAt: recipe.explainedAt };
+      this.last = {
+        result,
+        options: recipe.options,
+        load: recipe.load,
+        settings: recipe.settings,
+        what: recipe.what,
+        explainedAt: recipe.explainedAt,
+      };
       this.history = [{ result, options: recipe.options }];
       this.restored = true;
       this.refreshStatus();
@@ -271,7 +391,13 @@ export class ExplainSession implements vscode.Disposable {
   }
 
   private showPanel(): ExplainPanel {
-    if (!this.panel) this.panel = WebviewHost.create(this.deps.extensionUri, EXPLAIN_PAGE, (m: WebviewMessage) => this.onMessage(m), () => (this.panel = undefined));
+    if (!this.panel)
+      this.panel = WebviewHost.create(
+        this.deps.extensionUri,
+        EXPLAIN_PAGE,
+        (m: WebviewMessage) => this.onMessage(m),
+        () => (this.panel = undefined),
+      );
     else this.panel.reveal();
     return this.panel;
   }
@@ -282,7 +408,14 @@ export class ExplainSession implements vscode.Disposable {
         // A webview that (re)loads draws nothing of its own: it gets the explanation on screen from here.
         if (this.last) {
           const { result, settings, explainedAt } = this.last;
-          this.panel?.post({ type: 'show', result, settings, catalog: CATALOG, recomputed: [], restored: { explainedAt, from: this.restored ? 'memory' : 'session' } });
+          this.panel?.post({
+            type: 'show',
+            result,
+            settings,
+            catalog: CATALOG,
+            recomputed: [],
+            restored: { explainedAt, from: this.restored ? 'memory' : 'session' },
+          });
         }
         if (this.deps.runner.running) this.panel?.post({ type: 'busy', label: this.busyLabel });
         else if (!this.last) this.panel?.post({ type: 'empty' });
@@ -294,7 +427,9 @@ export class ExplainSession implements vscode.Disposable {
         this.deps.runner.cancel();
         break;
       case 'export':
-        void this.export(message.format, undefined, message.view).catch((e) => this.showError(`export failed: ${(e as Error).message}`));
+        void this.export(message.format, undefined, message.view).catch((e) =>
+          this.showError(`export failed: ${(e as Error).message}`),
+        );
         break;
       case 'decorate':
         this.decorate(message.explainer);
@@ -308,14 +443,21 @@ export class ExplainSession implements vscode.Disposable {
    */
   private reportFailure(outcome: { cancelled: true } | { error: string }, partial?: PartialExplanation): void {
     if (partial && partial.result.explanations.length === 0 && this.last) {
-      this.panel?.post({ type: 'show', result: this.last.result, settings: this.last.settings, catalog: CATALOG, recomputed: [] });
+      this.panel?.post({
+        type: 'show',
+        result: this.last.result,
+        settings: this.last.settings,
+        catalog: CATALOG,
+        recomputed: [],
+      });
       partial = undefined;
     }
     if ('cancelled' in outcome) {
       const done = partial?.result.explanations.length ?? 0;
-      const message = partial && done > 0
-        ? `Cancelled: the ${done} explainer${done === 1 ? '' : 's'} that finished ${done === 1 ? 'is' : 'are'} shown; not run: ${partial.pending.join(', ') || 'the metrics'}.`
-        : 'Cancelled.';
+      const message =
+        partial && done > 0
+          ? `Cancelled: the ${done} explainer${done === 1 ? '' : 's'} that finished ${done === 1 ? 'is' : 'are'} shown; not run: ${partial.pending.join(', ') || 'the metrics'}.`
+          : 'Cancelled.';
       this.panel?.post({ type: 'failed', message, cancelled: true });
       return;
     }

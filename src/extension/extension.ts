@@ -4,13 +4,27 @@
  */
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { chooseOnnxFile, formatDoctorReport, type ExplainResult, type ReportFormat, type ReportView } from '../core/views';
+import {
+  chooseOnnxFile,
+  formatDoctorReport,
+  type ExplainResult,
+  type ReportFormat,
+  type ReportView,
+} from '../core/views';
 import { DatasetOutcome, DatasetRunChoices, DatasetSession, REPORT_VIEW_TYPE } from './datasetSession';
 import { EditorDecorations } from './editorDecorations';
 import { ExplainRunner, JobOutcome } from './explainRunner';
 import { ExplainSession, polarityLensConfiguration } from './explainSession';
 import { InferenceClient } from './inference/inferenceClient';
-import { checkModelFolder, currentModel, doctorVerdict, ModelChoiceDeps, modelPickItems, onnxPickItems, rememberModel } from './modelChoice';
+import {
+  checkModelFolder,
+  currentModel,
+  doctorVerdict,
+  ModelChoiceDeps,
+  modelPickItems,
+  onnxPickItems,
+  rememberModel,
+} from './modelChoice';
 import { PANEL_VIEW_TYPE } from './webviews/explainPanel';
 import { PanelMemory } from './panelMemory';
 import { ModelStatusBar } from './statusBar';
@@ -29,14 +43,19 @@ export interface PolarityLensApi {
   cancelDataset(): void;
   openSample(row: number, target?: number): Promise<void>;
   /** Writes a report file next to the dataset; `ask` answers the question when the default name is taken. */
-  exportReport(format: ReportFormat, ask?: (existing: string, free: string) => Promise<'overwrite' | 'new' | undefined>): Promise<string | undefined>;
+  exportReport(
+    format: ReportFormat,
+    ask?: (existing: string, free: string) => Promise<'overwrite' | 'new' | undefined>,
+  ): Promise<string | undefined>;
 }
 
 export function activate(context: vscode.ExtensionContext): PolarityLensApi {
   // Telemetry off for anything onnxruntime-related this process might ever load (the inference process sets it too).
   process.env.ORT_DISABLE_TELEMETRY = '1';
   const log = vscode.window.createOutputChannel('Polarity Lens', { log: true });
-  const client = new InferenceClient(vscode.Uri.joinPath(context.extensionUri, 'dist', 'inferenceWorker.js').fsPath, { log: (line) => log.info(line) });
+  const client = new InferenceClient(vscode.Uri.joinPath(context.extensionUri, 'dist', 'inferenceWorker.js').fsPath, {
+    log: (line) => log.info(line),
+  });
   const runner = new ExplainRunner(client, log);
   const decorations = new EditorDecorations();
   const statusBar = new ModelStatusBar();
@@ -46,15 +65,37 @@ export function activate(context: vscode.ExtensionContext): PolarityLensApi {
     isTrusted: () => vscode.workspace.isTrusted,
   };
   const memory = new PanelMemory(context.workspaceState, context.storageUri?.fsPath, (m) => log.warn(m));
-  const session = new ExplainSession({ extensionUri: context.extensionUri, runner, decorations, statusBar, models, memory, log });
+  const session = new ExplainSession({
+    extensionUri: context.extensionUri,
+    runner,
+    decorations,
+    statusBar,
+    models,
+    memory,
+    log,
+  });
   const cacheRoot = process.env.POLARITY_LENS_CACHE_DIR || context.globalStorageUri.fsPath;
   const datasets = new DatasetSession({
-    extensionUri: context.extensionUri, client, workspaceState: context.workspaceState, memory, explain: session, log, cacheDir: join(cacheRoot, 'dataset-runs'),
+    extensionUri: context.extensionUri,
+    client,
+    workspaceState: context.workspaceState,
+    memory,
+    explain: session,
+    log,
+    cacheDir: join(cacheRoot, 'dataset-runs'),
   });
 
   context.subscriptions.push(
-    log, { dispose: () => client.dispose() }, runner, decorations, statusBar, session, datasets,
-    vscode.commands.registerCommand('polarityLens.runDatasetTest', (uri?: vscode.Uri) => datasets.run(uri instanceof vscode.Uri ? uri : undefined)),
+    log,
+    { dispose: () => client.dispose() },
+    runner,
+    decorations,
+    statusBar,
+    session,
+    datasets,
+    vscode.commands.registerCommand('polarityLens.runDatasetTest', (uri?: vscode.Uri) =>
+      datasets.run(uri instanceof vscode.Uri ? uri : undefined),
+    ),
     vscode.window.registerWebviewPanelSerializer(REPORT_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => void datasets.revivePanel(panel),
     }),
@@ -71,7 +112,9 @@ export function activate(context: vscode.ExtensionContext): PolarityLensApi {
     vscode.workspace.onDidGrantWorkspaceTrust(() => session.refreshStatus()),
   );
   session.refreshStatus();
-  log.info(`Polarity Lens ${context.extension.packageJSON.version as string} activated (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'restricted'})`);
+  log.info(
+    `Polarity Lens ${(context.extension.packageJSON as { version: string }).version} activated (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'restricted'})`,
+  );
 
   return {
     explainSelection: () => session.explainSelection(),
@@ -87,32 +130,55 @@ export function activate(context: vscode.ExtensionContext): PolarityLensApi {
   };
 }
 
-async function selectModel(models: ModelChoiceDeps, session: ExplainSession, log: vscode.LogOutputChannel, client: InferenceClient): Promise<void> {
+async function selectModel(
+  models: ModelChoiceDeps,
+  session: ExplainSession,
+  log: vscode.LogOutputChannel,
+  client: InferenceClient,
+): Promise<void> {
   const trusted = vscode.workspace.isTrusted;
   const picked = await vscode.window.showQuickPick(modelPickItems(currentModel(models), trusted), {
-    title: 'Polarity Lens: Select Model', placeHolder: 'The model Explain Selection runs (remembered for this workspace)', matchOnDetail: true,
+    title: 'Polarity Lens: Select Model',
+    placeHolder: 'The model Explain Selection runs (remembered for this workspace)',
+    matchOnDetail: true,
   });
   if (!picked) return;
   let value = picked.value;
   if (value === 'browse') {
     if (!trusted) {
-      void vscode.window.showWarningMessage('Polarity Lens: restricted mode runs only the shipped models. Trust this workspace to load your own.', 'Manage Workspace Trust').then((pick) => {
-        if (pick) void vscode.commands.executeCommand('workbench.trust.manage');
-      });
+      void vscode.window
+        .showWarningMessage(
+          'Polarity Lens: restricted mode runs only the shipped models. Trust this workspace to load your own.',
+          'Manage Workspace Trust',
+        )
+        .then((pick) => {
+          if (pick) void vscode.commands.executeCommand('workbench.trust.manage');
+        });
       return;
     }
-    const [folder] = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Use this model', title: 'A folder with model.onnx and tokenizer.json' }) ?? [];
+    const [folder] =
+      (await vscode.window.showOpenDialog({
+        canSelectFolders: true,
+        canSelectFiles: false,
+        openLabel: 'Use this model',
+        title: 'A folder with model.onnx and tokenizer.json',
+      })) ?? [];
     if (!folder) return;
     // Several ONNX files (a quantized or half-precision sibling): the user picks one; none is taken silently.
     const files = onnxPickItems(folder.fsPath);
     if (files) {
-      const file = await vscode.window.showQuickPick(files, { title: 'Polarity Lens: which ONNX file of this folder?', placeHolder: 'The folder holds several exports of the model' });
+      const file = await vscode.window.showQuickPick(files, {
+        title: 'Polarity Lens: which ONNX file of this folder?',
+        placeHolder: 'The folder holds several exports of the model',
+      });
       if (!file) return;
       if (!file.inUse) {
         try {
           chooseOnnxFile(folder.fsPath, file.file);
         } catch (e) {
-          void vscode.window.showErrorMessage(`Polarity Lens: cannot record the choice in polarity-lens.json: ${(e as Error).message}`);
+          void vscode.window.showErrorMessage(
+            `Polarity Lens: cannot record the choice in polarity-lens.json: ${(e as Error).message}`,
+          );
           return;
         }
       }
@@ -123,14 +189,33 @@ async function selectModel(models: ModelChoiceDeps, session: ExplainSession, log
       return;
     }
     // The doctor loads the model and tries every explainer once, in the inference process.
-    const report = await Promise.resolve(vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'Polarity Lens: checking the model (every explainer, once)…' },
-      () => client.doctor(folder.fsPath, session.settings().load),
-    )).catch((e: Error) => ({ dir: folder.fsPath, status: 'unusable' as const, error: e.message, explainers: [], operators: [], notes: [] }));
+    const report = await Promise.resolve(
+      vscode.window.withProgress(
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: 'Polarity Lens: checking the model (every explainer, once)…',
+        },
+        () => client.doctor(folder.fsPath, session.settings().load),
+      ),
+    ).catch((e: Error) => ({
+      dir: folder.fsPath,
+      status: 'unusable' as const,
+      error: e.message,
+      explainers: [],
+      operators: [],
+      notes: [],
+    }));
     log.info(formatDoctorReport(report));
     const verdict = doctorVerdict(report);
-    const show = verdict.level === 'error' ? vscode.window.showErrorMessage : verdict.level === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
-    void show(verdict.text, 'Show Details').then((pick) => { if (pick) log.show(); });
+    const show =
+      verdict.level === 'error'
+        ? vscode.window.showErrorMessage
+        : verdict.level === 'warning'
+          ? vscode.window.showWarningMessage
+          : vscode.window.showInformationMessage;
+    void show(verdict.text, 'Show Details').then((pick) => {
+      if (pick) log.show();
+    });
     if (verdict.level === 'error') return;
     value = folder.fsPath;
   }

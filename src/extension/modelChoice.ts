@@ -4,7 +4,14 @@
  * shipped models run: a model folder from the workspace is native code input we have not been allowed to trust.
  */
 import type * as vscode from 'vscode';
-import { onnxFiles, readCardAccuracies, readModelFolder, resolveModelDir, SHIPPED_MODELS, type DoctorReport } from '../core/views';
+import {
+  onnxFiles,
+  readCardAccuracies,
+  readModelFolder,
+  resolveModelDir,
+  SHIPPED_MODELS,
+  type DoctorReport,
+} from '../core/views';
 import { relative, sep } from 'node:path';
 
 export const DEFAULT_MODEL = 'sst2-bilstm-tanh';
@@ -41,7 +48,10 @@ export function currentModel(deps: ModelChoiceDeps): ModelChoice {
   const wanted = deps.workspaceState.get<string>(STATE_KEY) || deps.setting() || DEFAULT_MODEL;
   const choice = choiceOf(wanted);
   if (!choice.shipped && !deps.isTrusted()) {
-    return { ...shippedChoice(DEFAULT_MODEL), warning: `Restricted mode: the model folder ${wanted} is not loaded until you trust this workspace; using the shipped ${DEFAULT_MODEL}.` };
+    return {
+      ...shippedChoice(DEFAULT_MODEL),
+      warning: `Restricted mode: the model folder ${wanted} is not loaded until you trust this workspace; using the shipped ${DEFAULT_MODEL}.`,
+    };
   }
   return choice;
 }
@@ -85,27 +95,49 @@ export function onnxPickItems(dir: string): OnnxPickItem[] | undefined {
     file,
     inUse: file === current,
     label: file,
-    description: file === current ? 'in use' : /quantiz|int8|uint8/i.test(file) ? 'quantized: forward and attention explainers only' : /fp16|float16/i.test(file) ? 'half precision' : undefined,
-    detail: file === current ? undefined : `Picking it writes "onnx": "${file}" to polarity-lens.json in this folder, so the CLI explains the same file.`,
+    description:
+      file === current
+        ? 'in use'
+        : /quantiz|int8|uint8/i.test(file)
+          ? 'quantized: forward and attention explainers only'
+          : /fp16|float16/i.test(file)
+            ? 'half precision'
+            : undefined,
+    detail:
+      file === current
+        ? undefined
+        : `Picking it writes "onnx": "${file}" to polarity-lens.json in this folder, so the CLI explains the same file.`,
   }));
 }
 
 /** What the user is told about a folder picked with Browse…, from the doctor's report: refused, a warning, or fine. */
 export function doctorVerdict(report: DoctorReport): { level: 'error' | 'warning' | 'info'; text: string } {
-  if (report.status === 'unusable') return { level: 'error', text: `Polarity Lens cannot use this folder: ${report.error}` };
+  if (report.status === 'unusable')
+    return { level: 'error', text: `Polarity Lens cannot use this folder: ${report.error}` };
   const failing = report.explainers.filter((e) => !e.runs);
   const operators = report.operators.filter((o) => !o.runs);
   const total = report.explainers.length;
-  if (report.status === 'ok') return { level: 'info', text: `Polarity Lens: all ${total} explainers and every erasure operator run on this model (${report.head?.kind} head, ${report.head?.classes.length} classes).` };
+  if (report.status === 'ok')
+    return {
+      level: 'info',
+      text: `Polarity Lens: all ${total} explainers and every erasure operator run on this model (${report.head?.kind} head, ${report.head?.classes.length} classes).`,
+    };
   const what = [
-    failing.length ? `${failing.length} of ${total} explainers cannot run (${failing.map((e) => e.id).join(', ')})` : '',
-    operators.length ? `the ${operators.map((o) => o.name).join(', ')} operator${operators.length === 1 ? '' : 's'} cannot run` : '',
-  ].filter(Boolean).join('; ');
+    failing.length
+      ? `${failing.length} of ${total} explainers cannot run (${failing.map((e) => e.id).join(', ')})`
+      : '',
+    operators.length
+      ? `the ${operators.map((o) => o.name).join(', ')} operator${operators.length === 1 ? '' : 's'} cannot run`
+      : '',
+  ]
+    .filter(Boolean)
+    .join('; ');
   return { level: 'warning', text: `Polarity Lens: this model loads, but ${what}. Show Details says why.` };
 }
 
 export interface ModelPickItem extends vscode.QuickPickItem {
-  value: string | 'browse';
+  /** A model folder or shipped name, or 'browse' for Browse…. */
+  value: string;
 }
 
 /** The quick pick: the shipped models (with their dataset and measured accuracy), the current folder, "Browse…". */
@@ -119,9 +151,20 @@ export function modelPickItems(current: ModelChoice, trusted: boolean): ModelPic
       value: m.name,
     };
   });
-  if (!current.shipped) items.push({ label: current.name, description: 'current', detail: current.dir, value: current.dir });
-  items.push(trusted
-    ? { label: '$(folder-opened) Browse…', detail: 'A folder with model.onnx and tokenizer.json (Hugging Face-style export)', value: 'browse' }
-    : { label: '$(lock) Browse…', detail: 'Trust this workspace to load your own models (restricted mode)', value: 'browse' });
+  if (!current.shipped)
+    items.push({ label: current.name, description: 'current', detail: current.dir, value: current.dir });
+  items.push(
+    trusted
+      ? {
+          label: '$(folder-opened) Browse…',
+          detail: 'A folder with model.onnx and tokenizer.json (Hugging Face-style export)',
+          value: 'browse',
+        }
+      : {
+          label: '$(lock) Browse…',
+          detail: 'Trust this workspace to load your own models (restricted mode)',
+          value: 'browse',
+        },
+  );
   return items;
 }

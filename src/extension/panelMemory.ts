@@ -81,7 +81,10 @@ export class PanelMemory {
     const failed = (e: Error) => this.warn(`could not keep the explanation for a window reload: ${e.message}`);
     const recipeStored = Promise.resolve(this.state.update(EXPLANATION_KEY, recipe)).catch(failed);
     const dir = this.storageDir;
-    if (dir) this.writing = this.writing.then(() => writeAtomically(join(dir, RESULT_FILE), JSON.stringify({ revision: recipe.revision, result }))).catch(failed);
+    if (dir)
+      this.writing = this.writing
+        .then(() => writeAtomically(join(dir, RESULT_FILE), JSON.stringify({ revision: recipe.revision, result })))
+        .catch(failed);
     return Promise.all([recipeStored, this.writing]).then(() => undefined);
   }
 
@@ -93,7 +96,12 @@ export class PanelMemory {
     try {
       const kept: unknown = JSON.parse(await readFile(join(this.storageDir, RESULT_FILE), 'utf8'));
       // Written by rememberExplanation; the schema tag guards against a file from another engine version.
-      if (isObject(kept) && kept.revision === recipe.revision && isObject(kept.result) && kept.result.schema === EXPLAIN_SCHEMA) {
+      if (
+        isObject(kept) &&
+        kept.revision === recipe.revision &&
+        isObject(kept.result) &&
+        kept.result.schema === EXPLAIN_SCHEMA
+      ) {
         return { recipe, result: kept.result as unknown as ExplainResult };
       }
     } catch {
@@ -103,7 +111,9 @@ export class PanelMemory {
   }
 
   rememberDatasetRun(run: DatasetRunRecipe): Promise<void> {
-    return Promise.resolve(this.state.update(DATASET_RUN_KEY, run)).catch((e: Error) => this.warn(`could not keep the dataset run for a window reload: ${e.message}`));
+    return Promise.resolve(this.state.update(DATASET_RUN_KEY, run)).catch((e: Error) =>
+      this.warn(`could not keep the dataset run for a window reload: ${e.message}`),
+    );
   }
 
   recallDatasetRun(): DatasetRunRecipe | undefined {
@@ -120,15 +130,35 @@ async function writeAtomically(path: string, content: string): Promise<void> {
 }
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
-const isModelRef = (x: unknown): x is ModelRef => isObject(x) && typeof x.dir === 'string' && typeof x.name === 'string';
+const isModelRef = (x: unknown): x is ModelRef =>
+  isObject(x) && typeof x.dir === 'string' && typeof x.name === 'string';
 
 /** Workspace state may hold an older extension's record, or anything a user edited: checked before it is used. */
 export function isExplanationRecipe(x: unknown): x is ExplanationRecipe {
-  return isObject(x) && typeof x.revision === 'string' && typeof x.text === 'string' && typeof x.what === 'string' && isModelRef(x.model)
-    && isObject(x.options) && isObject(x.load) && isObject(x.settings) && Array.isArray(x.settings.explainers) && typeof x.explainedAt === 'string';
+  return (
+    isObject(x) &&
+    typeof x.revision === 'string' &&
+    typeof x.text === 'string' &&
+    typeof x.what === 'string' &&
+    isModelRef(x.model) &&
+    isObject(x.options) &&
+    isObject(x.load) &&
+    isObject(x.settings) &&
+    Array.isArray(x.settings.explainers) &&
+    typeof x.explainedAt === 'string'
+  );
 }
 
 export function isDatasetRunRecipe(x: unknown): x is DatasetRunRecipe {
-  return isObject(x) && typeof x.path === 'string' && isObject(x.columns) && typeof x.columns.text === 'string'
-    && isObject(x.selection) && typeof x.selection.mode === 'string' && isModelRef(x.model) && isObject(x.explain) && isObject(x.load);
+  return (
+    isObject(x) &&
+    typeof x.path === 'string' &&
+    isObject(x.columns) &&
+    typeof x.columns.text === 'string' &&
+    isObject(x.selection) &&
+    typeof x.selection.mode === 'string' &&
+    isModelRef(x.model) &&
+    isObject(x.explain) &&
+    isObject(x.load)
+  );
 }

@@ -25,10 +25,17 @@ export function textToExplain(window: ActiveEditors, maxCharacters: number): Tex
   const found = pick(window);
   if ('error' in found) return found;
   if (found.text.trim() === '') {
-    return { error: found.source === 'line' ? 'The current line is empty: select the text to explain, or put the cursor on a line with text.' : 'The selection is only whitespace: select the text to explain.' };
+    return {
+      error:
+        found.source === 'line'
+          ? 'The current line is empty: select the text to explain, or put the cursor on a line with text.'
+          : 'The selection is only whitespace: select the text to explain.',
+    };
   }
   if (found.text.length > maxCharacters) {
-    return { error: `The ${found.source} has ${found.text.length.toLocaleString('en')} characters, more than the ${maxCharacters.toLocaleString('en')} Polarity Lens explains at once: select a shorter passage (the model reads only its first tokens anyway).` };
+    return {
+      error: `The ${found.source} has ${found.text.length.toLocaleString('en')} characters, more than the ${maxCharacters.toLocaleString('en')} Polarity Lens explains at once: select a shorter passage (the model reads only its first tokens anyway).`,
+    };
   }
   return found;
 }
@@ -38,10 +45,22 @@ function pick(window: ActiveEditors): TextToExplain | { error: string } {
   if (editor) {
     const { document, selection } = editor;
     if (!selection.isEmpty) {
-      return { text: document.getText(selection), uri: document.uri, offset: document.offsetAt(selection.start), version: document.version, source: 'selection' };
+      return {
+        text: document.getText(selection),
+        uri: document.uri,
+        offset: document.offsetAt(selection.start),
+        version: document.version,
+        source: 'selection',
+      };
     }
     const line = document.lineAt(selection.active.line);
-    return { text: line.text, uri: document.uri, offset: document.offsetAt(line.range.start), version: document.version, source: 'line' };
+    return {
+      text: line.text,
+      uri: document.uri,
+      offset: document.offsetAt(line.range.start),
+      version: document.version,
+      source: 'line',
+    };
   }
   const notebook = window.activeNotebookEditor;
   if (notebook) {

@@ -16,7 +16,9 @@ interface Edge {
 }
 
 function files(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 }
 
 const SOURCES = ['src', 'webview'].flatMap((d) => files(join(ROOT, d)));
@@ -24,7 +26,11 @@ const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|(?:
 
 /** The folder a file belongs to, as the layering sees it: src/core/model, src/cli, webview/report, … */
 function folderOf(path: string): string {
-  return dirname(relative(ROOT, path)).split('/').slice(0, 3).join('/').replace(/^webview\/(report|explain|shared)\/.*$/, 'webview/$1');
+  return dirname(relative(ROOT, path))
+    .split('/')
+    .slice(0, 3)
+    .join('/')
+    .replace(/^webview\/(report|explain|shared)\/.*$/, 'webview/$1');
 }
 
 function imports(file: string): string[] {
@@ -62,12 +68,18 @@ const RUNTIME = 'src/core/runtime/onnxruntime.ts';
 /** Deep imports into src/core from `folder` (everything but the surface `allowed`). */
 function deepCoreImports(folder: string, allowed: string[]): string[] {
   return SOURCES.filter((f) => relative(ROOT, f).startsWith(folder)).flatMap((f) =>
-    valueImports(f).filter((spec) => spec.startsWith('.')).map((spec) => relative(ROOT, resolveSource(f, spec)))
-      .filter((target) => target.startsWith('src/core/') && !allowed.includes(target)).map((target) => `${relative(ROOT, f)} → ${target}`));
+    valueImports(f)
+      .filter((spec) => spec.startsWith('.'))
+      .map((spec) => relative(ROOT, resolveSource(f, spec)))
+      .filter((target) => target.startsWith('src/core/') && !allowed.includes(target))
+      .map((target) => `${relative(ROOT, f)} → ${target}`),
+  );
 }
 
 const edges: Edge[] = SOURCES.flatMap((file) =>
-  imports(file).filter((spec) => spec.startsWith('.')).map((spec) => ({ from: folderOf(file), to: folderOf(resolve(dirname(file), spec)), file: relative(ROOT, file) })),
+  imports(file)
+    .filter((spec) => spec.startsWith('.'))
+    .map((spec) => ({ from: folderOf(file), to: folderOf(resolve(dirname(file), spec)), file: relative(ROOT, file) })),
 ).filter((e) => e.from !== e.to);
 
 /** Strongly connected groups of folders with more than one member (Tarjan). */
@@ -114,34 +126,72 @@ const offending = (ok: (e: Edge) => boolean) => edges.filter((e) => !ok(e)).map(
 describe('architecture', () => {
   it('folders import each other without cycles', () => {
     const found = cycles().map((group) => {
-      const inside = edges.filter((e) => group.includes(e.from) && group.includes(e.to)).map((e) => `${e.file} → ${e.to}`);
+      const inside = edges
+        .filter((e) => group.includes(e.from) && group.includes(e.to))
+        .map((e) => `${e.file} → ${e.to}`);
       return `${group.join(' ↔ ')}:\n  ${[...new Set(inside)].join('\n  ')}`;
     });
     assert.deepEqual(found, []);
   });
 
   it('the engine imports no front end, and nothing but the engine, Node and libraries', () => {
-    assert.deepEqual(offending((e) => !e.from.startsWith('src/core') || e.to.startsWith('src/core')), []);
-    const vscode = SOURCES.filter((f) => !relative(ROOT, f).startsWith('src/extension') && imports(f).includes('vscode')).map((f) => relative(ROOT, f));
+    assert.deepEqual(
+      offending((e) => !e.from.startsWith('src/core') || e.to.startsWith('src/core')),
+      [],
+    );
+    const vscode = SOURCES.filter(
+      (f) => !relative(ROOT, f).startsWith('src/extension') && imports(f).includes('vscode'),
+    ).map((f) => relative(ROOT, f));
     assert.deepEqual(vscode, [], 'only src/extension imports vscode');
   });
 
   it('the CLI and the pages know nothing of the extension; the webview apps nothing of the hosts', () => {
-    assert.deepEqual(offending((e) => !(e.from.startsWith('src/cli') || e.from.startsWith('src/pages')) || !e.to.startsWith('src/extension')), []);
-    assert.deepEqual(offending((e) => !e.from.startsWith('webview') || !(e.to.startsWith('src/extension') || e.to.startsWith('src/cli'))), []);
+    assert.deepEqual(
+      offending(
+        (e) => !(e.from.startsWith('src/cli') || e.from.startsWith('src/pages')) || !e.to.startsWith('src/extension'),
+      ),
+      [],
+    );
+    assert.deepEqual(
+      offending(
+        (e) => !e.from.startsWith('webview') || !(e.to.startsWith('src/extension') || e.to.startsWith('src/cli')),
+      ),
+      [],
+    );
   });
 
   it('front ends use the engine through its surfaces: the extension host through src/core/views.ts, which never loads onnxruntime', () => {
     assert.deepEqual(deepCoreImports('src/cli', ['src/core/index.ts']), []);
     assert.deepEqual(deepCoreImports('src/extension/inference/inferenceWorker.ts', ['src/core/index.ts']), []);
     assert.deepEqual(deepCoreImports('src/extension/inference/datasetJobs.ts', ['src/core/index.ts']), []);
-    const host = SOURCES.map((f) => relative(ROOT, f)).filter((f) => f.startsWith('src/extension') && !['src/extension/inference/inferenceWorker.ts', 'src/extension/inference/datasetJobs.ts'].includes(f));
-    assert.deepEqual(host.flatMap((f) => deepCoreImports(f, ['src/core/views.ts'])), []);
-    assert.ok(!filesReached(join(ROOT, 'src', 'core', 'views.ts')).has(RUNTIME), 'src/core/views.ts reaches the runtime');
-    assert.ok(!filesReached(join(ROOT, 'src', 'extension', 'extension.ts')).has(RUNTIME), 'the extension host reaches the runtime');
+    const host = SOURCES.map((f) => relative(ROOT, f)).filter(
+      (f) =>
+        f.startsWith('src/extension') &&
+        !['src/extension/inference/inferenceWorker.ts', 'src/extension/inference/datasetJobs.ts'].includes(f),
+    );
+    assert.deepEqual(
+      host.flatMap((f) => deepCoreImports(f, ['src/core/views.ts'])),
+      [],
+    );
+    assert.ok(
+      !filesReached(join(ROOT, 'src', 'core', 'views.ts')).has(RUNTIME),
+      'src/core/views.ts reaches the runtime',
+    );
+    assert.ok(
+      !filesReached(join(ROOT, 'src', 'extension', 'extension.ts')).has(RUNTIME),
+      'the extension host reaches the runtime',
+    );
     // And the engine's surface and the inference process do reach it: the walk follows imports.
     assert.ok(filesReached(join(ROOT, 'src', 'core', 'index.ts')).has(RUNTIME));
     assert.ok(filesReached(join(ROOT, 'src', 'extension', 'inference', 'inferenceWorker.ts')).has(RUNTIME));
-    assert.deepEqual(SOURCES.filter((f) => relative(ROOT, f) !== RUNTIME && /require\('onnxruntime|from 'onnxruntime/.test(readFileSync(f, 'utf8').replace(/import type [^;]*;/g, ''))).map((f) => relative(ROOT, f)), [], `only ${RUNTIME} loads onnxruntime`);
+    assert.deepEqual(
+      SOURCES.filter(
+        (f) =>
+          relative(ROOT, f) !== RUNTIME &&
+          /require\('onnxruntime|from 'onnxruntime/.test(readFileSync(f, 'utf8').replace(/import type [^;]*;/g, '')),
+      ).map((f) => relative(ROOT, f)),
+      [],
+      `only ${RUNTIME} loads onnxruntime`,
+    );
   });
 });

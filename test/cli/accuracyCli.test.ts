@@ -38,7 +38,7 @@ describe('polarity-lens accuracy', () => {
     assert.match(r.stdout, /trec-transformer\s+trec\/test\.csv\s+500\s+0\.\d{4}\s+0\.\d{4}/);
   });
 
-  it('finds the card\'s number for a file given by a relative path', () => {
+  it("finds the card's number for a file given by a relative path", () => {
     const rel = relative(ROOT, join(DATA, 'sst2', 'test.csv'));
     const r = runCli(['accuracy', '--model', 'sst2-cnn-dot', '--data', rel, '--data-root', DATA, '--json']);
     assert.equal(r.status, 0, r.stderr);

@@ -14,15 +14,41 @@ import { runCli } from '../helpers/runCli';
 const tmp = mkdtempSync(join(tmpdir(), 'polarity-check-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 const out = (name: string) => join(tmp, name);
-const base = ['--model', 'sst2-cnn-dot', '--explainers', 'raw-attention,attention-x-gradient,occlusion', '--cache-dir', out('cache')];
+const base = [
+  '--model',
+  'sst2-cnn-dot',
+  '--explainers',
+  'raw-attention,attention-x-gradient,occlusion',
+  '--cache-dir',
+  out('cache'),
+];
 const SST2 = join(DATA, 'sst2', 'test.csv');
 
 describe('polarity-lens check', () => {
   let ratio = 0;
 
   it('prints the summary to stdout and progress to stderr, writes every report file, and exits 0 within the thresholds', () => {
-    const r = runCli(['check', SST2, ...base, '--limit', '25', '--max-violation', 'raw-attention=1', '--workers', 'auto',
-      '--json', out('r.json'), '--junit', out('r.xml'), '--csv', out('r.csv'), '--html', out('r.html'), '--markdown', out('r.md')]);
+    const r = runCli([
+      'check',
+      SST2,
+      ...base,
+      '--limit',
+      '25',
+      '--max-violation',
+      'raw-attention=1',
+      '--workers',
+      'auto',
+      '--json',
+      out('r.json'),
+      '--junit',
+      out('r.xml'),
+      '--csv',
+      out('r.csv'),
+      '--html',
+      out('r.html'),
+      '--markdown',
+      out('r.md'),
+    ]);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /\| Raw attention \| .*\[/);
     assert.match(r.stdout, /PASS raw-attention: mean violation ratio/);
@@ -32,7 +58,7 @@ describe('polarity-lens check', () => {
     assert.equal(report.records.length, 25);
     assert.deepEqual(report.dataset.selection, { mode: 'first', n: 25 });
     ratio = report.explainers.find((e) => e.id === 'raw-attention')!.violationMean.mean!;
-    assert.equal((parse(readFileSync(out('r.csv')), { columns: true }) as unknown[]).length, 25);
+    assert.equal(parse<unknown>(readFileSync(out('r.csv')), { columns: true }).length, 25);
     assert.match(readFileSync(out('r.xml'), 'utf8'), /<testsuites name="polarity-lens check" tests="1" failures="0">/);
     assert.equal(readFileSync(out('r.md'), 'utf8').trim(), r.stdout.split('\nPASS')[0].trim());
     const html = readFileSync(out('r.html'), 'utf8');
@@ -43,7 +69,19 @@ describe('polarity-lens check', () => {
 
   it('exits 1 when a threshold is broken (and says which), resuming every sample from the cache', () => {
     assert.ok(ratio > 0, 'raw attention violates on some of these rows');
-    const r = runCli(['check', SST2, ...base, '--limit', '25', '--max-violation', `raw-attention=${(ratio - 0.001).toFixed(4)}`, '--max-violation', 'occlusion=1', '--junit', out('fail.xml')]);
+    const r = runCli([
+      'check',
+      SST2,
+      ...base,
+      '--limit',
+      '25',
+      '--max-violation',
+      `raw-attention=${(ratio - 0.001).toFixed(4)}`,
+      '--max-violation',
+      'occlusion=1',
+      '--junit',
+      out('fail.xml'),
+    ]);
     assert.equal(r.status, 1, r.stderr);
     assert.match(r.stdout, /FAIL raw-attention: mean violation ratio/);
     assert.match(r.stdout, /PASS occlusion/);
@@ -61,7 +99,10 @@ describe('polarity-lens check', () => {
       [['check', SST2, '--model', out('no-model')], /no-model/],
       [['check', SST2, ...base, '--max-violations', 'x=1'], /Unknown option '--max-violations'/],
       [['check', SST2, ...base, '--max-violation', 'lime=0.5'], /"lime" is not among the explainers that run/],
-      [['check', SST2, ...base, '--json', out('missing-folder/r.json')], /the folder of .*missing-folder\/r\.json does not exist/],
+      [
+        ['check', SST2, ...base, '--json', out('missing-folder/r.json')],
+        /the folder of .*missing-folder\/r\.json does not exist/,
+      ],
       [['check', SST2, ...base, '--csv', SST2], /is the dataset itself/],
       [['check', SST2, ...base, '--workers', 'many'], /--workers must be auto or a whole number/],
       [['check', SST2, ...base, '--workers', '0'], /--workers must be auto or a whole number from 1 to 64/],
@@ -80,7 +121,17 @@ describe('polarity-lens check', () => {
     const ambiguous = runCli(['check', twoTexts, ...base]);
     assert.equal(ambiguous.status, 2);
     assert.match(ambiguous.stderr, /--text-column/);
-    const chosen = runCli(['check', twoTexts, ...base, '--text-column', 'second', '--label-column', 'none', '--json', out('two.json')]);
+    const chosen = runCli([
+      'check',
+      twoTexts,
+      ...base,
+      '--text-column',
+      'second',
+      '--label-column',
+      'none',
+      '--json',
+      out('two.json'),
+    ]);
     assert.equal(chosen.status, 0, chosen.stderr);
     const report = JSON.parse(readFileSync(out('two.json'), 'utf8')) as DatasetReport;
     assert.equal(report.records[0].text, `${rows[0].text} indeed`);
@@ -92,25 +143,34 @@ describe('polarity-lens check', () => {
     assert.equal(r.status, 0, r.stderr);
     const fromJsonl = JSON.parse(readFileSync(out('jsonl.json'), 'utf8')) as DatasetReport;
     assert.equal(fromJsonl.samples, 6);
-    assert.deepEqual(fromJsonl.dataset.badRows.map((b) => b.line), [7]);
+    assert.deepEqual(
+      fromJsonl.dataset.badRows.map((b) => b.line),
+      [7],
+    );
   });
 
   it('a JSONL record nested tens of thousands deep or with a text that is not a string is a bad row; the run goes on', () => {
     const rows = readLabelledCsv(SST2).slice(0, 3);
     const deep = `${'{"a":'.repeat(50_000)}1${'}'.repeat(50_000)}`;
     const hostile = out('hostile.jsonl');
-    writeFileSync(hostile, [
-      JSON.stringify({ text: rows[0].text, label: rows[0].label }),
-      `{"text": ${deep}, "label": "positive"}`,
-      `{"text": "deeply nested extra", "label": "positive", "meta": ${deep}}`,
-      '{"__proto__": {"text": "polluted"}, "text": {"a": 1}, "label": "negative"}',
-      JSON.stringify({ text: rows[1].text, label: rows[1].label }),
-      JSON.stringify({ constructor: { prototype: { polluted: 1 } }, text: rows[2].text, label: rows[2].label }),
-    ].join('\n'));
+    writeFileSync(
+      hostile,
+      [
+        JSON.stringify({ text: rows[0].text, label: rows[0].label }),
+        `{"text": ${deep}, "label": "positive"}`,
+        `{"text": "deeply nested extra", "label": "positive", "meta": ${deep}}`,
+        '{"__proto__": {"text": "polluted"}, "text": {"a": 1}, "label": "negative"}',
+        JSON.stringify({ text: rows[1].text, label: rows[1].label }),
+        JSON.stringify({ constructor: { prototype: { polluted: 1 } }, text: rows[2].text, label: rows[2].label }),
+      ].join('\n'),
+    );
     const r = runCli(['check', hostile, ...base, '--json', out('hostile.json')]);
     assert.equal(r.status, 0, r.stderr);
     const report = JSON.parse(readFileSync(out('hostile.json'), 'utf8')) as DatasetReport;
-    assert.deepEqual(report.records.map((s) => s.line), [1, 3, 5, 6]);
+    assert.deepEqual(
+      report.records.map((s) => s.line),
+      [1, 3, 5, 6],
+    );
     assert.deepEqual(report.dataset.badRows, [
       { line: 2, reason: 'the text is an object, not a string' },
       { line: 4, reason: 'the text is an object, not a string' },
@@ -118,31 +178,75 @@ describe('polarity-lens check', () => {
     assert.match(r.stderr, /2 bad rows/);
   });
 
-  it('a regression model\'s report names its score, not a probability, and records the head', () => {
-    const r = runCli(['check', SST2, '--model', join(FIXTURES, 'zoo', 'bert-regression'), '--limit', '3', '--explainers', 'occlusion', '--json', out('regression.json')]);
+  it("a regression model's report names its score, not a probability, and records the head", () => {
+    const r = runCli([
+      'check',
+      SST2,
+      '--model',
+      join(FIXTURES, 'zoo', 'bert-regression'),
+      '--limit',
+      '3',
+      '--explainers',
+      'occlusion',
+      '--json',
+      out('regression.json'),
+    ]);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /gradients of the logit z\(ŷ\)/);
     assert.match(r.stdout, /the real change in s\(x\) \(regression score \(the model output\)\) when it is erased/);
     const report = JSON.parse(readFileSync(out('regression.json'), 'utf8')) as DatasetReport;
-    assert.deepEqual(report.model.head, { kind: 'regression', quantity: 'regression score (the model output)', isProbability: false });
+    assert.deepEqual(report.model.head, {
+      kind: 'regression',
+      quantity: 'regression score (the model output)',
+      isProbability: false,
+    });
   });
 
   it('a multi-label model is tested on every label of every row: the summary, the CSV and the JSON say so', () => {
     const file = out('emotions.jsonl');
-    writeFileSync(file, [
-      { text: 'what a bright and happy morning', labels: ['joy'] },
-      { text: 'i am furious and a little scared', labels: ['anger', 'fear'] },
-    ].map((o) => JSON.stringify(o)).join('\n'));
-    const r = runCli(['check', file, '--model', join(FIXTURES, 'zoo', 'bert-multilabel'), '--text-column', 'text', '--label-column', 'labels',
-      '--explainers', 'occlusion,raw-attention', '--cache-dir', out('cache'), '--json', out('multi.json'), '--csv', out('multi.csv')]);
+    writeFileSync(
+      file,
+      [
+        { text: 'what a bright and happy morning', labels: ['joy'] },
+        { text: 'i am furious and a little scared', labels: ['anger', 'fear'] },
+      ]
+        .map((o) => JSON.stringify(o))
+        .join('\n'),
+    );
+    const r = runCli([
+      'check',
+      file,
+      '--model',
+      join(FIXTURES, 'zoo', 'bert-multilabel'),
+      '--text-column',
+      'text',
+      '--label-column',
+      'labels',
+      '--explainers',
+      'occlusion,raw-attention',
+      '--cache-dir',
+      out('cache'),
+      '--json',
+      out('multi.json'),
+      '--csv',
+      out('multi.csv'),
+    ]);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /6 samples \(2 rows × 3 labels\)/);
     assert.match(r.stdout, /Per-label accuracy \(σ\(z\) ≥ ½ agrees with the row’s gold labels\) on 6 label judgements/);
     assert.match(r.stdout, /intervals count each row’s labels together/);
-    const csv = parse(readFileSync(out('multi.csv')), { columns: true }) as Record<string, string>[];
-    assert.deepEqual(csv.map((c) => [c.row, c.label_tested, c.label]), [
-      ['0', 'joy', 'joy'], ['0', 'anger', 'joy'], ['0', 'fear', 'joy'], ['1', 'joy', 'anger;fear'], ['1', 'anger', 'anger;fear'], ['1', 'fear', 'anger;fear'],
-    ]);
+    const csv = parse<Record<string, string>>(readFileSync(out('multi.csv')), { columns: true });
+    assert.deepEqual(
+      csv.map((c) => [c.row, c.label_tested, c.label]),
+      [
+        ['0', 'joy', 'joy'],
+        ['0', 'anger', 'joy'],
+        ['0', 'fear', 'joy'],
+        ['1', 'joy', 'anger;fear'],
+        ['1', 'anger', 'anger;fear'],
+        ['1', 'fear', 'anger;fear'],
+      ],
+    );
     const report = JSON.parse(readFileSync(out('multi.json'), 'utf8')) as DatasetReport;
     assert.deepEqual([report.samples, report.rowsExplained, report.records.length], [6, 2, 6]);
   });
@@ -150,15 +254,41 @@ describe('polarity-lens check', () => {
   it('a file that cannot be read to its end fails the gate (exit 2) after writing the report of the rows before it', () => {
     const rows = readLabelledCsv(SST2).slice(0, 4);
     const broken = out('broken.csv');
-    writeFileSync(broken, stringify([['text', 'label'], ...rows.map((r) => [r.text, r.label])]) + '"never closed,1\nlost,0\n');
-    const r = runCli(['check', broken, ...base, '--max-violation', 'occlusion=1', '--json', out('broken.json'), '--junit', out('broken.xml')]);
+    writeFileSync(
+      broken,
+      stringify([['text', 'label'], ...rows.map((r) => [r.text, r.label])]) + '"never closed,1\nlost,0\n',
+    );
+    const r = runCli([
+      'check',
+      broken,
+      ...base,
+      '--max-violation',
+      'occlusion=1',
+      '--json',
+      out('broken.json'),
+      '--junit',
+      out('broken.xml'),
+    ]);
     assert.equal(r.status, 2, r.stderr);
     assert.match(r.stderr, /could not be read past line 6/);
     const report = JSON.parse(readFileSync(out('broken.json'), 'utf8')) as DatasetReport;
     assert.equal(report.complete, false);
     assert.equal(report.samples, 4);
     // Without thresholds, JUnit lists each explainer; one that never ran is skipped, not failed.
-    const info = runCli(['check', SST2, '--model', 'sst2-cnn-dot', '--explainers', 'raw-attention,rollout', '--limit', '3', '--cache-dir', out('cache'), '--junit', out('info.xml')]);
+    const info = runCli([
+      'check',
+      SST2,
+      '--model',
+      'sst2-cnn-dot',
+      '--explainers',
+      'raw-attention,rollout',
+      '--limit',
+      '3',
+      '--cache-dir',
+      out('cache'),
+      '--junit',
+      out('info.xml'),
+    ]);
     assert.equal(info.status, 0, info.stderr);
     const xml = readFileSync(out('info.xml'), 'utf8');
     assert.match(xml, /tests="2" failures="0"/);
@@ -166,7 +296,26 @@ describe('polarity-lens check', () => {
   });
 
   it('Ctrl+C stops the run, writes the report of the finished samples, and exits 130', async () => {
-    const child = spawn(process.execPath, [CLI, 'check', SST2, '--model', 'sst2-cnn-dot', '--explainers', 'lime', '--samples', '3000', '--limit', '50', '--no-cache', '--json', out('interrupted.json')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [
+        CLI,
+        'check',
+        SST2,
+        '--model',
+        'sst2-cnn-dot',
+        '--explainers',
+        'lime',
+        '--samples',
+        '3000',
+        '--limit',
+        '50',
+        '--no-cache',
+        '--json',
+        out('interrupted.json'),
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();

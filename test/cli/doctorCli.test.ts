@@ -23,8 +23,21 @@ describe('polarity-lens doctor', () => {
     assert.match(r.stdout, /✗ rollout: attention rollout needs a transformer's self-attention of every layer/);
     const json = JSON.parse(runCli(['doctor', 'sst2-bilstm-tanh', '--format', 'json']).stdout) as DoctorReport;
     assert.equal(json.status, 'partial');
-    assert.deepEqual(json.explainers.filter((e) => !e.runs).map((e) => e.id).sort(), ['generic-attention', 'rollout', 'transformer-attribution']);
-    assert.deepEqual(json.operators.map((o) => [o.name, o.runs]), [['delete', true], ['zero-embedding', true], ['attention-mask', true]]);
+    assert.deepEqual(
+      json.explainers
+        .filter((e) => !e.runs)
+        .map((e) => e.id)
+        .sort(),
+      ['generic-attention', 'rollout', 'transformer-attribution'],
+    );
+    assert.deepEqual(
+      json.operators.map((o) => [o.name, o.runs]),
+      [
+        ['delete', true],
+        ['zero-embedding', true],
+        ['attention-mask', true],
+      ],
+    );
     assert.equal(json.wordEmbeddings?.tensor, 'word_embeddings');
   });
 

@@ -5,20 +5,38 @@ import { runCli } from '../helpers/runCli';
 
 describe('polarity-lens explain', () => {
   it('prints the documented JSON view model', () => {
-    const r = runCli(['explain', 'a gorgeous , witty film', '--model', 'sst2-cnn-dot', '--format', 'json', '--explainers', 'raw-attention,occlusion']);
+    const r = runCli([
+      'explain',
+      'a gorgeous , witty film',
+      '--model',
+      'sst2-cnn-dot',
+      '--format',
+      'json',
+      '--explainers',
+      'raw-attention,occlusion',
+    ]);
     assert.equal(r.status, 0, r.stderr);
     const result = JSON.parse(r.stdout) as ExplainResult;
     assert.equal(result.schema, 'polarity-lens/explain@1');
     assert.equal(result.model.name, 'sst2-cnn-dot');
-    assert.deepEqual(result.units.map((u) => u.text), ['a', 'gorgeous', ',', 'witty', 'film']);
-    assert.deepEqual(result.explanations.map((e) => e.id), ['raw-attention', 'occlusion']);
+    assert.deepEqual(
+      result.units.map((u) => u.text),
+      ['a', 'gorgeous', ',', 'witty', 'film'],
+    );
+    assert.deepEqual(
+      result.explanations.map((e) => e.id),
+      ['raw-attention', 'occlusion'],
+    );
     assert.ok(result.explanations.every((e) => e.verdicts.length === 3));
   });
 
   it('prints a table that labels the probability, the operators and each verdict', () => {
     const r = runCli(['explain', 'good service but horrible garbage food and small portions']);
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /model sst2-bilstm-tanh: predicts "(negative|positive)" with p\(ŷ\) = 0\.\d{4} \(softmax probability; class [01]\)/);
+    assert.match(
+      r.stdout,
+      /model sst2-bilstm-tanh: predicts "(negative|positive)" with p\(ŷ\) = 0\.\d{4} \(softmax probability; class [01]\)/,
+    );
     assert.match(r.stdout, /Δ = p\(ŷ\) of the text − p\(ŷ\) with the unit erased/);
     assert.match(r.stdout, /^Δ attention-mask /m);
     assert.match(r.stdout, /raw-attention: delete (✓ consistent|✗ violates) \(top "/);
@@ -27,7 +45,16 @@ describe('polarity-lens explain', () => {
   });
 
   it('passes the gradient options through: objective, IG steps and baseline are applied and labelled', () => {
-    const args = ['explain', 'a gorgeous , witty film', '--model', 'sst2-cnn-dot', '--format', 'json', '--explainers', 'integrated-gradients,attention-x-gradient'];
+    const args = [
+      'explain',
+      'a gorgeous , witty film',
+      '--model',
+      'sst2-cnn-dot',
+      '--format',
+      'json',
+      '--explainers',
+      'integrated-gradients,attention-x-gradient',
+    ];
     const r = runCli([...args, '--objective', 'logit', '--ig-steps', '7', '--ig-baseline', 'pad']);
     assert.equal(r.status, 0, r.stderr);
     const [ig, attGrad] = (JSON.parse(r.stdout) as ExplainResult).explanations;
@@ -40,13 +67,22 @@ describe('polarity-lens explain', () => {
 
   it('explains bad arguments instead of crashing', () => {
     assert.match(runCli(['explain']).stderr, /explain takes exactly one text/);
-    assert.match(runCli(['explain', 'x', '--operator', 'slice']).stderr, /--operator must be one of delete, zero-embedding, attention-mask, mask-token/);
+    assert.match(
+      runCli(['explain', 'x', '--operator', 'slice']).stderr,
+      /--operator must be one of delete, zero-embedding, attention-mask, mask-token/,
+    );
     assert.match(runCli(['explain', 'x', '--granularity', 'char']).stderr, /--granularity must be one of word, token/);
     assert.match(runCli(['explain', 'x', '--samples', '1']).stderr, /--samples must be an integer from 10 to 10000/);
-    assert.match(runCli(['explain', 'x', '--objective', 'loss']).stderr, /--objective must be one of probability, logit/);
+    assert.match(
+      runCli(['explain', 'x', '--objective', 'loss']).stderr,
+      /--objective must be one of probability, logit/,
+    );
     assert.match(runCli(['explain', 'x', '--ig-steps', '0']).stderr, /--ig-steps must be an integer from 1 to 1000/);
     assert.match(runCli(['explain', 'x', '--ig-baseline', 'mean']).stderr, /--ig-baseline must be one of zero, pad/);
-    assert.match(runCli(['explain', 'x', '--label', 'joy']).stderr, /A label can be chosen only for a multi-label head; this model's head is softmax/);
+    assert.match(
+      runCli(['explain', 'x', '--label', 'joy']).stderr,
+      /A label can be chosen only for a multi-label head; this model's head is softmax/,
+    );
     assert.match(runCli(['explain', '   ']).stderr, /Nothing to explain: the text is empty/);
     assert.equal(runCli(['explain', '   ']).status, 1);
   });

@@ -13,7 +13,15 @@ after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 /** Variables that already stop onnxruntime-node's telemetry: it stays quiet on CI services, so a test run on CI
  * would prove nothing unless they are removed. */
-const QUIETING_VARIABLES = ['ORT_DISABLE_TELEMETRY', 'CI', 'TF_BUILD', 'GITHUB_ACTIONS', 'GITLAB_CI', 'TRAVIS', 'JENKINS_URL'];
+const QUIETING_VARIABLES = [
+  'ORT_DISABLE_TELEMETRY',
+  'CI',
+  'TF_BUILD',
+  'GITHUB_ACTIONS',
+  'GITLAB_CI',
+  'TRAVIS',
+  'JENKINS_URL',
+];
 
 /** A fresh HOME and TMPDIR, and an environment in which onnxruntime-node would write telemetry if allowed. */
 function sandbox(): { dir: string; env: NodeJS.ProcessEnv } {
@@ -35,8 +43,11 @@ describe('telemetry', () => {
   it('the check can see telemetry: onnxruntime-node loaded bare writes it', () => {
     const { dir, env } = sandbox();
     const model = join(resolveModelDir('sst2-cnn-dot'), 'model.onnx');
-    const r = spawnSync(process.execPath, ['-e', `require('onnxruntime-node').InferenceSession.create(${JSON.stringify(model)})`],
-      { cwd: ROOT, env, encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      ['-e', `require('onnxruntime-node').InferenceSession.create(${JSON.stringify(model)})`],
+      { cwd: ROOT, env, encoding: 'utf8' },
+    );
     assert.equal(r.status, 0, r.stderr);
     assert.ok(telemetryFiles(dir).length > 0, 'expected onnxruntime-node to write telemetry when not disabled');
   });

@@ -21,7 +21,9 @@ function huggingFaceStyleCopy(): string {
   const model = readModel(join(src, 'model.onnx'));
   const graph = model.graph!;
   const rename = new Map<string, string>();
-  graph.node.filter((n) => n.opType === 'Softmax').forEach((n, l) => rename.set(n.output[0], `/encoder/layer.${l}/attention/self/Softmax_output_0`));
+  graph.node
+    .filter((n) => n.opType === 'Softmax')
+    .forEach((n, l) => rename.set(n.output[0], `/encoder/layer.${l}/attention/self/Softmax_output_0`));
   for (const n of graph.node) {
     n.input = n.input.map((x) => rename.get(x) ?? x);
     n.output = n.output.map((x) => rename.get(x) ?? x);
@@ -36,18 +38,29 @@ function huggingFaceStyleCopy(): string {
 }
 
 describe('attention discovery in graphs without attention outputs', () => {
-  it('exposes each layer\'s softmax-times-values tensor, first layer first, and explains (gradients included) as the original does', async () => {
+  it("exposes each layer's softmax-times-values tensor, first layer first, and explains (gradients included) as the original does", async () => {
     const hf = await TextClassifier.load(huggingFaceStyleCopy());
     const original = await TextClassifier.load(resolveModelDir('sst2-transformer'));
     try {
-      assert.deepEqual(hf.onnx.attentionNames, [0, 1, 2, 3].map((l) => `/encoder/layer.${l}/attention/self/Softmax_output_0`));
+      assert.deepEqual(
+        hf.onnx.attentionNames,
+        [0, 1, 2, 3].map((l) => `/encoder/layer.${l}/attention/self/Softmax_output_0`),
+      );
       const text = 'the acting is superb but the plot is a mess';
       // Gradient explainers too: the discovered softmax outputs are differentiated like declared attention outputs.
-      const explainers = ['raw-attention', 'rollout', 'attention-x-gradient', 'generic-attention', 'transformer-attribution', 'integrated-gradients', 'conservative-lrp'];
+      const explainers = [
+        'raw-attention',
+        'rollout',
+        'attention-x-gradient',
+        'generic-attention',
+        'transformer-attribution',
+        'integrated-gradients',
+        'conservative-lrp',
+      ];
       const [a, b] = await Promise.all([hf, original].map((m) => explainText(m, text, { explainers, metrics: false })));
       for (const k of explainers.keys()) {
         assert.ok(a.explanations[k].weights, `${explainers[k]}: ${a.explanations[k].error}`);
-        assert.ok(maxAbsDiff(a.explanations[k].weights!, b.explanations[k].weights!) < 1e-6, a.explanations[k].id);
+        assert.ok(maxAbsDiff(a.explanations[k].weights, b.explanations[k].weights!) < 1e-6, a.explanations[k].id);
       }
     } finally {
       await hf.dispose();
@@ -87,7 +100,15 @@ describe('a model whose word embeddings cannot be found', () => {
       n.input = n.input.map((x) => (x === 'word_embeddings' ? 'emb' : x === 'input_ids' ? 'ids_copy' : x));
       n.output = n.output.map((x) => (x === 'word_embeddings' ? 'emb' : x));
     }
-    graph.node.unshift({ ...graph.node[0], opType: 'Abs', input: ['input_ids'], output: ['ids_copy'], attribute: [], name: 'copy_ids', domain: '' });
+    graph.node.unshift({
+      ...graph.node[0],
+      opType: 'Abs',
+      input: ['input_ids'],
+      output: ['ids_copy'],
+      attribute: [],
+      name: 'copy_ids',
+      domain: '',
+    });
     writeFileSync(join(dir, 'model.onnx'), serializeModel(model));
     copyFileSync(join(src, 'tokenizer.json'), join(dir, 'tokenizer.json'));
     copyFileSync(join(src, 'config.json'), join(dir, 'config.json'));
@@ -95,9 +116,15 @@ describe('a model whose word embeddings cannot be found', () => {
     try {
       assert.equal(m.onnx.supportsEmbeddingScale, false);
       const r = await explainText(m, 'a witty film', { explainers: ['raw-attention'], metrics: false });
-      assert.deepEqual(r.impacts.map((i) => i.operator), ['delete', 'attention-mask']);
+      assert.deepEqual(
+        r.impacts.map((i) => i.operator),
+        ['delete', 'attention-mask'],
+      );
       assert.match(r.notes.join(' '), /zero-embedding operator was skipped/);
-      await assert.rejects(explainText(m, 'a witty film', { operator: 'zero-embedding' }), /needs a word-embedding tensor, and none was found/);
+      await assert.rejects(
+        explainText(m, 'a witty film', { operator: 'zero-embedding' }),
+        /needs a word-embedding tensor, and none was found/,
+      );
     } finally {
       await m.dispose();
     }

@@ -18,20 +18,31 @@ describe('models that cannot work are refused with a reason', () => {
     copyFileSync(join(resolveModelDir('trec-transformer'), 'model.onnx'), join(dir, 'model.onnx'));
     copyFileSync(join(resolveModelDir('trec-transformer'), 'config.json'), join(dir, 'config.json'));
     copyFileSync(join(resolveModelDir('sst2-transformer'), 'tokenizer.json'), join(dir, 'tokenizer.json'));
-    await assert.rejects(TextClassifier.load(dir),
-      /tokenizer\.json has 7211 tokens but the model's word-embedding table has 3244 rows: the tokenizer and the model do not belong together/);
+    await assert.rejects(
+      TextClassifier.load(dir),
+      /tokenizer\.json has 7211 tokens but the model's word-embedding table has 3244 rows: the tokenizer and the model do not belong together/,
+    );
   });
 
-  it('an id2label whose class count is not the logits\' width, in config.json or polarity-lens.json; a manifest can put it right', async () => {
+  it("an id2label whose class count is not the logits' width, in config.json or polarity-lens.json; a manifest can put it right", async () => {
     const dir = join(tmp, 'labels');
     mkdirSync(dir);
     const shipped = resolveModelDir('sst2-transformer');
     for (const f of ['model.onnx', 'tokenizer.json']) copyFileSync(join(shipped, f), join(dir, f));
     const config = JSON.parse(readFileSync(join(shipped, 'config.json'), 'utf8'));
-    writeFileSync(join(dir, 'config.json'), JSON.stringify({ ...config, id2label: { 0: 'NEGATIVE', 1: 'NEUTRAL', 2: 'POSITIVE' } }));
-    const configError = await TextClassifier.load(dir).then(() => undefined, (e: Error) => e.message);
-    assert.equal(configError, `${join(dir, 'config.json')}: id2label names 3 classes (NEGATIVE, NEUTRAL, POSITIVE) but the model's logits have 2. `
-      + `Give config.json's id2label one name per logit, or override it with an id2label in ${join(dir, 'polarity-lens.json')}.`);
+    writeFileSync(
+      join(dir, 'config.json'),
+      JSON.stringify({ ...config, id2label: { 0: 'NEGATIVE', 1: 'NEUTRAL', 2: 'POSITIVE' } }),
+    );
+    const configError = await TextClassifier.load(dir).then(
+      () => undefined,
+      (e: Error) => e.message,
+    );
+    assert.equal(
+      configError,
+      `${join(dir, 'config.json')}: id2label names 3 classes (NEGATIVE, NEUTRAL, POSITIVE) but the model's logits have 2. ` +
+        `Give config.json's id2label one name per logit, or override it with an id2label in ${join(dir, 'polarity-lens.json')}.`,
+    );
     // The user's explicit choice in the manifest wins over config.json.
     writeFileSync(join(dir, 'polarity-lens.json'), JSON.stringify({ id2label: { 0: 'bad', 1: 'good' } }));
     const model = await TextClassifier.load(dir);
@@ -43,14 +54,22 @@ describe('models that cannot work are refused with a reason', () => {
       await model.dispose();
     }
     writeFileSync(join(dir, 'polarity-lens.json'), JSON.stringify({ id2label: { 0: 'only one' } }));
-    await assert.rejects(TextClassifier.load(dir), new RegExp(`^Error: ${join(dir, 'polarity-lens.json').replace(/[.]/g, '\\.')}: id2label names 1 class \\(only one\\) but the model's logits have 2\\. Give polarity-lens\\.json's id2label one name per logit\\.$`));
+    await assert.rejects(
+      TextClassifier.load(dir),
+      new RegExp(
+        `^Error: ${join(dir, 'polarity-lens.json').replace(/[.]/g, '\\.')}: id2label names 1 class \\(only one\\) but the model's logits have 2\\. Give polarity-lens\\.json's id2label one name per logit\\.$`,
+      ),
+    );
   });
 
   it('a model without a logits output', async () => {
     const dir = join(tmp, 'no-logits');
     mkdirSync(dir);
     writeToyModel(dir, 'class_scores');
-    await assert.rejects(TextClassifier.load(dir), /has no output named logits \(its outputs: class_scores, attention\)/);
+    await assert.rejects(
+      TextClassifier.load(dir),
+      /has no output named logits \(its outputs: class_scores, attention\)/,
+    );
   });
 });
 

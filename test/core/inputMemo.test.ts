@@ -57,7 +57,10 @@ describe('InputMemo', () => {
     assert.deepEqual(p[3], p[0]);
     assert.notDeepEqual(p[1], p[0]);
     assert.notDeepEqual(p[2], p[1]);
-    assert.notEqual(inputKey({ ids: [1, 11], attentionMask: [1, 1] }), inputKey({ ids: [11, 1], attentionMask: [1, 1] }));
+    assert.notEqual(
+      inputKey({ ids: [1, 11], attentionMask: [1, 1] }),
+      inputKey({ ids: [11, 1], attentionMask: [1, 1] }),
+    );
   });
 
   it('never reruns a remembered input', async () => {

@@ -51,9 +51,14 @@ describe('readModelFolder', () => {
 describe('the project manifest (polarity-lens.json)', () => {
   it('overrides config.json: labels, maximum length and mask token', () => {
     const dir = folder('manifest', {
-      'model.onnx': 'x', 'tokenizer.json': '{}',
+      'model.onnx': 'x',
+      'tokenizer.json': '{}',
       'config.json': JSON.stringify({ id2label: { 0: 'LABEL_0', 1: 'LABEL_1' }, max_length: 512 }),
-      'polarity-lens.json': JSON.stringify({ id2label: { 0: 'negative', 1: 'positive' }, max_length: 128, mask_token: '[UNK]' }),
+      'polarity-lens.json': JSON.stringify({
+        id2label: { 0: 'negative', 1: 'positive' },
+        max_length: 128,
+        mask_token: '[UNK]',
+      }),
     });
     const f = readModelFolder(dir);
     assert.deepEqual(f.labels, ['negative', 'positive']);
@@ -62,7 +67,14 @@ describe('the project manifest (polarity-lens.json)', () => {
   });
 
   it('names unknown keys instead of ignoring a typo', () => {
-    const dir = folder('manifest-typo', { 'model.onnx': 'x', 'tokenizer.json': '{}', 'polarity-lens.json': '{"max_lenght": 64}' });
-    assert.throws(() => readModelFolder(dir), /polarity-lens\.json: unknown keys max_lenght \(allowed: name, id2label, max_length/);
+    const dir = folder('manifest-typo', {
+      'model.onnx': 'x',
+      'tokenizer.json': '{}',
+      'polarity-lens.json': '{"max_lenght": 64}',
+    });
+    assert.throws(
+      () => readModelFolder(dir),
+      /polarity-lens\.json: unknown keys max_lenght \(allowed: name, id2label, max_length/,
+    );
   });
 });

@@ -8,7 +8,12 @@ import { headOf, HeadSource } from '../../src/core/model/modelHead';
 import { TextClassifier } from '../../src/core/classifier/textClassifier';
 import { writeToyModel } from '../helpers/toyModel';
 
-const source = (over: Partial<HeadSource> = {}): HeadSource => ({ labels: undefined, origin: '/m/config.json', manifestPath: '/m/polarity-lens.json', ...over });
+const source = (over: Partial<HeadSource> = {}): HeadSource => ({
+  labels: undefined,
+  origin: '/m/config.json',
+  manifestPath: '/m/polarity-lens.json',
+  ...over,
+});
 const sigma = (z: number) => 1 / (1 + Math.exp(-z));
 
 describe('ModelHead: what the logits mean, read from the config', () => {
@@ -33,7 +38,10 @@ describe('ModelHead: what the logits mean, read from the config', () => {
   it('problem_type decides multi-label and regression; a cross-encoder with an Identity activation is a score', () => {
     const multi = headOf(3, source({ problemType: 'multi_label_classification', labels: ['joy', 'anger', 'fear'] }));
     assert.equal(multi.kind, 'multi-label');
-    assert.deepEqual(multi.scores([0, 2, -2]).map((v) => +v.toFixed(6)), [0.5, +sigma(2).toFixed(6), +sigma(-2).toFixed(6)]);
+    assert.deepEqual(
+      multi.scores([0, 2, -2]).map((v) => +v.toFixed(6)),
+      [0.5, +sigma(2).toFixed(6), +sigma(-2).toFixed(6)],
+    );
     assert.deepEqual(multi.targetVector(1), [0, 1, 0]);
     const reg = headOf(1, source({ problemType: 'regression' }));
     assert.equal(reg.kind, 'regression');
@@ -46,20 +54,43 @@ describe('ModelHead: what the logits mean, read from the config', () => {
   });
 
   it('refuses heads it cannot interpret, saying how to declare one', () => {
-    assert.throws(() => headOf(1, source({ head: 'softmax' })), /a softmax over one logit is 1 for every input, so every Δ would be 0.*Set "head" in \/m\/polarity-lens\.json/);
+    assert.throws(
+      () => headOf(1, source({ head: 'softmax' })),
+      /a softmax over one logit is 1 for every input, so every Δ would be 0.*Set "head" in \/m\/polarity-lens\.json/,
+    );
     assert.throws(() => headOf(1, source({ problemType: 'single_label_classification' })), /softmax over one logit/);
-    assert.throws(() => headOf(2, source({ problemType: 'ordinal' })), /problem_type "ordinal" is not one Polarity Lens can interpret/);
-    assert.throws(() => headOf(2, source({ head: 'probit' })), /head must be one of softmax, sigmoid, multi-label, regression \(found "probit"\)/);
-    assert.throws(() => headOf(3, source({ head: 'sigmoid' })), /a sigmoid head has one logit, but this model has 3\. For one independent sigmoid per label use multi-label/);
-    assert.throws(() => headOf(2, source({ problemType: 'regression' })), /a regression head with 2 outputs is not supported/);
-    assert.throws(() => headOf(1, source({ labels: ['a', 'b', 'c'] })), /id2label names 3 classes for a single-logit sigmoid head/);
-    assert.throws(() => headOf(2, source({ problemType: 'multi_label_classification', labels: ['a', 'b', 'c'] })), /id2label names 3 classes \(a, b, c\) but the model's logits have 2/);
+    assert.throws(
+      () => headOf(2, source({ problemType: 'ordinal' })),
+      /problem_type "ordinal" is not one Polarity Lens can interpret/,
+    );
+    assert.throws(
+      () => headOf(2, source({ head: 'probit' })),
+      /head must be one of softmax, sigmoid, multi-label, regression \(found "probit"\)/,
+    );
+    assert.throws(
+      () => headOf(3, source({ head: 'sigmoid' })),
+      /a sigmoid head has one logit, but this model has 3\. For one independent sigmoid per label use multi-label/,
+    );
+    assert.throws(
+      () => headOf(2, source({ problemType: 'regression' })),
+      /a regression head with 2 outputs is not supported/,
+    );
+    assert.throws(
+      () => headOf(1, source({ labels: ['a', 'b', 'c'] })),
+      /id2label names 3 classes for a single-logit sigmoid head/,
+    );
+    assert.throws(
+      () => headOf(2, source({ problemType: 'multi_label_classification', labels: ['a', 'b', 'c'] })),
+      /id2label names 3 classes \(a, b, c\) but the model's logits have 2/,
+    );
   });
 });
 
-describe('Heads in the engine: Δ and gradients are of the head\'s own quantity', () => {
+describe("Heads in the engine: Δ and gradients are of the head's own quantity", () => {
   let tmp: string;
-  before(() => { tmp = mkdtempSync(join(tmpdir(), 'pl-heads-')); });
+  before(() => {
+    tmp = mkdtempSync(join(tmpdir(), 'pl-heads-'));
+  });
   after(() => rmSync(tmp, { recursive: true, force: true }));
 
   /** The toy bag of words with one contribution per word of [PAD, UNK, good, bad, movie] and label set. */
@@ -88,7 +119,10 @@ describe('Heads in the engine: Δ and gradients are of the head\'s own quantity'
       // x·∂σ(z)/∂x = E[x]·σ(z)σ(−z) for this linear model.
       const ixg = r.explanations.find((e) => e.id === 'input-x-gradient')!;
       const slope = sigma(2.1) * sigma(-2.1);
-      assert.ok(Math.abs(ixg.weights![0] - 2 * slope) < 1e-5 && Math.abs(ixg.weights![1] - 0.1 * slope) < 1e-5, String(ixg.weights));
+      assert.ok(
+        Math.abs(ixg.weights![0] - 2 * slope) < 1e-5 && Math.abs(ixg.weights![1] - 0.1 * slope) < 1e-5,
+        String(ixg.weights),
+      );
 
       // Predicted "not positive": p = σ(−z), so the gradient's sign flips.
       const neg = await explainText(model, 'bad movie', { explainers: EXPLAINERS, metrics: false });
@@ -104,29 +138,51 @@ describe('Heads in the engine: Δ and gradients are of the head\'s own quantity'
   });
 
   it('a multi-label head explains one label at a time with σ(z_c), the label chosen by name or the highest by default', async () => {
-    const dir = toy('multi', [[0, 0, 0], [0, 0, 0], [2, -1, 0], [-1, 3, 0.5], [0.2, 0.2, -1]],
-      { id2label: { 0: 'joy', 1: 'anger', 2: 'fear' }, problem_type: 'multi_label_classification' });
+    const dir = toy(
+      'multi',
+      [
+        [0, 0, 0],
+        [0, 0, 0],
+        [2, -1, 0],
+        [-1, 3, 0.5],
+        [0.2, 0.2, -1],
+      ],
+      { id2label: { 0: 'joy', 1: 'anger', 2: 'fear' }, problem_type: 'multi_label_classification' },
+    );
     const model = await TextClassifier.load(dir, { gradientCacheDir: null });
     try {
       const top = await explainText(model, 'bad movie', { explainers: ['input-x-gradient'], metrics: false });
       assert.equal(top.prediction.label, 'anger');
       assert.ok(Math.abs(top.prediction.probability - sigma(3.2)) < 1e-6);
-      const fear = await explainText(model, 'bad movie', { explainers: ['input-x-gradient'], metrics: false, label: 'fear' });
+      const fear = await explainText(model, 'bad movie', {
+        explainers: ['input-x-gradient'],
+        metrics: false,
+        label: 'fear',
+      });
       assert.equal(fear.prediction.index, 2);
       assert.ok(Math.abs(fear.prediction.probability - sigma(-0.5)) < 1e-6);
       const del = fear.impacts.find((i) => i.operator === 'delete')!.deltas;
-      assert.ok(Math.abs(del[0] - (sigma(-0.5) - sigma(-1))) < 1e-6 && Math.abs(del[1] - (sigma(-0.5) - sigma(0.5))) < 1e-6, String(del));
+      assert.ok(
+        Math.abs(del[0] - (sigma(-0.5) - sigma(-1))) < 1e-6 && Math.abs(del[1] - (sigma(-0.5) - sigma(0.5))) < 1e-6,
+        String(del),
+      );
       const w = fear.explanations[0].weights!;
       const slope = sigma(-0.5) * sigma(0.5);
       assert.ok(Math.abs(w[0] - 0.5 * slope) < 1e-5 && Math.abs(w[1] + 1 * slope) < 1e-5, String(w));
-      await assert.rejects(explainText(model, 'bad movie', { label: 'disgust' }), /No label "disgust" in this model; its labels are joy, anger, fear/);
+      await assert.rejects(
+        explainText(model, 'bad movie', { label: 'disgust' }),
+        /No label "disgust" in this model; its labels are joy, anger, fear/,
+      );
     } finally {
       await model.dispose();
     }
   });
 
   it('a regression head tests the change of the score itself, and a label cannot be chosen', async () => {
-    const dir = toy('regression', [[0], [0], [2], [-1.5], [0.1]], { id2label: { 0: 'stars' }, problem_type: 'regression' });
+    const dir = toy('regression', [[0], [0], [2], [-1.5], [0.1]], {
+      id2label: { 0: 'stars' },
+      problem_type: 'regression',
+    });
     const model = await TextClassifier.load(dir, { gradientCacheDir: null });
     try {
       const r = await explainText(model, 'good bad movie', { explainers: EXPLAINERS, metrics: false });
@@ -137,15 +193,24 @@ describe('Heads in the engine: Δ and gradients are of the head\'s own quantity'
       [2, -1.5, 0.1].forEach((c, i) => assert.ok(Math.abs(del[i] - c) < 1e-6, `Δ${i} = ${del[i]}`));
       const ixg = r.explanations.find((e) => e.id === 'input-x-gradient')!.weights!;
       [2, -1.5, 0.1].forEach((c, i) => assert.ok(Math.abs(ixg[i] - c) < 1e-5, `w${i} = ${ixg[i]}`));
-      await assert.rejects(explainText(model, 'good', { label: 'stars' }), /A label can be chosen only for a multi-label head; this model's head is regression/);
+      await assert.rejects(
+        explainText(model, 'good', { label: 'stars' }),
+        /A label can be chosen only for a multi-label head; this model's head is regression/,
+      );
     } finally {
       await model.dispose();
     }
   });
 
   it('a model folder whose declared head does not fit its logits is refused at load', async () => {
-    const dir = toy('bad-head', [[0], [0], [2], [-1.5], [0.1]], { id2label: { 0: 'x' }, problem_type: 'single_label_classification' });
-    await assert.rejects(TextClassifier.load(dir, { gradientCacheDir: null }), /config\.json: a softmax over one logit is 1 for every input/);
+    const dir = toy('bad-head', [[0], [0], [2], [-1.5], [0.1]], {
+      id2label: { 0: 'x' },
+      problem_type: 'single_label_classification',
+    });
+    await assert.rejects(
+      TextClassifier.load(dir, { gradientCacheDir: null }),
+      /config\.json: a softmax over one logit is 1 for every input/,
+    );
     writeFileSync(join(dir, 'polarity-lens.json'), JSON.stringify({ head: 'regression' }));
     const model = await TextClassifier.load(dir, { gradientCacheDir: null });
     try {

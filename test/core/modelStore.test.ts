@@ -1,5 +1,15 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -20,7 +30,9 @@ function entryDir(cache: string): string {
 
 describe('The stored forward graph: weights once, as external data', () => {
   let tmp: string;
-  before(() => { tmp = mkdtempSync(join(tmpdir(), 'pl-store-')); });
+  before(() => {
+    tmp = mkdtempSync(join(tmpdir(), 'pl-store-'));
+  });
   after(() => rmSync(tmp, { recursive: true, force: true }));
 
   it('is written on the first load, graph and weights apart, and later loads use it as it is', async () => {
@@ -34,7 +46,10 @@ describe('The stored forward graph: weights once, as external data', () => {
     assert.ok(weights.size > 10 * graph.size, `graph ${graph.size} B, weights ${weights.size} B`);
     const info = statSync(join(dir, 'forward.json')).mtimeMs;
     const second = await TextClassifier.load(resolveModelDir('sst2-transformer'), { gradientCacheDir: cache });
-    assert.deepEqual((await second.predict(TEXTS)).map((p) => p.logits), before);
+    assert.deepEqual(
+      (await second.predict(TEXTS)).map((p) => p.logits),
+      before,
+    );
     await second.dispose();
     assert.equal(statSync(join(dir, 'forward.json')).mtimeMs, info, 'the entry was read, not written again');
   });
@@ -46,7 +61,10 @@ describe('The stored forward graph: weights once, as external data', () => {
     await reference.dispose();
     writeFileSync(join(entryDir(cache), 'forward.onnx'), 'not an onnx model');
     const model = await TextClassifier.load(resolveModelDir('sst2-transformer'), { gradientCacheDir: cache });
-    assert.deepEqual((await model.predict(TEXTS)).map((p) => p.logits), expected);
+    assert.deepEqual(
+      (await model.predict(TEXTS)).map((p) => p.logits),
+      expected,
+    );
     await model.dispose();
     assert.ok(statSync(join(entryDir(cache), 'forward.onnx')).size > 1000);
   });
@@ -61,11 +79,14 @@ describe('The stored forward graph: weights once, as external data', () => {
     for (const node of graph.node) node.input = node.input.map((i) => (i === 'input_ids' ? 'tokens' : i));
     writeFileSync(join(folder, 'model.onnx'), toBinary(ModelProtoSchema, model));
     const cache = join(tmp, 'cache-refused');
-    await assert.rejects(TextClassifier.load(folder, { gradientCacheDir: cache }), /has no input named input_ids \(its inputs: tokens/);
+    await assert.rejects(
+      TextClassifier.load(folder, { gradientCacheDir: cache }),
+      /has no input named input_ids \(its inputs: tokens/,
+    );
     assert.deepEqual(readdirSync(join(cache, 'models')), []);
   });
 
-  it('new weights in a model\'s own external data file are noticed', async () => {
+  it("new weights in a model's own external data file are noticed", async () => {
     const folder = join(tmp, 'bert-external');
     cpSync(join(FIXTURES, 'zoo', 'bert-external'), folder, { recursive: true });
     const cache = join(tmp, 'cache-c');
@@ -82,17 +103,24 @@ describe('The stored forward graph: weights once, as external data', () => {
     const second = await load();
     const after = (await second.predict(TEXTS))[0].logits;
     await second.dispose();
-    assert.ok(after.some((v, i) => Math.abs(v - before[i]) > 1e-3), `logits ${before} then ${after}`);
+    assert.ok(
+      after.some((v, i) => Math.abs(v - before[i]) > 1e-3),
+      `logits ${before} then ${after}`,
+    );
   });
 });
 
 describe('One session per model: the built graph takes over the forward runs', () => {
   let tmp: string;
-  before(() => { tmp = mkdtempSync(join(tmpdir(), 'pl-handover-')); });
+  before(() => {
+    tmp = mkdtempSync(join(tmpdir(), 'pl-handover-'));
+  });
   after(() => rmSync(tmp, { recursive: true, force: true }));
 
   it('after the first gradients, forward runs go to the built graph, with the same predictions', async () => {
-    const model = await TextClassifier.load(resolveModelDir('sst2-transformer'), { gradientCacheDir: join(tmp, 'cache') });
+    const model = await TextClassifier.load(resolveModelDir('sst2-transformer'), {
+      gradientCacheDir: join(tmp, 'cache'),
+    });
     try {
       const own = await model.predict(TEXTS);
       assert.equal(await model.onnx.usesOwnSession(), true);
@@ -112,7 +140,10 @@ describe('One session per model: the built graph takes over the forward runs', (
       const [row] = await lrp.run({ ids: [[2, 40, 41, 3]], target: [0], objective: 'probability' });
       const [plain] = await gradients.run({ ids: [[2, 40, 41, 3]], target: [0], objective: 'probability' });
       assert.ok(row.embeddingGradient && plain.embeddingGradient);
-      assert.ok(row.embeddingGradient.some((g, i) => Math.abs(g - plain.embeddingGradient![i]) > 1e-7), 'LRP relevance is not the plain gradient');
+      assert.ok(
+        row.embeddingGradient.some((g, i) => Math.abs(g - plain.embeddingGradient![i]) > 1e-7),
+        'LRP relevance is not the plain gradient',
+      );
       assert.equal(Math.abs(row.objective - plain.objective) < 1e-6, true, 'one forward pass, one objective');
     } finally {
       await model.dispose();
@@ -124,7 +155,12 @@ describe('One session per model: the built graph takes over the forward runs', (
     const graphs = join(cache, 'gradient-graphs');
     mkdirSync(graphs, { recursive: true });
     // An entry of an earlier builder (no version in its manifest) and a temporary file of a build killed long ago.
-    for (const [name, body] of [['0123abcd.json', '{"classes":2}'], ['0123abcd.onnx', 'old graph'], ['0123abcd.onnx_data', 'old weights'], ['4567.onnx_data.99.tmp', 'half']]) {
+    for (const [name, body] of [
+      ['0123abcd.json', '{"classes":2}'],
+      ['0123abcd.onnx', 'old graph'],
+      ['0123abcd.onnx_data', 'old weights'],
+      ['4567.onnx_data.99.tmp', 'half'],
+    ]) {
       writeFileSync(join(graphs, name), body);
     }
     utimesSync(join(graphs, '4567.onnx_data.99.tmp'), new Date(0), new Date(0));
@@ -136,16 +172,31 @@ describe('One session per model: the built graph takes over the forward runs', (
       await model.dispose();
     }
     const left = readdirSync(graphs).sort();
-    assert.deepEqual(left.filter((f) => f.startsWith('0123abcd') || f.startsWith('4567')), []);
+    assert.deepEqual(
+      left.filter((f) => f.startsWith('0123abcd') || f.startsWith('4567')),
+      [],
+    );
     assert.ok(left.includes('recent.onnx_data.98.tmp'), 'a recent temporary file may belong to a build still running');
     assert.equal(left.filter((f) => f.endsWith('.json')).length, 1, `left: ${left.join(', ')}`);
   });
 
-  it('a failed hand-over opens the classifier\'s own session again', async () => {
-    const model = await TextClassifier.load(resolveModelDir('sst2-transformer'), { gradientCacheDir: join(tmp, 'cache') });
+  it("a failed hand-over opens the classifier's own session again", async () => {
+    const model = await TextClassifier.load(resolveModelDir('sst2-transformer'), {
+      gradientCacheDir: join(tmp, 'cache'),
+    });
     try {
       const expected = await model.predict(TEXTS);
-      await assert.rejects(model.onnx.handOver(async () => { throw new Error('no graph today'); }, () => { throw new Error('unreachable'); }), /no graph today/);
+      await assert.rejects(
+        model.onnx.handOver(
+          async () => {
+            throw new Error('no graph today');
+          },
+          () => {
+            throw new Error('unreachable');
+          },
+        ),
+        /no graph today/,
+      );
       assert.equal(await model.onnx.usesOwnSession(), true);
       assert.deepEqual(await model.predict(TEXTS), expected);
     } finally {

@@ -49,11 +49,21 @@ describe('graph surgery: the embedding scale input', () => {
       await withModel(name, async (model, ids) => {
         assert.equal(model.onnx.supportsEmbeddingScale, true);
         const position = ids.length - 3;
-        const zeroed = erasureOperator('zero-embedding').erase({ ids, attentionMask: ids.map(() => 1) }, [position], {});
+        const zeroed = erasureOperator('zero-embedding').erase(
+          { ids, attentionMask: ids.map(() => 1) },
+          [position],
+          {},
+        );
         const padded = [...ids];
         padded[position] = 0;
-        const out = await model.onnx.run({ ids: [ids, zeroed.ids, padded], embeddingScale: [undefined, zeroed.embeddingScale] });
-        assert.ok(maxAbsDiff(out.logits[1], out.logits[2]) <= 1e-5, `differ by ${maxAbsDiff(out.logits[1], out.logits[2])}`);
+        const out = await model.onnx.run({
+          ids: [ids, zeroed.ids, padded],
+          embeddingScale: [undefined, zeroed.embeddingScale],
+        });
+        assert.ok(
+          maxAbsDiff(out.logits[1], out.logits[2]) <= 1e-5,
+          `differ by ${maxAbsDiff(out.logits[1], out.logits[2])}`,
+        );
         assert.ok(maxAbsDiff(out.logits[0], out.logits[1]) > 1e-4, 'erasing a word changes the logits');
       });
     });
@@ -65,7 +75,10 @@ describe('graph surgery: the embedding scale input', () => {
       const zeroed = erasureOperator('zero-embedding').erase({ ids, attentionMask: ones }, [1], {});
       const padded = [...ids];
       padded[1] = 0;
-      const out = await model.onnx.run({ ids: [ids, ids, zeroed.ids, padded], embeddingScale: [undefined, ones, zeroed.embeddingScale] });
+      const out = await model.onnx.run({
+        ids: [ids, ids, zeroed.ids, padded],
+        embeddingScale: [undefined, ones, zeroed.embeddingScale],
+      });
       assert.deepEqual(Array.from(out.logits[0]), Array.from(out.logits[1]));
       assert.ok(maxAbsDiff(out.logits[0], out.logits[2]) > 1e-4);
       assert.ok(maxAbsDiff(out.logits[2], out.logits[3]) > 1e-6);

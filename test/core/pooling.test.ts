@@ -9,17 +9,27 @@ describe('pooling: which attention row the classifier reads', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pl-pooling-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('is read from the manifest, ModernBERT\'s classifier_pooling, a decoder model type, or sentence-transformers\' pooling config', () => {
+  it("is read from the manifest, ModernBERT's classifier_pooling, a decoder model type, or sentence-transformers' pooling config", () => {
     assert.equal(declaredPooling(dir, { pooling: 'mean' })?.kind, 'mean');
-    assert.deepEqual(declaredPooling(dir, { pooling: 3 }), { kind: 'index', index: 3, from: 'pooling in the model\'s config' });
+    assert.deepEqual(declaredPooling(dir, { pooling: 3 }), {
+      kind: 'index',
+      index: 3,
+      from: "pooling in the model's config",
+    });
     assert.equal(declaredPooling(dir, { model_type: 'modernbert', classifier_pooling: 'mean' })?.kind, 'mean');
     assert.equal(declaredPooling(dir, { model_type: 'modernbert', classifier_pooling: 'cls' })?.kind, 'first');
     assert.equal(declaredPooling(dir, { model_type: 'qwen2' })?.kind, 'last');
     assert.equal(declaredPooling(dir, { architectures: ['LlamaForSequenceClassification'] })?.kind, 'last');
     assert.equal(declaredPooling(dir, { model_type: 'bert' }), undefined, 'an encoder leaves it to the attention');
-    assert.throws(() => declaredPooling(dir, { pooling: 'max' }), /pooling must be "first", "last", "mean" or a token index \(found "max"\)/);
+    assert.throws(
+      () => declaredPooling(dir, { pooling: 'max' }),
+      /pooling must be "first", "last", "mean" or a token index \(found "max"\)/,
+    );
     mkdirSync(join(dir, '1_Pooling'));
-    writeFileSync(join(dir, '1_Pooling', 'config.json'), JSON.stringify({ pooling_mode_cls_token: false, pooling_mode_mean_tokens: true }));
+    writeFileSync(
+      join(dir, '1_Pooling', 'config.json'),
+      JSON.stringify({ pooling_mode_cls_token: false, pooling_mode_mean_tokens: true }),
+    );
     assert.equal(declaredPooling(dir, { model_type: 'mpnet' })?.kind, 'mean');
   });
 

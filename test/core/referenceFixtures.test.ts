@@ -16,9 +16,14 @@ describe('reference fixtures agree with onnxruntime-node', () => {
         encoded.forEach((e, i) => assert.deepEqual(e.ids, fixture.samples[i].input_ids, fixture.samples[i].text));
         // One padded batch for all samples: padding must not change any sample's logits either.
         const { logits, outputs } = await model.onnx.run(
-          { ids: fixture.samples.map((s) => s.input_ids) }, fixture.attention_outputs);
+          { ids: fixture.samples.map((s) => s.input_ids) },
+          fixture.attention_outputs,
+        );
         fixture.samples.forEach((s, i) => {
-          assert.ok(maxAbsDiff(logits[i], s.logits) <= 1e-4, `${s.text}: logits differ by ${maxAbsDiff(logits[i], s.logits)}`);
+          assert.ok(
+            maxAbsDiff(logits[i], s.logits) <= 1e-4,
+            `${s.text}: logits differ by ${maxAbsDiff(logits[i], s.logits)}`,
+          );
         });
         // Attentions, checked on single (unpadded) runs so shapes line up with the fixture's.
         for (const s of fixture.samples.slice(0, 5)) {

@@ -28,9 +28,14 @@ describe('shipped models', () => {
       try {
         const result = await measureAccuracy(model, rows);
         assert.equal(result.examples, card.examples);
-        assert.ok(Math.abs(result.accuracy - card.accuracy) <= 0.005,
-          `measured ${result.accuracy.toFixed(4)}, card says ${card.accuracy.toFixed(4)}`);
-        assert.ok(result.accuracy >= FLOORS[name], `accuracy ${result.accuracy.toFixed(4)} is below the floor ${FLOORS[name]}`);
+        assert.ok(
+          Math.abs(result.accuracy - card.accuracy) <= 0.005,
+          `measured ${result.accuracy.toFixed(4)}, card says ${card.accuracy.toFixed(4)}`,
+        );
+        assert.ok(
+          result.accuracy >= FLOORS[name],
+          `accuracy ${result.accuracy.toFixed(4)} is below the floor ${FLOORS[name]}`,
+        );
       } finally {
         await model.dispose();
       }

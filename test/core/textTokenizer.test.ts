@@ -13,9 +13,14 @@ describe('TextTokenizer', () => {
     const t = await TextTokenizer.fromFile(transformerTokenizer, 128).encode(text);
     assert.equal(t.tokens[0], '[CLS]');
     assert.equal(t.tokens[t.tokens.length - 1], '[SEP]');
-    assert.deepEqual(t.special, t.tokens.map((_, i) => i === 0 || i === t.tokens.length - 1));
+    assert.deepEqual(
+      t.special,
+      t.tokens.map((_, i) => i === 0 || i === t.tokens.length - 1),
+    );
     assert.deepEqual(t.wordIds[0], null);
-    const words = t.tokens.map((_, i) => (t.special[i] ? null : text.slice(t.offsets[i][0], t.offsets[i][1]).toLowerCase()));
+    const words = t.tokens.map((_, i) =>
+      t.special[i] ? null : text.slice(t.offsets[i][0], t.offsets[i][1]).toLowerCase(),
+    );
     assert.deepEqual(words, [null, 'a', 'gorgeous', ',', 'witty', 'film', '!', null]);
     assert.equal(t.truncated, false);
   });
@@ -36,7 +41,9 @@ describe('TextTokenizer', () => {
   });
 
   it('explains an unreadable tokenizer file', () => {
-    assert.throws(() => TextTokenizer.fromFile(join(resolveModelDir('sst2-cnn-dot'), 'MODEL_CARD.md'), 64),
-      /Cannot read the tokenizer .*MODEL_CARD\.md/);
+    assert.throws(
+      () => TextTokenizer.fromFile(join(resolveModelDir('sst2-cnn-dot'), 'MODEL_CARD.md'), 64),
+      /Cannot read the tokenizer .*MODEL_CARD\.md/,
+    );
   });
 });

@@ -28,7 +28,10 @@ describe('Third-party Hugging Face exports', () => {
       assert.equal(model.onnx.padId, 1, '<pad> of the byte-level BPE vocabulary, so RoBERTa position ids stay right');
       assert.equal(model.onnx.attentionNames.length, 2);
       const r = await explainText(model, TEXT, { explainers: EXPLAINERS.map((e) => e.id), metrics: false });
-      assert.deepEqual(r.explanations.filter((e) => e.error).map((e) => `${e.id}: ${e.error}`), []);
+      assert.deepEqual(
+        r.explanations.filter((e) => e.error).map((e) => `${e.id}: ${e.error}`),
+        [],
+      );
       const tokens = await model.tokenizer.encode(TEXT);
       const [clean] = (await model.onnx.run({ ids: [tokens.ids] })).logits;
       const p = r.prediction.index === 1 ? sigma(clean[0]) : sigma(-clean[0]);
@@ -44,13 +47,18 @@ describe('Third-party Hugging Face exports', () => {
     }
   });
 
-  it('optimum\'s tiny DistilBERT SST-2 export (opset 11) runs every explainer with its id2label names', async () => {
-    const model = await TextClassifier.load(join(THIRD_PARTY, 'optimum-tiny-distilbert-sst2'), { gradientCacheDir: null });
+  it("optimum's tiny DistilBERT SST-2 export (opset 11) runs every explainer with its id2label names", async () => {
+    const model = await TextClassifier.load(join(THIRD_PARTY, 'optimum-tiny-distilbert-sst2'), {
+      gradientCacheDir: null,
+    });
     try {
       assert.equal(model.head.kind, 'softmax');
       const r = await explainText(model, TEXT, { explainers: EXPLAINERS.map((e) => e.id), metrics: false });
       assert.deepEqual(r.model.labels, ['NEGATIVE', 'POSITIVE']);
-      assert.deepEqual(r.explanations.filter((e) => e.error).map((e) => `${e.id}: ${e.error}`), []);
+      assert.deepEqual(
+        r.explanations.filter((e) => e.error).map((e) => `${e.id}: ${e.error}`),
+        [],
+      );
       assert.equal(r.attention?.layers.length, 2);
     } finally {
       await model.dispose();
@@ -58,19 +66,36 @@ describe('Third-party Hugging Face exports', () => {
   });
 
   it('a bare encoder (hidden states, no classification head) is refused saying so and what to export', async () => {
-    await assert.rejects(TextClassifier.load(join(THIRD_PARTY, 'tribuo-tinybert'), { gradientCacheDir: null }),
-      /has no output named logits \(its outputs: output_0, output_1\)\. Its outputs look like hidden states .*a bare encoder without a classification head.*--task text-classification/);
+    await assert.rejects(
+      TextClassifier.load(join(THIRD_PARTY, 'tribuo-tinybert'), { gradientCacheDir: null }),
+      /has no output named logits \(its outputs: output_0, output_1\)\. Its outputs look like hidden states .*a bare encoder without a classification head.*--task text-classification/,
+    );
   });
 
-  it('a graph with onnxruntime\'s fused kernels runs what it can, and the notes name the kernels and the export to use instead', async () => {
+  it("a graph with onnxruntime's fused kernels runs what it can, and the notes name the kernels and the export to use instead", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pl-fused-'));
     try {
       writeToyModel(dir, 'logits', false, { fusedOp: true });
       const model = await TextClassifier.load(dir, { gradientCacheDir: null });
       try {
-        const r = await explainText(model, 'good movie', { explainers: ['raw-attention', 'occlusion', 'input-x-gradient'], metrics: false });
-        assert.deepEqual(r.explanations.map((e) => [e.id, !e.error]), [['raw-attention', true], ['occlusion', true], ['input-x-gradient', false]]);
-        assert.ok(r.notes.some((n) => /optimised by onnxruntime \(fused kernels com\.microsoft\.FastGelu\).*without `--optimize`/.test(n)), r.notes.join('\n'));
+        const r = await explainText(model, 'good movie', {
+          explainers: ['raw-attention', 'occlusion', 'input-x-gradient'],
+          metrics: false,
+        });
+        assert.deepEqual(
+          r.explanations.map((e) => [e.id, !e.error]),
+          [
+            ['raw-attention', true],
+            ['occlusion', true],
+            ['input-x-gradient', false],
+          ],
+        );
+        assert.ok(
+          r.notes.some((n) =>
+            /optimised by onnxruntime \(fused kernels com\.microsoft\.FastGelu\).*without `--optimize`/.test(n),
+          ),
+          r.notes.join('\n'),
+        );
       } finally {
         await model.dispose();
       }
@@ -79,9 +104,15 @@ describe('Third-party Hugging Face exports', () => {
     }
   });
 
-  it('onnxruntime\'s fused attention is recognised, and the advice names the optimisation that fuses it', () => {
-    assert.equal(usesFusedAttention(readModel(join(THIRD_PARTY, 'ort-fused-attention-fragment', 'attention_opt.onnx')).graph!), true);
-    assert.equal(usesFusedAttention(readModel(join(THIRD_PARTY, 'opensearch-tiny-xlmr-ce', 'model.onnx')).graph!), false);
+  it("onnxruntime's fused attention is recognised, and the advice names the optimisation that fuses it", () => {
+    assert.equal(
+      usesFusedAttention(readModel(join(THIRD_PARTY, 'ort-fused-attention-fragment', 'attention_opt.onnx')).graph!),
+      true,
+    );
+    assert.equal(
+      usesFusedAttention(readModel(join(THIRD_PARTY, 'opensearch-tiny-xlmr-ce', 'model.onnx')).graph!),
+      false,
+    );
     assert.match(FUSED_ATTENTION_PROBLEM, /without `--optimize` \(or with at most `--optimize O1`\)/);
   });
 });

@@ -19,8 +19,9 @@ import { decodeTensor, maxAbsDiff, ZooReference, zooTarget } from '../helpers/re
 
 const ZOO = join(FIXTURES, 'zoo');
 
-const fixtures = Object.keys((JSON.parse(readFileSync(join(ZOO, 'manifest.json'), 'utf8')) as { fixtures: Record<string, unknown> }).fixtures)
-  .filter((name) => existsSync(join(ZOO, name, 'reference.json')));
+const fixtures = Object.keys(
+  (JSON.parse(readFileSync(join(ZOO, 'manifest.json'), 'utf8')) as { fixtures: Record<string, unknown> }).fixtures,
+).filter((name) => existsSync(join(ZOO, name, 'reference.json')));
 
 /**
  * Gradients agree to 1e-4 (the issue's bar) of their largest magnitude where that exceeds 1, absolutely below: float32
@@ -31,12 +32,17 @@ function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, wha
   const diff = maxAbsDiff(actual, expected);
   let scale = 0;
   for (let i = 0; i < expected.length; i++) scale = Math.max(scale, Math.abs(expected[i]));
-  assert.ok(diff <= 1e-4 * Math.max(1, scale) && diff <= 1e-2 * scale + 1e-7, `${what}: max |Δ| ${diff.toExponential(2)} (scale ${scale.toExponential(2)})`);
+  assert.ok(
+    diff <= 1e-4 * Math.max(1, scale) && diff <= 1e-2 * scale + 1e-7,
+    `${what}: max |Δ| ${diff.toExponential(2)} (scale ${scale.toExponential(2)})`,
+  );
 }
 
 describe('Model zoo: Hugging Face architectures as users export them', () => {
   let cache: string;
-  before(() => { cache = mkdtempSync(join(tmpdir(), 'pl-zoo-')); });
+  before(() => {
+    cache = mkdtempSync(join(tmpdir(), 'pl-zoo-'));
+  });
   after(() => rmSync(cache, { recursive: true, force: true }));
 
   for (const name of fixtures) {
@@ -44,11 +50,14 @@ describe('Model zoo: Hugging Face architectures as users export them', () => {
       const dir = join(ZOO, name);
       const reference = JSON.parse(readFileSync(join(dir, 'reference.json'), 'utf8')) as ZooReference;
       let model: TextClassifier;
-      before(async () => { model = await TextClassifier.load(dir, { gradientCacheDir: cache }); });
-      after(async () => { await model?.dispose(); });
+      before(async () => {
+        model = await TextClassifier.load(dir, { gradientCacheDir: cache });
+      });
+      after(async () => {
+        await model?.dispose();
+      });
 
-
-      it('tokenizes as Hugging Face does and matches PyTorch\'s logits and head quantity', async () => {
+      it("tokenizes as Hugging Face does and matches PyTorch's logits and head quantity", async () => {
         assert.equal(model.head.kind, reference.head.kind);
         for (const [k, s] of reference.samples.entries()) {
           const { ids } = await model.tokenizer.encode(s.text);
@@ -56,7 +65,8 @@ describe('Model zoo: Hugging Face architectures as users export them', () => {
           const [logits] = (await model.onnx.run({ ids: [ids] })).logits;
           assert.ok(maxAbsDiff(logits, s.logits) < 1e-4, `logits ${Array.from(logits)} vs ${s.logits}`);
           const scores = model.scores(logits);
-          const expected = reference.head.kind === 'sigmoid' ? s.probabilities[0] : s.probabilities[zooTarget(reference, k)];
+          const expected =
+            reference.head.kind === 'sigmoid' ? s.probabilities[0] : s.probabilities[zooTarget(reference, k)];
           assert.ok(Math.abs(scores[zooTarget(reference, k)] - expected) < 1e-5);
         }
       });
@@ -64,10 +74,16 @@ describe('Model zoo: Hugging Face architectures as users export them', () => {
       it('∂p/∂e and ∂p/∂α match PyTorch autograd', async () => {
         const session = await model.gradients();
         for (const [k, s] of reference.samples.entries()) {
-          const [row] = await session.run({ ids: [s.input_ids], target: [zooTarget(reference, k)], objective: 'probability' });
+          const [row] = await session.run({
+            ids: [s.input_ids],
+            target: [zooTarget(reference, k)],
+            objective: 'probability',
+          });
           assert.ok(row.embeddingGradient, `no ∂/∂e: ${session.manifest.problems.join('; ')}`);
           assertClose(row.embeddingGradient, decodeTensor(s.grad_word_embeddings), `∂p/∂e, sample ${k}`);
-          const names = Object.keys(s.grad_attentions).sort((a, b) => Number(a.split('_')[1]) - Number(b.split('_')[1]));
+          const names = Object.keys(s.grad_attentions).sort(
+            (a, b) => Number(a.split('_')[1]) - Number(b.split('_')[1]),
+          );
           assert.equal(row.attentionGradients.length, names.length, 'one attention map per layer');
           names.forEach((n, l) => {
             const g = row.attentionGradients[l];
@@ -84,7 +100,8 @@ describe('Model zoo: Hugging Face architectures as users export them', () => {
         const tokens = await model.tokenizer.encode(s.text);
         const i = tokens.special.findIndex((special, k) => !special && k > 0 && k < tokens.ids.length - 1);
         const swapped = { ...input, ids: input.ids.map((id, k) => (k === i ? (id === 10 ? 11 : 10) : id)) };
-        const logits = async (inputs: typeof input[]) => (await logitsOf(model.onnx, inputs)).map((l) => Array.from(l));
+        const logits = async (inputs: (typeof input)[]) =>
+          (await logitsOf(model.onnx, inputs)).map((l) => Array.from(l));
         const [clean, changed] = await logits([input, swapped]);
         assert.ok(maxAbsDiff(clean, changed) > 1e-6, 'the token matters before it is erased');
         // attention-mask and zero-embedding: once erased, which token stood there makes no difference.
@@ -96,15 +113,29 @@ describe('Model zoo: Hugging Face architectures as users export them', () => {
         }
         // delete: the same as the text without that token.
         const deleted = erasureOperator('delete').erase(input, [i], {});
-        assert.deepEqual(deleted.ids, input.ids.filter((_, k) => k !== i));
+        assert.deepEqual(
+          deleted.ids,
+          input.ids.filter((_, k) => k !== i),
+        );
       });
 
       it('runs every explainer, and attention explainers read the pooled position', async () => {
         const s = reference.samples[0];
-        const r = await explainText(model, s.text, { explainers: EXPLAINERS.map((e) => e.id), metrics: false, samples: 50 });
-        assert.deepEqual(r.explanations.filter((e) => e.error).map((e) => `${e.id}: ${e.error}`), []);
+        const r = await explainText(model, s.text, {
+          explainers: EXPLAINERS.map((e) => e.id),
+          metrics: false,
+          samples: 50,
+        });
+        assert.deepEqual(
+          r.explanations.filter((e) => e.error).map((e) => `${e.id}: ${e.error}`),
+          [],
+        );
         const raw = r.explanations.find((e) => e.id === 'raw-attention')!;
-        const expected = { first: 'row of token 0', mean: 'mean of every token\'s row', 'last-non-pad': `row of the last token (${s.input_ids.length - 1})` }[reference.pooling.kind];
+        const expected = {
+          first: 'row of token 0',
+          mean: "mean of every token's row",
+          'last-non-pad': `row of the last token (${s.input_ids.length - 1})`,
+        }[reference.pooling.kind];
         assert.ok(raw.quantity.includes(expected), `${raw.quantity} should read the ${expected}`);
       });
     });

@@ -20,9 +20,16 @@ export interface Browser {
 }
 
 export interface E2eTools {
-  startCodeServer(options: { workspace: string; settings?: Record<string, unknown>; installExtensions?: string[] }): Promise<CodeServer>;
+  startCodeServer(options: {
+    workspace: string;
+    settings?: Record<string, unknown>;
+    installExtensions?: string[];
+  }): Promise<CodeServer>;
   launchBrowser(): Promise<Browser>;
-  workbenchUrl(url: string, options: { folder?: string; extensionDevelopmentPath?: string; extensionTestsPath?: string }): string;
+  workbenchUrl(
+    url: string,
+    options: { folder?: string; extensionDevelopmentPath?: string; extensionTestsPath?: string },
+  ): string;
 }
 
 export function e2eToolsDir(): string {
@@ -35,14 +42,30 @@ export function e2eTools(): E2eTools {
 }
 
 /** The frame (at any depth: VS Code nests each webview in two iframes) that has `selector`, once one has it. */
-export async function frameWith(page: Page, selector: string, timeout = 120_000): Promise<import('playwright-core').Frame> {
+export async function frameWith(
+  page: Page,
+  selector: string,
+  timeout = 120_000,
+): Promise<import('playwright-core').Frame> {
   const deadline = Date.now() + timeout;
   for (;;) {
     for (const frame of page.frames()) {
       if (await frame.$(selector).catch(() => null)) return frame;
     }
     if (Date.now() > deadline) {
-      const seen = await Promise.all(page.frames().map(async (f) => `${f.url().slice(0, 100)}: ${((await f.locator('body').innerText({ timeout: 1000 }).catch(() => '?'))).slice(0, 120).replace(/\s+/g, ' ')}`));
+      const seen = await Promise.all(
+        page.frames().map(
+          async (f) =>
+            `${f.url().slice(0, 100)}: ${(
+              await f
+                .locator('body')
+                .innerText({ timeout: 1000 })
+                .catch(() => '?')
+            )
+              .slice(0, 120)
+              .replace(/\s+/g, ' ')}`,
+        ),
+      );
       throw new Error(`no frame shows ${selector} after ${timeout / 1000} s; frames:\n${seen.join('\n')}`);
     }
     await page.waitForTimeout(250);
@@ -57,23 +80,37 @@ export async function frameWith(page: Page, selector: string, timeout = 120_000)
  * the extension already gave it, which is what a user would do; the extension's own revival is still what is tested,
  * since a panel it never filled stays empty after that too.
  */
-export async function revivedFrameWith(page: Page, selector: string, patience = 45_000, timeout = 180_000): Promise<import('playwright-core').Frame> {
+export async function revivedFrameWith(
+  page: Page,
+  selector: string,
+  patience = 45_000,
+  timeout = 180_000,
+): Promise<import('playwright-core').Frame> {
   try {
     return await frameWith(page, selector, patience);
   } catch (e) {
-    console.error(`# no revived webview shows ${selector} after ${patience / 1000} s; reloading the webviews once. ${(e as Error).message.split('\n')[0]}`);
+    console.error(
+      `# no revived webview shows ${selector} after ${patience / 1000} s; reloading the webviews once. ${(e as Error).message.split('\n')[0]}`,
+    );
     await runFromPalette(page, 'Developer: Reload Webviews');
     return frameWith(page, selector, timeout);
   }
 }
 
 /** A test body that leaves a screenshot of the workbench in `dir` when it fails. */
-export function shotOnFailure(page: () => Page, dir: string, name: string, body: () => Promise<void>): () => Promise<void> {
+export function shotOnFailure(
+  page: () => Page,
+  dir: string,
+  name: string,
+  body: () => Promise<void>,
+): () => Promise<void> {
   return async () => {
     try {
       await body();
     } catch (e) {
-      await page().screenshot({ path: join(dir, `failed-${name}.png`) }).catch(() => {});
+      await page()
+        .screenshot({ path: join(dir, `failed-${name}.png`) })
+        .catch(() => {});
       throw e;
     }
   };
@@ -83,7 +120,9 @@ export function shotOnFailure(page: () => Page, dir: string, name: string, body:
 export async function openWorkbench(workspace: string): Promise<{ page: Page; close(): Promise<void> }> {
   const tools = e2eTools();
   // The caches, absolute: the extension host runs in another process and folder.
-  process.env.POLARITY_LENS_CACHE_DIR = resolve(process.env.POLARITY_LENS_CACHE_DIR ?? join(ROOT, 'out', 'gradient-cache'));
+  process.env.POLARITY_LENS_CACHE_DIR = resolve(
+    process.env.POLARITY_LENS_CACHE_DIR ?? join(ROOT, 'out', 'gradient-cache'),
+  );
   const server = await tools.startCodeServer({ workspace });
   const browser = await tools.launchBrowser();
   browser.page.on('dialog', (d) => void d.dismiss());
@@ -91,8 +130,18 @@ export async function openWorkbench(workspace: string): Promise<{ page: Page; cl
   mkdirSync(join(ROOT, 'out', 'e2e'), { recursive: true });
   const consoleLog = join(ROOT, 'out', 'e2e', `console-${basename(workspace).replace(/-[^-]*$/, '')}.log`);
   writeFileSync(consoleLog, '');
-  browser.page.on('console', (m) => appendFileSync(consoleLog, `${new Date().toISOString()} [${m.type()}] ${m.location().url.slice(0, 80)} ${m.text().slice(0, 500)}\n`));
-  browser.page.on('requestfailed', (r) => appendFileSync(consoleLog, `${new Date().toISOString()} [requestfailed] ${r.url().slice(0, 200)} ${r.failure()?.errorText ?? ''}\n`));
+  browser.page.on('console', (m) =>
+    appendFileSync(
+      consoleLog,
+      `${new Date().toISOString()} [${m.type()}] ${m.location().url.slice(0, 80)} ${m.text().slice(0, 500)}\n`,
+    ),
+  );
+  browser.page.on('requestfailed', (r) =>
+    appendFileSync(
+      consoleLog,
+      `${new Date().toISOString()} [requestfailed] ${r.url().slice(0, 200)} ${r.failure()?.errorText ?? ''}\n`,
+    ),
+  );
   await browser.page.goto(tools.workbenchUrl(server.url, { folder: workspace, extensionDevelopmentPath: ROOT }));
   return {
     page: browser.page,
@@ -112,7 +161,12 @@ export async function openWorkbench(workspace: string): Promise<{ page: Page; cl
  * only once VS Code has read its manifest, a moment after the workbench shows), then chooses it. The entry is chosen
  * by hovering it (which focuses it) and pressing Enter: a menu ignores a click that comes right after it opens.
  */
-export async function clickContextMenuItem(page: Page, target: import('playwright-core').Locator | { x: number; y: number }, item: string, timeout = 90_000): Promise<void> {
+export async function clickContextMenuItem(
+  page: Page,
+  target: import('playwright-core').Locator | { x: number; y: number },
+  item: string,
+  timeout = 90_000,
+): Promise<void> {
   const deadline = Date.now() + timeout;
   for (;;) {
     if ('click' in target) await target.click({ button: 'right' });
@@ -164,7 +218,10 @@ export async function waitForSavedLayout(page: Page, viewTypes: string[], timeou
   for (;;) {
     layout = await page.evaluate(readSavedEditorLayout);
     if (viewTypes.every((t) => layout.includes(t))) return;
-    if (Date.now() > deadline) throw new Error(`the workbench did not save a layout with ${viewTypes.join(' and ')} in ${timeout / 1000} s; saved: ${layout.slice(0, 300)}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `the workbench did not save a layout with ${viewTypes.join(' and ')} in ${timeout / 1000} s; saved: ${layout.slice(0, 300)}`,
+      );
     await page.waitForTimeout(250);
   }
 }
@@ -172,17 +229,34 @@ export async function waitForSavedLayout(page: Page, viewTypes: string[], timeou
 /** In the workbench page: the stored editor layout of every workspace database (VS Code for the web's own keys). */
 async function readSavedEditorLayout(): Promise<string> {
   // Runs in the browser, where the root tsconfig's lib has no DOM types.
-  const idb = (globalThis as unknown as { indexedDB: { databases(): Promise<{ name?: string }[]>; open(name: string): unknown } }).indexedDB;
+  const idb = (
+    globalThis as unknown as { indexedDB: { databases(): Promise<{ name?: string }[]>; open(name: string): unknown } }
+  ).indexedDB;
   type Request<T> = { result: T; onsuccess: (() => void) | null; onerror: (() => void) | null };
-  const done = <T>(r: Request<T>): Promise<T> => new Promise((resolve, reject) => ((r.onsuccess = () => resolve(r.result)), (r.onerror = () => reject(new Error('IndexedDB request failed')))));
+  const done = <T>(r: Request<T>): Promise<T> =>
+    new Promise(
+      (resolve, reject) => (
+        (r.onsuccess = () => resolve(r.result)),
+        (r.onerror = () => reject(new Error('IndexedDB request failed')))
+      ),
+    );
   const out: string[] = [];
   for (const { name } of await idb.databases()) {
     if (!name?.startsWith('vscode-web-state-db-')) continue;
-    const db = await done(idb.open(name) as Request<{ objectStoreNames: { contains(n: string): boolean }; transaction(n: string): { objectStore(n: string): { get(k: string): unknown } }; close(): void }>);
+    const db = await done(
+      idb.open(name) as Request<{
+        objectStoreNames: { contains(n: string): boolean };
+        transaction(n: string): { objectStore(n: string): { get(k: string): unknown } };
+        close(): void;
+      }>,
+    );
     try {
       if (!db.objectStoreNames.contains('ItemTable')) continue;
-      const value = await done(db.transaction('ItemTable').objectStore('ItemTable').get('memento/workbench.parts.editor') as Request<unknown>);
-      if (value !== undefined) out.push(typeof value === 'string' ? value : new TextDecoder().decode(value as Uint8Array));
+      const value = await done(
+        db.transaction('ItemTable').objectStore('ItemTable').get('memento/workbench.parts.editor') as Request<unknown>,
+      );
+      if (value !== undefined)
+        out.push(typeof value === 'string' ? value : new TextDecoder().decode(value as Uint8Array));
     } finally {
       db.close();
     }

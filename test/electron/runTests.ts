@@ -12,10 +12,17 @@ async function main(): Promise<void> {
   try {
     vscodeExecutablePath = await downloadAndUnzipVSCode('1.100.3');
   } catch (e) {
-    console.log(`SKIPPED (not run, not passed): desktop VS Code could not be downloaded here (${(e as Error).message.split('\n')[0]}). The same suite runs in code-server in npm test.`);
+    console.log(
+      `SKIPPED (not run, not passed): desktop VS Code could not be downloaded here (${(e as Error).message.split('\n')[0]}). The same suite runs in code-server in npm test.`,
+    );
     return;
   }
-  await runTests({ vscodeExecutablePath, extensionDevelopmentPath: ROOT, extensionTestsPath: join(ROOT, 'out', 'test', 'electron', 'suite.js'), launchArgs: ['--disable-extensions'] });
+  await runTests({
+    vscodeExecutablePath,
+    extensionDevelopmentPath: ROOT,
+    extensionTestsPath: join(ROOT, 'out', 'test', 'electron', 'suite.js'),
+    launchArgs: ['--disable-extensions'],
+  });
 }
 
 main().catch((e) => {

@@ -22,7 +22,9 @@ check('the extension activates and registers every contributed command', async (
   // scripts/e2e.sh runs this suite twice: on the working tree, and on the packaged VSIX installed into a clean
   // extensions folder; the line tells the script which one the host loaded.
   const fromTree = extension.extensionPath === join(__dirname, '..', '..', '..');
-  console.log(`polarity-lens loaded from ${fromTree ? 'the working tree' : 'an installed VSIX'}: ${extension.extensionPath}`);
+  console.log(
+    `polarity-lens loaded from ${fromTree ? 'the working tree' : 'an installed VSIX'}: ${extension.extensionPath}`,
+  );
   const registered = await vscode.commands.getCommands(true);
   const contributed = (extension.packageJSON.contributes.commands as { command: string }[]).map((c) => c.command);
   assert.ok(contributed.length >= 4);
@@ -30,29 +32,41 @@ check('the extension activates and registers every contributed command', async (
 });
 
 check('Explain Selection explains exactly the selected text and opens the panel', async () => {
-  await vscode.workspace.getConfiguration('polarityLens').update('model', 'sst2-cnn-dot', vscode.ConfigurationTarget.Global);
-  const document = await vscode.workspace.openTextDocument({ content: 'header\nthe plot is thin but the cast is terrific\n' });
+  await vscode.workspace
+    .getConfiguration('polarityLens')
+    .update('model', 'sst2-cnn-dot', vscode.ConfigurationTarget.Global);
+  const document = await vscode.workspace.openTextDocument({
+    content: 'header\nthe plot is thin but the cast is terrific\n',
+  });
   const editor = await vscode.window.showTextDocument(document);
   editor.selection = new vscode.Selection(1, 4, 1, 42);
-  const outcome = (await vscode.commands.executeCommand('polarityLens.explainSelection')) as Awaited<ReturnType<PolarityLensApi['explainSelection']>>;
+  const outcome = await vscode.commands.executeCommand<Awaited<ReturnType<PolarityLensApi['explainSelection']>>>(
+    'polarityLens.explainSelection',
+  );
   assert.ok(outcome && 'result' in outcome, JSON.stringify(outcome));
   assert.equal(outcome.result.text, 'plot is thin but the cast is terrific');
   assert.equal(outcome.result.model.name, 'sst2-cnn-dot');
   assert.ok(outcome.result.explanations.length >= 10);
-  const webviewTab = async () => vscode.window.tabGroups.all.flatMap((g) => g.tabs)
-    .some((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('polarityLens.explain'));
+  const webviewTab = async () =>
+    vscode.window.tabGroups.all
+      .flatMap((g) => g.tabs)
+      .some((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('polarityLens.explain'));
   for (let i = 0; i < 50 && !(await webviewTab()); i++) await new Promise((r) => setTimeout(r, 100)); // tabs update asynchronously
   assert.ok(await webviewTab(), 'the Polarity Lens panel is open');
 });
 
 check('a bad setting falls back to its default instead of failing the run', async () => {
-  await vscode.workspace.getConfiguration('polarityLens').update('operator', 'shred', vscode.ConfigurationTarget.Global);
+  await vscode.workspace
+    .getConfiguration('polarityLens')
+    .update('operator', 'shred', vscode.ConfigurationTarget.Global);
   try {
     const outcome = await api.explainSelection();
     assert.ok(outcome && 'result' in outcome);
     assert.equal(outcome.result.explanations.find((r) => r.id === 'occlusion')?.parameters.operator, 'delete');
   } finally {
-    await vscode.workspace.getConfiguration('polarityLens').update('operator', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration('polarityLens')
+      .update('operator', undefined, vscode.ConfigurationTarget.Global);
   }
 });
 
@@ -70,7 +84,7 @@ export async function run(): Promise<void> {
       console.log(`ok - ${name}`);
     } catch (e) {
       failures.push(name);
-      console.log(`not ok - ${name}\n  ${(e as Error).stack ?? e}`);
+      console.log(`not ok - ${name}\n  ${(e as Error).stack ?? String(e)}`);
     }
   }
   await vscode.workspace.getConfiguration('polarityLens').update('model', undefined, vscode.ConfigurationTarget.Global);

@@ -15,7 +15,11 @@ describe('readSettings: the polarityLens.* settings', () => {
     assert.deepEqual(warnings, []);
     assert.equal(settings.model, '');
     assert.deepEqual(settings.panel, {
-      explainers: EXPLAINERS.map((e) => e.id), operator: 'delete', granularity: 'word', objective: 'probability', igSteps: 20,
+      explainers: EXPLAINERS.map((e) => e.id),
+      operator: 'delete',
+      granularity: 'word',
+      objective: 'probability',
+      igSteps: 20,
     });
     assert.deepEqual(settings.load, { maxTokens: 256, threads: 0 });
     assert.equal(settings.editorExplainer, DEFAULTS.editorExplainer);
@@ -25,17 +29,33 @@ describe('readSettings: the polarityLens.* settings', () => {
 
   it('valid values pass through; explainers come back in the registry order', () => {
     const { settings, warnings } = read({
-      model: '  /models/mine  ', explainers: ['occlusion', 'raw-attention'], operator: 'zero-embedding', granularity: 'token',
-      objective: 'logit', 'integratedGradients.steps': 50, 'sampling.samples': 1000, seed: 7, maxTokens: 128, 'inference.threads': 2,
-      'editor.explainer': 'occlusion', 'dataset.workers': 4,
+      model: '  /models/mine  ',
+      explainers: ['occlusion', 'raw-attention'],
+      operator: 'zero-embedding',
+      granularity: 'token',
+      objective: 'logit',
+      'integratedGradients.steps': 50,
+      'sampling.samples': 1000,
+      seed: 7,
+      maxTokens: 128,
+      'inference.threads': 2,
+      'editor.explainer': 'occlusion',
+      'dataset.workers': 4,
     });
     assert.equal(settings.datasetWorkers, 4);
     assert.deepEqual(warnings, []);
     assert.equal(settings.model, '/models/mine');
     assert.deepEqual(settings.panel.explainers, ['raw-attention', 'occlusion']);
     assert.deepEqual(explainOptions(settings), {
-      explainers: ['raw-attention', 'occlusion'], operator: 'zero-embedding', granularity: 'token', objective: 'logit', igSteps: 50, samples: 1000, seed: 7,
-      attentionLayer: -1, igBaseline: 'zero',
+      explainers: ['raw-attention', 'occlusion'],
+      operator: 'zero-embedding',
+      granularity: 'token',
+      objective: 'logit',
+      igSteps: 50,
+      samples: 1000,
+      seed: 7,
+      attentionLayer: -1,
+      igBaseline: 'zero',
     });
     assert.deepEqual(settings.load, { maxTokens: 128, threads: 2 });
     assert.equal(settings.editorExplainer, 'occlusion');
@@ -43,8 +63,17 @@ describe('readSettings: the polarityLens.* settings', () => {
 
   it('each invalid value falls back to its default with a warning that names the setting and the allowed values', () => {
     const { settings, warnings } = read({
-      operator: 'shred', granularity: 'char', objective: 3, 'integratedGradients.steps': 0, 'sampling.samples': 2.5, seed: -1,
-      maxTokens: 100_000, 'inference.threads': '4', 'editor.explainer': 'crystal-ball', explainers: ['occlusion', 'astrology'], 'dataset.workers': -1,
+      operator: 'shred',
+      granularity: 'char',
+      objective: 3,
+      'integratedGradients.steps': 0,
+      'sampling.samples': 2.5,
+      seed: -1,
+      maxTokens: 100_000,
+      'inference.threads': '4',
+      'editor.explainer': 'crystal-ball',
+      explainers: ['occlusion', 'astrology'],
+      'dataset.workers': -1,
     });
     assert.equal(settings.panel.operator, 'delete');
     assert.equal(settings.panel.granularity, 'word');

@@ -22,7 +22,13 @@ describe('dataset job progress', () => {
     dir = mkdtempSync(join(tmpdir(), 'polarity-lens-jobs-'));
     const rows = readLabelledCsv(join(DATA, 'sst2', 'test.csv')).slice(0, ROWS);
     writeFileSync(join(dir, 'rows.csv'), stringify([['text', 'label'], ...rows.map((r) => [r.text, r.label])]));
-    run = { path: join(dir, 'rows.csv'), columns: { text: 'text', label: 'label' }, selection: { mode: 'all' }, explain: { explainers: ['raw-attention'] }, cacheDir: join(dir, 'cache') };
+    run = {
+      path: join(dir, 'rows.csv'),
+      columns: { text: 'text', label: 'label' },
+      selection: { mode: 'all' },
+      explain: { explainers: ['raw-attention'] },
+      cacheDir: join(dir, 'cache'),
+    };
   });
   after(async () => {
     await model.dispose();
@@ -41,14 +47,17 @@ describe('dataset job progress', () => {
     const computed = await progressOf(1);
     assert.equal(computed[0], 1);
     assert.equal(computed.at(-1), ROWS);
-    assert.ok(computed.every((d, i) => i === 0 || d > computed[i - 1]), 'progress only moves forward');
+    assert.ok(
+      computed.every((d, i) => i === 0 || d > computed[i - 1]),
+      'progress only moves forward',
+    );
     const resumed = await progressOf(2); // every sample from the cache: thousands a second
     assert.equal(resumed[0], 1);
     assert.equal(resumed.at(-1), ROWS);
     assert.ok(resumed.length < ROWS / 10, `${resumed.length} progress messages for ${ROWS} resumed samples`);
   });
 
-  it('a cancelled run\'s last progress is its final count, even when the throttle held it back', async () => {
+  it("a cancelled run's last progress is its final count, even when the throttle held it back", async () => {
     const sent: InferenceResponse[] = [];
     const controller = new AbortController();
     await datasetJob(3, model, { ...run, cacheDir: join(dir, 'cache-cancelled') }, {}, controller.signal, (m) => {

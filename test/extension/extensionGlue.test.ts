@@ -7,11 +7,31 @@ import { resolveModelDir } from '../../src/core/model/shippedModels';
 import { disposeAll, loadExtension, startExtension, STORAGE_DIR } from '../helpers/extensionHarness';
 import { FIXTURES } from '../helpers/paths';
 import type { PanelSettings } from '../../src/pages/explain/explainProtocol';
-import { Position, Selection, stub, StubDocument, StubEditor, StubWebviewPanel, Uri, window } from '../helpers/vscodeStub';
+import {
+  Position,
+  Selection,
+  stub,
+  StubDocument,
+  StubEditor,
+  StubWebviewPanel,
+  Uri,
+  window,
+} from '../helpers/vscodeStub';
 
 const { activate } = loadExtension();
 type Api = ReturnType<typeof activate>;
-type Posted = { type: string; result?: { text: string; prediction: { label: string }; explanations: { id: string; weights: number[] | null; runtimeMs: number }[]; units: { text: string }[] }; recomputed?: string[]; cancelled?: boolean; restored?: { explainedAt: string; from: string } };
+type Posted = {
+  type: string;
+  result?: {
+    text: string;
+    prediction: { label: string };
+    explanations: { id: string; weights: number[] | null; runtimeMs: number }[];
+    units: { text: string }[];
+  };
+  recomputed?: string[];
+  cancelled?: boolean;
+  restored?: { explainedAt: string; from: string };
+};
 
 const FAST = ['raw-attention', 'attention-x-gradient', 'integrated-gradients', 'occlusion'];
 const tmp = mkdtempSync(join(tmpdir(), 'polarity-lens-glue-'));
@@ -20,10 +40,14 @@ after(() => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-const start = (configuration: Record<string, unknown> = {}): Api => startExtension(activate, { explainers: FAST, ...configuration });
+const start = (configuration: Record<string, unknown> = {}): Api =>
+  startExtension(activate, { explainers: FAST, ...configuration });
 
 function open(text: string, from: [number, number], to: [number, number]): StubEditor {
-  const editor = new StubEditor(new StubDocument(Uri.file(join(tmp, 'review.txt')), text), new Selection(new Position(...from), new Position(...to)));
+  const editor = new StubEditor(
+    new StubDocument(Uri.file(join(tmp, 'review.txt')), text),
+    new Selection(new Position(...from), new Position(...to)),
+  );
   window.activeTextEditor = editor;
   window.visibleTextEditors = [editor];
   return editor;
@@ -31,14 +55,22 @@ function open(text: string, from: [number, number], to: [number, number]): StubE
 
 const panel = (): StubWebviewPanel => stub.panels[stub.panels.length - 1];
 const posted = (): Posted[] => panel().posted as Posted[];
-const lastShow = (): Posted => posted().filter((m) => m.type === 'show').pop()!;
+const lastShow = (): Posted =>
+  posted()
+    .filter((m) => m.type === 'show')
+    .pop()!;
 
 describe('the extension glue (against a vscode stub, with the real inference process)', () => {
   beforeEach(() => stub.reset());
 
   it('registers its commands and shows the model in the status bar', () => {
     start();
-    for (const id of ['polarityLens.explainSelection', 'polarityLens.selectModel', 'polarityLens.clearDecorations', 'polarityLens.showLog']) {
+    for (const id of [
+      'polarityLens.explainSelection',
+      'polarityLens.selectModel',
+      'polarityLens.clearDecorations',
+      'polarityLens.showLog',
+    ]) {
       assert.ok(stub.commands.has(id), id);
     }
     assert.match(stub.statusBarText, /sst2-cnn-dot/);
@@ -51,9 +83,20 @@ describe('the extension glue (against a vscode stub, with the real inference pro
     assert.ok(outcome && 'result' in outcome, JSON.stringify(outcome));
     const { result } = outcome;
     assert.equal(result.text, 'acting is dreadful but the music is lovely');
-    assert.deepEqual(result.explanations.map((r) => r.id), FAST);
-    assert.deepEqual(posted().filter((m) => m.type !== 'partial').map((m) => m.type), ['busy', 'show']);
-    assert.ok(posted().findIndex((m) => m.type === 'partial') < posted().findIndex((m) => m.type === 'show'), 'parts were drawn before the result');
+    assert.deepEqual(
+      result.explanations.map((r) => r.id),
+      FAST,
+    );
+    assert.deepEqual(
+      posted()
+        .filter((m) => m.type !== 'partial')
+        .map((m) => m.type),
+      ['busy', 'show'],
+    );
+    assert.ok(
+      posted().findIndex((m) => m.type === 'partial') < posted().findIndex((m) => m.type === 'show'),
+      'parts were drawn before the result',
+    );
     assert.equal(lastShow().result!.text, result.text);
     // The panel document: scripts only with this load's nonce, and nothing to fetch.
     const html = panel().webview.html;
@@ -66,12 +109,21 @@ describe('the extension glue (against a vscode stub, with the real inference pro
     assert.doesNotMatch(markup, /\b(src|href)=/i, 'no element fetches anything');
     // Every unit is coloured in the editor at its own characters, with its weight and its measured Δ in the hover.
     const decorated = editor.decorated();
-    assert.deepEqual(decorated.map((d) => d.text), result.units.map((u) => u.text));
+    assert.deepEqual(
+      decorated.map((d) => d.text),
+      result.units.map((u) => u.text),
+    );
     const row = result.explanations.find((r) => r.id === 'attention-x-gradient')!;
     assert.ok(decorated[0].hover.startsWith(`${row.label}: `), decorated[0].hover);
     assert.match(decorated[0].hover, /Erasing it \(slice_out\): p\(\w+\) (rises|falls) by/);
-    assert.ok(decorated.some((d) => /Top unit of/.test(d.hover)), 'the top unit is marked');
-    assert.match(stub.statusBarText, new RegExp(`${result.prediction.label} ${result.prediction.probability.toFixed(2)}`));
+    assert.ok(
+      decorated.some((d) => /Top unit of/.test(d.hover)),
+      'the top unit is marked',
+    );
+    assert.match(
+      stub.statusBarText,
+      new RegExp(`${result.prediction.label} ${result.prediction.probability.toFixed(2)}`),
+    );
   });
 
   it('explains the cursor line when nothing is selected, and refuses an empty line with a message', async () => {
@@ -90,25 +142,42 @@ describe('the extension glue (against a vscode stub, with the real inference pro
     open('a solid , well-acted thriller', [0, 0], [0, 29]);
     const first = await api.explainSelection();
     assert.ok(first && 'result' in first);
-    const settings = { explainers: FAST, operator: 'delete', granularity: 'word', objective: 'probability', igSteps: 20 };
+    const settings = {
+      explainers: FAST,
+      operator: 'delete',
+      granularity: 'word',
+      objective: 'probability',
+      igSteps: 20,
+    };
     panel().send({ type: 'settings', settings: { ...settings, igSteps: 40 } });
     await waitFor(() => posted().filter((m) => m.type === 'show').length === 2);
     assert.deepEqual(lastShow().recomputed, ['integrated-gradients']);
     const again = lastShow().result!;
     for (const id of ['raw-attention', 'attention-x-gradient', 'occlusion']) {
-      assert.deepEqual(again.explanations.find((r) => r.id === id)!.weights, first.result.explanations.find((r) => r.id === id)!.weights, id);
+      assert.deepEqual(
+        again.explanations.find((r) => r.id === id)!.weights,
+        first.result.explanations.find((r) => r.id === id)!.weights,
+        id,
+      );
     }
-    const ig = (r: { explanations: { id: string; weights: number[] | null }[] }) => r.explanations.find((e) => e.id === 'integrated-gradients')!.weights;
+    const ig = (r: { explanations: { id: string; weights: number[] | null }[] }) =>
+      r.explanations.find((e) => e.id === 'integrated-gradients')!.weights;
     assert.notDeepEqual(ig(again), ig(first.result), 'IG with 40 steps is a different Riemann sum');
     panel().send({ type: 'settings', settings: { ...settings, igSteps: 40, explainers: ['occlusion'] } });
     await waitFor(() => posted().filter((m) => m.type === 'show').length === 3);
     assert.deepEqual(lastShow().recomputed, []);
-    assert.deepEqual(lastShow().result!.explanations.map((r) => r.id), ['occlusion']);
+    assert.deepEqual(
+      lastShow().result!.explanations.map((r) => r.id),
+      ['occlusion'],
+    );
     // Shown again: the hidden rows come back from memory; then the objective re-runs the gradient explainers only.
     panel().send({ type: 'settings', settings: { ...settings, igSteps: 40 } });
     await waitFor(() => posted().filter((m) => m.type === 'show').length === 4);
     assert.deepEqual(lastShow().recomputed, []);
-    assert.deepEqual(lastShow().result!.explanations.map((r) => r.id), FAST);
+    assert.deepEqual(
+      lastShow().result!.explanations.map((r) => r.id),
+      FAST,
+    );
     panel().send({ type: 'settings', settings: { ...settings, igSteps: 40, objective: 'logit' } });
     await waitFor(() => posted().filter((m) => m.type === 'show').length === 5);
     assert.deepEqual(lastShow().recomputed, ['attention-x-gradient', 'integrated-gradients']);
@@ -129,7 +198,11 @@ describe('the extension glue (against a vscode stub, with the real inference pro
     assert.ok(next && 'result' in next);
     // Cancelled before any explainer finished: the panel goes back to the previous result, not a bare prediction.
     stub.configuration['sampling.samples'] = 10000;
-    open('another long review that rambles on and on about very little , cancelled before anything finished', [0, 0], [0, 97]);
+    open(
+      'another long review that rambles on and on about very little , cancelled before anything finished',
+      [0, 0],
+      [0, 97],
+    );
     stub.onProgress = (cancel) => setTimeout(cancel, 300);
     assert.deepEqual(await api.explainSelection(), { cancelled: true });
     const [shown, failed] = posted().slice(-2);
@@ -145,16 +218,28 @@ describe('the extension glue (against a vscode stub, with the real inference pro
     type Partial = Posted & { pending: string[]; result: { impacts: unknown[] } };
     const partials = () => posted().filter((m) => m.type === 'partial') as Partial[];
     // Cancel once raw attention (cheap) has arrived and LIME (10,000 samples) still runs.
-    stub.onProgress = (cancel) => void waitFor(() => partials().some((p) => p.result!.explanations.length === 1)).then(cancel);
+    stub.onProgress = (cancel) =>
+      void waitFor(() => partials().some((p) => p.result.explanations.length === 1)).then(cancel);
     const outcome = await api.explainSelection();
     assert.deepEqual(outcome, { cancelled: true });
     const [first] = partials();
-    assert.deepEqual([first.result!.explanations.length, first.result.impacts.length, first.pending], [0, 0, ['raw-attention', 'lime']]);
-    assert.equal(first.result!.prediction.label.length > 0, true);
-    const withRow = partials().find((p) => p.result!.explanations.length === 1)!;
-    assert.equal(withRow.result.impacts.length, 1, 'the chosen operator\'s impact row before the first explanation, the others after the explainers');
-    assert.deepEqual([withRow.result!.explanations[0].id, withRow.pending], ['raw-attention', ['lime']]);
-    assert.deepEqual(posted().pop(), { type: 'failed', message: 'Cancelled: the 1 explainer that finished is shown; not run: lime.', cancelled: true });
+    assert.deepEqual(
+      [first.result.explanations.length, first.result.impacts.length, first.pending],
+      [0, 0, ['raw-attention', 'lime']],
+    );
+    assert.equal(first.result.prediction.label.length > 0, true);
+    const withRow = partials().find((p) => p.result.explanations.length === 1)!;
+    assert.equal(
+      withRow.result.impacts.length,
+      1,
+      "the chosen operator's impact row before the first explanation, the others after the explainers",
+    );
+    assert.deepEqual([withRow.result.explanations[0].id, withRow.pending], ['raw-attention', ['lime']]);
+    assert.deepEqual(posted().pop(), {
+      type: 'failed',
+      message: 'Cancelled: the 1 explainer that finished is shown; not run: lime.',
+      cancelled: true,
+    });
     assert.equal(posted().filter((m) => m.type === 'show').length, 0, 'a cancelled run is never shown as complete');
     stub.onProgress = undefined;
   });
@@ -191,11 +276,18 @@ describe('the extension glue (against a vscode stub, with the real inference pro
     await api.explainSelection();
     const json = await api.exportLast('json', Uri.file(join(tmp, 'x.json')) as never);
     assert.ok(json);
-    assert.deepEqual(JSON.parse(readFileSync(join(tmp, 'x.json'), 'utf8')), JSON.parse(JSON.stringify(api.lastResult())));
+    assert.deepEqual(
+      JSON.parse(readFileSync(join(tmp, 'x.json'), 'utf8')),
+      JSON.parse(JSON.stringify(api.lastResult())),
+    );
     await api.exportLast('html', Uri.file(join(tmp, 'x.html')) as never);
     const html = readFileSync(join(tmp, 'x.html'), 'utf8');
     assert.doesNotMatch(html, /(src|href)="https?:/, 'no remote assets');
-    assert.equal(html.split('</script>').length - 1, (html.match(/<script/g) ?? []).length, 'the data cannot close a script tag');
+    assert.equal(
+      html.split('</script>').length - 1,
+      (html.match(/<script/g) ?? []).length,
+      'the data cannot close a script tag',
+    );
   });
 
   it('Select Model remembers the pick per workspace; a bad folder is refused with the reason', async () => {
@@ -227,16 +319,26 @@ describe('the extension glue (against a vscode stub, with the real inference pro
     await stub.commands.get('polarityLens.selectModel')!();
     message = stub.messages.pop()!;
     assert.equal(message.level, 'warning');
-    assert.match(message.text, /this model loads, but 3 of \d+ explainers cannot run \(rollout, transformer-attribution, generic-attention\)/);
+    assert.match(
+      message.text,
+      /this model loads, but 3 of \d+ explainers cannot run \(rollout, transformer-attribution, generic-attention\)/,
+    );
     assert.equal(stub.workspaceState.get('polarityLens.model'), rnn);
-    assert.ok(stub.logLines.some((l) => /✗ rollout: attention rollout needs a transformer's self-attention of every layer/.test(l)));
+    assert.ok(
+      stub.logLines.some((l) =>
+        /✗ rollout: attention rollout needs a transformer's self-attention of every layer/.test(l),
+      ),
+    );
     // One on which everything runs.
     const gpt2 = join(FIXTURES, 'zoo', 'gpt2');
     stub.openDialog = () => [Uri.file(gpt2)];
     await stub.commands.get('polarityLens.selectModel')!();
     message = stub.messages.pop()!;
     assert.equal(message.level, 'info');
-    assert.match(message.text, /all \d+ explainers and every erasure operator run on this model \(softmax head, 2 classes\)/);
+    assert.match(
+      message.text,
+      /all \d+ explainers and every erasure operator run on this model \(softmax head, 2 classes\)/,
+    );
     assert.equal(stub.workspaceState.get('polarityLens.model'), gpt2);
   });
 
@@ -247,20 +349,28 @@ describe('the extension glue (against a vscode stub, with the real inference pro
     const offered: { label: string; description?: string }[][] = [];
     stub.quickPick = (items) => {
       if (items.some((i) => i.value === 'browse')) return items.find((i) => i.value === 'browse');
-      offered.push(items as { label: string; description?: string }[]);
+      offered.push(items);
       return stub.onnxPick?.(items);
     };
     stub.openDialog = () => [Uri.file(hub)];
     // Dismissing the question changes nothing.
     stub.onnxPick = () => undefined;
     await stub.commands.get('polarityLens.selectModel')!();
-    assert.deepEqual(offered[0].map((i) => [i.label, i.description]), [['onnx/model.onnx', 'in use'], ['onnx/model_quantized.onnx', 'quantized: forward and attention explainers only']]);
+    assert.deepEqual(
+      offered[0].map((i) => [i.label, i.description]),
+      [
+        ['onnx/model.onnx', 'in use'],
+        ['onnx/model_quantized.onnx', 'quantized: forward and attention explainers only'],
+      ],
+    );
     assert.equal(existsSync(join(hub, 'polarity-lens.json')), false);
     assert.equal(stub.workspaceState.get('polarityLens.model'), undefined);
     // Picking the int8 file records it for every front end, and the doctor says what runs on it.
     stub.onnxPick = (items) => items.find((i) => i.label === 'onnx/model_quantized.onnx');
     await stub.commands.get('polarityLens.selectModel')!();
-    assert.deepEqual(JSON.parse(readFileSync(join(hub, 'polarity-lens.json'), 'utf8')), { onnx: 'onnx/model_quantized.onnx' });
+    assert.deepEqual(JSON.parse(readFileSync(join(hub, 'polarity-lens.json'), 'utf8')), {
+      onnx: 'onnx/model_quantized.onnx',
+    });
     assert.equal(stub.workspaceState.get('polarityLens.model'), hub);
     const message = stub.messages.pop()!;
     assert.equal(message.level, 'warning');
@@ -318,9 +428,16 @@ describe('the extension glue (against a vscode stub, with the real inference pro
     revived.send({ type: 'ready' });
     const show = (revived.posted as Posted[]).find((m) => m.type === 'show')!;
     assert.equal(show.result!.text, 'a flat , lifeless mess');
-    assert.deepEqual(show.result!.explanations.map((e) => e.weights), latest.result.explanations.map((e) => e.weights));
+    assert.deepEqual(
+      show.result!.explanations.map((e) => e.weights),
+      latest.result.explanations.map((e) => e.weights),
+    );
     assert.deepEqual(show.restored, { explainedAt: recipe.explainedAt, from: 'memory' });
-    assert.deepEqual((revived.posted as Posted[]).map((m) => m.type), ['show'], 'nothing ran again');
+    assert.deepEqual(
+      (revived.posted as Posted[]).map((m) => m.type),
+      ['show'],
+      'nothing ran again',
+    );
     // Shown again (a hidden panel's webview reloads): the same explanation, still the one from the memory.
     revived.send({ type: 'ready' });
     assert.equal((revived.posted as Posted[]).at(-1)!.restored!.from, 'memory');
@@ -340,11 +457,21 @@ describe('the extension glue (against a vscode stub, with the real inference pro
       await waitFor(() => (revived.posted as Posted[]).some((m) => m.type === 'show'));
       const [busy, ...rest] = revived.posted as Posted[];
       const show = rest.find((m) => m.type === 'show')!;
-      assert.ok(rest.slice(0, rest.indexOf(show)).every((m) => m.type === 'partial'), 'only parts of the run before its result');
-      assert.match((busy as { label?: string }).label ?? '', /again after the window reload \(its result was not kept\)/);
+      assert.ok(
+        rest.slice(0, rest.indexOf(show)).every((m) => m.type === 'partial'),
+        'only parts of the run before its result',
+      );
+      assert.match(
+        (busy as { label?: string }).label ?? '',
+        /again after the window reload \(its result was not kept\)/,
+      );
       assert.equal(show.restored!.from, 'recomputed', damage);
       assert.equal(show.result!.text, 'a flat , lifeless mess');
-      assert.deepEqual(show.result!.explanations.map((e) => e.weights), latest.result.explanations.map((e) => e.weights), `${damage}: the same weights`);
+      assert.deepEqual(
+        show.result!.explanations.map((e) => e.weights),
+        latest.result.explanations.map((e) => e.weights),
+        `${damage}: the same weights`,
+      );
       await remembered('a flat , lifeless mess');
     }
   });
@@ -353,7 +480,11 @@ describe('the extension glue (against a vscode stub, with the real inference pro
     const empty = await reviveExplainPanel({ result: 42 });
     empty.send({ type: 'ready' });
     assert.deepEqual(empty.posted, [{ type: 'empty' }]);
-    const broken = await reviveExplainPanel('not even an object', {}, { 'polarityLens.lastExplanation': { revision: 3, text: null } });
+    const broken = await reviveExplainPanel(
+      'not even an object',
+      {},
+      { 'polarityLens.lastExplanation': { revision: 3, text: null } },
+    );
     broken.send({ type: 'ready' });
     assert.deepEqual(broken.posted, [{ type: 'empty' }]);
   });
@@ -378,7 +509,11 @@ async function remembered(text: string): Promise<{ revision: string; explainedAt
  * A window reload: a fresh extension with the workspace state and storage folder of the last one (or `state`
  * instead), and an explain panel VS Code revives with the webview state `saved`.
  */
-async function reviveExplainPanel(saved: unknown, configuration: Record<string, unknown> = {}, state?: Record<string, unknown>): Promise<StubWebviewPanel> {
+async function reviveExplainPanel(
+  saved: unknown,
+  configuration: Record<string, unknown> = {},
+  state?: Record<string, unknown>,
+): Promise<StubWebviewPanel> {
   const kept = state ? Object.entries(state) : [...stub.workspaceState];
   start(configuration);
   kept.forEach(([k, v]) => stub.workspaceState.set(k, v));

@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { ExplainResult } from '../../src/core/explain/explainResult';
-import { EXPLANATION_KEY, ExplanationRecipe, newRevision, PanelMemory, StateStore } from '../../src/extension/panelMemory';
+import {
+  EXPLANATION_KEY,
+  ExplanationRecipe,
+  newRevision,
+  PanelMemory,
+  StateStore,
+} from '../../src/extension/panelMemory';
 import { fakeResult } from '../webview/fakeResult';
 
 const tmp = mkdtempSync(join(tmpdir(), 'polarity-lens-memory-'));
@@ -14,16 +20,25 @@ const freshDir = () => join(tmp, `storage-${dirs++}`);
 
 function store(): StateStore & { values: Map<string, unknown> } {
   const values = new Map<string, unknown>();
-  return { values, get: <T>(k: string) => values.get(k) as T | undefined, update: async (k, v) => void values.set(k, v) };
+  return {
+    values,
+    get: <T>(k: string) => values.get(k) as T | undefined,
+    update: async (k, v) => void values.set(k, v),
+  };
 }
 
 function explanation(text: string): { recipe: ExplanationRecipe; result: ExplainResult } {
   const result = fakeResult([{ id: 'a' }]);
   result.text = text;
   const recipe: ExplanationRecipe = {
-    revision: newRevision(), text, what: 'the selection', model: { dir: result.model.dir, name: result.model.name },
-    options: { explainers: ['a'], seed: 3, samples: 40 }, load: { maxTokens: 256, threads: 0 },
-    settings: { explainers: ['a'], operator: 'delete', granularity: 'word', objective: 'probability', igSteps: 20 }, explainedAt: new Date().toISOString(),
+    revision: newRevision(),
+    text,
+    what: 'the selection',
+    model: { dir: result.model.dir, name: result.model.name },
+    options: { explainers: ['a'], seed: 3, samples: 40 },
+    load: { maxTokens: 256, threads: 0 },
+    settings: { explainers: ['a'], operator: 'delete', granularity: 'word', objective: 'probability', igSteps: 20 },
+    explainedAt: new Date().toISOString(),
   };
   return { recipe, result };
 }
@@ -50,11 +65,18 @@ describe('PanelMemory: what the explain panel shows, across window reloads', () 
     const newer = explanation('newer');
     await memory.rememberExplanation(newer.recipe, newer.result);
     writeFileSync(join(dir, 'last-explanation.json'), olderFile);
-    assert.deepEqual(await memory.recallExplanation(), { recipe: newer.recipe }, 'a result of another revision is not used');
+    assert.deepEqual(
+      await memory.recallExplanation(),
+      { recipe: newer.recipe },
+      'a result of another revision is not used',
+    );
     writeFileSync(join(dir, 'last-explanation.json'), '{"revision":');
     assert.deepEqual(await memory.recallExplanation(), { recipe: newer.recipe });
-    writeFileSync(join(dir, 'last-explanation.json'), JSON.stringify({ revision: newer.recipe.revision, result: { schema: 'something/else' } }));
-    assert.deepEqual(await memory.recallExplanation(), { recipe: newer.recipe }, 'another engine\'s result is not used');
+    writeFileSync(
+      join(dir, 'last-explanation.json'),
+      JSON.stringify({ revision: newer.recipe.revision, result: { schema: 'something/else' } }),
+    );
+    assert.deepEqual(await memory.recallExplanation(), { recipe: newer.recipe }, "another engine's result is not used");
     const noFolder = new PanelMemory(state, undefined);
     await noFolder.rememberExplanation(newer.recipe, newer.result);
     assert.deepEqual(await noFolder.recallExplanation(), { recipe: newer.recipe });
@@ -80,12 +102,24 @@ describe('PanelMemory: what the explain panel shows, across window reloads', () 
     const memory = new PanelMemory(state, undefined);
     assert.equal(memory.recallDatasetRun(), undefined);
     const run = {
-      path: '/data/reviews.csv', columns: { text: 'text', label: null }, selection: { mode: 'first' as const, n: 5 },
-      model: { dir: '/models/m', name: 'm' }, explain: { explainers: ['a'] }, load: { maxTokens: 256, threads: 0 },
+      path: '/data/reviews.csv',
+      columns: { text: 'text', label: null },
+      selection: { mode: 'first' as const, n: 5 },
+      model: { dir: '/models/m', name: 'm' },
+      explain: { explainers: ['a'] },
+      load: { maxTokens: 256, threads: 0 },
     };
     await memory.rememberDatasetRun(run);
     assert.deepEqual(memory.recallDatasetRun(), run);
-    state.values.set('polarityLens.lastDatasetRun', { path: '/data/reviews.csv', columns: { text: 'text' }, selection: { mode: 'all' } });
-    assert.equal(memory.recallDatasetRun(), undefined, 'a run remembered by an older version, without its model and settings');
+    state.values.set('polarityLens.lastDatasetRun', {
+      path: '/data/reviews.csv',
+      columns: { text: 'text' },
+      selection: { mode: 'all' },
+    });
+    assert.equal(
+      memory.recallDatasetRun(),
+      undefined,
+      'a run remembered by an older version, without its model and settings',
+    );
   });
 });

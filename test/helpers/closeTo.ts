@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
  */
 export function assertDeepClose(actual: unknown, expected: unknown, tolerance = 1e-6, path = '$'): void {
   if (typeof actual === 'number' && typeof expected === 'number') {
-    const ok = Object.is(actual, expected) || Math.abs(actual - expected) <= tolerance * Math.max(1, Math.abs(expected));
+    const ok =
+      Object.is(actual, expected) || Math.abs(actual - expected) <= tolerance * Math.max(1, Math.abs(expected));
     assert.ok(ok, `${path}: ${actual} is not within ${tolerance} of ${expected}`);
     return;
   }

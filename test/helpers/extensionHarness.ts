@@ -19,11 +19,17 @@ export function loadExtension(): Extension {
 }
 
 /** activate() with a fresh stub, the small CNN model and these settings. */
-export function startExtension(activate: Extension['activate'], configuration: Record<string, unknown> = {}): ReturnType<Extension['activate']> {
+export function startExtension(
+  activate: Extension['activate'],
+  configuration: Record<string, unknown> = {},
+): ReturnType<Extension['activate']> {
   stub.reset();
   stub.configuration = { model: 'sst2-cnn-dot', ...configuration };
   const context = {
-    extensionUri: Uri.file(ROOT), workspaceState: memento, subscriptions: [] as { dispose(): void }[], extension: { packageJSON: { version: 'test' } },
+    extensionUri: Uri.file(ROOT),
+    workspaceState: memento,
+    subscriptions: [] as { dispose(): void }[],
+    extension: { packageJSON: { version: 'test' } },
     globalStorageUri: Uri.file(process.env.POLARITY_LENS_CACHE_DIR ?? '/tmp/polarity-lens-test-storage'),
     storageUri: Uri.file(STORAGE_DIR),
   };

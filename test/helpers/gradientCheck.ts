@@ -7,8 +7,22 @@
  */
 import { create } from '@bufbuild/protobuf';
 import type * as Ort from 'onnxruntime-node';
-import { AttributeProto_AttributeType, ModelProtoSchema, NodeProtoSchema, TensorProto_DataType, TensorProtoSchema, ValueInfoProtoSchema } from 'onnx-buf';
-import { buildGradientGraph, GradientGraph, GradientGraphOptions, OBJECTIVE_INPUT, OBJECTIVE_OUTPUT, TARGET_INPUT } from '../../src/core/gradients/gradientGraph';
+import {
+  AttributeProto_AttributeType,
+  ModelProtoSchema,
+  NodeProtoSchema,
+  TensorProto_DataType,
+  TensorProtoSchema,
+  ValueInfoProtoSchema,
+} from 'onnx-buf';
+import {
+  buildGradientGraph,
+  GradientGraph,
+  GradientGraphOptions,
+  OBJECTIVE_INPUT,
+  OBJECTIVE_OUTPUT,
+  TARGET_INPUT,
+} from '../../src/core/gradients/gradientGraph';
 import { probeShapes } from '../../src/core/gradients/probeShapes';
 import { serializeModel } from '../../src/core/model/onnxGraph';
 import { seededRandom } from '../../src/core/math/random';
@@ -58,39 +72,88 @@ export function caseModel(c: GradientCase) {
   // Axes moved from attributes to inputs at opset 13; the harness's own nodes follow the case's opset.
   const modern = (c.opset ?? 17) >= 13;
   const axes = (name: string, values: number[]) => (modern ? { input: [name] } : { attr: [attribute('axes', values)] });
-  const reduceSum = (x: string, out: string) => create(NodeProtoSchema, {
-    opType: 'ReduceSum', input: [x, ...(axes('__axes', reduceAxes).input ?? [])], output: [out],
-    attribute: [attribute('keepdims', 0), ...(axes('__axes', reduceAxes).attr ?? [])],
-  });
+  const reduceSum = (x: string, out: string) =>
+    create(NodeProtoSchema, {
+      opType: 'ReduceSum',
+      input: [x, ...(axes('__axes', reduceAxes).input ?? [])],
+      output: [out],
+      attribute: [attribute('keepdims', 0), ...(axes('__axes', reduceAxes).attr ?? [])],
+    });
   const nodes = [
-    ...c.nodes.map((n) => create(NodeProtoSchema, { opType: n.op, input: n.inputs, output: n.outputs, domain: n.domain ?? '', attribute: Object.entries(n.attrs ?? {}).map(([k, v]) => attribute(k, v)) })),
+    ...c.nodes.map((n) =>
+      create(NodeProtoSchema, {
+        opType: n.op,
+        input: n.inputs,
+        output: n.outputs,
+        domain: n.domain ?? '',
+        attribute: Object.entries(n.attrs ?? {}).map(([k, v]) => attribute(k, v)),
+      }),
+    ),
     create(NodeProtoSchema, { opType: 'Mul', input: [c.output, c.output], output: ['__sq'] }),
     create(NodeProtoSchema, { opType: 'Mul', input: ['__sq', c.output], output: ['__cube'] }),
     reduceSum('__cube', '__s2'),
     reduceSum(c.output, '__s1'),
     create(NodeProtoSchema, { opType: 'Mul', input: ['__s2', '__half'], output: ['__h2'] }),
     create(NodeProtoSchema, { opType: 'Add', input: ['__h2', '__s1'], output: ['__l0'] }),
-    create(NodeProtoSchema, { opType: 'Unsqueeze', input: ['__l0', ...(axes('__one', [1]).input ?? [])], output: ['__l0u'], attribute: axes('__one', [1]).attr ?? [] }),
+    create(NodeProtoSchema, {
+      opType: 'Unsqueeze',
+      input: ['__l0', ...(axes('__one', [1]).input ?? [])],
+      output: ['__l0u'],
+      attribute: axes('__one', [1]).attr ?? [],
+    }),
     create(NodeProtoSchema, { opType: 'Sub', input: ['__l0u', '__l0u'], output: ['__zero'] }),
-    create(NodeProtoSchema, { opType: 'Concat', input: ['__l0u', '__zero'], output: ['logits'], attribute: [attribute('axis', 1)] }),
+    create(NodeProtoSchema, {
+      opType: 'Concat',
+      input: ['__l0u', '__zero'],
+      output: ['logits'],
+      attribute: [attribute('axis', 1)],
+    }),
   ];
   const constants = [
-    ...(c.constants ?? []).map((k) => create(TensorProtoSchema, k.ints
-      ? { name: k.name, dims: k.dims.map(BigInt), dataType: TensorProto_DataType.INT64, int64Data: k.ints.map(BigInt) }
-      : { name: k.name, dims: k.dims.map(BigInt), dataType: TensorProto_DataType.FLOAT, floatData: k.values })),
-    create(TensorProtoSchema, { name: '__axes', dims: [BigInt(reduceAxes.length)], dataType: TensorProto_DataType.INT64, int64Data: reduceAxes.map(BigInt) }),
+    ...(c.constants ?? []).map((k) =>
+      create(
+        TensorProtoSchema,
+        k.ints
+          ? {
+              name: k.name,
+              dims: k.dims.map(BigInt),
+              dataType: TensorProto_DataType.INT64,
+              int64Data: k.ints.map(BigInt),
+            }
+          : { name: k.name, dims: k.dims.map(BigInt), dataType: TensorProto_DataType.FLOAT, floatData: k.values },
+      ),
+    ),
+    create(TensorProtoSchema, {
+      name: '__axes',
+      dims: [BigInt(reduceAxes.length)],
+      dataType: TensorProto_DataType.INT64,
+      int64Data: reduceAxes.map(BigInt),
+    }),
     create(TensorProtoSchema, { name: '__one', dims: [1n], dataType: TensorProto_DataType.INT64, int64Data: [1n] }),
     create(TensorProtoSchema, { name: '__half', dims: [], dataType: TensorProto_DataType.FLOAT, floatData: [1 / 3] }),
   ];
   return create(ModelProtoSchema, {
     irVersion: 8n,
-    opsetImport: [{ domain: '', version: BigInt(c.opset ?? 17) }, ...(c.domains ?? []).map((d) => ({ domain: d.domain, version: BigInt(d.version) }))],
+    opsetImport: [
+      { domain: '', version: BigInt(c.opset ?? 17) },
+      ...(c.domains ?? []).map((d) => ({ domain: d.domain, version: BigInt(d.version) })),
+    ],
     graph: {
       name: 'gradient-check',
       node: nodes,
       initializer: constants,
-      input: c.inputs.map((i) => create(ValueInfoProtoSchema, { name: i.name, type: { value: { case: 'tensorType', value: { elemType: TensorProto_DataType.FLOAT } } } })),
-      output: [create(ValueInfoProtoSchema, { name: 'logits', type: { value: { case: 'tensorType', value: { elemType: TensorProto_DataType.FLOAT } } } })],
+      input: c.inputs.map((i) =>
+        create(ValueInfoProtoSchema, {
+          name: i.name,
+          type: { value: { case: 'tensorType', value: { elemType: TensorProto_DataType.FLOAT } } },
+        }),
+      ),
+      output: [
+        create(ValueInfoProtoSchema, {
+          name: 'logits',
+          type: { value: { case: 'tensorType', value: { elemType: TensorProto_DataType.FLOAT } } },
+        }),
+      ],
     },
   });
 }
@@ -119,10 +182,12 @@ export async function checkGradient(c: GradientCase, seed = 1): Promise<Gradient
     });
   };
   const feedsFor = (batch: number, seq: number): Record<string, Ort.Tensor> =>
-    Object.fromEntries(c.inputs.map((i) => {
-      const dims = resolveDims(i.dims, batch, seq);
-      return [i.name, new ort.Tensor('float32', values(dims, i), dims)];
-    }));
+    Object.fromEntries(
+      c.inputs.map((i) => {
+        const dims = resolveDims(i.dims, batch, seq);
+        return [i.name, new ort.Tensor('float32', values(dims, i), dims)];
+      }),
+    );
   // Shapes only: a fixed seed per probe, so probe values never depend on the run's draws.
   const shapes = await probeShapes(model, (b, s) => feedsFor(b, s));
   const graph = buildGradientGraph(model, shapes, { logits: 'logits', wrt: c.inputs.map((i) => i.name), ...c.options });

@@ -8,16 +8,25 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export class Position {
-  constructor(readonly line: number, readonly character: number) {}
+  constructor(
+    readonly line: number,
+    readonly character: number,
+  ) {}
 }
 export class Range {
-  constructor(readonly start: Position, readonly end: Position) {}
+  constructor(
+    readonly start: Position,
+    readonly end: Position,
+  ) {}
   get isEmpty(): boolean {
     return this.start.line === this.end.line && this.start.character === this.end.character;
   }
 }
 export class Selection extends Range {
-  constructor(readonly anchor: Position, readonly active: Position) {
+  constructor(
+    readonly anchor: Position,
+    readonly active: Position,
+  ) {
     super(anchor, active);
   }
 }
@@ -36,7 +45,10 @@ export class MarkdownString {
   }
 }
 export class Uri {
-  private constructor(readonly scheme: string, readonly fsPath: string) {}
+  private constructor(
+    readonly scheme: string,
+    readonly fsPath: string,
+  ) {}
   static file(path: string): Uri {
     return new Uri('file', path);
   }
@@ -57,14 +69,28 @@ export class EventEmitter<T> {
     this.listeners.forEach((l) => l(e));
   }
 }
-export enum ProgressLocation { SourceControl = 1, Window = 10, Notification = 15 }
-export enum StatusBarAlignment { Left = 1, Right = 2 }
-export enum ViewColumn { Active = -1, Beside = -2, One = 1 }
+export enum ProgressLocation {
+  SourceControl = 1,
+  Window = 10,
+  Notification = 15,
+}
+export enum StatusBarAlignment {
+  Left = 1,
+  Right = 2,
+}
+export enum ViewColumn {
+  Active = -1,
+  Beside = -2,
+  One = 1,
+}
 
 /** A text document over a string, with VS Code's offset ↔ position mapping. */
 export class StubDocument {
   version = 1;
-  constructor(readonly uri: Uri, private text: string) {}
+  constructor(
+    readonly uri: Uri,
+    private text: string,
+  ) {}
   getText(range?: Range): string {
     return range ? this.text.slice(this.offsetAt(range.start), this.offsetAt(range.end)) : this.text;
   }
@@ -91,16 +117,25 @@ export class StubDocument {
 
 export class StubEditor {
   readonly decorations = new Map<object, { range: Range; hoverMessage?: MarkdownString }[]>();
-  constructor(readonly document: StubDocument, public selection: Selection) {}
+  constructor(
+    readonly document: StubDocument,
+    public selection: Selection,
+  ) {}
   setDecorations(type: object, ranges: { range: Range; hoverMessage?: MarkdownString }[]): void {
     this.decorations.set(type, ranges);
   }
   /** Every decorated range with its hover, in document order. */
   decorated(): { text: string; hover: string; type: object }[] {
-    const all = [...this.decorations].flatMap(([type, ranges]) => ranges.filter((r) => r.hoverMessage).map((r) => ({ ...r, type })));
+    const all = [...this.decorations].flatMap(([type, ranges]) =>
+      ranges.filter((r) => r.hoverMessage).map((r) => ({ ...r, type })),
+    );
     all.sort((a, b) => this.document.offsetAt(a.range.start) - this.document.offsetAt(b.range.start));
     // Hovers as a reader sees them: Markdown escapes removed.
-    return all.map((r) => ({ text: this.document.getText(r.range), hover: r.hoverMessage!.value.replace(/\\(.)/g, '$1'), type: r.type }));
+    return all.map((r) => ({
+      text: this.document.getText(r.range),
+      hover: r.hoverMessage!.value.replace(/\\(.)/g, '$1'),
+      type: r.type,
+    }));
   }
 }
 
@@ -119,7 +154,10 @@ export class StubWebviewPanel {
     onDidReceiveMessage: this.receive.event,
   };
   readonly onDidDispose = this.disposeEmitter.event;
-  constructor(readonly viewType: string, readonly createOptions: unknown) {}
+  constructor(
+    readonly viewType: string,
+    readonly createOptions: unknown,
+  ) {}
   /** Plays the webview sending a message. */
   send(message: unknown): void {
     this.receive.fire(message);
@@ -192,23 +230,40 @@ export const window = {
   createOutputChannel: () => ({ info: log('info'), warn: log('warn'), error: log('error'), show() {}, dispose() {} }),
   createTextEditorDecorationType: (options: unknown) => ({ options, dispose() {} }),
   createStatusBarItem: () => ({
-    set text(t: string) { stub.statusBarText = t; },
-    get text() { return stub.statusBarText; },
-    tooltip: undefined as unknown, command: '', name: '', show() {}, dispose() {},
+    set text(t: string) {
+      stub.statusBarText = t;
+    },
+    get text() {
+      return stub.statusBarText;
+    },
+    tooltip: undefined as unknown,
+    command: '',
+    name: '',
+    show() {},
+    dispose() {},
   }),
   createWebviewPanel: (viewType: string, _title: string, _column: unknown, options: unknown) => {
     const panel = new StubWebviewPanel(viewType, options);
     stub.panels.push(panel);
     return panel;
   },
-  registerWebviewPanelSerializer: (viewType: string, serializer: { deserializeWebviewPanel(panel: unknown, state: unknown): Promise<void> }) => {
+  registerWebviewPanelSerializer: (
+    viewType: string,
+    serializer: { deserializeWebviewPanel(panel: unknown, state: unknown): Promise<void> },
+  ) => {
     stub.serializers.set(viewType, serializer);
     return disposable;
   },
-  withProgress: async <T>(_options: unknown, task: (progress: { report(v: unknown): void }, token: unknown) => Promise<T>): Promise<T> => {
+  withProgress: async <T>(
+    _options: unknown,
+    task: (progress: { report(v: unknown): void }, token: unknown) => Promise<T>,
+  ): Promise<T> => {
     const cancel = new EventEmitter<void>();
     const token = { isCancellationRequested: false, onCancellationRequested: cancel.event };
-    stub.onProgress?.(() => { token.isCancellationRequested = true; cancel.fire(); });
+    stub.onProgress?.(() => {
+      token.isCancellationRequested = true;
+      cancel.fire();
+    });
     return task({ report() {} }, token);
   },
   showQuickPick: async (items: { label: string; value?: unknown }[], options?: { title?: string }) => {
@@ -223,8 +278,12 @@ export const window = {
 
 export const workspace = {
   getConfiguration: () => ({ get: (key: string) => stub.configuration[key] }),
-  get isTrusted() { return stub.trusted; },
-  get textDocuments() { return window.visibleTextEditors.map((e) => e.document); },
+  get isTrusted() {
+    return stub.trusted;
+  },
+  get textDocuments() {
+    return window.visibleTextEditors.map((e) => e.document);
+  },
   workspaceFolders: undefined,
   asRelativePath: (path: string) => path,
   onDidChangeTextDocument: changeDocument.event,
@@ -253,8 +312,12 @@ export const memento = {
 
 /** Makes `require('vscode')` return this module (call before loading extension code). */
 export function installVscodeStub(): void {
-  const resolve = (Module as unknown as { _resolveFilename: (request: string, ...rest: unknown[]) => string })._resolveFilename;
-  (Module as unknown as { _resolveFilename: unknown })._resolveFilename = function (request: string, ...rest: unknown[]) {
+  const resolve = (Module as unknown as { _resolveFilename: (request: string, ...rest: unknown[]) => string })
+    ._resolveFilename;
+  (Module as unknown as { _resolveFilename: unknown })._resolveFilename = function (
+    request: string,
+    ...rest: unknown[]
+  ) {
     return request === 'vscode' ? __filename : resolve.call(this, request, ...rest);
   };
 }

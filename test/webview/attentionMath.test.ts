@@ -1,10 +1,22 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AttentionView } from '../../src/core/explain/explainResult';
-import { headMatrix, matrixMax, rowLabels, strongestCell, validAttentionView } from '../../webview/explain/logic/attentionMath';
+import {
+  headMatrix,
+  matrixMax,
+  rowLabels,
+  strongestCell,
+  validAttentionView,
+} from '../../webview/explain/logic/attentionMath';
 
 // Two heads of a 2 × 3 map, head-major then row-major, as ExplainResult stores them.
-const layer = { name: 'attention_0', heads: 2, rows: 2, cols: 3, values: [0.2, 0.3, 0.5, 1, 0, 0, 0.6, 0.1, 0.3, 0, 0.5, 0.5] };
+const layer = {
+  name: 'attention_0',
+  heads: 2,
+  rows: 2,
+  cols: 3,
+  values: [0.2, 0.3, 0.5, 1, 0, 0, 0.6, 0.1, 0.3, 0, 0.5, 0.5],
+};
 const view: AttentionView = { tokens: ['[CLS]', 'a', 'b'], layers: [layer, { ...layer, name: 'attention_1' }] };
 
 describe('attention view maths', () => {

@@ -12,7 +12,14 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -31,7 +38,12 @@ export interface OpenOptions {
 }
 
 /** Writes the page to `file`, opens it and waits until it has drawn; `trouble` keeps collecting while it is open. */
-export async function openWatched(browser: Browser, html: string, file: string, options: OpenOptions): Promise<{ page: Page; trouble: Trouble }> {
+export async function openWatched(
+  browser: Browser,
+  html: string,
+  file: string,
+  options: OpenOptions,
+): Promise<{ page: Page; trouble: Trouble }> {
   writeFileSync(file, html);
   const page = await browser.newPage({ viewport: options.viewport });
   const trouble: Trouble = { errors: [], dialogs: [] };
@@ -45,7 +57,9 @@ export async function openWatched(browser: Browser, html: string, file: string, 
   });
   // Init scripts run before the page's own and are not subject to its CSP: they only watch (and stand in for VS Code).
   await page.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e: any) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));
+    document.addEventListener('securitypolicyviolation', (e: any) =>
+      console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`),
+    );
   });
   if (options.init) await page.addInitScript(options.init);
   await page.goto(pathToFileURL(file).href);
@@ -67,5 +81,7 @@ export const FAKE_VSCODE = `
     setState: (s) => sessionStorage.setItem('state', JSON.stringify(s)),
   });`;
 
-export const texts = (page: Page, selector: string): Promise<string[]> => page.$$eval(selector, (els) => els.map((e) => e.textContent ?? ''));
-export const attrs = (page: Page, selector: string, name: string): Promise<(string | null)[]> => page.$$eval(selector, (els, n) => els.map((e) => e.getAttribute(n)), name);
+export const texts = (page: Page, selector: string): Promise<string[]> =>
+  page.$$eval(selector, (els) => els.map((e) => e.textContent ?? ''));
+export const attrs = (page: Page, selector: string, name: string): Promise<(string | null)[]> =>
+  page.$$eval(selector, (els, n) => els.map((e) => e.getAttribute(n)), name);

@@ -1,6 +1,19 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { blend, contrastRatio, deltaE, Deficiency, maxAbs, PALETTES, parseHex, simulateCvd, textColor, ThemeKind, tint, tintColor } from '../../webview/shared/colorScale';
+import {
+  blend,
+  contrastRatio,
+  deltaE,
+  Deficiency,
+  maxAbs,
+  PALETTES,
+  parseHex,
+  simulateCvd,
+  textColor,
+  ThemeKind,
+  tint,
+  tintColor,
+} from '../../webview/shared/colorScale';
 
 const THEMES = Object.keys(PALETTES) as ThemeKind[];
 const DEFICIENCIES: Deficiency[] = ['protanopia', 'deuteranopia', 'tritanopia'];
@@ -15,7 +28,10 @@ describe('colour scales', () => {
     const weights = [0.1, -0.4, 0.2, 0];
     const scale = maxAbs(weights);
     assert.equal(scale, 0.4);
-    assert.deepEqual(weights.map((w) => tint(w, scale).tone), ['positive', 'negative', 'positive', 'none']);
+    assert.deepEqual(
+      weights.map((w) => tint(w, scale).tone),
+      ['positive', 'negative', 'positive', 'none'],
+    );
     assert.equal(tint(-0.4, scale).intensity, 1);
     assert.ok(Math.abs(tint(0.1, scale).intensity - 0.25) < 1e-12);
     assert.equal(tint(0.3, 0).tone, 'none', 'an all-zero row draws nothing');

@@ -3,7 +3,14 @@
  * summary number is computed from the generated sample rows (per-operator verdicts, bins, accuracy), and hostile
  * strings sit in the texts, labels, tokens, paths and reasons, so a test can check they stay text.
  */
-import { DATASET_REPORT_SCHEMA, type BinRow, type ExplainerSummary, type MetricInfo, type ReportView, type SampleRow } from '../../src/core/datasetRun/datasetReport';
+import {
+  DATASET_REPORT_SCHEMA,
+  type BinRow,
+  type ExplainerSummary,
+  type MetricInfo,
+  type ReportView,
+  type SampleRow,
+} from '../../src/core/datasetRun/datasetReport';
 import { proportion, RunningMean } from '../../src/core/datasetRun/statistics';
 import type { ErasureOperatorName } from '../../src/core/erasure/erasureOperator';
 import { seededRandom } from '../../src/core/math/random';
@@ -14,7 +21,24 @@ export const XSS_COMMENT = '<!-- not a comment --> & "quotes"';
 
 const OPERATORS: ErasureOperatorName[] = ['delete', 'zero-embedding', 'attention-mask'];
 const LABELS = ['negative', 'positive'];
-const WORDS = ['good', 'bad', 'service', 'food', 'horrible', 'great', 'small', 'portions', 'but', 'not', 'the', 'was', 'very', 'fine', 'slow', 'friendly'];
+const WORDS = [
+  'good',
+  'bad',
+  'service',
+  'food',
+  'horrible',
+  'great',
+  'small',
+  'portions',
+  'but',
+  'not',
+  'the',
+  'was',
+  'very',
+  'fine',
+  'slow',
+  'friendly',
+];
 
 /** Explainers of the fake report: violation probability per operator, and whether it fails everywhere. */
 const EXPLAINERS: { id: string; label: string; signed: boolean; family: string; p: number; fails?: boolean }[] = [
@@ -32,9 +56,19 @@ const METRICS: MetricInfo[] = [
   { id: 'comprehensiveness', label: 'Comprehensiveness', better: 'higher', description: 'ERASER comprehensiveness.' },
   { id: 'sufficiency', label: 'Sufficiency', better: 'lower', description: 'ERASER sufficiency.' },
   { id: 'aopc', label: 'AOPC', better: 'higher', description: 'Area over the perturbation curve.' },
-  { id: 'spearman-loo', label: 'Spearman vs LOO', better: 'higher', description: 'Rank correlation with leave-one-out.' },
+  {
+    id: 'spearman-loo',
+    label: 'Spearman vs LOO',
+    better: 'higher',
+    description: 'Rank correlation with leave-one-out.',
+  },
   { id: 'kendall-loo', label: 'Kendall vs LOO', better: 'higher', description: 'Kendall τ-b with leave-one-out.' },
-  { id: 'decision-flip', label: 'Decision flip', better: 'higher', description: 'Erasing the top unit flips the class.' },
+  {
+    id: 'decision-flip',
+    label: 'Decision flip',
+    better: 'higher',
+    description: 'Erasing the top unit flips the class.',
+  },
 ];
 
 export interface FakeReportOptions {
@@ -44,7 +78,13 @@ export interface FakeReportOptions {
   resumed?: number;
 }
 
-function bins(rows: SampleRow[], value: (r: SampleRow) => number, edges: number[], label: (from: number, to: number) => string, ids: string[]): BinRow[] {
+function bins(
+  rows: SampleRow[],
+  value: (r: SampleRow) => number,
+  edges: number[],
+  label: (from: number, to: number) => string,
+  ids: string[],
+): BinRow[] {
   const out: BinRow[] = [];
   edges.forEach((from, i) => {
     const to = edges[i + 1] ?? Infinity;
@@ -72,7 +112,14 @@ export function fakeReport(options: FakeReportOptions = {}): ReportView {
   for (let row = 0; row < n; row++) {
     const units = 1 + Math.floor(rand() * 60);
     const words = Array.from({ length: Math.min(units, 40) }, () => WORDS[Math.floor(rand() * WORDS.length)]);
-    const text = row === 0 ? `${XSS_IMG} good food` : row === 1 ? `${XSS_SCRIPT} bad service` : row % 97 === 5 ? `${words.join(' ')} ${XSS_COMMENT}` : words.join(' ');
+    const text =
+      row === 0
+        ? `${XSS_IMG} good food`
+        : row === 1
+          ? `${XSS_SCRIPT} bad service`
+          : row % 97 === 5
+            ? `${words.join(' ')} ${XSS_COMMENT}`
+            : words.join(' ');
     const label = row % 11 === 3 ? null : row === 7 ? 'neutral' : LABELS[Math.floor(rand() * 2)];
     const prediction = LABELS[Math.floor(rand() * 2)];
     const probability = 0.5 + rand() * 0.5;
@@ -107,19 +154,40 @@ export function fakeReport(options: FakeReportOptions = {}): ReportView {
     runs: e.fails ? 0 : n,
     failures: e.fails ? n : k === 3 ? 2 : 0,
     ...(e.fails ? { error: `rollout needs several attention layers ${XSS_SCRIPT}` } : {}),
-    violation: e.fails ? {} : Object.fromEntries(OPERATORS.map((op, j) => [op, proportion(counts[k][j].k, counts[k][j].n)])),
+    violation: e.fails
+      ? {}
+      : Object.fromEntries(OPERATORS.map((op, j) => [op, proportion(counts[k][j].k, counts[k][j].n)])),
     violationMean: means[k].estimate(),
     tokenLevelRate: e.fails ? { n: 0, mean: null, lo: null, hi: null } : metricMean(),
     weightedRate: e.fails ? { n: 0, mean: null, lo: null, hi: null } : metricMean(),
-    metrics: Object.fromEntries(METRICS.map((m) => [m.id, e.fails ? { n: 0, mean: null, lo: null, hi: null } : metricMean()])),
+    metrics: Object.fromEntries(
+      METRICS.map((m) => [m.id, e.fails ? { n: 0, mean: null, lo: null, hi: null } : metricMean()]),
+    ),
     msPerSample: e.fails ? 0.1 : 1 + k * 3.7,
-    polarity: e.fails ? [0, 0, 0, 0, 0] : [Math.floor(rand() * 900), Math.floor(rand() * 300), e.signed ? Math.floor(rand() * 300) : 0, e.signed ? Math.floor(rand() * 900) : 0, Math.floor(rand() * 50)],
+    polarity: e.fails
+      ? [0, 0, 0, 0, 0]
+      : [
+          Math.floor(rand() * 900),
+          Math.floor(rand() * 300),
+          e.signed ? Math.floor(rand() * 300) : 0,
+          e.signed ? Math.floor(rand() * 900) : 0,
+          Math.floor(rand() * 50),
+        ],
   }));
 
-  const perSeed = [0, 1, 2].map((seed) => ({ seed, violation: Object.fromEntries(OPERATORS.map((op) => [op, 0.42 + rand() * 0.1])) as Partial<Record<ErasureOperatorName, number>> }));
+  const perSeed = [0, 1, 2].map((seed) => ({
+    seed,
+    violation: Object.fromEntries(OPERATORS.map((op) => [op, 0.42 + rand() * 0.1])),
+  }));
   const seedMeans = perSeed.map((s) => OPERATORS.reduce((a, op) => a + (s.violation[op] ?? 0), 0) / OPERATORS.length);
   const labelled = sampleRows.filter((r) => r.correct !== null);
-  const tokens = (): [string, number][] => [[XSS_IMG, 9], [XSS_SCRIPT, 7], ['horrible', 5], ['but', 3], ['not', 1]];
+  const tokens = (): [string, number][] => [
+    [XSS_IMG, 9],
+    [XSS_SCRIPT, 7],
+    ['horrible', 5],
+    ['but', 3],
+    ['not', 1],
+  ];
   const badRows = [
     { line: 4, reason: 'empty text' },
     { line: 9, reason: `unparseable JSON: ${XSS_IMG}` },
@@ -140,7 +208,21 @@ export function fakeReport(options: FakeReportOptions = {}): ReportView {
       unmappedLabels: [],
     },
     model: { name: 'sst2-transformer', dir: '/models/sst2-transformer', labels: LABELS, sha256: '0123456789abcdef' },
-    settings: { explainers: ids, operator: 'delete', operators: OPERATORS, granularity: 'word', objective: 'probability', igSteps: 20, igBaseline: 'zero', samples: 300, seed: 0, attentionLayer: -1, attentionHead: null, maxTokens: 256, randomSeeds: [0, 1, 2] },
+    settings: {
+      explainers: ids,
+      operator: 'delete',
+      operators: OPERATORS,
+      granularity: 'word',
+      objective: 'probability',
+      igSteps: 20,
+      igBaseline: 'zero',
+      samples: 300,
+      seed: 0,
+      attentionLayer: -1,
+      attentionHead: null,
+      maxTokens: 256,
+      randomSeeds: [0, 1, 2],
+    },
     samples: n,
     rowsExplained: n,
     complete: options.complete ?? true,
@@ -148,10 +230,30 @@ export function fakeReport(options: FakeReportOptions = {}): ReportView {
     accuracy: labelled.length ? proportion(labelled.filter((r) => r.correct).length, labelled.length) : null,
     metrics: METRICS,
     explainers,
-    random: { perSeed, mean: seedMeans.reduce((a, b) => a + b, 0) / seedMeans.length, spread: Math.max(...seedMeans) - Math.min(...seedMeans) },
-    byLength: bins(sampleRows, (r) => r.units, [1, 6, 11, 21, 41], (from, to) => (Number.isFinite(to) ? `${from}–${to - 1} units` : `${from}+ units`), ids),
-    byConfidence: bins(sampleRows, (r) => r.probability, [0.5, 0.6, 0.7, 0.8, 0.9], (from, to) => `p(ŷ) ${from.toFixed(1)}–${Number.isFinite(to) ? to.toFixed(1) : '1.0'}`, ids),
-    violationTokens: { byClass: Object.fromEntries(LABELS.map((l) => [l, Object.fromEntries(ids.filter((id) => id !== 'rollout').map((id) => [id, tokens()]))])) },
+    random: {
+      perSeed,
+      mean: seedMeans.reduce((a, b) => a + b, 0) / seedMeans.length,
+      spread: Math.max(...seedMeans) - Math.min(...seedMeans),
+    },
+    byLength: bins(
+      sampleRows,
+      (r) => r.units,
+      [1, 6, 11, 21, 41],
+      (from, to) => (Number.isFinite(to) ? `${from}–${to - 1} units` : `${from}+ units`),
+      ids,
+    ),
+    byConfidence: bins(
+      sampleRows,
+      (r) => r.probability,
+      [0.5, 0.6, 0.7, 0.8, 0.9],
+      (from, to) => `p(ŷ) ${from.toFixed(1)}–${Number.isFinite(to) ? to.toFixed(1) : '1.0'}`,
+      ids,
+    ),
+    violationTokens: {
+      byClass: Object.fromEntries(
+        LABELS.map((l) => [l, Object.fromEntries(ids.filter((id) => id !== 'rollout').map((id) => [id, tokens()]))]),
+      ),
+    },
     timing: { seconds: n * 0.05, msPerSample: 50 },
     sampleRows,
   };

@@ -33,7 +33,15 @@ export function fakeResult(rows: Partial<ExplanationRow>[], deltas: Record<strin
           : ops.map((operator) => {
               const unit = weights.reduce((best, w, j) => (Math.abs(w) > Math.abs(weights[best]) ? j : best), 0);
               const delta = d(operator)[unit];
-              return { operator, unit, weight: weights[unit], delta, violates: weights[unit] * delta < 0 && Math.abs(delta) > 1e-6, tokenLevelRate: 0.5, tokenLevelWeightedRate: 0.5 };
+              return {
+                operator,
+                unit,
+                weight: weights[unit],
+                delta,
+                violates: weights[unit] * delta < 0 && Math.abs(delta) > 1e-6,
+                tokenLevelRate: 0.5,
+                tokenLevelWeightedRate: 0.5,
+              };
             }));
       return {
         id: r.id ?? `e${i}`,
@@ -48,7 +56,12 @@ export function fakeResult(rows: Partial<ExplanationRow>[], deltas: Record<strin
         weights,
         ...(r.error === undefined ? {} : { error: r.error }),
         verdicts,
-        violationMean: r.violationMean !== undefined ? r.violationMean : weights === null ? null : verdicts.filter((v) => v.violates).length / 3,
+        violationMean:
+          r.violationMean !== undefined
+            ? r.violationMean
+            : weights === null
+              ? null
+              : verdicts.filter((v) => v.violates).length / 3,
         metrics: [],
       };
     }),

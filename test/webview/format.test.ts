@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatMagnitude, formatPercent, formatProbability, formatRuntime, formatSigned, formatViolationMean, MINUS } from '../../webview/shared/format';
+import {
+  formatMagnitude,
+  formatPercent,
+  formatProbability,
+  formatRuntime,
+  formatSigned,
+  formatViolationMean,
+  MINUS,
+} from '../../webview/shared/format';
 
 describe('panel number formatting', () => {
   it('gives three significant digits and an explicit sign, with a typographic minus', () => {

@@ -35,7 +35,6 @@ import { fakeResult } from './fakeResult';
 /* eslint-disable @typescript-eslint/no-explicit-any */
 declare const document: any, window: any, sessionStorage: any, getComputedStyle: (el: unknown) => any;
 type HTMLCanvasElement = any;
-type HTMLElement = any;
 
 const XSS_TEXT = 'Not <img src=x onerror=alert(1)> bad </script> at all, "great" & fine';
 /** Word units split a tag apart; these strings reach the page whole (a note, a token label, an explainer label). */
@@ -48,13 +47,34 @@ const CODICONS = join(ROOT, 'dist', 'webview', 'codicon-inline.css');
 const SCREENSHOTS = process.env.POLARITY_LENS_SCREENSHOTS;
 
 const catalog: Catalog = {
-  explainers: EXPLAINERS.map((e) => ({ id: e.id, label: e.label, family: e.family, signed: e.signed, citation: e.citation })),
-  operators: Object.values(ERASURE_OPERATORS).map((o) => ({ name: o.name, paperName: o.paperName, description: o.description })),
+  explainers: EXPLAINERS.map((e) => ({
+    id: e.id,
+    label: e.label,
+    family: e.family,
+    signed: e.signed,
+    citation: e.citation,
+  })),
+  operators: Object.values(ERASURE_OPERATORS).map((o) => ({
+    name: o.name,
+    paperName: o.paperName,
+    description: o.description,
+  })),
 };
 
 function stateOf(result: ExplainResult, view: Partial<PanelState['view']> = {}): PanelState {
-  const settings: PanelSettings = { explainers: result.explanations.map((e) => e.id), operator: 'delete', granularity: 'word', objective: 'probability', igSteps: 20 };
-  return { result, settings, catalog, view: { sort: { column: 'violationMean', descending: true }, attentionLayer: 0, attentionHead: 'mean', ...view } };
+  const settings: PanelSettings = {
+    explainers: result.explanations.map((e) => e.id),
+    operator: 'delete',
+    granularity: 'word',
+    objective: 'probability',
+    igSteps: 20,
+  };
+  return {
+    result,
+    settings,
+    catalog,
+    view: { sort: { column: 'violationMean', descending: true }, attentionLayer: 0, attentionHead: 'mean', ...view },
+  };
 }
 
 let transformer: ExplainResult;
@@ -85,11 +105,17 @@ after(async () => {
 });
 
 function openPage(html: string, name: string): Promise<{ page: Page; trouble: Trouble }> {
-  return openWatched(browser, html, join(dir, `${name}.html`), { viewport: { width: 1100, height: 900 }, ready: '.explainer-row' });
+  return openWatched(browser, html, join(dir, `${name}.html`), {
+    viewport: { width: 1100, height: 900 },
+    ready: '.explainer-row',
+  });
 }
 
 function standalone(result: ExplainResult, view: Partial<PanelState['view']> = {}): string {
-  return standaloneHtml(stateOf(result, view), { script: readFileSync(SCRIPT, 'utf8'), styles: [readFileSync(CSS, 'utf8')] });
+  return standaloneHtml(stateOf(result, view), {
+    script: readFileSync(SCRIPT, 'utf8'),
+    styles: [readFileSync(CSS, 'utf8')],
+  });
 }
 
 describe('the exported panel page (standalone, headless Chromium)', () => {
@@ -151,7 +177,8 @@ describe('the exported panel page (standalone, headless Chromium)', () => {
   it('shows ✗/✓ per operator in the summary, matching the verdicts', async () => {
     for (const e of transformer.explanations) {
       for (const v of e.verdicts) {
-        const cell = (await page.textContent(`#summary tr[data-explainer="${e.id}"] td[data-operator="${v.operator}"]`)) ?? '';
+        const cell =
+          (await page.textContent(`#summary tr[data-explainer="${e.id}"] td[data-operator="${v.operator}"]`)) ?? '';
         assert.ok(cell.startsWith(v.violates ? '✗' : '✓'), `${e.id} ${v.operator}: ${cell}`);
       }
     }
@@ -171,7 +198,9 @@ describe('the exported panel page (standalone, headless Chromium)', () => {
     await page.keyboard.press('ArrowRight');
     assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-index')), '1');
     await page.keyboard.press('ArrowDown');
-    const below = await page.evaluate(() => document.activeElement?.closest('.explainer-row')?.getAttribute('data-explainer'));
+    const below = await page.evaluate(() =>
+      document.activeElement?.closest('.explainer-row')?.getAttribute('data-explainer'),
+    );
     const order = transformer.explanations.filter((x) => x.weights).map((x) => x.id);
     assert.equal(below, order[order.indexOf(e.id) + 1], '↓ moves to the same unit in the next row');
     await page.keyboard.press('ArrowUp');
@@ -185,10 +214,16 @@ describe('the exported panel page (standalone, headless Chromium)', () => {
     const order = (): Promise<(string | null)[]> => attrs(page, '#summary tbody tr', 'data-explainer');
     await page.click('#summary th[data-column="runtimeMs"]');
     assert.equal(await page.getAttribute('#summary th[data-column="runtimeMs"]', 'aria-sort'), 'descending');
-    assert.deepEqual(await order(), sortRows(rows, { column: 'runtimeMs', descending: true }).map((r) => r.id));
+    assert.deepEqual(
+      await order(),
+      sortRows(rows, { column: 'runtimeMs', descending: true }).map((r) => r.id),
+    );
     await page.click('#summary th[data-column="runtimeMs"]');
     assert.equal(await page.getAttribute('#summary th[data-column="runtimeMs"]', 'aria-sort'), 'ascending');
-    assert.deepEqual(await order(), sortRows(rows, { column: 'runtimeMs', descending: false }).map((r) => r.id));
+    assert.deepEqual(
+      await order(),
+      sortRows(rows, { column: 'runtimeMs', descending: false }).map((r) => r.id),
+    );
     assert.equal(await page.getAttribute('#summary th[data-column="violationMean"]', 'aria-sort'), 'none');
 
     await page.focus('#summary th[data-column="explainer"] button');
@@ -196,8 +231,16 @@ describe('the exported panel page (standalone, headless Chromium)', () => {
     assert.equal(await page.getAttribute('#summary th[data-column="explainer"]', 'aria-sort'), 'ascending');
     const byName = sortRows(rows, { column: 'explainer', descending: false }).map((r) => r.id);
     assert.deepEqual(await order(), byName);
-    assert.notDeepEqual(byName, sortRows(rows, { column: 'runtimeMs', descending: false }).map((r) => r.id), 'the two orders differ, so the sort did something');
-    assert.equal(await page.evaluate(() => document.activeElement?.closest('th')?.getAttribute('data-column')), 'explainer', 'focus stays on the header');
+    assert.notDeepEqual(
+      byName,
+      sortRows(rows, { column: 'runtimeMs', descending: false }).map((r) => r.id),
+      'the two orders differ, so the sort did something',
+    );
+    assert.equal(
+      await page.evaluate(() => document.activeElement?.closest('th')?.getAttribute('data-column')),
+      'explainer',
+      'focus stays on the header',
+    );
     await page.keyboard.press('Space');
     assert.equal(await page.getAttribute('#summary th[data-column="explainer"]', 'aria-sort'), 'descending');
   });
@@ -220,7 +263,8 @@ describe('the exported panel page (standalone, headless Chromium)', () => {
         (c, [r, k]) => {
           const el = c as HTMLCanvasElement;
           const cell = el.width / Number(el.dataset.cols);
-          return el.getContext('2d')!.getImageData(Math.floor((k + 0.5) * cell), Math.floor((r + 0.5) * cell), 1, 1).data[3];
+          return el.getContext('2d')!.getImageData(Math.floor((k + 0.5) * cell), Math.floor((r + 0.5) * cell), 1, 1)
+            .data[3];
         },
         [row, col],
       );
@@ -283,7 +327,7 @@ describe('the exported page of a single-attention model (BiLSTM)', () => {
         const el = c as HTMLCanvasElement;
         return [Number(el.dataset.rows), Number(el.dataset.cols), el.width, el.height];
       });
-      assert.deepEqual([rows, cols], [1, bilstm.attention!.tokens.length]);
+      assert.deepEqual([rows, cols], [1, bilstm.attention.tokens.length]);
       assert.equal(height * cols, width, 'one row of square cells');
       const failed = bilstm.explanations.filter((e) => e.weights === null);
       assert.ok(failed.length > 0);
@@ -302,7 +346,10 @@ describe('the exported page of a single-attention model (BiLSTM)', () => {
 
 describe('the exported page of a model without attention maps', () => {
   it('hides the attention view with a message and still draws everything else', async () => {
-    const result = fakeResult([{ id: 'a', label: 'A' }, { id: 'b', label: 'B', weights: null, error: 'B needs attention maps' }]);
+    const result = fakeResult([
+      { id: 'a', label: 'A' },
+      { id: 'b', label: 'B', weights: null, error: 'B needs attention maps' },
+    ]);
     const { page, trouble } = await openPage(standalone(result), 'no-attention');
     try {
       assert.equal(await page.locator('#attention-layer').count(), 0);
@@ -317,13 +364,21 @@ describe('the exported page of a model without attention maps', () => {
 });
 
 describe('the live webview (VS Code API stand-in)', () => {
-
   function liveHtml(): string {
-    return panelHtml({ script: readFileSync(SCRIPT, 'utf8'), styles: [readFileSync(CSS, 'utf8')], codicons: readFileSync(CODICONS, 'utf8') }, 'test-nonce-123');
+    return panelHtml(
+      {
+        script: readFileSync(SCRIPT, 'utf8'),
+        styles: [readFileSync(CSS, 'utf8')],
+        codicons: readFileSync(CODICONS, 'utf8'),
+      },
+      'test-nonce-123',
+    );
   }
 
-  const posted = (page: Page): Promise<{ type: string; [k: string]: unknown }[]> => page.evaluate(() => (window as unknown as { __posted: { type: string }[] }).__posted);
-  const send = (page: Page, message: unknown): Promise<void> => page.evaluate((m) => window.postMessage(m, '*'), message);
+  const posted = (page: Page): Promise<{ type: string; [k: string]: unknown }[]> =>
+    page.evaluate(() => (window as unknown as { __posted: { type: string }[] }).__posted);
+  const send = (page: Page, message: unknown): Promise<void> =>
+    page.evaluate((m) => window.postMessage(m, '*'), message);
 
   it('says ready, draws a shown result, saves only the view, and after a reload draws what the host sends with that view', async () => {
     const file = join(dir, 'live.html');
@@ -335,33 +390,58 @@ describe('the live webview (VS Code API stand-in)', () => {
     await page.addInitScript(FAKE_VSCODE);
     try {
       await page.goto(pathToFileURL(file).href);
-      await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'));
+      await page.waitForFunction(() =>
+        (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'),
+      );
       assert.equal(await page.locator('.explainer-row').count(), 0, 'nothing to draw before the host answers');
 
       const state = stateOf(transformer);
-      await send(page, { type: 'show', result: transformer, settings: state.settings, catalog, recomputed: transformer.explanations.map((e) => e.id) });
+      await send(page, {
+        type: 'show',
+        result: transformer,
+        settings: state.settings,
+        catalog,
+        recomputed: transformer.explanations.map((e) => e.id),
+      });
       await page.waitForSelector('.explainer-row');
       assert.equal(await page.locator('#controls').isVisible(), true);
       const saved = await page.evaluate(() => JSON.parse(sessionStorage.getItem('state') ?? 'null'));
-      assert.deepEqual(Object.keys(saved), ['view'], 'the explanation itself is the host\'s to send');
+      assert.deepEqual(Object.keys(saved), ['view'], "the explanation itself is the host's to send");
 
       // A view change is saved too.
       await page.click('#summary th[data-column="runtimeMs"]');
-      assert.deepEqual((await page.evaluate(() => JSON.parse(sessionStorage.getItem('state') ?? 'null'))).view.sort, { column: 'runtimeMs', descending: true });
+      assert.deepEqual((await page.evaluate(() => JSON.parse(sessionStorage.getItem('state') ?? 'null'))).view.sort, {
+        column: 'runtimeMs',
+        descending: true,
+      });
 
       // The impact row's operator is part of the view: picked, saved, kept by a re-run with the same operator.
       assert.equal(await page.getAttribute('.impact-row', 'data-operator'), state.settings.operator);
-      const pickImpact = (operator: string) => page.$eval('#impact-operator', (el, value) => {
-        (el as HTMLElement & { value: string }).value = value;
-        el.dispatchEvent(new Event('change'));
-      }, operator);
+      const pickImpact = (operator: string) =>
+        page.$eval(
+          '#impact-operator',
+          (el, value) => {
+            (el as unknown as { value: string }).value = value;
+            el.dispatchEvent(new Event('change'));
+          },
+          operator,
+        );
       await pickImpact('attention-mask');
       await page.waitForSelector('.impact-row[data-operator="attention-mask"]');
-      assert.equal((await page.evaluate(() => JSON.parse(sessionStorage.getItem('state') ?? 'null'))).view.impactOperator, 'attention-mask');
+      assert.equal(
+        (await page.evaluate(() => JSON.parse(sessionStorage.getItem('state') ?? 'null'))).view.impactOperator,
+        'attention-mask',
+      );
       await send(page, { type: 'show', result: transformer, settings: state.settings, catalog, recomputed: [] });
       await page.waitForSelector('.impact-row[data-operator="attention-mask"]');
       // Choosing another operator in the controls shows that operator's impacts.
-      await send(page, { type: 'show', result: transformer, settings: { ...state.settings, operator: 'zero-embedding' }, catalog, recomputed: [] });
+      await send(page, {
+        type: 'show',
+        result: transformer,
+        settings: { ...state.settings, operator: 'zero-embedding' },
+        catalog,
+        recomputed: [],
+      });
       await page.waitForSelector('.impact-row[data-operator="zero-embedding"]');
       await send(page, { type: 'show', result: transformer, settings: state.settings, catalog, recomputed: [] });
       await page.waitForSelector(`.impact-row[data-operator="${state.settings.operator}"]`);
@@ -371,14 +451,32 @@ describe('the live webview (VS Code API stand-in)', () => {
       // partial: the rows that finished are drawn, the status says what still runs, with Cancel.
       const [firstRow, ...others] = transformer.explanations;
       const pending = others.map((e) => e.id);
-      await send(page, { type: 'partial', result: { ...transformer, explanations: [] }, settings: state.settings, catalog, pending: [firstRow.id, ...pending] });
+      await send(page, {
+        type: 'partial',
+        result: { ...transformer, explanations: [] },
+        settings: state.settings,
+        catalog,
+        pending: [firstRow.id, ...pending],
+      });
       await page.waitForFunction(() => document.querySelectorAll('.explainer-row').length === 0);
-      await send(page, { type: 'partial', result: { ...transformer, explanations: [firstRow] }, settings: state.settings, catalog, pending });
+      await send(page, {
+        type: 'partial',
+        result: { ...transformer, explanations: [firstRow] },
+        settings: state.settings,
+        catalog,
+        pending,
+      });
       await page.waitForFunction(() => document.querySelectorAll('.explainer-row').length === 1);
-      assert.match((await page.textContent('#status')) ?? '', new RegExp(`1 of ${transformer.explanations.length} explainers done; running ${pending[0]}`));
+      assert.match(
+        (await page.textContent('#status')) ?? '',
+        new RegExp(`1 of ${transformer.explanations.length} explainers done; running ${pending[0]}`),
+      );
       assert.equal(await page.locator('#cancel').isVisible(), true);
       await send(page, { type: 'show', result: transformer, settings: state.settings, catalog, recomputed: [] });
-      await page.waitForFunction((n) => document.querySelectorAll('.explainer-row').length === n, transformer.explanations.length);
+      await page.waitForFunction(
+        (n) => document.querySelectorAll('.explainer-row').length === n,
+        transformer.explanations.length,
+      );
       await pickImpact('attention-mask');
       await page.waitForSelector('.impact-row[data-operator="attention-mask"]');
 
@@ -389,7 +487,10 @@ describe('the live webview (VS Code API stand-in)', () => {
       assert.ok((await page.locator('.explainer-row').count()) > 0, 'the previous result stays');
       if (SCREENSHOTS) {
         await page.evaluate(() => window.scrollTo(0, 0));
-        await page.screenshot({ path: join(SCREENSHOTS, 'panel-live-busy.png'), clip: { x: 0, y: 0, width: 1100, height: 420 } });
+        await page.screenshot({
+          path: join(SCREENSHOTS, 'panel-live-busy.png'),
+          clip: { x: 0, y: 0, width: 1100, height: 420 },
+        });
       }
       await page.click('#cancel');
       assert.ok((await posted(page)).some((m) => m.type === 'cancel'));
@@ -400,22 +501,34 @@ describe('the live webview (VS Code API stand-in)', () => {
       await send(page, { type: 'failed', message: 'Stopped by you.', cancelled: true });
       await page.waitForSelector('#status .status-cancelled');
       // The status icon's font is the inlined codicon sheet's, allowed by the CSP (a blocked font would be an error).
-      assert.equal(await page.evaluate(async () => (await document.fonts.load('16px codicon')).length > 0), true, 'the codicon font loaded');
+      assert.equal(
+        await page.evaluate(async () => (await document.fonts.load('16px codicon')).length > 0),
+        true,
+        'the codicon font loaded',
+      );
       assert.match((await page.textContent('#status [role="alert"]')) ?? '', /Cancelled/);
 
       // Controls post settings; export and decorate post their messages.
       await page.$eval('#control-granularity', (el) => {
-        (el as HTMLElement & { value: string }).value = 'token';
+        (el as unknown as { value: string }).value = 'token';
         el.dispatchEvent(new Event('change'));
       });
-      await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'settings'));
+      await page.waitForFunction(() =>
+        (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'settings'),
+      );
       const settings = (await posted(page)).find((m) => m.type === 'settings')!.settings as PanelSettings;
       assert.deepEqual(settings, { ...state.settings, granularity: 'token' });
       await page.click('#export-json');
       await page.click('#export-html');
       await page.click('.explainer-row[data-explainer="lime"] .decorate');
-      const types = (await posted(page)).map((m) => `${m.type}:${String(m.format ?? m.explainer ?? '')}`);
-      assert.ok(types.includes('export:json') && types.includes('export:html') && types.includes('decorate:lime'), types.join(' '));
+      const types = (await posted(page)).map(
+        (m) =>
+          `${m.type}:${typeof m.format === 'string' ? m.format : typeof m.explainer === 'string' ? m.explainer : ''}`,
+      );
+      assert.ok(
+        types.includes('export:json') && types.includes('export:html') && types.includes('decorate:lime'),
+        types.join(' '),
+      );
       assert.equal(await page.getAttribute('.explainer-row[data-explainer="lime"] .decorate', 'aria-pressed'), 'true');
 
       // A partial re-run marks what was recomputed.
@@ -426,7 +539,9 @@ describe('the live webview (VS Code API stand-in)', () => {
 
       // Reload: nothing of its own is drawn (a saved state may be stale); it waits for the host, then keeps its view.
       await page.reload();
-      await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'));
+      await page.waitForFunction(() =>
+        (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'),
+      );
       assert.equal(await page.locator('.explainer-row').count(), 0);
       assert.match((await page.textContent('#status')) ?? '', /Restoring the explanation/);
       assert.doesNotMatch((await page.textContent('#header')) ?? '', /No explanation yet/);
@@ -435,10 +550,20 @@ describe('the live webview (VS Code API stand-in)', () => {
       await page.waitForSelector('#header :text("No explanation yet")');
       assert.equal(await page.locator('#status').innerText(), '');
       const explainedAt = '2026-12-02T18:04:05.000Z';
-      await send(page, { type: 'show', result: transformer, settings: state.settings, catalog, recomputed: [], restored: { explainedAt, from: 'memory' } });
+      await send(page, {
+        type: 'show',
+        result: transformer,
+        settings: state.settings,
+        catalog,
+        recomputed: [],
+        restored: { explainedAt, from: 'memory' },
+      });
       await page.waitForSelector('.explainer-row');
       const time = await page.evaluate((iso) => new Date(iso).toLocaleTimeString(), explainedAt);
-      assert.equal((await page.textContent('#status'))?.trim(), `Restored after the window reload: explained at ${time}; nothing was recomputed.`);
+      assert.equal(
+        (await page.textContent('#status'))?.trim(),
+        `Restored after the window reload: explained at ${time}; nothing was recomputed.`,
+      );
       assert.equal(await page.locator('.recomputed').count(), 0, 'nothing is marked recomputed');
       assert.equal(await page.getAttribute('#summary th[data-column="runtimeMs"]', 'aria-sort'), 'descending');
       assert.equal(await page.getAttribute('.explainer-row[data-explainer="lime"] .decorate', 'aria-pressed'), 'true');
@@ -457,7 +582,9 @@ describe('the live webview (VS Code API stand-in)', () => {
     await page.addInitScript(FAKE_VSCODE);
     try {
       await page.goto(pathToFileURL(file).href);
-      await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'));
+      await page.waitForFunction(() =>
+        (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'ready'),
+      );
       const base = fakeResult([{ id: 'occlusion', weights: [0.2, -0.1, 0] }]);
       const multi: ExplainResult = {
         ...base,
@@ -465,16 +592,24 @@ describe('the live webview (VS Code API stand-in)', () => {
         head: { kind: 'multi-label', quantity: 'sigmoid probability σ(z) of one label', isProbability: true },
         prediction: { index: 1, label: 'anger', probability: 0.7, probabilities: [0.2, 0.7, 0.1] },
       };
-      const settings: PanelSettings = { explainers: ['occlusion'], operator: 'delete', granularity: 'word', objective: 'probability', igSteps: 20 };
+      const settings: PanelSettings = {
+        explainers: ['occlusion'],
+        operator: 'delete',
+        granularity: 'word',
+        objective: 'probability',
+        igSteps: 20,
+      };
       await send(page, { type: 'show', result: multi, settings, catalog, recomputed: ['occlusion'] });
       await page.waitForSelector('#control-label');
-      assert.equal(await page.$eval('#control-label', (el) => (el as HTMLElement & { value: string }).value), 'anger');
+      assert.equal(await page.$eval('#control-label', (el) => (el as unknown as { value: string }).value), 'anger');
       assert.match((await page.textContent('#prediction')) ?? '', /Explaining label anger σ\(z_ŷ\) = 0\.700/);
       await page.$eval('#control-label', (el) => {
-        (el as HTMLElement & { value: string }).value = 'fear';
+        (el as unknown as { value: string }).value = 'fear';
         el.dispatchEvent(new Event('change'));
       });
-      await page.waitForFunction(() => (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'settings'));
+      await page.waitForFunction(() =>
+        (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'settings'),
+      );
       const sent = (await posted(page)).find((m) => m.type === 'settings')!.settings as PanelSettings;
       assert.deepEqual(sent, { ...settings, label: 'fear' });
       // A softmax result: no picker.

@@ -1,8 +1,24 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ExplainerSummary } from '../../src/core/datasetRun/datasetReport';
-import { defaultChartExplainers, linear, markerPath, MARKERS, niceMax, polarityMatrix, ticks, tokenClasses, violationTokens } from '../../webview/report/logic/chartModel';
-import { chartExplainers, isReportHostMessage, isReportView, isStandaloneData, normaliseView } from '../../webview/report/logic/reportModel';
+import {
+  defaultChartExplainers,
+  linear,
+  markerPath,
+  MARKERS,
+  niceMax,
+  polarityMatrix,
+  ticks,
+  tokenClasses,
+  violationTokens,
+} from '../../webview/report/logic/chartModel';
+import {
+  chartExplainers,
+  isReportHostMessage,
+  isReportView,
+  isStandaloneData,
+  normaliseView,
+} from '../../webview/report/logic/reportModel';
 import { fakeReport, XSS_IMG } from './fakeReport';
 
 const report = fakeReport({ rows: 80, seed: 5 });
@@ -10,12 +26,32 @@ const summary = (id: string, runs: number): ExplainerSummary => ({ ...report.exp
 
 describe('report charts model', () => {
   it('picks the 4 explainers with the most runs by default, always with raw attention and AttGrad, in report order', () => {
-    const list = [summary('lime', 90), summary('raw-attention', 10), summary('occlusion', 100), summary('attention-x-gradient', 5), summary('kernel-shap', 95), summary('ig', 50)];
-    assert.deepEqual(defaultChartExplainers(list), ['raw-attention', 'occlusion', 'attention-x-gradient', 'kernel-shap']);
-    assert.deepEqual(defaultChartExplainers(list.filter((e) => !e.id.startsWith('raw') && !e.id.startsWith('attention'))), ['lime', 'occlusion', 'kernel-shap', 'ig']);
+    const list = [
+      summary('lime', 90),
+      summary('raw-attention', 10),
+      summary('occlusion', 100),
+      summary('attention-x-gradient', 5),
+      summary('kernel-shap', 95),
+      summary('ig', 50),
+    ];
+    assert.deepEqual(defaultChartExplainers(list), [
+      'raw-attention',
+      'occlusion',
+      'attention-x-gradient',
+      'kernel-shap',
+    ]);
+    assert.deepEqual(
+      defaultChartExplainers(list.filter((e) => !e.id.startsWith('raw') && !e.id.startsWith('attention'))),
+      ['lime', 'occlusion', 'kernel-shap', 'ig'],
+    );
     assert.deepEqual(defaultChartExplainers([summary('a', 1), summary('b', 1)]), ['a', 'b']);
     // The fake report: every explainer but rollout ran on every sample; ties go in report order.
-    assert.deepEqual(defaultChartExplainers(report.explainers), ['raw-attention', 'attention-x-gradient', 'integrated-gradients', 'input-x-gradient']);
+    assert.deepEqual(defaultChartExplainers(report.explainers), [
+      'raw-attention',
+      'attention-x-gradient',
+      'integrated-gradients',
+      'input-x-gradient',
+    ]);
   });
 
   it('chooses readable axis maxima and ticks, and maps values linearly', () => {
@@ -24,7 +60,10 @@ describe('report charts model', () => {
     assert.equal(niceMax(0.21), 0.25);
     assert.equal(niceMax(1), 1);
     assert.equal(niceMax(0), 1);
-    assert.deepEqual(ticks(0.5, 5).map((t) => Number(t.toFixed(2))), [0, 0.1, 0.2, 0.3, 0.4, 0.5]);
+    assert.deepEqual(
+      ticks(0.5, 5).map((t) => Number(t.toFixed(2))),
+      [0, 0.1, 0.2, 0.3, 0.4, 0.5],
+    );
     const y = linear(0.5, 200, 0);
     assert.equal(y(0), 200);
     assert.equal(y(0.25), 100);
@@ -33,12 +72,15 @@ describe('report charts model', () => {
 
   it('turns the polarity counts into the 2×2 matrix, violations off the diagonal, zeros apart', () => {
     const m = polarityMatrix([50, 10, 20, 20, 7]);
-    assert.deepEqual(m.cells.map((c) => [c.claims, c.measured, c.count, c.violates]), [
-      ['supports', 'supports', 50, false],
-      ['supports', 'suppresses', 10, true],
-      ['suppresses', 'supports', 20, true],
-      ['suppresses', 'suppresses', 20, false],
-    ]);
+    assert.deepEqual(
+      m.cells.map((c) => [c.claims, c.measured, c.count, c.violates]),
+      [
+        ['supports', 'supports', 50, false],
+        ['supports', 'suppresses', 10, true],
+        ['suppresses', 'supports', 20, true],
+        ['suppresses', 'suppresses', 20, false],
+      ],
+    );
     assert.equal(m.cells[0].share, 0.5);
     assert.equal(m.zero, 7);
     assert.equal(m.total, 107);
@@ -63,8 +105,13 @@ describe('report view state', () => {
     assert.ok(isReportView(report));
     assert.equal(isReportView({ ...report, schema: 'other' }), false);
     assert.ok(isReportHostMessage({ type: 'report', report }));
-    assert.ok(isReportHostMessage({ type: 'progress', done: 3, total: null, perSecond: 1.5, etaSeconds: null, label: 'x' }));
-    assert.equal(isReportHostMessage({ type: 'progress', done: '3', total: 4, perSecond: 1, etaSeconds: 1, label: 'x' }), false);
+    assert.ok(
+      isReportHostMessage({ type: 'progress', done: 3, total: null, perSecond: 1.5, etaSeconds: null, label: 'x' }),
+    );
+    assert.equal(
+      isReportHostMessage({ type: 'progress', done: '3', total: 4, perSecond: 1, etaSeconds: 1, label: 'x' }),
+      false,
+    );
     assert.ok(isReportHostMessage({ type: 'finished', cancelled: true, message: 'Stopped.' }));
     assert.equal(isReportHostMessage({ type: 'finished', cancelled: 'yes' }), false);
     assert.equal(isReportHostMessage({ type: 'show' }), false);
@@ -76,7 +123,14 @@ describe('report view state', () => {
     const view = normaliseView(
       {
         sort: { column: 'metric:aopc', descending: true },
-        filters: { label: null, prediction: 'positive', correctness: 'wrong', explainer: 'lime', violation: 'violates', search: 'food' },
+        filters: {
+          label: null,
+          prediction: 'positive',
+          correctness: 'wrong',
+          explainer: 'lime',
+          violation: 'violates',
+          search: 'food',
+        },
         sampleSort: { key: 'confidence', descending: true },
         chartExplainers: ['lime', 'gone', 'occlusion'],
         polarityExplainer: 'occlusion',
@@ -89,7 +143,14 @@ describe('report view state', () => {
     );
     assert.deepEqual(view, {
       sort: { column: 'metric:aopc', descending: true },
-      filters: { label: null, prediction: 'positive', correctness: 'wrong', explainer: 'lime', violation: 'violates', search: 'food' },
+      filters: {
+        label: null,
+        prediction: 'positive',
+        correctness: 'wrong',
+        explainer: 'lime',
+        violation: 'violates',
+        search: 'food',
+      },
       sampleSort: { key: 'confidence', descending: true },
       chartExplainers: ['lime', 'occlusion'],
       polarityExplainer: 'occlusion',
@@ -99,7 +160,19 @@ describe('report view state', () => {
       pageScroll: 1200,
     });
     const stale = normaliseView(
-      { filters: { label: 'spam', prediction: 'spam', correctness: 'maybe' as never, explainer: 'gone', violation: 'any', search: '' }, chartExplainers: ['gone'], tokenClass: 'spam', sampleScroll: -4 },
+      {
+        filters: {
+          label: 'spam',
+          prediction: 'spam',
+          correctness: 'maybe' as never,
+          explainer: 'gone',
+          violation: 'any',
+          search: '',
+        },
+        chartExplainers: ['gone'],
+        tokenClass: 'spam',
+        sampleScroll: -4,
+      },
       report,
     );
     assert.deepEqual(stale.filters, { correctness: 'any', violation: 'any', search: '' });

@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { ReportView } from '../../src/core/datasetRun/datasetReport';
-import { reportHtml, standaloneReportHtml } from '../../src/pages/report/reportHtml';
+import { panelHtml } from '../../src/pages/shared/pageHtml';
+import { standaloneReportHtml } from '../../src/pages/report/reportHtml';
 import type { ReportViewState, SampleFilters } from '../../src/pages/report/reportProtocol';
 import { defaultChartExplainers, polarityMatrix } from '../../webview/report/logic/chartModel';
 import { formatCount, formatFixed } from '../../webview/report/logic/reportFormat';
@@ -46,15 +47,25 @@ after(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-function openFile(html: string, name: string, init?: string, ready = '#report-summary'): Promise<{ page: Page; trouble: Trouble }> {
+function openFile(
+  html: string,
+  name: string,
+  init?: string,
+  ready = '#report-summary',
+): Promise<{ page: Page; trouble: Trouble }> {
   return openWatched(browser, html, join(dir, `${name}.html`), { viewport: { width: 1200, height: 900 }, ready, init });
 }
 
 function standalone(report: ReportView, view?: Partial<ReportViewState>): string {
-  return standaloneReportHtml(report, { script: readFileSync(SCRIPT, 'utf8'), css: [readFileSync(PANEL_CSS, 'utf8'), readFileSync(REPORT_CSS, 'utf8')] }, view);
+  return standaloneReportHtml(
+    report,
+    { script: readFileSync(SCRIPT, 'utf8'), css: [readFileSync(PANEL_CSS, 'utf8'), readFileSync(REPORT_CSS, 'utf8')] },
+    view,
+  );
 }
 
-const summaryOrder = (page: Page): Promise<(string | null)[]> => attrs(page, '#report-summary tbody tr', 'data-explainer');
+const summaryOrder = (page: Page): Promise<(string | null)[]> =>
+  attrs(page, '#report-summary tbody tr', 'data-explainer');
 
 /** Sets a vscode-elements select (or multi-select) the way a pick does: value, then a change event. */
 const choose = (page: Page, id: string, value: string | string[]): Promise<void> =>
@@ -75,8 +86,10 @@ const typeSearch = (page: Page, text: string): Promise<void> =>
     },
     text,
   );
-const countText = (shown: number, total: number): string => `Showing ${formatCount(shown)} of ${formatCount(total)} samples`;
-const waitCount = (page: Page, text: string): Promise<unknown> => page.waitForFunction((t) => document.getElementById('sample-count')?.textContent === t, text);
+const countText = (shown: number, total: number): string =>
+  `Showing ${formatCount(shown)} of ${formatCount(total)} samples`;
+const waitCount = (page: Page, text: string): Promise<unknown> =>
+  page.waitForFunction((t) => document.getElementById('sample-count')?.textContent === t, text);
 
 describe('the exported report page (standalone, headless Chromium)', () => {
   const report = fakeReport({ rows: 300, seed: 21 });
@@ -109,7 +122,10 @@ describe('the exported report page (standalone, headless Chromium)', () => {
     assert.match((await page.textContent('#report-samples')) ?? '', /^300 of 300 selected rows$/);
     const accuracy = (await page.textContent('#report-accuracy')) ?? '';
     const a = report.accuracy!;
-    assert.ok(accuracy.includes(formatFixed(a.ratio)) && accuracy.includes(`${formatFixed(a.lo)}–${formatFixed(a.hi)}`), accuracy);
+    assert.ok(
+      accuracy.includes(formatFixed(a.ratio)) && accuracy.includes(`${formatFixed(a.lo)}–${formatFixed(a.hi)}`),
+      accuracy,
+    );
     assert.ok(accuracy.includes(`${a.k} of ${a.n} labelled rows`), accuracy);
     assert.equal(await page.textContent('#report-operator'), 'delete (slice_out)');
     assert.equal(await page.locator('#report-state').count(), 0, 'a complete report has no partial badge');
@@ -121,17 +137,39 @@ describe('the exported report page (standalone, headless Chromium)', () => {
   });
 
   it('draws one summary row per explainer with the report’s numbers, and the Random floor', async () => {
-    assert.deepEqual(await summaryOrder(page), sortExplainers(report.explainers, { column: 'violationMean', descending: false }).map((e) => e.id));
+    assert.deepEqual(
+      await summaryOrder(page),
+      sortExplainers(report.explainers, { column: 'violationMean', descending: false }).map((e) => e.id),
+    );
     for (const e of report.explainers) {
       const row = `#report-summary tbody tr[data-explainer="${e.id}"]`;
       for (const op of report.settings.operators) {
         const p = e.violation[op];
-        assert.equal(await page.getAttribute(`${row} td[data-column="operator:${op}"]`, 'data-value'), p ? String(p.ratio) : '', `${e.id} ${op}`);
-        assert.equal(await page.textContent(`${row} td[data-column="operator:${op}"] .cell-main`), formatFixed(p?.ratio), `${e.id} ${op}`);
+        assert.equal(
+          await page.getAttribute(`${row} td[data-column="operator:${op}"]`, 'data-value'),
+          p ? String(p.ratio) : '',
+          `${e.id} ${op}`,
+        );
+        assert.equal(
+          await page.textContent(`${row} td[data-column="operator:${op}"] .cell-main`),
+          formatFixed(p?.ratio),
+          `${e.id} ${op}`,
+        );
       }
-      assert.equal(await page.textContent(`${row} td[data-column="violationMean"] .cell-main`), formatFixed(e.violationMean.mean));
-      if (e.violationMean.lo !== null) assert.equal(await page.textContent(`${row} td[data-column="violationMean"] .cell-ci`), `${formatFixed(e.violationMean.lo)}–${formatFixed(e.violationMean.hi)}`);
-      for (const m of report.metrics) assert.equal(await page.getAttribute(`${row} td[data-column="metric:${m.id}"]`, 'data-value'), String(e.metrics[m.id].mean ?? ''));
+      assert.equal(
+        await page.textContent(`${row} td[data-column="violationMean"] .cell-main`),
+        formatFixed(e.violationMean.mean),
+      );
+      if (e.violationMean.lo !== null)
+        assert.equal(
+          await page.textContent(`${row} td[data-column="violationMean"] .cell-ci`),
+          `${formatFixed(e.violationMean.lo)}–${formatFixed(e.violationMean.hi)}`,
+        );
+      for (const m of report.metrics)
+        assert.equal(
+          await page.getAttribute(`${row} td[data-column="metric:${m.id}"]`, 'data-value'),
+          String(e.metrics[m.id].mean ?? ''),
+        );
       assert.equal(await page.getAttribute(`${row} td[data-column="failures"]`, 'data-value'), String(e.failures));
     }
     const floor = (await page.textContent('#report-summary tfoot td[data-column="violationMean"] .cell-main')) ?? '';
@@ -143,13 +181,19 @@ describe('the exported report page (standalone, headless Chromium)', () => {
     const best = bestPerColumn(report.explainers, summaryColumns(report));
     assert.ok(best.size >= 8);
     for (const [column, winners] of best) {
-      const marked = await page.$$eval(`#report-summary tbody td.best[data-column="${column}"]`, (els) => els.map((e) => e.closest('tr')?.getAttribute('data-explainer')));
+      const marked = await page.$$eval(`#report-summary tbody td.best[data-column="${column}"]`, (els) =>
+        els.map((e) => e.closest('tr')?.getAttribute('data-explainer')),
+      );
       assert.deepEqual(marked.sort(), [...winners].sort(), column);
     }
     const cell = `#report-summary tbody td.best[data-column="violationMean"]`;
     assert.match((await page.textContent(cell)) ?? '', /★.*\(best in column\)/);
     assert.equal(await page.$eval(cell, (e) => getComputedStyle(e).fontWeight), '700');
-    assert.equal(await page.locator('#report-summary tr[data-explainer="random"] td.best').count(), 0, 'the floor is not ranked');
+    assert.equal(
+      await page.locator('#report-summary tr[data-explainer="random"] td.best').count(),
+      0,
+      'the floor is not ranked',
+    );
   });
 
   it('sorts by a header click and by keyboard, with aria-sort, keeping focus on the header', async () => {
@@ -157,10 +201,16 @@ describe('the exported report page (standalone, headless Chromium)', () => {
     assert.equal(await page.getAttribute(th('violationMean'), 'aria-sort'), 'ascending');
     await page.click(`${th('metric:aopc')} button`);
     assert.equal(await page.getAttribute(th('metric:aopc'), 'aria-sort'), 'descending', 'higher is better: best first');
-    assert.deepEqual(await summaryOrder(page), sortExplainers(report.explainers, { column: 'metric:aopc', descending: true }).map((e) => e.id));
+    assert.deepEqual(
+      await summaryOrder(page),
+      sortExplainers(report.explainers, { column: 'metric:aopc', descending: true }).map((e) => e.id),
+    );
     await page.click(`${th('msPerSample')} button`);
     assert.equal(await page.getAttribute(th('msPerSample'), 'aria-sort'), 'ascending');
-    assert.deepEqual(await summaryOrder(page), sortExplainers(report.explainers, { column: 'msPerSample', descending: false }).map((e) => e.id));
+    assert.deepEqual(
+      await summaryOrder(page),
+      sortExplainers(report.explainers, { column: 'msPerSample', descending: false }).map((e) => e.id),
+    );
     assert.equal(await page.getAttribute(th('metric:aopc'), 'aria-sort'), 'none');
 
     await page.focus(`${th('explainer')} button`);
@@ -168,10 +218,16 @@ describe('the exported report page (standalone, headless Chromium)', () => {
     assert.equal(await page.getAttribute(th('explainer'), 'aria-sort'), 'ascending');
     const byName = sortExplainers(report.explainers, { column: 'explainer', descending: false }).map((e) => e.id);
     assert.deepEqual(await summaryOrder(page), byName);
-    assert.equal(await page.evaluate(() => document.activeElement?.closest('th')?.getAttribute('data-column')), 'explainer');
+    assert.equal(
+      await page.evaluate(() => document.activeElement?.closest('th')?.getAttribute('data-column')),
+      'explainer',
+    );
     await page.keyboard.press('Space');
     assert.equal(await page.getAttribute(th('explainer'), 'aria-sort'), 'descending');
-    assert.deepEqual(await summaryOrder(page), sortExplainers(report.explainers, { column: 'explainer', descending: true }).map((e) => e.id));
+    assert.deepEqual(
+      await summaryOrder(page),
+      sortExplainers(report.explainers, { column: 'explainer', descending: true }).map((e) => e.id),
+    );
   });
 
   it('draws every chart as labelled SVG with values on hover (<title>), focus and in a hidden table', async () => {
@@ -180,8 +236,13 @@ describe('the exported report page (standalone, headless Chromium)', () => {
       assert.equal(await page.locator(svg).count(), 1, id);
       const labelledBy = (await page.getAttribute(svg, 'aria-labelledby'))!;
       assert.ok(((await page.textContent(`#${labelledBy}`)) ?? '').length > 10, `${id} has a title`);
-      assert.ok(((await page.textContent(`#${await page.getAttribute(svg, 'aria-describedby')}`)) ?? '').length > 20, `${id} is described`);
-      const marks = await page.$$eval(`${svg} .mark`, (els) => els.map((e) => [e.getAttribute('aria-label'), e.querySelector('title')?.textContent]));
+      assert.ok(
+        ((await page.textContent(`#${await page.getAttribute(svg, 'aria-describedby')}`)) ?? '').length > 20,
+        `${id} is described`,
+      );
+      const marks = await page.$$eval(`${svg} .mark`, (els) =>
+        els.map((e) => [e.getAttribute('aria-label'), e.querySelector('title')?.textContent]),
+      );
       assert.ok(marks.length > 0, id);
       for (const [label, title] of marks) assert.ok(label && label === title, `${id}: ${label}`);
       assert.ok((await page.locator(`#${id} .sr-only table`).count()) === 1, `${id} has a text alternative table`);
@@ -190,10 +251,22 @@ describe('the exported report page (standalone, headless Chromium)', () => {
     const ops = report.settings.operators;
     assert.equal(await page.locator('#chart-violation .bar').count(), report.explainers.length * ops.length);
     const ag = report.explainers.find((e) => e.id === 'attention-x-gradient')!;
-    assert.equal(await page.getAttribute('#chart-violation .bar-group[data-explainer="attention-x-gradient"] .bar[data-operator="delete"]', 'data-value'), String(ag.violation.delete!.ratio));
+    assert.equal(
+      await page.getAttribute(
+        '#chart-violation .bar-group[data-explainer="attention-x-gradient"] .bar[data-operator="delete"]',
+        'data-value',
+      ),
+      String(ag.violation.delete!.ratio),
+    );
     assert.equal(await page.locator('#chart-violation .reference-line.mark').count(), 1);
-    assert.deepEqual(await attrs(page, '#chart-length .series', 'data-explainer'), defaultChartExplainers(report.explainers));
-    assert.deepEqual(await attrs(page, '#chart-confidence .chart-legend li', 'data-explainer'), defaultChartExplainers(report.explainers));
+    assert.deepEqual(
+      await attrs(page, '#chart-length .series', 'data-explainer'),
+      defaultChartExplainers(report.explainers),
+    );
+    assert.deepEqual(
+      await attrs(page, '#chart-confidence .chart-legend li', 'data-explainer'),
+      defaultChartExplainers(report.explainers),
+    );
 
     // Keyboard: one tab stop per chart; arrows move along the marks and the readout says the value.
     await page.focus('#chart-violation .mark[tabindex="0"]');
@@ -205,15 +278,24 @@ describe('the exported report page (standalone, headless Chromium)', () => {
   });
 
   it('draws the polarity matrix of the picked explainer, and the line charts of the picked explainers', async () => {
-    const cells = async (): Promise<number[]> => (await attrs(page, '#chart-polarity .matrix-cell', 'data-count')).map(Number);
+    const cells = async (): Promise<number[]> =>
+      (await attrs(page, '#chart-polarity .matrix-cell', 'data-count')).map(Number);
     assert.equal(await page.getAttribute('#chart-polarity svg', 'data-explainer'), 'attention-x-gradient');
     const ag = report.explainers.find((e) => e.id === 'attention-x-gradient')!;
-    assert.deepEqual(await cells(), polarityMatrix(ag.polarity).cells.map((c) => c.count));
+    assert.deepEqual(
+      await cells(),
+      polarityMatrix(ag.polarity).cells.map((c) => c.count),
+    );
     await choose(page, 'polarity-explainer', 'raw-attention');
     await page.waitForSelector('#chart-polarity svg[data-explainer="raw-attention"]');
     assert.deepEqual(await cells(), report.explainers[0].polarity.slice(0, 4));
-    const violating = await page.$$eval('#chart-polarity .matrix-cell.cell-violates', (els) => els.map((e) => e.getAttribute('aria-label')));
-    assert.ok(violating.every((l) => /✗ violation$/.test(l ?? '')), 'violations are said in words, not only by colour');
+    const violating = await page.$$eval('#chart-polarity .matrix-cell.cell-violates', (els) =>
+      els.map((e) => e.getAttribute('aria-label')),
+    );
+    assert.ok(
+      violating.every((l) => /✗ violation$/.test(l ?? '')),
+      'violations are said in words, not only by colour',
+    );
 
     await choose(page, 'chart-explainers', ['occlusion', 'lime']);
     await page.waitForFunction(() => document.querySelectorAll('#chart-length .series').length === 2);
@@ -224,7 +306,10 @@ describe('the exported report page (standalone, headless Chromium)', () => {
 
   it('filters the samples and shows the count the logic computes', async () => {
     const total = report.sampleRows.length;
-    const expectCount = async (filters: Partial<SampleFilters>, sort: ReportViewState['sampleSort'] = { key: 'row', descending: false }): Promise<number[]> => {
+    const expectCount = async (
+      filters: Partial<SampleFilters>,
+      sort: ReportViewState['sampleSort'] = { key: 'row', descending: false },
+    ): Promise<number[]> => {
       const shown = visibleSamples(report, { ...DEFAULT_FILTERS, ...filters }, sort);
       await waitCount(page, countText(shown.length, total));
       return shown;
@@ -240,13 +325,28 @@ describe('the exported report page (standalone, headless Chromium)', () => {
     await choose(page, 'filter-label', 'any');
     await choose(page, 'filter-correct', 'wrong');
     await typeSearch(page, 'FOOD');
-    shown = await expectCount({ explainer: 'input-x-gradient', violation: 'violates', correctness: 'wrong', search: 'FOOD' });
+    shown = await expectCount({
+      explainer: 'input-x-gradient',
+      violation: 'violates',
+      correctness: 'wrong',
+      search: 'FOOD',
+    });
     const drawn = (await attrs(page, '.sample-body .sample-row', 'data-row')).map(Number);
     assert.ok(drawn.length > 0 && drawn.length <= shown.length);
-    assert.deepEqual(drawn, shown.slice(0, drawn.length).map((i) => report.sampleRows[i].row), 'the rows drawn are the first ones the logic shows');
+    assert.deepEqual(
+      drawn,
+      shown.slice(0, drawn.length).map((i) => report.sampleRows[i].row),
+      'the rows drawn are the first ones the logic shows',
+    );
     await choose(page, 'sample-sort', 'confidence:desc');
-    shown = await expectCount({ explainer: 'input-x-gradient', violation: 'violates', correctness: 'wrong', search: 'FOOD' }, { key: 'confidence', descending: true });
-    assert.equal(await page.getAttribute('.sample-body .sample-row >> nth=0', 'data-row'), String(report.sampleRows[shown[0]].row));
+    shown = await expectCount(
+      { explainer: 'input-x-gradient', violation: 'violates', correctness: 'wrong', search: 'FOOD' },
+      { key: 'confidence', descending: true },
+    );
+    assert.equal(
+      await page.getAttribute('.sample-body .sample-row >> nth=0', 'data-row'),
+      String(report.sampleRows[shown[0]].row),
+    );
     await typeSearch(page, 'no such text anywhere');
     await waitCount(page, countText(0, total));
     assert.equal(await page.locator('.sample-body .sample-row').count(), 0);
@@ -287,9 +387,16 @@ describe('a 100,000-sample report', () => {
       assert.ok((await rowCount()) < 200);
 
       await choose(page, 'filter-violation', 'violates');
-      const shown = visibleSamples(report, { ...DEFAULT_FILTERS, violation: 'violates' }, { key: 'row', descending: false });
+      const shown = visibleSamples(
+        report,
+        { ...DEFAULT_FILTERS, violation: 'violates' },
+        { key: 'row', descending: false },
+      );
       await waitCount(page, countText(shown.length, 100_000));
-      assert.equal(await page.getAttribute('.sample-body .sample-row >> nth=0', 'data-row'), String(report.sampleRows[shown[0]].row));
+      assert.equal(
+        await page.getAttribute('.sample-body .sample-row >> nth=0', 'data-row'),
+        String(report.sampleRows[shown[0]].row),
+      );
       assertClean(trouble);
     } finally {
       await page.close();
@@ -298,11 +405,23 @@ describe('a 100,000-sample report', () => {
 });
 
 describe('the live report webview (VS Code API stand-in)', () => {
-  const liveHtml = (): string => reportHtml({ script: readFileSync(SCRIPT, 'utf8'), styles: [readFileSync(PANEL_CSS, 'utf8'), readFileSync(REPORT_CSS, 'utf8')], codicons: readFileSync(CODICONS, 'utf8') }, 'test-nonce-123');
-  const posted = (page: Page): Promise<{ type: string; [k: string]: unknown }[]> => page.evaluate(() => window.__posted);
-  const send = (page: Page, message: unknown): Promise<void> => page.evaluate((m) => window.postMessage(m, '*'), message);
-  const saved = (page: Page): Promise<{ view: ReportViewState; report?: { datasetPath: string } } | null> => page.evaluate(() => JSON.parse(sessionStorage.getItem('state') ?? 'null'));
-  const waitPosted = (page: Page, type: string): Promise<unknown> => page.waitForFunction((t) => window.__posted.some((m: { type: string }) => m.type === t), type);
+  const liveHtml = (): string =>
+    panelHtml(
+      {
+        script: readFileSync(SCRIPT, 'utf8'),
+        styles: [readFileSync(PANEL_CSS, 'utf8'), readFileSync(REPORT_CSS, 'utf8')],
+        codicons: readFileSync(CODICONS, 'utf8'),
+      },
+      'test-nonce-123',
+    );
+  const posted = (page: Page): Promise<{ type: string; [k: string]: unknown }[]> =>
+    page.evaluate(() => window.__posted);
+  const send = (page: Page, message: unknown): Promise<void> =>
+    page.evaluate((m) => window.postMessage(m, '*'), message);
+  const saved = (page: Page): Promise<{ view: ReportViewState; report?: { datasetPath: string } } | null> =>
+    page.evaluate(() => JSON.parse(sessionStorage.getItem('state') ?? 'null'));
+  const waitPosted = (page: Page, type: string): Promise<unknown> =>
+    page.waitForFunction((t) => window.__posted.some((m: { type: string }) => m.type === t), type);
 
   it('says ready, shows progress with Cancel, draws partial reports, posts openSample and export, and restores its view', async () => {
     const full = fakeReport({ rows: 300, seed: 9 });
@@ -310,16 +429,29 @@ describe('the live report webview (VS Code API stand-in)', () => {
     const { page, trouble } = await openFile(liveHtml(), 'live', FAKE_VSCODE, '#report-header');
     try {
       await waitPosted(page, 'ready');
-      assert.equal(await page.locator('#summary-section').isVisible(), false, 'nothing to draw before the host answers');
+      assert.equal(
+        await page.locator('#summary-section').isVisible(),
+        false,
+        'nothing to draw before the host answers',
+      );
 
       // Progress: bar, count/total, rate, ETA; Cancel posts cancel and keeps focus through updates.
       await send(page, { type: 'progress', done: 12, total: 300, perSecond: 4.2, etaSeconds: 69, label: 'Explaining' });
       await page.waitForSelector('#report-progress');
-      assert.equal(await page.textContent('#report-progress-text'), '12 of 300 samples (4%) · 4.2/s · about 1 min 9 s left');
+      assert.equal(
+        await page.textContent('#report-progress-text'),
+        '12 of 300 samples (4%) · 4.2/s · about 1 min 9 s left',
+      );
       await page.focus('#report-cancel');
       await send(page, { type: 'progress', done: 40, total: 300, perSecond: 5, etaSeconds: 52, label: 'Explaining' });
-      await page.waitForFunction(() => document.getElementById('report-progress-text')?.textContent?.startsWith('40 of 300'));
-      assert.equal(await page.evaluate(() => document.activeElement?.id), 'report-cancel', 'a progress update does not steal focus');
+      await page.waitForFunction(() =>
+        document.getElementById('report-progress-text')?.textContent?.startsWith('40 of 300'),
+      );
+      assert.equal(
+        await page.evaluate(() => document.activeElement?.id),
+        'report-cancel',
+        'a progress update does not steal focus',
+      );
       assert.equal(await page.$eval('#report-progress', (el) => (el as HTMLElement).value), 40);
       await page.click('#report-cancel');
       await waitPosted(page, 'cancel');
@@ -349,15 +481,26 @@ describe('the live report webview (VS Code API stand-in)', () => {
 
       for (const format of ['json', 'csv', 'html', 'md']) await page.click(`#export-${format}`);
       const exports = (await posted(page)).filter((m) => m.type === 'export');
-      assert.deepEqual(exports.map((m) => m.format), ['json', 'csv', 'html', 'md']);
-      assert.deepEqual((exports[0].view as ReportViewState).sort, { column: 'failures', descending: false }, 'an export carries the view');
+      assert.deepEqual(
+        exports.map((m) => m.format),
+        ['json', 'csv', 'html', 'md'],
+      );
+      assert.deepEqual(
+        (exports[0].view as ReportViewState).sort,
+        { column: 'failures', descending: false },
+        'an export carries the view',
+      );
 
       // View choices are saved: filter, order, chart picks, scroll positions.
       await choose(page, 'filter-prediction', 'is:positive');
       await choose(page, 'sample-sort', 'confidence:asc');
       await choose(page, 'polarity-explainer', 'occlusion');
       await page.waitForSelector('#chart-polarity svg[data-explainer="occlusion"]');
-      const shown = visibleSamples(full, { ...DEFAULT_FILTERS, prediction: 'positive' }, { key: 'confidence', descending: false });
+      const shown = visibleSamples(
+        full,
+        { ...DEFAULT_FILTERS, prediction: 'positive' },
+        { key: 'confidence', descending: false },
+      );
       await waitCount(page, countText(shown.length, 300));
       await page.$eval('#sample-scroller', (el) => (el.scrollTop = 280));
       await page.evaluate(() => window.scrollTo(0, 600));
@@ -381,9 +524,14 @@ describe('the live report webview (VS Code API stand-in)', () => {
       assert.equal(await page.$eval('#filter-prediction', (el) => (el as HTMLElement).value), 'is:positive');
       assert.equal(await page.$eval('#sample-sort', (el) => (el as HTMLElement).value), 'confidence:asc');
       assert.equal(await page.getAttribute('#chart-polarity svg', 'data-explainer'), 'occlusion');
-      await page.waitForFunction(() => document.getElementById('sample-scroller')?.scrollTop === 280 && window.scrollY === 600);
+      await page.waitForFunction(
+        () => document.getElementById('sample-scroller')?.scrollTop === 280 && window.scrollY === 600,
+      );
       const first = Math.floor(280 / 28);
-      assert.ok((await page.locator(`.sample-row[data-pos="${first}"]`).count()) === 1, 'the rows at the saved offset are drawn');
+      assert.ok(
+        (await page.locator(`.sample-row[data-pos="${first}"]`).count()) === 1,
+        'the rows at the saved offset are drawn',
+      );
       assertClean(trouble);
     } finally {
       await page.close();
@@ -408,8 +556,22 @@ describe('the live report webview (VS Code API stand-in)', () => {
   it('a multi-label report names the label each sample row tests, its σ(z), the per-label accuracy, and opens the row with its label', async () => {
     const base = fakeReport({ rows: 8, seed: 4 });
     // Each data row twice, once per label (a two-label model); the fake's numbers stay as they are.
-    const sampleRows = base.sampleRows.map((r, i) => ({ ...r, row: Math.floor(i / 2), target: i % 2, prediction: base.model.labels[i % 2] }));
-    const report: ReportView = { ...base, samples: 8, rowsExplained: 4, sampleRows, model: { ...base.model, head: { kind: 'multi-label', quantity: 'sigmoid probability σ(z) of one label', isProbability: true } } };
+    const sampleRows = base.sampleRows.map((r, i) => ({
+      ...r,
+      row: Math.floor(i / 2),
+      target: i % 2,
+      prediction: base.model.labels[i % 2],
+    }));
+    const report: ReportView = {
+      ...base,
+      samples: 8,
+      rowsExplained: 4,
+      sampleRows,
+      model: {
+        ...base.model,
+        head: { kind: 'multi-label', quantity: 'sigmoid probability σ(z) of one label', isProbability: true },
+      },
+    };
     const { page, trouble } = await openFile(liveHtml(), 'live-multilabel', FAKE_VSCODE, '#report-header');
     try {
       await waitPosted(page, 'ready');
@@ -421,7 +583,10 @@ describe('the live report webview (VS Code API stand-in)', () => {
       assert.match((await page.textContent('#report-header')) ?? '', /Per-label accuracy/);
       await page.click('.sample-row[data-row="2"][data-target="1"]');
       const opened = (await posted(page)).filter((m) => m.type === 'openSample');
-      assert.deepEqual(opened.map((m) => [m.row, m.target]), [[2, 1]]);
+      assert.deepEqual(
+        opened.map((m) => [m.row, m.target]),
+        [[2, 1]],
+      );
       assertClean(trouble);
     } finally {
       await page.close();

@@ -3,7 +3,15 @@ import { describe, it } from 'node:test';
 import type { SampleRow } from '../../src/core/datasetRun/datasetReport';
 import type { SampleFilters } from '../../src/pages/report/reportProtocol';
 import { clampScroll, revealRow, rowsPerPage, virtualWindow } from '../../webview/report/logic/virtualWindow';
-import { DEFAULT_FILTERS, distinctLabels, explainerColumn, filterSamples, sortSamples, violationState, visibleSamples } from '../../webview/report/logic/sampleFilter';
+import {
+  DEFAULT_FILTERS,
+  distinctLabels,
+  explainerColumn,
+  filterSamples,
+  sortSamples,
+  violationState,
+  visibleSamples,
+} from '../../webview/report/logic/sampleFilter';
 import { fakeReport, XSS_IMG } from './fakeReport';
 
 const report = fakeReport({ rows: 400, seed: 7 });
@@ -21,19 +29,40 @@ describe('sample browser filters', () => {
   });
 
   it('keeps everything with no filter, in row order', () => {
-    assert.deepEqual(filterSamples(rows, DEFAULT_FILTERS, 0), rows.map((_, i) => i));
+    assert.deepEqual(
+      filterSamples(rows, DEFAULT_FILTERS, 0),
+      rows.map((_, i) => i),
+    );
   });
 
   it('filters by gold label (a label or unlabelled), prediction and correctness', () => {
-    assert.deepEqual(filterSamples(rows, filters({ label: 'positive' }), 0), expected((r) => r.label === 'positive'));
+    assert.deepEqual(
+      filterSamples(rows, filters({ label: 'positive' }), 0),
+      expected((r) => r.label === 'positive'),
+    );
     const none = filterSamples(rows, filters({ label: null }), 0);
     assert.ok(none.length > 0);
-    assert.deepEqual(none, expected((r) => r.label === null));
-    assert.deepEqual(filterSamples(rows, filters({ prediction: 'negative' }), 0), expected((r) => r.prediction === 'negative'));
-    assert.deepEqual(filterSamples(rows, filters({ correctness: 'wrong' }), 0), expected((r) => r.correct === false));
-    assert.deepEqual(filterSamples(rows, filters({ correctness: 'correct' }), 0), expected((r) => r.correct === true));
+    assert.deepEqual(
+      none,
+      expected((r) => r.label === null),
+    );
+    assert.deepEqual(
+      filterSamples(rows, filters({ prediction: 'negative' }), 0),
+      expected((r) => r.prediction === 'negative'),
+    );
+    assert.deepEqual(
+      filterSamples(rows, filters({ correctness: 'wrong' }), 0),
+      expected((r) => r.correct === false),
+    );
+    assert.deepEqual(
+      filterSamples(rows, filters({ correctness: 'correct' }), 0),
+      expected((r) => r.correct === true),
+    );
     // Unlabelled rows and a label the model does not know ('neutral') have no correctness.
-    assert.deepEqual(filterSamples(rows, filters({ correctness: 'unlabelled' }), 0), expected((r) => r.correct === null));
+    assert.deepEqual(
+      filterSamples(rows, filters({ correctness: 'unlabelled' }), 0),
+      expected((r) => r.correct === null),
+    );
     assert.ok(filterSamples(rows, filters({ correctness: 'unlabelled' }), 0).includes(7));
   });
 
@@ -42,19 +71,38 @@ describe('sample browser filters', () => {
     assert.equal(col, 0);
     assert.equal(explainerColumn(report, undefined), 0);
     assert.equal(explainerColumn(report, 'nope'), -1);
-    assert.deepEqual(filterSamples(rows, filters({ violation: 'violates' }), col), expected((r) => (r.violation[col] ?? 0) > 0));
-    assert.deepEqual(filterSamples(rows, filters({ violation: 'consistent' }), col), expected((r) => r.violation[col] === 0));
+    assert.deepEqual(
+      filterSamples(rows, filters({ violation: 'violates' }), col),
+      expected((r) => (r.violation[col] ?? 0) > 0),
+    );
+    assert.deepEqual(
+      filterSamples(rows, filters({ violation: 'consistent' }), col),
+      expected((r) => r.violation[col] === 0),
+    );
     const rollout = explainerColumn(report, 'rollout');
     assert.deepEqual(filterSamples(rows, filters({ violation: 'violates' }), rollout), []);
     assert.deepEqual(filterSamples(rows, filters({ violation: 'consistent' }), rollout), []);
   });
 
   it('searches the text case-insensitively, markup included, and combines every filter', () => {
-    assert.deepEqual(filterSamples(rows, filters({ search: 'GOOD' }), 0), expected((r) => r.text.toLowerCase().includes('good')));
+    assert.deepEqual(
+      filterSamples(rows, filters({ search: 'GOOD' }), 0),
+      expected((r) => r.text.toLowerCase().includes('good')),
+    );
     assert.deepEqual(filterSamples(rows, filters({ search: XSS_IMG }), 0), [0]);
-    assert.deepEqual(filterSamples(rows, filters({ search: '  ' }), 0).length, rows.length, 'blank search is no filter');
+    assert.deepEqual(
+      filterSamples(rows, filters({ search: '  ' }), 0).length,
+      rows.length,
+      'blank search is no filter',
+    );
     const f = filters({ label: 'positive', prediction: 'positive', violation: 'violates', search: 'food' });
-    assert.deepEqual(filterSamples(rows, f, 1), expected((r) => r.label === 'positive' && r.prediction === 'positive' && (r.violation[1] ?? 0) > 0 && r.text.includes('food')));
+    assert.deepEqual(
+      filterSamples(rows, f, 1),
+      expected(
+        (r) =>
+          r.label === 'positive' && r.prediction === 'positive' && (r.violation[1] ?? 0) > 0 && r.text.includes('food'),
+      ),
+    );
   });
 
   it('sorts by confidence or by violation, missing violations last both ways, ties by row; by row both ways', () => {
@@ -66,12 +114,22 @@ describe('sample browser filters', () => {
     const byViolation = sortSamples(rows, all, { key: 'violation', descending: true }, 1);
     for (let i = 1; i < byViolation.length; i++) {
       const [a, b] = [rows[byViolation[i - 1]], rows[byViolation[i]]];
-      assert.ok(a.violation[1]! > b.violation[1]! || (a.violation[1] === b.violation[1] && a.row < b.row), `${a.row} before ${b.row}`);
+      assert.ok(
+        a.violation[1]! > b.violation[1]! || (a.violation[1] === b.violation[1] && a.row < b.row),
+        `${a.row} before ${b.row}`,
+      );
     }
     const rollout = explainerColumn(report, 'rollout');
-    assert.deepEqual(sortSamples(rows, all, { key: 'violation', descending: true }, rollout), all, 'all missing: row order');
+    assert.deepEqual(
+      sortSamples(rows, all, { key: 'violation', descending: true }, rollout),
+      all,
+      'all missing: row order',
+    );
     assert.deepEqual(sortSamples(rows, all, { key: 'row', descending: true }, 0), [...all].reverse());
-    assert.deepEqual(visibleSamples(report, filters({ explainer: 'lime', violation: 'violates' }), { key: 'row', descending: true }), filterSamples(rows, filters({ violation: 'violates' }), 5).reverse());
+    assert.deepEqual(
+      visibleSamples(report, filters({ explainer: 'lime', violation: 'violates' }), { key: 'row', descending: true }),
+      filterSamples(rows, filters({ violation: 'violates' }), 5).reverse(),
+    );
   });
 
   it('lists the gold labels present, unlabelled first', () => {
@@ -81,7 +139,11 @@ describe('sample browser filters', () => {
   it('filters and sorts 100,000 rows fast enough for every keystroke', () => {
     const big = fakeReport({ rows: 100_000, seed: 11 });
     const start = process.hrtime.bigint();
-    const shown = visibleSamples(big, filters({ explainer: 'attention-x-gradient', violation: 'violates', search: 'food' }), { key: 'confidence', descending: true });
+    const shown = visibleSamples(
+      big,
+      filters({ explainer: 'attention-x-gradient', violation: 'violates', search: 'food' }),
+      { key: 'confidence', descending: true },
+    );
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
     assert.ok(shown.length > 1000 && shown.length < 100_000);
     assert.ok(ms < 1500, `${ms.toFixed(0)} ms`);

@@ -2,8 +2,22 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ExplainerSummary } from '../../src/core/datasetRun/datasetReport';
 import { ariaSort } from '../../webview/shared/sortOrder';
-import { bestPerColumn, nextSort, randomFloor, sortExplainers, summaryCell, summaryColumns, validSummarySort } from '../../webview/report/logic/reportSummary';
-import { formatCount, formatDuration, formatFixed, formatInterval, formatRate } from '../../webview/report/logic/reportFormat';
+import {
+  bestPerColumn,
+  nextSort,
+  randomFloor,
+  sortExplainers,
+  summaryCell,
+  summaryColumns,
+  validSummarySort,
+} from '../../webview/report/logic/reportSummary';
+import {
+  formatCount,
+  formatDuration,
+  formatFixed,
+  formatInterval,
+  formatRate,
+} from '../../webview/report/logic/reportFormat';
 import { fakeReport } from './fakeReport';
 
 const report = fakeReport({ rows: 120, seed: 3 });
@@ -14,7 +28,18 @@ describe('report summary table', () => {
   it('has a column per paper operator, the mean, both rates, every metric, time and failures, each saying its direction', () => {
     assert.deepEqual(
       columns.map((c) => c.id),
-      ['explainer', 'operator:delete', 'operator:zero-embedding', 'operator:attention-mask', 'violationMean', 'tokenLevelRate', 'weightedRate', ...report.metrics.map((m) => `metric:${m.id}`), 'msPerSample', 'failures'],
+      [
+        'explainer',
+        'operator:delete',
+        'operator:zero-embedding',
+        'operator:attention-mask',
+        'violationMean',
+        'tokenLevelRate',
+        'weightedRate',
+        ...report.metrics.map((m) => `metric:${m.id}`),
+        'msPerSample',
+        'failures',
+      ],
     );
     assert.equal(columns.find((c) => c.id === 'operator:delete')?.label, 'delete (slice_out)');
     assert.equal(columns.find((c) => c.id === 'operator:attention-mask')?.label, 'attention-mask (att_mask)');
@@ -25,7 +50,13 @@ describe('report summary table', () => {
 
   it('reads each cell from the report: proportions with k of n and Wilson bounds, means with their interval', () => {
     const e = report.explainers.find((x) => x.id === 'attention-x-gradient')!;
-    assert.deepEqual(summaryCell(e, 'operator:delete'), { value: e.violation.delete!.ratio, lo: e.violation.delete!.lo, hi: e.violation.delete!.hi, k: e.violation.delete!.k, n: e.violation.delete!.n });
+    assert.deepEqual(summaryCell(e, 'operator:delete'), {
+      value: e.violation.delete!.ratio,
+      lo: e.violation.delete!.lo,
+      hi: e.violation.delete!.hi,
+      k: e.violation.delete!.k,
+      n: e.violation.delete!.n,
+    });
     assert.equal(summaryCell(e, 'violationMean').value, e.violationMean.mean);
     assert.equal(summaryCell(e, 'metric:aopc').value, e.metrics.aopc.mean);
     assert.equal(summaryCell(e, 'failures').value, e.failures);
@@ -39,11 +70,21 @@ describe('report summary table', () => {
     const values = asc.map((e) => e.violationMean.mean);
     assert.equal(asc.at(-1)!.id, 'rollout');
     const defined = values.filter((v): v is number => v !== null);
-    assert.deepEqual(defined, [...defined].sort((a, b) => a - b));
+    assert.deepEqual(
+      defined,
+      [...defined].sort((a, b) => a - b),
+    );
     const desc = sortExplainers(report.explainers, { column: 'violationMean', descending: true });
     assert.equal(desc.at(-1)!.id, 'rollout', 'missing values stay last when descending too');
-    assert.deepEqual(desc.slice(0, -1).map((e) => e.violationMean.mean), [...defined].sort((a, b) => b - a));
-    assert.deepEqual(ids(sortExplainers(report.explainers, { column: 'explainer', descending: false })).slice(0, 3), ['rollout', 'attention-x-gradient', 'input-x-gradient']);
+    assert.deepEqual(
+      desc.slice(0, -1).map((e) => e.violationMean.mean),
+      [...defined].sort((a, b) => b - a),
+    );
+    assert.deepEqual(ids(sortExplainers(report.explainers, { column: 'explainer', descending: false })).slice(0, 3), [
+      'rollout',
+      'attention-x-gradient',
+      'input-x-gradient',
+    ]);
     // A tie keeps the report's order.
     const tied = sortExplainers(report.explainers, { column: 'failures', descending: false });
     assert.deepEqual(ids(tied).slice(0, 3), ['raw-attention', 'attention-x-gradient', 'integrated-gradients']);
@@ -57,39 +98,77 @@ describe('report summary table', () => {
       const m = Math.min(...vs);
       return ranked.filter((e) => f(e) === m).map((e) => e.id);
     };
-    assert.deepEqual([...best.get('violationMean')!], minOf((e) => e.violationMean.mean));
-    assert.deepEqual([...best.get('operator:delete')!], minOf((e) => e.violation.delete!.ratio));
+    assert.deepEqual(
+      [...best.get('violationMean')!],
+      minOf((e) => e.violationMean.mean),
+    );
+    assert.deepEqual(
+      [...best.get('operator:delete')!],
+      minOf((e) => e.violation.delete!.ratio),
+    );
     const aopcMax = Math.max(...ranked.map((e) => e.metrics.aopc.mean!));
-    assert.deepEqual([...best.get('metric:aopc')!], ranked.filter((e) => e.metrics.aopc.mean === aopcMax).map((e) => e.id));
+    assert.deepEqual(
+      [...best.get('metric:aopc')!],
+      ranked.filter((e) => e.metrics.aopc.mean === aopcMax).map((e) => e.id),
+    );
     assert.ok(![...best.values()].some((s) => s.has('random')), 'Random is the floor, not a contender');
     assert.ok(![...best.values()].some((s) => s.has('rollout')), 'an explainer that never ran is not ranked');
     // Failures: every ranked explainer has 0 except input-x-gradient (2), so the zeros tie.
-    assert.deepEqual([...best.get('failures')!].sort(), ranked.filter((e) => e.failures === 0).map((e) => e.id).sort());
+    assert.deepEqual(
+      [...best.get('failures')!].sort(),
+      ranked
+        .filter((e) => e.failures === 0)
+        .map((e) => e.id)
+        .sort(),
+    );
     const equal = report.explainers.map((e) => ({ ...e, msPerSample: 5 }));
     assert.equal(bestPerColumn(equal, columns).has('msPerSample'), false);
   });
 
   it('starts a new column best first and flips on a second activation; aria-sort says which', () => {
     const col = (id: string) => columns.find((c) => c.id === id)!;
-    assert.deepEqual(nextSort({ column: 'violationMean', descending: false }, col('metric:aopc')), { column: 'metric:aopc', descending: true });
-    assert.deepEqual(nextSort({ column: 'metric:aopc', descending: true }, col('operator:delete')), { column: 'operator:delete', descending: false });
-    assert.deepEqual(nextSort({ column: 'operator:delete', descending: false }, col('operator:delete')), { column: 'operator:delete', descending: true });
-    assert.deepEqual(nextSort({ column: 'operator:delete', descending: false }, col('explainer')), { column: 'explainer', descending: false });
+    assert.deepEqual(nextSort({ column: 'violationMean', descending: false }, col('metric:aopc')), {
+      column: 'metric:aopc',
+      descending: true,
+    });
+    assert.deepEqual(nextSort({ column: 'metric:aopc', descending: true }, col('operator:delete')), {
+      column: 'operator:delete',
+      descending: false,
+    });
+    assert.deepEqual(nextSort({ column: 'operator:delete', descending: false }, col('operator:delete')), {
+      column: 'operator:delete',
+      descending: true,
+    });
+    assert.deepEqual(nextSort({ column: 'operator:delete', descending: false }, col('explainer')), {
+      column: 'explainer',
+      descending: false,
+    });
     assert.equal(ariaSort({ column: 'failures', descending: true }, 'failures'), 'descending');
     assert.equal(ariaSort({ column: 'failures', descending: true }, 'explainer'), 'none');
   });
 
   it('keeps a saved sort only for a column this report has', () => {
-    assert.deepEqual(validSummarySort({ column: 'metric:aopc', descending: true }, report), { column: 'metric:aopc', descending: true });
-    assert.deepEqual(validSummarySort({ column: 'metric:nope', descending: true }, report), { column: 'violationMean', descending: false });
-    assert.deepEqual(validSummarySort({ column: 'operator:mask-token', descending: false }, report), { column: 'violationMean', descending: false });
+    assert.deepEqual(validSummarySort({ column: 'metric:aopc', descending: true }, report), {
+      column: 'metric:aopc',
+      descending: true,
+    });
+    assert.deepEqual(validSummarySort({ column: 'metric:nope', descending: true }, report), {
+      column: 'violationMean',
+      descending: false,
+    });
+    assert.deepEqual(validSummarySort({ column: 'operator:mask-token', descending: false }, report), {
+      column: 'violationMean',
+      descending: false,
+    });
     assert.deepEqual(validSummarySort(undefined, report), { column: 'violationMean', descending: false });
   });
 
   it('computes the Random floor per operator (mean over seeds) and keeps the report’s mean ± spread', () => {
     const floor = randomFloor(report);
     const seeds = report.random.perSeed;
-    assert.ok(Math.abs(floor.perOperator.delete! - seeds.reduce((a, s) => a + s.violation.delete!, 0) / seeds.length) < 1e-12);
+    assert.ok(
+      Math.abs(floor.perOperator.delete! - seeds.reduce((a, s) => a + s.violation.delete!, 0) / seeds.length) < 1e-12,
+    );
     assert.equal(floor.mean, report.random.mean);
     assert.equal(floor.spread, report.random.spread);
     assert.equal(floor.seeds.length, 3);

@@ -18,8 +18,14 @@ describe('why sentences', () => {
   });
 
   it('reads |Δ| within the tolerance as no effect, and a missing top unit as no claim', () => {
-    assert.match(whySentence({ ...verdict, weight: 0.5, delta: 5e-7, violates: false }, 'x', 'positive', 1e-6), /leaves p\(positive\) unchanged → no effect$/);
-    assert.match(whySentence({ ...verdict, unit: -1, weight: 0, delta: 0, violates: false }, undefined, 'positive', 1e-6), /no top unit/);
+    assert.match(
+      whySentence({ ...verdict, weight: 0.5, delta: 5e-7, violates: false }, 'x', 'positive', 1e-6),
+      /leaves p\(positive\) unchanged → no effect$/,
+    );
+    assert.match(
+      whySentence({ ...verdict, unit: -1, weight: 0, delta: 0, violates: false }, undefined, 'positive', 1e-6),
+      /no top unit/,
+    );
     assert.equal(polarityOf(2e-6, 1e-6), 'supports');
     assert.equal(polarityOf(-2e-6, 1e-6), 'suppresses');
     assert.equal(polarityOf(-1e-6, 1e-6), 'none');
@@ -30,6 +36,9 @@ describe('why sentences', () => {
       weightLabel('good', 0.42, 'Raw attention', 0.1, 1e-6, 'positive', 'delete', true),
       'good: weight +0.42 (Raw attention), erasing it (delete) lowers p(positive) by 0.1: supports; top unit',
     );
-    assert.equal(impactLabel('bad', -0.25, 1e-6, 'positive', 'zero-embedding'), `bad: Δ ${MINUS}0.25, erasing it (zero-embedding) raises p(positive) by 0.25: suppresses`);
+    assert.equal(
+      impactLabel('bad', -0.25, 1e-6, 'positive', 'zero-embedding'),
+      `bad: Δ ${MINUS}0.25, erasing it (zero-embedding) raises p(positive) by 0.25: suppresses`,
+    );
   });
 });

@@ -15,7 +15,8 @@ describe('webview source', () => {
   it('never parses data as HTML or code (no innerHTML, outerHTML, insertAdjacentHTML, document.write, eval, Function)', () => {
     const files = sources(join(ROOT, 'webview'));
     assert.ok(files.length > 5);
-    const banned = /\.(innerHTML|outerHTML)\b|insertAdjacentHTML|document\.write|\beval\(|new Function\b|setAttribute\(\s*['"](style|on\w+)['"]/;
+    const banned =
+      /\.(innerHTML|outerHTML)\b|insertAdjacentHTML|document\.write|\beval\(|new Function\b|setAttribute\(\s*['"](style|on\w+)['"]/;
     const hits = files.filter((f) => banned.test(readFileSync(f, 'utf8'))).map((f) => relative(ROOT, f));
     assert.deepEqual(hits, []);
   });

@@ -18,4 +18,7 @@ async function main(): Promise<void> {
   process.stdout.write(JSON.stringify(out));
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -11,7 +11,12 @@ import { adoptBrowserTheme } from '../shared/theme';
 import { isHostMessage, isPanelSavedState, isPanelState } from './logic/panelModel';
 
 function start(): void {
-  const bridge = createBridge<PanelSavedState, PanelState, HostMessage, WebviewMessage>({ dataId: STANDALONE_DATA_ID, isSaved: isPanelSavedState, isEmbedded: isPanelState, isHostMessage });
+  const bridge = createBridge<PanelSavedState, PanelState, HostMessage, WebviewMessage>({
+    dataId: STANDALONE_DATA_ID,
+    isSaved: isPanelSavedState,
+    isEmbedded: isPanelState,
+    isHostMessage,
+  });
   if (!bridge.live) adoptBrowserTheme();
   const root = document.getElementById('app') ?? document.body.appendChild(document.createElement('div'));
   const app = new PanelApp(root, bridge);

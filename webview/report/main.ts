@@ -3,7 +3,12 @@
  * the host it is ready and draws the report the host sends; in an exported HTML file it draws the embedded report,
  * read-only.
  */
-import type { ReportHostMessage, ReportSavedState, ReportWebviewMessage, StandaloneReportData } from '../../src/pages/report/reportProtocol';
+import type {
+  ReportHostMessage,
+  ReportSavedState,
+  ReportWebviewMessage,
+  StandaloneReportData,
+} from '../../src/pages/report/reportProtocol';
 import { REPORT_STANDALONE_DATA_ID } from '../../src/pages/report/reportProtocol';
 import { createBridge } from '../shared/bridge';
 import { adoptBrowserTheme } from '../shared/theme';

@@ -8,7 +8,7 @@ interface VsCodeApi {
 
 declare global {
   // Defined by VS Code in a webview, once per page.
-  // eslint-disable-next-line no-var
+
   var acquireVsCodeApi: (() => VsCodeApi) | undefined;
 }
 
@@ -33,7 +33,9 @@ export interface Bridge<Saved, Embedded, HostMessage, WebviewMessage> {
   onMessage(handler: (message: HostMessage) => void): void;
 }
 
-export function createBridge<Saved, Embedded, HostMessage, WebviewMessage>(shapes: BridgeShapes<Saved, Embedded, HostMessage>): Bridge<Saved, Embedded, HostMessage, WebviewMessage> {
+export function createBridge<Saved, Embedded, HostMessage, WebviewMessage>(
+  shapes: BridgeShapes<Saved, Embedded, HostMessage>,
+): Bridge<Saved, Embedded, HostMessage, WebviewMessage> {
   const acquire = globalThis.acquireVsCodeApi;
   return typeof acquire === 'function' ? liveBridge(acquire(), shapes) : standaloneBridge(shapes);
 }

@@ -24,9 +24,29 @@ export interface Palette {
 
 export const PALETTES: Record<ThemeKind, Palette> = {
   light: { background: '#ffffff', foreground: '#3b3b3b', positive: '#f5a05a', negative: '#7eb3f5', heat: '#e86f0c' },
-  dark: { background: '#1f1f1f', foreground: '#cccccc', positive: '#b35900', negative: '#2f6fd0', strongText: '#ffffff', heat: '#ff9d3d' },
-  'high-contrast': { background: '#000000', foreground: '#ffffff', positive: '#b35900', negative: '#2f6fd0', strongText: '#ffffff', heat: '#ffa040' },
-  'high-contrast-light': { background: '#ffffff', foreground: '#292929', positive: '#f39a4c', negative: '#79aef5', heat: '#c85a00' },
+  dark: {
+    background: '#1f1f1f',
+    foreground: '#cccccc',
+    positive: '#b35900',
+    negative: '#2f6fd0',
+    strongText: '#ffffff',
+    heat: '#ff9d3d',
+  },
+  'high-contrast': {
+    background: '#000000',
+    foreground: '#ffffff',
+    positive: '#b35900',
+    negative: '#2f6fd0',
+    strongText: '#ffffff',
+    heat: '#ffa040',
+  },
+  'high-contrast-light': {
+    background: '#ffffff',
+    foreground: '#292929',
+    positive: '#f39a4c',
+    negative: '#79aef5',
+    heat: '#c85a00',
+  },
 };
 
 /** The theme VS Code declares through the body's classes (checked most specific first). */
@@ -66,7 +86,13 @@ export function tint(value: number, scale: number): Tint {
 /** The tint as an opaque colour over the palette's background (what the reader sees behind a unit's text). */
 export function tintColor(palette: Palette, t: Tint): string {
   if (t.tone === 'none') return palette.background;
-  return toHex(blend(parseHex(palette.background), parseHex(t.tone === 'positive' ? palette.positive : palette.negative), t.intensity));
+  return toHex(
+    blend(
+      parseHex(palette.background),
+      parseHex(t.tone === 'positive' ? palette.positive : palette.negative),
+      t.intensity,
+    ),
+  );
 }
 
 /** The text colour drawn on a tint. */
@@ -86,7 +112,13 @@ export function parseHex(hex: string): Rgb {
 }
 
 export function toHex(rgb: Rgb): string {
-  return `#${rgb.map((c) => Math.round(Math.min(1, Math.max(0, c)) * 255).toString(16).padStart(2, '0')).join('')}`;
+  return `#${rgb
+    .map((c) =>
+      Math.round(Math.min(1, Math.max(0, c)) * 255)
+        .toString(16)
+        .padStart(2, '0'),
+    )
+    .join('')}`;
 }
 
 export function blend(under: Rgb, over: Rgb, alpha: number): Rgb {
@@ -112,15 +144,29 @@ export type Deficiency = 'protanopia' | 'deuteranopia' | 'tritanopia';
 
 /** Machado, Oliveira & Fernandes (2009), severity 1, applied in linear RGB. */
 const CVD: Record<Deficiency, number[][]> = {
-  protanopia: [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216], [-0.003882, -0.048116, 1.051998]],
-  deuteranopia: [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413], [-0.01182, 0.04294, 0.968881]],
-  tritanopia: [[1.255528, -0.076749, -0.178779], [-0.078411, 0.930809, 0.147602], [0.004733, 0.691367, 0.3039]],
+  protanopia: [
+    [0.152286, 1.052583, -0.204868],
+    [0.114503, 0.786281, 0.099216],
+    [-0.003882, -0.048116, 1.051998],
+  ],
+  deuteranopia: [
+    [0.367322, 0.860646, -0.227968],
+    [0.280085, 0.672501, 0.047413],
+    [-0.01182, 0.04294, 0.968881],
+  ],
+  tritanopia: [
+    [1.255528, -0.076749, -0.178779],
+    [-0.078411, 0.930809, 0.147602],
+    [0.004733, 0.691367, 0.3039],
+  ],
 };
 
 /** What a viewer with the given colour vision deficiency sees. */
 export function simulateCvd(rgb: Rgb, deficiency: Deficiency): Rgb {
   const lin = rgb.map(toLinear);
-  return CVD[deficiency].map((row) => fromLinear(Math.min(1, Math.max(0, row[0] * lin[0] + row[1] * lin[1] + row[2] * lin[2])))) as Rgb;
+  return CVD[deficiency].map((row) =>
+    fromLinear(Math.min(1, Math.max(0, row[0] * lin[0] + row[1] * lin[1] + row[2] * lin[2]))),
+  ) as Rgb;
 }
 
 /** CIE76 colour difference in L*a*b* (D65); about 2.3 is just noticeable, over 20 is plainly different. */

@@ -14,7 +14,11 @@ export interface Props {
   attrs?: Record<string, string | number | boolean | undefined>;
 }
 
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: Props = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   if (props.id) node.id = props.id;
   if (props.class) node.className = props.class;
@@ -49,9 +53,4 @@ export function panelSection(id: string, headingId: string): HTMLElement {
 /** Text only assistive technology reads (the .sr-only class hides it visually). */
 export function srOnly(text: string): HTMLSpanElement {
   return el('span', { class: 'sr-only', text });
-}
-
-/** An element that repeats the text for sight while assistive technology hears the words instead. */
-export function visualOnly(text: string): HTMLSpanElement {
-  return el('span', { text, attrs: { 'aria-hidden': 'true' } });
 }

@@ -4,7 +4,11 @@
  * Redraws a section and puts focus back on the element that had it, found by its data-focus-key or id, else by the
  * page's own `locate` (the panel's tokens have neither). SVG chart marks count too.
  */
-export function keepFocus(root: Element, redraw: () => void, locate: (active: Element) => string | undefined = () => undefined): void {
+export function keepFocus(
+  root: Element,
+  redraw: () => void,
+  locate: (active: Element) => string | undefined = () => undefined,
+): void {
   const active = document.activeElement;
   let selector: string | undefined;
   if (active && active !== document.body && root.contains(active)) {

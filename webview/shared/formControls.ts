@@ -16,13 +16,25 @@ interface Option {
 
 export function singleSelect(id: string, options: Option[], value: string, label: string): VscodeSingleSelect {
   const select = el('vscode-single-select', { id, attrs: { 'aria-label': label } });
-  for (const o of options) select.appendChild(el('vscode-option', { attrs: { value: o.value, selected: o.value === value, description: o.description } }, o.label));
+  for (const o of options)
+    select.appendChild(
+      el(
+        'vscode-option',
+        { attrs: { value: o.value, selected: o.value === value, description: o.description } },
+        o.label,
+      ),
+    );
   return select;
 }
 
 /** A labelled control, label above; the label's `for` names the control (by its id), so it is read. `modifier`: an extra class. */
 export function field(labelText: string, control: HTMLElement, modifier?: string): HTMLElement {
-  return el('div', { class: modifier ? `field ${modifier}` : 'field' }, el('label', { attrs: { for: control.id } }, labelText), control);
+  return el(
+    'div',
+    { class: modifier ? `field ${modifier}` : 'field' },
+    el('label', { attrs: { for: control.id } }, labelText),
+    control,
+  );
 }
 
 /** One export button: the format the host is asked to write, the button's text and tooltip. */
@@ -35,13 +47,22 @@ export interface ExportChoice<F extends string> {
 }
 
 /** The export buttons (live webview only): a click hands its format to onExport, and the host writes the file. */
-export function exportButtons<F extends string>(group: { id: string; label: string; caption?: string }, choices: readonly ExportChoice<F>[], onExport: (format: F) => void): HTMLElement {
+export function exportButtons<F extends string>(
+  group: { id: string; label: string; caption?: string },
+  choices: readonly ExportChoice<F>[],
+  onExport: (format: F) => void,
+): HTMLElement {
   return el(
     'div',
     { id: group.id, class: 'actions', attrs: { role: 'group', 'aria-label': group.label } },
-    group.caption !== undefined && el('span', { class: 'muted actions-label', text: group.caption, attrs: { 'aria-hidden': 'true' } }),
+    group.caption !== undefined &&
+      el('span', { class: 'muted actions-label', text: group.caption, attrs: { 'aria-hidden': 'true' } }),
     ...choices.map((c) => {
-      const b = el('vscode-button', { id: `export-${c.format}`, attrs: { secondary: true, title: c.title, 'aria-label': c.ariaLabel } }, c.label);
+      const b = el(
+        'vscode-button',
+        { id: `export-${c.format}`, attrs: { secondary: true, title: c.title, 'aria-label': c.ariaLabel } },
+        c.label,
+      );
       b.addEventListener('click', () => onExport(c.format));
       return b;
     }),

@@ -9,12 +9,18 @@ export type SortValue = number | string | null;
  */
 export function compareValues(a: SortValue, b: SortValue, descending: boolean): number {
   if (a === null || b === null) return a === b ? 0 : a === null ? 1 : -1;
-  const c = typeof a === 'string' || typeof b === 'string' ? String(a).localeCompare(String(b), undefined, { sensitivity: 'base', numeric: true }) : a - b;
+  const c =
+    typeof a === 'string' || typeof b === 'string'
+      ? String(a).localeCompare(String(b), undefined, { sensitivity: 'base', numeric: true })
+      : a - b;
   return descending ? -c : c;
 }
 
 /** A header's aria-sort: its direction when the table is sorted by it, else none. */
-export function ariaSort<C extends string>(sort: { column: C; descending: boolean }, column: C): 'ascending' | 'descending' | 'none' {
+export function ariaSort<C extends string>(
+  sort: { column: C; descending: boolean },
+  column: C,
+): 'ascending' | 'descending' | 'none' {
   if (sort.column !== column) return 'none';
   return sort.descending ? 'descending' : 'ascending';
 }

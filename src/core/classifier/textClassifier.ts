@@ -67,16 +67,26 @@ export class TextClassifier {
   gradients(variant: GradientVariant = 'gradient'): Promise<GradientSession> {
     let pending = this.gradientSessions.get(variant);
     if (!pending) {
-      const load = () => GradientSession.load(this.folder.modelPath, {
-        padId: this.onnx.padId, logitsName: this.onnx.logitsName, attentionNames: this.onnx.attentionNames, variant, link: this.head.link, targetVector: this.head.targetVector, dataFiles: this.onnx.dataFiles,
-        threads: this.options.threads, cacheDir: this.options.gradientCacheDir,
-      });
+      const load = () =>
+        GradientSession.load(this.folder.modelPath, {
+          padId: this.onnx.padId,
+          logitsName: this.onnx.logitsName,
+          attentionNames: this.onnx.attentionNames,
+          variant,
+          link: this.head.link,
+          targetVector: (c) => this.head.targetVector(c),
+          dataFiles: this.onnx.dataFiles,
+          threads: this.options.threads,
+          cacheDir: this.options.gradientCacheDir,
+        });
       // The built graph holds the forward pass too: the first one loaded takes over the forward runs, so the process
       // keeps one copy of the weights (see OnnxClassifier.handOver); the others share its session.
       if (!this.handedOver) {
         pending = this.onnx.handOver(load, (session) => session.forwardRunner());
         this.handedOver = pending;
-        pending.catch(() => { this.handedOver = undefined; });
+        pending.catch(() => {
+          this.handedOver = undefined;
+        });
       } else {
         pending = this.handedOver.catch(() => undefined).then(load);
       }
@@ -90,15 +100,24 @@ export class TextClassifier {
   static async load(dir: string, options: LoadOptions = {}): Promise<TextClassifier> {
     const folder = readModelFolder(dir);
     const pooling = declaredPooling(folder.dir, folder.config);
-    const tokenizer = TextTokenizer.fromFile(folder.tokenizerPath, Math.min(folder.maxLength, options.maxTokens ?? Infinity));
+    const tokenizer = TextTokenizer.fromFile(
+      folder.tokenizerPath,
+      Math.min(folder.maxLength, options.maxTokens ?? Infinity),
+    );
     const padId = folder.config.pad_token_id ?? tokenizer.tokenId('[PAD]') ?? tokenizer.tokenId('<pad>') ?? 0;
     const declared = (folder.config.outputs as { attentions?: string[] } | undefined)?.attentions;
-    const onnx = await OnnxClassifier.load(folder.modelPath, padId, { attentionOutputs: declared, ...options, cacheDir: options.gradientCacheDir });
+    const onnx = await OnnxClassifier.load(folder.modelPath, padId, {
+      attentionOutputs: declared,
+      ...options,
+      cacheDir: options.gradientCacheDir,
+    });
     let head: ModelHead;
     try {
       const tokens = tokenizer.vocabularySize();
       if (onnx.vocabularySize !== undefined && tokens > onnx.vocabularySize) {
-        throw new Error(`${folder.tokenizerPath} has ${tokens} tokens but the model's word-embedding table has ${onnx.vocabularySize} rows: the tokenizer and the model do not belong together.`);
+        throw new Error(
+          `${folder.tokenizerPath} has ${tokens} tokens but the model's word-embedding table has ${onnx.vocabularySize} rows: the tokenizer and the model do not belong together.`,
+        );
       }
       head = headOfFolder(folder, await classCount(onnx, tokenizer));
     } catch (e) {
@@ -126,7 +145,12 @@ export class TextClassifier {
     return logits.map((l, i) => {
       const row = Array.from(l);
       const scores = this.head.scores(row);
-      return { logits: row, probabilities: scores, predicted: this.head.predicted(scores), truncated: encoded[i].truncated };
+      return {
+        logits: row,
+        probabilities: scores,
+        predicted: this.head.predicted(scores),
+        truncated: encoded[i].truncated,
+      };
     });
   }
 

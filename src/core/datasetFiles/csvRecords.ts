@@ -85,7 +85,11 @@ export async function* csvRecords(path: string, options: CsvReadOptions): AsyncG
   });
   let line = 1; // where the next record starts
   function* drain(): Generator<CsvEvent> {
-    for (let record = parser.read() as Uint8Array[] | null; record !== null; record = parser.read() as Uint8Array[] | null) {
+    for (
+      let record = parser.read() as Uint8Array[] | null;
+      record !== null;
+      record = parser.read() as Uint8Array[] | null
+    ) {
       const start = line;
       line += lineBreaks(record) + 1;
       if (!isBlank(record)) yield { kind: 'record', line: start, fields: record }; // a blank line is not a record
@@ -105,7 +109,8 @@ export async function* csvRecords(path: string, options: CsvReadOptions): AsyncG
       yield* drain();
     }
     if (error === undefined || signal?.aborted) return;
-    if (!(error instanceof CsvError)) throw error;
+    if (!(error instanceof CsvError))
+      throw error instanceof Error ? error : new Error('the CSV parser stopped without saying why');
     yield { kind: 'stop', line, reason: stopReason(error) };
   } finally {
     file.destroy();

@@ -32,7 +32,7 @@ import { sampleRows } from './sampling';
 
 export { columnsNeedConfirming, guessColumns } from './columnDetection';
 export { checkLabels, labelIndex } from './labelMapping';
-export { allocateStrata, mulberry32, validateSampleSpec } from './sampling';
+export { allocateStrata, validateSampleSpec } from './sampling';
 
 export interface ReadOptions {
   /** Overrides the format the file's extension says. */
@@ -128,12 +128,22 @@ function columnsFound(columns: string[]): string {
   return columns.length ? columns.map((c) => JSON.stringify(c)).join(', ') : '(none)';
 }
 
-async function* readDelimited(path: string, start: number, columns: ColumnChoice, format: 'csv' | 'tsv', options: ReadOptions): AsyncGenerator<SelectedRow> {
+async function* readDelimited(
+  path: string,
+  start: number,
+  columns: ColumnChoice,
+  format: 'csv' | 'tsv',
+  options: ReadOptions,
+): AsyncGenerator<SelectedRow> {
   const counter = new RowCounter(options);
   let header: string[] | null = null;
   let textAt = -1;
   let labelAt = -1;
-  for await (const ev of csvRecords(path, { delimiter: format === 'tsv' ? '\t' : ',', start, signal: options.signal })) {
+  for await (const ev of csvRecords(path, {
+    delimiter: format === 'tsv' ? '\t' : ',',
+    start,
+    signal: options.signal,
+  })) {
     if (options.signal?.aborted) return;
     if (ev.kind === 'stop') {
       if (header === null) throw new DatasetError(`${basename(path)}: cannot read the header row: ${ev.reason}`);
@@ -144,12 +154,16 @@ async function* readDelimited(path: string, start: number, columns: ColumnChoice
       header = ev.fields.map(decodeUtf8Lossy);
       textAt = header.indexOf(columns.text);
       if (textAt < 0) {
-        throw new DatasetError(`${basename(path)} has no column "${columns.text}"; its columns are ${columnsFound(header)}`);
+        throw new DatasetError(
+          `${basename(path)} has no column "${columns.text}"; its columns are ${columnsFound(header)}`,
+        );
       }
       if (columns.label !== null) {
         labelAt = header.indexOf(columns.label);
         if (labelAt < 0) {
-          throw new DatasetError(`${basename(path)} has no label column "${columns.label}"; its columns are ${columnsFound(header)}`);
+          throw new DatasetError(
+            `${basename(path)} has no label column "${columns.label}"; its columns are ${columnsFound(header)}`,
+          );
         }
       }
       continue;
@@ -215,8 +229,14 @@ function describeJson(v: unknown): string {
 type ParsedItem = { line: number; object: Record<string, unknown> } | { line: number; bad: string; stop?: boolean };
 
 /** The JSON objects of a JSONL or JSON-array file, with the bad records that are not objects. */
-async function* jsonObjects(path: string, start: number, format: 'jsonl' | 'json', signal?: AbortSignal): AsyncGenerator<ParsedItem> {
-  const events: AsyncGenerator<JsonEvent> = format === 'jsonl' ? jsonlRecords(path, { start, signal }) : jsonArrayRecords(path, { start, signal });
+async function* jsonObjects(
+  path: string,
+  start: number,
+  format: 'jsonl' | 'json',
+  signal?: AbortSignal,
+): AsyncGenerator<ParsedItem> {
+  const events: AsyncGenerator<JsonEvent> =
+    format === 'jsonl' ? jsonlRecords(path, { start, signal }) : jsonArrayRecords(path, { start, signal });
   for await (const ev of events) {
     if (signal?.aborted) return;
     if (ev.kind !== 'item') {
@@ -247,7 +267,13 @@ async function* jsonObjects(path: string, start: number, format: 'jsonl' | 'json
   }
 }
 
-async function* readJson(path: string, start: number, columns: ColumnChoice, format: 'jsonl' | 'json', options: ReadOptions): AsyncGenerator<SelectedRow> {
+async function* readJson(
+  path: string,
+  start: number,
+  columns: ColumnChoice,
+  format: 'jsonl' | 'json',
+  options: ReadOptions,
+): AsyncGenerator<SelectedRow> {
   const counter = new RowCounter(options);
   let checked = false;
   for await (const item of jsonObjects(path, start, format, options.signal)) {
@@ -291,7 +317,11 @@ async function* readJson(path: string, start: number, columns: ColumnChoice, for
  * `options.onBadRow`, not yielded. Throws DatasetError (on the first `next()`) for a file that is not a dataset, or
  * when the text column (or a chosen label column) is missing from the header / the first JSON object.
  */
-export async function* readRows(path: string, columns: ColumnChoice, options: ReadOptions = {}): AsyncGenerator<SelectedRow> {
+export async function* readRows(
+  path: string,
+  columns: ColumnChoice,
+  options: ReadOptions = {},
+): AsyncGenerator<SelectedRow> {
   const format = options.format ?? detectFormat(path);
   if (options.signal?.aborted) return;
   const start = await sniff(path);
@@ -310,7 +340,12 @@ export async function countRows(path: string, columns: ColumnChoice, options: Re
  * The rows `spec` chooses, in file order (see sampling.ts). 'first' stops reading after n good rows; 'random' reads
  * the file once and 'stratified' twice, and `options.stats`/`onBadRow` see the whole file exactly once.
  */
-export function selectRows(path: string, columns: ColumnChoice, spec: SampleSpec, options: ReadOptions = {}): AsyncGenerator<SelectedRow> {
+export function selectRows(
+  path: string,
+  columns: ColumnChoice,
+  spec: SampleSpec,
+  options: ReadOptions = {},
+): AsyncGenerator<SelectedRow> {
   const source = (pass: number): AsyncIterable<SelectedRow> =>
     readRows(path, columns, pass === 0 ? options : { format: options.format, signal: options.signal });
   return sampleRows(source, spec, options.signal);
@@ -335,7 +370,10 @@ function previewCell(v: unknown): string {
  * The columns, the first `rows` good rows (as strings) and a column guess, reading only the top of the file. Throws
  * DatasetError for a file with no columns (an empty CSV, or no JSON object among the first rows).
  */
-export async function previewDataset(path: string, { rows = 50, format }: { rows?: number; format?: DatasetFormat } = {}): Promise<DatasetPreview> {
+export async function previewDataset(
+  path: string,
+  { rows = 50, format }: { rows?: number; format?: DatasetFormat } = {},
+): Promise<DatasetPreview> {
   const fmt = format ?? detectFormat(path);
   const start = await sniff(path);
   let columns: string[] = [];
@@ -360,7 +398,8 @@ export async function previewDataset(path: string, { rows = 50, format }: { rows
       }
       if (out.length >= rows) break;
     }
-    if (header === null) throw new DatasetError(`${basename(path)} is empty: a ${fmt.toUpperCase()} dataset needs a header row`);
+    if (header === null)
+      throw new DatasetError(`${basename(path)} is empty: a ${fmt.toUpperCase()} dataset needs a header row`);
   } else {
     const seen = new Set<string>();
     let objects = 0;
@@ -384,7 +423,9 @@ export async function previewDataset(path: string, { rows = 50, format }: { rows
       if (objects >= Math.max(rows, 1)) break;
     }
     if (columns.length === 0) {
-      throw new DatasetError(`${basename(path)}: found no JSON object with fields at the top of the file, so no columns to choose from`);
+      throw new DatasetError(
+        `${basename(path)}: found no JSON object with fields at the top of the file, so no columns to choose from`,
+      );
     }
     for (const row of out) for (const c of columns) row[c] ??= '';
   }

@@ -128,7 +128,8 @@ export async function* jsonArrayRecords(path: string, options: JsonReadOptions =
       if (phase === 'element') {
         if (inString) {
           if (escaped) escaped = false;
-          else if (b === 0x5c) escaped = true; // backslash
+          else if (b === 0x5c)
+            escaped = true; // backslash
           else if (b === 0x22) {
             inString = false;
             if (depth === 0) {

@@ -37,7 +37,10 @@ export function labelSet(label: string | null, labels: readonly string[]): Set<n
   if (label.trim() === '') return new Set();
   const whole = labelIndex(label, labels);
   if (whole !== null) return new Set([whole]);
-  const parts = label.split(LABEL_LIST).map((p) => p.trim()).filter((p) => p !== '');
+  const parts = label
+    .split(LABEL_LIST)
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
   const indices = parts.map((p) => labelIndex(p, labels));
   return indices.every((i): i is number => i !== null) ? new Set(indices) : null;
 }

@@ -18,7 +18,9 @@ export function readLabelledCsv(file: string): LabelledText[] {
     skip_empty_lines: true,
   });
   if (rows.length > 0 && (!('text' in rows[0]) || !('label' in rows[0]))) {
-    throw new Error(`${file}: expected a header with columns "text" and "label", found: ${Object.keys(rows[0]).join(', ')}`);
+    throw new Error(
+      `${file}: expected a header with columns "text" and "label", found: ${Object.keys(rows[0]).join(', ')}`,
+    );
   }
   return rows.map((r, i) => {
     if (!r.text || !r.label) throw new Error(`${file}: row ${i + 2} has an empty text or label`);

@@ -7,9 +7,6 @@
 import { seededRandom } from '../math/random';
 import { DatasetError, type SampleSpec, type SelectedRow } from './datasetTypes';
 
-/** The project's seeded PRNG (mulberry32), under the name the samplers use. */
-export const mulberry32 = seededRandom;
-
 /** Throws a DatasetError saying what is wrong with a sample spec (n a positive integer unless mode 'all'). */
 export function validateSampleSpec(spec: SampleSpec): void {
   const modes = ['all', 'first', 'random', 'stratified'];
@@ -17,7 +14,9 @@ export function validateSampleSpec(spec: SampleSpec): void {
     throw new DatasetError(`unknown sampling mode "${String(spec.mode)}"; use one of: ${modes.join(', ')}`);
   }
   if (spec.mode !== 'all' && (typeof spec.n !== 'number' || !Number.isSafeInteger(spec.n) || spec.n < 1)) {
-    throw new DatasetError(`sampling mode "${spec.mode}" needs n, the number of rows, as a positive integer (got ${String(spec.n)})`);
+    throw new DatasetError(
+      `sampling mode "${spec.mode}" needs n, the number of rows, as a positive integer (got ${String(spec.n)})`,
+    );
   }
   if (spec.seed !== undefined && (!Number.isSafeInteger(spec.seed) || spec.seed < 0)) {
     throw new DatasetError(`the sampling seed must be a non-negative integer (got ${String(spec.seed)})`);
@@ -53,9 +52,7 @@ export function allocateStrata(counts: readonly number[], n: number): number[] {
   const rems = counts.map((c) => (n * c) % total);
   const quota = counts.map((c, i) => (n * c - rems[i]) / total);
   let left = n - quota.reduce((a, b) => a + b, 0);
-  const order = counts
-    .map((c, i) => ({ i, c, rem: rems[i] }))
-    .sort((a, b) => b.rem - a.rem || b.c - a.c || a.i - b.i);
+  const order = counts.map((c, i) => ({ i, c, rem: rems[i] })).sort((a, b) => b.rem - a.rem || b.c - a.c || a.i - b.i);
   for (const { i } of order) {
     if (left === 0) break;
     quota[i]++;
@@ -82,7 +79,11 @@ export type RowSource = (pass: number) => AsyncIterable<SelectedRow>;
 const byRow = (a: SelectedRow, b: SelectedRow): number => a.row - b.row;
 
 /** The rows `spec` chooses from `source`, in file order. Stops (without error) when `signal` is aborted. */
-export async function* sampleRows(source: RowSource, spec: SampleSpec, signal?: AbortSignal): AsyncGenerator<SelectedRow> {
+export async function* sampleRows(
+  source: RowSource,
+  spec: SampleSpec,
+  signal?: AbortSignal,
+): AsyncGenerator<SelectedRow> {
   validateSampleSpec(spec);
   const n = spec.n ?? 0;
   const seed = spec.seed ?? 0;
@@ -95,7 +96,7 @@ export async function* sampleRows(source: RowSource, spec: SampleSpec, signal?: 
     return;
   }
   if (spec.mode === 'random') {
-    const reservoir = new Reservoir(n, mulberry32(seed));
+    const reservoir = new Reservoir(n, seededRandom(seed));
     for await (const row of source(0)) reservoir.offer(row);
     if (signal?.aborted) return;
     yield* reservoir.rows.sort(byRow);
@@ -106,7 +107,7 @@ export async function* sampleRows(source: RowSource, spec: SampleSpec, signal?: 
   for await (const row of source(0)) counts.set(row.label, (counts.get(row.label) ?? 0) + 1);
   if (signal?.aborted) return;
   const quotas = allocateStrata([...counts.values()], n);
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   const reservoirs = new Map<string | null, Reservoir>();
   [...counts.keys()].forEach((label, i) => reservoirs.set(label, new Reservoir(quotas[i], random)));
   for await (const row of source(1)) reservoirs.get(row.label)?.offer(row);

@@ -180,7 +180,11 @@ export interface DatasetReport {
   metrics: MetricInfo[];
   explainers: ExplainerSummary[];
   /** The Random floor: violation ratio per seed and operator, and the mean over seeds of the operator mean. */
-  random: { perSeed: { seed: number; violation: Partial<Record<ErasureOperatorName, number>> }[]; mean: number | null; spread: number | null };
+  random: {
+    perSeed: { seed: number; violation: Partial<Record<ErasureOperatorName, number>> }[];
+    mean: number | null;
+    spread: number | null;
+  };
   byLength: BinRow[];
   byConfidence: BinRow[];
   violationTokens: ViolationTokens;

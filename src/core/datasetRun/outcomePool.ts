@@ -46,7 +46,11 @@ export class OutcomePool {
   }
 
   private start(script: string, init: OutcomeWorkerInit): Worker {
-    const child = fork(script, [], { env: { ...process.env, ORT_DISABLE_TELEMETRY: '1', POLARITY_LENS_WORKER: JSON.stringify(init) }, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced' });
+    const child = fork(script, [], {
+      env: { ...process.env, ORT_DISABLE_TELEMETRY: '1', POLARITY_LENS_WORKER: JSON.stringify(init) },
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      serialization: 'advanced',
+    });
     let stderr = '';
     child.on('error', (e) => (stderr += e.message)); // a failed fork or send; 'exit' follows and fails over
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -61,13 +65,19 @@ export class OutcomePool {
         else p?.reject(new Error(m.error));
       });
       child.on('exit', (code, signal) => {
-        const error = new Error(`a worker process ${signal ? `was killed (${signal})` : `exited with code ${code}`}${stderr ? `: ${stderr.trim()}` : ''}`);
+        const error = new Error(
+          `a worker process ${signal ? `was killed (${signal})` : `exited with code ${code}`}${stderr ? `: ${stderr.trim()}` : ''}`,
+        );
         worker.died = error;
         reject(error);
         // What it held goes to the workers still alive; with none left, the run cannot go on.
         const orphans = [...worker.pending.values()];
         worker.pending.clear();
-        for (const p of orphans) this.explain(p.text).then(p.resolve, p.reject);
+        for (const p of orphans)
+          this.explain(p.text).then(
+            (o) => p.resolve(o),
+            (e: Error) => p.reject(e),
+          );
       });
     });
     worker.ready.catch(() => {}); // awaited by explain(); a pool nobody asks must not crash on a dead worker

@@ -27,13 +27,22 @@ export interface OutcomeSourceOptions {
   signal?: AbortSignal;
 }
 
-export function outcomeSource(model: TextClassifier, settings: ResolvedExplainOptions, options: OutcomeSourceOptions): OutcomeSource {
-  const workers = options.workers === 0 ? Math.min(MAX_WORKERS, availableParallelism()) : options.workers ?? 1;
+export function outcomeSource(
+  model: TextClassifier,
+  settings: ResolvedExplainOptions,
+  options: OutcomeSourceOptions,
+): OutcomeSource {
+  const workers = options.workers === 0 ? Math.min(MAX_WORKERS, availableParallelism()) : (options.workers ?? 1);
   const caught = (pending: Promise<SampleOutcome>) => pending.catch((e: Error) => e);
   if (workers <= 1) {
-    return { width: 1, explain: (text) => caught(textOutcome(model, text, settings, () => options.signal?.aborted ?? false)), close: () => {} };
+    return {
+      width: 1,
+      explain: (text) => caught(textOutcome(model, text, settings, () => options.signal?.aborted ?? false)),
+      close: () => {},
+    };
   }
-  if (!options.workerScript) throw new Error('a run in several worker processes needs workerScript, the build of outcomeWorker.ts');
+  if (!options.workerScript)
+    throw new Error('a run in several worker processes needs workerScript, the build of outcomeWorker.ts');
   const pool = new OutcomePool(workers, options.workerScript, model.folder.dir, settings, options.maxTokens);
   return { width: pool.size, explain: (text) => caught(pool.explain(text)), close: () => pool.close() };
 }

@@ -24,7 +24,10 @@ async function main(): Promise<void> {
   process.on('message', (request: OutcomeRequest) => {
     queue = queue.then(async () => {
       try {
-        process.send?.({ id: request.id, outcome: await textOutcome(model, request.text, init.settings) } satisfies OutcomeResponse);
+        process.send?.({
+          id: request.id,
+          outcome: await textOutcome(model, request.text, init.settings),
+        } satisfies OutcomeResponse);
       } catch (e) {
         process.send?.({ id: request.id, error: (e as Error).message } satisfies OutcomeResponse);
       }

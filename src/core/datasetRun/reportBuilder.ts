@@ -6,7 +6,16 @@ import type { ErasureOperatorName } from '../erasure/erasureOperator';
 import { PAPER_OPERATORS } from '../erasure/operators';
 import { explainerById } from '../explainers/registry';
 import { METRICS } from '../faithfulness/metrics/registry';
-import { toSampleRow, type BinRow, type DatasetReport, type ExplainerSummary, type MetricInfo, type SampleExplainer, type SampleRecord, type SampleRow } from './datasetReport';
+import {
+  toSampleRow,
+  type BinRow,
+  type DatasetReport,
+  type ExplainerSummary,
+  type MetricInfo,
+  type SampleExplainer,
+  type SampleRecord,
+  type SampleRow,
+} from './datasetReport';
 import { RANDOM_SEEDS } from './sampleOutcome';
 import { ClusteredCount, RunningMean } from './statistics';
 
@@ -37,7 +46,10 @@ function rowMean(values: (number | null | undefined)[]): number | undefined {
 
 class Bins {
   private readonly rows: { samples: number; violation: Map<string, RunningMean> }[];
-  constructor(private readonly edges: number[], private readonly label: (from: number, to: number) => string) {
+  constructor(
+    private readonly edges: number[],
+    private readonly label: (from: number, to: number) => string,
+  ) {
     this.rows = edges.map(() => ({ samples: 0, violation: new Map() }));
   }
   add(value: number, record: SampleRecord): void {
@@ -53,11 +65,19 @@ class Bins {
     }
   }
   build(ids: string[]): BinRow[] {
-    return this.rows.map((bin, i) => {
-      const from = this.edges[i];
-      const to = this.edges[i + 1] ?? Infinity;
-      return { label: this.label(from, to), from, to: Number.isFinite(to) ? to : -1, samples: bin.samples, violation: Object.fromEntries(ids.map((id) => [id, bin.violation.get(id)?.estimate().mean ?? null])) };
-    }).filter((b) => b.samples > 0);
+    return this.rows
+      .map((bin, i) => {
+        const from = this.edges[i];
+        const to = this.edges[i + 1] ?? Infinity;
+        return {
+          label: this.label(from, to),
+          from,
+          to: Number.isFinite(to) ? to : -1,
+          samples: bin.samples,
+          violation: Object.fromEntries(ids.map((id) => [id, bin.violation.get(id)?.estimate().mean ?? null])),
+        };
+      })
+      .filter((b) => b.samples > 0);
   }
 }
 
@@ -73,14 +93,23 @@ export class ReportBuilder {
   private rows = 0;
   private readonly accuracy = new ClusteredCount();
   private ms = 0;
-  private readonly byLength = new Bins(LENGTH_EDGES, (from, to) => (Number.isFinite(to) ? `${from}–${to - 1} units` : `${from}+ units`));
-  private readonly byConfidence = new Bins(CONFIDENCE_EDGES, (from, to) => `p(ŷ) ${from.toFixed(1)}–${Number.isFinite(to) ? to.toFixed(1) : '1.0'}`);
+  private readonly byLength = new Bins(LENGTH_EDGES, (from, to) =>
+    Number.isFinite(to) ? `${from}–${to - 1} units` : `${from}+ units`,
+  );
+  private readonly byConfidence = new Bins(
+    CONFIDENCE_EDGES,
+    (from, to) => `p(ŷ) ${from.toFixed(1)}–${Number.isFinite(to) ? to.toFixed(1) : '1.0'}`,
+  );
   /** Predicted class → explainer → token → violations it caused as the top unit. */
   private readonly tokens = new Map<string, Map<string, Map<string, number>>>();
   readonly sampleRows: SampleRow[] = [];
 
   /** `multiLabel`: rows come one record per label, and sample rows say which label they test. */
-  constructor(private readonly explainers: string[], private readonly operator: ErasureOperatorName, private readonly multiLabel = false) {}
+  constructor(
+    private readonly explainers: string[],
+    private readonly operator: ErasureOperatorName,
+    private readonly multiLabel = false,
+  ) {}
 
   /** One data row's records: a single judgement, or a multi-label row's one per label. */
   addRow(records: SampleRecord[]): void {
@@ -95,11 +124,13 @@ export class ReportBuilder {
     for (const record of records) {
       this.samples++;
       this.ms += record.ms;
-      record.random.forEach((perOp, seed) => perOp.forEach((v, op) => {
-        if (v === null) return; // the model could not run this operator (e.g. no embedding tensor)
-        this.random[seed][op].n++;
-        if (v) this.random[seed][op].k++;
-      }));
+      record.random.forEach((perOp, seed) =>
+        perOp.forEach((v, op) => {
+          if (v === null) return; // the model could not run this operator (e.g. no embedding tensor)
+          this.random[seed][op].n++;
+          if (v) this.random[seed][op].k++;
+        }),
+      );
       this.byLength.add(record.units, record);
       this.byConfidence.add(record.prediction.probability, record);
       this.sampleRows.push(toSampleRow(record, this.explainers, this.multiLabel));
@@ -136,14 +167,25 @@ export class ReportBuilder {
     records.forEach((record) => {
       const e = record.explainers[id];
       if (!e || e.error) return;
-      if (e.verdicts[this.operator]?.violates && e.topText !== undefined) this.countToken(record.prediction.label, id, e.topText);
+      if (e.verdicts[this.operator]?.violates && e.topText !== undefined)
+        this.countToken(record.prediction.label, id, e.topText);
     });
   }
 
   private tally(id: string): ExplainerTally {
     let t = this.tallies.get(id);
     if (!t) {
-      t = { runs: 0, failures: 0, violations: new Map(), violationMean: new RunningMean(), tokenLevelRate: new RunningMean(), weightedRate: new RunningMean(), metrics: new Map(), ms: 0, polarity: [0, 0, 0, 0, 0] };
+      t = {
+        runs: 0,
+        failures: 0,
+        violations: new Map(),
+        violationMean: new RunningMean(),
+        tokenLevelRate: new RunningMean(),
+        weightedRate: new RunningMean(),
+        metrics: new Map(),
+        ms: 0,
+        polarity: [0, 0, 0, 0, 0],
+      };
       this.tallies.set(id, t);
     }
     return t;
@@ -151,16 +193,32 @@ export class ReportBuilder {
 
   private countToken(cls: string, explainer: string, token: string): void {
     let byExplainer = this.tokens.get(cls);
-    if (!byExplainer) this.tokens.set(cls, (byExplainer = new Map()));
+    if (!byExplainer) this.tokens.set(cls, (byExplainer = new Map<string, Map<string, number>>()));
     let counts = byExplainer.get(explainer);
-    if (!counts) byExplainer.set(explainer, (counts = new Map()));
+    if (!counts) byExplainer.set(explainer, (counts = new Map<string, number>()));
     const key = token.toLowerCase();
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
 
   /** The summary part of the report (everything but the header fields the runner knows and the records). */
-  summary(): Pick<DatasetReport, 'samples' | 'rowsExplained' | 'accuracy' | 'metrics' | 'explainers' | 'random' | 'byLength' | 'byConfidence' | 'violationTokens'> & { msPerSample: number } {
-    const metrics: MetricInfo[] = METRICS.map((m) => ({ id: m.id, label: m.label, better: m.better, description: m.description }));
+  summary(): Pick<
+    DatasetReport,
+    | 'samples'
+    | 'rowsExplained'
+    | 'accuracy'
+    | 'metrics'
+    | 'explainers'
+    | 'random'
+    | 'byLength'
+    | 'byConfidence'
+    | 'violationTokens'
+  > & { msPerSample: number } {
+    const metrics: MetricInfo[] = METRICS.map((m) => ({
+      id: m.id,
+      label: m.label,
+      better: m.better,
+      description: m.description,
+    }));
     // Every requested explainer, in the order of ReportView.sampleRows' violation columns (zero runs before any sample).
     const explainers: ExplainerSummary[] = this.explainers.map((id) => {
       const t = this.tally(id);
@@ -177,14 +235,20 @@ export class ReportBuilder {
         violationMean: t.violationMean.estimate(RATE),
         tokenLevelRate: t.tokenLevelRate.estimate(RATE),
         weightedRate: t.weightedRate.estimate(RATE),
-        metrics: Object.fromEntries(metrics.map((m) => [m.id, t.metrics.get(m.id)?.estimate() ?? new RunningMean().estimate()])),
+        metrics: Object.fromEntries(
+          metrics.map((m) => [m.id, t.metrics.get(m.id)?.estimate() ?? new RunningMean().estimate()]),
+        ),
         msPerSample: t.runs + t.failures ? t.ms / (t.runs + t.failures) : 0,
         polarity: t.polarity,
       };
     });
     const perSeed = RANDOM_SEEDS.map((seed, s) => ({
       seed,
-      violation: Object.fromEntries(PAPER_OPERATORS.flatMap((op, j) => (this.random[s][j].n ? [[op, this.random[s][j].k / this.random[s][j].n]] : []))),
+      violation: Object.fromEntries(
+        PAPER_OPERATORS.flatMap((op, j) =>
+          this.random[s][j].n ? [[op, this.random[s][j].k / this.random[s][j].n]] : [],
+        ),
+      ),
     }));
     // Each seed's mean over the operators that ran, like an explainer's violation mean.
     const seedMeans = this.random.map((perOp) => {
@@ -194,10 +258,17 @@ export class ReportBuilder {
     const ids = explainers.map((e) => e.id);
     const accuracy = this.accuracy.estimate();
     // Class names come from the model's config: built with own properties, so a class named "__proto__" is a key.
-    const byClass: DatasetReport['violationTokens']['byClass'] = Object.fromEntries([...this.tokens].map(([cls, byExplainer]) => [
-      cls,
-      Object.fromEntries([...byExplainer].map(([id, counts]) => [id, [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, TOP_TOKENS)])),
-    ]));
+    const byClass: DatasetReport['violationTokens']['byClass'] = Object.fromEntries(
+      [...this.tokens].map(([cls, byExplainer]) => [
+        cls,
+        Object.fromEntries(
+          [...byExplainer].map(([id, counts]) => [
+            id,
+            [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, TOP_TOKENS),
+          ]),
+        ),
+      ]),
+    );
     return {
       samples: this.samples,
       rowsExplained: this.rows,

@@ -16,7 +16,12 @@ import { sampleWords } from './sampleWords';
 export type { ReportFormat } from './datasetReport';
 import type { ReportFormat } from './datasetReport';
 
-const SUFFIX: Record<ReportFormat, string> = { json: 'report.json', csv: 'samples.csv', html: 'report.html', md: 'summary.md' };
+const SUFFIX: Record<ReportFormat, string> = {
+  json: 'report.json',
+  csv: 'samples.csv',
+  html: 'report.html',
+  md: 'summary.md',
+};
 
 /** `reviews.csv` → `reviews.polarity-lens.report.json` (etc.) in the dataset's folder. */
 export function defaultReportPath(datasetPath: string, format: ReportFormat): string {
@@ -33,8 +38,13 @@ export function freePath(path: string): string {
 }
 
 /** Writes chunks to a temporary file beside `path`, then renames it over `path` (refused if it exists, unless `overwrite`). */
-export async function writeAtomically(path: string, chunks: AsyncIterable<string> | Iterable<string>, { overwrite = false } = {}): Promise<void> {
-  if (!overwrite && existsSync(path)) throw new Error(`${path} already exists; choose another name or allow overwriting.`);
+export async function writeAtomically(
+  path: string,
+  chunks: AsyncIterable<string> | Iterable<string>,
+  { overwrite = false } = {},
+): Promise<void> {
+  if (!overwrite && existsSync(path))
+    throw new Error(`${path} already exists; choose another name or allow overwriting.`);
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   const fd = openSync(temp, 'wx');
   try {
@@ -43,7 +53,11 @@ export async function writeAtomically(path: string, chunks: AsyncIterable<string
     closeSync(fd);
     renameSync(temp, path);
   } catch (e) {
-    try { closeSync(fd); } catch { /* already closed */ }
+    try {
+      closeSync(fd);
+    } catch {
+      /* already closed */
+    }
     rmSync(temp, { force: true });
     throw e;
   }
@@ -64,10 +78,23 @@ export async function* jsonReport(run: DatasetRun): AsyncGenerator<string> {
 /** One CSV line per sample: the prediction, and per explainer its top unit and verdict per paper operator. */
 export async function* samplesCsv(run: DatasetRun): AsyncGenerator<string> {
   const ids = run.report.settings.explainers;
-  yield stringify([[
-    'row', 'line', 'text', 'label', sampleWords(run.report).explainedCsv, 'probability', 'correct', 'units',
-    ...ids.flatMap((id) => [`${id}:top_unit`, ...PAPER_OPERATORS.map((op) => `${id}:violates_${op}`), `${id}:violation_mean`]),
-  ]]);
+  yield stringify([
+    [
+      'row',
+      'line',
+      'text',
+      'label',
+      sampleWords(run.report).explainedCsv,
+      'probability',
+      'correct',
+      'units',
+      ...ids.flatMap((id) => [
+        `${id}:top_unit`,
+        ...PAPER_OPERATORS.map((op) => `${id}:violates_${op}`),
+        `${id}:violation_mean`,
+      ]),
+    ],
+  ]);
   for await (const r of run.records()) yield stringify([csvRow(r, ids)]);
 }
 
@@ -77,11 +104,22 @@ const cellText = (text: string) => (/^[=+\-@\t\r]/.test(text) ? `'${text}` : tex
 function csvRow(r: SampleRecord, ids: string[]): (string | number)[] {
   const flag = (b: boolean | undefined) => (b === undefined ? '' : b ? 1 : 0);
   return [
-    r.row, r.line, cellText(r.text), cellText(r.label ?? ''), cellText(r.prediction.label), r.prediction.probability.toFixed(6), r.correct === null ? '' : r.correct ? 1 : 0, r.units,
+    r.row,
+    r.line,
+    cellText(r.text),
+    cellText(r.label ?? ''),
+    cellText(r.prediction.label),
+    r.prediction.probability.toFixed(6),
+    r.correct === null ? '' : r.correct ? 1 : 0,
+    r.units,
     ...ids.flatMap((id) => {
       const e = r.explainers[id];
       if (!e || e.error) return ['', ...PAPER_OPERATORS.map(() => ''), ''];
-      return [cellText(e.topText ?? ''), ...PAPER_OPERATORS.map((op) => flag(e.verdicts[op]?.violates)), e.violationMean === null ? '' : e.violationMean.toFixed(4)];
+      return [
+        cellText(e.topText ?? ''),
+        ...PAPER_OPERATORS.map((op) => flag(e.verdicts[op]?.violates)),
+        e.violationMean === null ? '' : e.violationMean.toFixed(4),
+      ];
     }),
   ];
 }
@@ -102,22 +140,34 @@ export function markdownSummary(report: Omit<DatasetReport, 'records'>): string 
     `# Polarity Lens violation test: ${cell(basename(report.dataset.path))}`,
     '',
     `Model **${cell(report.model.name)}** · ${sample.samples(String)}${report.complete ? '' : ' (partial: the run was cancelled)'} · ${report.settings.granularity} units · gradients of ${differentiatesLogit(report.settings.objective, words) ? 'the logit z(ŷ)' : `${words.symbol}, the ${words.quantity}`} · selection: ${selectionText(report)}`,
-    report.accuracy ? `${sample.accuracyName} on ${report.accuracy.n} ${sample.accuracyUnit}s: ${interval(report.accuracy)}` : 'No labels: accuracy not measured.',
-    report.dataset.badRowCount ? `${report.dataset.badRowCount} bad rows skipped (see the JSON report for their lines).` : '',
-    report.dataset.unmappedLabels.length ? `Labels that name no class of the model (their rows count as unlabelled): ${report.dataset.unmappedLabels.map(cell).join(', ')}; the model's classes: ${report.model.labels.map(cell).join(', ')}.` : '',
+    report.accuracy
+      ? `${sample.accuracyName} on ${report.accuracy.n} ${sample.accuracyUnit}s: ${interval(report.accuracy)}`
+      : 'No labels: accuracy not measured.',
+    report.dataset.badRowCount
+      ? `${report.dataset.badRowCount} bad rows skipped (see the JSON report for their lines).`
+      : '',
+    report.dataset.unmappedLabels.length
+      ? `Labels that name no class of the model (their rows count as unlabelled): ${report.dataset.unmappedLabels.map(cell).join(', ')}; the model's classes: ${report.model.labels.map(cell).join(', ')}.`
+      : '',
     '',
     `Violation ratio = share of samples where the top unit's weight sign disagrees with the sign of the real change in ${words.symbol} (${words.quantity}) when it is erased (lower is better); [95% interval${sample.multiLabel ? `; ${sample.clusterNote}` : ''}].`,
     '',
     `| explainer | ${ops.map((op) => `violation: ${op}`).join(' | ')} | mean of operators | token-level rate (${report.settings.operator}) | runs |`,
     `|---|${ops.map(() => '---:').join('|')}|---:|---:|---:|`,
-    ...report.explainers.map((e) => `| ${cell(e.label)} | ${ops.map((op) => (e.violation[op] ? interval(e.violation[op]!) : '—')).join(' | ')} | ${interval(e.violationMean)} | ${fixed(e.tokenLevelRate.mean)} | ${e.runs}${e.failures ? ` (${e.failures} failed${e.error ? `: ${cell(e.error)}` : ''})` : ''} |`),
+    ...report.explainers.map(
+      (e) =>
+        `| ${cell(e.label)} | ${ops.map((op) => (e.violation[op] ? interval(e.violation[op]) : '—')).join(' | ')} | ${interval(e.violationMean)} | ${fixed(e.tokenLevelRate.mean)} | ${e.runs}${e.failures ? ` (${e.failures} failed${e.error ? `: ${cell(e.error)}` : ''})` : ''} |`,
+    ),
     `| Random floor (3 seeds) | ${ops.map((op) => fixed(mean(report.random.perSeed.map((s) => s.violation[op] ?? 0)))).join(' | ')} | ${fixed(report.random.mean)} ± ${fixed(report.random.spread)} | | |`,
     '',
     `Other metrics under ${report.settings.operator} (mean over samples):`,
     '',
     `| explainer | ${report.metrics.map((m) => `${cell(m.label)} (${m.better} is better)`).join(' | ')} | ms/sample |`,
     `|---|${report.metrics.map(() => '---:').join('|')}|---:|`,
-    ...report.explainers.map((e) => `| ${cell(e.label)} | ${report.metrics.map((m) => fixed(e.metrics[m.id]?.mean ?? null)).join(' | ')} | ${e.msPerSample.toFixed(1)} |`),
+    ...report.explainers.map(
+      (e) =>
+        `| ${cell(e.label)} | ${report.metrics.map((m) => fixed(e.metrics[m.id]?.mean ?? null)).join(' | ')} | ${e.msPerSample.toFixed(1)} |`,
+    ),
     '',
   ];
   return lines.filter((l, i) => l !== '' || lines[i - 1] !== '').join('\n');
@@ -127,5 +177,9 @@ const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.l
 
 function selectionText(report: Omit<DatasetReport, 'records'>): string {
   const s = report.dataset.selection;
-  return s.mode === 'all' ? 'all rows' : s.mode === 'first' ? `first ${s.n} rows` : `${s.mode} sample of ${s.n} (seed ${s.seed ?? 0})`;
+  return s.mode === 'all'
+    ? 'all rows'
+    : s.mode === 'first'
+      ? `first ${s.n} rows`
+      : `${s.mode} sample of ${s.n} (seed ${s.seed ?? 0})`;
 }

@@ -15,7 +15,6 @@ import { RunTally } from './runTally';
 import { SampleCache } from './sampleCache';
 import type { SampleOutcome } from './sampleOutcome';
 
-
 export interface DatasetRunOptions {
   path: string;
   columns: ColumnChoice;
@@ -80,7 +79,13 @@ export async function runDataset(model: TextClassifier, options: DatasetRunOptio
     source.close();
     // Complete only when every selected row was read: not after Cancel, nor when the file could not be read to its end.
     const { report, sampleRows } = tally.snapshot(!options.signal?.aborted && !tally.stats.stopped);
-    return { report, sampleRows, records: () => tally.records(), record: (row, target) => tally.record(row, target), close: () => cache.close() };
+    return {
+      report,
+      sampleRows,
+      records: () => tally.records(),
+      record: (row, target) => tally.record(row, target),
+      close: () => cache.close(),
+    };
   } catch (e) {
     source?.close();
     cache.close();
@@ -94,7 +99,11 @@ export async function runDataset(model: TextClassifier, options: DatasetRunOptio
  * text that cannot be explained is a bad row; Cancel stops reading, and what is in flight still counts.
  */
 async function foldInFileOrder(options: DatasetRunOptions, tally: RunTally, source: OutcomeSource): Promise<void> {
-  const rows = selectRows(options.path, options.columns, options.selection, { format: tally.format, signal: options.signal, stats: tally.stats });
+  const rows = selectRows(options.path, options.columns, options.selection, {
+    format: tally.format,
+    signal: options.signal,
+    stats: tally.stats,
+  });
   const inFlight: { row: SelectedRow; outcome: Promise<SampleOutcome | Error>; cached: boolean }[] = [];
   let stopped = false;
   const foldFirst = async () => {
@@ -128,7 +137,8 @@ async function countSelected(options: DatasetRunOptions): Promise<number | null>
   if (selection.mode === 'first' && selection.n !== undefined) {
     // "The first 200" of a huge file must not read all of it first.
     let good = 0;
-    for await (const _ of readRows(options.path, options.columns, { signal: options.signal })) if (++good >= selection.n) break;
+    for await (const _ of readRows(options.path, options.columns, { signal: options.signal }))
+      if (++good >= selection.n) break;
     return good;
   }
   const good = await countRows(options.path, options.columns, { signal: options.signal });

@@ -27,5 +27,12 @@ export async function runIdentity(model: TextClassifier, settings: ResolvedExpla
   const multiLabel = model.head.kind === 'multi-label';
   const modelHash = await hashFiles([model.folder.modelPath, ...model.onnx.dataFiles, model.folder.tokenizerPath]);
   const outcome = outcomeSettings({ ...settings, maxTokens: model.tokenizer.maxLength });
-  return { labels, multiLabel, otherLabels: multiLabel ? classes - 1 : 0, modelHash, outcome, cacheKey: { labels, ...outcome, config: model.folder.config, engine: ENGINE_VERSION } };
+  return {
+    labels,
+    multiLabel,
+    otherLabels: multiLabel ? classes - 1 : 0,
+    modelHash,
+    outcome,
+    cacheKey: { labels, ...outcome, config: model.folder.config, engine: ENGINE_VERSION },
+  };
 }

@@ -70,7 +70,14 @@ export class RunTally {
     const perSecond = this.computeMs > 0 ? this.computed / (this.computeMs / 1000) : 0;
     const left = this.total === null ? null : Math.max(0, this.total - this.kept.size);
     const eta = left === null || perSecond === 0 ? null : left / perSecond;
-    return { done: this.kept.size, total: this.total, resumed: this.resumed, perSecond, etaSeconds: eta, badRows: this.stats.badRowCount };
+    return {
+      done: this.kept.size,
+      total: this.total,
+      resumed: this.resumed,
+      perSecond,
+      etaSeconds: eta,
+      badRows: this.stats.badRowCount,
+    };
   }
 
   /** The report so far; `complete` when every selected row was read. */
@@ -82,12 +89,29 @@ export class RunTally {
       schema: DATASET_REPORT_SCHEMA,
       createdAt: new Date().toISOString(),
       dataset: {
-        path: options.path, format: this.format, columns: options.columns, selection: options.selection,
-        rowsRead: stats.rowsRead, rowsSelected: this.total ?? this.kept.size, badRows: stats.badRows, badRowCount: stats.badRowCount,
+        path: options.path,
+        format: this.format,
+        columns: options.columns,
+        selection: options.selection,
+        rowsRead: stats.rowsRead,
+        rowsSelected: this.total ?? this.kept.size,
+        badRows: stats.badRows,
+        badRowCount: stats.badRowCount,
         unmappedLabels: [...this.unmapped],
       },
-      model: { name: model.folder.name, dir: model.folder.dir, labels: identity.labels, sha256: identity.modelHash, head },
-      settings: { explainers: settings.explainers, operators: [...PAPER_OPERATORS], randomSeeds: [...RANDOM_SEEDS], ...identity.outcome },
+      model: {
+        name: model.folder.name,
+        dir: model.folder.dir,
+        labels: identity.labels,
+        sha256: identity.modelHash,
+        head,
+      },
+      settings: {
+        explainers: settings.explainers,
+        operators: [...PAPER_OPERATORS],
+        randomSeeds: [...RANDOM_SEEDS],
+        ...identity.outcome,
+      },
       ...summary,
       complete,
       resumed: this.resumed,

@@ -4,7 +4,17 @@
  * an index (text hash → byte range) stays in memory, so a 100,000-text cache costs a few MB.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, createReadStream, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  createReadStream,
+  existsSync,
+  fstatSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { SampleOutcome } from './sampleOutcome';
@@ -20,7 +30,10 @@ export class SampleCache {
 
   private readonly appendFd: number;
 
-  private constructor(readonly path: string, private readonly fd: number) {
+  private constructor(
+    readonly path: string,
+    private readonly fd: number,
+  ) {
     this.appendFd = openSync(path, 'a');
   }
 
@@ -68,7 +81,8 @@ export class SampleCache {
     try {
       const outcome = (JSON.parse(buffer.toString('utf8')) as { o: SampleOutcome }).o;
       const judgements = [outcome, ...(outcome.otherLabels ?? [])];
-      const complete = judgements.length === otherLabels + 1 && judgements.every((j) => explainers.every((id) => id in j.explainers));
+      const complete =
+        judgements.length === otherLabels + 1 && judgements.every((j) => explainers.every((id) => id in j.explainers));
       return outcome.text === text && complete ? outcome : undefined;
     } catch {
       return undefined; // a damaged line reads as a miss and is replaced by the next put

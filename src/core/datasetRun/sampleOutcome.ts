@@ -21,7 +21,9 @@ export type LabelOutcome = Pick<SampleRecord, 'prediction' | 'explainers' | 'ran
  * The text-dependent part of a SampleRecord: what the cache stores (row, line and gold label belong to the file). A
  * multi-label model's text is tested on every label: the most likely one here, the others in `otherLabels`.
  */
-export type SampleOutcome = Omit<SampleRecord, 'row' | 'line' | 'label' | 'labelIndex' | 'correct'> & { otherLabels?: LabelOutcome[] };
+export type SampleOutcome = Omit<SampleRecord, 'row' | 'line' | 'label' | 'labelIndex' | 'correct'> & {
+  otherLabels?: LabelOutcome[];
+};
 
 export function sampleOutcome(result: ExplainResult, operator: ErasureOperatorName, ms: number): SampleOutcome {
   const impacts = new Map(result.impacts.map((i) => [i.operator, i]));
@@ -38,7 +40,11 @@ export function sampleOutcome(result: ExplainResult, operator: ErasureOperatorNa
   });
   return {
     text: result.text,
-    prediction: { index: result.prediction.index, label: result.prediction.label, probability: result.prediction.probability },
+    prediction: {
+      index: result.prediction.index,
+      label: result.prediction.label,
+      probability: result.prediction.probability,
+    },
     units: result.units.length,
     truncated: result.truncated,
     explainers,
@@ -49,9 +55,20 @@ export function sampleOutcome(result: ExplainResult, operator: ErasureOperatorNa
 
 function explainerOutcome(result: ExplainResult, row: ExplanationRow, chosen: ImpactRow | undefined): SampleExplainer {
   const empty: SampleExplainer['polarity'] = [0, 0, 0, 0, 0];
-  if (!row.weights) return { error: row.error ?? 'did not run', verdicts: {}, violationMean: null, tokenLevelRate: null, weightedRate: null, metrics: {}, polarity: empty, ms: row.runtimeMs };
+  if (!row.weights)
+    return {
+      error: row.error ?? 'did not run',
+      verdicts: {},
+      violationMean: null,
+      tokenLevelRate: null,
+      weightedRate: null,
+      metrics: {},
+      polarity: empty,
+      ms: row.runtimeMs,
+    };
   const verdicts: SampleExplainer['verdicts'] = {};
-  for (const v of row.verdicts) verdicts[v.operator] = { unit: v.unit, weight: v.weight, delta: v.delta, violates: v.violates };
+  for (const v of row.verdicts)
+    verdicts[v.operator] = { unit: v.unit, weight: v.weight, delta: v.delta, violates: v.violates };
   const onChosen = row.verdicts.find((v) => v.operator === chosen?.operator);
   const top = row.verdicts.find((v) => v.unit >= 0)?.unit ?? -1;
   return {

@@ -22,8 +22,14 @@ export interface SampleWords {
 export function sampleWords(report: Pick<DatasetReport, 'samples' | 'rowsExplained' | 'model'>): SampleWords {
   if (report.model.head?.kind !== 'multi-label') {
     return {
-      multiLabel: false, samples: (f) => `${f(report.samples)} samples`, accuracyTitle: 'Accuracy (labelled rows)', accuracyName: 'Accuracy', accuracyUnit: 'labelled row',
-      explainedColumn: 'Predicted', explainedCsv: 'prediction', clusterNote: '',
+      multiLabel: false,
+      samples: (f) => `${f(report.samples)} samples`,
+      accuracyTitle: 'Accuracy (labelled rows)',
+      accuracyName: 'Accuracy',
+      accuracyUnit: 'labelled row',
+      explainedColumn: 'Predicted',
+      explainedCsv: 'prediction',
+      clusterNote: '',
     };
   }
   const rows = report.rowsExplained ?? report.samples;

@@ -3,17 +3,25 @@
  * more explanation per other label (each tested with σ(z) of that label), as the issue's "all labels in dataset mode".
  * The run's process and its worker processes both call this, so their outcomes are the same.
  */
-import type { ErasureOperatorName } from '../erasure/erasureOperator';
 import type { ResolvedExplainOptions } from '../explain/explainOptions';
 import { explainText } from '../explain/explainText';
 import type { TextClassifier } from '../classifier/textClassifier';
 import { sampleOutcome, type LabelOutcome, type SampleOutcome } from './sampleOutcome';
 
-export async function textOutcome(model: TextClassifier, text: string, settings: ResolvedExplainOptions, cancelled?: () => boolean): Promise<SampleOutcome> {
-  const operator = settings.operator as ErasureOperatorName;
+export async function textOutcome(
+  model: TextClassifier,
+  text: string,
+  settings: ResolvedExplainOptions,
+  cancelled?: () => boolean,
+): Promise<SampleOutcome> {
+  const operator = settings.operator;
   const explain = async (label?: number) => {
     const t0 = performance.now();
-    const result = await explainText(model, text, { ...settings, cancelled, ...(label === undefined ? {} : { label }) });
+    const result = await explainText(model, text, {
+      ...settings,
+      cancelled,
+      ...(label === undefined ? {} : { label }),
+    });
     return sampleOutcome(result, operator, performance.now() - t0);
   };
   const first = await explain();

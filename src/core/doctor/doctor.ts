@@ -27,7 +27,10 @@ async function probePooling(model: TextClassifier): Promise<string> {
 /** The tokenizer's algorithm in words, from tokenizer.json (WordPiece, byte-level BPE, SentencePiece Unigram …). */
 function tokenizerKind(path: string): string {
   try {
-    const json = JSON.parse(readFileSync(path, 'utf8')) as { model?: { type?: string }; pre_tokenizer?: { type?: string; pretokenizers?: { type?: string }[] } | null };
+    const json = JSON.parse(readFileSync(path, 'utf8')) as {
+      model?: { type?: string };
+      pre_tokenizer?: { type?: string; pretokenizers?: { type?: string }[] } | null;
+    };
     const pre = json.pre_tokenizer;
     const pres = [pre?.type, ...(pre?.pretokenizers ?? []).map((p) => p.type)].filter(Boolean);
     const model = json.model?.type ?? 'unknown';
@@ -55,11 +58,19 @@ export async function diagnoseModel(dir: string, options: LoadOptions = {}): Pro
       model: {
         file: relative(folder.dir, folder.modelPath),
         variants: folder.variants,
-        megabytes: Math.round((statSync(folder.modelPath).size + onnx.dataFiles.reduce((s, f) => s + statSync(f).size, 0)) / 1e5) / 10,
+        megabytes:
+          Math.round(
+            (statSync(folder.modelPath).size + onnx.dataFiles.reduce((s, f) => s + statSync(f).size, 0)) / 1e5,
+          ) / 10,
         externalData: onnx.dataFiles.map((f) => relative(folder.dir, f)),
         ...facts,
       },
-      tokenizer: { kind: tokenizerKind(folder.tokenizerPath), vocabulary: tokenizer.vocabularySize(), maxLength: tokenizer.maxLength, padId: onnx.padId },
+      tokenizer: {
+        kind: tokenizerKind(folder.tokenizerPath),
+        vocabulary: tokenizer.vocabularySize(),
+        maxLength: tokenizer.maxLength,
+        padId: onnx.padId,
+      },
       head: { kind: head.kind, quantity: head.quantity, classes: head.classes },
       pooling: await probePooling(model),
       attention: { layers: onnx.attentionNames.length, names: onnx.attentionNames, problem: onnx.attentionProblem },
@@ -68,12 +79,29 @@ export async function diagnoseModel(dir: string, options: LoadOptions = {}): Pro
       operators: [],
       notes: [],
     };
-    const r = await explainText(model, PROBE, { explainers: EXPLAINERS.map((e) => e.id), metrics: false, samples: 20, igSteps: 4 });
-    report.explainers = r.explanations.map((e) => ({ id: e.id, label: e.label, runs: !e.error, ...(e.error ? { why: e.error } : {}) }));
+    const r = await explainText(model, PROBE, {
+      explainers: EXPLAINERS.map((e) => e.id),
+      metrics: false,
+      samples: 20,
+      igSteps: 4,
+    });
+    report.explainers = r.explanations.map((e) => ({
+      id: e.id,
+      label: e.label,
+      runs: !e.error,
+      ...(e.error ? { why: e.error } : {}),
+    }));
     const ran = new Set(r.impacts.map((i) => i.operator));
-    report.operators = PAPER_OPERATORS.map((name) => (ran.has(name) ? { name, runs: true } : { name, runs: false, why: r.notes.find((n) => n.includes(name)) ?? 'it did not run on the probe text' }));
+    report.operators = PAPER_OPERATORS.map((name) =>
+      ran.has(name)
+        ? { name, runs: true }
+        : { name, runs: false, why: r.notes.find((n) => n.includes(name)) ?? 'it did not run on the probe text' },
+    );
     report.notes = r.notes;
-    if (report.model!.quantized) report.notes.push('The graph is int8-quantized: forward explainers (occlusion, LIME, Kernel SHAP) and attention read from the graph run; gradients stop at the quantized ops.');
+    if (report.model!.quantized)
+      report.notes.push(
+        'The graph is int8-quantized: forward explainers (occlusion, LIME, Kernel SHAP) and attention read from the graph run; gradients stop at the quantized ops.',
+      );
     if (report.explainers.some((e) => !e.runs) || report.operators.some((o) => !o.runs)) report.status = 'partial';
     return report;
   } finally {

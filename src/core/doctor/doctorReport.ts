@@ -36,7 +36,9 @@ export function formatDoctorReport(r: DoctorReport): string {
   const m = r.model!;
   lines.push(
     `model       ${m.file} (${m.megabytes} MB, opset ${m.opset}, ${m.producer})${m.externalData.length ? `, weights in ${m.externalData.join(', ')}` : ''}`,
-    ...(m.variants.length ? [`variants    ${m.variants.join(', ')} (choose one with "onnx" in polarity-lens.json)`] : []),
+    ...(m.variants.length
+      ? [`variants    ${m.variants.join(', ')} (choose one with "onnx" in polarity-lens.json)`]
+      : []),
     `inputs      ${m.inputs.join(', ')}`,
     `outputs     ${m.outputs.join(', ')}`,
     ...(m.customOps.length ? [`custom ops  ${m.customOps.join(', ')}`] : []),
@@ -48,11 +50,18 @@ export function formatDoctorReport(r: DoctorReport): string {
     '',
     `explainers  ${r.explainers.filter((e) => e.runs).length} of ${r.explainers.length} run`,
     ...failingByReason(r.explainers).map(([why, ids]) => `  ✗ ${ids.join(', ')}: ${why}`),
-    `operators   ${r.operators.filter((o) => o.runs).map((o) => o.name).join(', ') || 'none'} run`,
+    `operators   ${
+      r.operators
+        .filter((o) => o.runs)
+        .map((o) => o.name)
+        .join(', ') || 'none'
+    } run`,
     ...r.operators.filter((o) => !o.runs).map((o) => `  ✗ ${o.name}: ${o.why}`),
     ...r.notes.map((n) => `note: ${n}`),
     '',
-    r.status === 'ok' ? '✓ every explainer and operator runs' : '! usable, but some explainers or operators cannot run (above)',
+    r.status === 'ok'
+      ? '✓ every explainer and operator runs'
+      : '! usable, but some explainers or operators cannot run (above)',
   );
   return lines.join('\n');
 }

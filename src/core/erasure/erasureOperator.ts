@@ -15,7 +15,7 @@ export interface ErasureContext {
 
 export type ErasureOperatorName = 'delete' | 'zero-embedding' | 'attention-mask' | 'mask-token';
 
-/** One way of removing tokens from a model's input (reference §2.3). Every operator is a pure function. */
+/** One way of removing tokens from a model's input (README “Erasure operators”). Every operator is a pure function. */
 export interface ErasureOperator {
   readonly name: ErasureOperatorName;
   /** The paper's name, for the three operators the violation test averages over. */

@@ -12,7 +12,7 @@ export const ERASURE_OPERATORS: Record<ErasureOperatorName, ErasureOperator> = {
   'mask-token': maskToken,
 };
 
-/** The three operators of the paper, whose mean is the headline violation ratio (reference §2.3, §2.6). */
+/** The three operators of the paper, whose mean is the headline violation ratio (Liu et al., ICML 2022; README “The violation test, as implemented”). */
 export const PAPER_OPERATORS: readonly ErasureOperatorName[] = ['delete', 'zero-embedding', 'attention-mask'];
 
 /** "delete (slice_out)": the engine's name and, for the paper's three, the paper's; any other name as it is. */
@@ -23,6 +23,7 @@ export function operatorTitle(name: string): string {
 
 export function erasureOperator(name: string): ErasureOperator {
   const op = (ERASURE_OPERATORS as Record<string, ErasureOperator | undefined>)[name];
-  if (!op) throw new Error(`Unknown erasure operator "${name}"; choose one of ${Object.keys(ERASURE_OPERATORS).join(', ')}.`);
+  if (!op)
+    throw new Error(`Unknown erasure operator "${name}"; choose one of ${Object.keys(ERASURE_OPERATORS).join(', ')}.`);
   return op;
 }

@@ -15,7 +15,9 @@ export function classIndexOf(label: string, labels: string[] | undefined): numbe
   const byName = labels?.indexOf(label) ?? -1;
   if (byName >= 0) return byName;
   if (/^\d+$/.test(label) && (!labels || Number(label) < labels.length)) return Number(label);
-  throw new Error(`Label "${label}" is not one of the model's classes (${labels?.join(', ') ?? 'none in config.json'}).`);
+  throw new Error(
+    `Label "${label}" is not one of the model's classes (${labels?.join(', ') ?? 'none in config.json'}).`,
+  );
 }
 
 /** Accuracy of the classifier's argmax against the gold labels. */

@@ -43,7 +43,9 @@ export interface ExplainOptions {
 }
 
 /** ExplainOptions with every default filled in: the settings an explanation actually used. */
-export type ResolvedExplainOptions = Required<Omit<ExplainOptions, 'cancelled' | 'reuse' | 'attentionHead' | 'label' | 'onPart'>> & { attentionHead?: number };
+export type ResolvedExplainOptions = Required<
+  Omit<ExplainOptions, 'cancelled' | 'reuse' | 'attentionHead' | 'label' | 'onPart'>
+> & { attentionHead?: number };
 
 /** Every option, given or declared default (ENGINE_SETTINGS). */
 export function resolveExplainOptions(options: ExplainOptions): ResolvedExplainOptions {

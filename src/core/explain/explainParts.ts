@@ -18,11 +18,15 @@ export function withPart(current: PartialExplanation | undefined, part: ExplainP
     case 'prediction':
       return { result: part.result, pending: part.pending, order: part.pending };
     case 'impact':
-      return current && { ...current, result: { ...current.result, impacts: [...current.result.impacts, part.impact] } };
+      return (
+        current && { ...current, result: { ...current.result, impacts: [...current.result.impacts, part.impact] } }
+      );
     case 'explanation': {
       if (!current) return undefined;
       const { order } = current;
-      const explanations = [...current.result.explanations, part.explanation].sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
+      const explanations = [...current.result.explanations, part.explanation].sort(
+        (a, b) => order.indexOf(a.id) - order.indexOf(b.id),
+      );
       return { ...current, result: { ...current.result, explanations }, pending: part.pending };
     }
   }

@@ -8,7 +8,15 @@ import { METRICS } from '../faithfulness/metrics/registry';
 import { DELTA_TOLERANCE, impactSign } from '../faithfulness/polarity';
 import { OPTIMISATION_ADVICE } from '../model/onnxClassifier';
 import { checkCancelled, resolveExplainOptions, type ExplainOptions } from './explainOptions';
-import { AttentionLayerView, AttentionView, EXPLAIN_SCHEMA, ExplainResult, ExplanationRow, ImpactRow, Polarity } from './explainResult';
+import {
+  AttentionLayerView,
+  AttentionView,
+  EXPLAIN_SCHEMA,
+  ExplainResult,
+  ExplanationRow,
+  ImpactRow,
+  Polarity,
+} from './explainResult';
 import { prepareText, type PreparedText } from './prepareText';
 import { runExplainers } from './runExplainers';
 import { TextRuns } from './textRuns';
@@ -21,14 +29,32 @@ const POLARITY: Record<-1 | 0 | 1, Polarity> = { [-1]: 'suppresses', 0: 'none', 
  * clean run, the class explained), the chosen operator's impact row, runExplainers (each explainer with its
  * verdicts), the other impact rows, the final verdicts and notes, and the metrics. Parts stream out as they are ready.
  */
-export async function explainText(model: TextClassifier, text: string, options: ExplainOptions = {}): Promise<ExplainResult> {
+export async function explainText(
+  model: TextClassifier,
+  text: string,
+  options: ExplainOptions = {},
+): Promise<ExplainResult> {
   const settings = resolveExplainOptions(options);
   const explainers = settings.explainers.map(explainerById);
   const prepared = await prepareText(model, text, settings, options.label);
   const { tokens, units, input, probabilities, target, operators, erasureContext, notes } = prepared;
-  const runs = new TextRuns(model, { input, units, target, probabilities, objective: settings.objective, erasureContext });
+  const runs = new TextRuns(model, {
+    input,
+    units,
+    target,
+    probabilities,
+    objective: settings.objective,
+    erasureContext,
+  });
   const context: ExplainContext = {
-    text, tokens, units, input, folder: model.folder, target, probabilities, erasureContext,
+    text,
+    tokens,
+    units,
+    input,
+    folder: model.folder,
+    target,
+    probabilities,
+    erasureContext,
     attentions: async () => prepared.attentions,
     pooled: prepared.pooled,
     leaveOneOut: (operator) => runs.leaveOneOut(operator),
@@ -39,18 +65,30 @@ export async function explainText(model: TextClassifier, text: string, options: 
   };
   const result = emptyResult(model, prepared, settings.granularity);
   const emit = options.onPart;
-  emit?.({ part: 'prediction', result: { ...result, impacts: [], explanations: [], notes: [...notes] }, pending: explainers.map((e) => e.id) });
+  emit?.({
+    part: 'prediction',
+    result: { ...result, impacts: [], explanations: [], notes: [...notes] },
+    pending: explainers.map((e) => e.id),
+  });
 
   const impacts = new ImpactRows(runs, operators, (impact) => emit?.({ part: 'impact', impact }));
   await impacts.add(settings.operator);
-  result.explanations = await runExplainers(explainers, { context, settings, impacts, reuse: options.reuse, cancelled: options.cancelled, emit });
+  result.explanations = await runExplainers(explainers, {
+    context,
+    settings,
+    impacts,
+    reuse: options.reuse,
+    cancelled: options.cancelled,
+    emit,
+  });
   for (const name of operators.filter((o) => o !== settings.operator)) {
     checkCancelled(options.cancelled);
     await impacts.add(name);
   }
   result.impacts = impacts.rows();
   // The verdicts again, now with every row: the same units and Δ, with the token-level rates filled in.
-  for (const row of result.explanations) if (row.weights) row.verdicts = await verdictRows(row.weights, row.signed, impacts);
+  for (const row of result.explanations)
+    if (row.weights) row.verdicts = await verdictRows(row.weights, row.signed, impacts);
   notes.push(...(await engineNotes(model, runs, result.explanations)));
 
   checkCancelled(options.cancelled);
@@ -59,7 +97,11 @@ export async function explainText(model: TextClassifier, text: string, options: 
 }
 
 /** The result before any impact row or explanation: the model, the prediction, the units and the attention. */
-function emptyResult(model: TextClassifier, prepared: PreparedText, granularity: ExplainResult['granularity']): ExplainResult {
+function emptyResult(
+  model: TextClassifier,
+  prepared: PreparedText,
+  granularity: ExplainResult['granularity'],
+): ExplainResult {
   const { text, tokens, units, probabilities, target, attentions, notes } = prepared;
   const labels = Array.from({ length: probabilities.length }, (_, i) => model.labelOf(i));
   return {
@@ -86,12 +128,22 @@ function emptyResult(model: TextClassifier, prepared: PreparedText, granularity:
 class ImpactRows implements ImpactSource {
   private readonly known = new Map<ErasureOperatorName, ImpactRow>();
 
-  constructor(private readonly runs: TextRuns, readonly operators: ErasureOperatorName[], private readonly onRow: (row: ImpactRow) => void) {}
+  constructor(
+    private readonly runs: TextRuns,
+    readonly operators: ErasureOperatorName[],
+    private readonly onRow: (row: ImpactRow) => void,
+  ) {}
 
   async add(name: ErasureOperatorName): Promise<void> {
     const op = erasureOperator(name);
     const { deltas } = await this.runs.leaveOneOut(name);
-    const impact: ImpactRow = { operator: name, paperName: op.paperName, description: op.description, deltas, polarity: deltas.map((d) => POLARITY[impactSign(d)]) };
+    const impact: ImpactRow = {
+      operator: name,
+      paperName: op.paperName,
+      description: op.description,
+      deltas,
+      polarity: deltas.map((d) => POLARITY[impactSign(d)]),
+    };
     this.known.set(name, impact);
     this.onRow(impact);
   }
@@ -114,12 +166,18 @@ class ImpactRows implements ImpactSource {
 async function engineNotes(model: TextClassifier, runs: TextRuns, rows: ExplanationRow[]): Promise<string[]> {
   const notes: string[] = [];
   if (model.onnx.fusedOps.length) {
-    notes.push(`This graph was optimised by onnxruntime (fused kernels com.microsoft.${model.onnx.fusedOps.join(', com.microsoft.')}): gradients do not pass through them, and attention inside them cannot be read. For every explainer, ${OPTIMISATION_ADVICE}.`);
+    notes.push(
+      `This graph was optimised by onnxruntime (fused kernels com.microsoft.${model.onnx.fusedOps.join(', com.microsoft.')}): gradients do not pass through them, and attention inside them cannot be read. For every explainer, ${OPTIMISATION_ADVICE}.`,
+    );
   }
   const problems = await runs.gradientProblems();
   if (problems.length) {
-    const failed = rows.filter((r) => r.family !== 'perturbation' && r.error && /differentiat|∂/.test(r.error)).map((r) => r.id);
-    notes.push(`Some gradients cannot be computed on this model (${problems.join('; ')})${failed.length ? `, so these explainers could not run: ${failed.join(', ')}` : ''}.`);
+    const failed = rows
+      .filter((r) => r.family !== 'perturbation' && r.error && /differentiat|∂/.test(r.error))
+      .map((r) => r.id);
+    notes.push(
+      `Some gradients cannot be computed on this model (${problems.join('; ')})${failed.length ? `, so these explainers could not run: ${failed.join(', ')}` : ''}.`,
+    );
   }
   return notes;
 }
@@ -129,23 +187,50 @@ function attentionView(tokens: string[], maps: AttentionMap[]): AttentionView | 
   const layers: AttentionLayerView[] = [];
   for (const map of maps) {
     const shape = map.dims.slice(1); // drop the batch axis
-    const [heads, rows, cols] = shape.length === 1 ? [1, 1, shape[0]] : shape.length === 2 ? [1, shape[0], shape[1]] : shape.length === 3 ? shape : [0, 0, 0];
+    const [heads, rows, cols] =
+      shape.length === 1
+        ? [1, 1, shape[0]]
+        : shape.length === 2
+          ? [1, shape[0], shape[1]]
+          : shape.length === 3
+            ? shape
+            : [0, 0, 0];
     if (cols !== tokens.length) continue;
-    layers.push({ name: map.name, heads, rows, cols, values: Array.from(map.data.subarray(0, heads * rows * cols), (v) => Math.round(v * 1e5) / 1e5) });
+    layers.push({
+      name: map.name,
+      heads,
+      rows,
+      cols,
+      values: Array.from(map.data.subarray(0, heads * rows * cols), (v) => Math.round(v * 1e5) / 1e5),
+    });
   }
   return layers.length ? { tokens, layers } : null;
 }
 
 /** Fills each explanation's metrics under the chosen operator, running every metric's erased inputs in one batched pass. */
-async function addMetrics(rows: ExplanationRow[], runs: TextRuns, prepared: PreparedText, operator: ErasureOperatorName): Promise<void> {
+async function addMetrics(
+  rows: ExplanationRow[],
+  runs: TextRuns,
+  prepared: PreparedText,
+  operator: ErasureOperatorName,
+): Promise<void> {
   const { input, units, target, probabilities, erasureContext } = prepared;
   const chosen = erasureOperator(operator);
   const leaveOneOut = await runs.leaveOneOut(operator);
   const plans = [];
   for (const row of rows.filter((r) => r.weights && r.metrics.length === 0)) {
     const ctx: MetricContext = {
-      weights: row.weights!, target, baseline: probabilities[target], operator, leaveOneOut,
-      without: (picked) => chosen.erase(input, picked.flatMap((u) => units[u].tokens), erasureContext),
+      weights: row.weights!,
+      target,
+      baseline: probabilities[target],
+      operator,
+      leaveOneOut,
+      without: (picked) =>
+        chosen.erase(
+          input,
+          picked.flatMap((u) => units[u].tokens),
+          erasureContext,
+        ),
     };
     plans.push(...METRICS.map((metric) => ({ row, metric, ctx, inputs: metric.inputs(ctx) })));
   }
@@ -154,6 +239,13 @@ async function addMetrics(rows: ExplanationRow[], runs: TextRuns, prepared: Prep
   for (const { row, metric, ctx, inputs } of plans) {
     const value = metric.value(ctx, outputs.slice(next, next + inputs.length));
     next += inputs.length;
-    row.metrics.push({ id: metric.id, label: metric.label, better: metric.better, description: metric.description, operator, value });
+    row.metrics.push({
+      id: metric.id,
+      label: metric.label,
+      better: metric.better,
+      description: metric.description,
+      operator,
+      value,
+    });
   }
 }

@@ -28,11 +28,19 @@ export interface PreparedText {
   notes: string[];
 }
 
-export async function prepareText(model: TextClassifier, text: string, settings: Pick<ResolvedExplainOptions, 'granularity' | 'operator'>, label?: string | number): Promise<PreparedText> {
+export async function prepareText(
+  model: TextClassifier,
+  text: string,
+  settings: Pick<ResolvedExplainOptions, 'granularity' | 'operator'>,
+  label?: string | number,
+): Promise<PreparedText> {
   if (text.trim() === '') throw new Error('Nothing to explain: the text is empty.');
   const notes: string[] = [];
   const tokens = await model.tokenizer.encode(text);
-  if (tokens.truncated) notes.push(`The text is longer than the ${model.tokenizer.maxLength}-token maximum; only the first ${tokens.ids.length} tokens were explained.`);
+  if (tokens.truncated)
+    notes.push(
+      `The text is longer than the ${model.tokenizer.maxLength}-token maximum; only the first ${tokens.ids.length} tokens were explained.`,
+    );
   const units = explanationUnits(text, tokens, settings.granularity);
   if (units.length === 0) throw new Error('Nothing to explain: the text has no tokens besides special tokens.');
   const input: ModelInput = { ids: tokens.ids, attentionMask: tokens.ids.map(() => 1) };
@@ -42,16 +50,34 @@ export async function prepareText(model: TextClassifier, text: string, settings:
   const clean = await model.onnx.run({ ids: [input.ids] }, attentionNames);
   const probabilities = model.scores(clean.logits[0]);
   const target = label === undefined ? model.head.predicted(probabilities) : chosenLabel(model, label);
-  const attentions: AttentionMap[] = attentionNames.map((name) => ({ name, dims: clean.outputs[name].dims, data: clean.outputs[name].data as Float32Array }));
+  const attentions: AttentionMap[] = attentionNames.map((name) => ({
+    name,
+    dims: clean.outputs[name].dims,
+    data: clean.outputs[name].data as Float32Array,
+  }));
   const pooled = pooledRows(resolvePooling(model.pooling, attentions), tokens.ids.length);
-  return { text, tokens, units, input, probabilities, target, attentions, pooled, operators: runnableOperators(model, settings.operator, notes), erasureContext: { maskTokenId: maskTokenId(model) }, notes };
+  return {
+    text,
+    tokens,
+    units,
+    input,
+    probabilities,
+    target,
+    attentions,
+    pooled,
+    operators: runnableOperators(model, settings.operator, notes),
+    erasureContext: { maskTokenId: maskTokenId(model) },
+    notes,
+  };
 }
 
 /** The index of a multi-label head's label asked for by name or index; other heads explain their prediction. */
 export function chosenLabel(model: TextClassifier, label: string | number): number {
   const { head } = model;
   if (head.kind !== 'multi-label') {
-    throw new Error(`A label can be chosen only for a multi-label head; this model's head is ${head.kind}, so its prediction is explained.`);
+    throw new Error(
+      `A label can be chosen only for a multi-label head; this model's head is ${head.kind}, so its prediction is explained.`,
+    );
   }
   const index = typeof label === 'number' ? label : head.classes.indexOf(label);
   if (!Number.isInteger(index) || index < 0 || index >= head.classes.length) {
@@ -65,7 +91,10 @@ function runnableOperators(model: TextClassifier, chosen: ErasureOperatorName, n
   const operators: ErasureOperatorName[] = [...PAPER_OPERATORS];
   if (!operators.includes(chosen)) operators.push(chosen);
   if (!model.onnx.supportsEmbeddingScale) {
-    if (chosen === 'zero-embedding') throw new Error('The zero-embedding operator needs a word-embedding tensor, and none was found in this model; choose another --operator.');
+    if (chosen === 'zero-embedding')
+      throw new Error(
+        'The zero-embedding operator needs a word-embedding tensor, and none was found in this model; choose another --operator.',
+      );
     operators.splice(operators.indexOf('zero-embedding'), 1);
     notes.push('No word-embedding tensor was found in this model, so the zero-embedding operator was skipped.');
   }

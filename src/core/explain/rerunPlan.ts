@@ -31,12 +31,21 @@ export interface PastExplanation {
  * user hid stay reusable this way). A row is reused only from an explanation of the same text, model and granularity
  * whose settings agree with `next` on everything its explainer reads; rows whose explainer failed are never reused.
  */
-export function planRerun(history: readonly PastExplanation[], modelDir: string, text: string, next: ExplainOptions): RerunPlan {
+export function planRerun(
+  history: readonly PastExplanation[],
+  modelDir: string,
+  text: string,
+  next: ExplainOptions,
+): RerunPlan {
   const now = resolveExplainOptions(next);
   const usable = history
     .filter((h) => h.result.model.dir === modelDir && h.result.text === text)
     // Another label of a multi-label head is another target: nothing carries over (the default is the most likely one).
-    .filter((h) => (next.label === undefined ? h.options.label === undefined : (h.options.label ?? h.result.prediction.label) === next.label))
+    .filter((h) =>
+      next.label === undefined
+        ? h.options.label === undefined
+        : (h.options.label ?? h.result.prediction.label) === next.label,
+    )
     .map((h) => ({ result: h.result, before: resolveExplainOptions(h.options) }))
     .filter((h) => h.before.granularity === now.granularity)
     .reverse();

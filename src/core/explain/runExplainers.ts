@@ -21,29 +21,61 @@ export interface ExplainerStage {
 }
 
 /** The rows, in the order of `explainers` (run cheapest first). */
-export async function runExplainers(explainers: readonly Explainer[], stage: ExplainerStage): Promise<ExplanationRow[]> {
+export async function runExplainers(
+  explainers: readonly Explainer[],
+  stage: ExplainerStage,
+): Promise<ExplanationRow[]> {
   const { context, settings, impacts, reuse, emit } = stage;
   const rows: ExplanationRow[] = [];
   const byCost = [...explainers].sort((a, b) => EXPLAINER_COSTS.indexOf(a.cost) - EXPLAINER_COSTS.indexOf(b.cost));
   for (const [i, explainer] of byCost.entries()) {
     checkCancelled(stage.cancelled);
     const started = performance.now();
-    const base = { id: explainer.id, label: explainer.label, signed: explainer.signed, family: explainer.family, citation: explainer.citation, target: context.target };
+    const base = {
+      id: explainer.id,
+      label: explainer.label,
+      signed: explainer.signed,
+      family: explainer.family,
+      citation: explainer.citation,
+      target: context.target,
+    };
     try {
       const reused = reuse?.find((r) => r.id === explainer.id && r.weights);
-      const out = reused ? { weights: reused.weights!, quantity: reused.quantity, parameters: reused.parameters, seed: reused.seed } : await explainer.explain(context, settingsRead(explainer, settings));
+      const out = reused
+        ? { weights: reused.weights!, quantity: reused.quantity, parameters: reused.parameters, seed: reused.seed }
+        : await explainer.explain(context, settingsRead(explainer, settings));
       const runtimeMs = reused ? reused.runtimeMs : performance.now() - started;
       const verdicts = await verdictRows(out.weights, explainer.signed, impacts);
       rows.push({
-        ...base, quantity: out.quantity, parameters: out.parameters, seed: out.seed, runtimeMs, weights: out.weights, verdicts,
+        ...base,
+        quantity: out.quantity,
+        parameters: out.parameters,
+        seed: out.seed,
+        runtimeMs,
+        weights: out.weights,
+        verdicts,
         violationMean: violationMean(verdicts),
         // Metrics are measured under the chosen operator: still valid if it did not change.
         metrics: reused && reused.metrics.every((m) => m.operator === settings.operator) ? reused.metrics : [],
       });
     } catch (e) {
-      rows.push({ ...base, quantity: '', parameters: {}, runtimeMs: performance.now() - started, weights: null, error: (e as Error).message, verdicts: [], violationMean: null, metrics: [] });
+      rows.push({
+        ...base,
+        quantity: '',
+        parameters: {},
+        runtimeMs: performance.now() - started,
+        weights: null,
+        error: (e as Error).message,
+        verdicts: [],
+        violationMean: null,
+        metrics: [],
+      });
     }
-    emit?.({ part: 'explanation', explanation: { ...rows[rows.length - 1] }, pending: byCost.slice(i + 1).map((e) => e.id) });
+    emit?.({
+      part: 'explanation',
+      explanation: { ...rows[rows.length - 1] },
+      pending: byCost.slice(i + 1).map((e) => e.id),
+    });
   }
   return rows.sort((a, b) => explainers.findIndex((e) => e.id === a.id) - explainers.findIndex((e) => e.id === b.id));
 }
@@ -55,7 +87,10 @@ export function violationMean(verdicts: VerdictRow[]): number | null {
 }
 
 /** The settings `explainer` declares it reads, and only those (so what it declares is all it can depend on). */
-function settingsRead<R extends EngineSettingKey>(explainer: Explainer<R>, resolved: ResolvedExplainOptions): ExplainerSettings<R> {
+function settingsRead<R extends EngineSettingKey>(
+  explainer: Explainer<R>,
+  resolved: ResolvedExplainOptions,
+): ExplainerSettings<R> {
   const all = resolved as unknown as Record<string, unknown>;
   return Object.fromEntries(explainer.reads.map((key) => [key, all[key]])) as ExplainerSettings<R>;
 }

@@ -38,7 +38,10 @@ export class TextRuns {
   private readonly gradientRuns = new Map<GradientVariant, Promise<GradientView>>();
   private padRow?: Promise<Float32Array>;
 
-  constructor(private readonly model: TextClassifier, private readonly subject: RunSubject) {
+  constructor(
+    private readonly model: TextClassifier,
+    private readonly subject: RunSubject,
+  ) {
     this.memo = new InputMemo(model.onnx, (logits) => model.scores(logits));
     this.memo.remember(subject.input, subject.probabilities);
   }
@@ -58,7 +61,15 @@ export class TextRuns {
     let pending = this.looRuns.get(operator);
     if (!pending) {
       const { input, units, target, probabilities, erasureContext } = this.subject;
-      pending = leaveOneOut((inputs) => this.run(inputs), input, units, target, probabilities[target], erasureOperator(operator), erasureContext);
+      pending = leaveOneOut(
+        (inputs) => this.run(inputs),
+        input,
+        units,
+        target,
+        probabilities[target],
+        erasureOperator(operator),
+        erasureContext,
+      );
       this.looRuns.set(operator, pending);
     }
     return pending;
@@ -67,7 +78,9 @@ export class TextRuns {
   /** Δ of erasing each requested unit under its operator, in one batched run (a verdict needs only its top unit). */
   async deltasAt(requests: { operator: ErasureOperatorName; unit: number }[]): Promise<number[]> {
     const { input, units, target, probabilities, erasureContext } = this.subject;
-    const erased = await this.run(requests.map((r) => erasureOperator(r.operator).erase(input, units[r.unit].tokens, erasureContext)));
+    const erased = await this.run(
+      requests.map((r) => erasureOperator(r.operator).erase(input, units[r.unit].tokens, erasureContext)),
+    );
     return erased.map((p) => probabilities[target] - p[target]);
   }
 
@@ -84,18 +97,24 @@ export class TextRuns {
   /** Why some gradients could not be computed, from the gradient runs made so far. */
   async gradientProblems(): Promise<string[]> {
     const problems = new Set<string>();
-    for (const pending of this.gradientRuns.values()) (await pending.catch(() => undefined))?.problems.forEach((p) => problems.add(p));
+    for (const pending of this.gradientRuns.values())
+      (await pending.catch(() => undefined))?.problems.forEach((p) => problems.add(p));
     return [...problems];
   }
 
   /** ∂objective/∂e at scaled and shifted word embeddings, in batches of at most GRADIENT_BATCH rows. */
-  async gradientsAt(points: { scale: number; shift?: Float32Array }[]): Promise<{ objectiveValue: number; embeddingGradient: Float32Array }[]> {
+  async gradientsAt(
+    points: { scale: number; shift?: Float32Array }[],
+  ): Promise<{ objectiveValue: number; embeddingGradient: Float32Array }[]> {
     const { input, target, objective } = this.subject;
     const ids = input.ids;
     const session = await this.model.gradients();
-    if (!session.hasEmbeddingGradient) throw new Error(`the word embeddings cannot be differentiated: ${session.manifest.problems.join('; ')}`);
+    if (!session.hasEmbeddingGradient)
+      throw new Error(`the word embeddings cannot be differentiated: ${session.manifest.problems.join('; ')}`);
     if (points.some((p) => p.shift) && !session.acceptsEmbeddingShift) {
-      throw new Error('this model\'s word embeddings are not a table lookup, so they cannot be shifted towards a [PAD] baseline; use the zero baseline');
+      throw new Error(
+        "this model's word embeddings are not a table lookup, so they cannot be shifted towards a [PAD] baseline; use the zero baseline",
+      );
     }
     const results: { objectiveValue: number; embeddingGradient: Float32Array }[] = [];
     for (let start = 0; start < points.length; start += GRADIENT_BATCH) {
@@ -117,8 +136,13 @@ export class TextRuns {
   padEmbedding(): Promise<Float32Array> {
     this.padRow ??= (async () => {
       const session = await this.model.gradients();
-      const [row] = await session.run({ ids: [[this.model.onnx.padId]], target: [this.subject.target], objective: this.subject.objective });
-      if (!row.embeddings) throw new Error('the model has no word-embedding tensor, so there is no [PAD] embedding to start from');
+      const [row] = await session.run({
+        ids: [[this.model.onnx.padId]],
+        target: [this.subject.target],
+        objective: this.subject.objective,
+      });
+      if (!row.embeddings)
+        throw new Error('the model has no word-embedding tensor, so there is no [PAD] embedding to start from');
       return row.embeddings;
     })();
     return this.padRow;

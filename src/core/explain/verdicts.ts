@@ -33,7 +33,11 @@ export async function verdictRows(weights: number[], signed: boolean, source: Im
     const weight = unit < 0 ? 0 : weights[unit];
     const tokenLevel = row ? tokenLevelViolation(weights, row, candidates, signed) : undefined;
     return {
-      operator, unit, weight, delta, violates: unit >= 0 && violates(weight, delta),
+      operator,
+      unit,
+      weight,
+      delta,
+      violates: unit >= 0 && violates(weight, delta),
       tokenLevelRate: tokenLevel?.rate ?? null,
       tokenLevelWeightedRate: tokenLevel?.weightedRate ?? null,
     };

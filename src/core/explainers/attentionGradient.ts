@@ -1,7 +1,7 @@
 import { defineExplainer } from './explainer';
 import { attentionGradientExplanation } from './gradientMaps';
 
-/** The gradient-ablation baseline ∇α alone (reference §2.7, §6.5): ∂objective/∂α, last layer, heads averaged. Signed. */
+/** The gradient-ablation baseline ∇α alone (Liu et al., ICML 2022, the gradient ablations; README “Explainers”): ∂objective/∂α, last layer, heads averaged. Signed. */
 export const attentionGradient = defineExplainer({
   id: 'attention-gradient',
   label: '∇α (gradient only)',

@@ -3,7 +3,7 @@ import { resolveLayer } from './attentionMaps';
 import { defineExplainer } from './explainer';
 
 /**
- * AttIN (Kobayashi et al., EMNLP 2020; reference §3.2, §3.4): the norm of what each token actually contributes to
+ * AttIN (Kobayashi et al., EMNLP 2020; README “Explainers”): the norm of what each token actually contributes to
  * the attention output, ‖Σ_h α^h_{row,j} · v^h_j W_O^h‖₂, with v the value vectors the map weighs and W_O the first
  * linear map after it (bias ignored). For an RNN/CNN's single attention this is α_j ‖W h_j‖. Unsigned.
  */
@@ -27,11 +27,14 @@ export const attentionInputNorm = defineExplainer({
     const [, heads, rows, cols] = single ? [1, 1, 1, alpha.dims[1]] : alpha.dims;
     // The pooled rows' weights (one row of weight 1 for an RNN/CNN's single attention): Σ_i w_i α[h, i, j] per head.
     const pooled = single ? [1] : ctx.pooled.weights;
-    if (pooled.length !== rows) throw new Error(`the pooled rows (${pooled.length}) do not match ${alpha.name} (${rows} rows)`);
+    if (pooled.length !== rows)
+      throw new Error(`the pooled rows (${pooled.length}) do not match ${alpha.name} (${rows} rows)`);
     const headDim = single ? values.dims[2] : values.dims[3];
     const width = projection ? projection.cols : headDim * heads;
-    if (projection && projection.rows !== headDim * heads) throw new Error(`the projection after ${alpha.name} has ${projection.rows} inputs, expected ${headDim * heads}`);
-    const used = settings.attentionHead === undefined ? Array.from({ length: heads }, (_, h) => h) : [settings.attentionHead];
+    if (projection && projection.rows !== headDim * heads)
+      throw new Error(`the projection after ${alpha.name} has ${projection.rows} inputs, expected ${headDim * heads}`);
+    const used =
+      settings.attentionHead === undefined ? Array.from({ length: heads }, (_, h) => h) : [settings.attentionHead];
     const inner = headDim * heads;
     const x = new Float64Array(inner);
     const u = new Float64Array(width);
@@ -40,7 +43,9 @@ export const attentionInputNorm = defineExplainer({
       x.fill(0);
       for (const h of used) {
         let a = 0;
-        pooled.forEach((w, i) => { if (w !== 0) a += w * alpha.data[(h * rows + i) * cols + j]; });
+        pooled.forEach((w, i) => {
+          if (w !== 0) a += w * alpha.data[(h * rows + i) * cols + j];
+        });
         const offset = (h * cols + j) * headDim;
         for (let d = 0; d < headDim; d++) x[h * headDim + d] = a * values.data[offset + d];
       }

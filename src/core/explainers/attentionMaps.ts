@@ -16,18 +16,33 @@ export function attentionRow(map: AttentionMap, pooled: PooledRows, head?: numbe
 
 /**
  * The pooled row of f(α, g) applied elementwise to an attention map and a same-shaped tensor (its gradient, its
- * LRP relevance), then heads averaged (or one head): AttGrad is f = α·g (reference §3.4: per head, then the mean).
+ * LRP relevance), then heads averaged (or one head): AttGrad is f = α·g (README “Explainers”: per head, then the mean).
  */
 export function combinedRow(
-  map: AttentionMap, other: AttentionMap, pooled: PooledRows, head: number | undefined, f: (a: number, g: number) => number, what: string,
+  map: AttentionMap,
+  other: AttentionMap,
+  pooled: PooledRows,
+  head: number | undefined,
+  f: (a: number, g: number) => number,
+  what: string,
 ): AttentionRow {
   const { dims, data } = map;
-  if (other.data.length !== data.length) throw new Error(`${what}: ${map.name} and its companion tensor differ in size`);
-  if (dims.length === 2) return { weights: Array.from(data.subarray(0, dims[1]), (a, j) => f(a, other.data[j])), description: `${what} (${map.name})` };
-  if (dims.length !== 4) throw new Error(`attention output ${map.name} has shape [${dims.join(', ')}]; expected [1, seq] or [1, heads, seq, seq]`);
+  if (other.data.length !== data.length)
+    throw new Error(`${what}: ${map.name} and its companion tensor differ in size`);
+  if (dims.length === 2)
+    return {
+      weights: Array.from(data.subarray(0, dims[1]), (a, j) => f(a, other.data[j])),
+      description: `${what} (${map.name})`,
+    };
+  if (dims.length !== 4)
+    throw new Error(
+      `attention output ${map.name} has shape [${dims.join(', ')}]; expected [1, seq] or [1, heads, seq, seq]`,
+    );
   const [, heads, rows, cols] = dims;
-  if (pooled.weights.length !== rows) throw new Error(`the pooled rows (${pooled.weights.length}) do not match ${map.name} (${rows} rows)`);
-  if (head !== undefined && (head < 0 || head >= heads)) throw new Error(`head ${head} does not exist (${heads} heads)`);
+  if (pooled.weights.length !== rows)
+    throw new Error(`the pooled rows (${pooled.weights.length}) do not match ${map.name} (${rows} rows)`);
+  if (head !== undefined && (head < 0 || head >= heads))
+    throw new Error(`head ${head} does not exist (${heads} heads)`);
   const weights = new Array<number>(cols).fill(0);
   const used = head === undefined ? Array.from({ length: heads }, (_, h) => h) : [head];
   for (const h of used) {
@@ -37,13 +52,17 @@ export function combinedRow(
       for (let j = 0; j < cols; j++) weights[j] += (r * f(data[offset + j], other.data[offset + j])) / used.length;
     });
   }
-  return { weights, description: `${what} of ${map.name}, ${head === undefined ? 'heads averaged' : `head ${head}`}, ${pooled.description}` };
+  return {
+    weights,
+    description: `${what} of ${map.name}, ${head === undefined ? 'heads averaged' : `head ${head}`}, ${pooled.description}`,
+  };
 }
 
 /** The layer index an explainer reads: ctx.attentionLayer, negative counting from the end. */
 export function resolveLayer(requested: number, layers: number): number {
   const layer = requested < 0 ? layers + requested : requested;
-  if (layer < 0 || layer >= layers) throw new Error(`attention layer ${requested} does not exist (the model has ${layers})`);
+  if (layer < 0 || layer >= layers)
+    throw new Error(`attention layer ${requested} does not exist (the model has ${layers})`);
   return layer;
 }
 

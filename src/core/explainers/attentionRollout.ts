@@ -20,7 +20,7 @@ function residualAttention(map: AttentionMap): Float64Array[] {
 }
 
 /**
- * Attention rollout (Abnar & Zuidema, ACL 2020; reference §3.4): R = Â_L · … · Â_1 over all layers, and the weights
+ * Attention rollout (Abnar & Zuidema, ACL 2020; README “Explainers”): R = Â_L · … · Â_1 over all layers, and the weights
  * are the pooled token's row of R. Non-negative. Needs a transformer's per-layer [batch, heads, seq, seq] attention.
  */
 export const attentionRollout = defineExplainer({
@@ -34,7 +34,9 @@ export const attentionRollout = defineExplainer({
   async explain(ctx) {
     const maps = await ctx.attentions();
     if (maps.length === 0 || maps.some((m) => m.dims.length !== 4)) {
-      throw new Error("attention rollout needs a transformer's self-attention of every layer; this model has a single attention layer");
+      throw new Error(
+        "attention rollout needs a transformer's self-attention of every layer; this model has a single attention layer",
+      );
     }
     // Only the pooled row is needed: r ← r · Â_l from the last layer down, instead of multiplying whole matrices.
     let row = pooledRowOf(residualAttention(maps[maps.length - 1]), ctx.pooled);

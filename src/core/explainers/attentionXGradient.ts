@@ -2,7 +2,7 @@ import { defineExplainer } from './explainer';
 import { attentionGradientExplanation } from './gradientMaps';
 
 /**
- * AttGrad (reference §3.2, §3.4): α ⊙ ∂objective/∂α on the last attention layer, per head then averaged, the
+ * AttGrad (Liu et al., ICML 2022; README “Explainers”): α ⊙ ∂objective/∂α on the last attention layer, per head then averaged, the
  * pooled token's row; α is a leaf (its gradient flows on through the values, not back through the softmax).
  * Signed: a negative weight claims the token suppresses ŷ.
  */

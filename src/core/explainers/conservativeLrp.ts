@@ -14,5 +14,6 @@ export const conservativeLrp = defineExplainer({
   cost: 'lrp-backward',
   reads: ['objective'],
   citation: 'Ali et al., ICML 2022',
-  explain: (ctx) => embeddingGradientExplanation(ctx, 'conservative-lrp', dot, 'Σ_d e·∂̃/∂e with softmax and LayerNorm σ held constant'),
+  explain: (ctx) =>
+    embeddingGradientExplanation(ctx, 'conservative-lrp', dot, 'Σ_d e·∂̃/∂e with softmax and LayerNorm σ held constant'),
 });

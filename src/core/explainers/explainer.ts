@@ -60,7 +60,9 @@ export interface ExplainContext {
    * ∂objective/∂e at inputs whose word embeddings are replaced by scale·e + shift (shift: [tokens × dim], optional),
    * all in batched runs; ŷ stays the clean prediction.
    */
-  gradientsAt(points: { scale: number; shift?: Float32Array }[]): Promise<{ objectiveValue: number; embeddingGradient: Float32Array }[]>;
+  gradientsAt(
+    points: { scale: number; shift?: Float32Array }[],
+  ): Promise<{ objectiveValue: number; embeddingGradient: Float32Array }[]>;
   /** The [PAD] token's word embedding (Integrated Gradients' PAD baseline). */
   padEmbedding(): Promise<Float32Array>;
   leaveOneOut(operator: ErasureOperatorName): Promise<LeaveOneOut>;
@@ -90,7 +92,14 @@ export type ExplainerSettings<R extends EngineSettingKey> = Pick<EngineSettingVa
  * the conservative-LRP graph; the leave-one-out erasures (already run for the impact rows); many backward passes;
  * hundreds of sampled erasures. Explanations stream in this order.
  */
-export const EXPLAINER_COSTS = ['clean-run', 'erasures', 'backward', 'lrp-backward', 'many-backward', 'sampling'] as const;
+export const EXPLAINER_COSTS = [
+  'clean-run',
+  'erasures',
+  'backward',
+  'lrp-backward',
+  'many-backward',
+  'sampling',
+] as const;
 export type ExplainerCost = (typeof EXPLAINER_COSTS)[number];
 
 /** One explanation method. A new method is one file implementing this (via defineExplainer) plus one registry entry. */

@@ -17,7 +17,11 @@ export function objectiveLabel(view: GradientView): string {
  * `variant` 'conservative-lrp' takes the gradient of the LRP graph (relevance reaching α).
  */
 export async function attentionGradientExplanation(
-  ctx: ExplainContext, attention: ExplainerSettings<'attentionLayer' | 'attentionHead'>, variant: GradientVariant, f: (alpha: number, grad: number) => number, what: string,
+  ctx: ExplainContext,
+  attention: ExplainerSettings<'attentionLayer' | 'attentionHead'>,
+  variant: GradientVariant,
+  f: (alpha: number, grad: number) => number,
+  what: string,
 ): Promise<ExplainerOutput> {
   const view = await ctx.gradients(variant);
   if (view.attentions.length === 0) throw new Error('this model exposes no attention probabilities');
@@ -34,12 +38,18 @@ export async function attentionGradientExplanation(
 
 /** One number per token from the word embeddings e_i and the gradient g_i (both [dim] vectors). */
 export async function embeddingGradientExplanation(
-  ctx: ExplainContext, variant: GradientVariant, f: (e: Float32Array, g: Float32Array) => number, what: string,
+  ctx: ExplainContext,
+  variant: GradientVariant,
+  f: (e: Float32Array, g: Float32Array) => number,
+  what: string,
 ): Promise<ExplainerOutput> {
   const view = await ctx.gradients(variant);
-  if (!view.embeddings || !view.embeddingGradient) throw new Error(`the word embeddings cannot be differentiated on this model: ${view.problems.join('; ')}`);
+  if (!view.embeddings || !view.embeddingGradient)
+    throw new Error(`the word embeddings cannot be differentiated on this model: ${view.problems.join('; ')}`);
   const { dim } = view;
-  const perToken = ctx.tokens.ids.map((_, i) => f(view.embeddings!.subarray(i * dim, (i + 1) * dim), view.embeddingGradient!.subarray(i * dim, (i + 1) * dim)));
+  const perToken = ctx.tokens.ids.map((_, i) =>
+    f(view.embeddings!.subarray(i * dim, (i + 1) * dim), view.embeddingGradient!.subarray(i * dim, (i + 1) * dim)),
+  );
   return {
     weights: unitWeights(perToken, ctx.units),
     quantity: `${what}; gradients of ${objectiveLabel(view)}`,

@@ -10,5 +10,6 @@ export const gradientNorm = defineExplainer({
   cost: 'backward',
   reads: ['objective'],
   citation: 'Simonyan et al., ICLR workshop 2014',
-  explain: (ctx) => embeddingGradientExplanation(ctx, 'gradient', (_e, g) => Math.sqrt(dot(g, g)), '‖∂/∂e_i‖₂ over the word embedding'),
+  explain: (ctx) =>
+    embeddingGradientExplanation(ctx, 'gradient', (_e, g) => Math.sqrt(dot(g, g)), '‖∂/∂e_i‖₂ over the word embedding'),
 });

@@ -1,7 +1,7 @@
 import { defineExplainer } from './explainer';
 import { dot, embeddingGradientExplanation } from './gradientMaps';
 
-/** InputGrad (reference §3.2): Σ_d e_{i,d} · ∂objective/∂e_{i,d} on the word embeddings. Signed. */
+/** InputGrad (Liu et al., ICML 2022; README “Explainers”): Σ_d e_{i,d} · ∂objective/∂e_{i,d} on the word embeddings. Signed. */
 export const inputXGradient = defineExplainer({
   id: 'input-x-gradient',
   label: 'InputGrad (x⊙∇x)',

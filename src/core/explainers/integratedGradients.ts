@@ -3,8 +3,8 @@ import { defineExplainer } from './explainer';
 import { objectiveLabel } from './gradientMaps';
 
 /**
- * Integrated Gradients (Sundararajan et al., ICML 2017) on the word embeddings, standard form (reference §7.1
- * item 10): IG_i = Σ_d (e − b)_{i,d} · (1/m) Σ_k ∂objective/∂e_{i,d} at b + ((k − ½)/m)(e − b), a midpoint Riemann
+ * Integrated Gradients (Sundararajan et al., ICML 2017) on the word embeddings, the standard form (README
+ * “Explainers”, where the engine departs from the paper's code): IG_i = Σ_d (e − b)_{i,d} · (1/m) Σ_k ∂objective/∂e_{i,d} at b + ((k − ½)/m)(e − b), a midpoint Riemann
  * sum. b is the zero vector or the [PAD] embedding at every position (positions and padding structure kept). All m
  * points (and the baseline, for the completeness check) run in batches; ŷ stays the clean prediction. Signed.
  */
@@ -18,9 +18,11 @@ export const integratedGradients = defineExplainer({
   citation: 'Sundararajan et al., ICML 2017',
   async explain(ctx, settings) {
     const view = await ctx.gradients();
-    if (!view.embeddings) throw new Error(`the word embeddings cannot be differentiated on this model: ${view.problems.join('; ')}`);
+    if (!view.embeddings)
+      throw new Error(`the word embeddings cannot be differentiated on this model: ${view.problems.join('; ')}`);
     const steps = settings.igSteps;
-    if (!Number.isInteger(steps) || steps < 1) throw new Error(`Integrated Gradients needs a positive whole number of steps (got ${steps})`);
+    if (!Number.isInteger(steps) || steps < 1)
+      throw new Error(`Integrated Gradients needs a positive whole number of steps (got ${steps})`);
     const { dim } = view;
     const n = ctx.tokens.ids.length;
     const padRow = settings.igBaseline === 'pad' ? await ctx.padEmbedding() : undefined;
@@ -29,9 +31,13 @@ export const integratedGradients = defineExplainer({
     // e(α) = α·e + (1 − α)·b: the scale input multiplies e, the shift input adds (1 − α)·b.
     const shiftFor = (alpha: number) => (padRow ? baseline.map((b) => (1 - alpha) * b) : undefined);
     const alphas = Array.from({ length: steps }, (_, k) => (k + 0.5) / steps);
-    const runs = await ctx.gradientsAt([...alphas.map((a) => ({ scale: a, shift: shiftFor(a) })), { scale: 0, shift: shiftFor(0) }]);
+    const runs = await ctx.gradientsAt([
+      ...alphas.map((a) => ({ scale: a, shift: shiftFor(a) })),
+      { scale: 0, shift: shiftFor(0) },
+    ]);
     const mean = new Float64Array(n * dim);
-    for (const r of runs.slice(0, steps)) for (let j = 0; j < mean.length; j++) mean[j] += r.embeddingGradient[j] / steps;
+    for (const r of runs.slice(0, steps))
+      for (let j = 0; j < mean.length; j++) mean[j] += r.embeddingGradient[j] / steps;
     const perToken = Array.from({ length: n }, (_, i) => {
       let s = 0;
       for (let d = 0; d < dim; d++) s += (view.embeddings![i * dim + d] - baseline[i * dim + d]) * mean[i * dim + d];

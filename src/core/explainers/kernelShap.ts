@@ -51,7 +51,11 @@ export const kernelShap = defineExplainer({
       }
     }
     // The full and empty coalitions run in the same batched pass as the sampled ones.
-    const [full, empty, ...values] = await coalitionValues(ctx, settings.operator, [ctx.units.map(() => true), ctx.units.map(() => false), ...coalitions]);
+    const [full, empty, ...values] = await coalitionValues(ctx, settings.operator, [
+      ctx.units.map(() => true),
+      ctx.units.map(() => false),
+      ...coalitions,
+    ]);
     const total = full - empty;
     if (n === 1) return { weights: [total], quantity, parameters: { ...parameters, exact }, seed };
     // Enforce efficiency exactly by eliminating the last unit: φ_last = total − Σ_{i<last} φ_i.

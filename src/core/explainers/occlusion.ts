@@ -12,6 +12,10 @@ export const occlusion = defineExplainer({
   citation: 'Zeiler & Fergus 2014; Li, Monroe & Jurafsky 2016 (erasure)',
   async explain(ctx, settings) {
     const loo = await ctx.leaveOneOut(settings.operator);
-    return { weights: [...loo.deltas], quantity: `Δp(ŷ) when the unit is erased (${settings.operator})`, parameters: { operator: settings.operator } };
+    return {
+      weights: [...loo.deltas],
+      quantity: `Δp(ŷ) when the unit is erased (${settings.operator})`,
+      parameters: { operator: settings.operator },
+    };
   },
 });

@@ -7,10 +7,19 @@ import type { ExplainContext } from './explainer';
  * Shared machinery of the sampling explainers (LIME, Kernel SHAP): evaluate p(ŷ) on many coalitions of units, where
  * a unit absent from a coalition is erased with the chosen operator, in batched runs.
  */
-export async function coalitionValues(ctx: ExplainContext, operator: ErasureOperatorName, coalitions: boolean[][]): Promise<number[]> {
+export async function coalitionValues(
+  ctx: ExplainContext,
+  operator: ErasureOperatorName,
+  coalitions: boolean[][],
+): Promise<number[]> {
   const op = erasureOperator(operator);
   const inputs = coalitions.map((present) =>
-    op.erase(ctx.input, present.flatMap((keep, u) => (keep ? [] : ctx.units[u].tokens)), ctx.erasureContext));
+    op.erase(
+      ctx.input,
+      present.flatMap((keep, u) => (keep ? [] : ctx.units[u].tokens)),
+      ctx.erasureContext,
+    ),
+  );
   return (await ctx.run(inputs)).map((p) => p[ctx.target]);
 }
 

@@ -1,7 +1,7 @@
 import { hashString, seededRandom } from '../math/random';
 import { defineExplainer } from './explainer';
 
-/** Random (reference §3.1): uniform [0, 1) per unit. The floor: a violation ratio near it means the explainer knows
+/** Random (Liu et al., ICML 2022; README “Explainers”): uniform [0, 1) per unit. The floor: a violation ratio near it means the explainer knows
  * no more about polarity than chance. Seeded per text, so a rerun gives the same weights. */
 export const randomWeights = defineExplainer({
   id: 'random',

@@ -3,7 +3,7 @@ import { attentionRow, resolveLayer } from './attentionMaps';
 import { defineExplainer } from './explainer';
 
 /**
- * RawAtt (reference §3.1): the attention weights themselves. RNN/CNN models: α. Transformers: the last layer,
+ * RawAtt (Liu et al., ICML 2022; README “Explainers”): the attention weights themselves. RNN/CNN models: α. Transformers: the last layer,
  * heads averaged, the row(s) the classifier pools (see model/pooling); layer and head are selectable. Non-negative, so it
  * always claims support.
  */

@@ -21,10 +21,24 @@ import { transformerAttribution } from './transformerAttribution';
 /** Every explainer, in display order (the paper's table: attention-based, transformer-based, gradient-based, then
  * perturbation methods and the random reference). A new explainer is one file plus one entry here. */
 export const EXPLAINERS: readonly Explainer[] = [
-  rawAttention, attentionXGradient, attentionGradient, attentionXAbsGradient, attentionXGradientSign, attentionInputNorm,
-  partialLrp, attentionRollout, transformerAttribution, genericAttention,
-  gradientNorm, inputXGradient, integratedGradients, conservativeLrp,
-  occlusion, lime, kernelShap, randomWeights,
+  rawAttention,
+  attentionXGradient,
+  attentionGradient,
+  attentionXAbsGradient,
+  attentionXGradientSign,
+  attentionInputNorm,
+  partialLrp,
+  attentionRollout,
+  transformerAttribution,
+  genericAttention,
+  gradientNorm,
+  inputXGradient,
+  integratedGradients,
+  conservativeLrp,
+  occlusion,
+  lime,
+  kernelShap,
+  randomWeights,
 ];
 
 export function explainerById(id: string): Explainer {

@@ -11,7 +11,7 @@ export function identity(n: number): Matrix {
   });
 }
 
-/** mean_h max(0, f(A^h_ij, B^h_ij)) over heads: Chefer et al. clamp each head before averaging (reference §7.1 item 9). */
+/** mean_h max(0, f(A^h_ij, B^h_ij)) over heads: Chefer et al. clamp each head before averaging (Chefer et al., CVPR 2021; README “Explainers”, TransAtt). */
 export function clampedHeadMean(a: AttentionMap, b: AttentionMap, f: (x: number, y: number) => number): Matrix {
   if (a.dims.length !== 4) throw new Error(`${a.name} is not a self-attention map [batch, heads, seq, seq]`);
   const [, heads, n] = a.dims;
@@ -30,17 +30,25 @@ export function clampedHeadMean(a: AttentionMap, b: AttentionMap, f: (x: number,
 export function multiply(a: Matrix, b: Matrix): Matrix {
   const n = a.length;
   const out = Array.from({ length: n }, () => new Float64Array(b[0].length));
-  for (let i = 0; i < n; i++) for (let k = 0; k < b.length; k++) {
-    const x = a[i][k];
-    if (x !== 0) for (let j = 0; j < b[0].length; j++) out[i][j] += x * b[k][j];
-  }
+  for (let i = 0; i < n; i++)
+    for (let k = 0; k < b.length; k++) {
+      const x = a[i][k];
+      if (x !== 0) for (let j = 0; j < b[0].length; j++) out[i][j] += x * b[k][j];
+    }
   return out;
 }
 
 /** The maps and their gradients for every layer, or a clear error when the model is not a self-attention stack. */
-export function everyLayer(method: string, maps: AttentionMap[], others: (AttentionMap | undefined)[], problems: string[]): { maps: AttentionMap[]; others: AttentionMap[] } {
+export function everyLayer(
+  method: string,
+  maps: AttentionMap[],
+  others: (AttentionMap | undefined)[],
+  problems: string[],
+): { maps: AttentionMap[]; others: AttentionMap[] } {
   if (maps.length === 0 || maps.some((m) => m.dims.length !== 4)) {
-    throw new Error(`${method} needs a transformer's self-attention of every layer; this model has a single attention layer`);
+    throw new Error(
+      `${method} needs a transformer's self-attention of every layer; this model has a single attention layer`,
+    );
   }
   if (others.some((o) => !o)) throw new Error(`∂/∂α cannot be computed for every layer: ${problems.join('; ')}`);
   return { maps, others: others as AttentionMap[] };

@@ -1,5 +1,5 @@
 /**
- * Signs and the violation criterion of the faithfulness violation test (Liu et al., ICML 2022; reference §2.5, §7.1).
+ * Signs and the violation criterion of the faithfulness violation test (Liu et al., ICML 2022; README “The violation test, as implemented”).
  *
  * Float tolerance: an impact Δ with |Δ| <= DELTA_TOLERANCE counts as exactly zero. Δ is a difference of two float32
  * softmax probabilities, whose noise is about 1e-7; erasing a token the model ignores (e.g. a position it cannot see)
@@ -32,7 +32,8 @@ export function violates(weight: number, delta: number): boolean {
  * Ties go to the lowest index. Returns -1 when there is no candidate.
  */
 export function topCandidate(weights: ArrayLike<number>, candidates: ArrayLike<boolean>): number {
-  if (weights.length !== candidates.length) throw new Error(`${weights.length} weights for ${candidates.length} tokens`);
+  if (weights.length !== candidates.length)
+    throw new Error(`${weights.length} weights for ${candidates.length} tokens`);
   let best = -1;
   for (let i = 0; i < weights.length; i++) {
     if (!candidates[i]) continue;

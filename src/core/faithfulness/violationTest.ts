@@ -25,7 +25,11 @@ export interface TokenLevelViolation {
  * The violation test for one explanation and one operator. `deltas[i]` is token i's leave-one-out impact under that
  * operator; only `deltas[i*]` decides the verdict, the paper's top-1 rule.
  */
-export function violationVerdict(weights: ArrayLike<number>, deltas: ArrayLike<number>, candidates: ArrayLike<boolean>): ViolationVerdict {
+export function violationVerdict(
+  weights: ArrayLike<number>,
+  deltas: ArrayLike<number>,
+  candidates: ArrayLike<boolean>,
+): ViolationVerdict {
   if (deltas.length !== weights.length) throw new Error(`${deltas.length} impacts for ${weights.length} weights`);
   const index = topCandidate(weights, candidates);
   if (index < 0) return { index, weight: 0, delta: 0, violates: false };
@@ -61,4 +65,3 @@ export function tokenLevelViolation(
   }
   return { rate: count ? disagree / count : 0, weightedRate: mass > 0 ? disagreeMass / mass : null, candidates: count };
 }
-

@@ -9,10 +9,12 @@ const digests = new Map<string, Promise<string>>();
  * time), so the loader, the gradient cache and a dataset run hash a model once per process.
  */
 export function hashFiles(paths: string[]): Promise<string> {
-  const state = paths.map((p) => {
-    const st = statSync(p);
-    return `${p}:${st.size}:${st.mtimeMs}`;
-  }).join('|');
+  const state = paths
+    .map((p) => {
+      const st = statSync(p);
+      return `${p}:${st.size}:${st.mtimeMs}`;
+    })
+    .join('|');
   let digest = digests.get(state);
   if (!digest) {
     digest = (async () => {

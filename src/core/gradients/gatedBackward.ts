@@ -1,7 +1,15 @@
 import { create } from '@bufbuild/protobuf';
 import {
-  AttributeProto_AttributeType, AttributeProtoSchema, GraphProto, GraphProtoSchema, ModelProto, NodeProto, NodeProtoSchema, TensorProto_DataType,
-  TensorProtoSchema, ValueInfoProtoSchema,
+  AttributeProto_AttributeType,
+  AttributeProtoSchema,
+  GraphProto,
+  GraphProtoSchema,
+  ModelProto,
+  NodeProto,
+  NodeProtoSchema,
+  TensorProto_DataType,
+  TensorProtoSchema,
+  ValueInfoProtoSchema,
 } from 'onnx-buf';
 
 /** A backward pass in the graph: its nodes' names start with `${prefix}/`; `flag` is the boolean input that runs it. */
@@ -10,17 +18,29 @@ export interface BackwardPass {
   flag: string;
 }
 
-const floatOutput = (name: string) => create(ValueInfoProtoSchema, { name, type: { value: { case: 'tensorType', value: { elemType: TensorProto_DataType.FLOAT } } } });
+const floatOutput = (name: string) =>
+  create(ValueInfoProtoSchema, {
+    name,
+    type: { value: { case: 'tensorType', value: { elemType: TensorProto_DataType.FLOAT } } },
+  });
 
-const graphAttribute = (name: string, g: GraphProto) => create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.GRAPH, g });
+const graphAttribute = (name: string, g: GraphProto) =>
+  create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.GRAPH, g });
 
 /** An empty float tensor standing for an output a branch does not compute. */
-const emptyTensor = (name: string, branch: string) => create(NodeProtoSchema, {
-  opType: 'Constant', name: `${branch}/none_${name}`, output: [name],
-  attribute: [create(AttributeProtoSchema, {
-    name: 'value', type: AttributeProto_AttributeType.TENSOR, t: create(TensorProtoSchema, { name, dataType: TensorProto_DataType.FLOAT, dims: [0n] }),
-  })],
-});
+const emptyTensor = (name: string, branch: string) =>
+  create(NodeProtoSchema, {
+    opType: 'Constant',
+    name: `${branch}/none_${name}`,
+    output: [name],
+    attribute: [
+      create(AttributeProtoSchema, {
+        name: 'value',
+        type: AttributeProto_AttributeType.TENSOR,
+        t: create(TensorProtoSchema, { name, dataType: TensorProto_DataType.FLOAT, dims: [0n] }),
+      }),
+    ],
+  });
 
 /**
  * Splits a graph holding the forward pass and several backward passes into two branches of an If: the forward pass
@@ -46,9 +66,16 @@ export function gateBackward(model: ModelProto, passes: BackwardPass[]): void {
       name,
       node: [
         ...nodes,
-        ...wanted.map((o) => (produced.has(o)
-          ? create(NodeProtoSchema, { opType: 'Identity', name: `${name}/output_${o}`, input: [o], output: [`${name}/out_${o}`] })
-          : emptyTensor(`${name}/out_${o}`, name))),
+        ...wanted.map((o) =>
+          produced.has(o)
+            ? create(NodeProtoSchema, {
+                opType: 'Identity',
+                name: `${name}/output_${o}`,
+                input: [o],
+                output: [`${name}/out_${o}`],
+              })
+            : emptyTensor(`${name}/out_${o}`, name),
+        ),
       ],
       output: wanted.map((o) => floatOutput(`${name}/out_${o}`)),
     });
@@ -58,12 +85,26 @@ export function gateBackward(model: ModelProto, passes: BackwardPass[]): void {
   for (const pass of [...passes].reverse()) {
     const name = `${pass.prefix}/choose`;
     const chosen = create(NodeProtoSchema, {
-      opType: 'If', name, input: [pass.flag], output: passOutputs.map((o) => `${name}/out_${o}`),
-      attribute: [graphAttribute('then_branch', branch(`${pass.prefix}/run`, graph.node.filter(inPass(pass)), passOutputs)), graphAttribute('else_branch', choice)],
+      opType: 'If',
+      name,
+      input: [pass.flag],
+      output: passOutputs.map((o) => `${name}/out_${o}`),
+      attribute: [
+        graphAttribute('then_branch', branch(`${pass.prefix}/run`, graph.node.filter(inPass(pass)), passOutputs)),
+        graphAttribute('else_branch', choice),
+      ],
     });
-    choice = create(GraphProtoSchema, { name: `${name}/graph`, node: [chosen], output: chosen.output.map(floatOutput) });
+    choice = create(GraphProtoSchema, {
+      name: `${name}/graph`,
+      node: [chosen],
+      output: chosen.output.map(floatOutput),
+    });
   }
-  const backward = branch('backward', [...forward, ...choice.node], outputs.map((o) => (passOutputs.includes(o) ? `${choice.node[0].name}/out_${o}` : o)));
+  const backward = branch(
+    'backward',
+    [...forward, ...choice.node],
+    outputs.map((o) => (passOutputs.includes(o) ? `${choice.node[0].name}/out_${o}` : o)),
+  );
   // The top-level outputs keep their names; the backward branch's Identity nodes read the chosen pass's outputs.
   const anyFlag = passes.length === 1 ? passes[0].flag : 'polarity_lens_any_backward';
   const top: NodeProto[] = [];
@@ -71,16 +112,36 @@ export function gateBackward(model: ModelProto, passes: BackwardPass[]): void {
     let acc = passes[0].flag;
     for (const [i, pass] of passes.slice(1).entries()) {
       const out = i === passes.length - 2 ? anyFlag : `polarity_lens_any_backward_${i}`;
-      top.push(create(NodeProtoSchema, { opType: 'Or', name: `polarity_lens_or_${i}`, input: [acc, pass.flag], output: [out] }));
+      top.push(
+        create(NodeProtoSchema, {
+          opType: 'Or',
+          name: `polarity_lens_or_${i}`,
+          input: [acc, pass.flag],
+          output: [out],
+        }),
+      );
       acc = out;
     }
   }
-  top.push(create(NodeProtoSchema, {
-    opType: 'If', name: 'polarity_lens_gate', input: [anyFlag], output: outputs,
-    attribute: [graphAttribute('then_branch', backward), graphAttribute('else_branch', branch('forward_only', forward, outputs))],
-  }));
+  top.push(
+    create(NodeProtoSchema, {
+      opType: 'If',
+      name: 'polarity_lens_gate',
+      input: [anyFlag],
+      output: outputs,
+      attribute: [
+        graphAttribute('then_branch', backward),
+        graphAttribute('else_branch', branch('forward_only', forward, outputs)),
+      ],
+    }),
+  );
   graph.node = top;
   for (const pass of passes) {
-    graph.input.push(create(ValueInfoProtoSchema, { name: pass.flag, type: { value: { case: 'tensorType', value: { elemType: TensorProto_DataType.BOOL, shape: { dim: [] } } } } }));
+    graph.input.push(
+      create(ValueInfoProtoSchema, {
+        name: pass.flag,
+        type: { value: { case: 'tensorType', value: { elemType: TensorProto_DataType.BOOL, shape: { dim: [] } } } },
+      }),
+    );
   }
 }

@@ -8,7 +8,15 @@
  * negative class, z_ŷ = Σ t·z): one built graph serves every sample and both objectives.
  */
 import { clone, create } from '@bufbuild/protobuf';
-import { GraphProto, ModelProto, ModelProtoSchema, NodeProto, NodeProtoSchema, TensorProto, TensorProto_DataType } from 'onnx-buf';
+import {
+  GraphProto,
+  ModelProto,
+  ModelProtoSchema,
+  NodeProto,
+  NodeProtoSchema,
+  TensorProto,
+  TensorProto_DataType,
+} from 'onnx-buf';
 import type { HeadLink } from '../model/modelHead';
 import { defaultOpset, exposeOutputs, floatInput } from '../model/onnxGraph';
 import { GraphEmitter } from './graphEmitter';
@@ -82,14 +90,25 @@ function constantInts(graph: GraphProto): Map<string, number[]> {
   }
   for (const node of graph.node.filter((n) => n.opType === 'Constant')) {
     const a = node.attribute[0];
-    const v = a?.name === 'value' && a.t ? read(a.t) : a?.name === 'value_ints' ? a.ints.map(Number) : a?.name === 'value_int' ? [Number(a.i)] : undefined;
+    const v =
+      a?.name === 'value' && a.t
+        ? read(a.t)
+        : a?.name === 'value_ints'
+          ? a.ints.map(Number)
+          : a?.name === 'value_int'
+            ? [Number(a.i)]
+            : undefined;
     if (v) values.set(node.output[0], v);
   }
   return values;
 }
 
 /** Builds the forward + backward model. `shapes` must come from probing this same graph (see probeShapes). */
-export function buildGradientGraph(source: ModelProto, shapes: ShapeTable, options: GradientGraphOptions): GradientGraph {
+export function buildGradientGraph(
+  source: ModelProto,
+  shapes: ShapeTable,
+  options: GradientGraphOptions,
+): GradientGraph {
   const model = clone(ModelProtoSchema, source);
   return { model, ...appendBackward(model, [...model.graph!.node], shapes, options) };
 }
@@ -99,7 +118,12 @@ export function buildGradientGraph(source: ModelProto, shapes: ShapeTable, optio
  * several passes with different prefixes (plain gradients, conservative LRP) then share one forward pass and one
  * copy of the weights.
  */
-export function appendBackward(model: ModelProto, forward: NodeProto[], shapes: ShapeTable, options: GradientGraphOptions): Omit<GradientGraph, 'model'> {
+export function appendBackward(
+  model: ModelProto,
+  forward: NodeProto[],
+  shapes: ShapeTable,
+  options: GradientGraphOptions,
+): Omit<GradientGraph, 'model'> {
   const graph = model.graph!;
   const prefix = options.prefix ?? DEFAULT_BACKWARD_PREFIX;
   raiseOpsetFor(model, forward);
@@ -119,7 +143,10 @@ export function appendBackward(model: ModelProto, forward: NodeProto[], shapes: 
   }
 
   // The objective's gradient with respect to the logits, and its value.
-  for (const [name, dims] of [[TARGET_INPUT, ['batch', 'classes']], [OBJECTIVE_INPUT, ['batch', 1]]] as const) {
+  for (const [name, dims] of [
+    [TARGET_INPUT, ['batch', 'classes']],
+    [OBJECTIVE_INPUT, ['batch', 1]],
+  ] as const) {
     if (!graph.input.some((i) => i.name === name)) graph.input.push(floatInput(name, [...dims]));
   }
   const z = options.logits;
@@ -149,7 +176,14 @@ export function appendBackward(model: ModelProto, forward: NodeProto[], shapes: 
     probabilitySeed = t;
   }
   const seed = emit.add(emit.mul(w, probabilitySeed), emit.mul(oneMinusW, t));
-  graph.node.push(create(NodeProtoSchema, { opType: 'Add', input: [emit.mul(w, pY), emit.mul(oneMinusW, zY)], output: [objectiveOutputName(prefix)], name: emit.fresh('objective') }));
+  graph.node.push(
+    create(NodeProtoSchema, {
+      opType: 'Add',
+      input: [emit.mul(w, pY), emit.mul(oneMinusW, zY)],
+      output: [objectiveOutputName(prefix)],
+      name: emit.fresh('objective'),
+    }),
+  );
 
   const grads = new Map<string, string>([[z, seed]]);
   const accumulate = (tensor: string, g: string) => {
@@ -175,7 +209,9 @@ export function appendBackward(model: ModelProto, forward: NodeProto[], shapes: 
       continue;
     }
     const ctx: RuleContext = {
-      node, emit, wants,
+      node,
+      emit,
+      wants,
       outputGrad: (i) => grads.get(node.output[i]),
       shape: (tensor) => {
         const info = shapes.get(tensor);
@@ -204,13 +240,18 @@ export function appendBackward(model: ModelProto, forward: NodeProto[], shapes: 
   for (const tensor of options.wrt) {
     const blocker = blockers.find((b) => reaches(forward, tensor, b));
     if (blocker) {
-      unavailable.set(tensor, `its gradient passes through ${blocker.opType} node "${blocker.name || blocker.output[0]}", which Polarity Lens cannot differentiate`);
+      unavailable.set(
+        tensor,
+        `its gradient passes through ${blocker.opType} node "${blocker.name || blocker.output[0]}", which Polarity Lens cannot differentiate`,
+      );
       continue;
     }
     const name = gradientOutputName(tensor, prefix);
     // A tensor the logits do not depend on has a zero gradient.
     const g = grads.get(tensor) ?? emit.zerosLike(tensor);
-    graph.node.push(create(NodeProtoSchema, { opType: 'Identity', input: [g], output: [name], name: emit.fresh('output') }));
+    graph.node.push(
+      create(NodeProtoSchema, { opType: 'Identity', input: [g], output: [name], name: emit.fresh('output') }),
+    );
     gradients.set(tensor, name);
   }
   exposeOutputs(model, [...gradients.values(), objectiveOutputName(prefix)]);

@@ -15,8 +15,16 @@ import type { HeadLink } from '../model/modelHead';
 import type { ForwardRunner, IdBatch } from '../model/onnxClassifier';
 import { idFeeds } from '../model/idFeeds';
 import {
-  addEmbeddingScaleInput, consumerMap, dropDeclaredShapes, EMBEDDING_SHIFT_INPUT, embeddingTable, exposeOutputs,
-  prepareModel, parseModel, serializeModel, wordEmbeddingTensor,
+  addEmbeddingScaleInput,
+  consumerMap,
+  dropDeclaredShapes,
+  EMBEDDING_SHIFT_INPUT,
+  embeddingTable,
+  exposeOutputs,
+  prepareModel,
+  parseModel,
+  serializeModel,
+  wordEmbeddingTensor,
 } from '../model/onnxGraph';
 import { AttentionValues, attentionValues } from '../model/attentionValues';
 import { ExternalRefs, readFloatInitializer, writeWithExternalData } from '../model/externalData';
@@ -159,8 +167,19 @@ export class GradientSession {
 
   static async load(modelPath: string, options: GradientSessionOptions): Promise<GradientSession> {
     // Weights kept in external data files are part of what is built (they are read into the graph), so of the key.
-    const key = createHash('sha256').update(await hashFiles([modelPath, ...(options.dataFiles ?? [])]))
-      .update(JSON.stringify([BUILDER_VERSION, options.logitsName, options.attentionNames, options.padId, options.link ?? 'softmax'])).digest('hex').slice(0, 32);
+    const key = createHash('sha256')
+      .update(await hashFiles([modelPath, ...(options.dataFiles ?? [])]))
+      .update(
+        JSON.stringify([
+          BUILDER_VERSION,
+          options.logitsName,
+          options.attentionNames,
+          options.padId,
+          options.link ?? 'softmax',
+        ]),
+      )
+      .digest('hex')
+      .slice(0, 32);
     const graph = await builtGraph(modelPath, key, options, true);
     const sessionKey = `${key}|${options.threads ?? 0}`;
     try {
@@ -197,7 +216,15 @@ export class GradientSession {
       extraFeeds: (rows, width) => ({
         [TARGET_INPUT]: new ort.Tensor('float32', new Float32Array(rows * classes), [rows, classes]),
         [OBJECTIVE_INPUT]: new ort.Tensor('float32', new Float32Array(rows), [rows, 1]),
-        ...(shift ? { [EMBEDDING_SHIFT_INPUT]: new ort.Tensor('float32', new Float32Array(rows * width * dim), [rows, width, dim]) } : {}),
+        ...(shift
+          ? {
+              [EMBEDDING_SHIFT_INPUT]: new ort.Tensor('float32', new Float32Array(rows * width * dim), [
+                rows,
+                width,
+                dim,
+              ]),
+            }
+          : {}),
         ...Object.fromEntries(VARIANTS.map((v) => [PASSES[v].flag, new ort.Tensor('bool', [false], [])])),
       }),
     };
@@ -216,11 +243,18 @@ export class GradientSession {
       else target[r * classes + t] = 1;
     });
     feeds[TARGET_INPUT] = new ort.Tensor('float32', target, [rows, classes]);
-    feeds[OBJECTIVE_INPUT] = new ort.Tensor('float32', new Float32Array(rows).fill(batch.objective === 'probability' ? 1 : 0), [rows, 1]);
-    for (const variant of VARIANTS) feeds[PASSES[variant].flag] = new ort.Tensor('bool', [variant === this.options.variant], []);
+    feeds[OBJECTIVE_INPUT] = new ort.Tensor(
+      'float32',
+      new Float32Array(rows).fill(batch.objective === 'probability' ? 1 : 0),
+      [rows, 1],
+    );
+    for (const variant of VARIANTS)
+      feeds[PASSES[variant].flag] = new ort.Tensor('bool', [variant === this.options.variant], []);
     if (this.session.inputNames.includes(EMBEDDING_SHIFT_INPUT)) {
       const shift = new Float32Array(rows * width * dim);
-      batch.embeddingShift?.forEach((s, r) => { if (s) shift.set(s.subarray(0, width * dim), r * width * dim); });
+      batch.embeddingShift?.forEach((s, r) => {
+        if (s) shift.set(s.subarray(0, width * dim), r * width * dim);
+      });
       feeds[EMBEDDING_SHIFT_INPUT] = new ort.Tensor('float32', shift, [rows, width, dim]);
     }
     const m = this.manifest;
@@ -242,8 +276,12 @@ export class GradientSession {
         embeddings: m.embeddingTensor && all ? crop(m.embeddingTensor).data : undefined,
         embeddingGradient: m.embeddingGradient ? crop(m.embeddingGradient).data : undefined,
         attentions: all ? this.options.attentionNames.map((name) => ({ name, ...crop(name) })) : [],
-        attentionGradients: all ? m.attentionGradients.map((g, i) => (g ? { name: this.options.attentionNames[i], ...crop(g) } : undefined)) : [],
-        attentionValues: all ? m.attentionValues.map((v) => (v ? { name: v.values, ...crop(v.values) } : undefined)) : [],
+        attentionGradients: all
+          ? m.attentionGradients.map((g, i) => (g ? { name: this.options.attentionNames[i], ...crop(g) } : undefined))
+          : [],
+        attentionValues: all
+          ? m.attentionValues.map((v) => (v ? { name: v.values, ...crop(v.values) } : undefined))
+          : [],
       };
     });
   }
@@ -299,7 +337,12 @@ function openSession(key: string, graph: BuiltGraph, options: GradientSessionOpt
 }
 
 /** The built graph for `key`, shared by every load in this process; `readCache` false ignores the disk cache. */
-function builtGraph(modelPath: string, key: string, options: GradientSessionOptions, readCache: boolean): Promise<BuiltGraph> {
+function builtGraph(
+  modelPath: string,
+  key: string,
+  options: GradientSessionOptions,
+  readCache: boolean,
+): Promise<BuiltGraph> {
   const known = built.get(key);
   if (known && readCache) return known;
   const pending = buildCached(modelPath, key, options, readCache);
@@ -322,7 +365,9 @@ async function createSession(graph: BuiltGraph, options: GradientSessionOptions)
     // tokens take 240 ms there against 210 ms prepacked.
     extra: { session: { disable_prepacking: '1' } },
   };
-  return graph.file ? onnxruntime().InferenceSession.create(graph.file, sessionOptions) : onnxruntime().InferenceSession.create(graph.bytes!, sessionOptions);
+  return graph.file
+    ? onnxruntime().InferenceSession.create(graph.file, sessionOptions)
+    : onnxruntime().InferenceSession.create(graph.bytes!, sessionOptions);
 }
 
 /** One row of a [batch, …] output with every sequence axis (size `width`) cut to the row's length `len`. */
@@ -349,14 +394,29 @@ function cropRow(tensor: Ort.Tensor, row: number, width: number, len: number): {
   return { dims: [1, ...outDims], data: out };
 }
 
-async function buildCached(modelPath: string, key: string, options: GradientSessionOptions, readCache: boolean): Promise<BuiltGraph> {
+async function buildCached(
+  modelPath: string,
+  key: string,
+  options: GradientSessionOptions,
+  readCache: boolean,
+): Promise<BuiltGraph> {
   const dir = options.cacheDir === null ? undefined : join(options.cacheDir ?? defaultCacheDir(), 'gradient-graphs');
   const graphFile = dir && join(dir, `${key}.onnx`);
   const dataFile = dir && join(dir, `${key}.onnx_data`);
   const manifestFile = dir && join(dir, `${key}.json`);
-  if (readCache && graphFile && dataFile && manifestFile && [graphFile, dataFile, manifestFile].every((f) => existsSync(f))) {
+  if (
+    readCache &&
+    graphFile &&
+    dataFile &&
+    manifestFile &&
+    [graphFile, dataFile, manifestFile].every((f) => existsSync(f))
+  ) {
     try {
-      return { file: graphFile, manifest: JSON.parse(readFileSync(manifestFile, 'utf8')) as BuiltManifest, fromDiskCache: true };
+      return {
+        file: graphFile,
+        manifest: JSON.parse(readFileSync(manifestFile, 'utf8')) as BuiltManifest,
+        fromDiskCache: true,
+      };
     } catch {
       // A damaged cache entry is rebuilt below.
     }
@@ -417,25 +477,35 @@ interface BuildFiles {
  * there, and the built graph is written beside them (no model returned): the build never holds a second copy of the
  * weights. Without, the built model is returned with its weights.
  */
-async function buildGradientModel(bytes: Uint8Array, modelPath: string, options: GradientSessionOptions, files?: BuildFiles) {
+async function buildGradientModel(
+  bytes: Uint8Array,
+  modelPath: string,
+  options: GradientSessionOptions,
+  files?: BuildFiles,
+) {
   const ort = onnxruntime();
   let written: ExternalRefs | undefined;
-  const probeSession: ProbeSession | undefined = files && (async (probe) => {
-    const probeFile = `${files.graphFile}.probe.${process.pid}`;
-    written = writeWithExternalData(probe, probeFile, files.dataPath, basename(files.dataPath));
-    try {
-      return await ort.InferenceSession.create(probeFile, PROBE_SESSION_OPTIONS);
-    } finally {
-      rmSync(probeFile, { force: true });
-    }
-  });
+  const probeSession: ProbeSession | undefined =
+    files &&
+    (async (probe) => {
+      const probeFile = `${files.graphFile}.probe.${process.pid}`;
+      written = writeWithExternalData(probe, probeFile, files.dataPath, basename(files.dataPath));
+      try {
+        return await ort.InferenceSession.create(probeFile, PROBE_SESSION_OPTIONS);
+      } finally {
+        rmSync(probeFile, { force: true });
+      }
+    });
   const model = parseModel(bytes, modelPath);
   prepareModel(model, modelPath);
   const graph = model.graph!;
   exposeOutputs(model, options.attentionNames);
   const consumers = consumerMap(graph);
   const values = options.attentionNames.map((a) => attentionValues(graph, a, consumers) ?? null);
-  exposeOutputs(model, values.flatMap((v) => (v ? [v.values] : [])));
+  exposeOutputs(
+    model,
+    values.flatMap((v) => (v ? [v.values] : [])),
+  );
   const embeddingTensor = wordEmbeddingTensor(graph);
   // The shift input needs the embedding width; without a lookup table there is no PAD baseline, only scaling.
   const dim = embeddingTable(graph)?.cols;
@@ -443,13 +513,25 @@ async function buildGradientModel(bytes: Uint8Array, modelPath: string, options:
   if (embeddingTensor) exposeOutputs(model, [embeddingTensor]);
   const inputs = new Set(graph.input.map((i) => i.name));
   const probeId = options.padId === 0 ? 1 : 0;
-  const shapes = await probeShapes(model, (batch, seq) => {
-    const feeds = idFeeds({ ids: Array.from({ length: batch }, () => new Array<number>(seq).fill(probeId)) }, options.padId, [...inputs]);
-    if (inputs.has(EMBEDDING_SHIFT_INPUT)) {
-      feeds[EMBEDDING_SHIFT_INPUT] = new ort.Tensor('float32', new Float32Array(batch * seq * dim!), [batch, seq, dim!]);
-    }
-    return feeds;
-  }, probeSession);
+  const shapes = await probeShapes(
+    model,
+    (batch, seq) => {
+      const feeds = idFeeds(
+        { ids: Array.from({ length: batch }, () => new Array<number>(seq).fill(probeId)) },
+        options.padId,
+        [...inputs],
+      );
+      if (inputs.has(EMBEDDING_SHIFT_INPUT)) {
+        feeds[EMBEDDING_SHIFT_INPUT] = new ort.Tensor('float32', new Float32Array(batch * seq * dim!), [
+          batch,
+          seq,
+          dim!,
+        ]);
+      }
+      return feeds;
+    },
+    probeSession,
+  );
   const wrt = [...(embeddingTensor ? [embeddingTensor] : []), ...options.attentionNames];
   // Every pass differentiates the same forward nodes; the detachments are found before any backward node exists.
   const forward = [...graph.node];
@@ -459,7 +541,12 @@ async function buildGradientModel(bytes: Uint8Array, modelPath: string, options:
     const lrp = variant === 'conservative-lrp';
     const { prefix } = PASSES[variant];
     const result = appendBackward(model, forward, shapes, {
-      logits: options.logitsName, wrt, detach: lrp ? detach : [], constantLayerNormScale: lrp, link: options.link, prefix,
+      logits: options.logitsName,
+      wrt,
+      detach: lrp ? detach : [],
+      constantLayerNormScale: lrp,
+      link: options.link,
+      prefix,
     });
     const problems = [...result.unavailable.entries()].map(([tensor, why]) => `∂/∂${tensor}: ${why}`);
     passes[variant] = {
@@ -469,12 +556,15 @@ async function buildGradientModel(bytes: Uint8Array, modelPath: string, options:
       problems: embeddingTensor ? problems : ['no word-embedding tensor was found in the model', ...problems],
     };
   }
-  gateBackward(model, VARIANTS.map((v) => PASSES[v]));
+  gateBackward(
+    model,
+    VARIANTS.map((v) => PASSES[v]),
+  );
   const manifest: BuiltManifest = {
     builder: BUILDER_VERSION,
     classes: shapes.get(options.logitsName)!.shape.a[1],
     embeddingTensor: embeddingTensor ?? null,
-    embeddingDim: embeddingTensor ? shapes.get(embeddingTensor)?.shape.a.at(-1) ?? 0 : 0,
+    embeddingDim: embeddingTensor ? (shapes.get(embeddingTensor)?.shape.a.at(-1) ?? 0) : 0,
     attentionValues: values,
     passes,
   };

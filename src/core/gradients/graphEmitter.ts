@@ -5,7 +5,12 @@
  */
 import { create } from '@bufbuild/protobuf';
 import {
-  AttributeProto, AttributeProto_AttributeType, AttributeProtoSchema, GraphProto, NodeProtoSchema, TensorProto_DataType,
+  AttributeProto,
+  AttributeProto_AttributeType,
+  AttributeProtoSchema,
+  GraphProto,
+  NodeProtoSchema,
+  TensorProto_DataType,
   TensorProtoSchema,
 } from 'onnx-buf';
 import { floatInitializer } from '../model/onnxGraph';
@@ -14,10 +19,16 @@ export type AttributeValue = number | number[] | string | { float: number };
 
 function attribute(name: string, value: AttributeValue): AttributeProto {
   if (typeof value === 'string') {
-    return create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.STRING, s: new TextEncoder().encode(value) });
+    return create(AttributeProtoSchema, {
+      name,
+      type: AttributeProto_AttributeType.STRING,
+      s: new TextEncoder().encode(value),
+    });
   }
-  if (typeof value === 'number') return create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.INT, i: BigInt(value) });
-  if (Array.isArray(value)) return create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.INTS, ints: value.map(BigInt) });
+  if (typeof value === 'number')
+    return create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.INT, i: BigInt(value) });
+  if (Array.isArray(value))
+    return create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.INTS, ints: value.map(BigInt) });
   return create(AttributeProtoSchema, { name, type: AttributeProto_AttributeType.FLOAT, f: value.float });
 }
 
@@ -38,12 +49,24 @@ export class GraphEmitter {
   }
 
   /** Appends one node; returns its output names. */
-  node(opType: string, inputs: string[], attributes: Record<string, AttributeValue> = {}, outputs = 1, domain = ''): string[] {
+  node(
+    opType: string,
+    inputs: string[],
+    attributes: Record<string, AttributeValue> = {},
+    outputs = 1,
+    domain = '',
+  ): string[] {
     const names = Array.from({ length: outputs }, () => this.fresh(opType));
-    this.graph.node.push(create(NodeProtoSchema, {
-      opType, domain, name: this.fresh(`node_${opType}`), input: inputs, output: names,
-      attribute: Object.entries(attributes).map(([k, v]) => attribute(k, v)),
-    }));
+    this.graph.node.push(
+      create(NodeProtoSchema, {
+        opType,
+        domain,
+        name: this.fresh(`node_${opType}`),
+        input: inputs,
+        output: names,
+        attribute: Object.entries(attributes).map(([k, v]) => attribute(k, v)),
+      }),
+    );
     return names;
   }
 
@@ -54,16 +77,27 @@ export class GraphEmitter {
   /** A float32 constant (scalar when `dims` is empty), shared between uses. */
   float(values: number | number[], dims: number[] = []): string {
     const list = typeof values === 'number' ? [values] : values;
-    return this.constant(`f${dims.join('x')}:${list.join(',')}`, () => ({ dataType: TensorProto_DataType.FLOAT, floatData: list, dims }));
+    return this.constant(`f${dims.join('x')}:${list.join(',')}`, () => ({
+      dataType: TensorProto_DataType.FLOAT,
+      floatData: list,
+      dims,
+    }));
   }
 
   int64(values: number | number[], dims?: number[]): string {
     const list = typeof values === 'number' ? [values] : values;
     const shape = dims ?? (typeof values === 'number' ? [] : [list.length]);
-    return this.constant(`i${shape.join('x')}:${list.join(',')}`, () => ({ dataType: TensorProto_DataType.INT64, int64Data: list.map(BigInt), dims: shape }));
+    return this.constant(`i${shape.join('x')}:${list.join(',')}`, () => ({
+      dataType: TensorProto_DataType.INT64,
+      int64Data: list.map(BigInt),
+      dims: shape,
+    }));
   }
 
-  private constant(key: string, make: () => { dataType: TensorProto_DataType; dims: number[]; floatData?: number[]; int64Data?: bigint[] }): string {
+  private constant(
+    key: string,
+    make: () => { dataType: TensorProto_DataType; dims: number[]; floatData?: number[]; int64Data?: bigint[] },
+  ): string {
     let name = this.constants.get(key);
     if (!name) {
       name = this.fresh('const');
@@ -109,9 +143,14 @@ export class GraphEmitter {
       }
     }
     const name = this.fresh('flipped_kernel');
-    this.graph.initializer.push(create(TensorProtoSchema, {
-      name, dataType: TensorProto_DataType.FLOAT, dims: [inPerGroup * group, outPerGroup, ...spatial].map(BigInt), floatData: Array.from(flipped),
-    }));
+    this.graph.initializer.push(
+      create(TensorProtoSchema, {
+        name,
+        dataType: TensorProto_DataType.FLOAT,
+        dims: [inPerGroup * group, outPerGroup, ...spatial].map(BigInt),
+        floatData: Array.from(flipped),
+      }),
+    );
     return name;
   }
 

@@ -25,11 +25,18 @@ export interface TensorInfo {
 export type ShapeTable = Map<string, TensorInfo>;
 
 /** The two probe batches: sizes chosen to differ from each other and from typical hidden sizes. */
-export const PROBES = [{ batch: 2, seq: 5 }, { batch: 3, seq: 7 }] as const;
+export const PROBES = [
+  { batch: 2, seq: 5 },
+  { batch: 3, seq: 7 },
+] as const;
 
 const ONNX_TYPE_NAMES: Partial<Record<TensorProto_DataType, string>> = {
-  [TensorProto_DataType.FLOAT]: 'float32', [TensorProto_DataType.DOUBLE]: 'float64', [TensorProto_DataType.FLOAT16]: 'float16',
-  [TensorProto_DataType.INT64]: 'int64', [TensorProto_DataType.INT32]: 'int32', [TensorProto_DataType.BOOL]: 'bool',
+  [TensorProto_DataType.FLOAT]: 'float32',
+  [TensorProto_DataType.DOUBLE]: 'float64',
+  [TensorProto_DataType.FLOAT16]: 'float16',
+  [TensorProto_DataType.INT64]: 'int64',
+  [TensorProto_DataType.INT32]: 'int32',
+  [TensorProto_DataType.BOOL]: 'bool',
 };
 
 /** A session on the probe graph: by default from its bytes, weights included. */
@@ -38,26 +45,39 @@ export type ProbeSession = (probe: ModelProto) => Promise<Ort.InferenceSession>;
 // No graph optimisation: it could fuse away the very tensors being measured, and it is slow on big graphs.
 export const PROBE_SESSION_OPTIONS: Ort.InferenceSession.SessionOptions = { graphOptimizationLevel: 'disabled' };
 
-const inMemory: ProbeSession = (probe) => onnxruntime().InferenceSession.create(serializeModel(probe), PROBE_SESSION_OPTIONS);
+const inMemory: ProbeSession = (probe) =>
+  onnxruntime().InferenceSession.create(serializeModel(probe), PROBE_SESSION_OPTIONS);
 
 /**
  * Runs `model` (not modified) with every node output exposed, once per probe. `feeds(batch, seq)` builds the inputs.
  * The probe graph shares `model`'s initializers (a copy would be the weights again); `session` opens it.
  */
 export async function probeShapes(
-  model: ModelProto, feeds: (batch: number, seq: number) => Record<string, Ort.Tensor>, session: ProbeSession = inMemory,
+  model: ModelProto,
+  feeds: (batch: number, seq: number) => Record<string, Ort.Tensor>,
+  session: ProbeSession = inMemory,
 ): Promise<ShapeTable> {
   const source = model.graph!;
   const graph = create(GraphProtoSchema, {
-    ...source, input: source.input.map((i) => clone(ValueInfoProtoSchema, i)), output: source.output.map((o) => clone(ValueInfoProtoSchema, o)), valueInfo: [],
+    ...source,
+    input: source.input.map((i) => clone(ValueInfoProtoSchema, i)),
+    output: source.output.map((o) => clone(ValueInfoProtoSchema, o)),
+    valueInfo: [],
   });
   const probe = create(ModelProtoSchema, { ...model, graph });
   const table: ShapeTable = new Map();
   for (const init of graph.initializer) {
     const dims = init.dims.map(Number);
-    table.set(init.name, { type: ONNX_TYPE_NAMES[init.dataType as TensorProto_DataType] ?? 'other', shape: { a: dims, b: dims } });
+    table.set(init.name, {
+      type: ONNX_TYPE_NAMES[init.dataType as TensorProto_DataType] ?? 'other',
+      shape: { a: dims, b: dims },
+    });
   }
-  const known = new Set([...graph.input.map((i) => i.name), ...graph.initializer.map((i) => i.name), ...graph.output.map((o) => o.name)]);
+  const known = new Set([
+    ...graph.input.map((i) => i.name),
+    ...graph.initializer.map((i) => i.name),
+    ...graph.output.map((o) => o.name),
+  ]);
   for (const node of graph.node) {
     for (const out of node.output) {
       if (out && !known.has(out)) {

@@ -1,5 +1,5 @@
 /**
- * Rank correlations for the "rank correlation with leave-one-out" faithfulness metric (reference §5): how well the
+ * Rank correlations for the "rank correlation with leave-one-out" faithfulness metric (README “Other faithfulness metrics”): how well the
  * ranking by |w| matches the ranking by the measured |Δ|. Both handle ties (average ranks; Kendall's tau-b), since
  * attention weights and impacts tie often on short texts.
  */
@@ -8,7 +8,7 @@
 export function averageRanks(values: ArrayLike<number>): number[] {
   const order = Array.from(values, (_, i) => i).sort((a, b) => values[a] - values[b]);
   const ranks = new Array<number>(values.length);
-  for (let start = 0; start < order.length; ) {
+  for (let start = 0; start < order.length;) {
     let end = start + 1;
     while (end < order.length && values[order[end]] === values[order[start]]) end++;
     const rank = (start + end + 1) / 2;

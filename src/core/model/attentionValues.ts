@@ -17,7 +17,11 @@ export interface AttentionValues {
 const TO_MATMUL = new Set([...PASS_THROUGH, 'Unsqueeze']);
 const RESHAPING = new Set(['Transpose', 'Reshape', 'Squeeze', 'Flatten', 'Dropout', 'Identity']);
 
-export function attentionValues(graph: GraphProto, attention: string, consumers = consumerMap(graph)): AttentionValues | undefined {
+export function attentionValues(
+  graph: GraphProto,
+  attention: string,
+  consumers = consumerMap(graph),
+): AttentionValues | undefined {
   const initializers = new Set(graph.initializer.map((t) => t.name));
   let tensor = attention;
   let matmul: NodeProto | undefined;
@@ -43,7 +47,9 @@ export function attentionValues(graph: GraphProto, attention: string, consumers 
   let out = matmul.output[0];
   for (let depth = 0; depth < 6; depth++) {
     const next = consumers.get(out) ?? [];
-    const linear = next.find((n) => (n.opType === 'MatMul' || n.opType === 'Gemm') && n.input[0] === out && initializers.has(n.input[1]));
+    const linear = next.find(
+      (n) => (n.opType === 'MatMul' || n.opType === 'Gemm') && n.input[0] === out && initializers.has(n.input[1]),
+    );
     if (linear) {
       const transposed = linear.opType === 'Gemm' && linear.attribute.some((a) => a.name === 'transB' && a.i === 1n);
       return { values: valuesOf(matmul.input[1]), projection: { weight: linear.input[1], transposed } };

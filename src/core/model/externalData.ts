@@ -8,7 +8,14 @@ import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { create } from '@bufbuild/protobuf';
 import {
-  GraphProto, GraphProtoSchema, ModelProto, ModelProtoSchema, StringStringEntryProtoSchema, TensorProto, TensorProto_DataLocation, TensorProto_DataType,
+  GraphProto,
+  GraphProtoSchema,
+  ModelProto,
+  ModelProtoSchema,
+  StringStringEntryProtoSchema,
+  TensorProto,
+  TensorProto_DataLocation,
+  TensorProto_DataType,
   TensorProtoSchema,
 } from 'onnx-buf';
 import { writeAtomically } from '../files/writeAtomically';
@@ -22,9 +29,12 @@ const ALIGNMENT = 4096;
 /** A tensor's values as little-endian bytes, whichever field holds them; undefined for kinds kept in the graph. */
 function tensorBytes(t: TensorProto): Uint8Array | undefined {
   if (t.rawData.length) return t.rawData;
-  if (t.dataType === TensorProto_DataType.FLOAT && t.floatData.length) return new Uint8Array(Float32Array.from(t.floatData).buffer);
-  if (t.dataType === TensorProto_DataType.INT64 && t.int64Data.length) return new Uint8Array(BigInt64Array.from(t.int64Data).buffer);
-  if (t.dataType === TensorProto_DataType.INT32 && t.int32Data.length) return new Uint8Array(Int32Array.from(t.int32Data).buffer);
+  if (t.dataType === TensorProto_DataType.FLOAT && t.floatData.length)
+    return new Uint8Array(Float32Array.from(t.floatData).buffer);
+  if (t.dataType === TensorProto_DataType.INT64 && t.int64Data.length)
+    return new Uint8Array(BigInt64Array.from(t.int64Data).buffer);
+  if (t.dataType === TensorProto_DataType.INT32 && t.int32Data.length)
+    return new Uint8Array(Int32Array.from(t.int32Data).buffer);
   return undefined;
 }
 
@@ -38,14 +48,21 @@ export type ExternalRefs = Map<string, { offset: number; length: number }>;
  * written as it is reached: no second copy of the weights is built in memory, and `model` is not changed. The graph
  * file is written under a temporary name and renamed. Returns every initializer's place in the data file.
  */
-export function writeWithExternalData(model: ModelProto, graphFile: string, dataPath: string, location: string, previous?: ExternalRefs): ExternalRefs {
+export function writeWithExternalData(
+  model: ModelProto,
+  graphFile: string,
+  dataPath: string,
+  location: string,
+  previous?: ExternalRefs,
+): ExternalRefs {
   const refs: ExternalRefs = new Map(previous);
   const initializers: TensorProto[] = [];
   const fd = openSync(dataPath, previous ? 'r+' : 'w');
   try {
     let end = previous ? fstatSync(fd).size : 0;
     for (const t of model.graph?.initializer ?? []) {
-      if (t.dataLocation === TensorProto_DataLocation.EXTERNAL) throw new Error(`initializer ${t.name} is still external; read the model with prepareModel first`);
+      if (t.dataLocation === TensorProto_DataLocation.EXTERNAL)
+        throw new Error(`initializer ${t.name} is still external; read the model with prepareModel first`);
       let ref = refs.get(t.name);
       if (!ref) {
         const bytes = tensorBytes(t);
@@ -60,10 +77,19 @@ export function writeWithExternalData(model: ModelProto, graphFile: string, data
         refs.set(t.name, ref);
       }
       const entry = (key: string, value: string) => create(StringStringEntryProtoSchema, { key, value });
-      initializers.push(create(TensorProtoSchema, {
-        name: t.name, dims: t.dims, dataType: t.dataType, dataLocation: TensorProto_DataLocation.EXTERNAL,
-        externalData: [entry('location', location), entry('offset', String(ref.offset)), entry('length', String(ref.length))],
-      }));
+      initializers.push(
+        create(TensorProtoSchema, {
+          name: t.name,
+          dims: t.dims,
+          dataType: t.dataType,
+          dataLocation: TensorProto_DataLocation.EXTERNAL,
+          externalData: [
+            entry('location', location),
+            entry('offset', String(ref.offset)),
+            entry('length', String(ref.length)),
+          ],
+        }),
+      );
     }
   } finally {
     closeSync(fd);
@@ -77,7 +103,11 @@ export function writeWithExternalData(model: ModelProto, graphFile: string, data
  * A float32 initializer's values and dims from a graph whose weights may be external data in `dir`: only that
  * tensor's bytes are read (the AttIN projections of a stored graph, a few MB of a file of hundreds).
  */
-export function readFloatInitializer(graph: GraphProto, name: string, dir: string): { data: Float32Array; dims: number[] } | undefined {
+export function readFloatInitializer(
+  graph: GraphProto,
+  name: string,
+  dir: string,
+): { data: Float32Array; dims: number[] } | undefined {
   const t = graph.initializer.find((i) => i.name === name);
   if (!t || t.dataType !== TensorProto_DataType.FLOAT) return undefined;
   if (t.dataLocation !== TensorProto_DataLocation.EXTERNAL) return floatInitializer(graph, name);

@@ -25,7 +25,9 @@ export function idFeeds(batch: IdBatch, padId: number, inputNames: readonly stri
   });
   const feeds: Record<string, Ort.Tensor> = { input_ids: new ort.Tensor('int64', ids, [rows, width]) };
   if (inputNames.includes('attention_mask')) feeds.attention_mask = new ort.Tensor('int64', mask, [rows, width]);
-  if (inputNames.includes('token_type_ids')) feeds.token_type_ids = new ort.Tensor('int64', new BigInt64Array(rows * width), [rows, width]);
-  if (inputNames.includes(EMBEDDING_SCALE_INPUT)) feeds[EMBEDDING_SCALE_INPUT] = new ort.Tensor('float32', scale, [rows, width]);
+  if (inputNames.includes('token_type_ids'))
+    feeds.token_type_ids = new ort.Tensor('int64', new BigInt64Array(rows * width), [rows, width]);
+  if (inputNames.includes(EMBEDDING_SCALE_INPUT))
+    feeds[EMBEDDING_SCALE_INPUT] = new ort.Tensor('float32', scale, [rows, width]);
   return feeds;
 }

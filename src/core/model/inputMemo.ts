@@ -16,7 +16,10 @@ export class InputMemo {
   ran = 0;
 
   /** `score` turns a row of logits into the head's quantities (softmax probabilities by default, see ModelHead). */
-  constructor(private readonly onnx: OnnxClassifier, private readonly score: (logits: ArrayLike<number>) => number[] = softmax) {}
+  constructor(
+    private readonly onnx: OnnxClassifier,
+    private readonly score: (logits: ArrayLike<number>) => number[] = softmax,
+  ) {}
 
   /** Records p(·) of an input run elsewhere (the clean run, which also fetches attention). */
   remember(input: ModelInput, p: number[]): void {
@@ -45,6 +48,9 @@ export class InputMemo {
  */
 export function inputKey(input: ModelInput): string {
   const mask = input.attentionMask.every((m) => m === 1) ? '' : input.attentionMask.join(',');
-  const scale = !input.embeddingScale || input.embeddingScale.every((s) => s === 1) ? '' : input.embeddingScale.join(',');
-  return createHash('sha1').update(`${input.ids.join(',')}|${mask}|${scale}`).digest('base64');
+  const scale =
+    !input.embeddingScale || input.embeddingScale.every((s) => s === 1) ? '' : input.embeddingScale.join(',');
+  return createHash('sha1')
+    .update(`${input.ids.join(',')}|${mask}|${scale}`)
+    .digest('base64');
 }

@@ -17,7 +17,9 @@ export function readCardAccuracies(modelDir: string): CardAccuracy[] {
   const card = join(modelDir, 'MODEL_CARD.md');
   if (!existsSync(card)) return [];
   const rows: CardAccuracy[] = [];
-  for (const m of readFileSync(card, 'utf8').matchAll(/^\|\s*(dev|test)\s*\|\s*`?([^|`]+?)`?\s*\|\s*(\d+)\s*\|\s*([01]\.\d+)\s*\|/gm)) {
+  for (const m of readFileSync(card, 'utf8').matchAll(
+    /^\|\s*(dev|test)\s*\|\s*`?([^|`]+?)`?\s*\|\s*(\d+)\s*\|\s*([01]\.\d+)\s*\|/gm,
+  )) {
     rows.push({ split: m[1], file: m[2], examples: Number(m[3]), accuracy: Number(m[4]) });
   }
   return rows;

@@ -43,7 +43,18 @@ const DEFAULT_MAX_LENGTH = 512;
 export const MANIFEST_FILE = 'polarity-lens.json';
 
 /** Keys the manifest may set; each replaces the same key of config.json (`onnx`, which config.json never has, names the file). */
-const MANIFEST_KEYS = ['name', 'id2label', 'max_length', 'pad_token_id', 'mask_token', 'outputs', 'model', 'head', 'pooling', 'onnx'] as const;
+const MANIFEST_KEYS = [
+  'name',
+  'id2label',
+  'max_length',
+  'pad_token_id',
+  'mask_token',
+  'outputs',
+  'model',
+  'head',
+  'pooling',
+  'onnx',
+] as const;
 
 function readJson(path: string): Record<string, unknown> {
   let parsed: unknown;
@@ -52,7 +63,8 @@ function readJson(path: string): Record<string, unknown> {
   } catch (e) {
     throw new Error(`${path} is not valid JSON: ${(e as Error).message}`);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error(`${path} must hold a JSON object`);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new Error(`${path} must hold a JSON object`);
   return parsed as Record<string, unknown>;
 }
 
@@ -79,17 +91,18 @@ export function readModelFolder(dir: string): ModelFolder {
   const tokenizerPath = join(abs, 'tokenizer.json');
   if (!existsSync(tokenizerPath)) throw new Error(`${abs} has no tokenizer.json (the Hugging Face tokenizer).`);
   const configPath = join(abs, 'config.json');
-  let config: ModelConfig = existsSync(configPath) ? (readJson(configPath) as ModelConfig) : {};
+  let config: ModelConfig = existsSync(configPath) ? readJson(configPath) : {};
   let labelsFrom = config.id2label ? configPath : undefined;
   if (manifest) {
     const unknown = Object.keys(manifest).filter((k) => !(MANIFEST_KEYS as readonly string[]).includes(k));
-    if (unknown.length) throw new Error(`${manifestPath}: unknown keys ${unknown.join(', ')} (allowed: ${MANIFEST_KEYS.join(', ')})`);
+    if (unknown.length)
+      throw new Error(`${manifestPath}: unknown keys ${unknown.join(', ')} (allowed: ${MANIFEST_KEYS.join(', ')})`);
     config = { ...config, ...manifest };
     if (manifest.id2label) labelsFrom = manifestPath;
   }
   return {
     dir: abs,
-    name: typeof config.name === 'string' ? config.name : abs.split(/[\\/]/).pop() ?? abs,
+    name: typeof config.name === 'string' ? config.name : (abs.split(/[\\/]/).pop() ?? abs),
     modelPath,
     variants: onnxFiles(abs).filter((f) => join(abs, f) !== modelPath),
     tokenizerPath,
@@ -105,7 +118,10 @@ export function onnxFiles(dir: string): string[] {
   const list = (sub: string) => {
     const at = join(dir, sub);
     if (!existsSync(at) || !statSync(at).isDirectory()) return [];
-    return readdirSync(at).filter((f) => f.endsWith('.onnx')).sort().map((f) => (sub ? `${sub}/${f}` : f));
+    return readdirSync(at)
+      .filter((f) => f.endsWith('.onnx'))
+      .sort()
+      .map((f) => (sub ? `${sub}/${f}` : f));
   };
   return [...list(''), ...list('onnx')];
 }
@@ -116,10 +132,14 @@ export function onnxFiles(dir: string): string[] {
  */
 function modelFile(dir: string, chosen: unknown, manifestPath: string): string {
   if (chosen !== undefined) {
-    if (typeof chosen !== 'string' || chosen === '') throw new Error(`${manifestPath}: onnx must be the path of an ONNX file inside the folder, e.g. "onnx/model.onnx".`);
+    if (typeof chosen !== 'string' || chosen === '')
+      throw new Error(
+        `${manifestPath}: onnx must be the path of an ONNX file inside the folder, e.g. "onnx/model.onnx".`,
+      );
     const path = resolve(dir, chosen);
     const inside = relative(dir, path);
-    if (inside.startsWith('..') || inside.startsWith(sep) || resolve(dir, inside) !== path) throw new Error(`${manifestPath}: onnx "${chosen}" is outside the model folder.`);
+    if (inside.startsWith('..') || inside.startsWith(sep) || resolve(dir, inside) !== path)
+      throw new Error(`${manifestPath}: onnx "${chosen}" is outside the model folder.`);
     if (!existsSync(path)) throw new Error(`${manifestPath}: onnx "${chosen}" does not exist in ${dir}.`);
     return path;
   }
@@ -127,15 +147,19 @@ function modelFile(dir: string, chosen: unknown, manifestPath: string): string {
     if (existsSync(join(dir, candidate))) return join(dir, candidate);
   }
   const found = onnxFiles(dir);
-  if (found.length === 0) throw new Error(`${dir} has no model.onnx (the exported ONNX classifier), nor onnx/model.onnx.`);
-  throw new Error(`${dir} has no model.onnx nor onnx/model.onnx, but has ${found.join(', ')}. Polarity Lens does not pick a variant `
-    + `(quantized, optimised) on its own: name the one to explain in ${manifestPath}, e.g. {"onnx": "${found[0]}"}.`);
+  if (found.length === 0)
+    throw new Error(`${dir} has no model.onnx (the exported ONNX classifier), nor onnx/model.onnx.`);
+  throw new Error(
+    `${dir} has no model.onnx nor onnx/model.onnx, but has ${found.join(', ')}. Polarity Lens does not pick a variant ` +
+      `(quantized, optimised) on its own: name the one to explain in ${manifestPath}, e.g. {"onnx": "${found[0]}"}.`,
+  );
 }
 
 function labelsFromConfig(config: ModelConfig): string[] | undefined {
   if (!config.id2label) return undefined;
   const entries = Object.entries(config.id2label).map(([k, v]) => [Number(k), v] as const);
-  if (entries.some(([k]) => !Number.isInteger(k) || k < 0)) throw new Error('config.json: id2label keys must be class indices');
+  if (entries.some(([k]) => !Number.isInteger(k) || k < 0))
+    throw new Error('config.json: id2label keys must be class indices');
   const labels: string[] = [];
   for (const [k, v] of entries) labels[k] = v;
   return Array.from(labels, (l, i) => l ?? `LABEL_${i}`);

@@ -43,15 +43,27 @@ const oneHot = (width: number, c: number) => Array.from({ length: width }, (_, i
 
 export function softmaxHead(classes: string[]): ModelHead {
   return {
-    kind: 'softmax', link: 'softmax', classes, logitWidth: classes.length, isProbability: true, quantity: 'softmax probability',
-    scores: softmax, predicted: argmax, targetVector: (c) => oneHot(classes.length, c),
+    kind: 'softmax',
+    link: 'softmax',
+    classes,
+    logitWidth: classes.length,
+    isProbability: true,
+    quantity: 'softmax probability',
+    scores: softmax,
+    predicted: argmax,
+    targetVector: (c) => oneHot(classes.length, c),
   };
 }
 
 /** One logit: class 1 is σ(z) ≥ ½, class 0 its complement, so both classes have a name and a probability. */
 export function sigmoidHead(negative: string, positive: string): ModelHead {
   return {
-    kind: 'sigmoid', link: 'sigmoid', classes: [negative, positive], logitWidth: 1, isProbability: true, quantity: 'sigmoid probability σ(z)',
+    kind: 'sigmoid',
+    link: 'sigmoid',
+    classes: [negative, positive],
+    logitWidth: 1,
+    isProbability: true,
+    quantity: 'sigmoid probability σ(z)',
     scores: (z) => [sigmoid(-z[0]), sigmoid(z[0])],
     predicted: (s) => (s[1] >= 0.5 ? 1 : 0),
     targetVector: (c) => [c === 1 ? 1 : -1],
@@ -60,15 +72,29 @@ export function sigmoidHead(negative: string, positive: string): ModelHead {
 
 export function multiLabelHead(labels: string[]): ModelHead {
   return {
-    kind: 'multi-label', link: 'sigmoid', classes: labels, logitWidth: labels.length, isProbability: true, quantity: 'sigmoid probability σ(z) of one label',
-    scores: (z) => Array.from(z, sigmoid), predicted: argmax, targetVector: (c) => oneHot(labels.length, c),
+    kind: 'multi-label',
+    link: 'sigmoid',
+    classes: labels,
+    logitWidth: labels.length,
+    isProbability: true,
+    quantity: 'sigmoid probability σ(z) of one label',
+    scores: (z) => Array.from(z, sigmoid),
+    predicted: argmax,
+    targetVector: (c) => oneHot(labels.length, c),
   };
 }
 
 export function regressionHead(name: string): ModelHead {
   return {
-    kind: 'regression', link: 'identity', classes: [name], logitWidth: 1, isProbability: false, quantity: 'regression score (the model output)',
-    scores: (z) => [z[0]], predicted: () => 0, targetVector: () => [1],
+    kind: 'regression',
+    link: 'identity',
+    classes: [name],
+    logitWidth: 1,
+    isProbability: false,
+    quantity: 'regression score (the model output)',
+    scores: (z) => [z[0]],
+    predicted: () => 0,
+    targetVector: () => [1],
   };
 }
 
@@ -99,17 +125,27 @@ const PROBLEM_TYPES: Record<string, HeadKind> = {
 export function headOf(width: number, source: HeadSource): ModelHead {
   const { labels, origin, manifestPath } = source;
   const declare = `Set "head" in ${manifestPath} to one of ${HEAD_KINDS.join(', ')}.`;
-  if (!Number.isInteger(width) || width < 1) throw new Error(`The model's logits have ${width} values per input; a classifier needs at least one. ${declare}`);
+  if (!Number.isInteger(width) || width < 1)
+    throw new Error(`The model's logits have ${width} values per input; a classifier needs at least one. ${declare}`);
   let kind: HeadKind;
   if (source.head !== undefined) {
-    if (!HEAD_KINDS.includes(source.head as HeadKind)) throw new Error(`${manifestPath}: head must be one of ${HEAD_KINDS.join(', ')} (found ${JSON.stringify(source.head)}).`);
+    if (!HEAD_KINDS.includes(source.head as HeadKind))
+      throw new Error(
+        `${manifestPath}: head must be one of ${HEAD_KINDS.join(', ')} (found ${JSON.stringify(source.head)}).`,
+      );
     kind = source.head as HeadKind;
   } else if (typeof source.problemType === 'string') {
     const known = PROBLEM_TYPES[source.problemType];
-    if (!known) throw new Error(`${origin}: problem_type "${source.problemType}" is not one Polarity Lens can interpret (known: ${Object.keys(PROBLEM_TYPES).join(', ')}). ${declare}`);
+    if (!known)
+      throw new Error(
+        `${origin}: problem_type "${source.problemType}" is not one Polarity Lens can interpret (known: ${Object.keys(PROBLEM_TYPES).join(', ')}). ${declare}`,
+      );
     kind = known;
   } else if (width === 1) {
-    kind = typeof source.crossEncoderActivation === 'string' && /Identity/.test(source.crossEncoderActivation) ? 'regression' : 'sigmoid';
+    kind =
+      typeof source.crossEncoderActivation === 'string' && /Identity/.test(source.crossEncoderActivation)
+        ? 'regression'
+        : 'sigmoid';
   } else {
     kind = 'softmax';
   }
@@ -117,22 +153,34 @@ export function headOf(width: number, source: HeadSource): ModelHead {
   const labelCount = labels?.length;
   switch (kind) {
     case 'softmax':
-      if (width < 2) throw new Error(`${origin}: a softmax over one logit is 1 for every input, so every Δ would be 0. A single-logit model is a sigmoid or regression head. ${declare}`);
+      if (width < 2)
+        throw new Error(
+          `${origin}: a softmax over one logit is 1 for every input, so every Δ would be 0. A single-logit model is a sigmoid or regression head. ${declare}`,
+        );
       checkCount(labels, width, origin, manifestPath);
       return softmaxHead(names(width));
     case 'multi-label':
       checkCount(labels, width, origin, manifestPath);
       return multiLabelHead(names(width));
     case 'sigmoid': {
-      if (width !== 1) throw new Error(`${origin}: a sigmoid head has one logit, but this model has ${width}. For one independent sigmoid per label use multi-label. ${declare}`);
+      if (width !== 1)
+        throw new Error(
+          `${origin}: a sigmoid head has one logit, but this model has ${width}. For one independent sigmoid per label use multi-label. ${declare}`,
+        );
       // One name (the usual id2label {0: LABEL_0}) is the positive class; two names are [negative, positive].
-      if (labelCount !== undefined && labelCount > 2) throw new Error(`${origin}: id2label names ${labelCount} classes for a single-logit sigmoid head (one or two expected).`);
+      if (labelCount !== undefined && labelCount > 2)
+        throw new Error(
+          `${origin}: id2label names ${labelCount} classes for a single-logit sigmoid head (one or two expected).`,
+        );
       if (labelCount === 2) return sigmoidHead(labels![0], labels![1]);
       const positive = labels?.[0] ?? 'positive';
       return sigmoidHead(`not ${positive}`, positive);
     }
     case 'regression':
-      if (width !== 1) throw new Error(`${origin}: a regression head with ${width} outputs is not supported (one score expected). ${declare}`);
+      if (width !== 1)
+        throw new Error(
+          `${origin}: a regression head with ${width} outputs is not supported (one score expected). ${declare}`,
+        );
       return regressionHead(labels?.[0] && !/^LABEL_0$/.test(labels[0]) ? labels[0] : 'score');
   }
 }
@@ -143,9 +191,12 @@ export function headOf(width: number, source: HeadSource): ModelHead {
  */
 function checkCount(labels: string[] | undefined, width: number, origin: string, manifestPath: string): void {
   if (labels === undefined || labels.length === width) return;
-  const fix = origin === manifestPath
-    ? `Give ${basename(manifestPath)}'s id2label one name per logit.`
-    : `Give config.json's id2label one name per logit, or override it with an id2label in ${manifestPath}.`;
+  const fix =
+    origin === manifestPath
+      ? `Give ${basename(manifestPath)}'s id2label one name per logit.`
+      : `Give config.json's id2label one name per logit, or override it with an id2label in ${manifestPath}.`;
   const n = labels.length;
-  throw new Error(`${origin}: id2label names ${n} class${n === 1 ? '' : 'es'} (${labels.join(', ')}) but the model's logits have ${width}. ${fix}`);
+  throw new Error(
+    `${origin}: id2label names ${n} class${n === 1 ? '' : 'es'} (${labels.join(', ')}) but the model's logits have ${width}. ${fix}`,
+  );
 }

@@ -40,7 +40,10 @@ export interface StoredForward {
 
 /** The entry's folder for a model file and the load settings that change its edits. */
 export async function forwardEntryDir(cacheDir: string, modelPath: string, settings: unknown): Promise<string> {
-  const key = createHash('sha256').update(await hashFiles([modelPath])).update(JSON.stringify([STORE_VERSION, settings])).digest('hex');
+  const key = createHash('sha256')
+    .update(await hashFiles([modelPath]))
+    .update(JSON.stringify([STORE_VERSION, settings]))
+    .digest('hex');
   return join(cacheDir, 'models', key.slice(0, 32));
 }
 
@@ -70,7 +73,12 @@ export function readStoredForward(dir: string): StoredForward | undefined {
  * Stores the edited forward graph (its weights moved to `weights.onnx_data`) and what loading learnt; returns the
  * graph file. The info is written last, so an interrupted store is never read as complete.
  */
-export function storeForward(dir: string, model: ModelProto, info: Omit<ForwardInfo, 'dataFiles'>, dataFiles: string[]): string {
+export function storeForward(
+  dir: string,
+  model: ModelProto,
+  info: Omit<ForwardInfo, 'dataFiles'>,
+  dataFiles: string[],
+): string {
   mkdirSync(dir, { recursive: true });
   const graphFile = join(dir, 'forward.onnx');
   const data = join(dir, 'weights.onnx_data');

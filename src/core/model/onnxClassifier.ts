@@ -6,8 +6,17 @@ import { onnxruntime } from '../runtime/onnxruntime';
 import { idFeeds } from './idFeeds';
 import { defaultCacheDir, ForwardInfo, forwardEntryDir, readStoredForward, storeForward } from './modelStore';
 import {
-  addEmbeddingScaleInput, dropDeclaredShapes, EMBEDDING_SCALE_INPUT, exposeOutputs, externalDataFiles, findAttentionTensors, GraphFacts, graphFacts, prepareModel,
-  parseModel, serializeModel,
+  addEmbeddingScaleInput,
+  dropDeclaredShapes,
+  EMBEDDING_SCALE_INPUT,
+  exposeOutputs,
+  externalDataFiles,
+  findAttentionTensors,
+  GraphFacts,
+  graphFacts,
+  prepareModel,
+  parseModel,
+  serializeModel,
   usesFusedAttention,
 } from './onnxGraph';
 
@@ -15,8 +24,9 @@ import {
  * Fused kernels come from onnxruntime's transformer optimizer (`optimum-cli export onnx --optimize O2` and above,
  * `optimum-cli onnxruntime optimize`, `onnxruntime.transformers.optimizer`), not from the export itself.
  */
-export const OPTIMISATION_ADVICE = 'use the unoptimised export instead: `optimum-cli export onnx --task text-classification` without `--optimize` '
-  + '(or with at most `--optimize O1`), and skip `optimum-cli onnxruntime optimize` and `onnxruntime.transformers.optimizer`';
+export const OPTIMISATION_ADVICE =
+  'use the unoptimised export instead: `optimum-cli export onnx --task text-classification` without `--optimize` ' +
+  '(or with at most `--optimize O1`), and skip `optimum-cli onnxruntime optimize` and `onnxruntime.transformers.optimizer`';
 export const FUSED_ATTENTION_PROBLEM = `the model uses fused com.microsoft attention kernels, whose attention probabilities cannot be read; ${OPTIMISATION_ADVICE}`;
 
 /** The classifier's output: `logits`, or the model's only output. A bare encoder (hidden states) is refused. */
@@ -25,10 +35,11 @@ function logitsOutput(model: ModelProto, modelPath: string): string {
   const names = outputs.map((o) => o.name);
   if (names.includes('logits')) return 'logits';
   if (names.length === 1) return names[0];
-  const rank = (o: (typeof outputs)[number]) => (o.type?.value.case === 'tensorType' ? o.type.value.value.shape?.dim.length : undefined);
+  const rank = (o: (typeof outputs)[number]) =>
+    o.type?.value.case === 'tensorType' ? o.type.value.value.shape?.dim.length : undefined;
   const encoder = outputs.some((o) => rank(o) === 3)
-    ? ' Its outputs look like hidden states [batch, tokens, width]: a bare encoder without a classification head. Export the fine-tuned '
-      + 'classifier instead (AutoModelForSequenceClassification; `optimum-cli export onnx --task text-classification`).'
+    ? ' Its outputs look like hidden states [batch, tokens, width]: a bare encoder without a classification head. Export the fine-tuned ' +
+      'classifier instead (AutoModelForSequenceClassification; `optimum-cli export onnx --task text-classification`).'
     : '';
   throw new Error(`${modelPath} has no output named logits (its outputs: ${names.join(', ')}).${encoder}`);
 }
@@ -146,12 +157,17 @@ export class OnnxClassifier {
 
   /** onnxruntime's fused kernels in the graph (com.microsoft op types): a graph its transformer optimizer rewrote. */
   get fusedOps(): string[] {
-    return this.facts.customOps.filter((op) => op.startsWith('com.microsoft.')).map((op) => op.slice('com.microsoft.'.length));
+    return this.facts.customOps
+      .filter((op) => op.startsWith('com.microsoft.'))
+      .map((op) => op.slice('com.microsoft.'.length));
   }
 
   static async load(modelPath: string, padId: number, options: SessionOptions = {}): Promise<OnnxClassifier> {
     const cacheDir = options.cacheDir === undefined ? defaultCacheDir() : options.cacheDir;
-    const entry = cacheDir === null ? undefined : await forwardEntryDir(cacheDir, modelPath, { attentionOutputs: options.attentionOutputs ?? [] });
+    const entry =
+      cacheDir === null
+        ? undefined
+        : await forwardEntryDir(cacheDir, modelPath, { attentionOutputs: options.attentionOutputs ?? [] });
     const stored = entry ? readStoredForward(entry) : undefined;
     let graph: string | Uint8Array;
     let info: LoadedForward;
@@ -171,8 +187,15 @@ export class OnnxClassifier {
         }
       }
     }
-    const sessionOptions: Ort.InferenceSession.SessionOptions = { intraOpNumThreads: options.threads ?? 0, interOpNumThreads: 1, graphOptimizationLevel: 'all' };
-    const open = () => (typeof graph === 'string' ? onnxruntime().InferenceSession.create(graph, sessionOptions) : onnxruntime().InferenceSession.create(graph, sessionOptions));
+    const sessionOptions: Ort.InferenceSession.SessionOptions = {
+      intraOpNumThreads: options.threads ?? 0,
+      interOpNumThreads: 1,
+      graphOptimizationLevel: 'all',
+    };
+    const open = () =>
+      typeof graph === 'string'
+        ? onnxruntime().InferenceSession.create(graph, sessionOptions)
+        : onnxruntime().InferenceSession.create(graph, sessionOptions);
     let session: Ort.InferenceSession;
     try {
       session = await open();
@@ -181,19 +204,31 @@ export class OnnxClassifier {
       // its entry (a copy of its weights) is not kept.
       if (entry) rmSync(entry, { recursive: true, force: true });
       if (stored) return OnnxClassifier.load(modelPath, padId, options);
-      throw new Error(`Cannot load ${modelPath} as an ONNX model (is the file complete and exported with a standard opset?): ${(e as Error).message}`);
+      throw new Error(
+        `Cannot load ${modelPath} as an ONNX model (is the file complete and exported with a standard opset?): ${(e as Error).message}`,
+      );
     }
     const inputs = session.inputNames;
-    const unknown = inputs.filter((n) => !['input_ids', 'attention_mask', 'token_type_ids', EMBEDDING_SCALE_INPUT].includes(n));
+    const unknown = inputs.filter(
+      (n) => !['input_ids', 'attention_mask', 'token_type_ids', EMBEDDING_SCALE_INPUT].includes(n),
+    );
     if (!inputs.includes('input_ids') || unknown.length) {
       await session.release();
       if (entry) rmSync(entry, { recursive: true, force: true });
       if (!inputs.includes('input_ids')) {
-        throw new Error(`${modelPath} has no input named input_ids (its inputs: ${inputs.join(', ')}). Export the classifier with inputs input_ids and attention_mask.`);
+        throw new Error(
+          `${modelPath} has no input named input_ids (its inputs: ${inputs.join(', ')}). Export the classifier with inputs input_ids and attention_mask.`,
+        );
       }
       throw new Error(`${modelPath} needs inputs Polarity Lens cannot fill: ${unknown.join(', ')}.`);
     }
-    return new OnnxClassifier({ session, owned: true }, padId, info, inputs, typeof graph === 'string' ? open : undefined);
+    return new OnnxClassifier(
+      { session, owned: true },
+      padId,
+      info,
+      inputs,
+      typeof graph === 'string' ? open : undefined,
+    );
   }
 
   /** Whether forward runs go to the classifier's own session (false once handed over to a built graph's). */
@@ -211,7 +246,9 @@ export class OnnxClassifier {
     const own = await this.runner;
     if (!own.owned) return load();
     let settle!: (next: Promise<ForwardRunner>) => void;
-    this.runner = new Promise<ForwardRunner>((resolve) => { settle = resolve; });
+    this.runner = new Promise<ForwardRunner>((resolve) => {
+      settle = resolve;
+    });
     await Promise.allSettled([...this.inflight]);
     const reopen = this.reopen;
     if (reopen) await own.session.release();
@@ -236,7 +273,9 @@ export class OnnxClassifier {
     const rows = batch.ids.length;
     if (rows === 0) return { logits: [], outputs: {} };
     if (batch.embeddingScale?.some((s) => s) && !this.supportsEmbeddingScale) {
-      throw new Error('This model has no word-embedding tensor Polarity Lens can find, so the zero-embedding operator cannot run on it.');
+      throw new Error(
+        'This model has no word-embedding tensor Polarity Lens can find, so the zero-embedding operator cannot run on it.',
+      );
     }
     const runner = await this.runner;
     const feeds = idFeeds(batch, this.padId, this.inputNames);
@@ -247,7 +286,9 @@ export class OnnxClassifier {
     const out = await pending.finally(() => this.inflight.delete(pending));
     const logits = out[this.logitsName];
     if (logits.dims.length !== 2 || logits.dims[0] !== rows) {
-      throw new Error(`The model's ${this.logitsName} output has shape [${logits.dims.join(', ')}]; expected [batch, classes].`);
+      throw new Error(
+        `The model's ${this.logitsName} output has shape [${logits.dims.join(', ')}]; expected [batch, classes].`,
+      );
     }
     const classes = logits.dims[1];
     const data = logits.data as Float32Array;

@@ -6,8 +6,17 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import {
-  AttributeProto_AttributeType, GraphProto, ModelProto, ModelProtoSchema, NodeProto, NodeProtoSchema, TensorProto_DataLocation, TensorProto_DataType,
-  TensorProtoSchema, ValueInfoProto, ValueInfoProtoSchema,
+  AttributeProto_AttributeType,
+  GraphProto,
+  ModelProto,
+  ModelProtoSchema,
+  NodeProto,
+  NodeProtoSchema,
+  TensorProto_DataLocation,
+  TensorProto_DataType,
+  TensorProtoSchema,
+  ValueInfoProto,
+  ValueInfoProtoSchema,
 } from 'onnx-buf';
 
 /** Name of the per-position factor input that `addEmbeddingScaleInput` adds. */
@@ -21,7 +30,9 @@ export function parseModel(bytes: Uint8Array, path: string): ModelProto {
     if (!model.graph || model.graph.node.length === 0) throw new Error('it has no graph');
     return model;
   } catch (e) {
-    throw new Error(`Cannot load ${path} as an ONNX model (is the file complete and exported with a standard opset?): ${(e as Error).message}`);
+    throw new Error(
+      `Cannot load ${path} as an ONNX model (is the file complete and exported with a standard opset?): ${(e as Error).message}`,
+    );
   }
 }
 
@@ -52,7 +63,14 @@ function addMissingLayerNormBias(model: ModelProto): void {
     const name = `${node.input[1]}__zero_bias`;
     if (!graph.initializer.some((t) => t.name === name)) {
       const count = scale.dims.reduce((a, b) => a * Number(b), 1);
-      graph.initializer.push(create(TensorProtoSchema, { name, dims: scale.dims, dataType: TensorProto_DataType.FLOAT, floatData: new Array<number>(count).fill(0) }));
+      graph.initializer.push(
+        create(TensorProtoSchema, {
+          name,
+          dims: scale.dims,
+          dataType: TensorProto_DataType.FLOAT,
+          floatData: new Array<number>(count).fill(0),
+        }),
+      );
     }
     node.input = [node.input[0], node.input[1], name];
   }
@@ -82,17 +100,23 @@ function inlineExternalData(model: ModelProto, path: string): void {
     const location = entry('location');
     if (!location) throw new Error(`${path}: initializer ${t.name} is stored externally but names no file.`);
     const file = resolve(dir, location);
-    if (relative(dir, file).startsWith('..')) throw new Error(`${path}: initializer ${t.name}'s external data "${location}" is outside the model's folder.`);
+    if (relative(dir, file).startsWith('..'))
+      throw new Error(`${path}: initializer ${t.name}'s external data "${location}" is outside the model's folder.`);
     let bytes = opened.get(file);
     if (!bytes) {
-      if (!existsSync(file)) throw new Error(`${path} keeps its weights in ${location}, which is missing from ${dir}: copy the whole exported folder.`);
+      if (!existsSync(file))
+        throw new Error(
+          `${path} keeps its weights in ${location}, which is missing from ${dir}: copy the whole exported folder.`,
+        );
       bytes = readFileSync(file);
       opened.set(file, bytes);
     }
     const offset = Number(entry('offset') ?? 0);
     const length = entry('length') === undefined ? bytes.length - offset : Number(entry('length'));
     if (!(offset >= 0 && length >= 0 && offset + length <= bytes.length)) {
-      throw new Error(`${path}: initializer ${t.name} reads bytes ${offset}–${offset + length} of ${location}, which has ${bytes.length}: the file is truncated or from another export.`);
+      throw new Error(
+        `${path}: initializer ${t.name} reads bytes ${offset}–${offset + length} of ${location}, which has ${bytes.length}: the file is truncated or from another export.`,
+      );
     }
     t.rawData = new Uint8Array(bytes.buffer as ArrayBuffer, bytes.byteOffset + offset, length);
     t.externalData = [];
@@ -149,7 +173,8 @@ export interface GraphFacts {
   wordEmbeddings: { tensor: string | null; rows?: number; cols?: number };
 }
 
-const QUANTIZED_OPS = /^(MatMulInteger|DynamicQuantizeLinear|QLinearMatMul|QuantizeLinear|DequantizeLinear|MatMulIntegerToFloat|DynamicQuantizeMatMul)$/;
+const QUANTIZED_OPS =
+  /^(MatMulInteger|DynamicQuantizeLinear|QLinearMatMul|QuantizeLinear|DequantizeLinear|MatMulIntegerToFloat|DynamicQuantizeMatMul)$/;
 
 export function graphFacts(model: ModelProto): GraphFacts {
   const graph = model.graph!;
@@ -160,7 +185,9 @@ export function graphFacts(model: ModelProto): GraphFacts {
     producer: [model.producerName, model.producerVersion].filter(Boolean).join(' ') || 'unknown',
     inputs: graph.input.map((i) => i.name).filter((n) => !initializers.has(n)),
     outputs: graph.output.map((o) => o.name),
-    customOps: [...new Set(graph.node.filter((n) => n.domain && n.domain !== 'ai.onnx').map((n) => `${n.domain}.${n.opType}`))].sort(),
+    customOps: [
+      ...new Set(graph.node.filter((n) => n.domain && n.domain !== 'ai.onnx').map((n) => `${n.domain}.${n.opType}`)),
+    ].sort(),
     quantized: graph.node.some((n) => QUANTIZED_OPS.test(n.opType)),
     wordEmbeddings: { tensor: wordEmbeddingTensor(graph) ?? null, rows: table?.rows, cols: table?.cols },
   };
@@ -198,26 +225,45 @@ export function addEmbeddingScaleInput(model: ModelProto, shift = false): boolea
   // Unsqueeze takes its axes as an attribute before opset 13 and as an input from 13 on.
   if (defaultOpset(model) >= 13) {
     const axes = `${EMBEDDING_SCALE_INPUT}__axes`;
-    graph.initializer.push(create(TensorProtoSchema, { name: axes, dims: [1n], dataType: TensorProto_DataType.INT64, int64Data: [-1n] }));
-    graph.node.unshift(create(NodeProtoSchema, { opType: 'Unsqueeze', input: [EMBEDDING_SCALE_INPUT, axes], output: [scaled3d] }));
+    graph.initializer.push(
+      create(TensorProtoSchema, { name: axes, dims: [1n], dataType: TensorProto_DataType.INT64, int64Data: [-1n] }),
+    );
+    graph.node.unshift(
+      create(NodeProtoSchema, { opType: 'Unsqueeze', input: [EMBEDDING_SCALE_INPUT, axes], output: [scaled3d] }),
+    );
   } else {
-    graph.node.unshift(create(NodeProtoSchema, {
-      opType: 'Unsqueeze', input: [EMBEDDING_SCALE_INPUT], output: [scaled3d],
-      attribute: [{ name: 'axes', type: AttributeProto_AttributeType.INTS, ints: [-1n] }],
-    }));
+    graph.node.unshift(
+      create(NodeProtoSchema, {
+        opType: 'Unsqueeze',
+        input: [EMBEDDING_SCALE_INPUT],
+        output: [scaled3d],
+        attribute: [{ name: 'axes', type: AttributeProto_AttributeType.INTS, ints: [-1n] }],
+      }),
+    );
   }
   // Insert the Mul right after its producer so the node list stays topologically sorted.
   const at = graph.node.indexOf(producer) + 1;
   const scaled = shift ? `${target}__scaled` : target;
   graph.node.splice(at, 0, create(NodeProtoSchema, { opType: 'Mul', input: [raw, scaled3d], output: [scaled] }));
-  if (shift) graph.node.splice(at + 1, 0, create(NodeProtoSchema, { opType: 'Add', input: [scaled, EMBEDDING_SHIFT_INPUT], output: [target] }));
+  if (shift)
+    graph.node.splice(
+      at + 1,
+      0,
+      create(NodeProtoSchema, { opType: 'Add', input: [scaled, EMBEDDING_SHIFT_INPUT], output: [target] }),
+    );
   return true;
 }
 
 /** A float32 graph input; string dims are symbolic (batch, seq), numbers fixed. */
 export function floatInput(name: string, dims: (string | number)[]): ValueInfoProto {
-  const dim = dims.map((d) => ({ value: typeof d === 'string' ? { case: 'dimParam' as const, value: d } : { case: 'dimValue' as const, value: BigInt(d) } }));
-  return create(ValueInfoProtoSchema, { name, type: { value: { case: 'tensorType', value: { elemType: TensorProto_DataType.FLOAT, shape: { dim } } } } });
+  const dim = dims.map((d) => ({
+    value:
+      typeof d === 'string' ? { case: 'dimParam' as const, value: d } : { case: 'dimValue' as const, value: BigInt(d) },
+  }));
+  return create(ValueInfoProtoSchema, {
+    name,
+    type: { value: { case: 'tensorType', value: { elemType: TensorProto_DataType.FLOAT, shape: { dim } } } },
+  });
 }
 
 /** Ops that pass a tensor through unchanged at inference, between an attention softmax and its MatMul. */
@@ -270,7 +316,12 @@ export function exposeOutputs(model: ModelProto, tensors: string[]): void {
   if (!graph) return;
   for (const name of tensors) {
     if (graph.output.some((o) => o.name === name)) continue;
-    graph.output.push(create(ValueInfoProtoSchema, { name, type: { value: { case: 'tensorType', value: { elemType: TensorProto_DataType.FLOAT } } } }));
+    graph.output.push(
+      create(ValueInfoProtoSchema, {
+        name,
+        type: { value: { case: 'tensorType', value: { elemType: TensorProto_DataType.FLOAT } } },
+      }),
+    );
   }
 }
 

@@ -9,13 +9,12 @@ export const SHIPPED_MODELS = [
   { name: 'trec-transformer', dataset: 'trec' },
 ] as const;
 
-export type ShippedModelName = (typeof SHIPPED_MODELS)[number]['name'];
-
 /** The project root: the nearest folder above this file whose package.json is Polarity Lens's (works from src/, out/ and dist/). */
 export function projectRoot(from: string = __dirname): string {
   for (let dir = from; ; dir = dirname(dir)) {
     const pkg = join(dir, 'package.json');
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'polarity-lens') return dir;
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'polarity-lens')
+      return dir;
     if (dirname(dir) === dir) throw new Error(`Cannot find the Polarity Lens folder above ${from}`);
   }
 }

@@ -64,12 +64,28 @@ const SEED_MAX = 2 ** 31 - 1;
 /** The engine's settings. Erasure operators' and explainers' lists come from their registries (see the front ends). */
 export const ENGINE_SETTINGS = [
   {
-    key: 'operator', flag: 'operator', config: 'operator', type: 'choice', default: 'delete', scope: 'explain', outcome: true,
-    description: 'The erasure operator of occlusion, LIME, Kernel SHAP and the faithfulness metrics; the violation test always runs the paper\'s three operators as well.',
-    choices: Object.values(ERASURE_OPERATORS).map((op) => ({ value: op.name, description: op.paperName ? `${op.paperName}: ${op.description}` : op.description })),
+    key: 'operator',
+    flag: 'operator',
+    config: 'operator',
+    type: 'choice',
+    default: 'delete',
+    scope: 'explain',
+    outcome: true,
+    description:
+      "The erasure operator of occlusion, LIME, Kernel SHAP and the faithfulness metrics; the violation test always runs the paper's three operators as well.",
+    choices: Object.values(ERASURE_OPERATORS).map((op) => ({
+      value: op.name,
+      description: op.paperName ? `${op.paperName}: ${op.description}` : op.description,
+    })),
   },
   {
-    key: 'granularity', flag: 'granularity', config: 'granularity', type: 'choice', default: 'word', scope: 'explain', outcome: true,
+    key: 'granularity',
+    flag: 'granularity',
+    config: 'granularity',
+    type: 'choice',
+    default: 'word',
+    scope: 'explain',
+    outcome: true,
     description: 'Explain per word or per subword token.',
     choices: [
       { value: 'word', description: 'Subword weights summed per word; a word is erased whole' },
@@ -77,52 +93,135 @@ export const ENGINE_SETTINGS = [
     ],
   },
   {
-    key: 'objective', flag: 'objective', config: 'objective', type: 'choice', default: 'probability', scope: 'explain', outcome: true,
+    key: 'objective',
+    flag: 'objective',
+    config: 'objective',
+    type: 'choice',
+    default: 'probability',
+    scope: 'explain',
+    outcome: true,
     description: 'What gradient explainers differentiate.',
     choices: [
-      { value: 'probability', description: 'Differentiate p(ŷ), the probability of the explained class (the paper\'s choice)' },
+      {
+        value: 'probability',
+        description: "Differentiate p(ŷ), the probability of the explained class (the paper's choice)",
+      },
       { value: 'logit', description: 'Differentiate z_ŷ, the logit of the explained class' },
     ],
   },
   {
-    key: 'igSteps', flag: 'ig-steps', config: 'integratedGradients.steps', type: 'integer', default: 20, min: 1, max: 1000, scope: 'explain', outcome: true,
+    key: 'igSteps',
+    flag: 'ig-steps',
+    config: 'integratedGradients.steps',
+    type: 'integer',
+    default: 20,
+    min: 1,
+    max: 1000,
+    scope: 'explain',
+    outcome: true,
     description: 'Integrated Gradients: Riemann steps from the baseline to the input (more is more exact and slower).',
   },
   {
-    key: 'igBaseline', flag: 'ig-baseline', config: 'integratedGradients.baseline', type: 'choice', default: 'zero', scope: 'explain', outcome: true,
+    key: 'igBaseline',
+    flag: 'ig-baseline',
+    config: 'integratedGradients.baseline',
+    type: 'choice',
+    default: 'zero',
+    scope: 'explain',
+    outcome: true,
     description: 'Integrated Gradients: the baseline the path starts from.',
     choices: [
       { value: 'zero', description: 'All-zero word embeddings' },
-      { value: 'pad', description: 'The [PAD] token\'s embedding at every position' },
+      { value: 'pad', description: "The [PAD] token's embedding at every position" },
     ],
   },
   {
-    key: 'samples', flag: 'samples', config: 'sampling.samples', type: 'integer', default: 300, min: 10, max: 10_000, scope: 'explain', outcome: true,
+    key: 'samples',
+    flag: 'samples',
+    config: 'sampling.samples',
+    type: 'integer',
+    default: 300,
+    min: 10,
+    max: 10_000,
+    scope: 'explain',
+    outcome: true,
     description: 'LIME and Kernel SHAP: perturbed inputs per text.',
   },
   {
-    key: 'seed', flag: 'seed', config: 'seed', type: 'integer', default: 0, min: 0, max: SEED_MAX, scope: 'explain', outcome: true,
-    description: 'Seed for the random baseline, LIME and Kernel SHAP (and for sampling dataset rows), so every number is reproducible.',
+    key: 'seed',
+    flag: 'seed',
+    config: 'seed',
+    type: 'integer',
+    default: 0,
+    min: 0,
+    max: SEED_MAX,
+    scope: 'explain',
+    outcome: true,
+    description:
+      'Seed for the random baseline, LIME and Kernel SHAP (and for sampling dataset rows), so every number is reproducible.',
   },
   {
-    key: 'attentionLayer', flag: 'layer', config: 'attention.layer', type: 'integer', default: -1, min: -128, max: 127, scope: 'explain', outcome: true,
-    description: 'The attention layer RawAtt, AttGrad and its ablations, AttIN and PLRP read; negative counts from the last (-1).',
+    key: 'attentionLayer',
+    flag: 'layer',
+    config: 'attention.layer',
+    type: 'integer',
+    default: -1,
+    min: -128,
+    max: 127,
+    scope: 'explain',
+    outcome: true,
+    description:
+      'The attention layer RawAtt, AttGrad and its ablations, AttIN and PLRP read; negative counts from the last (-1).',
   },
   {
-    key: 'attentionHead', flag: 'head', config: 'attention.head', type: 'integer', default: null, min: 0, max: 1023, absent: 'heads averaged', scope: 'explain', outcome: true,
+    key: 'attentionHead',
+    flag: 'head',
+    config: 'attention.head',
+    type: 'integer',
+    default: null,
+    min: 0,
+    max: 1023,
+    absent: 'heads averaged',
+    scope: 'explain',
+    outcome: true,
     description: 'The attention head those explainers read; empty: the heads averaged.',
   },
   {
-    key: 'maxTokens', flag: 'max-tokens', config: 'maxTokens', type: 'integer', default: 256, min: 8, max: 4096, scope: 'load', outcome: true,
-    description: 'Longest input explained, in model tokens (special tokens included); longer texts are cut and the result says so. The model\'s own maximum applies too.',
+    key: 'maxTokens',
+    flag: 'max-tokens',
+    config: 'maxTokens',
+    type: 'integer',
+    default: 256,
+    min: 8,
+    max: 4096,
+    scope: 'load',
+    outcome: true,
+    description:
+      "Longest input explained, in model tokens (special tokens included); longer texts are cut and the result says so. The model's own maximum applies too.",
   },
   {
-    key: 'threads', flag: 'threads', config: 'inference.threads', type: 'integer', default: 0, min: 0, max: 64, scope: 'load', outcome: false,
+    key: 'threads',
+    flag: 'threads',
+    config: 'inference.threads',
+    type: 'integer',
+    default: 0,
+    min: 0,
+    max: 64,
+    scope: 'load',
+    outcome: false,
     description: 'onnxruntime intra-op threads; 0 lets onnxruntime choose.',
   },
   {
-    key: 'datasetWorkers', config: 'dataset.workers', type: 'integer', default: 1, min: 0, max: 64, scope: 'extension', outcome: false,
-    description: 'Processes a dataset run explains in, one onnxruntime thread each; 0: one per CPU core (at most 64). The report is the same; each process holds its own copy of the model.',
+    key: 'datasetWorkers',
+    config: 'dataset.workers',
+    type: 'integer',
+    default: 1,
+    min: 0,
+    max: 64,
+    scope: 'extension',
+    outcome: false,
+    description:
+      'Processes a dataset run explains in, one onnxruntime thread each; 0: one per CPU core (at most 64). The report is the same; each process holds its own copy of the model.',
   },
 ] as const satisfies readonly (SettingSpec & { key: keyof EngineSettingValues })[];
 
@@ -138,13 +237,26 @@ export function settingDefault(key: EngineSettingKey): number | string | null {
 }
 
 /** The settings that change an explanation (`outcome`), as a report records them and a dataset cache is keyed. */
-export type OutcomeSettings = Pick<EngineSettingValues, 'operator' | 'granularity' | 'objective' | 'igSteps' | 'igBaseline' | 'samples' | 'seed' | 'attentionLayer' | 'maxTokens'> & {
+export type OutcomeSettings = Pick<
+  EngineSettingValues,
+  | 'operator'
+  | 'granularity'
+  | 'objective'
+  | 'igSteps'
+  | 'igBaseline'
+  | 'samples'
+  | 'seed'
+  | 'attentionLayer'
+  | 'maxTokens'
+> & {
   /** null: heads averaged (JSON has no undefined). */
   attentionHead: number | null;
 };
 
 /** `values`' outcome settings, in declaration order; `maxTokens` is the effective limit (the model's own applies too). */
-export function outcomeSettings(values: Omit<OutcomeSettings, 'attentionHead'> & { attentionHead?: number | null }): OutcomeSettings {
+export function outcomeSettings(
+  values: Omit<OutcomeSettings, 'attentionHead'> & { attentionHead?: number | null },
+): OutcomeSettings {
   const source = values as unknown as Record<string, unknown>;
   const out = Object.fromEntries(ENGINE_SETTINGS.filter((s) => s.outcome).map((s) => [s.key, source[s.key] ?? null]));
   return out as unknown as OutcomeSettings;
@@ -152,7 +264,9 @@ export function outcomeSettings(values: Omit<OutcomeSettings, 'attentionHead'> &
 
 /** "an integer from 1 to 1000" / "one of word, token": what a setting accepts, for messages and help. */
 export function accepted(spec: SettingSpec): string {
-  return spec.type === 'integer' ? `an integer from ${spec.min} to ${spec.max}` : `one of ${spec.choices.map((c) => c.value).join(', ')}`;
+  return spec.type === 'integer'
+    ? `an integer from ${spec.min} to ${spec.max}`
+    : `one of ${spec.choices.map((c) => c.value).join(', ')}`;
 }
 
 /** A command-line value for `spec`, or an Error naming the flag and what it accepts. undefined: the default. */
@@ -163,7 +277,8 @@ export function parseFlag(spec: SettingSpec, raw: string | undefined): number | 
     return raw;
   }
   const value = raw.trim() === '' ? NaN : Number(raw);
-  if (!Number.isInteger(value) || value < spec.min || value > spec.max) throw new Error(`--${spec.flag} must be ${accepted(spec)}.`);
+  if (!Number.isInteger(value) || value < spec.min || value > spec.max)
+    throw new Error(`--${spec.flag} must be ${accepted(spec)}.`);
   return value;
 }
 
@@ -171,7 +286,11 @@ export function parseFlag(spec: SettingSpec, raw: string | undefined): number | 
  * A VS Code setting's value for `spec`: anything out of range falls back to the default with a warning, so a typo in
  * settings.json never breaks Explain.
  */
-export function readConfigValue(spec: SettingSpec, raw: unknown, warn: (message: string) => void): number | string | undefined {
+export function readConfigValue(
+  spec: SettingSpec,
+  raw: unknown,
+  warn: (message: string) => void,
+): number | string | undefined {
   const fallback = spec.default ?? undefined;
   if (raw === undefined || raw === null) return fallback;
   const ok =
@@ -180,7 +299,9 @@ export function readConfigValue(spec: SettingSpec, raw: unknown, warn: (message:
       : typeof raw === 'number' && Number.isInteger(raw) && raw >= spec.min && raw <= spec.max;
   if (ok) return raw as number | string;
   const what = spec.type === 'integer' ? `a whole number from ${spec.min} to ${spec.max}` : accepted(spec);
-  warn(`polarityLens.${spec.config} must be ${what}; using ${fallback ?? (spec.type === 'integer' && spec.absent ? spec.absent : 'the default')}.`);
+  warn(
+    `polarityLens.${spec.config} must be ${what}; using ${fallback ?? (spec.type === 'integer' && spec.absent ? spec.absent : 'the default')}.`,
+  );
   return fallback;
 }
 
@@ -194,7 +315,13 @@ export function flagHelp(spec: SettingSpec): string {
 /** The JSON schema package.json must declare for a VS Code setting (what the settings UI validates and shows). */
 export function configurationSchema(spec: SettingSpec): Record<string, unknown> {
   if (spec.type === 'choice') {
-    return { type: 'string', enum: spec.choices.map((c) => c.value), enumDescriptions: spec.choices.map((c) => c.description), default: spec.default, description: spec.description };
+    return {
+      type: 'string',
+      enum: spec.choices.map((c) => c.value),
+      enumDescriptions: spec.choices.map((c) => c.description),
+      default: spec.default,
+      description: spec.description,
+    };
   }
   return {
     type: spec.default === null ? ['integer', 'null'] : 'integer',

@@ -16,7 +16,10 @@ export interface TokenizedText {
 
 /** The official Hugging Face tokenizer (Rust, via the `tokenizers` binding) for a model's tokenizer.json. */
 export class TextTokenizer {
-  private constructor(private readonly tok: Tokenizer, readonly maxLength: number) {}
+  private constructor(
+    private readonly tok: Tokenizer,
+    readonly maxLength: number,
+  ) {}
 
   static fromFile(path: string, maxLength: number): TextTokenizer {
     let tok: Tokenizer;
@@ -65,6 +68,8 @@ export class TextTokenizer {
  * format characters are ignored, since the normalizer drops them anyway. */
 function textAfterLastToken(text: string, offsets: [number, number][], special: boolean[]): boolean {
   let end = 0;
-  offsets.forEach(([, e], i) => { if (!special[i]) end = Math.max(end, e); });
+  offsets.forEach(([, e], i) => {
+    if (!special[i]) end = Math.max(end, e);
+  });
   return /[^\s\p{Cc}\p{Cf}]/u.test(text.slice(end));
 }

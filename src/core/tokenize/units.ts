@@ -1,7 +1,7 @@
 import type { TokenizedText } from './textTokenizer';
 
 /** Explain per subword token, or per word (a word's weight is the signed sum of its subwords' weights, and erasing
- * a word erases all its subwords, so polarity survives aggregation; reference §7.1 item 6). */
+ * a word erases all its subwords, so polarity survives aggregation; README “Explainers”: a word's weight is the signed sum of its subwords'). */
 export type Granularity = 'word' | 'token';
 
 /** One explained unit: a token or a word, with where it sits in the original text. */

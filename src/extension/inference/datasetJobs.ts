@@ -3,7 +3,19 @@
  * every few seconds), and keeps each finished run open so the report's exports and "open sample" can read its records.
  */
 import { join } from 'node:path';
-import { jsonReport, markdownSummary, reportViewOf, runDataset, samplesCsv, writeAtomically, type DatasetProgress, type DatasetRun, type ReportFormat, type ReportView, type TextClassifier } from '../../core';
+import {
+  jsonReport,
+  markdownSummary,
+  reportViewOf,
+  runDataset,
+  samplesCsv,
+  writeAtomically,
+  type DatasetProgress,
+  type DatasetRun,
+  type ReportFormat,
+  type ReportView,
+  type TextClassifier,
+} from '../../core';
 import { reportBundle } from '../../pages/report/reportBundle';
 import { standaloneReportHtml } from '../../pages/report/reportHtml';
 import type { ReportViewState } from '../../pages/report/reportProtocol';
@@ -18,7 +30,14 @@ const PROGRESS_EVERY_MS = 100;
 
 const runs = new Map<number, DatasetRun>();
 
-export async function datasetJob(id: number, model: TextClassifier, run: WireDatasetRun, load: WireLoadOptions, signal: AbortSignal, send: (m: InferenceResponse) => void): Promise<void> {
+export async function datasetJob(
+  id: number,
+  model: TextClassifier,
+  run: WireDatasetRun,
+  load: WireLoadOptions,
+  signal: AbortSignal,
+  send: (m: InferenceResponse) => void,
+): Promise<void> {
   let lastPartial = 0;
   let lastProgress = 0;
   /** A progress held back by the throttle, sent before the report so the last count shown is the final one. */
@@ -51,9 +70,22 @@ export async function datasetJob(id: number, model: TextClassifier, run: WireDat
   send({ id, kind: 'dataset', view: reportViewOf(result) });
 }
 
-export async function exportReport(run: number, format: ReportFormat, path: string, overwrite: boolean, view?: Partial<ReportViewState>): Promise<string> {
+export async function exportReport(
+  run: number,
+  format: ReportFormat,
+  path: string,
+  overwrite: boolean,
+  view?: Partial<ReportViewState>,
+): Promise<string> {
   const r = openRun(run);
-  const chunks = format === 'json' ? jsonReport(r) : format === 'csv' ? samplesCsv(r) : format === 'md' ? [markdownSummary(r.report)] : [standaloneReportHtml(reportViewOf(r), reportBundle(), view)];
+  const chunks =
+    format === 'json'
+      ? jsonReport(r)
+      : format === 'csv'
+        ? samplesCsv(r)
+        : format === 'md'
+          ? [markdownSummary(r.report)]
+          : [standaloneReportHtml(reportViewOf(r), reportBundle(), view)];
   await writeAtomically(path, chunks, { overwrite });
   return path;
 }
@@ -71,6 +103,9 @@ export function closeRun(run: number): void {
 
 function openRun(run: number): DatasetRun {
   const r = runs.get(run);
-  if (!r) throw new Error('This report is no longer open in the inference process; run the test again (finished samples come from the cache).');
+  if (!r)
+    throw new Error(
+      'This report is no longer open in the inference process; run the test again (finished samples come from the cache).',
+    );
   return r;
 }

@@ -6,7 +6,13 @@
 import { ChildProcess, fork } from 'node:child_process';
 import type { DatasetProgress, DoctorReport, ExplainPart, ExplainResult, ReportFormat, ReportView } from '../../core';
 import type { ReportViewState } from '../../pages/report/reportProtocol';
-import type { InferenceRequest, InferenceResponse, WireDatasetRun, WireExplainOptions, WireLoadOptions } from './protocol';
+import type {
+  InferenceRequest,
+  InferenceResponse,
+  WireDatasetRun,
+  WireExplainOptions,
+  WireLoadOptions,
+} from './protocol';
 
 /** Omit over each member of a union (plain Omit would merge the members). */
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -46,7 +52,10 @@ export class InferenceClient {
   private readonly pending = new Map<number, Pending>();
   private disposed = false;
 
-  constructor(private readonly workerPath: string, private readonly options: InferenceClientOptions = {}) {}
+  constructor(
+    private readonly workerPath: string,
+    private readonly options: InferenceClientOptions = {},
+  ) {}
 
   /** The running process's pid (for diagnostics and tests), if one is running. */
   get pid(): number | undefined {
@@ -58,13 +67,24 @@ export class InferenceClient {
    * receives each part as the inference process finishes it (see ExplainPart).
    */
   explain(
-    modelDir: string, text: string, options: WireExplainOptions = {},
-    { signal, load = {}, onPart }: { signal?: AbortSignal; load?: WireLoadOptions; onPart?: (part: ExplainPart) => void } = {},
+    modelDir: string,
+    text: string,
+    options: WireExplainOptions = {},
+    {
+      signal,
+      load = {},
+      onPart,
+    }: { signal?: AbortSignal; load?: WireLoadOptions; onPart?: (part: ExplainPart) => void } = {},
   ): Promise<ExplainResult> {
-    return this.request<ExplainResult>({ kind: 'explain', modelDir, load, text, options, stream: onPart !== undefined }, (m, resolve) => {
-      if (m.kind === 'part') onPart?.(m.part);
-      if (m.kind === 'result') resolve(m.result);
-    }, signal, 'reject');
+    return this.request<ExplainResult>(
+      { kind: 'explain', modelDir, load, text, options, stream: onPart !== undefined },
+      (m, resolve) => {
+        if (m.kind === 'part') onPart?.(m.part);
+        if (m.kind === 'result') resolve(m.result);
+      },
+      signal,
+      'reject',
+    );
   }
 
   /** What Polarity Lens finds in a model folder and which explainers and operators run on it (polarity-lens doctor). */
@@ -78,17 +98,31 @@ export class InferenceClient {
    * Runs the violation test over a dataset file. Cancelling (the signal) does not reject: the run stops and resolves
    * with the report of the samples finished so far.
    */
-  runDataset(modelDir: string, run: WireDatasetRun, { signal, load = {}, onProgress }: { signal?: AbortSignal; load?: WireLoadOptions; onProgress?: DatasetProgressListener } = {}): Promise<DatasetRunHandle> {
-    return this.request<DatasetRunHandle>({ kind: 'dataset', modelDir, load, run }, (m, resolve, id) => {
-      if (m.kind === 'progress') onProgress?.(m.progress, m.partial);
-      if (m.kind === 'dataset') resolve(this.handle(id, m.view));
-    }, signal, 'keep');
+  runDataset(
+    modelDir: string,
+    run: WireDatasetRun,
+    {
+      signal,
+      load = {},
+      onProgress,
+    }: { signal?: AbortSignal; load?: WireLoadOptions; onProgress?: DatasetProgressListener } = {},
+  ): Promise<DatasetRunHandle> {
+    return this.request<DatasetRunHandle>(
+      { kind: 'dataset', modelDir, load, run },
+      (m, resolve, id) => {
+        if (m.kind === 'progress') onProgress?.(m.progress, m.partial);
+        if (m.kind === 'dataset') resolve(this.handle(id, m.view));
+      },
+      signal,
+      'keep',
+    );
   }
 
   private handle(run: number, view: ReportView): DatasetRunHandle {
-    const value = (request: Parameters<InferenceClient['request']>[0]) => this.request<string>(request, (m, resolve) => {
-      if (m.kind === 'done') resolve(m.value ?? '');
-    });
+    const value = (request: Parameters<InferenceClient['request']>[0]) =>
+      this.request<string>(request, (m, resolve) => {
+        if (m.kind === 'done') resolve(m.value ?? '');
+      });
     return {
       view,
       export: (format, path, overwrite, view) => value({ kind: 'export', run, format, path, overwrite, view }),
@@ -142,9 +176,12 @@ export class InferenceClient {
           onMessage(m, finish, id);
           return settled;
         },
-        reject: (e) => { done(); reject(e); },
+        reject: (e) => {
+          done();
+          reject(e);
+        },
       });
-      this.send(child, { ...request, id } as InferenceRequest);
+      this.send(child, { ...request, id });
       if (signal?.aborted) abort();
     });
   }

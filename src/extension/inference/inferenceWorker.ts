@@ -39,12 +39,22 @@ async function handle(request: InferenceRequest): Promise<void> {
       const controller = new AbortController();
       datasetRuns.set(request.id, controller);
       // Answered by progress, then `dataset` (sent by the job), or `error`; no `done` after it.
-      return (async () => datasetJob(request.id, await model(request.modelDir, request.load), request.run, request.load, controller.signal, send))().catch((e: Error) => {
-        send({ id: request.id, kind: 'error', message: e.message });
-      }).finally(() => {
-        datasetRuns.delete(request.id);
-        cancelled.delete(request.id);
-      });
+      return (async () =>
+        datasetJob(
+          request.id,
+          await model(request.modelDir, request.load),
+          request.run,
+          request.load,
+          controller.signal,
+          send,
+        ))()
+        .catch((e: Error) => {
+          send({ id: request.id, kind: 'error', message: e.message });
+        })
+        .finally(() => {
+          datasetRuns.delete(request.id);
+          cancelled.delete(request.id);
+        });
     }
     case 'doctor':
       // A fresh load: the check is of the folder as it is now, not of a model kept from before.
@@ -53,7 +63,9 @@ async function handle(request: InferenceRequest): Promise<void> {
         (e: Error) => send({ id: request.id, kind: 'error', message: e.message }),
       );
     case 'export':
-      return answer(request.id, () => exportReport(request.run, request.format, request.path, request.overwrite, request.view));
+      return answer(request.id, () =>
+        exportReport(request.run, request.format, request.path, request.overwrite, request.view),
+      );
     case 'sampleText':
       return answer(request.id, () => sampleText(request.run, request.row));
     case 'closeDataset':
@@ -78,10 +90,18 @@ async function explain(request: Extract<InferenceRequest, { kind: 'explain' }>):
   try {
     const classifier = await model(request.modelDir, request.load);
     const onPart = request.stream ? (part: ExplainPart) => send({ id: request.id, kind: 'part', part }) : undefined;
-    const result = await explainText(classifier, request.text, { ...request.options, cancelled: () => cancelled.has(request.id), onPart });
+    const result = await explainText(classifier, request.text, {
+      ...request.options,
+      cancelled: () => cancelled.has(request.id),
+      onPart,
+    });
     send({ id: request.id, kind: 'result', result });
   } catch (e) {
-    send(e instanceof ExplanationCancelled ? { id: request.id, kind: 'cancelled' } : { id: request.id, kind: 'error', message: (e as Error).message });
+    send(
+      e instanceof ExplanationCancelled
+        ? { id: request.id, kind: 'cancelled' }
+        : { id: request.id, kind: 'error', message: (e as Error).message },
+    );
   } finally {
     cancelled.delete(request.id);
   }

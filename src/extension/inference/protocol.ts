@@ -2,7 +2,17 @@
  * The typed messages between the extension host and its inference process (GitLens-style: one module both sides
  * import, so they cannot drift). The inference process owns onnxruntime-node; the host never loads it.
  */
-import type { DatasetProgress, DatasetRunOptions, DoctorReport, ExplainOptions, ExplainPart, ExplainResult, LoadOptions, ReportFormat, ReportView } from '../../core';
+import type {
+  DatasetProgress,
+  DatasetRunOptions,
+  DoctorReport,
+  ExplainOptions,
+  ExplainPart,
+  ExplainResult,
+  LoadOptions,
+  ReportFormat,
+  ReportView,
+} from '../../core';
 import type { ReportViewState } from '../../pages/report/reportProtocol';
 
 /** Explain options that can cross a process boundary (no callbacks). */
@@ -12,15 +22,31 @@ export type WireExplainOptions = Omit<ExplainOptions, 'cancelled' | 'onPart'>;
 export type WireLoadOptions = Pick<LoadOptions, 'threads' | 'maxTokens'>;
 
 /** A dataset run's options that can cross a process boundary. */
-export type WireDatasetRun = Omit<DatasetRunOptions, 'signal' | 'onProgress' | 'onSample' | 'maxTokens'>;
+export type WireDatasetRun = Omit<DatasetRunOptions, 'signal' | 'onProgress' | 'maxTokens'>;
 
 export type InferenceRequest =
   /** Answered by `part` messages (when `stream`), then `result`. */
-  | { id: number; kind: 'explain'; modelDir: string; load: WireLoadOptions; text: string; options: WireExplainOptions; stream?: boolean }
+  | {
+      id: number;
+      kind: 'explain';
+      modelDir: string;
+      load: WireLoadOptions;
+      text: string;
+      options: WireExplainOptions;
+      stream?: boolean;
+    }
   /** Runs the violation test over a dataset; answered by progress messages, then `dataset` (kept open for exports). */
   | { id: number; kind: 'dataset'; modelDir: string; load: WireLoadOptions; run: WireDatasetRun }
   /** Writes a report file of the finished run `run`; refused if `path` exists and `overwrite` is false. */
-  | { id: number; kind: 'export'; run: number; format: ReportFormat; path: string; overwrite: boolean; view?: Partial<ReportViewState> }
+  | {
+      id: number;
+      kind: 'export';
+      run: number;
+      format: ReportFormat;
+      path: string;
+      overwrite: boolean;
+      view?: Partial<ReportViewState>;
+    }
   /** The full text of the run's sample at data row `row`. */
   | { id: number; kind: 'sampleText'; run: number; row: number }
   /** Forgets a finished run (its cache file stays for the next run to resume from). */

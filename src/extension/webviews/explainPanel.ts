@@ -4,6 +4,11 @@ import type { HostMessage, WebviewMessage } from '../../pages/explain/explainPro
 
 export const PANEL_VIEW_TYPE = 'polarityLens.explain';
 
-export const EXPLAIN_PAGE: WebviewPage = { viewType: PANEL_VIEW_TYPE, title: 'Polarity Lens', script: 'main.js', styles: ['panel.css'] };
+export const EXPLAIN_PAGE: WebviewPage = {
+  viewType: PANEL_VIEW_TYPE,
+  title: 'Polarity Lens',
+  script: 'main.js',
+  styles: ['panel.css'],
+};
 
 export type ExplainPanel = WebviewHost<HostMessage, WebviewMessage>;

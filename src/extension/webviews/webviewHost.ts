@@ -39,7 +39,13 @@ export class WebviewHost<HostMessage, WebviewMessage> implements vscode.Disposab
   private readonly subscriptions: vscode.Disposable[] = [];
   private disposed = false;
 
-  private constructor(readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri, page: WebviewPage, onMessage: (m: WebviewMessage) => void, onDispose: () => void) {
+  private constructor(
+    readonly panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    page: WebviewPage,
+    onMessage: (m: WebviewMessage) => void,
+    onDispose: () => void,
+  ) {
     const webview = panel.webview;
     webview.options = { enableScripts: true, localResourceRoots: [] };
     webview.html = panelHtml(livePage(extensionUri, page), makeNonce());
@@ -47,23 +53,39 @@ export class WebviewHost<HostMessage, WebviewMessage> implements vscode.Disposab
       webview.onDidReceiveMessage(onMessage),
       panel.onDidDispose(() => {
         this.disposed = true;
-        this.subscriptions.forEach((s) => s.dispose());
+        for (const s of this.subscriptions) s.dispose();
         onDispose();
       }),
     );
   }
 
-  static create<H, W>(extensionUri: vscode.Uri, page: WebviewPage, onMessage: (m: W) => void, onDispose: () => void): WebviewHost<H, W> {
-    const panel = vscode.window.createWebviewPanel(page.viewType, page.title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
-      enableScripts: true,
-      localResourceRoots: [],
-    });
+  static create<H, W>(
+    extensionUri: vscode.Uri,
+    page: WebviewPage,
+    onMessage: (m: W) => void,
+    onDispose: () => void,
+  ): WebviewHost<H, W> {
+    const panel = vscode.window.createWebviewPanel(
+      page.viewType,
+      page.title,
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      {
+        enableScripts: true,
+        localResourceRoots: [],
+      },
+    );
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.svg');
     return new WebviewHost<H, W>(panel, extensionUri, page, onMessage, onDispose);
   }
 
   /** A panel VS Code restored after a reload: same webview, fresh HTML; the webview renders its saved state. */
-  static revive<H, W>(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, page: WebviewPage, onMessage: (m: W) => void, onDispose: () => void): WebviewHost<H, W> {
+  static revive<H, W>(
+    panel: vscode.WebviewPanel,
+    extensionUri: vscode.Uri,
+    page: WebviewPage,
+    onMessage: (m: W) => void,
+    onDispose: () => void,
+  ): WebviewHost<H, W> {
     return new WebviewHost<H, W>(panel, extensionUri, page, onMessage, onDispose);
   }
 

@@ -6,8 +6,15 @@ import { STANDALONE_DATA_ID, type PanelState } from './explainProtocol';
  * The explain panel's exported page. Pass the panel stylesheet; the codicon sheet is not needed (its icons are for
  * controls the file hides).
  */
-export function standaloneHtml(state: PanelState, files: { script: string; styles: string[] }, nonce: string = makeNonce()): string {
+export function standaloneHtml(
+  state: PanelState,
+  files: { script: string; styles: string[] },
+  nonce: string = makeNonce(),
+): string {
   const { result } = state;
   const title = `Polarity Lens: ${result.model.name} predicts ${result.prediction.label}`;
-  return standaloneDocument({ title, dataId: STANDALONE_DATA_ID, data: state, script: files.script, styles: files.styles }, nonce);
+  return standaloneDocument(
+    { title, dataId: STANDALONE_DATA_ID, data: state, script: files.script, styles: files.styles },
+    nonce,
+  );
 }

@@ -71,7 +71,14 @@ export type HostMessage =
    * A finished explanation; `recomputed` names the explainers that ran for it (the rest were reused). `restored`: the
    * explanation on screen sent again to a webview that (re)loaded, or explained again after a window reload.
    */
-  | { type: 'show'; result: ExplainResult; settings: PanelSettings; catalog: Catalog; recomputed: string[]; restored?: RestoredFrom }
+  | {
+      type: 'show';
+      result: ExplainResult;
+      settings: PanelSettings;
+      catalog: Catalog;
+      recomputed: string[];
+      restored?: RestoredFrom;
+    }
   /** Nothing to show: a (re)loaded webview that waited for an explanation shows its empty state. */
   | { type: 'empty' }
   /** An explanation in flight: what has finished so far (see ExplainPart); `pending` lists explainers still running. */

@@ -7,7 +7,10 @@ import type { ReportBundle } from './reportHtml';
 export function reportBundle(root: string = projectRoot()): ReportBundle {
   const script = join(root, 'dist', 'webview', 'report.js');
   try {
-    return { script: readFileSync(script, 'utf8'), css: ['panel.css', 'report.css'].map((f) => readFileSync(join(root, 'media', f), 'utf8')) };
+    return {
+      script: readFileSync(script, 'utf8'),
+      css: ['panel.css', 'report.css'].map((f) => readFileSync(join(root, 'media', f), 'utf8')),
+    };
   } catch (e) {
     throw new Error(`the report page's bundle could not be read (${(e as Error).message}): run npm run build first.`);
   }

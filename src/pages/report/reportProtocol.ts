@@ -4,7 +4,6 @@
  */
 import type { ReportFormat, ReportView } from '../../core/datasetRun/datasetReport';
 
-
 /** How far a running check is: `total` null while the reader does not know the row count yet. */
 export interface ReportProgress {
   done: number;

@@ -38,7 +38,10 @@ export function escapeHtml(text: string): string {
  * for older JavaScript parsers). JSON.parse reads the same value back.
  */
 export function jsonForScript(value: unknown): string {
-  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(value).replace(
+    /[<>&\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /**
@@ -61,7 +64,13 @@ export function withoutSourceMap(code: string): string {
 
 /** Inline pages allow their own nonce and data: URLs (the embedded codicon font), nothing else. */
 function inlineCsp(nonce: string): string {
-  return ["default-src 'none'", 'img-src data:', 'font-src data:', `style-src 'nonce-${nonce}'`, `script-src 'nonce-${nonce}'`].join('; ');
+  return [
+    "default-src 'none'",
+    'img-src data:',
+    'font-src data:',
+    `style-src 'nonce-${nonce}'`,
+    `script-src 'nonce-${nonce}'`,
+  ].join('; ');
 }
 
 function styleElement(css: string, nonce: string, id?: string): string {
@@ -74,9 +83,16 @@ function scriptElement(code: string, nonce: string): string {
 
 /** The live webview's document (the explain panel's and the report's: only the bundle and styles differ). */
 export function panelHtml(page: LivePage, nonce: string): string {
-  const styles = [styleElement(page.codicons, nonce, 'vscode-codicon-stylesheet'), ...page.styles.map((css) => styleElement(css, nonce))];
-  return htmlDocument(inlineCsp(nonce), `${styles.join('\n    ')}
-    <title>Polarity Lens</title>`, scriptElement(page.script, nonce));
+  const styles = [
+    styleElement(page.codicons, nonce, 'vscode-codicon-stylesheet'),
+    ...page.styles.map((css) => styleElement(css, nonce)),
+  ];
+  return htmlDocument(
+    inlineCsp(nonce),
+    `${styles.join('\n    ')}
+    <title>Polarity Lens</title>`,
+    scriptElement(page.script, nonce),
+  );
 }
 
 /** The document every page shares: the CSP meta first, then its own head and body after the app's root element. */
@@ -112,8 +128,12 @@ export interface StandalonePage {
  */
 export function standaloneDocument(page: StandalonePage, nonce: string): string {
   const styles = page.styles.map((css) => styleElement(css, nonce)).join('\n    ');
-  return htmlDocument(inlineCsp(nonce), `<meta name="generator" content="Polarity Lens">
+  return htmlDocument(
+    inlineCsp(nonce),
+    `<meta name="generator" content="Polarity Lens">
     <title>${escapeHtml(page.title)}</title>
-    ${styles}`, `<script type="application/json" id="${escapeHtml(page.dataId)}">${jsonForScript(page.data)}</script>
-    ${scriptElement(page.script, nonce)}`);
+    ${styles}`,
+    `<script type="application/json" id="${escapeHtml(page.dataId)}">${jsonForScript(page.data)}</script>
+    ${scriptElement(page.script, nonce)}`,
+  );
 }

@@ -24,7 +24,9 @@ const LABELS = ['pos', 'neg', 'pos', 'neg', 'pos', 'neg'];
 /** Rows from columns of values (each array one column). */
 function rowsOf(columns: Record<string, string[]>): Record<string, string>[] {
   const n = Math.max(...Object.values(columns).map((v) => v.length));
-  return Array.from({ length: n }, (_, i) => Object.fromEntries(Object.entries(columns).map(([k, v]) => [k, v[i] ?? ''])));
+  return Array.from({ length: n }, (_, i) =>
+    Object.fromEntries(Object.entries(columns).map(([k, v]) => [k, v[i] ?? ''])),
+  );
 }
 
 describe('guessColumns by name', () => {
@@ -54,7 +56,10 @@ describe('guessColumns by name', () => {
   }
 
   it('two equally named text columns are ambiguous (sentence1, sentence2)', () => {
-    const guess = guessColumns(['sentence1', 'sentence2', 'label'], rowsOf({ sentence1: SENTENCES, sentence2: SENTENCES, label: LABELS }));
+    const guess = guessColumns(
+      ['sentence1', 'sentence2', 'label'],
+      rowsOf({ sentence1: SENTENCES, sentence2: SENTENCES, label: LABELS }),
+    );
     assert.equal(guess.text, 'sentence1');
     assert.deepEqual(guess.textCandidates, ['sentence1', 'sentence2']);
     assert.equal(guess.ambiguous, true);
@@ -90,7 +95,14 @@ describe('guessColumns by content', () => {
   });
 
   it('two unnamed text-like columns are ambiguous; the longer one comes first', () => {
-    const short = ['a short one here', 'and another short', 'three words here', 'four is also here', 'five is ok too', 'six is the last'];
+    const short = [
+      'a short one here',
+      'and another short',
+      'three words here',
+      'four is also here',
+      'five is ok too',
+      'six is the last',
+    ];
     const rows = rowsOf({ c1: short, c2: SENTENCES, c3: LABELS });
     const guess = guessColumns(['c1', 'c2', 'c3'], rows);
     assert.equal(guess.text, 'c2');
@@ -100,7 +112,11 @@ describe('guessColumns by content', () => {
   });
 
   it('a name match beats content: no question when one column is named like text', () => {
-    const rows = rowsOf({ notes: SENTENCES, review: SENTENCES.map((s) => s.slice(0, 20)), stars: ['1', '5', '4', '2', '5', '1'] });
+    const rows = rowsOf({
+      notes: SENTENCES,
+      review: SENTENCES.map((s) => s.slice(0, 20)),
+      stars: ['1', '5', '4', '2', '5', '1'],
+    });
     const guess = guessColumns(['notes', 'review', 'stars'], rows);
     assert.equal(guess.text, 'review');
     assert.deepEqual(guess.textCandidates, ['review', 'notes']);
@@ -134,7 +150,10 @@ describe('detectFormat', () => {
   });
   it('refuses anything else, listing what is supported', () => {
     for (const name of ['x.txt', 'x.xlsx', 'noext', 'x.csv.gz']) {
-      assert.throws(() => detectFormat(name), (e: unknown) => e instanceof DatasetError && /\.csv, \.tsv, \.tab, \.jsonl, \.ndjson, \.json/.test(e.message));
+      assert.throws(
+        () => detectFormat(name),
+        (e: unknown) => e instanceof DatasetError && /\.csv, \.tsv, \.tab, \.jsonl, \.ndjson, \.json/.test(e.message),
+      );
     }
   });
 });
@@ -155,9 +174,18 @@ describe('previewDataset', () => {
   });
 
   it('a CSV column named __proto__ or constructor is a plain column of the preview', async () => {
-    const preview = await previewDataset(file('proto.csv', '__proto__,constructor,text\n{"polluted":1},ctor,a perfectly ordinary sentence for the preview\n'));
+    const preview = await previewDataset(
+      file(
+        'proto.csv',
+        '__proto__,constructor,text\n{"polluted":1},ctor,a perfectly ordinary sentence for the preview\n',
+      ),
+    );
     assert.deepEqual(preview.columns, ['__proto__', 'constructor', 'text']);
-    assert.deepEqual(Object.entries(preview.rows[0]), [['__proto__', '{"polluted":1}'], ['constructor', 'ctor'], ['text', 'a perfectly ordinary sentence for the preview']]);
+    assert.deepEqual(Object.entries(preview.rows[0]), [
+      ['__proto__', '{"polluted":1}'],
+      ['constructor', 'ctor'],
+      ['text', 'a perfectly ordinary sentence for the preview'],
+    ]);
     assert.equal(Object.getPrototypeOf(preview.rows[0]), null);
     assert.equal(preview.guess.text, 'text');
   });
@@ -167,18 +195,26 @@ describe('previewDataset', () => {
     assert.deepEqual(preview.columns, ['text', 'label']);
     assert.deepEqual(preview.rows, []);
     assert.equal(preview.guess.text, 'text');
-    await assert.rejects(previewDataset(file('e.csv', '')), (e: unknown) => e instanceof DatasetError && /empty.*header row/.test(e.message));
+    await assert.rejects(
+      previewDataset(file('e.csv', '')),
+      (e: unknown) => e instanceof DatasetError && /empty.*header row/.test(e.message),
+    );
     await assert.rejects(previewDataset(file('e.txt', 'a')), DatasetError);
   });
 
   it('skips ragged rows in the preview', async () => {
     const preview = await previewDataset(file('r.csv', 'text,label\na,b,c\nok,pos\n'));
-    assert.deepEqual(preview.rows.map((r) => ({ ...r })), [{ text: 'ok', label: 'pos' }]);
+    assert.deepEqual(
+      preview.rows.map((r) => ({ ...r })),
+      [{ text: 'ok', label: 'pos' }],
+    );
   });
 });
 
 describe('the shared datasets (text,label CSVs)', () => {
-  const files = ['sst2/test.csv', 'trec/test.csv', 'ag_news/test.csv'].map((f) => join(DATA, f)).filter((f) => existsSync(f));
+  const files = ['sst2/test.csv', 'trec/test.csv', 'ag_news/test.csv']
+    .map((f) => join(DATA, f))
+    .filter((f) => existsSync(f));
 
   it('are present', { skip: files.length === 0 ? `no datasets under ${DATA}` : false }, () => {
     assert.ok(files.length > 0);

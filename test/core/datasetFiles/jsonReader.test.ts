@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { previewDataset, readRows, type ReadStatsWithStop } from '../../../src/core/datasetFiles/datasetReader';
+import { previewDataset, readRows } from '../../../src/core/datasetFiles/datasetReader';
 import { DatasetError } from '../../../src/core/datasetFiles/datasetTypes';
 import { read, tempFiles, TL } from './datasetFiles';
 
@@ -43,7 +43,10 @@ describe('readRows: JSONL', () => {
           [14, 17, 'last', 'false'],
         ],
       );
-      assert.deepEqual(bad.map((b) => b.line), [3, 4, 9, 10, 11, 12, 16]);
+      assert.deepEqual(
+        bad.map((b) => b.line),
+        [3, 4, 9, 10, 11, 12, 16],
+      );
       assert.match(bad[0].reason, /^invalid JSON: /);
       assert.equal(bad[1].reason, 'not a JSON object (an array)');
       assert.equal(bad[2].reason, 'the text is an object, not a string');
@@ -58,9 +61,17 @@ describe('readRows: JSONL', () => {
 
   it('a text field missing from the first object is a DatasetError naming its keys', async () => {
     const path = file('keys.jsonl', '{"sentence": "hi", "gold": "pos"}\n{"sentence": "yo", "gold": "neg"}\n');
-    await assert.rejects(read(path), (e: unknown) => e instanceof DatasetError && /no field "text" \(line 1\); its first object has "sentence", "gold"/.test(e.message));
+    await assert.rejects(
+      read(path),
+      (e: unknown) =>
+        e instanceof DatasetError &&
+        /no field "text" \(line 1\); its first object has "sentence", "gold"/.test(e.message),
+    );
     const { rows } = await read(path, { text: 'sentence', label: 'gold' });
-    assert.deepEqual(rows.map((r) => r.label), ['pos', 'neg']);
+    assert.deepEqual(
+      rows.map((r) => r.label),
+      ['pos', 'neg'],
+    );
   });
 
   it('an overlong line is a bad row and the lines after it still read; invalid UTF-8 is a bad row', async () => {
@@ -74,11 +85,14 @@ describe('readRows: JSONL', () => {
       Buffer.from('"}\n{"text": "c"}'),
     ]);
     const { rows, bad } = await read(file('long.jsonl', content));
-    assert.deepEqual(rows.map((r) => [r.line, r.text]), [
-      [1, 'a'],
-      [3, 'b'],
-      [6, 'c'],
-    ]);
+    assert.deepEqual(
+      rows.map((r) => [r.line, r.text]),
+      [
+        [1, 'a'],
+        [3, 'b'],
+        [6, 'c'],
+      ],
+    );
     assert.deepEqual(bad, [
       { line: 2, reason: 'record longer than 1,000,000 characters' },
       { line: 4, reason: 'record longer than 1,000,000 characters' },
@@ -87,8 +101,13 @@ describe('readRows: JSONL', () => {
   });
 
   it('skips a BOM; an empty file gives zero rows; binary files are refused', async () => {
-    const bom = await read(file('bom.jsonl', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"text":"x"}\n')])));
-    assert.deepEqual(bom.rows.map((r) => r.text), ['x']);
+    const bom = await read(
+      file('bom.jsonl', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"text":"x"}\n')])),
+    );
+    assert.deepEqual(
+      bom.rows.map((r) => r.text),
+      ['x'],
+    );
     assert.deepEqual((await read(file('empty.jsonl', ''))).rows, []);
     assert.deepEqual((await read(file('blank.jsonl', '\n\n  \n'))).rows, []);
     await assert.rejects(read(file('bin.jsonl', Buffer.from([0x7b, 0x00, 0x01, 0x02]))), /looks like a binary file/);
@@ -96,7 +115,8 @@ describe('readRows: JSONL', () => {
 
   it('streams 100,000 lines', async () => {
     const lines: string[] = [];
-    for (let i = 0; i < 100_000; i++) lines.push(JSON.stringify({ id: i, text: `sentence number ${i} about a film`, label: i % 2 }));
+    for (let i = 0; i < 100_000; i++)
+      lines.push(JSON.stringify({ id: i, text: `sentence number ${i} about a film`, label: i % 2 }));
     let n = 0;
     for await (const row of readRows(file('big.jsonl', lines.join('\n') + '\n'), TL)) {
       assert.equal(row.line, n + 1);
@@ -134,12 +154,15 @@ describe('readRows: JSON arrays', () => {
 
   it('yields each object with the line of its opening brace; non-objects are bad rows', async () => {
     const { rows, bad, stats } = await read(file('pretty.json', PRETTY));
-    assert.deepEqual(rows.map((r) => [r.row, r.line, r.text, r.label]), [
-      [0, 2, 'first', 'a'],
-      [1, 6, 'with } and ] and " and [{ inside', 'b'],
-      [3, 8, 'third', null],
-      [4, 8, 'same line', '0'],
-    ]);
+    assert.deepEqual(
+      rows.map((r) => [r.row, r.line, r.text, r.label]),
+      [
+        [0, 2, 'first', 'a'],
+        [1, 6, 'with } and ] and " and [{ inside', 'b'],
+        [3, 8, 'third', null],
+        [4, 8, 'same line', '0'],
+      ],
+    );
     assert.deepEqual(bad, [
       { line: 7, reason: 'not a JSON object (a number)' },
       { line: 9, reason: 'the text is an array, not a string' },
@@ -152,44 +175,71 @@ describe('readRows: JSON arrays', () => {
 
   it('a truncated array keeps the objects before the cut and stops with a bad row', async () => {
     const { rows, bad, stats } = await read(file('cut.json', '[{"text": "a"},\n {"text": "b"},\n {"text": "c'));
-    assert.deepEqual(rows.map((r) => r.text), ['a', 'b']);
+    assert.deepEqual(
+      rows.map((r) => r.text),
+      ['a', 'b'],
+    );
     assert.equal(bad.length, 1);
     assert.equal(bad[0].line, 3);
     assert.match(bad[0].reason, /^the file ends before the array is closed \(truncated\?\); reading stopped here/);
-    assert.ok((stats as ReadStatsWithStop).stopped);
+    assert.ok(stats.stopped);
   });
 
   it('an invalid element is a bad row and the next elements still read', async () => {
     const { rows, bad } = await read(file('invalid.json', '[{"text": "a"}, {"text": tru}, {"text": "b"}]'));
-    assert.deepEqual(rows.map((r) => r.text), ['a', 'b']);
-    assert.deepEqual(bad.map((b) => b.line), [1]);
+    assert.deepEqual(
+      rows.map((r) => r.text),
+      ['a', 'b'],
+    );
+    assert.deepEqual(
+      bad.map((b) => b.line),
+      [1],
+    );
     assert.match(bad[0].reason, /^invalid JSON/);
   });
 
   it('an overlong element is a bad row; the next one still reads', async () => {
-    const content = Buffer.concat([Buffer.from('[{"text": "a"},\n{"text": "'), Buffer.alloc(5e6, 'z'), Buffer.from('"},\n{"text": "b"}]')]);
-    const { rows, bad } = await read(file('long.json', content));
-    assert.deepEqual(rows.map((r) => [r.line, r.text]), [
-      [1, 'a'],
-      [3, 'b'],
+    const content = Buffer.concat([
+      Buffer.from('[{"text": "a"},\n{"text": "'),
+      Buffer.alloc(5e6, 'z'),
+      Buffer.from('"},\n{"text": "b"}]'),
     ]);
+    const { rows, bad } = await read(file('long.json', content));
+    assert.deepEqual(
+      rows.map((r) => [r.line, r.text]),
+      [
+        [1, 'a'],
+        [3, 'b'],
+      ],
+    );
     assert.deepEqual(bad, [{ line: 2, reason: 'record longer than 1,000,000 characters' }]);
   });
 
   it('empty files and empty arrays give zero rows; a top-level object is a DatasetError suggesting JSONL', async () => {
     assert.deepEqual((await read(file('empty.json', ''))).rows, []);
     assert.deepEqual((await read(file('arr.json', ' [ ] \n'))).rows, []);
-    await assert.rejects(read(file('obj.json', '{"text": "a"}')), (e: unknown) => e instanceof DatasetError && /top-level array of objects.*\.jsonl/.test(e.message));
+    await assert.rejects(
+      read(file('obj.json', '{"text": "a"}')),
+      (e: unknown) => e instanceof DatasetError && /top-level array of objects.*\.jsonl/.test(e.message),
+    );
   });
 
   it('previews JSON: keys in first-seen order, values as strings, nested values as JSON', async () => {
-    const preview = await previewDataset(file('p.json', '[{"sentence": "a long enough sentence here", "n": 3}, {"sentence": "b", "gold": "pos", "meta": {"k": [1]}, "x": null}]'));
+    const preview = await previewDataset(
+      file(
+        'p.json',
+        '[{"sentence": "a long enough sentence here", "n": 3}, {"sentence": "b", "gold": "pos", "meta": {"k": [1]}, "x": null}]',
+      ),
+    );
     assert.equal(preview.format, 'json');
     assert.deepEqual(preview.columns, ['sentence', 'n', 'gold', 'meta', 'x']);
-    assert.deepEqual(preview.rows.map((r) => ({ ...r })), [
-      { sentence: 'a long enough sentence here', n: '3', gold: '', meta: '', x: '' },
-      { sentence: 'b', gold: 'pos', meta: '{"k":[1]}', x: '', n: '' },
-    ]);
+    assert.deepEqual(
+      preview.rows.map((r) => ({ ...r })),
+      [
+        { sentence: 'a long enough sentence here', n: '3', gold: '', meta: '', x: '' },
+        { sentence: 'b', gold: 'pos', meta: '{"k":[1]}', x: '', n: '' },
+      ],
+    );
     assert.equal(preview.guess.text, 'sentence');
     assert.equal(preview.guess.label, 'gold');
   });
@@ -208,7 +258,15 @@ describe('readRows: JSON arrays', () => {
     ];
     const path = file('hostile.jsonl', lines.join('\n'));
     const { rows, bad, stats } = await read(path);
-    assert.deepEqual(rows.map((r) => [r.line, r.text, r.label]), [[1, 'good', 'pos'], [4, 'fine words', 'pos'], [6, 'deep extra field', 'neg'], [8, 'toString label', 'toString']]);
+    assert.deepEqual(
+      rows.map((r) => [r.line, r.text, r.label]),
+      [
+        [1, 'good', 'pos'],
+        [4, 'fine words', 'pos'],
+        [6, 'deep extra field', 'neg'],
+        [8, 'toString label', 'toString'],
+      ],
+    );
     assert.deepEqual(bad, [
       { line: 2, reason: 'no text ("text" is missing or null)' },
       { line: 3, reason: 'the text is an object, not a string' },
@@ -217,15 +275,24 @@ describe('readRows: JSON arrays', () => {
     ]);
     assert.equal(stats.badRowCount, 4);
     // A field named like an Object.prototype member is read only when the record has it.
-    const byConstructor = await read(file('ctor.jsonl', '{"constructor": "a text in a field named constructor"}\n{"other": 1}\n'), { text: 'constructor', label: null });
-    assert.deepEqual(byConstructor.rows.map((r) => r.text), ['a text in a field named constructor']);
+    const byConstructor = await read(
+      file('ctor.jsonl', '{"constructor": "a text in a field named constructor"}\n{"other": 1}\n'),
+      { text: 'constructor', label: null },
+    );
+    assert.deepEqual(
+      byConstructor.rows.map((r) => r.text),
+      ['a text in a field named constructor'],
+    );
     assert.deepEqual(byConstructor.bad, [{ line: 2, reason: 'no text ("constructor" is missing or null)' }]);
 
     const preview = await previewDataset(path);
     assert.deepEqual(preview.columns, ['text', 'label', '__proto__', 'constructor', 'x']);
     assert.equal(preview.rows[1]['__proto__'], '{"text":"polluted","polluted":1}');
     assert.equal(preview.rows[5].x, '(an array, nested too deeply to show)');
-    assert.ok(preview.rows.every((r) => Object.getPrototypeOf(r) === null), 'preview rows have no prototype a key could reach');
+    assert.ok(
+      preview.rows.every((r) => Object.getPrototypeOf(r) === null),
+      'preview rows have no prototype a key could reach',
+    );
     assert.equal(preview.guess.text, 'text');
     const plain: Record<string, unknown> = {};
     assert.equal(plain.polluted, undefined, 'Object.prototype was not touched');
@@ -233,7 +300,10 @@ describe('readRows: JSON arrays', () => {
   });
 
   it('previewDataset refuses a JSON(L) file with no objects at the top', async () => {
-    await assert.rejects(previewDataset(file('none.jsonl', '1\n2\n')), (e: unknown) => e instanceof DatasetError && /no JSON object/.test(e.message));
+    await assert.rejects(
+      previewDataset(file('none.jsonl', '1\n2\n')),
+      (e: unknown) => e instanceof DatasetError && /no JSON object/.test(e.message),
+    );
     await assert.rejects(previewDataset(file('none.json', '')), DatasetError);
   });
 });

@@ -35,12 +35,15 @@ describe('labelIndex', () => {
 
 describe('checkLabels', () => {
   it('lists the distinct labels that map to nothing, in first-seen order', () => {
-    assert.deepEqual(checkLabels(['positive', 'neutral', '1', 'NEGATIVE', 'neutral', 'mixed', '7'], ['negative', 'positive']), ['neutral', 'mixed', '7']);
+    assert.deepEqual(
+      checkLabels(['positive', 'neutral', '1', 'NEGATIVE', 'neutral', 'mixed', '7'], ['negative', 'positive']),
+      ['neutral', 'mixed', '7'],
+    );
     assert.deepEqual(checkLabels(new Set(['0', '1']), ['negative', 'positive']), []);
   });
 });
 
-describe('labelSet (a multi-label row\'s gold labels)', () => {
+describe("labelSet (a multi-label row's gold labels)", () => {
   const LABELS = ['joy', 'anger', 'fear', 'joy, mostly'];
   it('splits a list at ; , or | and maps each label by name or id', () => {
     assert.deepEqual(labelSet('anger;fear', LABELS), new Set([1, 2]));

@@ -2,8 +2,14 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { newReadStats, readRows, selectRows } from '../../../src/core/datasetFiles/datasetReader';
-import { DatasetError, type ColumnChoice, type SampleSpec, type SelectedRow } from '../../../src/core/datasetFiles/datasetTypes';
-import { allocateStrata, mulberry32, sampleRows, validateSampleSpec } from '../../../src/core/datasetFiles/sampling';
+import {
+  DatasetError,
+  type ColumnChoice,
+  type SampleSpec,
+  type SelectedRow,
+} from '../../../src/core/datasetFiles/datasetTypes';
+import { allocateStrata, sampleRows, validateSampleSpec } from '../../../src/core/datasetFiles/sampling';
+import { seededRandom } from '../../../src/core/math/random';
 import { tempFiles } from './datasetFiles';
 
 const { dir, file } = tempFiles('pl-sample-');
@@ -40,13 +46,23 @@ describe('validateSampleSpec', () => {
       [{ mode: 'stratified', n: 2.5 }, /positive integer \(got 2\.5\)/],
       [{ mode: 'random', n: -3 }, /positive integer/],
       [{ mode: 'random', n: 3, seed: -1 }, /seed must be a non-negative integer/],
-      [{ mode: 'sometimes' as SampleSpec['mode'], n: 3 }, /unknown sampling mode "sometimes"; use one of: all, first, random, stratified/],
+      [
+        { mode: 'sometimes' as SampleSpec['mode'], n: 3 },
+        /unknown sampling mode "sometimes"; use one of: all, first, random, stratified/,
+      ],
     ];
-    for (const [spec, message] of bad) assert.throws(() => validateSampleSpec(spec), (e: unknown) => e instanceof DatasetError && message.test(e.message));
+    for (const [spec, message] of bad)
+      assert.throws(
+        () => validateSampleSpec(spec),
+        (e: unknown) => e instanceof DatasetError && message.test(e.message),
+      );
   });
 
   it('selectRows validates before reading', async () => {
-    await assert.rejects(collect(selectRows(join(dir, 'does-not-exist.csv'), TL, { mode: 'first', n: 0 })), /positive integer/);
+    await assert.rejects(
+      collect(selectRows(join(dir, 'does-not-exist.csv'), TL, { mode: 'first', n: 0 })),
+      /positive integer/,
+    );
   });
 });
 
@@ -61,13 +77,22 @@ describe('selectRows', () => {
     const path = file('tail.csv', lines.join('\n'));
     const stats = newReadStats();
     const rows = await collect(selectRows(path, TL, { mode: 'first', n: 3 }, { stats }));
-    assert.deepEqual(rows.map((r) => r.text), ['a', 'b', 'c']);
+    assert.deepEqual(
+      rows.map((r) => r.text),
+      ['a', 'b', 'c'],
+    );
     assert.equal(stats.badRowCount, 1, 'only the ragged row before the third good one');
     const clean = newReadStats();
     assert.equal((await collect(selectRows(path, TL, { mode: 'first', n: 4 }, { stats: clean }))).length, 4);
-    assert.equal(clean.badRows.some((b) => /quote/.test(b.reason)), false);
+    assert.equal(
+      clean.badRows.some((b) => /quote/.test(b.reason)),
+      false,
+    );
     // n beyond the file: every row (and then the bad tail is reached).
-    assert.deepEqual((await collect(selectRows(path, TL, { mode: 'first', n: 100 }))).map((r) => r.text), ['a', 'b', 'c', 'd']);
+    assert.deepEqual(
+      (await collect(selectRows(path, TL, { mode: 'first', n: 100 }))).map((r) => r.text),
+      ['a', 'b', 'c', 'd'],
+    );
   });
 
   it("'random' is reproducible per seed, differs across seeds, in file order, and counts the whole file", async () => {
@@ -79,11 +104,18 @@ describe('selectRows', () => {
     const d = await collect(selectRows(path, TL, { mode: 'random', n: 10 }));
     assert.equal(a.length, 10);
     assert.deepEqual(a, b);
-    assert.notDeepEqual(a.map((r) => r.row), c.map((r) => r.row));
+    assert.notDeepEqual(
+      a.map((r) => r.row),
+      c.map((r) => r.row),
+    );
     assert.deepEqual(d, await collect(selectRows(path, TL, { mode: 'random', n: 10, seed: 0 })), 'seed defaults to 0');
     assert.ok(isFileOrder(a));
     assert.equal(new Set(a.map((r) => r.row)).size, 10);
-    assert.deepEqual(stats, { rowsRead: 106, badRowCount: 1, badRows: [{ line: 102, reason: 'has 3 fields, the header has 2' }] });
+    assert.deepEqual(stats, {
+      rowsRead: 106,
+      badRowCount: 1,
+      badRows: [{ line: 102, reason: 'has 3 fields, the header has 2' }],
+    });
     // n larger than the file: every good row.
     assert.equal((await collect(selectRows(path, TL, { mode: 'random', n: 1000, seed: 3 }))).length, 105);
   });
@@ -91,13 +123,19 @@ describe('selectRows', () => {
   it("'random' is uniform: over many seeds every row is picked about n/N of the time", async () => {
     const N = 20;
     const n = 5;
-    const rows: SelectedRow[] = Array.from({ length: N }, (_, i) => ({ row: i, line: i + 2, text: `t${i}`, label: null }));
+    const rows: SelectedRow[] = Array.from({ length: N }, (_, i) => ({
+      row: i,
+      line: i + 2,
+      text: `t${i}`,
+      label: null,
+    }));
     const source = async function* () {
       yield* rows;
     };
     const picks = new Array<number>(N).fill(0);
     const seeds = 4000;
-    for (let seed = 0; seed < seeds; seed++) for await (const r of sampleRows(source, { mode: 'random', n, seed })) picks[r.row]++;
+    for (let seed = 0; seed < seeds; seed++)
+      for await (const r of sampleRows(source, { mode: 'random', n, seed })) picks[r.row]++;
     const expected = (seeds * n) / N; // 1000; sd ≈ 27
     for (const p of picks) assert.ok(Math.abs(p - expected) < 120, `picked ${p} times, expected about ${expected}`);
   });
@@ -106,7 +144,9 @@ describe('selectRows', () => {
     const path = labelledFile();
     const stats = newReadStats();
     const bad: unknown[] = [];
-    const rows = await collect(selectRows(path, TL, { mode: 'stratified', n: 21, seed: 5 }, { stats, onBadRow: (b) => bad.push(b) }));
+    const rows = await collect(
+      selectRows(path, TL, { mode: 'stratified', n: 21, seed: 5 }, { stats, onBadRow: (b) => bad.push(b) }),
+    );
     const count = (label: string | null) => rows.filter((r) => r.label === label).length;
     // 105 rows: a 60, b 30, c 10, unlabelled 5 → 21 × (60, 30, 10, 5)/105 = 12, 6, 2, 1.
     assert.deepEqual([count('a'), count('b'), count('c'), count(null)], [12, 6, 2, 1]);
@@ -115,7 +155,10 @@ describe('selectRows', () => {
     assert.equal(stats.badRowCount, 1);
     assert.equal(bad.length, 1, 'onBadRow once, not once per pass');
     assert.deepEqual(rows, await collect(selectRows(path, TL, { mode: 'stratified', n: 21, seed: 5 })));
-    assert.notDeepEqual(rows.map((r) => r.row), (await collect(selectRows(path, TL, { mode: 'stratified', n: 21, seed: 6 }))).map((r) => r.row));
+    assert.notDeepEqual(
+      rows.map((r) => r.row),
+      (await collect(selectRows(path, TL, { mode: 'stratified', n: 21, seed: 6 }))).map((r) => r.row),
+    );
     // At least one row per label when n allows, even for the rarest.
     const four = await collect(selectRows(path, TL, { mode: 'stratified', n: 4, seed: 0 }));
     assert.deepEqual(new Set(four.map((r) => r.label)), new Set(['a', 'b', 'c', null]));
@@ -143,25 +186,34 @@ describe('allocateStrata and mulberry32', () => {
     assert.deepEqual(allocateStrata([97, 2, 1], 10), [8, 1, 1]);
     assert.deepEqual(allocateStrata([97, 2, 1], 2), [2, 0, 0], 'n below the number of strata: proportional only');
     assert.deepEqual(allocateStrata([3, 4], 50), [3, 4]);
-    const rand = mulberry32(9);
+    const rand = seededRandom(9);
     for (let t = 0; t < 200; t++) {
       const counts = Array.from({ length: 1 + Math.floor(rand() * 6) }, () => 1 + Math.floor(rand() * 50));
       const total = counts.reduce((a, b) => a + b, 0);
       const n = 1 + Math.floor(rand() * total);
       const q = allocateStrata(counts, n);
-      assert.equal(q.reduce((a, b) => a + b, 0), n);
+      assert.equal(
+        q.reduce((a, b) => a + b, 0),
+        n,
+      );
       q.forEach((k, i) => assert.ok(k >= 0 && k <= counts[i]));
       if (n >= counts.length) assert.ok(q.every((k) => k >= 1));
     }
   });
 
   it('mulberry32 is deterministic, seed-dependent and in [0, 1)', () => {
-    const a = mulberry32(42);
-    const b = mulberry32(42);
-    const c = mulberry32(43);
+    const a = seededRandom(42);
+    const b = seededRandom(42);
+    const c = seededRandom(43);
     const xs = Array.from({ length: 1000 }, () => a());
-    assert.deepEqual(xs, Array.from({ length: 1000 }, () => b()));
-    assert.notDeepEqual(xs.slice(0, 5), Array.from({ length: 5 }, () => c()));
+    assert.deepEqual(
+      xs,
+      Array.from({ length: 1000 }, () => b()),
+    );
+    assert.notDeepEqual(
+      xs.slice(0, 5),
+      Array.from({ length: 5 }, () => c()),
+    );
     assert.ok(xs.every((x) => x >= 0 && x < 1));
     const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
     assert.ok(Math.abs(mean - 0.5) < 0.05);

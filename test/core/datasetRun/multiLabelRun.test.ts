@@ -34,7 +34,12 @@ after(async () => {
 });
 
 const options = (cacheDir: string, extra: Partial<DatasetRunOptions> = {}): DatasetRunOptions => ({
-  path: dataset, columns: { text: 'text', label: 'labels' }, selection: { mode: 'all' }, explain: { explainers: EXPLAINERS }, cacheDir, ...extra,
+  path: dataset,
+  columns: { text: 'text', label: 'labels' },
+  selection: { mode: 'all' },
+  explain: { explainers: EXPLAINERS },
+  cacheDir,
+  ...extra,
 });
 const comparable = (r: Omit<DatasetReport, 'records'>) => {
   const { createdAt: _c, timing: _t, resumed: _r, explainers, ...rest } = r;
@@ -53,7 +58,10 @@ describe('dataset mode on a multi-label model', () => {
     assert.equal(run.report.samples, ROWS.length * LABELS);
     assert.equal(run.report.rowsExplained, ROWS.length);
     assert.equal(run.report.model.head?.kind, 'multi-label');
-    assert.deepEqual(records.map((r) => [r.row, r.prediction.index]), ROWS.flatMap((_, row) => [0, 1, 2].map((c) => [row, c])));
+    assert.deepEqual(
+      records.map((r) => [r.row, r.prediction.index]),
+      ROWS.flatMap((_, row) => [0, 1, 2].map((c) => [row, c])),
+    );
     for (const record of records) {
       const truth = await explainText(model, record.text, { explainers: EXPLAINERS, label: record.prediction.index });
       assert.equal(record.prediction.label, ['joy', 'anger', 'fear'][record.prediction.index]);
@@ -61,25 +69,41 @@ describe('dataset mode on a multi-label model', () => {
       // difference of two probabilities, so their 1e-7 rounding shows as 1e-6 there).
       assertDeepClose(record.prediction.probability, truth.prediction.probability, 1e-5);
       for (const row of truth.explanations) {
-        const verdicts = Object.fromEntries(row.verdicts.map((v) => [v.operator, { unit: v.unit, weight: v.weight, delta: v.delta, violates: v.violates }]));
-        assertDeepClose(record.explainers[row.id].verdicts, verdicts, 1e-5, `${row.id} on row ${record.row}, label ${record.prediction.index}`);
+        const verdicts = Object.fromEntries(
+          row.verdicts.map((v) => [
+            v.operator,
+            { unit: v.unit, weight: v.weight, delta: v.delta, violates: v.violates },
+          ]),
+        );
+        assertDeepClose(
+          record.explainers[row.id].verdicts,
+          verdicts,
+          1e-5,
+          `${row.id} on row ${record.row}, label ${record.prediction.index}`,
+        );
       }
     }
     // The report's tallies are the judgements' (all rows × labels), with the interval of row clusters.
     for (const e of run.report.explainers) {
       const counted = records.filter((r) => r.explainers[e.id].verdicts.delete);
       const v = e.violation.delete!;
-      assert.deepEqual([v.k, v.n], [counted.filter((r) => r.explainers[e.id].verdicts.delete!.violates).length, counted.length]);
+      assert.deepEqual(
+        [v.k, v.n],
+        [counted.filter((r) => r.explainers[e.id].verdicts.delete!.violates).length, counted.length],
+      );
       if (v.effectiveN !== undefined) assert.ok(v.effectiveN >= ROWS.length && v.effectiveN <= v.n);
       assert.equal(e.violationMean.n, ROWS.length, 'violation shares are averaged per row first');
     }
-    assert.deepEqual(run.sampleRows.map((r) => r.target), records.map((r) => r.prediction.index));
+    assert.deepEqual(
+      run.sampleRows.map((r) => r.target),
+      records.map((r) => r.prediction.index),
+    );
     assert.deepEqual(run.record(1, 2), records[5]);
     assert.deepEqual(run.record(1), records[3]);
     run.close();
   });
 
-  it('judges each label against the row\'s gold list: σ ≥ ½ must agree with the label being listed; an unknown label leaves the row unlabelled', async () => {
+  it("judges each label against the row's gold list: σ ≥ ½ must agree with the label being listed; an unknown label leaves the row unlabelled", async () => {
     const run = await runDataset(model, options(join(tmp, 'cache-b')));
     const records = await allRecords(run);
     run.close();
@@ -110,7 +134,10 @@ describe('dataset mode on a multi-label model', () => {
     assert.deepEqual(comparable(again.report), comparable(first.report));
     // A line cached with only the most likely label (as before every label was tested) is a miss, not a short row.
     const [file] = readdirSync(cacheDir);
-    const lines = readFileSync(join(cacheDir, file), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { k: string; o: { otherLabels?: unknown } });
+    const lines = readFileSync(join(cacheDir, file), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { k: string; o: { otherLabels?: unknown } });
     delete lines[0].o.otherLabels;
     writeFileSync(join(cacheDir, file), lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
     const mended = await runDataset(model, options(cacheDir));

@@ -15,15 +15,27 @@ describe('OutcomePool: worker processes for dataset runs', () => {
     pools.push(pool);
     const texts = ['a warm , funny film', 'dull and lifeless', 'the cast is terrific', 'a mess'];
     const first = await Promise.all(texts.map((t) => pool.explain(t)));
-    assert.deepEqual(first.map((o) => o.text), texts);
-    assert.ok(first.every((o) => o.explainers.occlusion.verdicts.delete), 'each outcome has its verdicts');
+    assert.deepEqual(
+      first.map((o) => o.text),
+      texts,
+    );
+    assert.ok(
+      first.every((o) => o.explainers.occlusion.verdicts.delete),
+      'each outcome has its verdicts',
+    );
     // Kill a worker while it holds texts: they are handed to the other one, and every text is still answered.
     const inFlight = texts.map((t) => pool.explain(t));
     process.kill(pool.pids[0]!, 'SIGKILL');
     const after = await Promise.all(inFlight);
-    assert.deepEqual(after.map((o) => o.prediction), first.map((o) => o.prediction));
+    assert.deepEqual(
+      after.map((o) => o.prediction),
+      first.map((o) => o.prediction),
+    );
     process.kill(pool.pids[1]!, 'SIGKILL');
-    await assert.rejects(pool.explain(texts[0]), (e: Error) => e instanceof WorkersLost && /every worker process stopped/.test(e.message));
+    await assert.rejects(
+      pool.explain(texts[0]),
+      (e: Error) => e instanceof WorkersLost && /every worker process stopped/.test(e.message),
+    );
   });
 
   it('fails with the reason when no worker can start', async () => {

@@ -6,12 +6,30 @@ import { ReportBuilder } from '../../../src/core/datasetRun/reportBuilder';
 /** A record whose explainer "occlusion" violates under delete only, with the given Random verdicts. */
 function record(row: number, random: (boolean | null)[][], correct: boolean | null): SampleRecord {
   return {
-    row, line: row + 2, text: `text ${row}`, label: correct === null ? null : 'positive', labelIndex: correct === null ? null : 1,
-    prediction: { index: 1, label: 'positive', probability: 0.9 }, correct, units: 5, truncated: false, ms: 10, random,
+    row,
+    line: row + 2,
+    text: `text ${row}`,
+    label: correct === null ? null : 'positive',
+    labelIndex: correct === null ? null : 1,
+    prediction: { index: 1, label: 'positive', probability: 0.9 },
+    correct,
+    units: 5,
+    truncated: false,
+    ms: 10,
+    random,
     explainers: {
       occlusion: {
-        topText: 'bad', violationMean: 1 / 3, tokenLevelRate: 0.2, weightedRate: 0.1, metrics: { aopc: 0.5 }, polarity: [1, 1, 1, 1, 1], ms: 4,
-        verdicts: { delete: { unit: 0, weight: 1, delta: -0.1, violates: true }, 'attention-mask': { unit: 0, weight: 1, delta: 0.1, violates: false } },
+        topText: 'bad',
+        violationMean: 1 / 3,
+        tokenLevelRate: 0.2,
+        weightedRate: 0.1,
+        metrics: { aopc: 0.5 },
+        polarity: [1, 1, 1, 1, 1],
+        ms: 4,
+        verdicts: {
+          delete: { unit: 0, weight: 1, delta: -0.1, violates: true },
+          'attention-mask': { unit: 0, weight: 1, delta: 0.1, violates: false },
+        },
       },
     },
   };
@@ -21,14 +39,37 @@ describe('ReportBuilder', () => {
   it('counts each operator over the samples it ran on, and leaves out of the Random floor an operator the model cannot run', () => {
     const builder = new ReportBuilder(['occlusion'], 'delete');
     // zero-embedding never ran (null): the floor averages delete and attention-mask only.
-    builder.addRow([record(0, [[true, null, false], [false, null, false], [true, null, true]], true)]);
-    builder.addRow([record(1, [[true, null, true], [false, null, false], [false, null, true]], null)]);
-    const s = builder.summary();
-    assert.deepEqual(s.random.perSeed.map((p) => p.violation), [
-      { delete: 1, 'attention-mask': 0.5 },
-      { delete: 0, 'attention-mask': 0 },
-      { delete: 0.5, 'attention-mask': 1 },
+    builder.addRow([
+      record(
+        0,
+        [
+          [true, null, false],
+          [false, null, false],
+          [true, null, true],
+        ],
+        true,
+      ),
     ]);
+    builder.addRow([
+      record(
+        1,
+        [
+          [true, null, true],
+          [false, null, false],
+          [false, null, true],
+        ],
+        null,
+      ),
+    ]);
+    const s = builder.summary();
+    assert.deepEqual(
+      s.random.perSeed.map((p) => p.violation),
+      [
+        { delete: 1, 'attention-mask': 0.5 },
+        { delete: 0, 'attention-mask': 0 },
+        { delete: 0.5, 'attention-mask': 1 },
+      ],
+    );
     assert.equal(s.random.mean, (0.75 + 0 + 0.75) / 3);
     assert.equal(s.random.spread, 0.75);
     const e = s.explainers[0];
@@ -43,7 +84,15 @@ describe('ReportBuilder', () => {
   it('a multi-label row counts every label as a sample, with intervals per row: shares averaged per row, proportions clustered', () => {
     const builder = new ReportBuilder(['occlusion'], 'delete', true);
     const label = (row: number, c: number, violates: boolean, correct: boolean): SampleRecord => {
-      const r = record(row, [[violates, null, false], [false, null, false], [false, null, false]], correct);
+      const r = record(
+        row,
+        [
+          [violates, null, false],
+          [false, null, false],
+          [false, null, false],
+        ],
+        correct,
+      );
       const occlusion = r.explainers.occlusion;
       occlusion.verdicts.delete!.violates = violates;
       occlusion.violationMean = violates ? 1 / 2 : 0;
@@ -60,10 +109,23 @@ describe('ReportBuilder', () => {
     assert.equal(s.explainers[0].violationMean.mean, 0.5 / 4);
     assert.deepEqual([s.accuracy!.k, s.accuracy!.n], [11, 12]);
     assert.ok(s.accuracy!.effectiveN! >= 4 && s.accuracy!.effectiveN! <= 12);
-    assert.deepEqual(builder.sampleRows.map((r) => [r.row, r.target, r.prediction]), [
-      [0, 0, 'joy'], [0, 1, 'anger'], [0, 2, 'fear'], [1, 0, 'joy'], [1, 1, 'anger'], [1, 2, 'fear'],
-      [2, 0, 'joy'], [2, 1, 'anger'], [2, 2, 'fear'], [3, 0, 'joy'], [3, 1, 'anger'], [3, 2, 'fear'],
-    ]);
+    assert.deepEqual(
+      builder.sampleRows.map((r) => [r.row, r.target, r.prediction]),
+      [
+        [0, 0, 'joy'],
+        [0, 1, 'anger'],
+        [0, 2, 'fear'],
+        [1, 0, 'joy'],
+        [1, 1, 'anger'],
+        [1, 2, 'fear'],
+        [2, 0, 'joy'],
+        [2, 1, 'anger'],
+        [2, 2, 'fear'],
+        [3, 0, 'joy'],
+        [3, 1, 'anger'],
+        [3, 2, 'fear'],
+      ],
+    );
     assert.deepEqual(s.violationTokens.byClass.fear.occlusion, [['bad', 1]], 'violating tokens by the label tested');
   });
 });

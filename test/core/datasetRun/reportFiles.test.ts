@@ -6,7 +6,14 @@ import { after, before, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import type { DatasetReport, SampleRecord } from '../../../src/core/datasetRun/datasetReport';
-import { defaultReportPath, freePath, jsonReport, markdownSummary, samplesCsv, writeAtomically } from '../../../src/core/datasetRun/reportFiles';
+import {
+  defaultReportPath,
+  freePath,
+  jsonReport,
+  markdownSummary,
+  samplesCsv,
+  writeAtomically,
+} from '../../../src/core/datasetRun/reportFiles';
 import { runDataset, type DatasetRun } from '../../../src/core/datasetRun/runDataset';
 import { checkThresholds, junitXml, parseThreshold } from '../../../src/core/datasetRun/thresholds';
 import { resolveModelDir } from '../../../src/core/model/shippedModels';
@@ -14,7 +21,12 @@ import { TextClassifier } from '../../../src/core/classifier/textClassifier';
 
 const tmp = mkdtempSync(join(tmpdir(), 'polarity-lens-files-'));
 const dataset = join(tmp, 'hostile.csv');
-const TEXTS = ['a dull , lifeless film', 'a "quoted", sharp and funny script\nacross two lines', '<img src=x onerror=alert(1)> | pipes | and awful', 'warm , generous and wise'];
+const TEXTS = [
+  'a dull , lifeless film',
+  'a "quoted", sharp and funny script\nacross two lines',
+  '<img src=x onerror=alert(1)> | pipes | and awful',
+  'warm , generous and wise',
+];
 writeFileSync(dataset, stringify([['text', 'label'], ...TEXTS.map((t, i) => [t, i % 2 ? 'positive' : 'negative'])]));
 const EXPLAINERS = ['raw-attention', 'occlusion'];
 
@@ -22,7 +34,13 @@ let model: TextClassifier;
 let run: DatasetRun;
 before(async () => {
   model = await TextClassifier.load(resolveModelDir('sst2-cnn-dot'));
-  run = await runDataset(model, { path: dataset, columns: { text: 'text', label: 'label' }, selection: { mode: 'all' }, explain: { explainers: EXPLAINERS }, cacheDir: join(tmp, 'cache') });
+  run = await runDataset(model, {
+    path: dataset,
+    columns: { text: 'text', label: 'label' },
+    selection: { mode: 'all' },
+    explain: { explainers: EXPLAINERS },
+    cacheDir: join(tmp, 'cache'),
+  });
 });
 after(async () => {
   run.close();
@@ -41,14 +59,23 @@ describe('report files', () => {
     const json = JSON.parse(await collect(jsonReport(run))) as DatasetReport;
     assert.equal(json.schema, 'polarity-lens/dataset-report@1');
     assert.deepEqual(json.explainers, JSON.parse(JSON.stringify(run.report.explainers)));
-    assert.deepEqual(json.records.map((r) => r.text), TEXTS);
-    assert.deepEqual(json.records.map((r) => r.line), [2, 3, 5, 6]);
+    assert.deepEqual(
+      json.records.map((r) => r.text),
+      TEXTS,
+    );
+    assert.deepEqual(
+      json.records.map((r) => r.line),
+      [2, 3, 5, 6],
+    );
     for (const r of json.records) assert.deepEqual(Object.keys(r.explainers).sort(), [...EXPLAINERS].sort());
   });
 
   it('the per-sample CSV round-trips through a CSV parser: multi-line and quoted text intact, one column set per explainer', async () => {
-    const rows = parse(await collect(samplesCsv(run)), { columns: true }) as Record<string, string>[];
-    assert.deepEqual(rows.map((r) => r.text), TEXTS);
+    const rows = parse<Record<string, string>>(await collect(samplesCsv(run)), { columns: true });
+    assert.deepEqual(
+      rows.map((r) => r.text),
+      TEXTS,
+    );
     const records: SampleRecord[] = [];
     for await (const r of run.records()) records.push(r);
     rows.forEach((row, i) => {
@@ -69,7 +96,10 @@ describe('report files', () => {
     }
     assert.match(md, /Random floor \(3 seeds\)/);
     assert.match(md, /Accuracy on 4 labelled rows/);
-    assert.match(markdownSummary({ ...run.report, dataset: { ...run.report.dataset, path: '/x/a|b.csv' } }), /a\\\|b\.csv/);
+    assert.match(
+      markdownSummary({ ...run.report, dataset: { ...run.report.dataset, path: '/x/a|b.csv' } }),
+      /a\\\|b\.csv/,
+    );
   });
 
   it('writes atomically beside the target, never over an existing file unless asked, and names files after the dataset', async () => {
@@ -88,7 +118,10 @@ describe('report files', () => {
     }
     await assert.rejects(writeAtomically(join(tmp, 'broken.json'), failing()), /disk full/);
     assert.equal(existsSync(join(tmp, 'broken.json')), false);
-    assert.deepEqual(readdirSync(tmp).filter((f) => f.endsWith('.tmp')), []);
+    assert.deepEqual(
+      readdirSync(tmp).filter((f) => f.endsWith('.tmp')),
+      [],
+    );
   });
 });
 
@@ -108,11 +141,20 @@ describe('thresholds and JUnit', () => {
       { explainer: 'raw-attention', maxRatio: Math.max(0, ratio - 0.01) },
       { explainer: 'lime', maxRatio: 1 },
     ]);
-    assert.deepEqual(results.map((r) => r.passed), [true, ratio === 0, false]);
+    assert.deepEqual(
+      results.map((r) => r.passed),
+      [true, ratio === 0, false],
+    );
     assert.match(results[2].message, /did not run/);
-    const xml = junitXml({ ...run.report, dataset: { ...run.report.dataset, path: '<&>"\u0001\u001b\ud800x\tok' } }, results);
+    const xml = junitXml(
+      { ...run.report, dataset: { ...run.report.dataset, path: '<&>"\u0001\u001b\ud800x\tok' } },
+      results,
+    );
     assert.match(xml, new RegExp(`tests="3" failures="${results.filter((r) => !r.passed).length}"`));
     assert.equal((xml.match(/<failure /g) ?? []).length, results.filter((r) => !r.passed).length);
-    assert.ok(xml.includes('&lt;&amp;&gt;&quot;\ufffd\ufffd\ufffdx\tok') && !xml.includes('<&>'), 'markup escaped, characters XML cannot hold replaced');
+    assert.ok(
+      xml.includes('&lt;&amp;&gt;&quot;\ufffd\ufffd\ufffdx\tok') && !xml.includes('<&>'),
+      'markup escaped, characters XML cannot hold replaced',
+    );
   });
 });

@@ -38,7 +38,12 @@ after(async () => {
 });
 
 const options = (cacheDir: string, extra: Partial<DatasetRunOptions> = {}): DatasetRunOptions => ({
-  path: dataset, columns: { text: 'text', label: 'label' }, selection: { mode: 'all' }, explain: { explainers: EXPLAINERS }, cacheDir, ...extra,
+  path: dataset,
+  columns: { text: 'text', label: 'label' },
+  selection: { mode: 'all' },
+  explain: { explainers: EXPLAINERS },
+  cacheDir,
+  ...extra,
 });
 /** The report without what legitimately differs between two runs of the same work. */
 const comparable = (r: Omit<DatasetReport, 'records'>) => {
@@ -54,7 +59,10 @@ describe('runDataset: the violation test over a file', () => {
     assert.equal(report.samples, rows.length);
     assert.equal(report.complete, true);
     assert.equal(report.dataset.rowsRead, rows.length + 2);
-    assert.deepEqual(report.dataset.badRows.map((b) => b.line), [5, 9]);
+    assert.deepEqual(
+      report.dataset.badRows.map((b) => b.line),
+      [5, 9],
+    );
     assert.match(report.dataset.badRows[0].reason, /empty text/);
     // An independent tally from explainText, row by row.
     const violations = new Map<string, number[]>();
@@ -68,23 +76,45 @@ describe('runDataset: the violation test over a file', () => {
         PAPER_OPERATORS.forEach((op, j) => (counts[j] += e.verdicts.find((v) => v.operator === op)!.violates ? 1 : 0));
         violations.set(e.id, counts);
       }
-      RANDOM_SEEDS.forEach((seed, s) => PAPER_OPERATORS.forEach((op, j) => {
-        const { weights } = randomUnitWeights(r.text, seed, result.units.length);
-        const deltas = result.impacts.find((i) => i.operator === op)!.deltas;
-        if (violationVerdict(weights, deltas, weights.map(() => true)).violates) random[s][j]++;
-      }));
+      RANDOM_SEEDS.forEach((seed, s) =>
+        PAPER_OPERATORS.forEach((op, j) => {
+          const { weights } = randomUnitWeights(r.text, seed, result.units.length);
+          const deltas = result.impacts.find((i) => i.operator === op)!.deltas;
+          if (
+            violationVerdict(
+              weights,
+              deltas,
+              weights.map(() => true),
+            ).violates
+          )
+            random[s][j]++;
+        }),
+      );
     }
     for (const e of report.explainers) {
-      assert.deepEqual(PAPER_OPERATORS.map((op) => e.violation[op]!.k), violations.get(e.id), e.id);
+      assert.deepEqual(
+        PAPER_OPERATORS.map((op) => e.violation[op]!.k),
+        violations.get(e.id),
+        e.id,
+      );
       assert.equal(e.runs, rows.length);
     }
-    assert.deepEqual(report.random.perSeed.map((s) => PAPER_OPERATORS.map((op) => s.violation[op]! * rows.length)), random);
+    assert.deepEqual(
+      report.random.perSeed.map((s) => PAPER_OPERATORS.map((op) => s.violation[op]! * rows.length)),
+      random,
+    );
     assert.equal(report.accuracy!.k, correct);
     assert.equal(run.sampleRows.length, rows.length);
-    assert.deepEqual(run.sampleRows.map((s) => s.line), [2, 3, 4, 6, 7, 8, 10, 11, 12, 13, 14, 15, 16, 17]);
+    assert.deepEqual(
+      run.sampleRows.map((s) => s.line),
+      [2, 3, 4, 6, 7, 8, 10, 11, 12, 13, 14, 15, 16, 17],
+    );
     const records: SampleRecord[] = [];
     for await (const r of run.records()) records.push(r);
-    assert.deepEqual(records.map((r) => r.text), rows.map((r) => r.text));
+    assert.deepEqual(
+      records.map((r) => r.text),
+      rows.map((r) => r.text),
+    );
     run.close();
     assert.equal(fileHash(), originalHash, 'the dataset file is unchanged');
     assert.deepEqual(readdirSync(tmp).sort(), ['cache-a', 'reviews.csv'], 'nothing was written next to the dataset');
@@ -93,15 +123,23 @@ describe('runDataset: the violation test over a file', () => {
   it('cancel keeps the finished samples, and a second run resumes to exactly the uninterrupted report', async () => {
     const cacheDir = join(tmp, 'cache-b');
     const controller = new AbortController();
-    const first = await runDataset(model, options(cacheDir, {
-      signal: controller.signal,
-      onProgress: (p) => { if (p.done === 5) controller.abort(); },
-    }));
+    const first = await runDataset(
+      model,
+      options(cacheDir, {
+        signal: controller.signal,
+        onProgress: (p) => {
+          if (p.done === 5) controller.abort();
+        },
+      }),
+    );
     first.close();
     assert.equal(first.report.complete, false);
     assert.equal(first.report.samples, 5);
     let computedAgain = 0;
-    const resumed = await runDataset(model, options(cacheDir, { onProgress: (p) => (computedAgain = p.done - p.resumed) }));
+    const resumed = await runDataset(
+      model,
+      options(cacheDir, { onProgress: (p) => (computedAgain = p.done - p.resumed) }),
+    );
     resumed.close();
     assert.equal(resumed.report.resumed, 5, 'the five finished samples come from the cache');
     assert.equal(computedAgain, rows.length - 5);
@@ -117,7 +155,10 @@ describe('runDataset: the violation test over a file', () => {
     const single = await runDataset(oneThread, options(join(tmp, 'cache-w1')));
     single.close();
     await oneThread.dispose();
-    const pooled = await runDataset(model, options(join(tmp, 'cache-w2'), { workers: 2, workerScript: OUTCOME_WORKER }));
+    const pooled = await runDataset(
+      model,
+      options(join(tmp, 'cache-w2'), { workers: 2, workerScript: OUTCOME_WORKER }),
+    );
     pooled.close();
     assert.equal(pooled.report.samples, rows.length);
     // Each process's first sample runs partly on its forward-only session, the rest on the built graph's, which
@@ -136,8 +177,20 @@ describe('runDataset: the violation test over a file', () => {
     again.close();
     assert.equal(again.report.resumed, 3);
     assert.equal(again.report.samples, 4);
-    assert.ok(readFileSync(join(cacheDir, file), 'utf8').split('\n').filter(Boolean).every((l) => JSON.parse(l).k), 'every line is whole JSON');
-    const logit = await runDataset(model, options(cacheDir, { selection: { mode: 'first', n: 2 }, explain: { explainers: EXPLAINERS, objective: 'logit' } }));
+    assert.ok(
+      readFileSync(join(cacheDir, file), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .every((l) => JSON.parse(l).k),
+      'every line is whole JSON',
+    );
+    const logit = await runDataset(
+      model,
+      options(cacheDir, {
+        selection: { mode: 'first', n: 2 },
+        explain: { explainers: EXPLAINERS, objective: 'logit' },
+      }),
+    );
     logit.close();
     assert.equal(logit.report.resumed, 0);
     assert.equal(readdirSync(cacheDir).length, 2);
@@ -145,13 +198,28 @@ describe('runDataset: the violation test over a file', () => {
 
   it('labels map by name or class id; labels that name no class are listed and their rows count as unlabelled', async () => {
     const file = join(tmp, 'labels.csv');
-    writeFileSync(file, stringify([['text', 'label'], [rows[0].text, '1'], [rows[1].text, '0'], [rows[2].text, 'pos'], [rows[3].text, 'NEGATIVE']]));
+    writeFileSync(
+      file,
+      stringify([
+        ['text', 'label'],
+        [rows[0].text, '1'],
+        [rows[1].text, '0'],
+        [rows[2].text, 'pos'],
+        [rows[3].text, 'NEGATIVE'],
+      ]),
+    );
     const run = await runDataset(model, { ...options(join(tmp, 'cache-l')), path: file });
-    assert.deepEqual(run.sampleRows.map((r) => r.label), ['1', '0', 'pos', 'NEGATIVE']);
+    assert.deepEqual(
+      run.sampleRows.map((r) => r.label),
+      ['1', '0', 'pos', 'NEGATIVE'],
+    );
     const records: SampleRecord[] = [];
     for await (const r of run.records()) records.push(r);
     run.close();
-    assert.deepEqual(records.map((r) => r.labelIndex), [1, 0, null, 0]);
+    assert.deepEqual(
+      records.map((r) => r.labelIndex),
+      [1, 0, null, 0],
+    );
     assert.deepEqual(run.report.dataset.unmappedLabels, ['pos']);
     assert.equal(run.report.accuracy!.n, 3);
   });
@@ -166,7 +234,10 @@ describe('runDataset: the violation test over a file', () => {
     assert.equal(a.length, 6);
     assert.deepEqual(await pick({ mode: 'random', n: 6, seed: 3 }), a);
     assert.notDeepEqual(await pick({ mode: 'random', n: 6, seed: 4 }), a);
-    const strat = await runDataset(model, options(join(tmp, 'cache-e'), { selection: { mode: 'stratified', n: 7, seed: 1 } }));
+    const strat = await runDataset(
+      model,
+      options(join(tmp, 'cache-e'), { selection: { mode: 'stratified', n: 7, seed: 1 } }),
+    );
     strat.close();
     const share = rows.filter((r) => r.label === 'positive').length / rows.length;
     const positives = strat.sampleRows.filter((r) => r.label === 'positive').length;

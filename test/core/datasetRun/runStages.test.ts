@@ -18,7 +18,8 @@ after(async () => {
   await model.dispose();
   rmSync(tmp, { recursive: true, force: true });
 });
-const settings = (extra = {}) => resolveExplainOptions({ explainers: ['raw-attention', 'occlusion'], metrics: true, ...extra });
+const settings = (extra = {}) =>
+  resolveExplainOptions({ explainers: ['raw-attention', 'occlusion'], metrics: true, ...extra });
 
 describe('the dataset run, stage by stage', () => {
   it('runIdentity: an outcome setting changes the cache key, the explainer list does not (cache lines say which they hold)', async () => {
@@ -46,9 +47,20 @@ describe('the dataset run, stage by stage', () => {
     const identity = await runIdentity(model, s);
     const cache = await SampleCache.open(join(tmp, 'cache'), identity.modelHash, identity.cacheKey);
     try {
-      const tally = new RunTally(model, { path: 'x.csv', columns: { text: 'text', label: 'label' }, selection: { mode: 'all' } }, 'csv', s, identity, cache, 3);
+      const tally = new RunTally(
+        model,
+        { path: 'x.csv', columns: { text: 'text', label: 'label' }, selection: { mode: 'all' } },
+        'csv',
+        s,
+        identity,
+        cache,
+        3,
+      );
       const source = outcomeSource(model, s, {});
-      const rows = [{ row: 0, line: 2, text: 'a moving film', label: 'positive' }, { row: 2, line: 4, text: 'dull and long', label: 'sad' }];
+      const rows = [
+        { row: 0, line: 2, text: 'a moving film', label: 'positive' },
+        { row: 2, line: 4, text: 'dull and long', label: 'sad' },
+      ];
       for (const row of rows) {
         tally.computing();
         const outcome = await source.explain(row.text);
@@ -61,7 +73,10 @@ describe('the dataset run, stage by stage', () => {
       assert.deepEqual([progress.done, progress.total, progress.resumed], [3, 3, 1]);
       const { report, sampleRows } = tally.snapshot(true);
       assert.deepEqual([report.samples, report.resumed, report.dataset.unmappedLabels], [3, 1, ['sad']]);
-      assert.deepEqual(sampleRows.map((r) => r.row), [0, 2, 3]);
+      assert.deepEqual(
+        sampleRows.map((r) => r.row),
+        [0, 2, 3],
+      );
       assert.equal(tally.record(2)?.text, 'dull and long');
       assert.equal(tally.record(1), undefined, 'a row the run did not explain');
       const records = [];

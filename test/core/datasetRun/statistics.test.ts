@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ClusteredCount, proportion, RunningMean } from '../../../src/core/datasetRun/statistics';
 
-const close = (a: number | null, b: number, eps = 5e-4) => assert.ok(a !== null && Math.abs(a - b) < eps, `${a} ≉ ${b}`);
+const close = (a: number | null, b: number, eps = 5e-4) =>
+  assert.ok(a !== null && Math.abs(a - b) < eps, `${a} ≉ ${b}`);
 
 describe('report statistics', () => {
   it('Wilson intervals match published values, stay inside [0, 1], and are empty for n = 0', () => {
@@ -41,7 +42,16 @@ describe('report statistics', () => {
       return c.estimate();
     };
     // One judgement per row: exactly Wilson, no effective size.
-    assert.deepEqual(count([[1, 1], [0, 1], [1, 1], [0, 1], [0, 1]]), proportion(2, 5));
+    assert.deepEqual(
+      count([
+        [1, 1],
+        [0, 1],
+        [1, 1],
+        [0, 1],
+        [0, 1],
+      ]),
+      proportion(2, 5),
+    );
     // Three labels per row that always agree: the information of 10 rows, not 30 judgements.
     const agreeing = count([...Array(4).fill([3, 3]), ...Array(6).fill([0, 3])] as [number, number][]);
     assert.deepEqual([agreeing.k, agreeing.n, agreeing.ratio, agreeing.effectiveN], [12, 30, 0.4, 10]);
@@ -55,7 +65,16 @@ describe('report statistics', () => {
     assert.equal(none.lo, 0);
     close(none.hi, proportion(0, 10).hi!, 1e-12);
     // In between: wider than the judgements' Wilson interval, narrower than the rows'.
-    const mixed = count([[2, 3], [0, 3], [3, 3], [1, 3], [0, 3], [2, 3], [3, 3], [0, 3]]);
+    const mixed = count([
+      [2, 3],
+      [0, 3],
+      [3, 3],
+      [1, 3],
+      [0, 3],
+      [2, 3],
+      [3, 3],
+      [0, 3],
+    ]);
     assert.ok(mixed.effectiveN! > 8 && mixed.effectiveN! < 24, String(mixed.effectiveN));
     const naive = proportion(11, 24);
     assert.ok(mixed.lo! < naive.lo! && mixed.hi! > naive.hi!);

@@ -9,32 +9,59 @@ import { TextClassifier } from '../../../src/core/classifier/textClassifier';
 /** Runs rollout on hand-made attention maps over three tokens, each a token unit of its own. */
 async function rolloutOf(maps: AttentionMap[], pooled = [1, 0, 0]): Promise<number[]> {
   const units = [0, 1, 2].map((i) => ({ text: `t${i}`, start: i, end: i + 1, tokens: [i] }));
-  const ctx = { units, pooled: { weights: pooled, description: 'pooled' }, attentions: async () => maps } as unknown as ExplainContext;
+  const ctx = {
+    units,
+    pooled: { weights: pooled, description: 'pooled' },
+    attentions: async () => maps,
+  } as unknown as ExplainContext;
   return (await attentionRollout.explain(ctx, {})).weights;
 }
 
-const layer = (name: string, heads: number[][][]): AttentionMap =>
-  ({ name, dims: [1, heads.length, 3, 3], data: Float32Array.from(heads.flat(2)) });
+const layer = (name: string, heads: number[][][]): AttentionMap => ({
+  name,
+  dims: [1, heads.length, 3, 3],
+  data: Float32Array.from(heads.flat(2)),
+});
 
 describe('attention rollout', () => {
   it('one layer: the pooled row of rownorm(mean_h A + I)', async () => {
-    const a = [[0.2, 0.3, 0.5], [1, 0, 0], [0, 1, 0]];
-    const b = [[0.6, 0.3, 0.1], [0, 0, 1], [0, 1, 0]];
+    const a = [
+      [0.2, 0.3, 0.5],
+      [1, 0, 0],
+      [0, 1, 0],
+    ];
+    const b = [
+      [0.6, 0.3, 0.1],
+      [0, 0, 1],
+      [0, 1, 0],
+    ];
     const w = await rolloutOf([layer('attention_0', [a, b])]);
     // mean row 0 = [0.4, 0.3, 0.3]; + I -> [1.4, 0.3, 0.3]; / 2
     [0.7, 0.15, 0.15].forEach((x, i) => assert.ok(Math.abs(w[i] - x) < 1e-6, `${w}`));
   });
 
   it('two layers multiply, later layer on the left', async () => {
-    const identity = [[1, 0, 0], [0, 1, 0], [0, 0, 1]];
-    const toLast = [[0, 0, 1], [0, 0, 1], [0, 0, 1]];
+    const identity = [
+      [1, 0, 0],
+      [0, 1, 0],
+      [0, 0, 1],
+    ];
+    const toLast = [
+      [0, 0, 1],
+      [0, 0, 1],
+      [0, 0, 1],
+    ];
     // Â_2 = rownorm(I + I) = I, so R[0] = Â_1[0] = rownorm(toLast + I)[0] = [0.5, 0, 0.5].
     const w = await rolloutOf([layer('attention_0', [toLast]), layer('attention_1', [identity])]);
     [0.5, 0, 0.5].forEach((x, i) => assert.ok(Math.abs(w[i] - x) < 1e-6, `${w}`));
   });
 
   it('reads the pooled rows: the last token for a decoder, the mean of the rows for mean pooling', async () => {
-    const a = [[0.2, 0.3, 0.5], [1, 0, 0], [0, 1, 0]];
+    const a = [
+      [0.2, 0.3, 0.5],
+      [1, 0, 0],
+      [0, 1, 0],
+    ];
     // rownorm(A + I): row 2 = [0, 1, 1] / 2.
     const last = await rolloutOf([layer('attention_0', [a])], [0, 0, 1]);
     [0, 0.5, 0.5].forEach((x, i) => assert.ok(Math.abs(last[i] - x) < 1e-6, `${last}`));

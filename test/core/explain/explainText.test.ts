@@ -25,13 +25,23 @@ describe('explainText', () => {
   it('explains the clean prediction ŷ with every explainer and every paper operator', async () => {
     const r = await explainText(lstm, REVIEW);
     assert.equal(r.schema, 'polarity-lens/explain@1');
-    assert.deepEqual(r.units.map((u) => u.text), REVIEW.split(' '));
+    assert.deepEqual(
+      r.units.map((u) => u.text),
+      REVIEW.split(' '),
+    );
     assert.equal(r.prediction.probability, Math.max(...r.prediction.probabilities));
-    assert.deepEqual(r.impacts.map((i) => i.operator), ['delete', 'zero-embedding', 'attention-mask']);
-    assert.deepEqual(r.explanations.map((e) => e.id), EXPLAINERS.map((e) => e.id));
+    assert.deepEqual(
+      r.impacts.map((i) => i.operator),
+      ['delete', 'zero-embedding', 'attention-mask'],
+    );
+    assert.deepEqual(
+      r.explanations.map((e) => e.id),
+      EXPLAINERS.map((e) => e.id),
+    );
     const single = ['rollout', 'transformer-attribution', 'generic-attention'];
     for (const e of r.explanations) {
-      if (single.includes(e.id)) assert.match(e.error ?? '', /needs a transformer/, `${e.id}: the BiLSTM has one attention layer`);
+      if (single.includes(e.id))
+        assert.match(e.error ?? '', /needs a transformer/, `${e.id}: the BiLSTM has one attention layer`);
       else assert.ok(e.weights, `${e.id} runs on the BiLSTM: ${e.error}`);
     }
     for (const e of r.explanations.filter((x) => x.weights)) {
@@ -47,7 +57,7 @@ describe('explainText', () => {
     assert.ok(Math.abs(w.reduce((a, b) => a + b, 0) - 1) < 1e-5);
   });
 
-  it('an unsigned explainer violates exactly when its top unit has Δ < 0 (reference §7.2 item 2)', async () => {
+  it('an unsigned explainer violates exactly when its top unit has Δ < 0', async () => {
     for (const text of [REVIEW, 'the acting is superb but the plot is a mess', 'not bad at all , really']) {
       const r = await explainText(bert, text, { explainers: ['raw-attention', 'random'] });
       for (const e of r.explanations) {
@@ -77,7 +87,10 @@ describe('explainText', () => {
       const op = erasureOperator(impact.operator);
       for (const [k, unit] of r.units.entries()) {
         const [p] = await probabilities(bert.onnx, [op.erase(input, unit.tokens, {})]);
-        assert.ok(Math.abs(r.prediction.probability - p[r.prediction.index] - impact.deltas[k]) < 1e-6, `${impact.operator} ${unit.text}`);
+        assert.ok(
+          Math.abs(r.prediction.probability - p[r.prediction.index] - impact.deltas[k]) < 1e-6,
+          `${impact.operator} ${unit.text}`,
+        );
       }
     }
   });
@@ -101,20 +114,34 @@ describe('explainText', () => {
     const input = { ids: tokens.ids, attentionMask: tokens.ids.map(() => 1) };
     const op = erasureOperator('delete');
     const target = r.prediction.index;
-    const erased = await probabilities(bert.onnx, r.units.map((u) => op.erase(input, u.tokens, {})));
+    const erased = await probabilities(
+      bert.onnx,
+      r.units.map((u) => op.erase(input, u.tokens, {})),
+    );
     let naive = 1 + r.impacts.length * r.units.length;
     for (const row of r.explanations) {
       const ctx = {
-        weights: row.weights!, target, baseline: r.prediction.probability, operator: 'delete' as const,
+        weights: row.weights!,
+        target,
+        baseline: r.prediction.probability,
+        operator: 'delete' as const,
         leaveOneOut: { operator: 'delete' as const, deltas: r.impacts[0].deltas, erased },
-        without: (picked: number[]) => op.erase(input, picked.flatMap((u) => r.units[u].tokens), {}),
+        without: (picked: number[]) =>
+          op.erase(
+            input,
+            picked.flatMap((u) => r.units[u].tokens),
+            {},
+          ),
       };
       for (const metric of METRICS) {
         const inputs = metric.inputs(ctx);
         naive += inputs.length;
         const expected = metric.value(ctx, await probabilities(bert.onnx, inputs));
         const got = row.metrics.find((m) => m.id === metric.id)!.value;
-        assert.ok(expected === null ? got === null : Math.abs(got! - expected) < 1e-6, `${row.id} ${metric.id}: ${got} vs ${expected}`);
+        assert.ok(
+          expected === null ? got === null : Math.abs(got! - expected) < 1e-6,
+          `${row.id} ${metric.id}: ${got} vs ${expected}`,
+        );
       }
     }
     // Comprehensiveness's bins are AOPC's first steps, and AOPC's first step is a leave-one-out erasure.
@@ -132,7 +159,10 @@ describe('explainText', () => {
 
   it('never lets [CLS] or [SEP] be a unit', async () => {
     const r = await explainText(bert, 'fine', { explainers: ['raw-attention'] });
-    assert.deepEqual(r.units.map((u) => u.text), ['fine']);
+    assert.deepEqual(
+      r.units.map((u) => u.text),
+      ['fine'],
+    );
     assert.equal(r.explanations[0].verdicts[0].unit, 0);
   });
 
@@ -149,7 +179,10 @@ describe('explainText', () => {
   });
 
   it('rejects an unknown explainer by naming the known ones', async () => {
-    await assert.rejects(explainText(lstm, REVIEW, { explainers: ['lime2'] }), /Unknown explainer "lime2"; choose from raw-attention, attention-x-gradient, .*, random/);
+    await assert.rejects(
+      explainText(lstm, REVIEW, { explainers: ['lime2'] }),
+      /Unknown explainer "lime2"; choose from raw-attention, attention-x-gradient, .*, random/,
+    );
   });
 });
 
@@ -158,7 +191,11 @@ describe('raw attention layer and head', () => {
     const text = 'the acting is superb but the plot is a mess';
     const last = await explainText(bert, text, { explainers: ['raw-attention'], metrics: false });
     const first = await explainText(bert, text, { explainers: ['raw-attention'], attentionLayer: 0, metrics: false });
-    const heads = await Promise.all([0, 1, 2, 3].map((h) => explainText(bert, text, { explainers: ['raw-attention'], attentionHead: h, metrics: false })));
+    const heads = await Promise.all(
+      [0, 1, 2, 3].map((h) =>
+        explainText(bert, text, { explainers: ['raw-attention'], attentionHead: h, metrics: false }),
+      ),
+    );
     assert.notDeepEqual(first.explanations[0].weights, last.explanations[0].weights);
     // The mean over heads of each head's weights is the heads-averaged weight.
     last.explanations[0].weights!.forEach((w, i) => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -17,7 +17,7 @@ const cacheDir = join(tmp, 'cache');
 const weights = (r: ExplainResult, id: string) => {
   const row = r.explanations.find((e) => e.id === id)!;
   assert.ok(row.weights, `${id} ran: ${row.error}`);
-  return row.weights!;
+  return row.weights;
 };
 const row = (r: ExplainResult, id: string) => r.explanations.find((e) => e.id === id)!;
 
@@ -27,12 +27,12 @@ function relativeError(got: number[], want: number[]): number {
   return Math.max(...got.map((g, i) => Math.abs(g - want[i]))) / size;
 }
 
-describe('gradient explainers on the toy model whose attention pools the embeddings (reference §7.2 item 1)', () => {
+describe('gradient explainers on the toy model whose attention pools the embeddings', () => {
   let toy: TextClassifier;
   before(async () => {
     const dir = join(tmp, 'toy');
     rmSync(dir, { recursive: true, force: true });
-    require('node:fs').mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true });
     writeToyModel(dir, 'logits', false, { attentionPooling: true });
     toy = await TextClassifier.load(dir, { gradientCacheDir: cacheDir });
   });
@@ -43,7 +43,10 @@ describe('gradient explainers on the toy model whose attention pools the embeddi
   const words = ['good', 'good', 'bad', 'movie'];
 
   it('AttGrad and InputGrad have their exact values and give the suppressing word a negative weight', async () => {
-    const r = await explainText(toy, words.join(' '), { explainers: ['raw-attention', 'attention-x-gradient', 'input-x-gradient', 'conservative-lrp'], metrics: false });
+    const r = await explainText(toy, words.join(' '), {
+      explainers: ['raw-attention', 'attention-x-gradient', 'input-x-gradient', 'conservative-lrp'],
+      metrics: false,
+    });
     assert.equal(r.prediction.label, 'positive');
     const p = r.prediction.probability;
     const alpha = weights(r, 'raw-attention');
@@ -62,18 +65,24 @@ describe('gradient explainers on the toy model whose attention pools the embeddi
 
   it('raw attention violates under every operator; AttGrad, InputGrad and IG do not', async () => {
     const r = await explainText(toy, words.join(' '), {
-      explainers: ['raw-attention', 'attention-x-gradient', 'input-x-gradient', 'integrated-gradients'], metrics: false,
+      explainers: ['raw-attention', 'attention-x-gradient', 'input-x-gradient', 'integrated-gradients'],
+      metrics: false,
     });
     assert.equal(row(r, 'raw-attention').violationMean, 1);
     for (const id of ['attention-x-gradient', 'input-x-gradient', 'integrated-gradients']) {
       const explained = row(r, id);
       assert.equal(explained.violationMean, 0, id);
-      for (const v of explained.verdicts) assert.ok(v.weight * v.delta > 0, `${id} ${v.operator}: w ${v.weight}, Δ ${v.delta}`);
+      for (const v of explained.verdicts)
+        assert.ok(v.weight * v.delta > 0, `${id} ${v.operator}: w ${v.weight}, Δ ${v.delta}`);
     }
   });
 
   it('the logit objective differentiates z_ŷ: InputGrad becomes (1 + α_i)·(E₁ − E₀)[x_i]', async () => {
-    const r = await explainText(toy, words.join(' '), { explainers: ['raw-attention', 'input-x-gradient'], objective: 'logit', metrics: false });
+    const r = await explainText(toy, words.join(' '), {
+      explainers: ['raw-attention', 'input-x-gradient'],
+      objective: 'logit',
+      metrics: false,
+    });
     const alpha = weights(r, 'raw-attention');
     weights(r, 'input-x-gradient').forEach((w, i) => {
       // z_pos alone: ∂z_pos/∂e_i = (1 + α_i)·(0, 1), so e·∂ = (1 + α_i)·E[x_i]_pos.
@@ -84,14 +93,21 @@ describe('gradient explainers on the toy model whose attention pools the embeddi
 
   it('an op without a gradient rule stops only the gradient explainers, and says which op', async () => {
     const dir = join(tmp, 'toy-sin');
-    require('node:fs').mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true });
     writeToyModel(dir, 'logits', false, { attentionPooling: true, unsupportedOp: true });
     const model = await TextClassifier.load(dir, { gradientCacheDir: cacheDir });
     try {
-      const r = await explainText(model, 'good bad movie', { explainers: ['raw-attention', 'input-x-gradient', 'attention-x-gradient', 'integrated-gradients'], metrics: false });
+      const r = await explainText(model, 'good bad movie', {
+        explainers: ['raw-attention', 'input-x-gradient', 'attention-x-gradient', 'integrated-gradients'],
+        metrics: false,
+      });
       assert.ok(row(r, 'raw-attention').weights);
-      for (const id of ['input-x-gradient', 'attention-x-gradient', 'integrated-gradients']) assert.match(row(r, id).error ?? '', /Sin/, id);
-      assert.ok(r.notes.some((n) => /Sin/.test(n) && /input-x-gradient/.test(n)), r.notes.join('\n'));
+      for (const id of ['input-x-gradient', 'attention-x-gradient', 'integrated-gradients'])
+        assert.match(row(r, id).error ?? '', /Sin/, id);
+      assert.ok(
+        r.notes.some((n) => /Sin/.test(n) && /input-x-gradient/.test(n)),
+        r.notes.join('\n'),
+      );
     } finally {
       await model.dispose();
     }
@@ -107,21 +123,36 @@ describe('gradient explainers against the PyTorch reference fixtures', () => {
         for (const s of fixture.samples.slice(0, 3)) {
           const results = [];
           for (const steps of [20, 100]) {
-            const r = await explainText(model, s.text, { explainers: ['input-x-gradient', 'integrated-gradients'], granularity: 'token', igSteps: steps, metrics: false });
+            const r = await explainText(model, s.text, {
+              explainers: ['input-x-gradient', 'integrated-gradients'],
+              granularity: 'token',
+              igSteps: steps,
+              metrics: false,
+            });
             const tokens = r.units.map((u) => u.tokens[0]);
             const ig = s.integrated_gradients[String(steps)];
-            const e = relativeError(weights(r, 'integrated-gradients'), tokens.map((t) => ig.attributions[t]));
+            const e = relativeError(
+              weights(r, 'integrated-gradients'),
+              tokens.map((t) => ig.attributions[t]),
+            );
             assert.ok(e <= 1e-4, `${s.text}: IG-${steps} off by ${e.toExponential(2)}`);
             if (steps === 20) {
-              const x = relativeError(weights(r, 'input-x-gradient'), tokens.map((t) => s.input_x_gradient[t]));
+              const x = relativeError(
+                weights(r, 'input-x-gradient'),
+                tokens.map((t) => s.input_x_gradient[t]),
+              );
               assert.ok(x <= 1e-4, `${s.text}: InputGrad off by ${x.toExponential(2)}`);
             }
             const error = Number(row(r, 'integrated-gradients').parameters.completenessError);
-            assert.ok(Math.abs(error - ig.completeness_error) < 1e-4 + 1e-2 * Math.abs(ig.completeness_error), `completeness ${error} vs ${ig.completeness_error}`);
+            assert.ok(
+              Math.abs(error - ig.completeness_error) < 1e-4 + 1e-2 * Math.abs(ig.completeness_error),
+              `completeness ${error} vs ${ig.completeness_error}`,
+            );
             results.push(Math.abs(error));
           }
           // float32 leaves a noise floor of about 1e-4 under which the error cannot shrink visibly.
-          if (Math.abs(s.integrated_gradients['20'].completeness_error) > 1e-3) assert.ok(results[1] < results[0], `completeness error grows with steps: ${results}`);
+          if (Math.abs(s.integrated_gradients['20'].completeness_error) > 1e-3)
+            assert.ok(results[1] < results[0], `completeness error grows with steps: ${results}`);
         }
       } finally {
         await model.dispose();
@@ -135,16 +166,41 @@ describe('gradient explainers against the PyTorch reference fixtures', () => {
     try {
       const s = fixture.samples[1];
       const r = await explainText(model, s.text, {
-        explainers: ['attention-x-gradient', 'attention-gradient', 'attention-x-abs-gradient', 'attention-x-gradient-sign'], granularity: 'token', metrics: false,
+        explainers: [
+          'attention-x-gradient',
+          'attention-gradient',
+          'attention-x-abs-gradient',
+          'attention-x-gradient-sign',
+        ],
+        granularity: 'token',
+        metrics: false,
       });
       const tokens = r.units.map((u) => u.tokens[0]);
       const a = decodeTensor(s.attentions.attention);
       const g = decodeTensor(s.grad_attentions.attention);
       const want = (f: (x: number, y: number) => number) => tokens.map((t) => f(a[t], g[t]));
-      assert.ok(relativeError(weights(r, 'attention-x-gradient'), want((x, y) => x * y)) <= 1e-4);
-      assert.ok(relativeError(weights(r, 'attention-gradient'), want((_x, y) => y)) <= 1e-4);
-      assert.ok(relativeError(weights(r, 'attention-x-abs-gradient'), want((x, y) => x * Math.abs(y))) <= 1e-4);
-      assert.deepEqual(weights(r, 'attention-x-gradient-sign').map(Math.sign), want((x, y) => x * Math.sign(y)).map(Math.sign));
+      assert.ok(
+        relativeError(
+          weights(r, 'attention-x-gradient'),
+          want((x, y) => x * y),
+        ) <= 1e-4,
+      );
+      assert.ok(
+        relativeError(
+          weights(r, 'attention-gradient'),
+          want((_x, y) => y),
+        ) <= 1e-4,
+      );
+      assert.ok(
+        relativeError(
+          weights(r, 'attention-x-abs-gradient'),
+          want((x, y) => x * Math.abs(y)),
+        ) <= 1e-4,
+      );
+      assert.deepEqual(
+        weights(r, 'attention-x-gradient-sign').map(Math.sign),
+        want((x, y) => x * Math.sign(y)).map(Math.sign),
+      );
       for (const id of ['generic-attention', 'transformer-attribution']) {
         const only = await explainText(model, s.text, { explainers: [id], metrics: false });
         assert.match(row(only, id).error ?? '', /single attention layer/);
@@ -154,29 +210,53 @@ describe('gradient explainers against the PyTorch reference fixtures', () => {
     }
   });
 
-  it('sst2-transformer: GenAtt equals Chefer\'s recurrence computed from the fixture\'s attentions and gradients', async () => {
+  it("sst2-transformer: GenAtt equals Chefer's recurrence computed from the fixture's attentions and gradients", async () => {
     const fixture = readReferenceFixture('sst2-transformer');
     const model = await TextClassifier.load(resolveModelDir('sst2-transformer'), { gradientCacheDir: cacheDir });
     try {
       const s = fixture.samples[0];
-      const r = await explainText(model, s.text, { explainers: ['generic-attention', 'transformer-attribution', 'partial-lrp', 'conservative-lrp', 'input-x-gradient', 'attention-x-input-norm'], granularity: 'token', metrics: false });
+      const r = await explainText(model, s.text, {
+        explainers: [
+          'generic-attention',
+          'transformer-attribution',
+          'partial-lrp',
+          'conservative-lrp',
+          'input-x-gradient',
+          'attention-x-input-norm',
+        ],
+        granularity: 'token',
+        metrics: false,
+      });
       const n = s.input_ids.length;
       let R: number[][] = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
       for (const out of fixture.attention_outputs) {
         const a = decodeTensor(s.attentions[out]);
         const g = decodeTensor(s.grad_attentions[out]);
         const heads = s.attentions[out].shape[0];
-        const bar = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => {
-          let sum = 0;
-          for (let h = 0; h < heads; h++) sum += Math.max(0, a[(h * n + i) * n + j] * g[(h * n + i) * n + j]);
-          return sum / heads;
-        }));
+        const bar = Array.from({ length: n }, (_, i) =>
+          Array.from({ length: n }, (_, j) => {
+            let sum = 0;
+            for (let h = 0; h < heads; h++) sum += Math.max(0, a[(h * n + i) * n + j] * g[(h * n + i) * n + j]);
+            return sum / heads;
+          }),
+        );
         R = R.map((rowR, i) => rowR.map((x, j) => x + bar[i].reduce((acc, b, k) => acc + b * R[k][j], 0)));
       }
       const tokens = r.units.map((u) => u.tokens[0]);
-      assert.ok(relativeError(weights(r, 'generic-attention'), tokens.map((t) => R[0][t])) <= 1e-4);
-      assert.ok(weights(r, 'transformer-attribution').every((w) => w >= 0), 'TransAtt is non-negative');
-      assert.ok(weights(r, 'attention-x-input-norm').every((w) => w >= 0), 'AttIN is non-negative');
+      assert.ok(
+        relativeError(
+          weights(r, 'generic-attention'),
+          tokens.map((t) => R[0][t]),
+        ) <= 1e-4,
+      );
+      assert.ok(
+        weights(r, 'transformer-attribution').every((w) => w >= 0),
+        'TransAtt is non-negative',
+      );
+      assert.ok(
+        weights(r, 'attention-x-input-norm').every((w) => w >= 0),
+        'AttIN is non-negative',
+      );
       // Holding softmax and LayerNorm σ constant really changes the propagation in a transformer.
       assert.ok(relativeError(weights(r, 'conservative-lrp'), weights(r, 'input-x-gradient')) > 1e-2);
       assert.ok(weights(r, 'partial-lrp').some((w) => w < 0) || weights(r, 'partial-lrp').some((w) => w > 0));

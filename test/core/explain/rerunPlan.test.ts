@@ -24,16 +24,23 @@ after(async () => {
 describe('re-running only what a settings change makes stale', () => {
   it('every explainer declares the settings it reads, from the known set', () => {
     // The declared explain settings, less granularity (every explainer depends on the units).
-    const known = new Set<string>(ENGINE_SETTINGS.filter((s) => s.scope === 'explain' && s.key !== 'granularity').map((s) => s.key));
+    const known = new Set<string>(
+      ENGINE_SETTINGS.filter((s) => s.scope === 'explain' && s.key !== 'granularity').map((s) => s.key),
+    );
     for (const e of EXPLAINERS) for (const s of e.reads) assert.ok(known.has(s), `${e.id}: ${s}`);
-    assert.deepEqual(EXPLAINERS.find((e) => e.id === 'integrated-gradients')!.reads, ['objective', 'igSteps', 'igBaseline']);
+    assert.deepEqual(EXPLAINERS.find((e) => e.id === 'integrated-gradients')!.reads, [
+      'objective',
+      'igSteps',
+      'igBaseline',
+    ]);
   });
 
   it('plans: IG steps → IG only; operator → the perturbation explainers; granularity, text or model → everything', async () => {
     const options: ExplainOptions = { explainers: SOME, metrics: false };
     const result = await explainText(bert, TEXT, options);
     const dir = result.model.dir;
-    const recompute = (next: ExplainOptions, text = TEXT, model = dir) => planRerun([{ result, options }], model, text, { ...options, ...next }).recompute;
+    const recompute = (next: ExplainOptions, text = TEXT, model = dir) =>
+      planRerun([{ result, options }], model, text, { ...options, ...next }).recompute;
     assert.deepEqual(recompute({ igSteps: 50 }), ['integrated-gradients']);
     assert.deepEqual(recompute({ operator: 'attention-mask' }), ['occlusion', 'lime']);
     assert.deepEqual(recompute({ objective: 'logit' }), ['attention-x-gradient', 'integrated-gradients']);
@@ -43,23 +50,39 @@ describe('re-running only what a settings change makes stale', () => {
     assert.deepEqual(recompute({ granularity: 'token' }), SOME);
     assert.deepEqual(recompute({}, 'another text'), SOME);
     assert.deepEqual(recompute({}, TEXT, resolveModelDir('sst2-cnn-dot')), SOME);
-    assert.deepEqual(recompute({ explainers: [...SOME, 'kernel-shap'] }), ['kernel-shap'], 'a newly shown explainer runs');
+    assert.deepEqual(
+      recompute({ explainers: [...SOME, 'kernel-shap'] }),
+      ['kernel-shap'],
+      'a newly shown explainer runs',
+    );
     assert.deepEqual(planRerun([], dir, TEXT, options).recompute, SOME);
     // Rows from an older explanation count only under the settings they were computed with.
-    const later = { result: { ...result, explanations: result.explanations.filter((r) => r.id === 'occlusion') }, options: { ...options, igSteps: 40 } };
-    assert.deepEqual(planRerun([{ result, options }, later], dir, TEXT, { ...options, igSteps: 40 }).recompute, ['integrated-gradients']);
+    const later = {
+      result: { ...result, explanations: result.explanations.filter((r) => r.id === 'occlusion') },
+      options: { ...options, igSteps: 40 },
+    };
+    assert.deepEqual(planRerun([{ result, options }, later], dir, TEXT, { ...options, igSteps: 40 }).recompute, [
+      'integrated-gradients',
+    ]);
     assert.deepEqual(planRerun([{ result, options }, later], dir, TEXT, options).recompute, []);
     // A multi-label model's label is the target: the explained label (named or the default) reuses, another reruns all.
     const explained = result.prediction.label;
     assert.deepEqual(recompute({ label: explained }), [], 'naming the label that was explained by default');
     assert.deepEqual(recompute({ label: 'another label' }), SOME);
     const named = { result, options: { ...options, label: explained } };
-    assert.deepEqual(planRerun([named], dir, TEXT, options).recompute, SOME, 'the default is not known to be that label');
+    assert.deepEqual(
+      planRerun([named], dir, TEXT, options).recompute,
+      SOME,
+      'the default is not known to be that label',
+    );
   });
 
   it('reused rows keep their weights and metrics; verdicts follow the new operator set; stale rows really rerun', async () => {
     const first = await explainText(bert, TEXT, { explainers: SOME });
-    const plan = planRerun([{ result: first, options: { explainers: SOME } }], first.model.dir, TEXT, { explainers: SOME, igSteps: 60 });
+    const plan = planRerun([{ result: first, options: { explainers: SOME } }], first.model.dir, TEXT, {
+      explainers: SOME,
+      igSteps: 60,
+    });
     const second = await explainText(bert, TEXT, { explainers: SOME, igSteps: 60, reuse: plan.reuse });
     for (const id of SOME.filter((id) => id !== 'integrated-gradients')) {
       const [a, b] = [first, second].map((r) => r.explanations.find((e) => e.id === id)!);
@@ -72,10 +95,17 @@ describe('re-running only what a settings change makes stale', () => {
     assert.equal(ig(second).parameters.steps, 60);
     assert.notDeepEqual(ig(second).weights, ig(first).weights);
     // A new chosen operator adds its impact row; reused weights get a verdict under it, and fresh metrics.
-    const masked = await explainText(bert, TEXT, { explainers: ['raw-attention'], operator: 'mask-token', reuse: first.explanations });
+    const masked = await explainText(bert, TEXT, {
+      explainers: ['raw-attention'],
+      operator: 'mask-token',
+      reuse: first.explanations,
+    });
     const row = masked.explanations[0];
     assert.deepEqual(row.weights, first.explanations[0].weights);
-    assert.deepEqual(row.verdicts.map((v) => v.operator), ['delete', 'zero-embedding', 'attention-mask', 'mask-token']);
+    assert.deepEqual(
+      row.verdicts.map((v) => v.operator),
+      ['delete', 'zero-embedding', 'attention-mask', 'mask-token'],
+    );
     assert.ok(row.metrics.length > 0 && row.metrics.every((m) => m.operator === 'mask-token'));
   });
 

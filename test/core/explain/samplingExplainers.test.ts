@@ -54,7 +54,9 @@ describe('Kernel SHAP', () => {
     const r = await explainText(toy, 'good good bad movie', { explainers: ['kernel-shap'], operator: 'delete' });
     const e = r.explanations[0];
     assert.equal(e.parameters.exact, true);
-    bruteForceShapley(4).forEach((phi, i) => assert.ok(Math.abs(e.weights![i] - phi) < 1e-5, `unit ${i}: ${e.weights![i]} vs ${phi}`));
+    bruteForceShapley(4).forEach((phi, i) =>
+      assert.ok(Math.abs(e.weights![i] - phi) < 1e-5, `unit ${i}: ${e.weights![i]} vs ${phi}`),
+    );
     assert.ok(e.weights![2] < 0, '"bad" suppresses the positive prediction');
   });
 
@@ -70,7 +72,13 @@ describe('Kernel SHAP', () => {
     assert.equal(e.parameters.exact, false);
     const tokens = await bert.tokenizer.encode(text);
     const input = { ids: tokens.ids, attentionMask: tokens.ids.map(() => 1) };
-    const [none] = await probabilities(bert.onnx, [erasureOperator('delete').erase(input, r.units.flatMap((u) => u.tokens), {})]);
+    const [none] = await probabilities(bert.onnx, [
+      erasureOperator('delete').erase(
+        input,
+        r.units.flatMap((u) => u.tokens),
+        {},
+      ),
+    ]);
     const sum = e.weights!.reduce((a, b) => a + b, 0);
     assert.ok(Math.abs(sum - (r.prediction.probability - none[r.prediction.index])) < 1e-6);
   });
@@ -85,6 +93,9 @@ describe('LIME', () => {
     assert.ok(good1 > 0 && good2 > 0 && bad < 0, `${a.explanations[0].weights}`);
     assert.deepEqual(a.explanations[0].weights, b.explanations[0].weights);
     assert.notDeepEqual(a.explanations[0].weights, c.explanations[0].weights);
-    assert.equal(a.explanations[0].verdicts.every((v) => !v.violates), true);
+    assert.equal(
+      a.explanations[0].verdicts.every((v) => !v.violates),
+      true,
+    );
   });
 });

@@ -24,10 +24,18 @@ const settings = (extra = {}) => resolveExplainOptions({ explainers: ['raw-atten
 describe('the explain pipeline, stage by stage', () => {
   it('prepareText: units, the clean prediction and the runnable operators; notes for a cut text; refuses an empty one', async () => {
     const p = await prepareText(model, TEXT, settings());
-    assert.deepEqual(p.units.map((u) => u.text), TEXT.split(' '));
+    assert.deepEqual(
+      p.units.map((u) => u.text),
+      TEXT.split(' '),
+    );
     assert.equal(p.target, p.probabilities.indexOf(Math.max(...p.probabilities)));
     assert.deepEqual(p.operators, ['delete', 'zero-embedding', 'attention-mask']);
-    assert.deepEqual((await prepareText(model, TEXT, settings({ operator: 'mask-token' }))).operators, ['delete', 'zero-embedding', 'attention-mask', 'mask-token']);
+    assert.deepEqual((await prepareText(model, TEXT, settings({ operator: 'mask-token' }))).operators, [
+      'delete',
+      'zero-embedding',
+      'attention-mask',
+      'mask-token',
+    ]);
     const short = await TextClassifier.load(resolveModelDir('sst2-cnn-dot'), { maxTokens: 5 });
     try {
       const cut = await prepareText(short, TEXT, settings());
@@ -69,32 +77,86 @@ describe('the explain pipeline, stage by stage', () => {
     const p = await prepareText(model, TEXT, settings());
     const runs = new TextRuns(model, { ...p, objective: 'probability' });
     const context = {
-      text: TEXT, tokens: p.tokens, units: p.units, input: p.input, folder: model.folder, target: p.target, probabilities: p.probabilities, erasureContext: p.erasureContext,
-      attentions: async () => p.attentions, pooled: p.pooled, leaveOneOut: runs.leaveOneOut.bind(runs), run: runs.run.bind(runs),
-      gradients: runs.gradients.bind(runs), gradientsAt: runs.gradientsAt.bind(runs), padEmbedding: runs.padEmbedding.bind(runs),
+      text: TEXT,
+      tokens: p.tokens,
+      units: p.units,
+      input: p.input,
+      folder: model.folder,
+      target: p.target,
+      probabilities: p.probabilities,
+      erasureContext: p.erasureContext,
+      attentions: async () => p.attentions,
+      pooled: p.pooled,
+      leaveOneOut: runs.leaveOneOut.bind(runs),
+      run: runs.run.bind(runs),
+      gradients: runs.gradients.bind(runs),
+      gradientsAt: runs.gradientsAt.bind(runs),
+      padEmbedding: runs.padEmbedding.bind(runs),
     };
     const impacts: ImpactSource = { operators: ['delete'], row: () => undefined, deltasAt: (r) => runs.deltasAt(r) };
-    const broken: Explainer = { ...explainerById('random'), id: 'broken', explain: async () => { throw new Error('no weights today'); } };
+    const broken: Explainer = {
+      ...explainerById('random'),
+      id: 'broken',
+      explain: async () => {
+        throw new Error('no weights today');
+      },
+    };
     let calls = 0;
-    const counted: Explainer = { ...explainerById('occlusion'), explain: async (ctx, s) => (calls++, explainerById('occlusion').explain(ctx, s)) };
+    const counted: Explainer = {
+      ...explainerById('occlusion'),
+      explain: async (ctx, s) => (calls++, explainerById('occlusion').explain(ctx, s)),
+    };
     const parts: ExplainPart[] = [];
     const order = [counted, explainerById('raw-attention'), broken];
-    const rows = await runExplainers(order, { context, settings: settings(), impacts, emit: (part) => parts.push(part) });
-    assert.deepEqual(rows.map((r) => r.id), ['occlusion', 'raw-attention', 'broken']);
-    assert.deepEqual(parts.map((x) => (x.part === 'explanation' ? x.explanation.id : '')), ['raw-attention', 'broken', 'occlusion'], 'clean-run explainers before erasures');
+    const rows = await runExplainers(order, {
+      context,
+      settings: settings(),
+      impacts,
+      emit: (part) => parts.push(part),
+    });
+    assert.deepEqual(
+      rows.map((r) => r.id),
+      ['occlusion', 'raw-attention', 'broken'],
+    );
+    assert.deepEqual(
+      parts.map((x) => (x.part === 'explanation' ? x.explanation.id : '')),
+      ['raw-attention', 'broken', 'occlusion'],
+      'clean-run explainers before erasures',
+    );
     assert.equal(rows[2].error, 'no weights today');
     assert.equal(rows[2].weights, null);
     assert.equal(rows[0].verdicts[0].delta, (await runs.leaveOneOut('delete')).deltas[rows[0].verdicts[0].unit]);
     const again = await runExplainers(order, { context, settings: settings(), impacts, reuse: rows });
     assert.equal(calls, 1, 'the reused occlusion row was not recomputed');
     assert.deepEqual(again[0].weights, rows[0].weights);
-    await assert.rejects(runExplainers(order, { context, settings: settings(), impacts, cancelled: () => true }), ExplanationCancelled);
+    await assert.rejects(
+      runExplainers(order, { context, settings: settings(), impacts, cancelled: () => true }),
+      ExplanationCancelled,
+    );
   });
 
   it('explainText runs the stages in order: the prediction, the chosen impact row, the explainers, then the other rows', async () => {
     const parts: string[] = [];
-    const result = await explainText(model, TEXT, { explainers: ['raw-attention', 'occlusion'], operator: 'attention-mask', metrics: false, onPart: (p) => parts.push(p.part === 'impact' ? `impact ${p.impact.operator}` : p.part === 'explanation' ? p.explanation.id : p.part) });
-    assert.deepEqual(parts, ['prediction', 'impact attention-mask', 'raw-attention', 'occlusion', 'impact delete', 'impact zero-embedding']);
-    assert.deepEqual(result.impacts.map((i) => i.operator), ['delete', 'zero-embedding', 'attention-mask']);
+    const result = await explainText(model, TEXT, {
+      explainers: ['raw-attention', 'occlusion'],
+      operator: 'attention-mask',
+      metrics: false,
+      onPart: (p) =>
+        parts.push(
+          p.part === 'impact' ? `impact ${p.impact.operator}` : p.part === 'explanation' ? p.explanation.id : p.part,
+        ),
+    });
+    assert.deepEqual(parts, [
+      'prediction',
+      'impact attention-mask',
+      'raw-attention',
+      'occlusion',
+      'impact delete',
+      'impact zero-embedding',
+    ]);
+    assert.deepEqual(
+      result.impacts.map((i) => i.operator),
+      ['delete', 'zero-embedding', 'attention-mask'],
+    );
   });
 });

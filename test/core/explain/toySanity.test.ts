@@ -21,7 +21,7 @@ after(async () => {
 /** σ(x): with two classes, p(positive) = σ(logit_pos − logit_neg). */
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
-describe('the toy sanity case (reference §7.2 item 1)', () => {
+describe('the toy sanity case (a sanity case of the method: an explainer must agree with a model built to be explained)', () => {
   it('measures exact impacts: erasing a positive word lowers p(ŷ), erasing the negative word raises it', async () => {
     const r = await explainText(toy, 'good good bad movie', { explainers: [] });
     assert.equal(r.prediction.label, 'positive');
@@ -63,7 +63,7 @@ describe('faithfulness metrics on the toy model (exact values)', () => {
     // Occlusion ranks good, good, movie, bad. Bins of 4 units: 1, 1, 1, 1, 2.
     const comp = (4 * (p - sigmoid(0.6)) + (p - sigmoid(-1.4))) / 5;
     const suff = (4 * (p - sigmoid(2)) + (p - sigmoid(4))) / 5;
-    const aopc = ((p - sigmoid(0.6)) + (p - sigmoid(-1.4)) + (p - sigmoid(-1.5)) + (p - 0.5)) / 5;
+    const aopc = (p - sigmoid(0.6) + (p - sigmoid(-1.4)) + (p - sigmoid(-1.5)) + (p - 0.5)) / 5;
     assert.ok(Math.abs(value(r, 0, 'comprehensiveness') - comp) < 1e-5);
     assert.ok(Math.abs(value(r, 0, 'sufficiency') - suff) < 1e-5);
     assert.ok(Math.abs(value(r, 0, 'aopc') - aopc) < 1e-5);

@@ -8,7 +8,13 @@ const TEXT = 'Playing well';
 const TOKENS: TokenizedText = {
   ids: [2, 10, 11, 12, 3],
   tokens: ['[CLS]', 'play', '##ing', 'well', '[SEP]'],
-  offsets: [[0, 0], [0, 4], [4, 7], [8, 12], [0, 0]],
+  offsets: [
+    [0, 0],
+    [0, 4],
+    [4, 7],
+    [8, 12],
+    [0, 0],
+  ],
   wordIds: [null, 0, 0, 1, null],
   special: [true, false, false, false, true],
   truncated: false,
@@ -24,7 +30,14 @@ describe('explanation units', () => {
   });
 
   it('token granularity keeps every subword, and neither keeps special tokens', () => {
-    assert.deepEqual(explanationUnits(TEXT, TOKENS, 'token').map((u) => [u.text, u.tokens]), [['Play', [1]], ['ing', [2]], ['well', [3]]]);
+    assert.deepEqual(
+      explanationUnits(TEXT, TOKENS, 'token').map((u) => [u.text, u.tokens]),
+      [
+        ['Play', [1]],
+        ['ing', [2]],
+        ['well', [3]],
+      ],
+    );
   });
 
   it('a word weight is the signed sum of its subword weights', () => {

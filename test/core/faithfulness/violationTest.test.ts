@@ -57,7 +57,12 @@ describe('the examined token', () => {
   it('is never a special token, however large its weight', () => {
     assert.equal(topCandidate([5, 0.2, 0.4, 9], [false, true, true, false]), 2);
     assert.equal(topCandidate([5, 9], [false, false]), -1);
-    assert.deepEqual(violationVerdict([5, 9], [-1, -1], [false, false]), { index: -1, weight: 0, delta: 0, violates: false });
+    assert.deepEqual(violationVerdict([5, 9], [-1, -1], [false, false]), {
+      index: -1,
+      weight: 0,
+      delta: 0,
+      violates: false,
+    });
   });
 
   it('decides the verdict by its own impact only', () => {
@@ -66,13 +71,14 @@ describe('the examined token', () => {
   });
 });
 
-describe('identities and invariances (reference §7.2)', () => {
+describe('identities and invariances', () => {
   it('unsigned methods: the ratio equals the share of instances whose top token has Δ < 0', () => {
     const xs = instances(400, false);
-    const suppressing = xs.filter((x) => {
-      const i = topCandidate(x.weights, x.candidates);
-      return i >= 0 && x.deltas[i] < -DELTA_TOLERANCE;
-    }).length / xs.length;
+    const suppressing =
+      xs.filter((x) => {
+        const i = topCandidate(x.weights, x.candidates);
+        return i >= 0 && x.deltas[i] < -DELTA_TOLERANCE;
+      }).length / xs.length;
     assert.ok(suppressing > 0.2 && suppressing < 0.8, 'the instances mix both polarities');
     assert.equal(ratio(xs), suppressing);
   });
@@ -93,10 +99,13 @@ describe('identities and invariances (reference §7.2)', () => {
     const xs = instances(400, true);
     xs[0].deltas = xs[0].deltas.map(() => 0); // make the zero-product share non-trivial
     xs[1].weights = xs[1].weights.map(() => 0);
-    const zeroShare = xs.filter((x) => {
-      const v = violationVerdict(x.weights, x.deltas, x.candidates);
-      return v.index >= 0 && (v.weight === 0 || Math.abs(v.delta) <= DELTA_TOLERANCE);
-    }).length / xs.length + xs.filter((x) => topCandidate(x.weights, x.candidates) < 0).length / xs.length;
+    const zeroShare =
+      xs.filter((x) => {
+        const v = violationVerdict(x.weights, x.deltas, x.candidates);
+        return v.index >= 0 && (v.weight === 0 || Math.abs(v.delta) <= DELTA_TOLERANCE);
+      }).length /
+        xs.length +
+      xs.filter((x) => topCandidate(x.weights, x.candidates) < 0).length / xs.length;
     const negated = xs.map((x) => ({ ...x, weights: x.weights.map((w) => -w) }));
     assert.ok(zeroShare > 0);
     assert.ok(Math.abs(ratio(negated) - (1 - ratio(xs) - zeroShare)) < 1e-12);

@@ -29,16 +29,27 @@ describe('gradient engine against PyTorch autograd (float64 reference fixtures)'
       const fixture = readReferenceFixture(name);
       const model = await TextClassifier.load(resolveModelDir(name));
       const session = await GradientSession.load(model.folder.modelPath, {
-        padId: model.onnx.padId, logitsName: model.onnx.logitsName, attentionNames: model.onnx.attentionNames, variant: 'gradient', cacheDir,
+        padId: model.onnx.padId,
+        logitsName: model.onnx.logitsName,
+        attentionNames: model.onnx.attentionNames,
+        variant: 'gradient',
+        cacheDir,
       });
       try {
         assert.deepEqual(session.manifest.problems, []);
         const samples = fixture.samples;
         // One padded batch of every sample: padding and batching must not change any row's gradient.
-        const rows = await session.run({ ids: samples.map((s) => s.input_ids), target: samples.map((s) => s.predicted), objective: 'probability' });
+        const rows = await session.run({
+          ids: samples.map((s) => s.input_ids),
+          target: samples.map((s) => s.predicted),
+          objective: 'probability',
+        });
         for (const [i, s] of samples.entries()) {
           const row = rows[i];
-          assert.ok(Math.abs(row.objective - s.probabilities[s.predicted]) < 1e-5, `${s.text}: objective ${row.objective}`);
+          assert.ok(
+            Math.abs(row.objective - s.probabilities[s.predicted]) < 1e-5,
+            `${s.text}: objective ${row.objective}`,
+          );
           const e = relativeError(row.embeddingGradient!, decodeTensor(s.grad_word_embeddings));
           assert.ok(e <= 1e-4, `${s.text}: ∂p/∂e off by ${e.toExponential(2)}`);
           fixture.attention_outputs.forEach((out, k) => {
@@ -47,11 +58,21 @@ describe('gradient engine against PyTorch autograd (float64 reference fixtures)'
             const a = relativeError(grad.data, decodeTensor(s.grad_attentions[out]));
             assert.ok(a <= 1e-4, `${s.text}: ∂p/∂${out} off by ${a.toExponential(2)}`);
           });
-          assert.ok(relativeError(row.embeddings!, decodeTensor(s.word_embeddings)) <= 1e-6, 'the embeddings read back are the ones fed');
+          assert.ok(
+            relativeError(row.embeddings!, decodeTensor(s.word_embeddings)) <= 1e-6,
+            'the embeddings read back are the ones fed',
+          );
         }
         // The same graph differentiates the logit z_ŷ when asked: its value is z_ŷ and its gradient is another one.
-        const [logit] = await session.run({ ids: [samples[0].input_ids], target: [samples[0].predicted], objective: 'logit' });
-        assert.ok(Math.abs(logit.objective - samples[0].logits[samples[0].predicted]) < 1e-4, 'the logit objective is z_ŷ');
+        const [logit] = await session.run({
+          ids: [samples[0].input_ids],
+          target: [samples[0].predicted],
+          objective: 'logit',
+        });
+        assert.ok(
+          Math.abs(logit.objective - samples[0].logits[samples[0].predicted]) < 1e-4,
+          'the logit objective is z_ŷ',
+        );
         assert.ok(relativeError(logit.embeddingGradient!, rows[0].embeddingGradient!) > 1e-3);
       } finally {
         await session.dispose();
@@ -67,18 +88,32 @@ describe('gradient engine against PyTorch autograd (float64 reference fixtures)'
     forgetBuiltGradientGraphs();
     const model = await TextClassifier.load(resolveModelDir('sst2-cnn-dot'));
     const session = await GradientSession.load(model.folder.modelPath, {
-      padId: model.onnx.padId, logitsName: model.onnx.logitsName, attentionNames: model.onnx.attentionNames, variant: 'gradient', cacheDir,
+      padId: model.onnx.padId,
+      logitsName: model.onnx.logitsName,
+      attentionNames: model.onnx.attentionNames,
+      variant: 'gradient',
+      cacheDir,
     });
     assert.equal(session.fromDiskCache, true);
     await session.dispose();
     await model.dispose();
-    assert.equal(readdirSync(join(cacheDir, 'gradient-graphs')).length, files.length, 'no new entry for a cached model');
+    assert.equal(
+      readdirSync(join(cacheDir, 'gradient-graphs')).length,
+      files.length,
+      'no new entry for a cached model',
+    );
   });
 
   it('rebuilds over a damaged cache entry instead of failing', async () => {
     const dir = join(cacheDir, 'gradient-graphs');
     const model = await TextClassifier.load(resolveModelDir('sst2-cnn-dot'));
-    const options = { padId: model.onnx.padId, logitsName: model.onnx.logitsName, attentionNames: model.onnx.attentionNames, variant: 'gradient' as const, cacheDir };
+    const options = {
+      padId: model.onnx.padId,
+      logitsName: model.onnx.logitsName,
+      attentionNames: model.onnx.attentionNames,
+      variant: 'gradient' as const,
+      cacheDir,
+    };
     try {
       const first = await GradientSession.load(model.folder.modelPath, options);
       await first.dispose();

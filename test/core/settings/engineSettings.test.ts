@@ -6,11 +6,21 @@ import { ENGINE_FLAGS, ENGINE_HELP, engineOptions } from '../../../src/cli/engin
 import { ERASURE_OPERATORS } from '../../../src/core/erasure/operators';
 import { resolveExplainOptions } from '../../../src/core/explain/explainOptions';
 import { EXPLAINERS } from '../../../src/core/explainers/registry';
-import { configurationSchema, ENGINE_SETTINGS, parseFlag, readConfigValue, settingSpec, type ChoiceSetting, type EngineSettingValues } from '../../../src/core/settings/engineSettings';
+import {
+  configurationSchema,
+  ENGINE_SETTINGS,
+  parseFlag,
+  readConfigValue,
+  settingSpec,
+  type ChoiceSetting,
+  type EngineSettingValues,
+} from '../../../src/core/settings/engineSettings';
 import { readSettings } from '../../../src/extension/config';
 import { ROOT } from '../../helpers/paths';
 
-const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { contributes: { configuration: { properties: Record<string, Record<string, unknown>> } } };
+const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+  contributes: { configuration: { properties: Record<string, Record<string, unknown>> } };
+};
 const properties = manifest.contributes.configuration.properties;
 /** The extension's own settings, which the engine never reads. */
 const EXTENSION_ONLY = ['polarityLens.model', 'polarityLens.explainers', 'polarityLens.editor.explainer'];
@@ -22,22 +32,43 @@ describe('settings: one declaration per setting', () => {
       const { scope: _scope, ...property } = properties[`polarityLens.${spec.config}`] ?? {};
       assert.deepEqual(property, configurationSchema(spec), spec.key);
     }
-    assert.deepEqual(Object.keys(properties).sort(), [...EXTENSION_ONLY, ...declared.map((s) => `polarityLens.${s.config}`)].sort(), 'no undeclared setting');
+    assert.deepEqual(
+      Object.keys(properties).sort(),
+      [...EXTENSION_ONLY, ...declared.map((s) => `polarityLens.${s.config}`)].sort(),
+      'no undeclared setting',
+    );
   });
 
-  it('the explainer and operator lists in package.json and the declarations are the registries\'', () => {
+  it("the explainer and operator lists in package.json and the declarations are the registries'", () => {
     const ids = EXPLAINERS.map((e) => e.id);
     assert.deepEqual((properties['polarityLens.explainers'].items as { enum: string[] }).enum, ids);
     assert.deepEqual(properties['polarityLens.editor.explainer'].enum, ids);
     const operator = settingSpec('operator') as ChoiceSetting;
-    assert.deepEqual(operator.choices.map((c) => c.value), Object.keys(ERASURE_OPERATORS));
+    assert.deepEqual(
+      operator.choices.map((c) => c.value),
+      Object.keys(ERASURE_OPERATORS),
+    );
   });
 
-  it('every setting value has a declaration, and the engine\'s defaults are the declared ones', () => {
-    const keys: (keyof EngineSettingValues)[] = ['operator', 'granularity', 'objective', 'igSteps', 'igBaseline', 'samples', 'seed', 'attentionLayer', 'attentionHead', 'maxTokens', 'threads', 'datasetWorkers'];
+  it("every setting value has a declaration, and the engine's defaults are the declared ones", () => {
+    const keys: (keyof EngineSettingValues)[] = [
+      'operator',
+      'granularity',
+      'objective',
+      'igSteps',
+      'igBaseline',
+      'samples',
+      'seed',
+      'attentionLayer',
+      'attentionHead',
+      'maxTokens',
+      'threads',
+      'datasetWorkers',
+    ];
     assert.deepEqual(ENGINE_SETTINGS.map((s) => s.key).sort(), [...keys].sort());
     const resolved = resolveExplainOptions({}) as unknown as Record<string, unknown>;
-    for (const spec of ENGINE_SETTINGS.filter((s) => s.scope === 'explain')) assert.equal(resolved[spec.key], spec.default ?? undefined, spec.key);
+    for (const spec of ENGINE_SETTINGS.filter((s) => s.scope === 'explain'))
+      assert.equal(resolved[spec.key], spec.default ?? undefined, spec.key);
   });
 
   it('the CLI has a flag, with help, for every declared flag; the extension reads every declared key', () => {
@@ -45,14 +76,19 @@ describe('settings: one declaration per setting', () => {
     assert.deepEqual(Object.keys(ENGINE_FLAGS).sort(), ['explainers', ...flags].sort());
     for (const flag of flags) assert.match(ENGINE_HELP, new RegExp(`--${flag} `), flag);
     const read: string[] = [];
-    readSettings({ get: <T>(key: string) => (read.push(key), undefined as T) });
-    for (const spec of ENGINE_SETTINGS.filter((s) => 'config' in s)) assert.ok(read.includes(spec.config!), spec.config);
+    readSettings({ get: (key: string) => (read.push(key), undefined) });
+    for (const spec of ENGINE_SETTINGS.filter((s) => 'config' in s)) assert.ok(read.includes(spec.config), spec.config);
   });
 
   it('the CLI and the settings accept the same ranges', () => {
     for (const spec of ENGINE_SETTINGS.filter((s) => 'flag' in s && 'config' in s)) {
       if (spec.type !== 'integer') continue;
-      for (const [value, ok] of [[spec.min, true], [spec.max, true], [spec.min - 1, false], [spec.max + 1, false]] as const) {
+      for (const [value, ok] of [
+        [spec.min, true],
+        [spec.max, true],
+        [spec.min - 1, false],
+        [spec.max + 1, false],
+      ] as const) {
         const warnings: string[] = [];
         const fromConfig = readConfigValue(spec, value, (w) => warnings.push(w));
         assert.equal(warnings.length === 0, ok, `${spec.config} = ${value}`);

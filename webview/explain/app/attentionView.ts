@@ -47,13 +47,23 @@ export class AttentionPanel {
     this.head = state.view.attentionHead;
     const heading = el('h2', { id: 'attention-heading', text: 'Attention' });
     if (!this.attention || this.attention.layers.length === 0) {
-      replaceChildren(this.section, el('div', { class: 'section-head' }, heading), el('p', { class: 'muted empty', text: 'This model exposes no attention maps, so there is nothing to draw here.' }));
+      replaceChildren(
+        this.section,
+        el('div', { class: 'section-head' }, heading),
+        el('p', {
+          class: 'muted empty',
+          text: 'This model exposes no attention maps, so there is nothing to draw here.',
+        }),
+      );
       return;
     }
     const layers = this.attention.layers;
     const layerPicker = singleSelect(
       'attention-layer',
-      layers.map((l, i) => ({ value: String(i), label: layers.length === 1 ? l.name : `${i + 1} of ${layers.length} · ${l.name}` })),
+      layers.map((l, i) => ({
+        value: String(i),
+        label: layers.length === 1 ? l.name : `${i + 1} of ${layers.length} · ${l.name}`,
+      })),
       String(this.layerIndex),
       'Attention layer',
     );
@@ -95,7 +105,10 @@ export class AttentionPanel {
     const heads = this.attention!.layers[this.layerIndex].heads;
     const picker = singleSelect(
       'attention-head',
-      [{ value: 'mean', label: heads > 1 ? `mean of ${heads} heads` : 'mean' }, ...Array.from({ length: heads }, (_, h) => ({ value: String(h), label: `head ${h + 1}` }))],
+      [
+        { value: 'mean', label: heads > 1 ? `mean of ${heads} heads` : 'mean' },
+        ...Array.from({ length: heads }, (_, h) => ({ value: String(h), label: `head ${h + 1}` })),
+      ],
       String(this.head),
       'Attention head',
     );
@@ -140,28 +153,60 @@ export class AttentionPanel {
 
     const canvas = el('canvas', {
       class: 'attn-canvas',
-      attrs: { tabindex: 0, 'aria-roledescription': 'heat map', 'aria-label': this.summary(rows, cols), 'aria-describedby': 'attention-readout', 'data-layer': this.layerIndex, 'data-head': String(this.head), 'data-rows': m.rows, 'data-cols': m.cols },
+      attrs: {
+        tabindex: 0,
+        'aria-roledescription': 'heat map',
+        'aria-label': this.summary(rows, cols),
+        'aria-describedby': 'attention-readout',
+        'data-layer': this.layerIndex,
+        'data-head': String(this.head),
+        'data-rows': m.rows,
+        'data-cols': m.cols,
+      },
     });
-    const colBox = el('div', { class: `attn-cols${tiny ? ' tiny' : ''}`, attrs: { 'aria-hidden': 'true' } }, ...cols.map((t) => el('span', { class: 'attn-col', text: t, title: t })));
-    const rowBox = el('div', { class: `attn-rows${tiny ? ' tiny' : ''}`, attrs: { 'aria-hidden': 'true' } }, ...rows.map((t) => el('span', { class: 'attn-row', text: t, title: t })));
+    const colBox = el(
+      'div',
+      { class: `attn-cols${tiny ? ' tiny' : ''}`, attrs: { 'aria-hidden': 'true' } },
+      ...cols.map((t) => el('span', { class: 'attn-col', text: t, title: t })),
+    );
+    const rowBox = el(
+      'div',
+      { class: `attn-rows${tiny ? ' tiny' : ''}`, attrs: { 'aria-hidden': 'true' } },
+      ...rows.map((t) => el('span', { class: 'attn-row', text: t, title: t })),
+    );
     // Geometry is computed, so it is set through the CSSOM (the CSP forbids style attributes, not this).
     colBox.style.gridTemplateColumns = `repeat(${m.cols}, ${this.cell}px)`;
     rowBox.style.gridTemplateRows = `repeat(${m.rows}, ${this.cell}px)`;
     this.figure.classList.toggle('single-row', layer.rows === 1);
-    replaceChildren(this.figure, el('div', { class: 'attn-corner', text: layer.rows === 1 ? '' : 'from ↓ to →', attrs: { 'aria-hidden': 'true' } }), colBox, rowBox, canvas);
+    replaceChildren(
+      this.figure,
+      el('div', {
+        class: 'attn-corner',
+        text: layer.rows === 1 ? '' : 'from ↓ to →',
+        attrs: { 'aria-hidden': 'true' },
+      }),
+      colBox,
+      rowBox,
+      canvas,
+    );
     this.canvas = canvas;
     this.paintBase();
     this.paint();
     this.bind(canvas, rows, cols);
 
-    const what = layer.rows === 1 ? 'α: the classifier’s attention over the tokens (one row)' : 'each row is a token attending to the columns (rows sum to 1)';
+    const what =
+      layer.rows === 1
+        ? 'α: the classifier’s attention over the tokens (one row)'
+        : 'each row is a token attending to the columns (rows sum to 1)';
     this.caption.textContent = `${layer.name}, ${this.head === 'mean' ? `mean of ${layer.heads} head${layer.heads === 1 ? '' : 's'}` : `head ${this.head + 1}`}: ${what}. Colour scaled to the map’s max ${formatMagnitude(this.max)}.`;
     this.readout.textContent = 'Hover the map, or focus it and use the arrow keys, to read a value.';
   }
 
   private summary(rows: string[], cols: string[]): string {
     const strongest = strongestCell(this.matrix!);
-    const where = strongest ? `; strongest ${rows[strongest.row]} → ${cols[strongest.col]}: ${formatMagnitude(strongest.value)}` : '';
+    const where = strongest
+      ? `; strongest ${rows[strongest.row]} → ${cols[strongest.col]}: ${formatMagnitude(strongest.value)}`
+      : '';
     return `Attention map, ${this.matrix!.rows} × ${this.matrix!.cols}${where}`;
   }
 
@@ -258,5 +303,7 @@ export class AttentionPanel {
 }
 
 function colLabels(attention: AttentionData, layer: AttentionLayerView): string[] {
-  return layer.cols === attention.tokens.length ? attention.tokens : Array.from({ length: layer.cols }, (_, i) => String(i + 1));
+  return layer.cols === attention.tokens.length
+    ? attention.tokens
+    : Array.from({ length: layer.cols }, (_, i) => String(i + 1));
 }

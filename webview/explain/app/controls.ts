@@ -45,7 +45,11 @@ export class Controls {
    * `labels`: a multi-label model's labels and the one explained, for the label picker.
    */
   update(settings: PanelSettings, catalog: Catalog, labels?: { all: string[]; explained: string }): void {
-    this.settings = { ...settings, explainers: [...settings.explainers], ...(labels ? { label: settings.label ?? labels.explained } : {}) };
+    this.settings = {
+      ...settings,
+      explainers: [...settings.explainers],
+      ...(labels ? { label: settings.label ?? labels.explained } : {}),
+    };
     const key = JSON.stringify([catalog, labels?.all ?? null]);
     if (key !== this.catalogKey) {
       this.catalogKey = key;
@@ -64,9 +68,24 @@ export class Controls {
 
   private build(catalog: Catalog, labels?: string[]): void {
     const s = this.settings!;
-    const explainers = el('vscode-multi-select', { id: 'control-explainers', attrs: { 'aria-label': 'Explainers shown' } });
+    const explainers = el('vscode-multi-select', {
+      id: 'control-explainers',
+      attrs: { 'aria-label': 'Explainers shown' },
+    });
     for (const e of catalog.explainers) {
-      explainers.appendChild(el('vscode-option', { attrs: { value: e.id, selected: s.explainers.includes(e.id), description: `${e.family}, ${e.signed ? 'signed' : 'unsigned'} — ${e.citation}` } }, e.label));
+      explainers.appendChild(
+        el(
+          'vscode-option',
+          {
+            attrs: {
+              value: e.id,
+              selected: s.explainers.includes(e.id),
+              description: `${e.family}, ${e.signed ? 'signed' : 'unsigned'} — ${e.citation}`,
+            },
+          },
+          e.label,
+        ),
+      );
     }
     this.explainers = explainers;
     this.operator = singleSelect(
@@ -75,21 +94,53 @@ export class Controls {
       s.operator,
       'Erasure operator',
     );
-    this.granularity = singleSelect('control-granularity', [{ value: 'word', label: 'words' }, { value: 'token', label: 'tokens' }], s.granularity, 'Units');
+    this.granularity = singleSelect(
+      'control-granularity',
+      [
+        { value: 'word', label: 'words' },
+        { value: 'token', label: 'tokens' },
+      ],
+      s.granularity,
+      'Units',
+    );
     this.objective = singleSelect(
       'control-objective',
       [
-        { value: 'probability', label: 'p(ŷ), probability', description: 'Gradient explainers differentiate the predicted class probability (the paper’s choice for text).' },
-        { value: 'logit', label: 'z_ŷ, logit', description: 'Gradient explainers differentiate the predicted class logit.' },
+        {
+          value: 'probability',
+          label: 'p(ŷ), probability',
+          description:
+            'Gradient explainers differentiate the predicted class probability (the paper’s choice for text).',
+        },
+        {
+          value: 'logit',
+          label: 'z_ŷ, logit',
+          description: 'Gradient explainers differentiate the predicted class logit.',
+        },
       ],
       s.objective,
       'Gradient objective',
     );
-    this.igSteps = el('vscode-textfield', { id: 'control-ig-steps', attrs: { type: 'number', min: IG_STEPS.min, max: IG_STEPS.max, step: 1, 'aria-label': 'Integrated Gradients steps' } });
+    this.igSteps = el('vscode-textfield', {
+      id: 'control-ig-steps',
+      attrs: {
+        type: 'number',
+        min: IG_STEPS.min,
+        max: IG_STEPS.max,
+        step: 1,
+        'aria-label': 'Integrated Gradients steps',
+      },
+    });
     this.label = labels
-      ? singleSelect('control-label', labels.map((l) => ({ value: l, label: l, description: `Explain σ(z) of “${l}”` })), s.label ?? labels[0], 'Label explained')
+      ? singleSelect(
+          'control-label',
+          labels.map((l) => ({ value: l, label: l, description: `Explain σ(z) of “${l}”` })),
+          s.label ?? labels[0],
+          'Label explained',
+        )
       : undefined;
-    for (const control of [this.explainers, this.operator, this.granularity, this.objective, this.igSteps, this.label]) control?.addEventListener('change', () => this.changed());
+    for (const control of [this.explainers, this.operator, this.granularity, this.objective, this.igSteps, this.label])
+      control?.addEventListener('change', () => this.changed());
 
     replaceChildren(
       this.root,

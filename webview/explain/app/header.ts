@@ -11,7 +11,11 @@ export const NO_EXPLANATION = 'No explanation yet. Select some text and run “P
 /** `placeholder`: what an empty panel says (nothing while it waits for the host to restore its explanation). */
 export function renderHeader(header: HTMLElement, state: PanelState | undefined, placeholder = NO_EXPLANATION): void {
   if (!state) {
-    replaceChildren(header, el('h1', { class: 'panel-title', text: 'Polarity Lens' }), placeholder && el('p', { class: 'muted', text: placeholder }));
+    replaceChildren(
+      header,
+      el('h1', { class: 'panel-title', text: 'Polarity Lens' }),
+      placeholder && el('p', { class: 'muted', text: placeholder }),
+    );
     return;
   }
   const { result, settings } = state;
@@ -31,7 +35,11 @@ export function renderHeader(header: HTMLElement, state: PanelState | undefined,
     { id: 'prediction', class: 'prediction' },
     el('span', { class: 'prediction-kicker', text: `${words.kicker} ` }),
     el('span', { class: 'prediction-label', text: prediction.label }),
-    el('span', { class: 'prediction-prob', title: `${words.symbol}: the ${words.quantity} of the explained class` }, ` ${words.symbol} = ${shown(prediction.probability)}`),
+    el(
+      'span',
+      { class: 'prediction-prob', title: `${words.symbol}: the ${words.quantity} of the explained class` },
+      ` ${words.symbol} = ${shown(prediction.probability)}`,
+    ),
     el('span', { class: 'prediction-note', text: ` (${words.quantity})` }),
   );
   const meta = el(
@@ -45,12 +53,14 @@ export function renderHeader(header: HTMLElement, state: PanelState | undefined,
     ...(others ? metaItem('Other classes', others) : []),
   );
   const notes = [...result.notes];
-  if (result.truncated && !notes.some((n) => /longer than/i.test(n))) notes.unshift('The text was truncated to the model’s maximum length; only its first tokens were explained.');
+  if (result.truncated && !notes.some((n) => /longer than/i.test(n)))
+    notes.unshift('The text was truncated to the model’s maximum length; only its first tokens were explained.');
   replaceChildren(
     header,
     predictionLine,
     meta,
-    notes.length > 0 && el('ul', { class: 'notes', attrs: { 'aria-label': 'Notes' } }, ...notes.map((n) => el('li', { text: n }))),
+    notes.length > 0 &&
+      el('ul', { class: 'notes', attrs: { 'aria-label': 'Notes' } }, ...notes.map((n) => el('li', { text: n }))),
   );
 }
 

@@ -3,7 +3,14 @@
  * reader's view choices into setState. A host 'show' replaces the result; 'busy' and 'failed' only touch the status
  * line, so the previous result stays readable while a run is in flight or after it failed.
  */
-import type { HostMessage, PanelSavedState, PanelState, PanelViewState, SummaryColumn, WebviewMessage } from '../../../src/pages/explain/explainProtocol';
+import type {
+  HostMessage,
+  PanelSavedState,
+  PanelState,
+  PanelViewState,
+  SummaryColumn,
+  WebviewMessage,
+} from '../../../src/pages/explain/explainProtocol';
 import { normaliseView } from '../logic/panelModel';
 import { nextSort } from '../logic/summaryTable';
 import { AttentionPanel } from './attentionView';
@@ -35,7 +42,11 @@ export class PanelApp {
   private recomputed = new Set<string>();
 
   private readonly header = el('header', { id: 'header', class: 'panel-header' });
-  private readonly controlsRoot = el('section', { id: 'controls', class: 'controls', attrs: { 'aria-label': 'Settings' } });
+  private readonly controlsRoot = el('section', {
+    id: 'controls',
+    class: 'controls',
+    attrs: { 'aria-label': 'Settings' },
+  });
   private readonly statusRoot = el('div', { id: 'status', class: 'status' });
   private readonly rows = panelSection('explanations', 'explanations-heading');
   private readonly summary = panelSection('summary-section', 'summary-heading');
@@ -49,7 +60,9 @@ export class PanelApp {
     private readonly bridge: PanelBridge,
   ) {
     this.controls = new Controls(this.controlsRoot, { post: (m) => bridge.post(m) });
-    this.attention = new AttentionPanel(this.attentionRoot, (layer, head) => this.setView({ attentionLayer: layer, attentionHead: head }));
+    this.attention = new AttentionPanel(this.attentionRoot, (layer, head) =>
+      this.setView({ attentionLayer: layer, attentionHead: head }),
+    );
     this.controlsRoot.hidden = true;
     document.body.classList.toggle('standalone', !bridge.live);
     // An export carries the reader's view, so the exported page opens sorted and scrolled to the same attention map.
@@ -94,11 +107,16 @@ export class PanelApp {
         const total = message.result.explanations.length;
         // "Reused" only means something against the result on screen: same model, same text.
         const previous = this.state?.result;
-        const sameInput = previous !== undefined && previous.model.dir === message.result.model.dir && previous.text === message.result.text;
+        const sameInput =
+          previous !== undefined &&
+          previous.model.dir === message.result.model.dir &&
+          previous.text === message.result.text;
         const recomputed = sameInput ? message.recomputed : message.result.explanations.map((e) => e.id);
         const partial = !message.restored && recomputed.length > 0 && recomputed.length < total;
         this.recomputed = new Set(partial ? recomputed : []);
-        this.status = message.restored ? { kind: 'restored', ...message.restored } : { kind: 'updated', recomputed, total };
+        this.status = message.restored
+          ? { kind: 'restored', ...message.restored }
+          : { kind: 'updated', recomputed, total };
         // The view (sort, attention layer and head, editor colouring, impact operator) carries over to the new result,
         // except that choosing a new operator in the controls also shows that operator's impacts.
         const view = this.state ? { ...this.state.view } : normaliseView(this.pendingView, message.result);
@@ -112,9 +130,10 @@ export class PanelApp {
         // An explanation in flight: draw what has finished; the status line says what still runs (with Cancel).
         const { result, settings, catalog, pending } = message;
         const done = result.explanations.length;
-        const label = result.impacts.length === 0
-          ? 'Predicted; measuring each word\u2019s impact…'
-          : `${done} of ${done + pending.length} explainers done${pending.length ? `; running ${pending.slice(0, 3).join(', ')}${pending.length > 3 ? ' …' : ''}` : '; measuring the metrics'}`;
+        const label =
+          result.impacts.length === 0
+            ? 'Predicted; measuring each word\u2019s impact…'
+            : `${done} of ${done + pending.length} explainers done${pending.length ? `; running ${pending.slice(0, 3).join(', ')}${pending.length > 3 ? ' …' : ''}` : '; measuring the metrics'}`;
         this.status = { kind: 'busy', label };
         this.recomputed = new Set();
         const view = this.state ? { ...this.state.view } : normaliseView(this.pendingView, result);
@@ -153,7 +172,11 @@ export class PanelApp {
 
   /** An empty panel invites an explanation, unless one is on its way (the status line says which). */
   private renderHeader(): void {
-    renderHeader(this.header, this.state, this.status.kind === 'waiting' || this.status.kind === 'busy' ? '' : undefined);
+    renderHeader(
+      this.header,
+      this.state,
+      this.status.kind === 'waiting' || this.status.kind === 'busy' ? '' : undefined,
+    );
   }
 
   private renderStatus(): void {
@@ -197,7 +220,11 @@ export class PanelApp {
   }
 
   private renderSummary(): void {
-    keepFocus(this.summary, () => renderSummary(this.summary, this.state!, (column: SummaryColumn) => this.sortBy(column)), tokenSelector);
+    keepFocus(
+      this.summary,
+      () => renderSummary(this.summary, this.state!, (column: SummaryColumn) => this.sortBy(column)),
+      tokenSelector,
+    );
   }
 
   private sortBy(column: SummaryColumn): void {
@@ -212,14 +239,19 @@ function tokenSelector(active: Element): string | undefined {
   if (!(active instanceof HTMLElement)) return undefined;
   if (active.classList.contains('unit')) {
     const row = active.closest<HTMLElement>('.row');
-    const rowSelector = row?.dataset.explainer ? `.explainer-row[data-explainer="${CSS.escape(row.dataset.explainer)}"]` : '.impact-row';
+    const rowSelector = row?.dataset.explainer
+      ? `.explainer-row[data-explainer="${CSS.escape(row.dataset.explainer)}"]`
+      : '.impact-row';
     return `${rowSelector} .unit[data-index="${active.dataset.index ?? ''}"]`;
   }
-  if (active.classList.contains('decorate')) return `.decorate[data-explainer="${CSS.escape(active.dataset.explainer ?? '')}"]`;
+  if (active.classList.contains('decorate'))
+    return `.decorate[data-explainer="${CSS.escape(active.dataset.explainer ?? '')}"]`;
   return undefined;
 }
 
 /** A multi-label model's labels and the one explained, for the label picker; undefined for other heads. */
 function labelChoice(state: PanelState): { all: string[]; explained: string } | undefined {
-  return state.result.head?.kind === 'multi-label' ? { all: state.result.model.labels, explained: state.result.prediction.label } : undefined;
+  return state.result.head?.kind === 'multi-label'
+    ? { all: state.result.model.labels, explained: state.result.prediction.label }
+    : undefined;
 }

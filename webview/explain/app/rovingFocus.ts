@@ -21,7 +21,8 @@ function focusItem(list: Element, index: number): void {
 
 /** Gives each list one tab stop (its first unit) and handles arrow keys for every list inside `container`. */
 export function enableRovingFocus(container: HTMLElement): void {
-  for (const list of container.querySelectorAll(LIST)) items(list).forEach((item, i) => (item.tabIndex = i === 0 ? 0 : -1));
+  for (const list of container.querySelectorAll(LIST))
+    items(list).forEach((item, i) => (item.tabIndex = i === 0 ? 0 : -1));
   container.addEventListener('keydown', (event) => {
     const item = (event.target as HTMLElement).closest<HTMLElement>(ITEM);
     const list = item?.closest(LIST);

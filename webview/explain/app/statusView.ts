@@ -42,16 +42,32 @@ export function renderStatus(root: HTMLElement, status: RunStatus, live: boolean
       cancel.addEventListener('click', onCancel);
       replaceChildren(
         root,
-        el('div', { class: 'status-busy', attrs: { role: 'status' } }, el('vscode-progress-ring', { attrs: { 'aria-label': 'Running' } }), el('span', { class: 'status-text', text: status.label })),
+        el(
+          'div',
+          { class: 'status-busy', attrs: { role: 'status' } },
+          el('vscode-progress-ring', { attrs: { 'aria-label': 'Running' } }),
+          el('span', { class: 'status-text', text: status.label }),
+        ),
         cancel,
       );
       break;
     }
     case 'waiting':
-      replaceChildren(root, el('div', { class: 'status-busy', attrs: { role: 'status' } }, el('vscode-progress-ring', { attrs: { 'aria-label': 'Waiting' } }), el('span', { class: 'status-text', text: status.label })));
+      replaceChildren(
+        root,
+        el(
+          'div',
+          { class: 'status-busy', attrs: { role: 'status' } },
+          el('vscode-progress-ring', { attrs: { 'aria-label': 'Waiting' } }),
+          el('span', { class: 'status-text', text: status.label }),
+        ),
+      );
       break;
     case 'restored':
-      replaceChildren(root, el('div', { class: 'status-updated', attrs: { role: 'status' }, text: restoredText(status) }));
+      replaceChildren(
+        root,
+        el('div', { class: 'status-updated', attrs: { role: 'status' }, text: restoredText(status) }),
+      );
       break;
     case 'failed':
       replaceChildren(
@@ -60,9 +76,13 @@ export function renderStatus(root: HTMLElement, status: RunStatus, live: boolean
           'div',
           { class: status.cancelled ? 'status-cancelled' : 'status-failed', attrs: { role: 'alert' } },
           // Codicons: the status line only exists in the live panel, where the codicon font is loaded.
-          el('span', { class: `status-icon codicon ${status.cancelled ? 'codicon-debug-stop' : 'codicon-error'}`, attrs: { 'aria-hidden': 'true' } }),
+          el('span', {
+            class: `status-icon codicon ${status.cancelled ? 'codicon-debug-stop' : 'codicon-error'}`,
+            attrs: { 'aria-hidden': 'true' },
+          }),
           // The host's message may already say it ("Cancelled."); the word is not repeated.
-          !new RegExp(`^${status.cancelled ? 'cancel' : 'fail'}`, 'i').test(status.message) && el('strong', { text: status.cancelled ? 'Cancelled. ' : 'Failed. ' }),
+          !new RegExp(`^${status.cancelled ? 'cancel' : 'fail'}`, 'i').test(status.message) &&
+            el('strong', { text: status.cancelled ? 'Cancelled. ' : 'Failed. ' }),
           el('span', { class: 'status-text', text: status.message }),
           el('span', { class: 'muted', text: ' The previous result is still shown.' }),
         ),

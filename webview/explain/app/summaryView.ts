@@ -31,8 +31,19 @@ export function renderSummary(section: HTMLElement, state: PanelState, onSort: (
       title: `Violation test with ${operatorTitle(i.operator)}: ${i.description}`,
       numeric: true,
     })),
-    { id: 'violationMean', label: 'Violation mean', title: 'Share of the paper’s three operators under which the top unit’s sign is wrong (0, 1/3, 2/3, 1); lower is better', numeric: true },
-    { id: 'tokenLevelRate', label: `Token-level (${settings.operator})`, title: `Share of all units whose weight sign disagrees with their own Δ under ${settings.operator} (beyond the paper); lower is better`, numeric: true },
+    {
+      id: 'violationMean',
+      label: 'Violation mean',
+      title:
+        'Share of the paper’s three operators under which the top unit’s sign is wrong (0, 1/3, 2/3, 1); lower is better',
+      numeric: true,
+    },
+    {
+      id: 'tokenLevelRate',
+      label: `Token-level (${settings.operator})`,
+      title: `Share of all units whose weight sign disagrees with their own Δ under ${settings.operator} (beyond the paper); lower is better`,
+      numeric: true,
+    },
     { id: 'runtimeMs', label: 'Runtime', title: 'Wall time of the explainer', numeric: true },
   ];
 
@@ -40,8 +51,20 @@ export function renderSummary(section: HTMLElement, state: PanelState, onSort: (
     'tr',
     {},
     ...columns.map((c) => {
-      const button = el('button', { class: 'sort-button', title: c.title, attrs: { type: 'button', 'data-focus-key': `sort:${c.id}` } }, c.label, el('span', { class: 'sort-indicator', attrs: { 'aria-hidden': 'true' } }));
-      const th = el('th', { class: c.numeric ? 'num' : undefined, attrs: { scope: 'col', 'data-column': c.id, 'aria-sort': ariaSort(view.sort, c.id) } }, button);
+      const button = el(
+        'button',
+        { class: 'sort-button', title: c.title, attrs: { type: 'button', 'data-focus-key': `sort:${c.id}` } },
+        c.label,
+        el('span', { class: 'sort-indicator', attrs: { 'aria-hidden': 'true' } }),
+      );
+      const th = el(
+        'th',
+        {
+          class: c.numeric ? 'num' : undefined,
+          attrs: { scope: 'col', 'data-column': c.id, 'aria-sort': ariaSort(view.sort, c.id) },
+        },
+        button,
+      );
       th.addEventListener('click', () => onSort(c.id));
       return th;
     }),
@@ -54,11 +77,21 @@ export function renderSummary(section: HTMLElement, state: PanelState, onSort: (
     const unitText = top >= 0 ? result.units[top]?.text : undefined;
     const cells = result.impacts.map((impact) => {
       const verdict = explanation.verdicts.find((v) => v.operator === impact.operator);
-      if (!verdict) return el('td', { class: 'num verdict-cell none', attrs: { 'data-operator': impact.operator } }, '—', srOnly('not run'));
+      if (!verdict)
+        return el(
+          'td',
+          { class: 'num verdict-cell none', attrs: { 'data-operator': impact.operator } },
+          '—',
+          srOnly('not run'),
+        );
       const why = whySentence(verdict, unitText, result.prediction.label, result.deltaTolerance);
       return el(
         'td',
-        { class: `num verdict-cell ${verdict.violates ? 'violates' : 'consistent'}`, title: `${verdictWord(verdict.violates)}: ${why}`, attrs: { 'data-operator': impact.operator } },
+        {
+          class: `num verdict-cell ${verdict.violates ? 'violates' : 'consistent'}`,
+          title: `${verdictWord(verdict.violates)}: ${why}`,
+          attrs: { 'data-operator': impact.operator },
+        },
         el('span', { text: verdictMark(verdict.violates), attrs: { 'aria-hidden': 'true' } }),
         srOnly(` ${verdictWord(verdict.violates)}`),
       );
@@ -67,11 +100,28 @@ export function renderSummary(section: HTMLElement, state: PanelState, onSort: (
       el(
         'tr',
         { class: row.failed ? 'failed' : undefined, attrs: { 'data-explainer': row.id } },
-        el('th', { attrs: { scope: 'row' }, title: explanation.error ?? explanation.quantity }, row.label, row.failed ? srOnly(' (could not run)') : null),
+        el(
+          'th',
+          { attrs: { scope: 'row' }, title: explanation.error ?? explanation.quantity },
+          row.label,
+          row.failed ? srOnly(' (could not run)') : null,
+        ),
         ...cells,
-        el('td', { class: 'num', attrs: { 'data-value': row.violationMean ?? '' } }, formatViolationMean(row.violationMean)),
-        el('td', { class: 'num', attrs: { 'data-value': row.tokenLevelRate ?? '' } }, formatPercent(row.tokenLevelRate)),
-        el('td', { class: 'num', attrs: { 'data-value': row.runtimeMs } }, row.failed ? '—' : formatRuntime(row.runtimeMs)),
+        el(
+          'td',
+          { class: 'num', attrs: { 'data-value': row.violationMean ?? '' } },
+          formatViolationMean(row.violationMean),
+        ),
+        el(
+          'td',
+          { class: 'num', attrs: { 'data-value': row.tokenLevelRate ?? '' } },
+          formatPercent(row.tokenLevelRate),
+        ),
+        el(
+          'td',
+          { class: 'num', attrs: { 'data-value': row.runtimeMs } },
+          row.failed ? '—' : formatRuntime(row.runtimeMs),
+        ),
       ),
     );
   }
@@ -87,7 +137,16 @@ export function renderSummary(section: HTMLElement, state: PanelState, onSort: (
     el(
       'div',
       { class: 'table-wrap' },
-      el('table', { id: 'summary', class: 'data-table', attrs: { 'aria-labelledby': 'summary-heading', 'aria-describedby': 'summary-sort-note' } }, el('thead', {}, head), body),
+      el(
+        'table',
+        {
+          id: 'summary',
+          class: 'data-table',
+          attrs: { 'aria-labelledby': 'summary-heading', 'aria-describedby': 'summary-sort-note' },
+        },
+        el('thead', {}, head),
+        body,
+      ),
     ),
     el('p', { id: 'summary-sort-note', class: 'sr-only', text: sortNote(view.sort, columns) }),
     metricsTable(result, metricsOpen),
@@ -117,7 +176,18 @@ function metricsTable(result: ExplainResult, open: boolean): HTMLElement | null 
         el(
           'thead',
           {},
-          el('tr', {}, el('th', { attrs: { scope: 'col' }, text: 'Explainer' }), ...metrics.map((m) => el('th', { class: 'num', title: `${m.description} (${m.better} is better)`, attrs: { scope: 'col' } }, `${m.label} ${m.better === 'higher' ? '↑' : '↓'}`))),
+          el(
+            'tr',
+            {},
+            el('th', { attrs: { scope: 'col' }, text: 'Explainer' }),
+            ...metrics.map((m) =>
+              el(
+                'th',
+                { class: 'num', title: `${m.description} (${m.better} is better)`, attrs: { scope: 'col' } },
+                `${m.label} ${m.better === 'higher' ? '↑' : '↓'}`,
+              ),
+            ),
+          ),
         ),
         el(
           'tbody',
@@ -129,7 +199,10 @@ function metricsTable(result: ExplainResult, open: boolean): HTMLElement | null 
               el('th', { attrs: { scope: 'row' }, text: e.label }),
               ...metrics.map((m) => {
                 const value = e.metrics.find((x) => x.id === m.id)?.value;
-                return el('td', { class: 'num', text: value === null || value === undefined ? '—' : formatNumber(value) });
+                return el('td', {
+                  class: 'num',
+                  text: value === null || value === undefined ? '—' : formatNumber(value),
+                });
               }),
             ),
           ),

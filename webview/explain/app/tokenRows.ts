@@ -10,7 +10,15 @@ import { maxAbs, tint, Tint } from '../../shared/colorScale';
 import { formatMagnitude } from '../../shared/format';
 import { impactFor, topUnit } from '../logic/panelModel';
 import { operatorTitle } from '../../../src/core/erasure/operators';
-import { impactLabel, POLARITY_MARK, pOf, verdictMark, verdictWord, weightLabel, whySentence } from '../logic/verdictText';
+import {
+  impactLabel,
+  POLARITY_MARK,
+  pOf,
+  verdictMark,
+  verdictWord,
+  weightLabel,
+  whySentence,
+} from '../logic/verdictText';
 import { singleSelect } from '../../shared/formControls';
 import { el, replaceChildren, srOnly } from '../../shared/dom';
 
@@ -33,7 +41,12 @@ export function renderTokenRows(section: HTMLElement, ctx: TokenRowsContext): vo
   for (const row of result.explanations) rows.appendChild(explainerRow(result, row, impact, ctx));
   replaceChildren(
     section,
-    el('div', { class: 'section-head' }, el('h2', { id: 'explanations-heading', text: 'Explanations' }), legend(result.prediction.label)),
+    el(
+      'div',
+      { class: 'section-head' },
+      el('h2', { id: 'explanations-heading', text: 'Explanations' }),
+      legend(result.prediction.label),
+    ),
     rows,
   );
 }
@@ -41,7 +54,11 @@ export function renderTokenRows(section: HTMLElement, ctx: TokenRowsContext): vo
 function unitEl(text: string, index: number, t: Tint, label: string): HTMLElement {
   const unit = el(
     'span',
-    { class: `unit tone-${t.tone}${t.strong ? ' strong' : ''}`, title: label, attrs: { role: 'listitem', tabindex: -1, 'data-index': index, 'data-tip': label, 'aria-label': label } },
+    {
+      class: `unit tone-${t.tone}${t.strong ? ' strong' : ''}`,
+      title: label,
+      attrs: { role: 'listitem', tabindex: -1, 'data-index': index, 'data-tip': label, 'aria-label': label },
+    },
     el('span', { class: 'unit-text', text }),
   );
   // The tint's strength is data, not markup: a CSS variable set through the CSSOM (allowed by the CSP).
@@ -49,7 +66,13 @@ function unitEl(text: string, index: number, t: Tint, label: string): HTMLElemen
   return unit;
 }
 
-function rowLabel(title: string, titleId: string, sub: string, subTitle?: string, ...extra: (HTMLElement | false)[]): HTMLElement {
+function rowLabel(
+  title: string,
+  titleId: string,
+  sub: string,
+  subTitle?: string,
+  ...extra: (HTMLElement | false)[]
+): HTMLElement {
   return el(
     'div',
     { class: 'row-label' },
@@ -61,14 +84,28 @@ function rowLabel(title: string, titleId: string, sub: string, subTitle?: string
 function impactRow(result: ExplainResult, impact: ImpactRow, ctx: TokenRowsContext): HTMLElement {
   const label = result.prediction.label;
   const scale = maxAbs(impact.deltas);
-  const units = el('div', { class: 'units', attrs: { role: 'list', 'aria-label': `Real impact of erasing each unit (${impact.operator})` } });
+  const units = el('div', {
+    class: 'units',
+    attrs: { role: 'list', 'aria-label': `Real impact of erasing each unit (${impact.operator})` },
+  });
   result.units.forEach((u, i) => {
     const delta = impact.deltas[i];
     const polarity = impact.polarity[i] ?? 'none';
-    const node = unitEl(u.text, i, tint(polarity === 'none' ? 0 : delta, scale), impactLabel(u.text, delta, result.deltaTolerance, label, impact.operator));
+    const node = unitEl(
+      u.text,
+      i,
+      tint(polarity === 'none' ? 0 : delta, scale),
+      impactLabel(u.text, delta, result.deltaTolerance, label, impact.operator),
+    );
     node.dataset.polarity = polarity;
     node.dataset.delta = String(delta);
-    node.appendChild(el('span', { class: `unit-mark mark-${polarity}`, text: POLARITY_MARK[polarity], attrs: { 'aria-hidden': 'true' } }));
+    node.appendChild(
+      el('span', {
+        class: `unit-mark mark-${polarity}`,
+        text: POLARITY_MARK[polarity],
+        attrs: { 'aria-hidden': 'true' },
+      }),
+    );
     units.appendChild(node);
   });
 
@@ -83,26 +120,52 @@ function impactRow(result: ExplainResult, impact: ImpactRow, ctx: TokenRowsConte
 
   return el(
     'div',
-    { class: 'row impact-row', attrs: { 'data-operator': impact.operator, role: 'group', 'aria-labelledby': 'impact-title' } },
+    {
+      class: 'row impact-row',
+      attrs: { 'data-operator': impact.operator, role: 'group', 'aria-labelledby': 'impact-title' },
+    },
     el(
       'div',
       { class: 'row-label' },
-      el('div', { class: 'row-title-line' }, el('span', { class: 'row-title', id: 'impact-title', text: 'Real impact Δ' })),
+      el(
+        'div',
+        { class: 'row-title-line' },
+        el('span', { class: 'row-title', id: 'impact-title', text: 'Real impact Δ' }),
+      ),
       picker,
-      el('span', { class: 'row-sub', text: `max |Δ| ${formatMagnitude(scale)}`, title: `Δ = ${pOf(label)} − ${pOf(label)} with the unit erased by ${operatorTitle(impact.operator)}: ${impact.description}` }),
+      el('span', {
+        class: 'row-sub',
+        text: `max |Δ| ${formatMagnitude(scale)}`,
+        title: `Δ = ${pOf(label)} − ${pOf(label)} with the unit erased by ${operatorTitle(impact.operator)}: ${impact.description}`,
+      }),
     ),
     el(
       'div',
       { class: 'row-body' },
       units,
-      el('div', { class: 'row-foot muted', text: `Leave-one-out under ${operatorTitle(impact.operator)}: ▲ erasing the unit lowers ${pOf(label)} (it supports), ▼ raises it (it suppresses).` }),
+      el('div', {
+        class: 'row-foot muted',
+        text: `Leave-one-out under ${operatorTitle(impact.operator)}: ▲ erasing the unit lowers ${pOf(label)} (it supports), ▼ raises it (it suppresses).`,
+      }),
     ),
   );
 }
 
-function explainerRow(result: ExplainResult, row: ExplanationRow, impact: ImpactRow | undefined, ctx: TokenRowsContext): HTMLElement {
+function explainerRow(
+  result: ExplainResult,
+  row: ExplanationRow,
+  impact: ImpactRow | undefined,
+  ctx: TokenRowsContext,
+): HTMLElement {
   const titleId = `row-title-${row.id}`;
-  const recomputed = ctx.recomputed.has(row.id) && el('span', { class: 'badge recomputed', text: '↻', title: 'Recomputed by the last run', attrs: { 'aria-label': 'recomputed' } });
+  const recomputed =
+    ctx.recomputed.has(row.id) &&
+    el('span', {
+      class: 'badge recomputed',
+      text: '↻',
+      title: 'Recomputed by the last run',
+      attrs: { 'aria-label': 'recomputed' },
+    });
   const decorate =
     ctx.live &&
     row.weights !== null &&
@@ -114,7 +177,11 @@ function explainerRow(result: ExplainResult, row: ExplanationRow, impact: Impact
       'div',
       { class: 'row explainer-row failed', attrs },
       rowLabel(row.label, titleId, `${row.family} · could not run`, undefined, recomputed),
-      el('div', { class: 'row-body' }, el('p', { class: 'row-error', text: row.error ?? 'This explainer could not run on this model.' })),
+      el(
+        'div',
+        { class: 'row-body' },
+        el('p', { class: 'row-error', text: row.error ?? 'This explainer could not run on this model.' }),
+      ),
     );
   }
 
@@ -126,7 +193,12 @@ function explainerRow(result: ExplainResult, row: ExplanationRow, impact: Impact
   result.units.forEach((u, i) => {
     const w = weights[i];
     const delta = impact?.deltas[i];
-    const node = unitEl(u.text, i, tint(w, scale), weightLabel(u.text, w, row.label, delta, result.deltaTolerance, label, impact?.operator ?? '', i === top));
+    const node = unitEl(
+      u.text,
+      i,
+      tint(w, scale),
+      weightLabel(u.text, w, row.label, delta, result.deltaTolerance, label, impact?.operator ?? '', i === top),
+    );
     node.dataset.weight = String(w);
     if (i === top) {
       node.classList.add('top');
@@ -139,20 +211,41 @@ function explainerRow(result: ExplainResult, row: ExplanationRow, impact: Impact
   return el(
     'div',
     { class: `row explainer-row ${row.signed ? 'signed' : 'unsigned'}`, attrs },
-    rowLabel(row.label, titleId, sub, `${row.family} explainer; ${row.citation}. Colours are normalised by this row’s max |w|; hover a unit for its raw weight.`, recomputed, decorate),
-    el('div', { class: 'row-body' }, units, verdictLine(result, row, top, ctx.onImpactOperator)),
+    rowLabel(
+      row.label,
+      titleId,
+      sub,
+      `${row.family} explainer; ${row.citation}. Colours are normalised by this row’s max |w|; hover a unit for its raw weight.`,
+      recomputed,
+      decorate,
+    ),
+    el(
+      'div',
+      { class: 'row-body' },
+      units,
+      verdictLine(result, row, top, (operator) => ctx.onImpactOperator(operator)),
+    ),
   );
 }
 
 /** ✓/✗ per operator (shape and word, not colour alone) and the "why" of the most telling one. */
-function verdictLine(result: ExplainResult, row: ExplanationRow, top: number, showImpact: (operator: string) => void): HTMLElement {
+function verdictLine(
+  result: ExplainResult,
+  row: ExplanationRow,
+  top: number,
+  showImpact: (operator: string) => void,
+): HTMLElement {
   const label = result.prediction.label;
   const unitText = top >= 0 ? result.units[top]?.text : undefined;
   const why = (v: VerdictRow): string => whySentence(v, unitText, label, result.deltaTolerance);
   const chips = row.verdicts.map((v) => {
     const chip = el(
       'span',
-      { class: `verdict ${v.violates ? 'violates' : 'consistent'}`, title: `${verdictWord(v.violates)} under ${v.operator}: ${why(v)} (click to show this operator’s impacts)`, attrs: { 'data-operator': v.operator } },
+      {
+        class: `verdict ${v.violates ? 'violates' : 'consistent'}`,
+        title: `${verdictWord(v.violates)} under ${v.operator}: ${why(v)} (click to show this operator’s impacts)`,
+        attrs: { 'data-operator': v.operator },
+      },
       el('span', { class: 'verdict-mark', text: verdictMark(v.violates), attrs: { 'aria-hidden': 'true' } }),
       el('span', { class: 'verdict-op', text: v.operator, attrs: { 'aria-hidden': 'true' } }),
       srOnly(`${v.operator}: ${verdictWord(v.violates)}, ${why(v)}.`),
@@ -167,7 +260,12 @@ function verdictLine(result: ExplainResult, row: ExplanationRow, top: number, sh
     'div',
     { class: 'row-foot' },
     el('span', { class: 'verdicts' }, ...chips),
-    telling && el('span', { class: 'why', attrs: { 'aria-hidden': 'true' } }, `${verdictMark(telling.violates)} ${why(telling)}`),
+    telling &&
+      el(
+        'span',
+        { class: 'why', attrs: { 'aria-hidden': 'true' } },
+        `${verdictMark(telling.violates)} ${why(telling)}`,
+      ),
     el('span', { class: 'quantity', title: row.quantity }, `w = ${row.quantity}`),
   );
 }
@@ -178,7 +276,12 @@ function decorateButton(row: ExplanationRow, active: boolean, onClick: () => voi
     {
       class: 'icon-button decorate',
       title: active ? `The editor is coloured with ${row.label}` : `Colour the editor with ${row.label}`,
-      attrs: { type: 'button', 'aria-pressed': active ? 'true' : 'false', 'aria-label': `Colour the editor with ${row.label}`, 'data-explainer': row.id },
+      attrs: {
+        type: 'button',
+        'aria-pressed': active ? 'true' : 'false',
+        'aria-label': `Colour the editor with ${row.label}`,
+        'data-explainer': row.id,
+      },
     },
     el('span', { class: 'codicon codicon-paintcan', attrs: { 'aria-hidden': 'true' } }),
   );
@@ -192,10 +295,31 @@ function legend(label: string): HTMLElement {
   return el(
     'ul',
     { class: 'legend', attrs: { 'aria-label': 'Legend' } },
-    item(el('span', { class: 'legend-end', text: '−max' }), el('span', { class: 'legend-bar diverging', attrs: { 'aria-hidden': 'true' } }), el('span', { class: 'legend-end', text: '+max' }), el('span', { class: 'legend-text', text: ` signed w: blue claims to suppress ${label}, orange claims to support it` })),
-    item(el('span', { class: 'legend-end', text: '0' }), el('span', { class: 'legend-bar sequential', attrs: { 'aria-hidden': 'true' } }), el('span', { class: 'legend-end', text: 'max' }), el('span', { class: 'legend-text', text: ' unsigned w (always claims support)' })),
-    item(el('span', { class: 'legend-swatch mark-supports', text: '▲', attrs: { 'aria-hidden': 'true' } }), ' supports ', el('span', { class: 'legend-swatch mark-suppresses', text: '▼', attrs: { 'aria-hidden': 'true' } }), ' suppresses (real Δ)'),
-    item(el('span', { class: 'legend-swatch legend-top', text: '★', attrs: { 'aria-hidden': 'true' } }), ' top unit (largest |w|) · ✓ consistent · ✗ violates'),
+    item(
+      el('span', { class: 'legend-end', text: '−max' }),
+      el('span', { class: 'legend-bar diverging', attrs: { 'aria-hidden': 'true' } }),
+      el('span', { class: 'legend-end', text: '+max' }),
+      el('span', {
+        class: 'legend-text',
+        text: ` signed w: blue claims to suppress ${label}, orange claims to support it`,
+      }),
+    ),
+    item(
+      el('span', { class: 'legend-end', text: '0' }),
+      el('span', { class: 'legend-bar sequential', attrs: { 'aria-hidden': 'true' } }),
+      el('span', { class: 'legend-end', text: 'max' }),
+      el('span', { class: 'legend-text', text: ' unsigned w (always claims support)' }),
+    ),
+    item(
+      el('span', { class: 'legend-swatch mark-supports', text: '▲', attrs: { 'aria-hidden': 'true' } }),
+      ' supports ',
+      el('span', { class: 'legend-swatch mark-suppresses', text: '▼', attrs: { 'aria-hidden': 'true' } }),
+      ' suppresses (real Δ)',
+    ),
+    item(
+      el('span', { class: 'legend-swatch legend-top', text: '★', attrs: { 'aria-hidden': 'true' } }),
+      ' top unit (largest |w|) · ✓ consistent · ✗ violates',
+    ),
     item('Each row is scaled by its own max |w|; hover or focus a unit for its raw value.'),
   );
 }

@@ -19,7 +19,8 @@ export function headMatrix(layer: AttentionLayerView, head: number | 'mean'): Ma
     for (let h = 0; h < layer.heads; h++) for (let i = 0; i < size; i++) values[i] += layer.values[h * size + i];
     if (layer.heads > 0) for (let i = 0; i < size; i++) values[i] /= layer.heads;
   } else {
-    if (!Number.isInteger(head) || head < 0 || head >= layer.heads) throw new Error(`no head ${head} in ${layer.name} (it has ${layer.heads})`);
+    if (!Number.isInteger(head) || head < 0 || head >= layer.heads)
+      throw new Error(`no head ${head} in ${layer.name} (it has ${layer.heads})`);
     for (let i = 0; i < size; i++) values[i] = layer.values[head * size + i];
   }
   return { rows: layer.rows, cols: layer.cols, values };
@@ -49,10 +50,20 @@ export function rowLabels(attention: AttentionView, layer: AttentionLayerView): 
 }
 
 /** The layer and head to show: a saved choice if this result has it, else the last layer (raw attention's default) and 'mean'. */
-export function validAttentionView(attention: AttentionView | null, layer: number | undefined, head: number | 'mean' | undefined): { layer: number; head: number | 'mean' } {
+export function validAttentionView(
+  attention: AttentionView | null,
+  layer: number | undefined,
+  head: number | 'mean' | undefined,
+): { layer: number; head: number | 'mean' } {
   if (!attention || attention.layers.length === 0) return { layer: layer ?? 0, head: head ?? 'mean' };
-  const l = layer !== undefined && Number.isInteger(layer) && layer >= 0 && layer < attention.layers.length ? layer : attention.layers.length - 1;
+  const l =
+    layer !== undefined && Number.isInteger(layer) && layer >= 0 && layer < attention.layers.length
+      ? layer
+      : attention.layers.length - 1;
   const heads = attention.layers[l].heads;
-  const h = head === 'mean' || (typeof head === 'number' && Number.isInteger(head) && head >= 0 && head < heads) ? head : 'mean';
+  const h =
+    head === 'mean' || (typeof head === 'number' && Number.isInteger(head) && head >= 0 && head < heads)
+      ? head
+      : 'mean';
   return { layer: l, head: h ?? 'mean' };
 }

@@ -2,8 +2,19 @@
  * Small facts the panel derives from a result and its settings, kept out of the DOM code so tests can pin them,
  * plus the shape checks for what arrives from outside (the host, saved state, the standalone JSON island).
  */
-import { EXPLAIN_SCHEMA, type ExplainResult, type ExplanationRow, type ImpactRow } from '../../../src/core/explain/explainResult';
-import type { HostMessage, PanelSavedState, PanelState, PanelViewState, RestoredFrom } from '../../../src/pages/explain/explainProtocol';
+import {
+  EXPLAIN_SCHEMA,
+  type ExplainResult,
+  type ExplanationRow,
+  type ImpactRow,
+} from '../../../src/core/explain/explainResult';
+import type {
+  HostMessage,
+  PanelSavedState,
+  PanelState,
+  PanelViewState,
+  RestoredFrom,
+} from '../../../src/pages/explain/explainProtocol';
 import { validAttentionView } from './attentionMath';
 import { isObject } from '../../shared/isObject';
 import { validSort } from './summaryTable';
@@ -21,9 +32,15 @@ export function topUnit(row: ExplanationRow): number {
 /** Saved view choices made valid for a (possibly different) result. */
 export function normaliseView(view: Partial<PanelViewState> | undefined, result: ExplainResult): PanelViewState {
   const attention = validAttentionView(result.attention, view?.attentionLayer, view?.attentionHead);
-  const out: PanelViewState = { sort: validSort(view?.sort, result), attentionLayer: attention.layer, attentionHead: attention.head };
-  if (view?.editorExplainer && result.explanations.some((e) => e.id === view.editorExplainer)) out.editorExplainer = view.editorExplainer;
-  if (view?.impactOperator && result.impacts.some((i) => i.operator === view.impactOperator)) out.impactOperator = view.impactOperator;
+  const out: PanelViewState = {
+    sort: validSort(view?.sort, result),
+    attentionLayer: attention.layer,
+    attentionHead: attention.head,
+  };
+  if (view?.editorExplainer && result.explanations.some((e) => e.id === view.editorExplainer))
+    out.editorExplainer = view.editorExplainer;
+  if (view?.impactOperator && result.impacts.some((i) => i.operator === view.impactOperator))
+    out.impactOperator = view.impactOperator;
   return out;
 }
 
@@ -49,15 +66,29 @@ export function isPanelSavedState(x: unknown): x is PanelSavedState {
 }
 
 const isRestoredFrom = (x: unknown): x is RestoredFrom =>
-  isObject(x) && typeof x.explainedAt === 'string' && (x.from === 'memory' || x.from === 'recomputed' || x.from === 'session');
+  isObject(x) &&
+  typeof x.explainedAt === 'string' &&
+  (x.from === 'memory' || x.from === 'recomputed' || x.from === 'session');
 
 export function isHostMessage(x: unknown): x is HostMessage {
   if (!isObject(x)) return false;
   switch (x.type) {
     case 'show':
-      return isExplainResult(x.result) && isObject(x.settings) && isObject(x.catalog) && Array.isArray(x.recomputed) && (x.restored === undefined || isRestoredFrom(x.restored));
+      return (
+        isExplainResult(x.result) &&
+        isObject(x.settings) &&
+        isObject(x.catalog) &&
+        Array.isArray(x.recomputed) &&
+        (x.restored === undefined || isRestoredFrom(x.restored))
+      );
     case 'partial':
-      return isExplainResult(x.result) && isObject(x.settings) && isObject(x.catalog) && Array.isArray(x.pending) && x.pending.every((p) => typeof p === 'string');
+      return (
+        isExplainResult(x.result) &&
+        isObject(x.settings) &&
+        isObject(x.catalog) &&
+        Array.isArray(x.pending) &&
+        x.pending.every((p) => typeof p === 'string')
+      );
     case 'empty':
       return true;
     case 'busy':

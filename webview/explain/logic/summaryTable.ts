@@ -28,7 +28,8 @@ export function operatorColumn(operator: string): SummaryColumn {
 export function summaryRows(result: ExplainResult, chosenOperator: string): SummaryRow[] {
   return result.explanations.map((e, order) => {
     const violates: Record<string, boolean | null> = {};
-    for (const impact of result.impacts) violates[impact.operator] = e.verdicts.find((v) => v.operator === impact.operator)?.violates ?? null;
+    for (const impact of result.impacts)
+      violates[impact.operator] = e.verdicts.find((v) => v.operator === impact.operator)?.violates ?? null;
     const chosen = e.verdicts.find((v) => v.operator === chosenOperator);
     return {
       id: e.id,
@@ -72,6 +73,7 @@ export function nextSort(current: SortState, column: SummaryColumn): SortState {
 export function validSort(sort: SortState | undefined, result: ExplainResult): SortState {
   const fallback: SortState = { column: 'violationMean', descending: true };
   if (!sort) return fallback;
-  if (sort.column.startsWith('operator:') && !result.impacts.some((i) => operatorColumn(i.operator) === sort.column)) return fallback;
+  if (sort.column.startsWith('operator:') && !result.impacts.some((i) => operatorColumn(i.operator) === sort.column))
+    return fallback;
   return sort;
 }

@@ -1,6 +1,6 @@
 /**
  * The sentences that explain a number: what a unit's weight claims, what erasing it really did, and why a verdict
- * is ✗ or ✓ (reference §2.5: a violation is w·Δ < 0 for the top unit). DOM-free so tests pin the wording's logic.
+ * is ✗ or ✓ (README “The violation test, as implemented”: a violation is w·Δ < 0 for the top unit). DOM-free so tests pin the wording's logic.
  */
 import type { Polarity, VerdictRow } from '../../../src/core/explain/explainResult';
 import { formatMagnitude, formatSigned } from '../../shared/format';
@@ -18,7 +18,11 @@ export function polarityOf(delta: number, tolerance: number): Polarity {
 }
 
 export const POLARITY_MARK: Record<Polarity, string> = { supports: '▲', suppresses: '▼', none: '•' };
-export const POLARITY_WORD: Record<Polarity, string> = { supports: 'supports', suppresses: 'suppresses', none: 'no effect' };
+export const POLARITY_WORD: Record<Polarity, string> = {
+  supports: 'supports',
+  suppresses: 'suppresses',
+  none: 'no effect',
+};
 
 /** What a weight claims about its unit: its sign read as support or suppression of ŷ. */
 export function claimOf(weight: number): string {
@@ -46,7 +50,12 @@ export function verdictMark(violates: boolean): string {
  * Why the verdict under one operator is what it is:
  * "top unit ‘good’ w=+0.42 claims support; erasing it (delete) raises p(positive) by 0.03 → it suppresses".
  */
-export function whySentence(verdict: VerdictRow, unitText: string | undefined, label: string, tolerance: number): string {
+export function whySentence(
+  verdict: VerdictRow,
+  unitText: string | undefined,
+  label: string,
+  tolerance: number,
+): string {
   if (verdict.unit < 0 || unitText === undefined) return 'no top unit: every weight is 0, so nothing is claimed';
   const polarity = polarityOf(verdict.delta, tolerance);
   return (
@@ -56,13 +65,29 @@ export function whySentence(verdict: VerdictRow, unitText: string | undefined, l
 }
 
 /** The hover and screen-reader text of a unit in an explainer row. */
-export function weightLabel(unitText: string, weight: number, explainer: string, delta: number | undefined, tolerance: number, label: string, operator: string, top: boolean): string {
+export function weightLabel(
+  unitText: string,
+  weight: number,
+  explainer: string,
+  delta: number | undefined,
+  tolerance: number,
+  label: string,
+  operator: string,
+  top: boolean,
+): string {
   let s = `${unitText}: weight ${formatSigned(weight)} (${explainer})`;
-  if (delta !== undefined) s += `, ${effectOf(delta, tolerance, label, operator)}: ${POLARITY_WORD[polarityOf(delta, tolerance)]}`;
+  if (delta !== undefined)
+    s += `, ${effectOf(delta, tolerance, label, operator)}: ${POLARITY_WORD[polarityOf(delta, tolerance)]}`;
   return top ? `${s}; top unit` : s;
 }
 
 /** The hover and screen-reader text of a unit in the impact row. */
-export function impactLabel(unitText: string, delta: number, tolerance: number, label: string, operator: string): string {
+export function impactLabel(
+  unitText: string,
+  delta: number,
+  tolerance: number,
+  label: string,
+  operator: string,
+): string {
   return `${unitText}: Δ ${formatSigned(delta)}, ${effectOf(delta, tolerance, label, operator)}: ${POLARITY_WORD[polarityOf(delta, tolerance)]}`;
 }

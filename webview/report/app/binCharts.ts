@@ -11,7 +11,11 @@ import { ChartBody, chartSvg, hiddenTable, mark, Plot, svgEl, xAxis, yAxis } fro
 const SERIES_COLOURS = 6;
 
 function seriesStyle(i: number): { colour: string; marker: (typeof MARKERS)[number]; dash: string } {
-  return { colour: `series-${i % SERIES_COLOURS}`, marker: MARKERS[i % MARKERS.length], dash: DASHES[i % DASHES.length] };
+  return {
+    colour: `series-${i % SERIES_COLOURS}`,
+    marker: MARKERS[i % MARKERS.length],
+    dash: DASHES[i % DASHES.length],
+  };
 }
 
 /** The legend swatch of series i: its dash and its marker. */
@@ -20,7 +24,14 @@ function swatch(i: number): SVGSVGElement {
   return svgEl(
     'svg',
     { class: 'legend-swatch-svg', width: 26, height: 14, 'aria-hidden': 'true' },
-    svgEl('line', { class: `series-line ${s.colour}`, x1: 1, x2: 25, y1: 7, y2: 7, 'stroke-dasharray': s.dash || undefined }),
+    svgEl('line', {
+      class: `series-line ${s.colour}`,
+      x1: 1,
+      x2: 25,
+      y1: 7,
+      y2: 7,
+      'stroke-dasharray': s.dash || undefined,
+    }),
     svgEl('path', { class: `series-marker ${s.colour}`, d: markerPath(s.marker, 13, 7, 3.5) }),
   );
 }
@@ -52,7 +63,13 @@ export function binChart(spec: BinChartSpec): ChartBody {
     svg.appendChild(
       svgEl(
         'text',
-        { class: 'tick x-label', x: x(i), y: plot.top + plot.height + 16, 'text-anchor': 'middle', 'aria-hidden': 'true' },
+        {
+          class: 'tick x-label',
+          x: x(i),
+          y: plot.top + plot.height + 16,
+          'text-anchor': 'middle',
+          'aria-hidden': 'true',
+        },
         b.label,
         svgEl('tspan', { x: x(i), dy: 13, class: 'tick-sub' }, `n = ${formatCount(b.samples)}`),
       ),
@@ -73,12 +90,32 @@ export function binChart(spec: BinChartSpec): ChartBody {
       path += `${pen ? 'L' : 'M'}${x(i)} ${y(v)}`;
       pen = true;
     });
-    if (path) g.appendChild(svgEl('path', { class: `series-line ${s.colour}`, d: path, 'stroke-dasharray': s.dash || undefined, 'aria-hidden': 'true' }));
+    if (path)
+      g.appendChild(
+        svgEl('path', {
+          class: `series-line ${s.colour}`,
+          d: path,
+          'stroke-dasharray': s.dash || undefined,
+          'aria-hidden': 'true',
+        }),
+      );
     bins.forEach((b, i) => {
       const v = b.violation[e.id];
       if (v === null || v === undefined) return;
       const tip = `${e.label}, ${b.label} (${formatCount(b.samples)} samples): violation mean ${formatFixed(v)}`;
-      g.appendChild(mark('path', { class: `point series-marker ${s.colour}`, d: markerPath(s.marker, x(i), y(v), 4), 'data-bin': b.label, 'data-value': v, 'data-focus-key': `${spec.id}:${e.id}:${i}` }, tip));
+      g.appendChild(
+        mark(
+          'path',
+          {
+            class: `point series-marker ${s.colour}`,
+            d: markerPath(s.marker, x(i), y(v), 4),
+            'data-bin': b.label,
+            'data-value': v,
+            'data-focus-key': `${spec.id}:${e.id}:${i}`,
+          },
+          tip,
+        ),
+      );
     });
     svg.appendChild(g);
   });
@@ -87,7 +124,9 @@ export function binChart(spec: BinChartSpec): ChartBody {
   const legend = el(
     'ul',
     { class: 'legend chart-legend', attrs: { 'aria-label': 'Explainers' } },
-    ...explainers.map((e, k) => el('li', { class: 'legend-item', attrs: { 'data-explainer': e.id } }, swatch(k), e.label)),
+    ...explainers.map((e, k) =>
+      el('li', { class: 'legend-item', attrs: { 'data-explainer': e.id } }, swatch(k), e.label),
+    ),
   );
   const table = hiddenTable(
     `Violation mean per ${spec.what} bin`,

@@ -31,7 +31,13 @@ function defaultExplainer(report: ReportView): string | undefined {
 
 export class ChartsSection {
   private key = '';
-  private figures?: { violation: HTMLElement; length: HTMLElement; confidence: HTMLElement; polarity: HTMLElement; tokens: HTMLElement };
+  private figures?: {
+    violation: HTMLElement;
+    length: HTMLElement;
+    confidence: HTMLElement;
+    polarity: HTMLElement;
+    tokens: HTMLElement;
+  };
   private lineExplainers?: VscodeMultiSelect;
   private polarityPicker?: VscodeSingleSelect;
   private classPicker?: VscodeSingleSelect;
@@ -65,13 +71,34 @@ export class ChartsSection {
       fillFigure(f.violation, violationBars(report));
       fillFigure(
         f.length,
-        binChart({ id: 'chart-length', what: 'input length', xTitle: 'input length (units)', bins: report.byLength, explainers: lines, description: 'Violation mean (share of the paper’s operators violated, averaged over the samples in each bin) by the number of units in the input; lower is better.' }),
+        binChart({
+          id: 'chart-length',
+          what: 'input length',
+          xTitle: 'input length (units)',
+          bins: report.byLength,
+          explainers: lines,
+          description:
+            'Violation mean (share of the paper’s operators violated, averaged over the samples in each bin) by the number of units in the input; lower is better.',
+        }),
       );
       fillFigure(
         f.confidence,
-        binChart({ id: 'chart-confidence', what: 'confidence', xTitle: `model confidence ${words.symbol} (${words.quantity})`, bins: report.byConfidence, explainers: lines, description: `Violation mean by the model’s ${words.quantity} of its prediction; lower is better.` }),
+        binChart({
+          id: 'chart-confidence',
+          what: 'confidence',
+          xTitle: `model confidence ${words.symbol} (${words.quantity})`,
+          bins: report.byConfidence,
+          explainers: lines,
+          description: `Violation mean by the model’s ${words.quantity} of its prediction; lower is better.`,
+        }),
       );
-      fillFigure(f.polarity, polarityChart(report.explainers.find((e) => e.id === polarityId), operatorTitle(report.settings.operator)));
+      fillFigure(
+        f.polarity,
+        polarityChart(
+          report.explainers.find((e) => e.id === polarityId),
+          operatorTitle(report.settings.operator),
+        ),
+      );
       fillFigure(f.tokens, tokenChart(report, tokenClass, tokenId));
       enableChartFocus(this.section);
     });
@@ -79,25 +106,54 @@ export class ChartsSection {
 
   private build(report: ReportView, classes: string[]): void {
     const explainerOptions = report.explainers.map((e) => ({ value: e.id, label: e.label }));
-    const lineExplainers = el('vscode-multi-select', { id: 'chart-explainers', attrs: { 'aria-label': 'Explainers in the length and confidence charts' } });
-    for (const o of explainerOptions) lineExplainers.appendChild(el('vscode-option', { attrs: { value: o.value } }, o.label));
+    const lineExplainers = el('vscode-multi-select', {
+      id: 'chart-explainers',
+      attrs: { 'aria-label': 'Explainers in the length and confidence charts' },
+    });
+    for (const o of explainerOptions)
+      lineExplainers.appendChild(el('vscode-option', { attrs: { value: o.value } }, o.label));
     lineExplainers.addEventListener('change', () => this.onView({ chartExplainers: [...lineExplainers.value] }));
     this.lineExplainers = lineExplainers;
 
     const first = report.explainers[0]?.id ?? '';
-    this.polarityPicker = singleSelect('polarity-explainer', explainerOptions, first, 'Explainer of the polarity matrix');
-    this.polarityPicker.addEventListener('change', () => this.onView({ polarityExplainer: this.polarityPicker!.value }));
+    this.polarityPicker = singleSelect(
+      'polarity-explainer',
+      explainerOptions,
+      first,
+      'Explainer of the polarity matrix',
+    );
+    this.polarityPicker.addEventListener('change', () =>
+      this.onView({ polarityExplainer: this.polarityPicker!.value }),
+    );
     this.tokenPicker = singleSelect('token-explainer', explainerOptions, first, 'Explainer of the violation tokens');
     this.tokenPicker.addEventListener('change', () => this.onView({ tokenExplainer: this.tokenPicker!.value }));
-    this.classPicker = singleSelect('token-class', classes.map((c) => ({ value: c, label: c })), classes[0] ?? '', 'Predicted class of the violation tokens');
+    this.classPicker = singleSelect(
+      'token-class',
+      classes.map((c) => ({ value: c, label: c })),
+      classes[0] ?? '',
+      'Predicted class of the violation tokens',
+    );
     this.classPicker.addEventListener('change', () => this.onView({ tokenClass: this.classPicker!.value }));
 
     this.figures = {
       violation: figureShell(VIOLATION_CHART_ID, 'Violation ratio per explainer and operator'),
       length: figureShell('chart-length', 'Violation by input length'),
       confidence: figureShell('chart-confidence', 'Violation by model confidence'),
-      polarity: figureShell(POLARITY_CHART_ID, 'Polarity: explanation sign vs impact sign', el('div', { class: 'chart-controls' }, field('Explainer', this.polarityPicker))),
-      tokens: figureShell(TOKEN_CHART_ID, 'Tokens that most often cause violations', el('div', { class: 'chart-controls' }, field('Predicted class', this.classPicker), field('Explainer', this.tokenPicker))),
+      polarity: figureShell(
+        POLARITY_CHART_ID,
+        'Polarity: explanation sign vs impact sign',
+        el('div', { class: 'chart-controls' }, field('Explainer', this.polarityPicker)),
+      ),
+      tokens: figureShell(
+        TOKEN_CHART_ID,
+        'Tokens that most often cause violations',
+        el(
+          'div',
+          { class: 'chart-controls' },
+          field('Predicted class', this.classPicker),
+          field('Explainer', this.tokenPicker),
+        ),
+      ),
     };
     replaceChildren(
       this.section,
@@ -106,7 +162,11 @@ export class ChartsSection {
       el(
         'div',
         { class: 'chart-group', attrs: { role: 'group', 'aria-label': 'Violation by input length and by confidence' } },
-        el('div', { class: 'chart-controls' }, field('Explainers drawn (length and confidence charts)', lineExplainers)),
+        el(
+          'div',
+          { class: 'chart-controls' },
+          field('Explainers drawn (length and confidence charts)', lineExplainers),
+        ),
         el('div', { class: 'chart-row' }, this.figures.length, this.figures.confidence),
       ),
       el('div', { class: 'chart-row' }, this.figures.polarity, this.figures.tokens),

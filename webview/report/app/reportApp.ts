@@ -4,7 +4,13 @@
  * setState. In an exported page it draws the embedded report, read-only.
  */
 import type { ReportFormat, ReportView } from '../../../src/core/datasetRun/datasetReport';
-import type { ReportHostMessage, ReportSavedState, ReportViewState, ReportWebviewMessage, StandaloneReportData } from '../../../src/pages/report/reportProtocol';
+import type {
+  ReportHostMessage,
+  ReportSavedState,
+  ReportViewState,
+  ReportWebviewMessage,
+  StandaloneReportData,
+} from '../../../src/pages/report/reportProtocol';
 import type { Bridge } from '../../shared/bridge';
 import { ExportChoice, exportButtons } from '../../shared/formControls';
 import { el, panelSection, replaceChildren } from '../../shared/dom';
@@ -25,9 +31,19 @@ export type ReportBridge = Bridge<ReportSavedState, StandaloneReportData, Report
 
 /** Export JSON, CSV, HTML and Markdown (live webview only). */
 const EXPORTS: ExportChoice<ReportFormat>[] = [
-  { format: 'json', label: 'JSON', title: 'Save the whole report (every sample’s verdicts) as JSON', ariaLabel: 'Export JSON' },
+  {
+    format: 'json',
+    label: 'JSON',
+    title: 'Save the whole report (every sample’s verdicts) as JSON',
+    ariaLabel: 'Export JSON',
+  },
   { format: 'csv', label: 'CSV', title: 'Save one line per sample and explainer as CSV', ariaLabel: 'Export CSV' },
-  { format: 'html', label: 'HTML', title: 'Save a self-contained HTML page of this report, opened as you see it now', ariaLabel: 'Export HTML' },
+  {
+    format: 'html',
+    label: 'HTML',
+    title: 'Save a self-contained HTML page of this report, opened as you see it now',
+    ariaLabel: 'Export HTML',
+  },
   { format: 'md', label: 'Markdown', title: 'Save the summary tables as Markdown', ariaLabel: 'Export Markdown' },
 ];
 
@@ -56,11 +72,17 @@ export class ReportApp {
   ) {
     document.body.classList.toggle('standalone', !bridge.live);
     document.body.classList.add('report-page');
-    this.actions = exportButtons({ id: 'report-actions', label: 'Export the report', caption: 'Export' }, EXPORTS, (format) =>
-      bridge.post({ type: 'export', format, ...(this.view ? { view: this.view } : {}) }),
+    this.actions = exportButtons(
+      { id: 'report-actions', label: 'Export the report', caption: 'Export' },
+      EXPORTS,
+      (format) => bridge.post({ type: 'export', format, ...(this.view ? { view: this.view } : {}) }),
     );
     this.actions.hidden = true;
-    this.runView = new RunStatusView(this.status, () => bridge.post({ type: 'cancel' }), () => this.report?.samples);
+    this.runView = new RunStatusView(
+      this.status,
+      () => bridge.post({ type: 'cancel' }),
+      () => this.report?.samples,
+    );
     this.charts = new ChartsSection(this.chartsRoot, (change) => this.setView(change));
     this.samples = new SampleBrowser(this.samplesRoot, {
       live: bridge.live,
@@ -68,7 +90,12 @@ export class ReportApp {
       onScroll: (top) => this.saveScroll({ sampleScroll: top }),
       onOpen: (row, target) => bridge.post({ type: 'openSample', row, ...(target === undefined ? {} : { target }) }),
     });
-    replaceChildren(root, el('div', { class: 'topbar' }, this.header, this.actions), this.status, el('main', { class: 'report-main' }, this.summary, this.chartsRoot, this.samplesRoot));
+    replaceChildren(
+      root,
+      el('div', { class: 'topbar' }, this.header, this.actions),
+      this.status,
+      el('main', { class: 'report-main' }, this.summary, this.chartsRoot, this.samplesRoot),
+    );
     window.addEventListener('scroll', () => this.saveScroll({ pageScroll: window.scrollY }), { passive: true });
     enableFocusTooltips(root);
     watchTheme(() => undefined);
@@ -94,7 +121,11 @@ export class ReportApp {
         break;
       }
       case 'finished':
-        this.run = { kind: 'finished', cancelled: message.cancelled, ...(message.message === undefined ? {} : { message: message.message }) };
+        this.run = {
+          kind: 'finished',
+          cancelled: message.cancelled,
+          ...(message.message === undefined ? {} : { message: message.message }),
+        };
         this.runView.show(this.run);
         this.renderHeader();
         break;
@@ -119,7 +150,8 @@ export class ReportApp {
 
   private runState(): RunState {
     if (!this.report || this.report.complete) return 'complete';
-    if (this.run.kind === 'finished') return this.run.cancelled ? 'cancelled' : this.run.message ? 'stopped' : 'partial';
+    if (this.run.kind === 'finished')
+      return this.run.cancelled ? 'cancelled' : this.run.message ? 'stopped' : 'partial';
     return 'partial';
   }
 
@@ -133,7 +165,13 @@ export class ReportApp {
     this.view = { ...this.view, ...change };
     this.save();
     if ('sort' in change) this.renderSummary();
-    if ('chartExplainers' in change || 'polarityExplainer' in change || 'tokenClass' in change || 'tokenExplainer' in change) this.charts.render(this.report, this.view);
+    if (
+      'chartExplainers' in change ||
+      'polarityExplainer' in change ||
+      'tokenClass' in change ||
+      'tokenExplainer' in change
+    )
+      this.charts.render(this.report, this.view);
   }
 
   private saveScroll(change: Partial<ReportViewState>): void {
@@ -156,7 +194,11 @@ export class ReportApp {
   private renderSummary(): void {
     const report = this.report!;
     const view = this.view!;
-    keepFocus(this.summary, () => renderSummary(this.summary, report, view.sort, (column) => this.setView({ sort: nextSort(this.view!.sort, column) })));
+    keepFocus(this.summary, () =>
+      renderSummary(this.summary, report, view.sort, (column) =>
+        this.setView({ sort: nextSort(this.view!.sort, column) }),
+      ),
+    );
   }
 
   private render(): void {

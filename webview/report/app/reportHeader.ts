@@ -18,20 +18,39 @@ function item(term: string, id: string, ...value: (Node | string | false | null)
 export type RunState = 'complete' | 'partial' | 'cancelled' | 'stopped';
 
 /** `ended`: the host said the run is over, so a missing report will not come (a panel restored after a reload). */
-export function renderReportHeader(header: HTMLElement, report: ReportView | undefined, state: RunState, ended = false): void {
+export function renderReportHeader(
+  header: HTMLElement,
+  report: ReportView | undefined,
+  state: RunState,
+  ended = false,
+): void {
   if (!report) {
-    replaceChildren(header, el('h1', { class: 'panel-title', text: 'Polarity Lens: dataset report' }), el('p', { class: 'muted', text: ended ? 'No report to show.' : 'Waiting for the report…' }));
+    replaceChildren(
+      header,
+      el('h1', { class: 'panel-title', text: 'Polarity Lens: dataset report' }),
+      el('p', { class: 'muted', text: ended ? 'No report to show.' : 'Waiting for the report…' }),
+    );
     return;
   }
   const badRowsOpen = header.querySelector('details.bad-rows')?.hasAttribute('open') ?? false;
   const { dataset, settings, accuracy } = report;
   const words = headWords(report.model.head);
   const sample = sampleWords(report);
-  const badge = state === 'complete' ? null : el('span', { id: 'report-state', class: `state-badge state-${state}`, text: state === 'partial' ? 'partial' : state === 'cancelled' ? 'cancelled (partial)' : 'stopped early (partial)' });
+  const badge =
+    state === 'complete'
+      ? null
+      : el('span', {
+          id: 'report-state',
+          class: `state-badge state-${state}`,
+          text:
+            state === 'partial' ? 'partial' : state === 'cancelled' ? 'cancelled (partial)' : 'stopped early (partial)',
+        });
   const samples = item(
     'Samples',
     'report-samples',
-    sample.multiLabel ? `${sample.samples(formatCount)} of ${plural(dataset.rowsSelected, 'selected row')}` : `${formatCount(report.samples)} of ${plural(dataset.rowsSelected, 'selected row')}`,
+    sample.multiLabel
+      ? `${sample.samples(formatCount)} of ${plural(dataset.rowsSelected, 'selected row')}`
+      : `${formatCount(report.samples)} of ${plural(dataset.rowsSelected, 'selected row')}`,
     badge && ' ',
     badge,
     report.resumed > 0 && el('span', { class: 'muted', text: ` · ${formatCount(report.resumed)} resumed from cache` }),
@@ -48,24 +67,67 @@ export function renderReportHeader(header: HTMLElement, report: ReportView | und
           el(
             'details',
             { class: 'bad-rows', attrs: { open: badRowsOpen } },
-            el('summary', { text: `${plural(dataset.badRowCount, 'row')} skipped`, attrs: { 'data-focus-key': 'bad-rows' } }),
-            el('ul', { class: 'bad-row-list', attrs: { 'aria-label': 'Skipped rows' } }, ...dataset.badRows.map((b) => el('li', {}, el('span', { class: 'line-no', text: `line ${b.line}: ` }), b.reason))),
-            dataset.badRowCount > dataset.badRows.length && el('p', { class: 'muted', text: `The first ${formatCount(dataset.badRows.length)} of ${formatCount(dataset.badRowCount)} are listed.` }),
+            el('summary', {
+              text: `${plural(dataset.badRowCount, 'row')} skipped`,
+              attrs: { 'data-focus-key': 'bad-rows' },
+            }),
+            el(
+              'ul',
+              { class: 'bad-row-list', attrs: { 'aria-label': 'Skipped rows' } },
+              ...dataset.badRows.map((b) =>
+                el('li', {}, el('span', { class: 'line-no', text: `line ${b.line}: ` }), b.reason),
+              ),
+            ),
+            dataset.badRowCount > dataset.badRows.length &&
+              el('p', {
+                class: 'muted',
+                text: `The first ${formatCount(dataset.badRows.length)} of ${formatCount(dataset.badRowCount)} are listed.`,
+              }),
           ),
         );
   replaceChildren(
     header,
-    el('h1', { class: 'panel-title' }, 'Dataset report: ', el('span', { id: 'report-model', text: report.model.name, title: `${report.model.dir} (sha256 ${report.model.sha256})` }), ' on ', el('span', { id: 'report-dataset', text: dataset.path })),
+    el(
+      'h1',
+      { class: 'panel-title' },
+      'Dataset report: ',
+      el('span', {
+        id: 'report-model',
+        text: report.model.name,
+        title: `${report.model.dir} (sha256 ${report.model.sha256})`,
+      }),
+      ' on ',
+      el('span', { id: 'report-dataset', text: dataset.path }),
+    ),
     el(
       'dl',
       { class: 'meta' },
       samples,
       item(sample.accuracyTitle, 'report-accuracy', accuracyText),
-      item('Metrics use', 'report-operator', el('span', { text: operatorTitle(settings.operator), title: `The operator of the metrics, token-level rates and polarity counts; the violation verdicts use ${settings.operators.map(operatorTitle).join(', ')}` })),
+      item(
+        'Metrics use',
+        'report-operator',
+        el('span', {
+          text: operatorTitle(settings.operator),
+          title: `The operator of the metrics, token-level rates and polarity counts; the violation verdicts use ${settings.operators.map(operatorTitle).join(', ')}`,
+        }),
+      ),
       item('Units', 'report-units', settings.granularity === 'word' ? 'words' : 'tokens'),
-      item('Gradients of', 'report-objective', differentiatesLogit(settings.objective, words) ? 'the logit z_ŷ' : words.symbol),
-      item('Columns', 'report-columns', `text “${dataset.columns.text}”, label ${dataset.columns.label === null ? 'none' : `“${dataset.columns.label}”`} (${dataset.format})`),
-      item('Time', 'report-time', `${formatDuration(report.timing.seconds)} (${formatFixed(report.timing.msPerSample, 0)} ms per sample)`),
+      item(
+        'Gradients of',
+        'report-objective',
+        differentiatesLogit(settings.objective, words) ? 'the logit z_ŷ' : words.symbol,
+      ),
+      item(
+        'Columns',
+        'report-columns',
+        `text “${dataset.columns.text}”, label ${dataset.columns.label === null ? 'none' : `“${dataset.columns.label}”`} (${dataset.format})`,
+      ),
+      item(
+        'Time',
+        'report-time',
+        `${formatDuration(report.timing.seconds)} (${formatFixed(report.timing.msPerSample, 0)} ms per sample)`,
+      ),
       bad,
     ),
   );

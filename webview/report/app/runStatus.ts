@@ -10,11 +10,17 @@ import type { ReportProgress } from '../../../src/pages/report/reportProtocol';
 import { el, replaceChildren } from '../../shared/dom';
 import { formatCount, formatDuration, formatRate, plural } from '../logic/reportFormat';
 
-export type ReportRun = { kind: 'idle' } | { kind: 'running'; progress: ReportProgress } | { kind: 'finished'; cancelled: boolean; message?: string };
+export type ReportRun =
+  | { kind: 'idle' }
+  | { kind: 'running'; progress: ReportProgress }
+  | { kind: 'finished'; cancelled: boolean; message?: string };
 
 /** "1,234 of 5,000 samples (25%) · 12/s · about 5 min 10 s left". */
 export function progressText(p: ReportProgress): string {
-  const count = p.total === null ? `${formatCount(p.done)} samples` : `${formatCount(p.done)} of ${formatCount(p.total)} samples (${p.total > 0 ? Math.floor((100 * p.done) / p.total) : 0}%)`;
+  const count =
+    p.total === null
+      ? `${formatCount(p.done)} samples`
+      : `${formatCount(p.done)} of ${formatCount(p.total)} samples (${p.total > 0 ? Math.floor((100 * p.done) / p.total) : 0}%)`;
   const eta = p.etaSeconds === null ? '' : ` · about ${formatDuration(p.etaSeconds)} left`;
   return `${count} · ${formatRate(p.perSecond)}${eta}`;
 }
@@ -41,11 +47,25 @@ export class RunStatusView {
     if (run.kind === 'finished') {
       this.bar = undefined;
       const n = this.samples();
-      const word = run.cancelled ? 'Cancelled.' : run.message ? 'Stopped.' : `Finished${n === undefined ? '' : `: ${plural(n, 'sample')} explained`}.`;
+      const word = run.cancelled
+        ? 'Cancelled.'
+        : run.message
+          ? 'Stopped.'
+          : `Finished${n === undefined ? '' : `: ${plural(n, 'sample')} explained`}.`;
       const role = run.cancelled || run.message ? 'alert' : 'status';
       replaceChildren(
         this.root,
-        el('div', { class: run.cancelled ? 'status-cancelled' : run.message ? 'status-failed' : 'status-updated', attrs: { role } }, el('strong', { text: `${word} ` }), run.message && el('span', { class: 'status-text', text: `${run.message} ` }), run.cancelled && el('span', { class: 'muted', text: 'The report below covers the samples explained before the cancel.' })),
+        el(
+          'div',
+          {
+            class: run.cancelled ? 'status-cancelled' : run.message ? 'status-failed' : 'status-updated',
+            attrs: { role },
+          },
+          el('strong', { text: `${word} ` }),
+          run.message && el('span', { class: 'status-text', text: `${run.message} ` }),
+          run.cancelled &&
+            el('span', { class: 'muted', text: 'The report below covers the samples explained before the cancel.' }),
+        ),
       );
       return;
     }
@@ -53,9 +73,21 @@ export class RunStatusView {
       this.bar = el('vscode-progress-bar', { id: 'report-progress', attrs: { 'aria-label': 'Samples explained' } });
       this.label = el('span', { id: 'report-progress-label', class: 'status-text' });
       this.text = el('span', { id: 'report-progress-text', class: 'progress-text' });
-      const cancel = el('vscode-button', { id: 'report-cancel', attrs: { secondary: true, title: 'Stop the check; the samples explained so far stay in the report' } }, 'Cancel');
+      const cancel = el(
+        'vscode-button',
+        {
+          id: 'report-cancel',
+          attrs: { secondary: true, title: 'Stop the check; the samples explained so far stay in the report' },
+        },
+        'Cancel',
+      );
       cancel.addEventListener('click', () => this.onCancel());
-      replaceChildren(this.root, el('div', { class: 'progress-line', attrs: { role: 'status' } }, this.label, this.text), this.bar, cancel);
+      replaceChildren(
+        this.root,
+        el('div', { class: 'progress-line', attrs: { role: 'status' } }, this.label, this.text),
+        this.bar,
+        cancel,
+      );
     }
     const p = run.progress;
     this.bar.max = p.total ?? 100;

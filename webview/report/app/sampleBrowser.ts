@@ -45,8 +45,10 @@ const SORTS: { value: string; label: string; sort: SampleSort }[] = [
 const sortValue = (s: SampleSort): string => `${s.key}:${s.descending ? 'desc' : 'asc'}`;
 
 /** Option values for "any", "no label", and a label (prefixed, so a label called "any" stays a label). */
-const labelValue = (label: string | null | undefined): string => (label === undefined ? 'any' : label === null ? 'none' : `is:${label}`);
-const parseLabel = (value: string): string | null | undefined => (value === 'any' ? undefined : value === 'none' ? null : value.slice(3));
+const labelValue = (label: string | null | undefined): string =>
+  label === undefined ? 'any' : label === null ? 'none' : `is:${label}`;
+const parseLabel = (value: string): string | null | undefined =>
+  value === 'any' ? undefined : value === 'none' ? null : value.slice(3);
 
 const COLUMNS = ['Row · line', 'Text', 'Label', 'Predicted', 'p(ŷ)', 'Correct', 'Violation'];
 
@@ -65,13 +67,35 @@ export class SampleBrowser {
   private pickers: Record<string, VscodeSingleSelect> = {};
   private search?: VscodeTextfield;
 
-  private readonly controls = el('div', { id: 'sample-filters', class: 'sample-filters', attrs: { role: 'group', 'aria-label': 'Filter and order the samples' } });
+  private readonly controls = el('div', {
+    id: 'sample-filters',
+    class: 'sample-filters',
+    attrs: { role: 'group', 'aria-label': 'Filter and order the samples' },
+  });
   private readonly count = el('p', { id: 'sample-count', class: 'sample-count', attrs: { role: 'status' } });
   private readonly header = el('div', { class: 'sample-header', attrs: { role: 'rowgroup' } });
   private readonly body = el('div', { class: 'sample-body', attrs: { role: 'rowgroup' } });
   private readonly spacer = el('div', { class: 'sample-spacer' }, this.body);
-  private readonly scroller = el('div', { id: 'sample-scroller', class: 'sample-scroller', attrs: { tabindex: -1 } }, this.spacer);
-  private readonly grid = el('div', { id: 'sample-grid', class: 'sample-grid', attrs: { role: 'grid', 'aria-labelledby': 'samples-heading', 'aria-describedby': 'sample-count', 'aria-colcount': COLUMNS.length } }, this.header, this.scroller);
+  private readonly scroller = el(
+    'div',
+    { id: 'sample-scroller', class: 'sample-scroller', attrs: { tabindex: -1 } },
+    this.spacer,
+  );
+  private readonly grid = el(
+    'div',
+    {
+      id: 'sample-grid',
+      class: 'sample-grid',
+      attrs: {
+        role: 'grid',
+        'aria-labelledby': 'samples-heading',
+        'aria-describedby': 'sample-count',
+        'aria-colcount': COLUMNS.length,
+      },
+    },
+    this.header,
+    this.scroller,
+  );
 
   constructor(
     section: HTMLElement,
@@ -84,7 +108,9 @@ export class SampleBrowser {
         class: 'muted section-intro',
         text:
           'One row per explained sample. Violation: ✗ when the chosen explainer’s top unit had the wrong sign under at least one of the paper’s operators (the fraction of operators is shown), ✓ under none, — not run.' +
-          (options.live ? ' Click a row or press Enter to open it in the explain panel.' : ' ↑/↓, Page Up/Down, Home and End move through the rows.'),
+          (options.live
+            ? ' Click a row or press Enter to open it in the explain panel.'
+            : ' ↑/↓, Page Up/Down, Home and End move through the rows.'),
       }),
       this.controls,
       this.count,
@@ -137,7 +163,12 @@ export class SampleBrowser {
     const key = JSON.stringify([labels, report.model.labels, report.explainers.map((e) => [e.id, e.label])]);
     if (key !== this.controlsKey) {
       this.controlsKey = key;
-      const pick = (id: string, label: string, options: { value: string; label: string }[], apply: (value: string) => Partial<SampleFilters> | SampleSort): HTMLElement => {
+      const pick = (
+        id: string,
+        label: string,
+        options: { value: string; label: string }[],
+        apply: (value: string) => Partial<SampleFilters> | SampleSort,
+      ): HTMLElement => {
         const select = singleSelect(id, options, options[0]?.value ?? '', label);
         select.addEventListener('change', () => {
           const change = apply(select.value);
@@ -147,7 +178,10 @@ export class SampleBrowser {
         this.pickers[id] = select;
         return field(label, select);
       };
-      const search = el('vscode-textfield', { id: 'filter-search', attrs: { type: 'search', placeholder: 'Search the text', 'aria-label': 'Search the text' } });
+      const search = el('vscode-textfield', {
+        id: 'filter-search',
+        attrs: { type: 'search', placeholder: 'Search the text', 'aria-label': 'Search the text' },
+      });
       search.addEventListener('input', () => {
         clearTimeout(this.searchTimer);
         this.searchTimer = setTimeout(() => this.setFilters({ search: search.value }), 150);
@@ -156,8 +190,21 @@ export class SampleBrowser {
       const explainers = report.explainers.map((e) => ({ value: e.id, label: e.label }));
       replaceChildren(
         this.controls,
-        pick('filter-label', 'Label', [{ value: 'any', label: 'Any label' }, ...labels.map((l) => ({ value: labelValue(l), label: l === null ? '(no label)' : l }))], (v) => ({ label: parseLabel(v) })),
-        pick('filter-prediction', sampleWords(report).explainedColumn, [{ value: 'any', label: 'Any' }, ...report.model.labels.map((l) => ({ value: labelValue(l), label: l }))], (v) => ({ prediction: parseLabel(v) ?? undefined })),
+        pick(
+          'filter-label',
+          'Label',
+          [
+            { value: 'any', label: 'Any label' },
+            ...labels.map((l) => ({ value: labelValue(l), label: l === null ? '(no label)' : l })),
+          ],
+          (v) => ({ label: parseLabel(v) }),
+        ),
+        pick(
+          'filter-prediction',
+          sampleWords(report).explainedColumn,
+          [{ value: 'any', label: 'Any' }, ...report.model.labels.map((l) => ({ value: labelValue(l), label: l }))],
+          (v) => ({ prediction: parseLabel(v) ?? undefined }),
+        ),
         pick(
           'filter-correct',
           'Correct',
@@ -181,7 +228,12 @@ export class SampleBrowser {
           (v) => ({ violation: v as SampleFilters['violation'] }),
         ),
         field('Text', search, 'field-search'),
-        pick('sample-sort', 'Order', SORTS.map((s) => ({ value: s.value, label: s.label })), (v) => SORTS.find((s) => s.value === v)?.sort ?? SORTS[0].sort),
+        pick(
+          'sample-sort',
+          'Order',
+          SORTS.map((s) => ({ value: s.value, label: s.label })),
+          (v) => SORTS.find((s) => s.value === v)?.sort ?? SORTS[0].sort,
+        ),
       );
     }
     const f = this.filters;
@@ -193,7 +245,8 @@ export class SampleBrowser {
       'filter-violation': f.violation,
       'sample-sort': sortValue(this.sort),
     };
-    for (const [id, value] of Object.entries(values)) if (this.pickers[id] && this.pickers[id].value !== value) this.pickers[id].value = value;
+    for (const [id, value] of Object.entries(values))
+      if (this.pickers[id] && this.pickers[id].value !== value) this.pickers[id].value = value;
     if (this.search && this.search.value !== f.search) this.search.value = f.search;
   }
 
@@ -237,10 +290,20 @@ export class SampleBrowser {
 
   private renderHeader(report: ReportView): void {
     const explainer = report.explainers[this.column]?.label ?? 'explainer';
-    const names = [...COLUMNS.slice(0, 3), sampleWords(report).explainedColumn, headWords(report.model.head).symbol, COLUMNS[5], `Violation (${explainer})`];
+    const names = [
+      ...COLUMNS.slice(0, 3),
+      sampleWords(report).explainedColumn,
+      headWords(report.model.head).symbol,
+      COLUMNS[5],
+      `Violation (${explainer})`,
+    ];
     replaceChildren(
       this.header,
-      el('div', { class: 'sample-row sample-head', attrs: { role: 'row', 'aria-rowindex': 1 } }, ...names.map((n, i) => el('div', { class: `cell c${i}`, text: n, attrs: { role: 'columnheader' } }))),
+      el(
+        'div',
+        { class: 'sample-row sample-head', attrs: { role: 'row', 'aria-rowindex': 1 } },
+        ...names.map((n, i) => el('div', { class: `cell c${i}`, text: n, attrs: { role: 'columnheader' } })),
+      ),
     );
   }
 
@@ -291,19 +354,33 @@ export class SampleBrowser {
       state === 'none'
         ? [el('span', { text: '—', attrs: { 'aria-hidden': 'true' } }), srOnly('not run')]
         : state === 'violates'
-          ? [el('span', { text: `✗ ${formatViolationMean(share)}`, attrs: { 'aria-hidden': 'true' } }), srOnly(`violates under ${formatViolationMean(share)} of the operators`)]
+          ? [
+              el('span', { text: `✗ ${formatViolationMean(share)}`, attrs: { 'aria-hidden': 'true' } }),
+              srOnly(`violates under ${formatViolationMean(share)} of the operators`),
+            ]
           : [el('span', { text: '✓', attrs: { 'aria-hidden': 'true' } }), srOnly('consistent')];
     const correct =
       r.correct === null
         ? [el('span', { text: '—', attrs: { 'aria-hidden': 'true' } }), srOnly('no gold label')]
-        : [el('span', { text: r.correct ? '✓' : '✗', attrs: { 'aria-hidden': 'true' } }), srOnly(r.correct ? 'correct' : 'wrong')];
-    const cell = (i: number, ...children: (Node | string)[]): HTMLElement => el('div', { class: `cell c${i}`, attrs: { role: 'gridcell' } }, ...children);
+        : [
+            el('span', { text: r.correct ? '✓' : '✗', attrs: { 'aria-hidden': 'true' } }),
+            srOnly(r.correct ? 'correct' : 'wrong'),
+          ];
+    const cell = (i: number, ...children: (Node | string)[]): HTMLElement =>
+      el('div', { class: `cell c${i}`, attrs: { role: 'gridcell' } }, ...children);
     return el(
       'div',
       {
         class: `sample-row${r.correct === false ? ' wrong' : ''} verdict-${state}`,
         title: r.text,
-        attrs: { role: 'row', 'aria-rowindex': pos + 2, 'data-row': r.row, 'data-target': r.target, 'data-pos': pos, tabindex: -1 },
+        attrs: {
+          role: 'row',
+          'aria-rowindex': pos + 2,
+          'data-row': r.row,
+          'data-target': r.target,
+          'data-pos': pos,
+          tabindex: -1,
+        },
       },
       cell(0, `${r.row} · L${r.line}`),
       cell(1, r.text),
@@ -319,7 +396,14 @@ export class SampleBrowser {
     const count = this.indices.length;
     if (count === 0) return;
     const page = rowsPerPage(this.viewport(), ROW_HEIGHT);
-    const moves: Record<string, number> = { ArrowDown: this.active + 1, ArrowUp: this.active - 1, PageDown: this.active + page, PageUp: this.active - page, Home: 0, End: count - 1 };
+    const moves: Record<string, number> = {
+      ArrowDown: this.active + 1,
+      ArrowUp: this.active - 1,
+      PageDown: this.active + page,
+      PageUp: this.active - page,
+      Home: 0,
+      End: count - 1,
+    };
     if (event.key in moves) {
       this.moveTo(moves[event.key]);
       event.preventDefault();

@@ -9,20 +9,41 @@ import type { ReportViewState } from '../../../src/pages/report/reportProtocol';
 import { el, replaceChildren, srOnly } from '../../shared/dom';
 import { formatCount, formatFixed, formatInterval, plural } from '../logic/reportFormat';
 import { ariaSort } from '../../shared/sortOrder';
-import { bestPerColumn, randomFloor, SummaryCell, SummaryColumnDef, summaryCell, summaryColumns, sortExplainers } from '../logic/reportSummary';
+import {
+  bestPerColumn,
+  randomFloor,
+  SummaryCell,
+  SummaryColumnDef,
+  summaryCell,
+  summaryColumns,
+  sortExplainers,
+} from '../logic/reportSummary';
 import { headWords } from '../../../src/core/explain/headWords';
 import { sampleWords } from '../../../src/core/datasetRun/sampleWords';
 
 function cellText(column: SummaryColumnDef, cell: SummaryCell): string {
-  if (column.id === 'msPerSample') return cell.value === null ? '—' : cell.value < 10 ? cell.value.toFixed(1) : formatCount(cell.value);
+  if (column.id === 'msPerSample')
+    return cell.value === null ? '—' : cell.value < 10 ? cell.value.toFixed(1) : formatCount(cell.value);
   if (column.id === 'failures') return cell.value === null ? '—' : formatCount(cell.value);
   return formatFixed(cell.value);
 }
 
 function cellTitle(e: ExplainerSummary, column: SummaryColumnDef, cell: SummaryCell): string {
   const interval = formatInterval(cell.lo, cell.hi);
-  const count = cell.k !== undefined && cell.n !== undefined ? `${formatCount(cell.k)} of ${plural(cell.n, 'sample')}` : cell.n !== undefined ? `mean over ${plural(cell.n, 'sample')}` : '';
-  return [`${e.label} — ${column.label}: ${cellText(column, cell)}`, interval && `95% CI ${interval}`, count, column.unit].filter(Boolean).join('; ');
+  const count =
+    cell.k !== undefined && cell.n !== undefined
+      ? `${formatCount(cell.k)} of ${plural(cell.n, 'sample')}`
+      : cell.n !== undefined
+        ? `mean over ${plural(cell.n, 'sample')}`
+        : '';
+  return [
+    `${e.label} — ${column.label}: ${cellText(column, cell)}`,
+    interval && `95% CI ${interval}`,
+    count,
+    column.unit,
+  ]
+    .filter(Boolean)
+    .join('; ');
 }
 
 function dataCell(e: ExplainerSummary, column: SummaryColumnDef, best: boolean): HTMLElement {
@@ -30,7 +51,11 @@ function dataCell(e: ExplainerSummary, column: SummaryColumnDef, best: boolean):
   const interval = formatInterval(cell.lo, cell.hi);
   return el(
     'td',
-    { class: `num${best ? ' best' : ''}`, title: cellTitle(e, column, cell), attrs: { 'data-column': column.id, 'data-value': cell.value ?? '' } },
+    {
+      class: `num${best ? ' best' : ''}`,
+      title: cellTitle(e, column, cell),
+      attrs: { 'data-column': column.id, 'data-value': cell.value ?? '' },
+    },
     best && el('span', { class: 'best-mark', text: '★ ', attrs: { 'aria-hidden': 'true' } }),
     el('span', { class: 'cell-main', text: cellText(column, cell) }),
     best && srOnly(' (best in column)'),
@@ -38,16 +63,33 @@ function dataCell(e: ExplainerSummary, column: SummaryColumnDef, best: boolean):
   );
 }
 
-function headerCell(column: SummaryColumnDef, sort: ReportViewState['sort'], onSort: (c: SummaryColumnDef) => void): HTMLElement {
+function headerCell(
+  column: SummaryColumnDef,
+  sort: ReportViewState['sort'],
+  onSort: (c: SummaryColumnDef) => void,
+): HTMLElement {
   const arrow = column.better === 'lower' ? ' ↓' : column.better === 'higher' ? ' ↑' : '';
   const button = el(
     'button',
     { class: 'sort-button', title: column.title, attrs: { type: 'button', 'data-focus-key': `sort:${column.id}` } },
-    el('span', { class: 'col-label' }, column.label, arrow && el('span', { class: 'better', text: arrow, attrs: { 'aria-hidden': 'true' } }), column.unit && el('span', { class: 'col-unit', text: column.unit })),
+    el(
+      'span',
+      { class: 'col-label' },
+      column.label,
+      arrow && el('span', { class: 'better', text: arrow, attrs: { 'aria-hidden': 'true' } }),
+      column.unit && el('span', { class: 'col-unit', text: column.unit }),
+    ),
     el('span', { class: 'sort-indicator', attrs: { 'aria-hidden': 'true' } }),
   );
   button.addEventListener('click', () => onSort(column));
-  return el('th', { class: column.better ? 'num' : undefined, attrs: { scope: 'col', 'data-column': column.id, 'aria-sort': ariaSort(sort, column.id) } }, button);
+  return el(
+    'th',
+    {
+      class: column.better ? 'num' : undefined,
+      attrs: { scope: 'col', 'data-column': column.id, 'aria-sort': ariaSort(sort, column.id) },
+    },
+    button,
+  );
 }
 
 function floorRow(report: ReportView, columns: SummaryColumnDef[]): HTMLElement {
@@ -56,19 +98,48 @@ function floorRow(report: ReportView, columns: SummaryColumnDef[]): HTMLElement 
   return el(
     'tr',
     { class: 'floor-row', attrs: { 'data-explainer': 'random-floor' } },
-    el('th', { attrs: { scope: 'row' }, title: `Uniform random weights with ${plural(floor.seeds.length, 'seed')} (${seeds}): what chance alone scores` }, `Random floor (${plural(floor.seeds.length, 'seed')})`),
+    el(
+      'th',
+      {
+        attrs: { scope: 'row' },
+        title: `Uniform random weights with ${plural(floor.seeds.length, 'seed')} (${seeds}): what chance alone scores`,
+      },
+      `Random floor (${plural(floor.seeds.length, 'seed')})`,
+    ),
     ...columns.slice(1).map((c) => {
-      if (c.id.startsWith('operator:')) return el('td', { class: 'num', attrs: { 'data-column': c.id, 'data-value': floor.perOperator[c.id.slice('operator:'.length)] ?? '' } }, formatFixed(floor.perOperator[c.id.slice('operator:'.length)]));
+      if (c.id.startsWith('operator:'))
+        return el(
+          'td',
+          {
+            class: 'num',
+            attrs: { 'data-column': c.id, 'data-value': floor.perOperator[c.id.slice('operator:'.length)] ?? '' },
+          },
+          formatFixed(floor.perOperator[c.id.slice('operator:'.length)]),
+        );
       if (c.id === 'violationMean') {
         const spread = floor.spread === null ? '' : ` ± ${formatFixed(floor.spread)}`;
-        return el('td', { class: 'num', title: `Mean over seeds of the operator mean, ± the spread (max − min) over seeds; ${seeds}`, attrs: { 'data-column': c.id, 'data-value': floor.mean ?? '' } }, el('span', { class: 'cell-main', text: `${formatFixed(floor.mean)}${spread}` }), el('span', { class: 'cell-ci', text: 'mean ± spread over seeds' }));
+        return el(
+          'td',
+          {
+            class: 'num',
+            title: `Mean over seeds of the operator mean, ± the spread (max − min) over seeds; ${seeds}`,
+            attrs: { 'data-column': c.id, 'data-value': floor.mean ?? '' },
+          },
+          el('span', { class: 'cell-main', text: `${formatFixed(floor.mean)}${spread}` }),
+          el('span', { class: 'cell-ci', text: 'mean ± spread over seeds' }),
+        );
       }
       return el('td', { class: 'num muted', attrs: { 'data-column': c.id } });
     }),
   );
 }
 
-export function renderSummary(section: HTMLElement, report: ReportView, sort: ReportViewState['sort'], onSort: (c: SummaryColumnDef) => void): void {
+export function renderSummary(
+  section: HTMLElement,
+  report: ReportView,
+  sort: ReportViewState['sort'],
+  onSort: (c: SummaryColumnDef) => void,
+): void {
   const columns = summaryColumns(report);
   const best = bestPerColumn(report.explainers, columns);
   const words = headWords(report.model.head);
@@ -79,7 +150,15 @@ export function renderSummary(section: HTMLElement, report: ReportView, sort: Re
       el(
         'tr',
         { class: e.runs === 0 && e.failures > 0 ? 'failed' : undefined, attrs: { 'data-explainer': e.id } },
-        el('th', { attrs: { scope: 'row' }, title: `${e.family}, ${e.signed ? 'signed' : 'unsigned'}; ran on ${plural(e.runs, 'sample')}${e.error ? `; first error: ${e.error}` : ''}` }, e.label, e.failures > 0 && e.runs === 0 ? srOnly(' (could not run)') : null),
+        el(
+          'th',
+          {
+            attrs: { scope: 'row' },
+            title: `${e.family}, ${e.signed ? 'signed' : 'unsigned'}; ran on ${plural(e.runs, 'sample')}${e.error ? `; first error: ${e.error}` : ''}`,
+          },
+          e.label,
+          e.failures > 0 && e.runs === 0 ? srOnly(' (could not run)') : null,
+        ),
         ...columns.slice(1).map((c) => dataCell(e, c, best.get(c.id)?.has(e.id) ?? false)),
       ),
     ),
@@ -100,12 +179,20 @@ export function renderSummary(section: HTMLElement, report: ReportView, sort: Re
       { class: 'table-wrap' },
       el(
         'table',
-        { id: 'report-summary', class: 'data-table report-table', attrs: { 'aria-labelledby': 'summary-heading', 'aria-describedby': 'report-sort-note' } },
+        {
+          id: 'report-summary',
+          class: 'data-table report-table',
+          attrs: { 'aria-labelledby': 'summary-heading', 'aria-describedby': 'report-sort-note' },
+        },
         el('thead', {}, el('tr', {}, ...columns.map((c) => headerCell(c, sort, onSort)))),
         body,
         el('tfoot', {}, floorRow(report, columns)),
       ),
     ),
-    el('p', { id: 'report-sort-note', class: 'sr-only', text: `Sorted by ${sortColumn?.label ?? sort.column}, ${sort.descending ? 'descending' : 'ascending'}. Activate a column header to sort by it.` }),
+    el('p', {
+      id: 'report-sort-note',
+      class: 'sr-only',
+      text: `Sorted by ${sortColumn?.label ?? sort.column}, ${sort.descending ? 'descending' : 'ascending'}. Activate a column header to sort by it.`,
+    }),
   );
 }

@@ -9,7 +9,11 @@ const NS = 'http://www.w3.org/2000/svg';
 
 export type SvgAttrs = Record<string, string | number | undefined>;
 
-export function svgEl<K extends keyof SVGElementTagNameMap>(tag: K, attrs: SvgAttrs = {}, ...children: Child[]): SVGElementTagNameMap[K] {
+export function svgEl<K extends keyof SVGElementTagNameMap>(
+  tag: K,
+  attrs: SvgAttrs = {},
+  ...children: Child[]
+): SVGElementTagNameMap[K] {
   const node = document.createElementNS(NS, tag);
   for (const [name, value] of Object.entries(attrs)) if (value !== undefined) node.setAttribute(name, String(value));
   append(node, ...children);
@@ -20,13 +24,43 @@ export function svgEl<K extends keyof SVGElementTagNameMap>(tag: K, attrs: SvgAt
  * A chart mark the reader can reach: hover shows its <title>, keyboard focus (chartFocus.ts) its data-tip, and
  * assistive technology reads its aria-label. All three carry the same sentence.
  */
-export function mark<K extends keyof SVGElementTagNameMap>(tag: K, attrs: SvgAttrs, tip: string): SVGElementTagNameMap[K] {
-  return svgEl(tag, { ...attrs, class: `mark ${attrs.class ?? ''}`.trim(), role: 'img', 'aria-label': tip, 'data-tip': tip, tabindex: -1 }, svgEl('title', {}, tip));
+export function mark<K extends keyof SVGElementTagNameMap>(
+  tag: K,
+  attrs: SvgAttrs,
+  tip: string,
+): SVGElementTagNameMap[K] {
+  return svgEl(
+    tag,
+    {
+      ...attrs,
+      class: `mark ${attrs.class ?? ''}`.trim(),
+      role: 'img',
+      'aria-label': tip,
+      'data-tip': tip,
+      tabindex: -1,
+    },
+    svgEl('title', {}, tip),
+  );
 }
 
 /** The root <svg>: fixed pixel size (the wrapper scrolls), a group named by the figure's caption. */
-export function chartSvg(id: string, width: number, height: number, labelledBy: string, describedBy: string): SVGSVGElement {
-  return svgEl('svg', { id, class: 'chart-svg', width, height, viewBox: `0 0 ${width} ${height}`, role: 'group', 'aria-labelledby': labelledBy, 'aria-describedby': describedBy });
+export function chartSvg(
+  id: string,
+  width: number,
+  height: number,
+  labelledBy: string,
+  describedBy: string,
+): SVGSVGElement {
+  return svgEl('svg', {
+    id,
+    class: 'chart-svg',
+    width,
+    height,
+    viewBox: `0 0 ${width} ${height}`,
+    role: 'group',
+    'aria-labelledby': labelledBy,
+    'aria-describedby': describedBy,
+  });
 }
 
 export interface Plot {
@@ -37,7 +71,13 @@ export interface Plot {
 }
 
 /** A y axis from 0 to max with gridlines, tick labels and a rotated axis title. */
-export function yAxis(plot: Plot, max: number, tickValues: number[], format: (x: number) => string, title: string): SVGGElement {
+export function yAxis(
+  plot: Plot,
+  max: number,
+  tickValues: number[],
+  format: (x: number) => string,
+  title: string,
+): SVGGElement {
   const y = (v: number): number => plot.top + plot.height - (plot.height * v) / (max || 1);
   return svgEl(
     'g',
@@ -47,11 +87,23 @@ export function yAxis(plot: Plot, max: number, tickValues: number[], format: (x:
         'g',
         {},
         svgEl('line', { class: 'grid', x1: plot.left, x2: plot.left + plot.width, y1: y(v), y2: y(v) }),
-        svgEl('text', { class: 'tick', x: plot.left - 6, y: y(v), 'text-anchor': 'end', 'dominant-baseline': 'middle' }, format(v)),
+        svgEl(
+          'text',
+          { class: 'tick', x: plot.left - 6, y: y(v), 'text-anchor': 'end', 'dominant-baseline': 'middle' },
+          format(v),
+        ),
       ),
     ),
     svgEl('line', { class: 'axis-line', x1: plot.left, x2: plot.left, y1: plot.top, y2: plot.top + plot.height }),
-    svgEl('text', { class: 'axis-title', transform: `translate(${plot.left - 40} ${plot.top + plot.height / 2}) rotate(-90)`, 'text-anchor': 'middle' }, title),
+    svgEl(
+      'text',
+      {
+        class: 'axis-title',
+        transform: `translate(${plot.left - 40} ${plot.top + plot.height / 2}) rotate(-90)`,
+        'text-anchor': 'middle',
+      },
+      title,
+    ),
   );
 }
 
@@ -76,7 +128,17 @@ export function hiddenTable(caption: string, headers: string[], rows: string[][]
       {},
       el('caption', { text: caption }),
       el('thead', {}, el('tr', {}, ...headers.map((h) => el('th', { text: h, attrs: { scope: 'col' } })))),
-      el('tbody', {}, ...rows.map((r) => el('tr', {}, ...r.map((c, i) => (i === 0 ? el('th', { text: c, attrs: { scope: 'row' } }) : el('td', { text: c })))))),
+      el(
+        'tbody',
+        {},
+        ...rows.map((r) =>
+          el(
+            'tr',
+            {},
+            ...r.map((c, i) => (i === 0 ? el('th', { text: c, attrs: { scope: 'row' } }) : el('td', { text: c }))),
+          ),
+        ),
+      ),
     ),
   );
 }
@@ -97,7 +159,12 @@ export function figureShell(id: string, title: string, controls?: HTMLElement | 
   return el(
     'figure',
     { id, class: 'chart' },
-    el('figcaption', {}, el('h3', { id: `${id}-title`, class: 'chart-title', text: title }), el('p', { id: `${id}-desc`, class: 'muted chart-desc' })),
+    el(
+      'figcaption',
+      {},
+      el('h3', { id: `${id}-title`, class: 'chart-title', text: title }),
+      el('p', { id: `${id}-desc`, class: 'muted chart-desc' }),
+    ),
     controls,
     el('div', { class: 'chart-body' }),
   );
@@ -112,7 +179,9 @@ export function fillFigure(figure: HTMLElement, body: ChartBody): void {
   replaceChildren(
     slot,
     body.chart ? body.legend : null,
-    body.chart ? el('div', { class: 'chart-wrap' }, body.chart) : el('p', { class: 'muted empty', text: body.empty ?? 'Nothing to draw yet.' }),
+    body.chart
+      ? el('div', { class: 'chart-wrap' }, body.chart)
+      : el('p', { class: 'muted empty', text: body.empty ?? 'Nothing to draw yet.' }),
     el('p', { class: 'chart-readout', attrs: { 'aria-hidden': 'true' } }),
     body.chart ? body.table : null,
   );

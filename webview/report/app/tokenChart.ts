@@ -28,12 +28,66 @@ export function tokenChart(report: ReportView, cls: string | undefined, explaine
     const y = 6 + i * ROW;
     const w = Math.max(1, (BAR_MAX * count) / max);
     const tip = `“${token}”: top unit of ${formatCount(count)} violating ${explainer.label} explanations of samples predicted ${cls ?? ''}`;
-    svg.appendChild(svgEl('text', { class: 'tick token-label', x: LEFT - 8, y: y + ROW / 2 - 2, 'text-anchor': 'end', 'dominant-baseline': 'middle', 'aria-hidden': 'true' }, svgEl('title', {}, token), clip(token, 24)));
-    svg.appendChild(mark('rect', { class: 'bar token-bar series-fill series-0', x: LEFT, y, width: w, height: ROW - 6, 'data-token': token, 'data-value': count, 'data-focus-key': `${ID}:${i}` }, tip));
-    svg.appendChild(svgEl('text', { class: 'tick', x: LEFT + w + 6, y: y + ROW / 2 - 2, 'dominant-baseline': 'middle', 'aria-hidden': 'true' }, formatCount(count)));
+    svg.appendChild(
+      svgEl(
+        'text',
+        {
+          class: 'tick token-label',
+          x: LEFT - 8,
+          y: y + ROW / 2 - 2,
+          'text-anchor': 'end',
+          'dominant-baseline': 'middle',
+          'aria-hidden': 'true',
+        },
+        svgEl('title', {}, token),
+        clip(token, 24),
+      ),
+    );
+    svg.appendChild(
+      mark(
+        'rect',
+        {
+          class: 'bar token-bar series-fill series-0',
+          x: LEFT,
+          y,
+          width: w,
+          height: ROW - 6,
+          'data-token': token,
+          'data-value': count,
+          'data-focus-key': `${ID}:${i}`,
+        },
+        tip,
+      ),
+    );
+    svg.appendChild(
+      svgEl(
+        'text',
+        { class: 'tick', x: LEFT + w + 6, y: y + ROW / 2 - 2, 'dominant-baseline': 'middle', 'aria-hidden': 'true' },
+        formatCount(count),
+      ),
+    );
   });
-  svg.appendChild(svgEl('line', { class: 'axis-line', x1: LEFT, x2: LEFT, y1: 2, y2: tokens.length * ROW + 4, 'aria-hidden': 'true' }));
-  svg.appendChild(svgEl('text', { class: 'axis-title', x: LEFT + BAR_MAX / 2, y: height - 8, 'text-anchor': 'middle', 'aria-hidden': 'true' }, 'violating samples (count)'));
-  const table = hiddenTable(`Tokens most often the violating top unit: ${explainer.label}, predicted ${cls ?? ''}`, ['Token', 'Violating samples'], tokens.map(([t, c]) => [t, formatCount(c)]));
+  svg.appendChild(
+    svgEl('line', {
+      class: 'axis-line',
+      x1: LEFT,
+      x2: LEFT,
+      y1: 2,
+      y2: tokens.length * ROW + 4,
+      'aria-hidden': 'true',
+    }),
+  );
+  svg.appendChild(
+    svgEl(
+      'text',
+      { class: 'axis-title', x: LEFT + BAR_MAX / 2, y: height - 8, 'text-anchor': 'middle', 'aria-hidden': 'true' },
+      'violating samples (count)',
+    ),
+  );
+  const table = hiddenTable(
+    `Tokens most often the violating top unit: ${explainer.label}, predicted ${cls ?? ''}`,
+    ['Token', 'Violating samples'],
+    tokens.map(([t, c]) => [t, formatCount(c)]),
+  );
   return { description, chart: svg, table };
 }

@@ -65,9 +65,20 @@ export function polarityMatrix(polarity: readonly number[]): PolarityMatrix {
   const [pp, pn, np, nn, zero] = [0, 1, 2, 3, 4].map((i) => Math.max(0, polarity[i] ?? 0));
   const signed = pp + pn + np + nn;
   const share = (c: number): number | null => (signed > 0 ? c / signed : null);
-  const cell = (claims: PolarityCell['claims'], measured: PolarityCell['measured'], count: number): PolarityCell => ({ claims, measured, count, share: share(count), violates: claims !== measured });
+  const cell = (claims: PolarityCell['claims'], measured: PolarityCell['measured'], count: number): PolarityCell => ({
+    claims,
+    measured,
+    count,
+    share: share(count),
+    violates: claims !== measured,
+  });
   return {
-    cells: [cell('supports', 'supports', pp), cell('supports', 'suppresses', pn), cell('suppresses', 'supports', np), cell('suppresses', 'suppresses', nn)],
+    cells: [
+      cell('supports', 'supports', pp),
+      cell('supports', 'suppresses', pn),
+      cell('suppresses', 'supports', np),
+      cell('suppresses', 'suppresses', nn),
+    ],
     zero,
     total: signed + zero,
     violating: share(pn + np),
@@ -77,11 +88,18 @@ export function polarityMatrix(polarity: readonly number[]): PolarityMatrix {
 /** The predicted classes that have violation tokens, in the model's label order (then any others). */
 export function tokenClasses(report: Pick<ReportView, 'violationTokens' | 'model'>): string[] {
   const present = Object.keys(report.violationTokens.byClass);
-  return [...report.model.labels.filter((l) => present.includes(l)), ...present.filter((l) => !report.model.labels.includes(l))];
+  return [
+    ...report.model.labels.filter((l) => present.includes(l)),
+    ...present.filter((l) => !report.model.labels.includes(l)),
+  ];
 }
 
 /** The tokens that were the violating top unit most often for a class and explainer, most frequent first. */
-export function violationTokens(report: Pick<ReportView, 'violationTokens'>, cls: string | undefined, explainer: string | undefined): [string, number][] {
+export function violationTokens(
+  report: Pick<ReportView, 'violationTokens'>,
+  cls: string | undefined,
+  explainer: string | undefined,
+): [string, number][] {
   if (cls === undefined || explainer === undefined) return [];
   const byClass = report.violationTokens.byClass;
   const tokens = Object.hasOwn(byClass, cls) && Object.hasOwn(byClass[cls], explainer) ? byClass[cls][explainer] : [];

@@ -3,7 +3,14 @@
  * island), and saved view choices made valid for the report on screen.
  */
 import { DATASET_REPORT_SCHEMA, ReportView } from '../../../src/core/datasetRun/datasetReport';
-import type { ReportHostMessage, ReportSavedState, ReportViewState, SampleFilters, SampleSort, StandaloneReportData } from '../../../src/pages/report/reportProtocol';
+import type {
+  ReportHostMessage,
+  ReportSavedState,
+  ReportViewState,
+  SampleFilters,
+  SampleSort,
+  StandaloneReportData,
+} from '../../../src/pages/report/reportProtocol';
 import { isObject } from '../../shared/isObject';
 import { defaultChartExplainers } from './chartModel';
 import { validSummarySort } from './reportSummary';
@@ -19,7 +26,7 @@ export function isReportView(x: unknown): x is ReportView {
     isObject(x.dataset) &&
     isObject(x.model) &&
     isObject(x.settings) &&
-    Array.isArray((x.settings as Record<string, unknown>).operators) &&
+    Array.isArray(x.settings.operators) &&
     Array.isArray(x.explainers) &&
     Array.isArray(x.metrics) &&
     Array.isArray(x.sampleRows) &&
@@ -36,7 +43,13 @@ export function isReportHostMessage(x: unknown): x is ReportHostMessage {
     case 'report':
       return isReportView(x.report);
     case 'progress':
-      return isNumber(x.done) && (x.total === null || isNumber(x.total)) && isNumber(x.perSecond) && (x.etaSeconds === null || isNumber(x.etaSeconds)) && typeof x.label === 'string';
+      return (
+        isNumber(x.done) &&
+        (x.total === null || isNumber(x.total)) &&
+        isNumber(x.perSecond) &&
+        (x.etaSeconds === null || isNumber(x.etaSeconds)) &&
+        typeof x.label === 'string'
+      );
     case 'finished':
       return typeof x.cancelled === 'boolean' && (x.message === undefined || typeof x.message === 'string');
     default:
@@ -59,21 +72,27 @@ export function reportIdentity(report: ReportView): NonNullable<ReportSavedState
 
 const has = (list: readonly string[], x: unknown): x is string => typeof x === 'string' && list.includes(x);
 
-function validFilters(f: Partial<SampleFilters> | undefined, report: ReportView, explainerIds: string[]): SampleFilters {
+function validFilters(
+  f: Partial<SampleFilters> | undefined,
+  report: ReportView,
+  explainerIds: string[],
+): SampleFilters {
   const out: SampleFilters = { ...DEFAULT_FILTERS };
   if (!f) return out;
-  if (f.label === null || (typeof f.label === 'string' && distinctLabels(report.sampleRows).includes(f.label))) out.label = f.label;
+  if (f.label === null || (typeof f.label === 'string' && distinctLabels(report.sampleRows).includes(f.label)))
+    out.label = f.label;
   if (has(report.model.labels, f.prediction)) out.prediction = f.prediction;
-  if (has(['any', 'correct', 'wrong', 'unlabelled'], f.correctness)) out.correctness = f.correctness as SampleFilters['correctness'];
+  if (has(['any', 'correct', 'wrong', 'unlabelled'], f.correctness)) out.correctness = f.correctness;
   if (has(explainerIds, f.explainer)) out.explainer = f.explainer;
-  if (has(['any', 'violates', 'consistent'], f.violation)) out.violation = f.violation as SampleFilters['violation'];
+  if (has(['any', 'violates', 'consistent'], f.violation)) out.violation = f.violation;
   if (typeof f.search === 'string') out.search = f.search;
   return out;
 }
 
 function validSampleSort(s: Partial<SampleSort> | undefined): SampleSort {
-  if (!s || !has(['row', 'confidence', 'violation'], s.key) || typeof s.descending !== 'boolean') return { ...DEFAULT_SAMPLE_SORT };
-  return { key: s.key as SampleSort['key'], descending: s.descending };
+  if (!s || !has(['row', 'confidence', 'violation'], s.key) || typeof s.descending !== 'boolean')
+    return { ...DEFAULT_SAMPLE_SORT };
+  return { key: s.key, descending: s.descending };
 }
 
 /** Saved or embedded view choices made valid for this report: unknown explainers, classes and columns fall back. */
@@ -90,7 +109,8 @@ export function normaliseView(view: Partial<ReportViewState> | undefined, report
   if (chart.length > 0) out.chartExplainers = chart;
   if (has(ids, view?.polarityExplainer)) out.polarityExplainer = view.polarityExplainer;
   if (has(ids, view?.tokenExplainer)) out.tokenExplainer = view.tokenExplainer;
-  if (typeof view?.tokenClass === 'string' && Object.hasOwn(report.violationTokens.byClass, view.tokenClass)) out.tokenClass = view.tokenClass;
+  if (typeof view?.tokenClass === 'string' && Object.hasOwn(report.violationTokens.byClass, view.tokenClass))
+    out.tokenClass = view.tokenClass;
   return out;
 }
 

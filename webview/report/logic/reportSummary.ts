@@ -2,7 +2,12 @@
  * The explainer summary table's columns, cells, order and best values. DOM-free: the table component only draws what
  * this computes, and Node tests pin it against the report's own numbers.
  */
-import type { ExplainerSummary, MeanEstimate, Proportion, ReportView } from '../../../src/core/datasetRun/datasetReport';
+import type {
+  ExplainerSummary,
+  MeanEstimate,
+  Proportion,
+  ReportView,
+} from '../../../src/core/datasetRun/datasetReport';
 import type { ReportSummaryColumn, ReportViewState } from '../../../src/pages/report/reportProtocol';
 import { compareValues } from '../../shared/sortOrder';
 import { headWords } from '../../../src/core/explain/headWords';
@@ -49,7 +54,13 @@ const betterWord = (b: Better): string => (b === 'lower' ? 'lower is better' : '
 export function summaryColumns(report: ReportView): SummaryColumnDef[] {
   const op = report.settings.operator;
   const { symbol } = headWords(report.model.head);
-  const col = (id: ReportSummaryColumn, label: string, unit: string, title: string, better: Better | null): SummaryColumnDef => ({
+  const col = (
+    id: ReportSummaryColumn,
+    label: string,
+    unit: string,
+    title: string,
+    better: Better | null,
+  ): SummaryColumnDef => ({
     id,
     label,
     unit: better ? `${unit}; ${betterWord(better)}` : unit,
@@ -59,23 +70,64 @@ export function summaryColumns(report: ReportView): SummaryColumnDef[] {
   return [
     col('explainer', 'Explainer', '', 'Sort by explainer name', null),
     ...report.settings.operators.map((o) =>
-      col(`operator:${o}`, operatorTitle(o), 'ratio of samples', `Share of samples whose top unit’s weight sign disagrees with the real change in ${symbol} when it is erased with ${operatorTitle(o)}; 95% Wilson interval below`, 'lower'),
+      col(
+        `operator:${o}`,
+        operatorTitle(o),
+        'ratio of samples',
+        `Share of samples whose top unit’s weight sign disagrees with the real change in ${symbol} when it is erased with ${operatorTitle(o)}; 95% Wilson interval below`,
+        'lower',
+      ),
     ),
-    col('violationMean', `Mean of ${report.settings.operators.length} operators`, 'ratio of samples, 95% CI', 'Mean over samples of the share of the paper’s operators under which the top unit’s sign is wrong; 95% interval below', 'lower'),
-    col('tokenLevelRate', `Token-level (${op})`, 'ratio of units', `Share of all units whose claimed sign disagrees with their own Δ under ${op}, mean over samples (beyond the paper)`, 'lower'),
-    col('weightedRate', `|w|-weighted (${op})`, 'ratio, weighted by |w|', `The token-level rate with each unit weighted by its |w| under ${op}`, 'lower'),
-    ...report.metrics.map((m) => col(`metric:${m.id}`, m.label, METRIC_UNITS[m.id] ?? 'mean over samples', `${m.description} Mean over samples, under ${op}`, m.better)),
-    col('msPerSample', 'Time', 'ms per sample', 'Wall time per sample of this explainer; model runs it shares with the leave-one-out pass or an earlier explainer (coalitions LIME drew before Kernel SHAP) are not counted again', 'lower'),
+    col(
+      'violationMean',
+      `Mean of ${report.settings.operators.length} operators`,
+      'ratio of samples, 95% CI',
+      'Mean over samples of the share of the paper’s operators under which the top unit’s sign is wrong; 95% interval below',
+      'lower',
+    ),
+    col(
+      'tokenLevelRate',
+      `Token-level (${op})`,
+      'ratio of units',
+      `Share of all units whose claimed sign disagrees with their own Δ under ${op}, mean over samples (beyond the paper)`,
+      'lower',
+    ),
+    col(
+      'weightedRate',
+      `|w|-weighted (${op})`,
+      'ratio, weighted by |w|',
+      `The token-level rate with each unit weighted by its |w| under ${op}`,
+      'lower',
+    ),
+    ...report.metrics.map((m) =>
+      col(
+        `metric:${m.id}`,
+        m.label,
+        METRIC_UNITS[m.id] ?? 'mean over samples',
+        `${m.description} Mean over samples, under ${op}`,
+        m.better,
+      ),
+    ),
+    col(
+      'msPerSample',
+      'Time',
+      'ms per sample',
+      'Wall time per sample of this explainer; model runs it shares with the leave-one-out pass or an earlier explainer (coalitions LIME drew before Kernel SHAP) are not counted again',
+      'lower',
+    ),
     col('failures', 'Failures', 'samples', 'Samples on which the explainer could not run', 'lower'),
   ];
 }
 
-const fromProportion = (p: Proportion | undefined): SummaryCell => (p ? { value: p.ratio, lo: p.lo, hi: p.hi, k: p.k, n: p.n } : { value: null, lo: null, hi: null });
-const fromMean = (m: MeanEstimate | undefined): SummaryCell => (m ? { value: m.mean, lo: m.lo, hi: m.hi, n: m.n } : { value: null, lo: null, hi: null });
+const fromProportion = (p: Proportion | undefined): SummaryCell =>
+  p ? { value: p.ratio, lo: p.lo, hi: p.hi, k: p.k, n: p.n } : { value: null, lo: null, hi: null };
+const fromMean = (m: MeanEstimate | undefined): SummaryCell =>
+  m ? { value: m.mean, lo: m.lo, hi: m.hi, n: m.n } : { value: null, lo: null, hi: null };
 
 /** The number an explainer shows in a column (null where it has none: did not run, metric undefined). */
 export function summaryCell(e: ExplainerSummary, column: ReportSummaryColumn): SummaryCell {
-  if (column.startsWith('operator:')) return fromProportion(e.violation[column.slice('operator:'.length) as keyof ExplainerSummary['violation']]);
+  if (column.startsWith('operator:'))
+    return fromProportion(e.violation[column.slice('operator:'.length) as keyof ExplainerSummary['violation']]);
   if (column.startsWith('metric:')) return fromMean(e.metrics[column.slice('metric:'.length)]);
   switch (column) {
     case 'violationMean':
@@ -100,19 +152,28 @@ export function sortValue(e: ExplainerSummary, column: ReportSummaryColumn): num
 /** Rows in the sort's order; ties (and missing values, always last) keep the report's order. */
 export function sortExplainers(explainers: readonly ExplainerSummary[], sort: SummarySort): ExplainerSummary[] {
   const order = new Map(explainers.map((e, i) => [e.id, i]));
-  return [...explainers].sort((a, b) => compareValues(sortValue(a, sort.column), sortValue(b, sort.column), sort.descending) || order.get(a.id)! - order.get(b.id)!);
+  return [...explainers].sort(
+    (a, b) =>
+      compareValues(sortValue(a, sort.column), sortValue(b, sort.column), sort.descending) ||
+      order.get(a.id)! - order.get(b.id)!,
+  );
 }
 
 /**
  * The best explainer(s) per numeric column: the lowest or highest value by the column's direction, ties all marked.
  * Random (the floor) is not ranked, and a column where every ranked value is equal marks nobody.
  */
-export function bestPerColumn(explainers: readonly ExplainerSummary[], columns: readonly SummaryColumnDef[]): Map<ReportSummaryColumn, Set<string>> {
+export function bestPerColumn(
+  explainers: readonly ExplainerSummary[],
+  columns: readonly SummaryColumnDef[],
+): Map<ReportSummaryColumn, Set<string>> {
   const best = new Map<ReportSummaryColumn, Set<string>>();
   const ranked = explainers.filter((e) => e.id !== RANDOM_ID && e.runs > 0);
   for (const c of columns) {
     if (!c.better) continue;
-    const values = ranked.map((e) => ({ id: e.id, v: summaryCell(e, c.id).value })).filter((x): x is { id: string; v: number } => x.v !== null && Number.isFinite(x.v));
+    const values = ranked
+      .map((e) => ({ id: e.id, v: summaryCell(e, c.id).value }))
+      .filter((x): x is { id: string; v: number } => x.v !== null && Number.isFinite(x.v));
     if (values.length < 2) continue;
     const target = c.better === 'lower' ? Math.min(...values.map((x) => x.v)) : Math.max(...values.map((x) => x.v));
     const winners = values.filter((x) => x.v === target).map((x) => x.id);
@@ -133,7 +194,9 @@ export const DEFAULT_SUMMARY_SORT: SummarySort = { column: 'violationMean', desc
 export function validSummarySort(sort: Partial<SummarySort> | undefined, report: ReportView): SummarySort {
   if (!sort || typeof sort.column !== 'string' || typeof sort.descending !== 'boolean') return DEFAULT_SUMMARY_SORT;
   const column = sort.column;
-  return summaryColumns(report).some((c) => c.id === column) ? { column, descending: sort.descending } : DEFAULT_SUMMARY_SORT;
+  return summaryColumns(report).some((c) => c.id === column)
+    ? { column, descending: sort.descending }
+    : DEFAULT_SUMMARY_SORT;
 }
 
 /** The Random floor per operator (mean over seeds), and the report's mean ± spread over seeds of the operator mean. */
@@ -149,7 +212,11 @@ export function randomFloor(report: ReportView): RandomFloor {
   const ops = report.settings.operators;
   const meanOf = (xs: number[]): number | null => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
   const perOperator: Record<string, number | null> = {};
-  for (const op of ops) perOperator[op] = meanOf(perSeed.map((s) => s.violation[op]).filter((v): v is number => typeof v === 'number'));
-  const seeds = perSeed.map((s) => ({ seed: s.seed, mean: meanOf(ops.map((op) => s.violation[op]).filter((v): v is number => typeof v === 'number')) }));
+  for (const op of ops)
+    perOperator[op] = meanOf(perSeed.map((s) => s.violation[op]).filter((v): v is number => typeof v === 'number'));
+  const seeds = perSeed.map((s) => ({
+    seed: s.seed,
+    mean: meanOf(ops.map((op) => s.violation[op]).filter((v): v is number => typeof v === 'number')),
+  }));
   return { perOperator, mean, spread, seeds };
 }

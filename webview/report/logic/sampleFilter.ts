@@ -52,7 +52,8 @@ export function filterSamples(rows: readonly SampleRow[], filters: SampleFilters
     if (filters.label !== undefined && r.label !== filters.label) continue;
     if (filters.prediction !== undefined && r.prediction !== filters.prediction) continue;
     if (!matchesCorrectness(r, filters.correctness)) continue;
-    if (filters.violation !== 'any' && violationState(column >= 0 ? r.violation[column] : null) !== filters.violation) continue;
+    if (filters.violation !== 'any' && violationState(column >= 0 ? r.violation[column] : null) !== filters.violation)
+      continue;
     if (texts && !texts[i].includes(query)) continue;
     out.push(i);
   }
@@ -72,14 +73,25 @@ function sortKey(row: SampleRow, sort: SampleSort, column: number): number | nul
 }
 
 /** Orders filtered indices (a new array); missing violations sort last in both directions. */
-export function sortSamples(rows: readonly SampleRow[], indices: readonly number[], sort: SampleSort, column: number): number[] {
+export function sortSamples(
+  rows: readonly SampleRow[],
+  indices: readonly number[],
+  sort: SampleSort,
+  column: number,
+): number[] {
   if (sort.key === 'row' && !sort.descending) return [...indices].sort((a, b) => rows[a].row - rows[b].row);
   const keys = new Map(indices.map((i) => [i, sortKey(rows[i], sort, column)]));
-  return [...indices].sort((a, b) => compareValues(keys.get(a)!, keys.get(b)!, sort.descending) || rows[a].row - rows[b].row);
+  return [...indices].sort(
+    (a, b) => compareValues(keys.get(a)!, keys.get(b)!, sort.descending) || rows[a].row - rows[b].row,
+  );
 }
 
 /** What the browser shows: filtered, then sorted. */
-export function visibleSamples(report: Pick<ReportView, 'explainers' | 'sampleRows'>, filters: SampleFilters, sort: SampleSort): number[] {
+export function visibleSamples(
+  report: Pick<ReportView, 'explainers' | 'sampleRows'>,
+  filters: SampleFilters,
+  sort: SampleSort,
+): number[] {
   const column = explainerColumn(report, filters.explainer);
   return sortSamples(report.sampleRows, filterSamples(report.sampleRows, filters, column), sort, column);
 }
@@ -88,7 +100,9 @@ export function visibleSamples(report: Pick<ReportView, 'explainers' | 'sampleRo
 export function distinctLabels(rows: readonly SampleRow[]): (string | null)[] {
   const seen = new Set<string | null>();
   for (const r of rows) seen.add(r.label);
-  const labels = [...seen].filter((l): l is string => l !== null).sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
+  const labels = [...seen]
+    .filter((l): l is string => l !== null)
+    .sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
   return seen.has(null) ? [null, ...labels] : labels;
 }
 

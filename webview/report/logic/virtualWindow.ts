@@ -14,7 +14,13 @@ export interface WindowRange {
 }
 
 /** The rows intersecting [scrollTop, scrollTop + viewport), plus `overscan` rows either side, clamped to the list. */
-export function virtualWindow(scrollTop: number, viewport: number, rowHeight: number, count: number, overscan = 6): WindowRange {
+export function virtualWindow(
+  scrollTop: number,
+  viewport: number,
+  rowHeight: number,
+  count: number,
+  overscan = 6,
+): WindowRange {
   const height = Math.max(0, count * rowHeight);
   if (count <= 0 || rowHeight <= 0) return { start: 0, end: 0, top: 0, height };
   const top = clampScroll(scrollTop, viewport, rowHeight, count);

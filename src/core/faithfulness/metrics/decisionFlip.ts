@@ -11,7 +11,10 @@ export const decisionFlip: Metric = {
   description: '1 if erasing the top-|w| unit changes the predicted class, else 0',
   inputs: () => [],
   value(ctx) {
-    const top = topCandidate(ctx.weights, ctx.weights.map(() => true));
+    const top = topCandidate(
+      ctx.weights,
+      ctx.weights.map(() => true),
+    );
     if (top < 0) return null;
     return argmax(ctx.leaveOneOut.erased[top]) !== ctx.target ? 1 : 0;
   },

@@ -16,7 +16,7 @@ export interface MetricContext {
 }
 
 /**
- * One faithfulness metric (reference §5). A metric first names the erased inputs it needs, so the inputs of every
+ * One faithfulness metric (README “Other faithfulness metrics”). A metric first names the erased inputs it needs, so the inputs of every
  * metric and explainer of a text run together in as few onnxruntime calls as possible, then scores their outputs.
  * A new metric is one file implementing this plus one registry entry.
  */

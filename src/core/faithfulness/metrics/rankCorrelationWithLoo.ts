@@ -1,8 +1,13 @@
 import { kendallTauB, spearman } from '../../math/rankCorrelation';
 import type { Metric } from './metric';
 
-/** A metric correlating |w| with each unit's leave-one-out |Δ| (reference §5, RC); null where it is undefined. */
-function correlationWithLoo(id: string, label: string, description: string, correlate: (x: number[], y: number[]) => number): Metric {
+/** A metric correlating |w| with each unit's leave-one-out |Δ| (README “Other faithfulness metrics”); null where it is undefined. */
+function correlationWithLoo(
+  id: string,
+  label: string,
+  description: string,
+  correlate: (x: number[], y: number[]) => number,
+): Metric {
   return {
     id,
     label,
@@ -16,8 +21,16 @@ function correlationWithLoo(id: string, label: string, description: string, corr
   };
 }
 
-export const spearmanWithLoo = correlationWithLoo('spearman-loo', 'Spearman ρ with LOO',
-  "Spearman's ρ between |w| and each unit's leave-one-out |Δ|", spearman);
+export const spearmanWithLoo = correlationWithLoo(
+  'spearman-loo',
+  'Spearman ρ with LOO',
+  "Spearman's ρ between |w| and each unit's leave-one-out |Δ|",
+  spearman,
+);
 
-export const kendallWithLoo = correlationWithLoo('kendall-loo', 'Kendall τ with LOO',
-  "Kendall's τ-b between |w| and each unit's leave-one-out |Δ|", kendallTauB);
+export const kendallWithLoo = correlationWithLoo(
+  'kendall-loo',
+  'Kendall τ with LOO',
+  "Kendall's τ-b between |w| and each unit's leave-one-out |Δ|",
+  kendallTauB,
+);

@@ -6,4 +6,11 @@ import { kendallWithLoo, spearmanWithLoo } from './rankCorrelationWithLoo';
 import { sufficiency } from './sufficiency';
 
 /** Every faithfulness metric besides the violation test, in display order. */
-export const METRICS: readonly Metric[] = [comprehensiveness, sufficiency, aopc, spearmanWithLoo, kendallWithLoo, decisionFlip];
+export const METRICS: readonly Metric[] = [
+  comprehensiveness,
+  sufficiency,
+  aopc,
+  spearmanWithLoo,
+  kendallWithLoo,
+  decisionFlip,
+];

@@ -1,6 +1,14 @@
 /** Reverse-mode rules of activations, softmax and pass-through ops. */
-import { defaultSoftmaxAxis, GradientRule, intAttr, normalizeAxis, rankOf, RuleContext, stringAttr, unaryRule } from './gradientRule';
-
+import {
+  defaultSoftmaxAxis,
+  GradientRule,
+  intAttr,
+  normalizeAxis,
+  rankOf,
+  RuleContext,
+  stringAttr,
+  unaryRule,
+} from './gradientRule';
 
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 
@@ -17,10 +25,16 @@ export const ACTIVATION_RULES: Record<string, GradientRule> = {
   Dropout: unaryRule((_ctx, g) => g),
   // Only float32 tensors are ever active, so a Cast on the gradient path is float32 → float32.
   Cast: unaryRule((_ctx, g) => g),
-  Relu: unaryRule((ctx, g, _x, y) => ctx.emit.op('Where', [ctx.emit.op('Greater', [y, ctx.emit.float(0)]), g, ctx.emit.float(0)])),
+  Relu: unaryRule((ctx, g, _x, y) =>
+    ctx.emit.op('Where', [ctx.emit.op('Greater', [y, ctx.emit.float(0)]), g, ctx.emit.float(0)]),
+  ),
   LeakyRelu: unaryRule((ctx, g, x) => {
     const alpha = ctx.node.attribute.find((a) => a.name === 'alpha')?.f ?? 0.01;
-    return ctx.emit.op('Where', [ctx.emit.op('Greater', [x, ctx.emit.float(0)]), g, ctx.emit.mul(g, ctx.emit.float(alpha))]);
+    return ctx.emit.op('Where', [
+      ctx.emit.op('Greater', [x, ctx.emit.float(0)]),
+      g,
+      ctx.emit.mul(g, ctx.emit.float(alpha)),
+    ]);
   }),
   // σ' = y(1 − y)
   Sigmoid: unaryRule((ctx, g, _x, y) => ctx.emit.mul(g, ctx.emit.mul(y, ctx.emit.sub(ctx.emit.float(1), y)))),

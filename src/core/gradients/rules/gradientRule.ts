@@ -81,7 +81,10 @@ export function unbroadcast(ctx: RuleContext, g: string, gShape: ProbeShape, x: 
   }
   if (axes.length === 0) return g;
   const summed = ctx.emit.reduceSum(g, axes, true);
-  return ctx.emit.squeeze(summed, Array.from({ length: lead }, (_, i) => i));
+  return ctx.emit.squeeze(
+    summed,
+    Array.from({ length: lead }, (_, i) => i),
+  );
 }
 
 /** The shape two broadcast operands produce (numpy rules), per probe. */

@@ -1,7 +1,16 @@
 /** Reverse-mode rules of MatMul, Gemm and Conv. */
 import type { ProbeShape } from '../probeShapes';
 import {
-  broadcastShape, floatAttr, GradientRule, intAttr, intsAttr, rankOf, RuleContext, stringAttr, unbroadcast, UnsupportedGradient,
+  broadcastShape,
+  floatAttr,
+  GradientRule,
+  intAttr,
+  intsAttr,
+  rankOf,
+  RuleContext,
+  stringAttr,
+  unbroadcast,
+  UnsupportedGradient,
 } from './gradientRule';
 
 /** Swaps the last two axes of a tensor of the given rank. */
@@ -34,7 +43,10 @@ const matMul: GradientRule = (ctx) => {
     { a: a2Shape.a.slice(0, -2), b: a2Shape.b.slice(0, -2) },
     { a: b2Shape.a.slice(0, -2), b: b2Shape.b.slice(0, -2) },
   );
-  const withBatch = (m: ProbeShape): ProbeShape => ({ a: [...batch.a, ...m.a.slice(-2)], b: [...batch.b, ...m.b.slice(-2)] });
+  const withBatch = (m: ProbeShape): ProbeShape => ({
+    a: [...batch.a, ...m.a.slice(-2)],
+    b: [...batch.b, ...m.b.slice(-2)],
+  });
   const out: (string | undefined)[] = [undefined, undefined];
   const weightWidth = b2Shape.a.length === 2 && b2Shape.a[1] === b2Shape.b[1] ? b2Shape.a[1] : undefined;
   if (ctx.wants(0) && !ctx.wants(1) && !aVector && !bVector && weightWidth !== undefined) {
@@ -131,9 +143,18 @@ const conv: GradientRule = (ctx) => {
     const rank = kernel.length;
     const full = kernel.map((k, i) => dilations[i] * (k - 1));
     const backPads = [...full.map((f, i) => f - pads[i]), ...full.map((f, i) => f - pads[rank + i])];
-    if (backPads.every((p) => p >= 0)) return [ctx.emit.op('Conv', [g, flipped], { pads: backPads, dilations, group, kernel_shape: kernel })];
+    if (backPads.every((p) => p >= 0))
+      return [ctx.emit.op('Conv', [g, flipped], { pads: backPads, dilations, group, kernel_shape: kernel })];
   }
-  return [ctx.emit.op('ConvTranspose', [g, ctx.emit.privateCopy(w)], { pads, dilations, group, strides, kernel_shape: kernel })];
+  return [
+    ctx.emit.op('ConvTranspose', [g, ctx.emit.privateCopy(w)], {
+      pads,
+      dilations,
+      group,
+      strides,
+      kernel_shape: kernel,
+    }),
+  ];
 };
 
 export const LINEAR_ALGEBRA_RULES: Record<string, GradientRule> = { MatMul: matMul, Gemm: gemm, Conv: conv };

@@ -1,5 +1,14 @@
 /** Reverse-mode rules of reductions and LayerNormalization. */
-import { axesOf, floatAttr, GradientRule, intAttr, normalizeAxis, rankOf, RuleContext, unbroadcast } from './gradientRule';
+import {
+  axesOf,
+  floatAttr,
+  GradientRule,
+  intAttr,
+  normalizeAxis,
+  rankOf,
+  RuleContext,
+  unbroadcast,
+} from './gradientRule';
 
 /** The reduced axes of a ReduceSum/ReduceMean node, normalised; every axis when none are given. */
 function reducedAxes(ctx: RuleContext): number[] {
@@ -30,7 +39,10 @@ const reduceMean: GradientRule = (ctx) => {
   const g = ctx.outputGrad(0);
   if (!g || !ctx.wants(0)) return [];
   const e = ctx.emit;
-  const count = e.div(e.op('Cast', [e.op('Size', [ctx.node.input[0]])], { to: 1 }), e.op('Cast', [e.op('Size', [ctx.node.output[0]])], { to: 1 }));
+  const count = e.div(
+    e.op('Cast', [e.op('Size', [ctx.node.input[0]])], { to: 1 }),
+    e.op('Cast', [e.op('Size', [ctx.node.output[0]])], { to: 1 }),
+  );
   return [e.div(spreadBack(ctx, g), count)];
 };
 
@@ -56,7 +68,8 @@ const layerNormalization: GradientRule = (ctx) => {
   if (ctx.wants(0)) {
     const gHat = e.mul(g, scale);
     let numerator = e.sub(gHat, e.reduceMean(gHat, axes, true));
-    if (!ctx.constantLayerNormScale) numerator = e.sub(numerator, e.mul(xHat, e.reduceMean(e.mul(gHat, xHat), axes, true)));
+    if (!ctx.constantLayerNormScale)
+      numerator = e.sub(numerator, e.mul(xHat, e.reduceMean(e.mul(gHat, xHat), axes, true)));
     out[0] = e.div(numerator, sigma);
   }
   // γ and β are constants of a trained model, but a graph may compute them; their gradients are plain sums.

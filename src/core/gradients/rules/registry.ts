@@ -10,7 +10,11 @@ import { SHAPE_RULES } from './shapeOps';
  * Equal, Not, …) need none: their outputs are never differentiated, so the shape subgraph is left alone.
  */
 export const GRADIENT_RULES: Readonly<Record<string, GradientRule>> = {
-  ...ELEMENTWISE_RULES, ...ACTIVATION_RULES, ...SHAPE_RULES, ...LINEAR_ALGEBRA_RULES, ...NORMALIZATION_RULES,
+  ...ELEMENTWISE_RULES,
+  ...ACTIVATION_RULES,
+  ...SHAPE_RULES,
+  ...LINEAR_ALGEBRA_RULES,
+  ...NORMALIZATION_RULES,
 };
 
 export { ZERO_GRADIENT_OPS };

@@ -1,6 +1,14 @@
 /** Reverse-mode rules of ops that move values around: reshaping, transposing, slicing, joining, gathering. */
 import {
-  GradientRule, intAttr, intsAttr, isStatic, normalizeAxis, rankOf, RuleContext, unaryRule, unbroadcast,
+  GradientRule,
+  intAttr,
+  intsAttr,
+  isStatic,
+  normalizeAxis,
+  rankOf,
+  RuleContext,
+  unaryRule,
+  unbroadcast,
   UnsupportedGradient,
 } from './gradientRule';
 
@@ -9,7 +17,9 @@ const reshapeBack = unaryRule((ctx, g, x) => ctx.emit.reshapeLike(g, x));
 
 function inversePermutation(perm: number[]): number[] {
   const inverse = new Array<number>(perm.length);
-  perm.forEach((p, i) => { inverse[p] = i; });
+  perm.forEach((p, i) => {
+    inverse[p] = i;
+  });
   return inverse;
 }
 
@@ -26,7 +36,11 @@ function sliceAlong(ctx: RuleContext, g: string, start: string, end: string, axi
 
 /** Pastes the slices `parts` (gradients of consecutive pieces, undefined = zero) back together along `axis`. */
 function concatGradients(ctx: RuleContext, parts: (string | undefined)[], pieces: string[], axis: number): string {
-  return ctx.emit.op('Concat', parts.map((p, i) => p ?? ctx.emit.zerosLike(pieces[i])), { axis });
+  return ctx.emit.op(
+    'Concat',
+    parts.map((p, i) => p ?? ctx.emit.zerosLike(pieces[i])),
+    { axis },
+  );
 }
 
 export const SHAPE_RULES: Record<string, GradientRule> = {
@@ -79,7 +93,9 @@ export const SHAPE_RULES: Record<string, GradientRule> = {
     const rank = rankOf(ctx.shape(x));
     // Starts computed at run time (torch's chunk: half of a shape) need the number of sliced axes from the shape table.
     const axisCount = starts?.length ?? ctx.shape(startsName).a[0];
-    const axes = (axesName ? ctx.constantInts(axesName) : Array.from({ length: axisCount }, (_, i) => i))?.map((a) => normalizeAxis(a, rank));
+    const axes = (axesName ? ctx.constantInts(axesName) : Array.from({ length: axisCount }, (_, i) => i))?.map((a) =>
+      normalizeAxis(a, rank),
+    );
     if (!axes) throw new UnsupportedGradient('Slice with axes computed at run time');
     const xShape = ctx.shape(x);
     const outShape = ctx.shape(ctx.node.output[0]);
@@ -112,7 +128,10 @@ export const SHAPE_RULES: Record<string, GradientRule> = {
       } else {
         // Run-time sizes: begin = start (or size + start, clamped at 0), after = size − begin − sliced length.
         const size = ctx.emit.dimOf(x, d);
-        const begin = start >= 0 ? ctx.emit.int64([start]) : ctx.emit.op('Max', [ctx.emit.add(size, ctx.emit.int64([start])), ctx.emit.int64([0])]);
+        const begin =
+          start >= 0
+            ? ctx.emit.int64([start])
+            : ctx.emit.op('Max', [ctx.emit.add(size, ctx.emit.int64([start])), ctx.emit.int64([0])]);
         before.push(begin);
         after.push(ctx.emit.sub(ctx.emit.sub(size, begin), ctx.emit.dimOf(g, d)));
       }
@@ -130,7 +149,9 @@ export const SHAPE_RULES: Record<string, GradientRule> = {
     if (e.opset < 16) throw new UnsupportedGradient('GatherElements before opset 16');
     const [data, indices] = ctx.node.input;
     const axis = normalizeAxis(intAttr(ctx.node, 'axis', 0), rankOf(ctx.shape(data)));
-    return [e.op('ScatterElements', [e.zerosLike(data), e.op('Cast', [indices], { to: 7 }), g], { axis, reduction: 'add' })];
+    return [
+      e.op('ScatterElements', [e.zerosLike(data), e.op('Cast', [indices], { to: 7 }), g], { axis, reduction: 'add' }),
+    ];
   },
 
   // Gather(data, indices) along an axis: each gathered slice's gradient is added back at its index, computed as a
@@ -150,7 +171,10 @@ export const SHAPE_RULES: Record<string, GradientRule> = {
     if (constant && isStatic(dataShape, axis)) {
       const size = dataShape.a[axis];
       const rows = constant.map((i) => (i < 0 ? i + size : i));
-      oneHot = e.float(rows.flatMap((r) => Array.from({ length: size }, (_, j) => (j === r ? 1 : 0))), [rows.length, size]);
+      oneHot = e.float(
+        rows.flatMap((r) => Array.from({ length: size }, (_, j) => (j === r ? 1 : 0))),
+        [rows.length, size],
+      );
     } else {
       const size = e.squeeze(sizeAlong(ctx, data, axis), [0]);
       const idx64 = e.op('Cast', [indexRank === 0 ? e.unsqueeze(indices, [0]) : indices], { to: 7 });
