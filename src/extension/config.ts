@@ -4,7 +4,13 @@
  */
 import type { WireExplainOptions, WireLoadOptions } from './inference/protocol';
 import type { PanelSettings } from '../pages/explain/explainProtocol';
-import { ENGINE_SETTINGS, EXPLAINERS, readConfigValue, type EngineSettingValues } from '../core/views';
+import {
+  ENGINE_SETTINGS,
+  EXPLAINERS,
+  readConfigValue,
+  type EngineSettingValues,
+  type ExplainSettingValues,
+} from '../core/views';
 
 /** The slice of vscode.WorkspaceConfiguration this module reads (so tests need no VS Code). */
 export interface ConfigurationReader {
@@ -14,13 +20,10 @@ export interface ConfigurationReader {
 export interface ExtensionSettings {
   /** A shipped model name or a model folder; '' for the default. */
   model: string;
+  /** The panel's controls, as the settings start them. */
   panel: PanelSettings;
-  samples: number;
-  seed: number;
-  /** Raw attention's layer and head (absent: heads averaged), and Integrated Gradients' baseline. */
-  attentionLayer: number;
-  attentionHead?: number;
-  igBaseline: 'zero' | 'pad';
+  /** Every declared explain setting as the settings give it (the panel's controls override theirs). */
+  explain: ExplainSettingValues;
   /** The explainer whose weights colour the editor. */
   editorExplainer: string;
   load: WireLoadOptions;
@@ -30,11 +33,8 @@ export interface ExtensionSettings {
   datasetWorkers: number;
 }
 
-/** The engine settings a report's sample is explained with, whatever the settings say now (see DatasetSession.openSample). */
-export type SampleEngineSettings = Pick<
-  ExtensionSettings,
-  'seed' | 'samples' | 'attentionLayer' | 'attentionHead' | 'igBaseline'
->;
+/** The explain settings a report's sample is explained with, whatever the settings say now (see DatasetSession.openSample). */
+export type SampleEngineSettings = Partial<ExplainSettingValues>;
 
 /** The extension's own settings (the engine's are declared in ENGINE_SETTINGS). */
 export const DEFAULTS = {
@@ -78,6 +78,9 @@ export function readSettings(
       readConfigValue(spec, config.get(spec.config), warn),
     ]),
   ) as unknown as EngineSettingValues;
+  const explain = Object.fromEntries(
+    ENGINE_SETTINGS.filter((spec) => spec.scope === 'explain').map((spec) => [spec.key, engine[spec.key]]),
+  ) as unknown as ExplainSettingValues;
   const model = config.get<unknown>('model');
   return {
     model: typeof model === 'string' ? model.trim() : '',
@@ -88,11 +91,7 @@ export function readSettings(
       objective: engine.objective,
       igSteps: engine.igSteps,
     },
-    samples: engine.samples,
-    seed: engine.seed,
-    attentionLayer: engine.attentionLayer,
-    ...(engine.attentionHead === undefined ? {} : { attentionHead: engine.attentionHead }),
-    igBaseline: engine.igBaseline,
+    explain,
     editorExplainer: oneOf(config.get('editor.explainer'), ids, DEFAULTS.editorExplainer, 'editor.explainer', warn),
     load: { maxTokens: engine.maxTokens, threads: engine.threads },
     maxCharacters: DEFAULTS.maxCharacters,
@@ -102,17 +101,15 @@ export function readSettings(
 
 /** What the engine is asked to do, from the settings and the panel's controls. */
 export function explainOptions(settings: ExtensionSettings, panel: PanelSettings = settings.panel): WireExplainOptions {
+  // Absent values (a head not chosen) stay absent: they cross a process boundary as JSON.
+  const declared = Object.fromEntries(Object.entries(settings.explain).filter(([, v]) => v !== undefined));
   return {
+    ...declared,
     explainers: panel.explainers,
     operator: panel.operator,
     granularity: panel.granularity,
     objective: panel.objective,
     igSteps: panel.igSteps,
     ...(panel.label !== undefined ? { label: panel.label } : {}),
-    samples: settings.samples,
-    seed: settings.seed,
-    attentionLayer: settings.attentionLayer,
-    ...(settings.attentionHead !== undefined ? { attentionHead: settings.attentionHead } : {}),
-    igBaseline: settings.igBaseline,
   };
 }

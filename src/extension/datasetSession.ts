@@ -8,6 +8,7 @@ import { extname } from 'node:path';
 import * as vscode from 'vscode';
 import {
   columnsNeedConfirming,
+  ENGINE_SETTINGS,
   defaultReportPath,
   formatDuration,
   freePath,
@@ -18,7 +19,7 @@ import {
   type ReportView,
   type SampleSpec,
 } from '../core/views';
-import { explainOptions } from './config';
+import { explainOptions, type SampleEngineSettings } from './config';
 import type { DatasetRunRecipe, PanelMemory } from './panelMemory';
 import type { ExplainSession } from './explainSession';
 import type { DatasetRunHandle, InferenceClient } from './inference/inferenceClient';
@@ -151,7 +152,7 @@ export class DatasetSession implements vscode.Disposable {
   }
 
   private async chooseSelection(): Promise<SampleSpec | undefined> {
-    const seed = this.deps.explain.settings().seed;
+    const seed = this.deps.explain.settings().explain.seed;
     const picked = await vscode.window.showQuickPick(selectionItems(null, seed), {
       title: 'Polarity Lens: which rows?',
       placeHolder: 'Finished samples are cached: a later run resumes',
@@ -350,23 +351,11 @@ export class DatasetSession implements vscode.Disposable {
     if (!view || !this.handle) return;
     try {
       const text = await this.handle.sampleText(row);
-      const {
-        explainers,
-        operator,
-        granularity,
-        objective,
-        igSteps,
-        seed,
-        samples,
-        attentionLayer,
-        attentionHead,
-        igBaseline,
-        maxTokens,
-      } = view.settings;
+      const { explainers, operator, granularity, objective, igSteps, maxTokens } = view.settings;
       const label = target === undefined ? undefined : view.model.labels[target];
       const what = `row ${row + 1} of ${vscode.workspace.asRelativePath(view.dataset.path)}${label === undefined ? '' : `, label ${label}`}`;
-      // Every setting the report was computed with (seeds, attention layer and head, IG's baseline, the token limit),
-      // whatever the settings say now, so the panel shows the weights the report counted.
+      // Every setting the report was computed with (every declared explain setting, the token limit), whatever the
+      // settings say now, so the panel shows the weights the report counted.
       const panel = {
         explainers,
         operator,
@@ -375,10 +364,12 @@ export class DatasetSession implements vscode.Disposable {
         igSteps,
         ...(label === undefined ? {} : { label }),
       };
-      const engine = { seed, samples, attentionLayer, attentionHead: attentionHead ?? undefined, igBaseline };
-      await this.deps.explain.explainSample(text, { dir: view.model.dir, name: view.model.name }, what, panel, engine, {
-        maxTokens,
-      });
+      const reported = view.settings as unknown as Record<string, unknown>;
+      const engine = Object.fromEntries(
+        ENGINE_SETTINGS.filter((s) => s.scope === 'explain').map((s) => [s.key, reported[s.key] ?? undefined]),
+      ) as SampleEngineSettings;
+      const model = { dir: view.model.dir, name: view.model.name };
+      await this.deps.explain.explainSample(text, model, what, panel, engine, { maxTokens });
     } catch (e) {
       this.fail(`cannot open row ${row + 1}: ${(e as Error).message}`);
     }

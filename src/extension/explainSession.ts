@@ -171,7 +171,7 @@ export class ExplainSession implements vscode.Disposable {
       text,
       what,
       model,
-      options: explainOptions({ ...settings, ...engine }, panelSettings),
+      options: explainOptions({ ...settings, explain: { ...settings.explain, ...engine } }, panelSettings),
       load: { ...settings.load, ...load },
       settings: panelSettings,
     });

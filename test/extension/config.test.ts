@@ -79,8 +79,8 @@ describe('readSettings: the polarityLens.* settings', () => {
     assert.equal(settings.panel.granularity, 'word');
     assert.equal(settings.panel.objective, 'probability');
     assert.equal(settings.panel.igSteps, 20);
-    assert.equal(settings.samples, 300);
-    assert.equal(settings.seed, 0);
+    assert.equal(settings.explain.samples, 300);
+    assert.equal(settings.explain.seed, 0);
     assert.deepEqual(settings.load, { maxTokens: 256, threads: 0 });
     assert.equal(settings.editorExplainer, 'attention-x-gradient');
     assert.deepEqual(settings.panel.explainers, ['occlusion']);

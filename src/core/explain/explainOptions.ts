@@ -3,32 +3,16 @@
  * settings. Kept apart from the pipeline, so front ends that only plan or describe explanations (the extension host)
  * need not load it.
  */
-import type { ErasureOperatorName } from '../erasure/erasureOperator';
 import { EXPLAINERS } from '../explainers/registry';
-import type { Objective } from '../gradients/objective';
-import { settingDefault, type EngineSettingKey } from '../settings/engineSettings';
-import type { Granularity } from '../tokenize/units';
+import { ENGINE_SETTINGS, type ExplainSettingValues } from '../settings/engineSettings';
 import type { ExplainPart, ExplanationRow } from './explainResult';
 
-export interface ExplainOptions {
+/** Every declared explain setting (ENGINE_SETTINGS: operator, granularity, objective, IG, sampling, attention, …), each optional. */
+export interface ExplainOptions extends Partial<ExplainSettingValues> {
   /** Explainer ids; default: every explainer. */
   explainers?: string[];
-  /** The operator perturbation explainers erase with; the violation test always runs the paper's three too. */
-  operator?: ErasureOperatorName;
-  granularity?: Granularity;
-  seed?: number;
-  /** Perturbed inputs per text for LIME and Kernel SHAP (default 300). */
-  samples?: number;
-  /** Raw attention's layer (default −1, the last; negative counts from the end) and head (default: all averaged). */
-  attentionLayer?: number;
-  attentionHead?: number;
   /** Compute comprehensiveness, sufficiency, AOPC, rank correlations and decision flip (default true). */
   metrics?: boolean;
-  /** What gradient explainers differentiate: p(ŷ) (default) or the logit z_ŷ. */
-  objective?: Objective;
-  /** Integrated Gradients' steps (default 20) and baseline (default zero). */
-  igSteps?: number;
-  igBaseline?: 'zero' | 'pad';
   /** Checked between phases; when it returns true the explanation stops with an ExplanationCancelled error. */
   cancelled?: () => boolean;
   /**
@@ -43,25 +27,18 @@ export interface ExplainOptions {
 }
 
 /** ExplainOptions with every default filled in: the settings an explanation actually used. */
-export type ResolvedExplainOptions = Required<
-  Omit<ExplainOptions, 'cancelled' | 'reuse' | 'attentionHead' | 'label' | 'onPart'>
-> & { attentionHead?: number };
+export type ResolvedExplainOptions = ExplainSettingValues & { explainers: string[]; metrics: boolean };
 
-/** Every option, given or declared default (ENGINE_SETTINGS). */
+/** Every option, given or declared default (an absent head stays absent: heads averaged). */
 export function resolveExplainOptions(options: ExplainOptions): ResolvedExplainOptions {
-  const byDefault = <T>(key: EngineSettingKey, given: T | undefined): T => given ?? (settingDefault(key) as T);
+  const given = options as Record<string, unknown>;
+  const declared = Object.fromEntries(
+    ENGINE_SETTINGS.filter((s) => s.scope === 'explain').map((s) => [s.key, given[s.key] ?? s.default ?? undefined]),
+  ) as unknown as ExplainSettingValues;
   return {
+    ...declared,
     explainers: options.explainers ?? EXPLAINERS.map((e) => e.id),
-    operator: byDefault('operator', options.operator),
-    granularity: byDefault('granularity', options.granularity),
-    seed: byDefault('seed', options.seed),
-    samples: byDefault('samples', options.samples),
-    attentionLayer: byDefault('attentionLayer', options.attentionLayer),
-    attentionHead: options.attentionHead,
     metrics: options.metrics ?? true,
-    objective: byDefault('objective', options.objective),
-    igSteps: byDefault('igSteps', options.igSteps),
-    igBaseline: byDefault('igBaseline', options.igBaseline),
   };
 }
 

@@ -227,6 +227,10 @@ export const ENGINE_SETTINGS = [
 
 export type EngineSettingKey = keyof EngineSettingValues;
 
+/** The settings of an explanation (scope 'explain'), as opposed to the model's loading or the extension's own. */
+export type ExplainSettingKey = Extract<(typeof ENGINE_SETTINGS)[number], { scope: 'explain' }>['key'];
+export type ExplainSettingValues = Pick<EngineSettingValues, ExplainSettingKey>;
+
 export function settingSpec(key: EngineSettingKey): SettingSpec {
   return ENGINE_SETTINGS.find((s) => s.key === key)!;
 }
