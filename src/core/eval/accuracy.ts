@@ -1,4 +1,5 @@
 import type { LabelledText } from '../datasetFiles/labelledCsv';
+import { labelIndex } from '../datasetFiles/labelMapping';
 import type { TextClassifier } from '../classifier/textClassifier';
 
 export interface AccuracyResult {
@@ -10,19 +11,15 @@ export interface AccuracyResult {
   truncated: number;
 }
 
-/** Maps a gold label as written in a dataset (a class name, or a class index) to the model's class index. */
-export function classIndexOf(label: string, labels: string[] | undefined): number {
-  const byName = labels?.indexOf(label) ?? -1;
-  if (byName >= 0) return byName;
-  if (/^\d+$/.test(label) && (!labels || Number(label) < labels.length)) return Number(label);
-  throw new Error(
-    `Label "${label}" is not one of the model's classes (${labels?.join(', ') ?? 'none in config.json'}).`,
-  );
-}
-
 /** Accuracy of the classifier's argmax against the gold labels. */
 export async function measureAccuracy(model: TextClassifier, rows: LabelledText[]): Promise<AccuracyResult> {
-  const gold = rows.map((r) => classIndexOf(r.label, model.folder.labels));
+  // The dataset run's label mapping (names, case-insensitive names, class ids), strict here: accuracy needs every label.
+  const labels = model.head.classes.map((_, i) => model.labelOf(i));
+  const gold = rows.map((r) => {
+    const index = labelIndex(r.label, labels);
+    if (index === null) throw new Error(`Label "${r.label}" is not one of the model's classes (${labels.join(', ')}).`);
+    return index;
+  });
   const predictions = await model.predict(rows.map((r) => r.text));
   const correct = predictions.filter((p, i) => p.predicted === gold[i]).length;
   return {
