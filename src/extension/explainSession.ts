@@ -4,15 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
-import {
-  ERASURE_OPERATORS,
-  EXPLAINERS,
-  PartialExplanation,
-  PastExplanation,
-  planRerun,
-  withPart,
-  type ExplainResult,
-} from '../core/views';
+import { PartialExplanation, PastExplanation, planRerun, withPart, type ExplainResult } from '../core/views';
 import { explainOptions, ExtensionSettings, readSettings, type SampleEngineSettings } from './config';
 import type { EditorDecorations } from './editorDecorations';
 import type { ExplainRunner, JobOutcome } from './explainRunner';
@@ -21,14 +13,9 @@ import { currentModel, ModelChoice, ModelChoiceDeps } from './modelChoice';
 import { EXPLAIN_PAGE, ExplainPanel } from './webviews/explainPanel';
 import { ExplanationRecipe, ModelRef, newRevision, PanelMemory } from './panelMemory';
 import { WebviewHost } from './webviews/webviewHost';
+import { CATALOG } from '../pages/explain/catalog';
 import { standaloneHtml } from '../pages/explain/explainHtml';
-import type {
-  Catalog,
-  PanelSettings,
-  PanelState,
-  PanelViewState,
-  WebviewMessage,
-} from '../pages/explain/explainProtocol';
+import type { PanelSettings, PanelState, PanelViewState, WebviewMessage } from '../pages/explain/explainProtocol';
 import type { ModelStatusBar } from './statusBar';
 import { showError } from './showError';
 import { textToExplain } from './textToExplain';
@@ -40,22 +27,6 @@ import { textToExplain } from './textToExplain';
 export function polarityLensConfiguration(): vscode.WorkspaceConfiguration {
   return vscode.workspace.getConfiguration('polarityLens', null);
 }
-
-/** The explainers and operators the panel's controls offer. */
-export const CATALOG: Catalog = {
-  explainers: EXPLAINERS.map((e) => ({
-    id: e.id,
-    label: e.label,
-    family: e.family,
-    signed: e.signed,
-    citation: e.citation,
-  })),
-  operators: Object.values(ERASURE_OPERATORS).map((o) => ({
-    name: o.name,
-    paperName: o.paperName,
-    description: o.description,
-  })),
-};
 
 interface LastExplanation {
   result: ExplainResult;

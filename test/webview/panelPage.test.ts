@@ -12,15 +12,14 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { ERASURE_OPERATORS } from '../../src/core/erasure/operators';
 import type { ExplainResult } from '../../src/core/explain/explainResult';
 import { explainText } from '../../src/core/explain/explainText';
-import { EXPLAINERS } from '../../src/core/explainers/registry';
 import { resolveModelDir } from '../../src/core/model/shippedModels';
 import { TextClassifier } from '../../src/core/classifier/textClassifier';
 import { panelHtml } from '../../src/pages/shared/pageHtml';
 import { standaloneHtml } from '../../src/pages/explain/explainHtml';
-import type { Catalog, PanelSettings, PanelState } from '../../src/pages/explain/explainProtocol';
+import type { PanelSettings, PanelState } from '../../src/pages/explain/explainProtocol';
+import { CATALOG } from '../../src/pages/explain/catalog';
 import { headMatrix, strongestCell } from '../../webview/explain/logic/attentionMath';
 import { PALETTES } from '../../webview/shared/colorScale';
 import { formatMagnitude, formatProbability, formatSigned } from '../../webview/shared/format';
@@ -46,20 +45,7 @@ const CSS = join(ROOT, 'media', 'panel.css');
 const CODICONS = join(ROOT, 'dist', 'webview', 'codicon-inline.css');
 const SCREENSHOTS = process.env.POLARITY_LENS_SCREENSHOTS;
 
-const catalog: Catalog = {
-  explainers: EXPLAINERS.map((e) => ({
-    id: e.id,
-    label: e.label,
-    family: e.family,
-    signed: e.signed,
-    citation: e.citation,
-  })),
-  operators: Object.values(ERASURE_OPERATORS).map((o) => ({
-    name: o.name,
-    paperName: o.paperName,
-    description: o.description,
-  })),
-};
+const catalog = CATALOG;
 
 function stateOf(result: ExplainResult, view: Partial<PanelState['view']> = {}): PanelState {
   const settings: PanelSettings = {
