@@ -71,14 +71,14 @@ describe('polarity-lens explain', () => {
       runCli(['explain', 'x', '--operator', 'slice']).stderr,
       /--operator must be one of delete, zero-embedding, attention-mask, mask-token/,
     );
-    assert.match(runCli(['explain', 'x', '--granularity', 'char']).stderr, /--granularity must be one of word, token/);
+    assert.match(runCli(['explain', 'x', '--granularity', 'char']).stderr, /--granularity must be word or token/);
     assert.match(runCli(['explain', 'x', '--samples', '1']).stderr, /--samples must be an integer from 10 to 10000/);
     assert.match(
       runCli(['explain', 'x', '--objective', 'loss']).stderr,
-      /--objective must be one of probability, logit/,
+      /--objective must be probability or logit/,
     );
     assert.match(runCli(['explain', 'x', '--ig-steps', '0']).stderr, /--ig-steps must be an integer from 1 to 1000/);
-    assert.match(runCli(['explain', 'x', '--ig-baseline', 'mean']).stderr, /--ig-baseline must be one of zero, pad/);
+    assert.match(runCli(['explain', 'x', '--ig-baseline', 'mean']).stderr, /--ig-baseline must be zero or pad/);
     assert.match(
       runCli(['explain', 'x', '--label', 'joy']).stderr,
       /A label can be chosen only for a multi-label head; this model's head is softmax/,

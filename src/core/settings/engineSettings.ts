@@ -268,9 +268,9 @@ export function outcomeSettings(
 
 /** "an integer from 1 to 1000" / "one of word, token": what a setting accepts, for messages and help. */
 export function accepted(spec: SettingSpec): string {
-  return spec.type === 'integer'
-    ? `an integer from ${spec.min} to ${spec.max}`
-    : `one of ${spec.choices.map((c) => c.value).join(', ')}`;
+  if (spec.type === 'integer') return `an integer from ${spec.min} to ${spec.max}`;
+  const values = spec.choices.map((c) => c.value);
+  return values.length === 2 ? `${values[0]} or ${values[1]}` : `one of ${values.join(', ')}`;
 }
 
 /** A command-line value for `spec`, or an Error naming the flag and what it accepts. undefined: the default. */
