@@ -73,10 +73,7 @@ describe('polarity-lens explain', () => {
     );
     assert.match(runCli(['explain', 'x', '--granularity', 'char']).stderr, /--granularity must be word or token/);
     assert.match(runCli(['explain', 'x', '--samples', '1']).stderr, /--samples must be an integer from 10 to 10000/);
-    assert.match(
-      runCli(['explain', 'x', '--objective', 'loss']).stderr,
-      /--objective must be probability or logit/,
-    );
+    assert.match(runCli(['explain', 'x', '--objective', 'loss']).stderr, /--objective must be probability or logit/);
     assert.match(runCli(['explain', 'x', '--ig-steps', '0']).stderr, /--ig-steps must be an integer from 1 to 1000/);
     assert.match(runCli(['explain', 'x', '--ig-baseline', 'mean']).stderr, /--ig-baseline must be zero or pad/);
     assert.match(

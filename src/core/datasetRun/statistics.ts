@@ -4,6 +4,7 @@
  * effective sample size (ClusteredCount), and means average each row first.
  */
 import type { MeanEstimate, Proportion } from './datasetReport';
+import tQuantile from '@stdlib/stats-base-dists-t-quantile';
 
 const Z95 = 1.959963984540054;
 
@@ -62,12 +63,6 @@ export class ClusteredCount {
   }
 }
 
-// Two-sided 97.5% quantiles of Student's t for 1..30 degrees of freedom; beyond that the normal's is close enough.
-const T975 = [
-  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11,
-  2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
-];
-
 /** A running mean and variance (Welford), so a 100,000-sample run keeps two numbers per statistic, not the samples. */
 export class RunningMean {
   private n = 0;
@@ -86,7 +81,8 @@ export class RunningMean {
   estimate(bounds: [number, number] = [-Infinity, Infinity]): MeanEstimate {
     if (this.n === 0) return { n: 0, mean: null, lo: null, hi: null };
     if (this.n === 1) return { n: 1, mean: this.mean, lo: null, hi: null };
-    const t = this.n - 1 <= T975.length ? T975[this.n - 2] : Z95;
+    // Student's t at n − 1 degrees of freedom, exactly (a normal quantile would be ≈ 4% too narrow at 31).
+    const t = tQuantile(0.975, this.n - 1);
     const half = t * Math.sqrt(this.m2 / (this.n - 1) / this.n);
     return {
       n: this.n,

@@ -29,7 +29,7 @@ describe('report statistics', () => {
     const e = m.estimate();
     assert.equal(e.n, 7);
     close(e.mean, mean, 1e-12);
-    close(e.hi, mean + 2.447 * (sd / Math.sqrt(7)), 1e-9); // t(0.975, 6 df) = 2.447
+    close(e.hi, mean + 2.446912 * (sd / Math.sqrt(7)), 1e-6); // t(0.975, 6 df) = 2.446912
     const clipped = m.estimate([0, 1]);
     assert.ok(clipped.lo! >= 0 && clipped.hi! <= 1);
     assert.deepEqual(new RunningMean().estimate(), { n: 0, mean: null, lo: null, hi: null });
@@ -79,5 +79,23 @@ describe('report statistics', () => {
     const naive = proportion(11, 24);
     assert.ok(mixed.lo! < naive.lo! && mixed.hi! > naive.hi!);
     assert.equal(new ClusteredCount().estimate().ratio, null);
+  });
+
+  it("the t interval uses Student's quantile at every sample size, not the normal one beyond 30", () => {
+    // t(0.975, df) from R's qt(): 2.042272 (30), 2.039513 (31), 2.008559 (50), 1.962339 (1000).
+    for (const [df, t] of [
+      [30, 2.042272],
+      [31, 2.039513],
+      [50, 2.008559],
+      [1000, 1.962339],
+    ]) {
+      const xs = Array.from({ length: df + 1 }, (_, i) => (i % 3) / 2);
+      const m = new RunningMean();
+      xs.forEach((x) => m.add(x));
+      const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+      const sd = Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (xs.length - 1));
+      const e = m.estimate();
+      close((e.hi! - e.mean!) / (sd / Math.sqrt(xs.length)), t, 2e-5);
+    }
   });
 });
