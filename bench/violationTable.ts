@@ -4,6 +4,7 @@
  * att_mask) and their mean, with the Random floor as mean ± spread over 3 seeds.
  *
  *   npm run violation-table [-- --limit N] [--models a,b] [--threads T] [--render-only] [--write-readme]
+ *                              [--explainers a,b --update]   (re-measure only those rows, keep the others)
  *                              [--explainers a,b --ig-steps M --tag NAME]   (a side experiment, saved under NAME)
  *
  * Writes bench/results/violation-<model>.json per model (so models can run in parallel processes) and prints the
@@ -47,6 +48,8 @@ async function main(): Promise<void> {
       'ig-steps': { type: 'string', default: '20' },
       tag: { type: 'string' },
       'render-only': { type: 'boolean', default: false },
+      // Re-measures only --explainers and keeps every other row of the saved results (an explainer changed).
+      update: { type: 'boolean', default: false },
       'write-readme': { type: 'boolean', default: false },
     },
   });
@@ -57,8 +60,13 @@ async function main(): Promise<void> {
   const run = { limit: values.limit, threads: Number(values.threads), explainers, igSteps: Number(values['ig-steps']) };
   mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
   if (!values['render-only']) {
-    for (const name of names)
-      writeFileSync(resultFile(name), `${JSON.stringify(await runModel(name, run), null, 2)}\n`);
+    for (const name of names) {
+      const fresh = await runModel(name, run);
+      const result = values.update
+        ? updated(JSON.parse(readFileSync(resultFile(name), 'utf8')) as ModelResult, fresh, explainers)
+        : fresh;
+      writeFileSync(resultFile(name), `${JSON.stringify(result, null, 2)}\n`);
+    }
   }
   const results = Object.fromEntries(
     names.map((n) => [n, JSON.parse(readFileSync(resultFile(n), 'utf8')) as ModelResult]),
@@ -66,6 +74,15 @@ async function main(): Promise<void> {
   const table = markdown(results);
   process.stdout.write(`${table}\n`);
   if (values['write-readme']) writeReadmeBlock(ROOT, 'violation-table', table);
+}
+
+/** `saved` with the rows of `explainers` measured again in `fresh` (same texts; Random's floor is re-measured too). */
+function updated(saved: ModelResult, fresh: ModelResult, explainers: string[]): ModelResult {
+  if (saved.texts !== fresh.texts)
+    throw new Error(`--update needs the same texts: saved ${saved.texts}, now ${fresh.texts}`);
+  const rows = { ...saved.explainers };
+  for (const id of explainers) rows[id] = fresh.explainers[id];
+  return { ...saved, explainers: rows, random: fresh.random };
 }
 
 interface ModelResult {
