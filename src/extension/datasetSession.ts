@@ -190,7 +190,9 @@ export class DatasetSession implements vscode.Disposable {
       ? `Running the report's dataset again after the window reload (finished samples come from the cache): reading ${path}…`
       : `Reading ${path}…`;
     this.progress = { done: 0, total: null, perSecond: 0, etaSeconds: null, label: reading };
-    this.showPanel();
+    // A panel VS Code is reviving is not revealed: revealing it while the workbench restores it can leave its
+    // webview without content in VS Code for the web (seen in CI: the revived report stayed blank).
+    if (!restoring) this.showPanel();
     this.post({ type: 'progress', ...this.progress });
     const what = `${describeSelection(selection)} of ${vscode.workspace.asRelativePath(path)} with ${model.name}`;
     this.deps.log.info(
