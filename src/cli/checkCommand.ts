@@ -25,7 +25,7 @@ import {
   runDataset,
   samplesCsv,
   TextClassifier,
-  writeAtomically,
+  writeChunksAtomically,
   type ColumnChoice,
   type DatasetProgress,
   type SampleSpec,
@@ -182,18 +182,18 @@ async function check(
       const results = thresholds.length ? checkThresholds(run.report, thresholds) : [];
       out(markdownSummary(run.report));
       for (const r of results) out(`${r.passed ? 'PASS' : 'FAIL'} ${r.message}`);
-      if (values.json) await writeAtomically(resolve(values.json), jsonReport(run), { overwrite: true });
-      if (values.csv) await writeAtomically(resolve(values.csv), samplesCsv(run), { overwrite: true });
+      if (values.json) await writeChunksAtomically(resolve(values.json), jsonReport(run), { overwrite: true });
+      if (values.csv) await writeChunksAtomically(resolve(values.csv), samplesCsv(run), { overwrite: true });
       if (values.markdown)
-        await writeAtomically(resolve(values.markdown), [markdownSummary(run.report)], { overwrite: true });
+        await writeChunksAtomically(resolve(values.markdown), [markdownSummary(run.report)], { overwrite: true });
       if (values.junit)
-        await writeAtomically(
+        await writeChunksAtomically(
           resolve(values.junit),
           [junitXml(run.report, results.length ? results : informational(run.report))],
           { overwrite: true },
         );
       if (values.html)
-        await writeAtomically(resolve(values.html), [standaloneReportHtml(reportViewOf(run), reportBundle())], {
+        await writeChunksAtomically(resolve(values.html), [standaloneReportHtml(reportViewOf(run), reportBundle())], {
           overwrite: true,
         });
       if (controller.signal.aborted) return 130;

@@ -17,6 +17,7 @@ export * from './explain/explainResult';
 export * from './explain/headWords';
 export * from './explain/rerunPlan';
 export * from './explainers/registry';
+export * from './files/writeAtomically';
 export * from './format/duration';
 export * from './gradients/objective';
 export * from './model/modelCard';

@@ -8,9 +8,15 @@
  * kept beside it in a file under the extension's workspace storage, so a large model's attention maps never pass
  * through workspace state; if that file is missing or belongs to another explanation, the recipe runs again.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { EXPLAIN_SCHEMA, type ColumnChoice, type ExplainResult, type SampleSpec } from '../core/views';
+import {
+  EXPLAIN_SCHEMA,
+  writeChunksAtomically,
+  type ColumnChoice,
+  type ExplainResult,
+  type SampleSpec,
+} from '../core/views';
 import type { WireExplainOptions, WireLoadOptions } from './inference/protocol';
 import type { PanelSettings } from '../pages/explain/explainProtocol';
 
@@ -83,7 +89,12 @@ export class PanelMemory {
     const dir = this.storageDir;
     if (dir)
       this.writing = this.writing
-        .then(() => writeAtomically(join(dir, RESULT_FILE), JSON.stringify({ revision: recipe.revision, result })))
+        .then(() => mkdir(dir, { recursive: true }))
+        .then(() =>
+          writeChunksAtomically(join(dir, RESULT_FILE), [JSON.stringify({ revision: recipe.revision, result })], {
+            overwrite: true,
+          }),
+        )
         .catch(failed);
     return Promise.all([recipeStored, this.writing]).then(() => undefined);
   }
@@ -120,13 +131,6 @@ export class PanelMemory {
     const run = this.state.get<unknown>(DATASET_RUN_KEY);
     return isDatasetRunRecipe(run) ? run : undefined;
   }
-}
-
-async function writeAtomically(path: string, content: string): Promise<void> {
-  await mkdir(join(path, '..'), { recursive: true });
-  const temporary = `${path}.${process.pid}.tmp`;
-  await writeFile(temporary, content, 'utf8');
-  await rename(temporary, path);
 }
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;

@@ -1,12 +1,12 @@
 /**
  * The report's files: the full JSON (records streamed from the cache), a per-sample CSV, a Markdown summary, and the
  * self-contained HTML page (rendered by the front end's bundle, passed in). Every file is written to a temporary
- * name next to its target and renamed into place, so a reader never sees half a report; the dataset is never opened
+ * name next to its target and renamed into place (files/writeAtomically.ts), so a reader never sees half a report; the dataset is never opened
  * for writing, and an existing file is replaced only when the caller says so.
  */
 import { differentiatesLogit, headWords } from '../explain/headWords';
 import { stringify } from 'csv-stringify/sync';
-import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { PAPER_OPERATORS } from '../erasure/operators';
 import type { DatasetReport, MeanEstimate, Proportion, SampleRecord } from './datasetReport';
@@ -35,32 +35,6 @@ export function freePath(path: string): string {
   const ext = extname(path);
   const stem = path.slice(0, path.length - ext.length);
   for (let i = 2; ; i++) if (!existsSync(`${stem}-${i}${ext}`)) return `${stem}-${i}${ext}`;
-}
-
-/** Writes chunks to a temporary file beside `path`, then renames it over `path` (refused if it exists, unless `overwrite`). */
-export async function writeAtomically(
-  path: string,
-  chunks: AsyncIterable<string> | Iterable<string>,
-  { overwrite = false } = {},
-): Promise<void> {
-  if (!overwrite && existsSync(path))
-    throw new Error(`${path} already exists; choose another name or allow overwriting.`);
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  const fd = openSync(temp, 'wx');
-  try {
-    for await (const chunk of chunks) writeSync(fd, chunk);
-    fsyncSync(fd);
-    closeSync(fd);
-    renameSync(temp, path);
-  } catch (e) {
-    try {
-      closeSync(fd);
-    } catch {
-      /* already closed */
-    }
-    rmSync(temp, { force: true });
-    throw e;
-  }
 }
 
 /** The full report as JSON: the summary, then every record (read back one at a time). */

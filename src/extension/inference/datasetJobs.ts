@@ -9,7 +9,7 @@ import {
   reportViewOf,
   runDataset,
   samplesCsv,
-  writeAtomically,
+  writeChunksAtomically,
   type DatasetProgress,
   type DatasetRun,
   type ReportFormat,
@@ -86,7 +86,7 @@ export async function exportReport(
         : format === 'md'
           ? [markdownSummary(r.report)]
           : [standaloneReportHtml(reportViewOf(r), reportBundle(), view)];
-  await writeAtomically(path, chunks, { overwrite });
+  await writeChunksAtomically(path, chunks, { overwrite });
   return path;
 }
 

@@ -12,8 +12,8 @@ import {
   jsonReport,
   markdownSummary,
   samplesCsv,
-  writeAtomically,
 } from '../../../src/core/datasetRun/reportFiles';
+import { writeChunksAtomically } from '../../../src/core/files/writeAtomically';
 import { runDataset, type DatasetRun } from '../../../src/core/datasetRun/runDataset';
 import { checkThresholds, junitXml, parseThreshold } from '../../../src/core/datasetRun/thresholds';
 import { resolveModelDir } from '../../../src/core/model/shippedModels';
@@ -105,18 +105,18 @@ describe('report files', () => {
   it('writes atomically beside the target, never over an existing file unless asked, and names files after the dataset', async () => {
     const target = defaultReportPath(dataset, 'md');
     assert.equal(target, join(tmp, 'hostile.polarity-lens.summary.md'));
-    await writeAtomically(target, ['one']);
-    await assert.rejects(writeAtomically(target, ['two']), /already exists/);
+    await writeChunksAtomically(target, ['one']);
+    await assert.rejects(writeChunksAtomically(target, ['two']), /already exists/);
     assert.equal(readFileSync(target, 'utf8'), 'one');
     assert.equal(freePath(target), join(tmp, 'hostile.polarity-lens.summary-2.md'));
-    await writeAtomically(target, ['three'], { overwrite: true });
+    await writeChunksAtomically(target, ['three'], { overwrite: true });
     assert.equal(readFileSync(target, 'utf8'), 'three');
     // A writer that fails half-way leaves neither a partial file nor its temporary.
     async function* failing() {
       yield 'half';
       throw new Error('disk full');
     }
-    await assert.rejects(writeAtomically(join(tmp, 'broken.json'), failing()), /disk full/);
+    await assert.rejects(writeChunksAtomically(join(tmp, 'broken.json'), failing()), /disk full/);
     assert.equal(existsSync(join(tmp, 'broken.json')), false);
     assert.deepEqual(
       readdirSync(tmp).filter((f) => f.endsWith('.tmp')),
