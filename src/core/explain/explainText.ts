@@ -6,6 +6,7 @@ import { explainerById } from '../explainers/registry';
 import type { MetricContext } from '../faithfulness/metrics/metric';
 import { METRICS } from '../faithfulness/metrics/registry';
 import { DELTA_TOLERANCE, impactSign } from '../faithfulness/polarity';
+import type { InputMemo } from '../model/inputMemo';
 import { OPTIMISATION_ADVICE } from '../model/onnxClassifier';
 import { checkCancelled, resolveExplainOptions, type ExplainOptions } from './explainOptions';
 import {
@@ -33,19 +34,25 @@ export async function explainText(
   model: TextClassifier,
   text: string,
   options: ExplainOptions = {},
+  /** Forward runs shared with other explanations of this text on this model (see TextRuns). */
+  shared: { memo?: InputMemo } = {},
 ): Promise<ExplainResult> {
   const settings = resolveExplainOptions(options);
   const explainers = settings.explainers.map(explainerById);
   const prepared = await prepareText(model, text, settings, options.label);
   const { tokens, units, input, probabilities, target, operators, erasureContext, notes } = prepared;
-  const runs = new TextRuns(model, {
-    input,
-    units,
-    target,
-    probabilities,
-    objective: settings.objective,
-    erasureContext,
-  });
+  const runs = new TextRuns(
+    model,
+    {
+      input,
+      units,
+      target,
+      probabilities,
+      objective: settings.objective,
+      erasureContext,
+    },
+    shared.memo,
+  );
   const context: ExplainContext = {
     text,
     tokens,

@@ -38,11 +38,16 @@ export class TextRuns {
   private readonly gradientRuns = new Map<GradientVariant, Promise<GradientView>>();
   private padRow?: Promise<Float32Array>;
 
+  /**
+   * `memo`: forward runs shared with other explanations of the same text (a multi-label model's labels erase the same
+   * inputs; only the score read from each row differs).
+   */
   constructor(
     private readonly model: TextClassifier,
     private readonly subject: RunSubject,
+    memo?: InputMemo,
   ) {
-    this.memo = new InputMemo(model.onnx, (logits) => model.scores(logits));
+    this.memo = memo ?? new InputMemo(model.onnx, (logits) => model.scores(logits));
     this.memo.remember(subject.input, subject.probabilities);
   }
 

@@ -13,6 +13,7 @@ import { TextRuns } from '../../../src/core/explain/textRuns';
 import type { ImpactSource } from '../../../src/core/explain/verdicts';
 import { resolveModelDir } from '../../../src/core/model/shippedModels';
 import { FIXTURES } from '../../helpers/paths';
+import { InputMemo } from '../../../src/core/model/inputMemo';
 
 const TEXT = 'a gripping , funny and deeply moving film';
 let model: TextClassifier;
@@ -71,6 +72,22 @@ describe('the explain pipeline, stage by stage', () => {
     await runs.run([p.input, p.input]);
     assert.equal(runs.forwardRuns, p.units.length, 'the clean input is known');
     assert.equal(await runs.gradients(), await runs.gradients('gradient'), 'one clean gradient run per variant');
+  });
+
+  it("TextRuns sharing a memo (a multi-label row's labels) erase each input once for every class they read", async () => {
+    const p = await prepareText(model, TEXT, settings());
+    const memo = new InputMemo(model.onnx, (logits) => model.scores(logits));
+    const first = new TextRuns(model, { ...p, objective: 'probability' }, memo);
+    const other = 1 - p.target;
+    const second = new TextRuns(model, { ...p, target: other, objective: 'probability' }, memo);
+    const a = await first.leaveOneOut('delete');
+    const ran = memo.ran;
+    const b = await second.leaveOneOut('delete');
+    assert.equal(memo.ran, ran, 'the second class reads the same runs');
+    assert.deepEqual(
+      b.deltas,
+      a.erased.map((q) => p.probabilities[other] - q[other]),
+    );
   });
 
   it('runExplainers: cheapest first, rows back in the asked order; a failing explainer is a row with its error; a reused row is not recomputed', async () => {
