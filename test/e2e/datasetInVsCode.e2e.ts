@@ -31,6 +31,19 @@ const dataset = join(workspace, 'test.csv');
 let workbench: Awaited<ReturnType<typeof openWorkbench>>;
 let truth: DatasetReport;
 
+/** Every violation ratio in the report's table equals the CLI's for the same rows. */
+async function assertRatiosMatch(report: import('playwright-core').Frame, when: string): Promise<void> {
+  for (const e of truth.explainers) {
+    for (const op of truth.settings.operators) {
+      const value = await report.getAttribute(
+        `#report-summary tr[data-explainer="${e.id}"] td[data-column="operator:${op}"]`,
+        'data-value',
+      );
+      assert.equal(Number(value), e.violation[op]!.ratio, `${e.id} under ${op}${when}`);
+    }
+  }
+}
+
 describe('Dataset mode in a real VS Code', { timeout: 600_000 }, () => {
   before(async () => {
     mkdirSync(join(workspace, '.vscode'), { recursive: true });
@@ -84,15 +97,7 @@ describe('Dataset mode in a real VS Code', { timeout: 600_000 }, () => {
       // Finished: every sample counted, no progress bar left.
       await report.waitForSelector(`#sample-count:has-text("${ROWS}")`, { timeout: 240_000 });
       await report.waitForSelector('#report-progress', { state: 'detached', timeout: 240_000 });
-      for (const e of truth.explainers) {
-        for (const op of truth.settings.operators) {
-          const value = await report.getAttribute(
-            `#report-summary tr[data-explainer="${e.id}"] td[data-column="operator:${op}"]`,
-            'data-value',
-          );
-          assert.equal(Number(value), e.violation[op]!.ratio, `${e.id} under ${op}`);
-        }
-      }
+      await assertRatiosMatch(report, '');
       assert.ok(await report.$('#report-summary tr[data-explainer="random-floor"]'), 'the Random floor row');
       assert.ok((await report.textContent('#report-header'))?.includes(MODEL));
       await page().screenshot({ path: join(SHOTS, 'dataset-report.png') });
@@ -118,15 +123,7 @@ describe('Dataset mode in a real VS Code', { timeout: 600_000 }, () => {
       const report = await revivedFrameWith(page(), `#report-summary tr[data-explainer="${truth.explainers[0].id}"]`);
       await report.waitForSelector(`#sample-count:has-text("${ROWS}")`, { timeout: 180_000 });
       await report.waitForSelector('#report-progress', { state: 'detached', timeout: 180_000 });
-      for (const e of truth.explainers) {
-        for (const op of truth.settings.operators) {
-          const value = await report.getAttribute(
-            `#report-summary tr[data-explainer="${e.id}"] td[data-column="operator:${op}"]`,
-            'data-value',
-          );
-          assert.equal(Number(value), e.violation[op]!.ratio, `${e.id} under ${op} after the reload`);
-        }
-      }
+      await assertRatiosMatch(report, ' after the reload');
       const panel = await revivedFrameWith(page(), '.explainer-row[data-explainer="occlusion"]');
       await panel.waitForSelector(`#prediction:has-text("${sample.prediction.label}")`);
       const words = await panel.locator('.explainer-row[data-explainer="occlusion"] .unit-text').allTextContents();
