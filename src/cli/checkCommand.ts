@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import {
   checkThresholds,
   columnsNeedConfirming,
+  datasetTarget,
   DatasetError,
   defaultCacheDir,
   EXPLAINERS,
@@ -37,7 +38,7 @@ import { DEFAULT_EXPLAIN_MODEL } from './explainCommand';
 import { ENGINE_FLAGS, ENGINE_HELP, engineOptions, type EngineOptions } from './engineOptions';
 
 export const CHECK_HELP = `polarity-lens check <dataset.csv|.tsv|.jsonl|.json> [--model NAME|DIR] [--explainers a,b] [--limit N]
-                     [--sample first|random|stratified] [--seed S] [--text-column C] [--label-column C]
+                     [--sample first|random|stratified] [--seed S] [--text-column C] [--label-column C] [--target CLASS]
                      [--max-violation EXPLAINER=RATIO]... [--json F] [--junit F] [--csv F] [--html F] [--markdown F]
 
 Runs the faithfulness violation test over every selected row of the dataset (the same engine as explain), prints
@@ -47,6 +48,8 @@ an explainer's mean violation ratio (over delete, zero-embedding and attention-m
   --limit          explain N rows (default: all); --sample picks them: first (default), random or stratified by label
   --text-column, --label-column
                    the columns to read (default: detected by name and content; --label-column none for no labels)
+  --target         explain every sample for this class (name or index) instead of its prediction ŷ: every Δ and
+                   verdict is then about p(CLASS); accuracy, the per-class tables and the confusion matrix still use ŷ
   --max-violation  a threshold, repeatable: e.g. --max-violation attention-x-gradient=0.25
   --json, --junit, --csv, --html, --markdown
                    write the full JSON report, JUnit XML, the per-sample CSV, the self-contained HTML report or the
@@ -79,6 +82,7 @@ function parseCheckArgs(argv: string[]) {
       sample: { type: 'string', default: 'first' },
       'text-column': { type: 'string' },
       'label-column': { type: 'string' },
+      target: { type: 'string' },
       'max-violation': { type: 'string', multiple: true, default: [] },
       json: { type: 'string' },
       junit: { type: 'string' },
@@ -144,6 +148,12 @@ async function check(
   } catch (e) {
     return usage((e as Error).message);
   }
+  try {
+    datasetTarget(model, values.target);
+  } catch (e) {
+    await model.dispose();
+    return usage((e as Error).message);
+  }
   const tempCache = values['no-cache'] ? mkdtempSync(join(tmpdir(), 'polarity-lens-check-')) : undefined;
   const controller = new AbortController();
   const interrupt = () => {
@@ -165,7 +175,7 @@ async function check(
         path,
         columns,
         selection,
-        explain,
+        explain: values.target === undefined ? explain : { ...explain, target: values.target },
         maxTokens: load.maxTokens,
         workers,
         workerScript: join(__dirname, 'outcomeWorker.js'),

@@ -1,5 +1,12 @@
 import { parseArgs } from 'node:util';
-import { explainText, headWords, resolveModelDir, TextClassifier, type ExplainPart, type ExplainResult } from '../core';
+import {
+  explainText,
+  resolveModelDir,
+  resultWords,
+  TextClassifier,
+  type ExplainPart,
+  type ExplainResult,
+} from '../core';
 import { ENGINE_FLAGS, ENGINE_HELP, engineOptions } from './engineOptions';
 
 export const DEFAULT_EXPLAIN_MODEL = 'sst2-bilstm-tanh';
@@ -7,13 +14,15 @@ export const DEFAULT_EXPLAIN_MODEL = 'sst2-bilstm-tanh';
 export const EXPLAIN_HELP = `polarity-lens explain "<text>" [--model NAME|DIR] [--explainers a,b] [--operator OP]
                      [--granularity word|token] [--seed N] [--samples N] [--layer L] [--head H]
                      [--objective probability|logit] [--ig-steps N] [--ig-baseline zero|pad] [--max-tokens N]
-                     [--threads N] [--label L] [--format table|json|jsonl]
+                     [--threads N] [--target CLASS] [--format table|json|jsonl]
 
-Explains the model's prediction for the text with each explainer, measures each unit's real impact by erasing it,
+Explains the model's prediction (or the class --target names) for the text with each explainer, measures each unit's real impact by erasing it,
 and runs the faithfulness violation test (Liu et al., ICML 2022) under each erasure operator.
   --model        a shipped model name or a model folder; default ${DEFAULT_EXPLAIN_MODEL}
 ${ENGINE_HELP}
-  --label        a multi-label model's label to explain (name or index); default: the label with the highest σ(z)
+  --target       the class to explain, by name or index (a multi-label model: the label): every Δ, gradient and
+                 verdict is then about p(CLASS); default: the prediction ŷ (multi-label: the label with the highest
+                 σ(z)). --label is the same flag under its earlier name
   --format       table (default), json (the documented view model, src/core/explain/explainResult.ts), or jsonl: one
                  line per part as soon as it is ready (the prediction and attention, the chosen operator's impact row,
                  each explainer cheapest first with its verdicts, the other operators' impact rows), then the whole
@@ -26,6 +35,7 @@ export async function explainCommand(argv: string[], out: (line: string) => void
     options: {
       model: { type: 'string', default: DEFAULT_EXPLAIN_MODEL },
       ...ENGINE_FLAGS,
+      target: { type: 'string' },
       label: { type: 'string' },
       format: { type: 'string', default: 'table' },
       help: { type: 'boolean', default: false },
@@ -41,11 +51,16 @@ export async function explainCommand(argv: string[], out: (line: string) => void
   const { load, ...options } = engineOptions(values);
   const model = await TextClassifier.load(resolveModelDir(values.model), load);
   try {
-    const label =
-      values.label === undefined ? undefined : /^\d+$/.test(values.label) ? Number(values.label) : values.label;
+    if (values.target !== undefined && values.label !== undefined)
+      throw new Error('--label is the earlier name of --target; give one of them.');
+    const target = values.target ?? values.label;
     // jsonl: one line per part as it is ready (see ExplainPart), then the result.
     const onPart = values.format === 'jsonl' ? (part: ExplainPart) => out(JSON.stringify(part)) : undefined;
-    const result = await explainText(model, positionals[0], { ...options, label, onPart });
+    const result = await explainText(model, positionals[0], {
+      ...options,
+      ...(target === undefined ? {} : { target }),
+      onPart,
+    });
     if (values.format === 'jsonl') out(JSON.stringify({ part: 'result', result }));
     else out(values.format === 'json' ? JSON.stringify(result, null, 2) : formatExplanation(result));
   } finally {
@@ -61,14 +76,18 @@ const exact = (x: number) => (x !== 0 && Math.abs(x) < 0.001 ? x.toExponential(1
 /** The human-readable report: prediction, one column per unit, one row per explainer and per operator's impact. */
 export function formatExplanation(r: ExplainResult): string {
   const lines: string[] = [];
-  const words = headWords(r.head);
+  const words = resultWords(r);
   const { symbol } = words;
+  const t = r.target;
+  const value = (x: number) => x.toFixed(4);
   lines.push(
     r.head?.kind === 'regression'
-      ? `model ${r.model.name}: scores ${r.prediction.probability.toFixed(4)} (${words.quantity})`
+      ? `model ${r.model.name}: scores ${value(r.prediction.probability)} (${words.quantity})`
       : r.head?.kind === 'multi-label'
-        ? `model ${r.model.name}: explains label "${r.prediction.label}" with ${symbol} = ${r.prediction.probability.toFixed(4)} (${words.quantity}; label ${r.prediction.index})`
-        : `model ${r.model.name}: predicts "${r.prediction.label}" with ${symbol} = ${r.prediction.probability.toFixed(4)} (${words.quantity}; class ${r.prediction.index})`,
+        ? `model ${r.model.name}: explains label "${t.label}" with ${symbol} = ${value(t.probability)} (${words.quantity}; label ${t.index}${t.requested ? ', asked for' : ', the most likely'})`
+        : t.index === r.prediction.index
+          ? `model ${r.model.name}: predicts "${r.prediction.label}" with ${symbol} = ${value(r.prediction.probability)} (${words.quantity}; class ${r.prediction.index})`
+          : `model ${r.model.name}: explains class "${t.label}" with ${symbol} = ${value(t.probability)} (${words.quantity}; class ${t.index}, asked for); it predicts "${r.prediction.label}" with ${value(r.prediction.probability)}`,
   );
   lines.push(
     `granularity ${r.granularity}; Δ = ${symbol} of the text − ${symbol} with the unit erased; |Δ| ≤ ${r.deltaTolerance} counts as 0`,

@@ -11,6 +11,7 @@ export * from './datasetRun/outcomeSource';
 export * from './datasetRun/runDataset';
 export * from './datasetRun/sampleOutcome';
 export * from './datasetRun/thresholds';
+export { datasetTarget } from './datasetRun/runIdentity';
 export * from './doctor/doctor';
 export * from './eval/accuracy';
 export * from './explain/explainText';

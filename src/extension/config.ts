@@ -110,6 +110,6 @@ export function explainOptions(settings: ExtensionSettings, panel: PanelSettings
     granularity: panel.granularity,
     objective: panel.objective,
     igSteps: panel.igSteps,
-    ...(panel.label !== undefined ? { label: panel.label } : {}),
+    ...(panel.target !== undefined ? { target: panel.target } : {}),
   };
 }

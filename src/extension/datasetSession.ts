@@ -345,17 +345,19 @@ export class DatasetSession implements vscode.Disposable {
   }
 
   /**
-   * Opens data row `row` of the report in the explain panel, with the report's model and settings; `target` is the
-   * label a multi-label sample row tests, so the panel explains that label's σ(z) as the report did.
+   * Opens data row `row` of the report in the explain panel, with the report's model and settings; `tested` is the
+   * label a multi-label sample row tests, so the panel explains that label's σ(z) as the report did (and a run that
+   * explained one class for every sample opens with that class).
    */
-  async openSample(row: number, target?: number): Promise<void> {
+  async openSample(row: number, tested?: number): Promise<void> {
     const view = this.view;
     if (!view || !this.handle) return;
     try {
       const text = await this.handle.sampleText(row);
       const { explainers, operator, granularity, objective, igSteps, maxTokens } = view.settings;
+      const target = tested ?? view.settings.target;
       const label = target === undefined ? undefined : view.model.labels[target];
-      const what = `row ${row + 1} of ${vscode.workspace.asRelativePath(view.dataset.path)}${label === undefined ? '' : `, label ${label}`}`;
+      const what = `row ${row + 1} of ${vscode.workspace.asRelativePath(view.dataset.path)}${label === undefined ? '' : `, explaining ${label}`}`;
       // Every setting the report was computed with (every declared explain setting, the token limit), whatever the
       // settings say now, so the panel shows the weights the report counted.
       const panel = {
@@ -364,7 +366,7 @@ export class DatasetSession implements vscode.Disposable {
         granularity,
         objective,
         igSteps,
-        ...(label === undefined ? {} : { label }),
+        ...(target === undefined ? {} : { target }),
       };
       const reported = view.settings as unknown as Record<string, unknown>;
       const engine = Object.fromEntries(

@@ -39,7 +39,7 @@ export function decorationPlan(
     return { error: `No explainer produced weights for this text${row?.error ? `: ${row.error}` : '.'}` };
   const weights = row.weights;
   const max = Math.max(...weights.map(Math.abs));
-  const label = result.prediction.label;
+  const label = result.target.label;
   return {
     explainer: row,
     units: result.units.map((unit, i) => {

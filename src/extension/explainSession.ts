@@ -114,7 +114,10 @@ export class ExplainSession implements vscode.Disposable {
     if (model.warning) void vscode.window.showWarningMessage(`Polarity Lens: ${model.warning}`);
     const what =
       found.source === 'line' ? 'the current line' : found.source === 'cell' ? 'the notebook cell' : 'the selection';
-    const panelSettings = this.panelSettings ?? settings.panel;
+    // A class chosen in the panel carries over to the next text of the same model; another model has other classes.
+    const chosen = this.panelSettings ?? settings.panel;
+    const { target, ...rest } = chosen;
+    const panelSettings = target === undefined || this.last?.result.model.dir === model.dir ? chosen : rest;
     return this.explain({
       text: found.text,
       what,

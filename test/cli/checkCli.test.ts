@@ -202,6 +202,68 @@ describe('polarity-lens check', () => {
     });
   });
 
+  it('reports per predicted class and gold label with a confusion matrix; --target explains one class for every sample', () => {
+    const TREC = join(DATA, 'trec', 'test.csv');
+    const args = ['check', TREC, '--model', 'trec-transformer', '--explainers', 'occlusion', '--limit', '12'];
+    const r = runCli([...args, '--cache-dir', out('cache'), '--json', out('trec.json')]);
+    assert.equal(r.status, 0, r.stderr);
+    const report = JSON.parse(readFileSync(out('trec.json'), 'utf8')) as DatasetReport;
+    const labels = report.model.labels;
+    const classes = report.classes!;
+    assert.equal(classes.target, null);
+    // The confusion matrix and the groups are recounted from the records.
+    const confusion = labels.map(() => labels.map(() => 0));
+    for (const rec of report.records) confusion[rec.labelIndex!][rec.predicted!]++;
+    assert.deepEqual(classes.confusion, confusion);
+    for (const row of classes.byPredicted) {
+      const mine = report.records.filter((rec) => rec.predicted === row.index);
+      assert.equal(row.samples, mine.length, row.label);
+      assert.equal(row.accuracy!.k, mine.filter((rec) => rec.correct).length);
+      const mean = mine.reduce((a, rec) => a + rec.explainers.occlusion.violationMean!, 0) / mine.length;
+      assert.ok(Math.abs(row.violation.occlusion!.mean! - mean) < 1e-12);
+    }
+    assert.equal(
+      classes.byGold.reduce((a, g) => a + g.samples, 0),
+      12,
+    );
+    assert.match(r.stdout, /## By class/);
+    assert.match(r.stdout, /Confusion matrix \(rows: gold label, columns: predicted class ŷ\)/);
+
+    // --target: every Δ is about p(target); ŷ, accuracy and the confusion matrix are the same.
+    const target = labels.indexOf('numeric');
+    const t = runCli([
+      ...args,
+      '--no-cache',
+      '--target',
+      'numeric',
+      '--json',
+      out('trec-t.json'),
+      '--csv',
+      out('trec-t.csv'),
+    ]);
+    assert.equal(t.status, 0, t.stderr);
+    const asked = JSON.parse(readFileSync(out('trec-t.json'), 'utf8')) as DatasetReport;
+    assert.equal(asked.settings.target, target);
+    assert.equal(asked.classes!.target, target);
+    assert.deepEqual(asked.classes!.confusion, classes.confusion);
+    assert.deepEqual(asked.accuracy, report.accuracy);
+    assert.ok(asked.records.every((rec) => rec.prediction.index === target && rec.prediction.label === 'numeric'));
+    assert.deepEqual(
+      asked.records.map((rec) => rec.predicted),
+      report.records.map((rec) => rec.predicted),
+    );
+    assert.match(t.stdout, /Every sample is explained for the class \*\*numeric\*\*/);
+    assert.match(t.stdout, /the real change in p\(numeric\)/);
+    const csv = parse<Record<string, string>>(readFileSync(out('trec-t.csv')), { columns: true });
+    assert.deepEqual(
+      csv.map((c) => [c.prediction, c.explained_class]),
+      report.records.map((rec) => [labels[rec.predicted!], 'numeric']),
+    );
+    const bad = runCli([...args, '--target', 'NOPE']);
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /No class "NOPE" in this model; its classes are 0 /);
+  });
+
   it('a multi-label model is tested on every label of every row: the summary, the CSV and the JSON say so', () => {
     const file = out('emotions.jsonl');
     writeFileSync(

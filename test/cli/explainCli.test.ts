@@ -17,7 +17,7 @@ describe('polarity-lens explain', () => {
     ]);
     assert.equal(r.status, 0, r.stderr);
     const result = JSON.parse(r.stdout) as ExplainResult;
-    assert.equal(result.schema, 'polarity-lens/explain@1');
+    assert.equal(result.schema, 'polarity-lens/explain@2');
     assert.equal(result.model.name, 'sst2-cnn-dot');
     assert.deepEqual(
       result.units.map((u) => u.text),
@@ -42,6 +42,42 @@ describe('polarity-lens explain', () => {
     assert.match(r.stdout, /raw-attention: delete (✓ consistent|✗ violates) \(top "/);
     assert.match(r.stdout, /other faithfulness metrics \(erasing with delete; ↑ higher is better, ↓ lower is better\)/);
     assert.match(r.stdout, /^occlusion\s+-?\d\.\d{3}\s+-?\d\.\d{3}\s+-?\d\.\d{3}\s+1\.000\s+1\.000/m);
+  });
+
+  it('--target explains another class: the header names both, every Δ is a change in p(class)', () => {
+    const text = 'What is the population of Paris ?';
+    const base = ['explain', text, '--model', 'trec-transformer', '--explainers', 'occlusion,input-x-gradient'];
+    const plain = runCli([...base, '--format', 'json']);
+    assert.equal(plain.status, 0, plain.stderr);
+    const predicted = JSON.parse(plain.stdout) as ExplainResult;
+    const other = predicted.model.labels.findIndex((_, i) => i !== predicted.prediction.index);
+    const name = predicted.model.labels[other];
+    const asked = runCli([...base, '--format', 'json', '--target', name]);
+    assert.equal(asked.status, 0, asked.stderr);
+    const r = JSON.parse(asked.stdout) as ExplainResult;
+    assert.deepEqual(r.prediction, predicted.prediction, 'ŷ is unchanged');
+    assert.deepEqual(r.target, {
+      index: other,
+      label: name,
+      probability: predicted.prediction.probabilities[other],
+      requested: true,
+    });
+    assert.ok(r.explanations.every((e) => e.target === other));
+    // Occlusion's weights under delete are the Δs, so they follow the target: not the prediction's.
+    const occlusion = (x: ExplainResult) => x.explanations.find((e) => e.id === 'occlusion')!.weights!;
+    assert.notDeepEqual(occlusion(r), occlusion(predicted));
+    const table = runCli([...base, '--target', String(other)]);
+    assert.equal(table.status, 0, table.stderr);
+    assert.match(
+      table.stdout,
+      new RegExp(
+        `explains class "${name}" with p\\(c\\) = 0\\.\\d{4} \\(softmax probability; class ${other}, asked for\\); it predicts "${predicted.prediction.label}"`,
+      ),
+    );
+    assert.match(table.stdout, /Δ = p\(c\) of the text − p\(c\) with the unit erased/);
+    const bad = runCli([...base, '--target', 'NOPE']);
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, /No class "NOPE" in this model; its classes are 0 /);
   });
 
   it('passes the gradient options through: objective, IG steps and baseline are applied and labelled', () => {
@@ -78,8 +114,10 @@ describe('polarity-lens explain', () => {
     assert.match(runCli(['explain', 'x', '--ig-baseline', 'mean']).stderr, /--ig-baseline must be zero or pad/);
     assert.match(
       runCli(['explain', 'x', '--label', 'joy']).stderr,
-      /A label can be chosen only for a multi-label head; this model's head is softmax/,
+      /No class "joy" in this model; its classes are 0 negative, 1 positive/,
+      '--label is --target under its earlier name',
     );
+    assert.match(runCli(['explain', 'x', '--label', '1', '--target', '1']).stderr, /give one of them/);
     assert.match(runCli(['explain', '   ']).stderr, /Nothing to explain: the text is empty/);
     assert.equal(runCli(['explain', '   ']).status, 1);
   });

@@ -137,6 +137,76 @@ describe("Heads in the engine: Δ and gradients are of the head's own quantity",
     }
   });
 
+  it('any class can be the target: Δ, gradients and verdicts are then about p(target), ŷ stays the prediction', async () => {
+    const sig = await TextClassifier.load(toy('single-target', [[0], [0], [2], [-1.5], [0.1]], {}), {
+      gradientCacheDir: null,
+    });
+    const soft = await TextClassifier.load(
+      // Three classes; each word pushes its own logit: good → c0, bad → c1, movie → c2.
+      toy(
+        'softmax-target',
+        [
+          [0, 0, 0],
+          [0, 0, 0],
+          [2, 0, 0],
+          [0, 1.5, 0],
+          [0, 0, 0.5],
+        ],
+        {
+          id2label: { 0: 'pos', 1: 'neg', 2: 'neutral' },
+        },
+      ),
+      { gradientCacheDir: null },
+    );
+    try {
+      // Sigmoid head, "good movie" predicts positive (z = 2.1); asking for class 0 explains σ(−z).
+      const r = await explainText(sig, 'good movie', { explainers: EXPLAINERS, metrics: false, target: 0 });
+      assert.equal(r.prediction.index, 1);
+      assert.deepEqual(r.target, {
+        index: 0,
+        label: r.model.labels[0],
+        probability: r.prediction.probabilities[0],
+        requested: true,
+      });
+      assert.ok(Math.abs(r.target.probability - sigma(-2.1)) < 1e-6);
+      const del = r.impacts.find((i) => i.operator === 'delete')!.deltas;
+      assert.ok(Math.abs(del[0] - (sigma(-2.1) - sigma(-0.1))) < 1e-6, `Δ(good) for "not positive" = ${del[0]}`);
+      const w = r.explanations.find((e) => e.id === 'input-x-gradient')!;
+      assert.equal(w.target, 0);
+      assert.ok(w.weights![0] < 0 && Math.abs(w.weights![0] + 2 * sigma(2.1) * sigma(-2.1)) < 1e-5, String(w.weights));
+
+      // Softmax head: the same text explained for each class; the names resolve case-insensitively and by index.
+      const base = await explainText(soft, 'good bad movie', { explainers: EXPLAINERS, metrics: false });
+      assert.equal(base.prediction.label, 'pos');
+      assert.equal(base.target.requested, false);
+      for (const target of ['NEG', 1, '1']) {
+        const neg = await explainText(soft, 'good bad movie', { explainers: EXPLAINERS, metrics: false, target });
+        assert.equal(neg.target.index, 1, String(target));
+        assert.equal(neg.prediction.index, 0);
+        const p = base.prediction.probabilities;
+        // Erasing "bad" (z_neg 1.5 → 0) lowers p(neg): it supports neg, though it suppresses the prediction.
+        const dNeg = neg.impacts.find((i) => i.operator === 'delete')!.deltas[1];
+        const dPos = base.impacts.find((i) => i.operator === 'delete')!.deltas[1];
+        assert.ok(dNeg > 0 && dPos < 0, `${dNeg} ${dPos}`);
+        assert.ok(Math.abs(neg.target.probability - p[1]) < 1e-9);
+        const occlusion = neg.explanations.find((e) => e.id === 'occlusion')!;
+        assert.ok(
+          occlusion.weights![1] > 0 &&
+            occlusion.verdicts.every(
+              (v) => v.delta === neg.impacts.find((i) => i.operator === v.operator)!.deltas[v.unit],
+            ),
+        );
+      }
+      await assert.rejects(
+        explainText(soft, 'good', { target: 3 }),
+        /No class 3 in this model; its classes are 0 pos, 1 neg, 2 neutral/,
+      );
+    } finally {
+      await sig.dispose();
+      await soft.dispose();
+    }
+  });
+
   it('a multi-label head explains one label at a time with σ(z_c), the label chosen by name or the highest by default', async () => {
     const dir = toy(
       'multi',
@@ -157,10 +227,12 @@ describe("Heads in the engine: Δ and gradients are of the head's own quantity",
       const fear = await explainText(model, 'bad movie', {
         explainers: ['input-x-gradient'],
         metrics: false,
-        label: 'fear',
+        target: 'fear',
       });
-      assert.equal(fear.prediction.index, 2);
-      assert.ok(Math.abs(fear.prediction.probability - sigma(-0.5)) < 1e-6);
+      assert.equal(fear.target.index, 2);
+      assert.equal(fear.target.requested, true);
+      assert.ok(Math.abs(fear.target.probability - sigma(-0.5)) < 1e-6);
+      assert.equal(fear.prediction.label, 'anger', "ŷ stays the model's most likely label");
       const del = fear.impacts.find((i) => i.operator === 'delete')!.deltas;
       assert.ok(
         Math.abs(del[0] - (sigma(-0.5) - sigma(-1))) < 1e-6 && Math.abs(del[1] - (sigma(-0.5) - sigma(0.5))) < 1e-6,
@@ -170,15 +242,15 @@ describe("Heads in the engine: Δ and gradients are of the head's own quantity",
       const slope = sigma(-0.5) * sigma(0.5);
       assert.ok(Math.abs(w[0] - 0.5 * slope) < 1e-5 && Math.abs(w[1] + 1 * slope) < 1e-5, String(w));
       await assert.rejects(
-        explainText(model, 'bad movie', { label: 'disgust' }),
-        /No label "disgust" in this model; its labels are joy, anger, fear/,
+        explainText(model, 'bad movie', { target: 'disgust' }),
+        /No class "disgust" in this model; its labels are 0 joy, 1 anger, 2 fear/,
       );
     } finally {
       await model.dispose();
     }
   });
 
-  it('a regression head tests the change of the score itself, and a label cannot be chosen', async () => {
+  it('a regression head tests the change of the score itself, and a target class cannot be chosen', async () => {
     const dir = toy('regression', [[0], [0], [2], [-1.5], [0.1]], {
       id2label: { 0: 'stars' },
       problem_type: 'regression',
@@ -194,8 +266,8 @@ describe("Heads in the engine: Δ and gradients are of the head's own quantity",
       const ixg = r.explanations.find((e) => e.id === 'input-x-gradient')!.weights!;
       [2, -1.5, 0.1].forEach((c, i) => assert.ok(Math.abs(ixg[i] - c) < 1e-5, `w${i} = ${ixg[i]}`));
       await assert.rejects(
-        explainText(model, 'good', { label: 'stars' }),
-        /A label can be chosen only for a multi-label head; this model's head is regression/,
+        explainText(model, 'good', { target: 'stars' }),
+        /A target class can be chosen only for a classifier; this model's head is a regression score/,
       );
     } finally {
       await model.dispose();

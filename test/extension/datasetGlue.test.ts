@@ -217,9 +217,9 @@ describe('Run Violation Test on Dataset (the extension glue, with the real infer
     for (let i = 0; i < 100 && !api.lastResult(); i++) await new Promise((r) => setTimeout(r, 100));
     const result = api.lastResult();
     assert.equal(result?.text, 'furious and scared');
-    assert.equal(result?.prediction.label, 'fear', 'the label the sample row tests, not the most likely one');
+    assert.equal(result?.target.label, 'fear', 'the label the sample row tests, not the most likely one');
     assert.ok(
-      Math.abs(result.prediction.probability - view.sampleRows[5].probability) < 1e-6,
+      Math.abs(result.target.probability - view.sampleRows[5].probability) < 1e-6,
       'its σ(z), as the report has it',
     );
   });

@@ -24,7 +24,8 @@ type Posted = {
   type: string;
   result?: {
     text: string;
-    prediction: { label: string };
+    prediction: { label: string; index: number };
+    target: { index: number; label: string; probability: number; requested: boolean };
     explanations: { id: string; weights: number[] | null; runtimeMs: number }[];
     units: { text: string }[];
   };
@@ -379,23 +380,51 @@ describe('the extension glue (against a vscode stub, with the real inference pro
     stub.onnxPick = undefined;
   });
 
-  it('a multi-label model: the panel explains the most likely label, and its label control re-runs everything for another', async () => {
+  it('a multi-label model: the panel explains the most likely label, and its class control re-runs everything for another', async () => {
     const api = start({ model: join(FIXTURES, 'zoo', 'bert-multilabel') });
     open('a gripping , moving film', [0, 0], [0, 24]);
     const first = await api.explainSelection();
     assert.ok(first && 'result' in first);
     assert.equal(first.result.head.kind, 'multi-label');
-    const other = first.result.model.labels.find((l) => l !== first.result.prediction.label)!;
+    assert.equal(first.result.target.index, first.result.prediction.index);
+    const other = first.result.model.labels.findIndex((_, i) => i !== first.result.prediction.index);
     const settings = (lastShow() as Posted & { settings: PanelSettings }).settings;
-    panel().send({ type: 'settings', settings: { ...settings, label: other } });
+    panel().send({ type: 'settings', settings: { ...settings, target: other } });
     await waitFor(() => posted().filter((m) => m.type === 'show').length === 2);
-    assert.equal(lastShow().result!.prediction.label, other);
+    assert.equal(lastShow().result!.target.index, other);
+    assert.equal(lastShow().result!.prediction.index, first.result.prediction.index, 'ŷ stays');
     assert.deepEqual(lastShow().recomputed, FAST, 'another target: every explainer runs again');
     // The same label with another operator reuses what does not read the operator.
-    panel().send({ type: 'settings', settings: { ...settings, label: other, operator: 'attention-mask' } });
+    panel().send({ type: 'settings', settings: { ...settings, target: other, operator: 'attention-mask' } });
     await waitFor(() => posted().filter((m) => m.type === 'show').length === 3);
     assert.deepEqual(lastShow().recomputed, ['occlusion']);
-    assert.equal(lastShow().result!.prediction.label, other);
+    assert.equal(lastShow().result!.target.index, other);
+    // The class carries over to the next text of this model.
+    open('a dull , tired film', [0, 0], [0, 19]);
+    const next = await api.explainSelection();
+    assert.ok(next && 'result' in next);
+    assert.equal(next.result.target.index, other);
+  });
+
+  it('a softmax model: any class can be explained from the panel; another model starts from its prediction again', async () => {
+    const api = start({ model: 'trec-transformer' });
+    open('What is the population of Paris ?', [0, 0], [0, 33]);
+    const first = await api.explainSelection();
+    assert.ok(first && 'result' in first);
+    const other = first.result.model.labels.findIndex((_, i) => i !== first.result.prediction.index);
+    const settings = (lastShow() as Posted & { settings: PanelSettings }).settings;
+    panel().send({ type: 'settings', settings: { ...settings, target: other } });
+    await waitFor(() => posted().filter((m) => m.type === 'show').length === 2);
+    const shown = lastShow().result!;
+    assert.deepEqual(
+      [shown.target.index, shown.target.requested, shown.prediction.index],
+      [other, true, first.result.prediction.index],
+    );
+    assert.ok(Math.abs(shown.target.probability - first.result.prediction.probabilities[other]) < 1e-6);
+    stub.workspaceState.set('polarityLens.model', 'sst2-cnn-dot');
+    const elsewhere = await api.explainSelection();
+    assert.ok(elsewhere && 'result' in elsewhere);
+    assert.equal(elsewhere.result.target.requested, false, "another model's classes: its prediction again");
   });
 
   it('restricted mode runs only shipped models, and says why', async () => {

@@ -12,6 +12,7 @@ export function fakeResult(rows: Partial<ExplanationRow>[], deltas: Record<strin
     truncated: false,
     granularity: 'word',
     prediction: { index: 1, label: 'positive', probability: 0.8, probabilities: [0.2, 0.8] },
+    target: { index: 1, label: 'positive', probability: 0.8, requested: false },
     units: [
       { text: 'good', start: 0, end: 4, tokens: [1] },
       { text: 'but', start: 5, end: 8, tokens: [2] },

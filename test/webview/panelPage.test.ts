@@ -561,7 +561,7 @@ describe('the live webview (VS Code API stand-in)', () => {
     }
   });
 
-  it('a multi-label result gets a label picker, set to the label explained; picking another posts it; other heads have none', async () => {
+  it('a class picker lists every class with its probability; picking one posts it; the header says the class explained and ŷ; a regression result has none', async () => {
     const file = join(dir, 'live-labels.html');
     writeFileSync(file, liveHtml());
     const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
@@ -577,6 +577,7 @@ describe('the live webview (VS Code API stand-in)', () => {
         model: { ...base.model, labels: ['joy', 'anger', 'fear'] },
         head: { kind: 'multi-label', quantity: 'sigmoid probability σ(z) of one label', isProbability: true },
         prediction: { index: 1, label: 'anger', probability: 0.7, probabilities: [0.2, 0.7, 0.1] },
+        target: { index: 1, label: 'anger', probability: 0.7, requested: false },
       };
       const settings: PanelSettings = {
         explainers: ['occlusion'],
@@ -586,21 +587,40 @@ describe('the live webview (VS Code API stand-in)', () => {
         igSteps: 20,
       };
       await send(page, { type: 'show', result: multi, settings, catalog, recomputed: ['occlusion'] });
-      await page.waitForSelector('#control-label');
-      assert.equal(await page.$eval('#control-label', (el) => (el as unknown as { value: string }).value), 'anger');
-      assert.match((await page.textContent('#prediction')) ?? '', /Explaining label anger σ\(z_ŷ\) = 0\.700/);
-      await page.$eval('#control-label', (el) => {
-        (el as unknown as { value: string }).value = 'fear';
+      await page.waitForSelector('#control-target');
+      const value = () => page.$eval('#control-target', (el) => (el as unknown as { value: string }).value);
+      assert.equal(await value(), 'predicted');
+      const options = await page.$$eval('#control-target vscode-option', (os) => os.map((o) => o.textContent?.trim()));
+      assert.deepEqual(options, ['Prediction (anger, 0.700)', 'joy (0.200)', 'anger (0.700)', 'fear (0.100)']);
+      assert.match((await page.textContent('#prediction')) ?? '', /Explaining label anger σ\(z_c\) = 0\.700/);
+      await page.$eval('#control-target', (el) => {
+        (el as unknown as { value: string }).value = '2';
         el.dispatchEvent(new Event('change'));
       });
       await page.waitForFunction(() =>
         (window as unknown as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'settings'),
       );
       const sent = (await posted(page)).find((m) => m.type === 'settings')!.settings as PanelSettings;
-      assert.deepEqual(sent, { ...settings, label: 'fear' });
-      // A softmax result: no picker.
-      await send(page, { type: 'show', result: base, settings, catalog, recomputed: [] });
-      await page.waitForFunction(() => !document.querySelector('#control-label'));
+      assert.deepEqual(sent, { ...settings, target: 2 });
+      // A softmax result explained for a class it does not predict: the header names both, every Δ is p(class).
+      const asked: ExplainResult = {
+        ...base,
+        target: { index: 0, label: 'negative', probability: 0.2, requested: true },
+      };
+      await send(page, { type: 'show', result: asked, settings: { ...settings, target: 0 }, catalog, recomputed: [] });
+      await page.waitForFunction(() =>
+        /negative \(0\.200\)/.test(document.querySelector('#control-target')?.textContent ?? ''),
+      );
+      assert.equal(await value(), '0');
+      assert.match((await page.textContent('#prediction')) ?? '', /Explaining class negative p\(c\) = 0\.200/);
+      assert.match((await page.textContent('#predicted-instead')) ?? '', /the model predicts positive \(0\.800\)/);
+      // A regression result: no picker.
+      const regression: ExplainResult = {
+        ...base,
+        head: { kind: 'regression', quantity: 'regression score (the model output)', isProbability: false },
+      };
+      await send(page, { type: 'show', result: regression, settings, catalog, recomputed: [] });
+      await page.waitForFunction(() => !document.querySelector('#control-target'));
     } finally {
       await page.close();
     }

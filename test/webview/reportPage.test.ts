@@ -578,7 +578,7 @@ describe('the live report webview (VS Code API stand-in)', () => {
       await send(page, { type: 'report', report });
       await page.waitForSelector('.sample-row[data-target="1"]');
       const heads = await page.locator('.sample-head .cell').allTextContents();
-      assert.deepEqual(heads.slice(3, 5), ['Label tested', 'σ(z_ŷ)']);
+      assert.deepEqual(heads.slice(3, 5), ['Label tested', 'σ(z_c)']);
       assert.match((await page.textContent('#report-samples')) ?? '', /8 samples \(4 rows × 2 labels\)/);
       assert.match((await page.textContent('#report-header')) ?? '', /Per-label accuracy/);
       await page.click('.sample-row[data-row="2"][data-target="1"]');
@@ -590,6 +590,58 @@ describe('the live report webview (VS Code API stand-in)', () => {
       assertClean(trouble);
     } finally {
       await page.close();
+    }
+  });
+
+  it('a report per class: tables by ŷ and by gold label with their intervals, the confusion matrix, and the class explained', async () => {
+    const base = fakeReport({ rows: 6, seed: 9 });
+    const [neg, pos] = base.model.labels;
+    const id = base.explainers[0].id;
+    const row = (index: number, samples: number, k: number) => ({
+      index,
+      label: base.model.labels[index],
+      samples,
+      accuracy: { k, n: samples, ratio: k / samples, lo: 0.1, hi: 0.9 },
+      violation: { [id]: { n: samples, mean: 0.25, lo: 0.05, hi: 0.45 } },
+    });
+    const report: ReportView = {
+      ...base,
+      settings: { ...base.settings, target: 1 },
+      classes: {
+        target: 1,
+        byPredicted: [row(0, 2, 1), row(1, 4, 3)],
+        byGold: [row(0, 3, 1), row(1, 3, 3)],
+        confusion: [
+          [1, 2],
+          [1, 2],
+        ],
+      },
+    };
+    const { page, trouble } = await openFile(standalone(report), 'classes');
+    try {
+      await page.waitForSelector('#classes-predicted');
+      assert.match(
+        (await page.textContent('#classes-target')) ?? '',
+        new RegExp(`explained for the class “${pos}”: every Δ is a change in p\\(${pos}\\)`),
+      );
+      assert.deepEqual(await texts(page, '#classes-predicted thead th'), ['', neg, pos]);
+      const cells = await texts(page, '#classes-predicted tbody tr:nth-child(2) td .cell-main');
+      assert.deepEqual(cells, ['0.500', '0.750'], 'accuracy per predicted class');
+      assert.match((await page.textContent('#classes-gold tbody tr:nth-child(3)')) ?? '', /0\.250.*0\.050–0\.450/);
+      assert.deepEqual(await texts(page, '#confusion-matrix tbody td'), ['1', '2', '1', '2']);
+      const heads = await page.locator('.sample-head .cell').allTextContents();
+      assert.equal(heads[4], `p(${pos})`, 'the sample browser names the class explained');
+      assertClean(trouble);
+    } finally {
+      await page.close();
+    }
+    // A report without classes (multi-label, regression, older reports) has no section.
+    const plain = await openFile(standalone(fakeReport({ rows: 3 })), 'no-classes');
+    try {
+      await plain.page.waitForSelector('#report-summary');
+      assert.equal(await plain.page.locator('#classes-section').isVisible(), false);
+    } finally {
+      await plain.page.close();
     }
   });
 });

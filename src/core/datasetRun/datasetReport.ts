@@ -76,9 +76,14 @@ export interface SampleRecord {
    */
   label: string | null;
   labelIndex: number | null;
-  /** The class explained and its score: ŷ, or for a multi-label model the label this record tests, with σ(z). */
+  /**
+   * The class explained and its score: ŷ, the class asked for (`check --target`), or for a multi-label model the label
+   * this record tests, with σ(z).
+   */
   prediction: { index: number; label: string; probability: number };
-  /** Prediction = gold; for a multi-label record, whether σ(z) ≥ ½ agrees with the label being in the gold list. */
+  /** ŷ, the model's prediction (absent in records written before targets could be chosen: then `prediction`). */
+  predicted?: number;
+  /** ŷ = gold; for a multi-label record, whether σ(z) ≥ ½ agrees with the label being in the gold list. */
   correct: boolean | null;
   units: number;
   truncated: boolean;
@@ -118,6 +123,27 @@ export interface BinRow {
   samples: number;
   /** Explainer id → mean violation share in the bin (null when it did not run on any). */
   violation: Record<string, number | null>;
+}
+
+/** Samples grouped by one class (their prediction ŷ, or their gold label). */
+export interface ClassRow {
+  index: number;
+  label: string;
+  samples: number;
+  /** ŷ = gold among the group's samples with a gold label that names a class; null when none has one. */
+  accuracy: Proportion | null;
+  /** Explainer id → its violation mean over the paper's operators in this group (null: it ran on none). */
+  violation: Record<string, MeanEstimate | null>;
+}
+
+/** The report per class (single-label heads). */
+export interface ClassBreakdown {
+  /** The class every Δ and verdict is about: null for each sample's own ŷ, else the class asked for (`--target`). */
+  target: number | null;
+  byPredicted: ClassRow[];
+  byGold: ClassRow[];
+  /** confusion[gold][ŷ]: samples whose gold label names a class; null when none does. */
+  confusion: number[][] | null;
 }
 
 /** Tokens that were the violating top unit most often, per predicted class and explainer. */
@@ -165,6 +191,8 @@ export interface DatasetReport {
     explainers: string[];
     operators: ErasureOperatorName[];
     randomSeeds: number[];
+    /** The class every sample was explained for (`check --target`); absent: each sample's prediction ŷ. */
+    target?: number;
   };
   /**
    * Samples explained (judgements: one per row, or one per label of each row for a multi-label model, each tested
@@ -187,6 +215,8 @@ export interface DatasetReport {
   };
   byLength: BinRow[];
   byConfidence: BinRow[];
+  /** Per predicted class and per gold label, and the confusion matrix (absent: multi-label or regression heads). */
+  classes?: ClassBreakdown;
   violationTokens: ViolationTokens;
   timing: { seconds: number; msPerSample: number };
   records: SampleRecord[];
@@ -214,15 +244,18 @@ export type ReportView = Omit<DatasetReport, 'records'> & { sampleRows: SampleRo
 
 const SAMPLE_TEXT_LIMIT = 300;
 
-/** A record's line in the sample browser; `explainers` fixes the order of `violation`. */
-export function toSampleRow(r: SampleRecord, explainers: string[], multiLabel = false): SampleRow {
+/**
+ * A record's line in the sample browser; `explainers` fixes the order of `violation`. `labels` (single-label models)
+ * names ŷ for the prediction column when the record explains another class (`check --target`).
+ */
+export function toSampleRow(r: SampleRecord, explainers: string[], multiLabel = false, labels?: string[]): SampleRow {
   return {
     ...(multiLabel ? { target: r.prediction.index } : {}),
     row: r.row,
     line: r.line,
     text: r.text.length > SAMPLE_TEXT_LIMIT ? `${r.text.slice(0, SAMPLE_TEXT_LIMIT)}…` : r.text,
     label: r.label,
-    prediction: r.prediction.label,
+    prediction: labels && r.predicted !== undefined ? labels[r.predicted] : r.prediction.label,
     probability: r.prediction.probability,
     correct: r.correct,
     units: r.units,

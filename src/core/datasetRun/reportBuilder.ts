@@ -18,6 +18,7 @@ import {
 } from './datasetReport';
 import { RANDOM_SEEDS } from './sampleOutcome';
 import { ClusteredCount, RunningMean } from './statistics';
+import { ClassTally } from './classBreakdown';
 
 const LENGTH_EDGES = [1, 6, 11, 21, 41, 81];
 const CONFIDENCE_EDGES = [0, 0.5, 0.6, 0.7, 0.8, 0.9];
@@ -104,12 +105,24 @@ export class ReportBuilder {
   private readonly tokens = new Map<string, Map<string, Map<string, number>>>();
   readonly sampleRows: SampleRow[] = [];
 
-  /** `multiLabel`: rows come one record per label, and sample rows say which label they test. */
+  private readonly classes?: ClassTally;
+  private readonly classNames?: string[];
+
+  /**
+   * `multiLabel`: rows come one record per label, and sample rows say which label they test. `classes`: a single-label
+   * model's class names, for the report per class (with `target`, the class asked for, if any).
+   */
   constructor(
     private readonly explainers: string[],
     private readonly operator: ErasureOperatorName,
     private readonly multiLabel = false,
-  ) {}
+    classes?: { names: string[]; target?: number },
+  ) {
+    if (classes && !multiLabel) {
+      this.classes = new ClassTally(classes.names, classes.target);
+      this.classNames = classes.names;
+    }
+  }
 
   /** One data row's records: a single judgement, or a multi-label row's one per label. */
   addRow(records: SampleRecord[]): void {
@@ -133,7 +146,8 @@ export class ReportBuilder {
       );
       this.byLength.add(record.units, record);
       this.byConfidence.add(record.prediction.probability, record);
-      this.sampleRows.push(toSampleRow(record, this.explainers, this.multiLabel));
+      this.classes?.add(record);
+      this.sampleRows.push(toSampleRow(record, this.explainers, this.multiLabel, this.classNames));
     }
   }
 
@@ -211,6 +225,7 @@ export class ReportBuilder {
     | 'random'
     | 'byLength'
     | 'byConfidence'
+    | 'classes'
     | 'violationTokens'
   > & { msPerSample: number } {
     const metrics: MetricInfo[] = METRICS.map((m) => ({
@@ -282,6 +297,7 @@ export class ReportBuilder {
       },
       byLength: this.byLength.build(ids),
       byConfidence: this.byConfidence.build(ids),
+      ...(this.classes ? { classes: this.classes.build(ids) } : {}),
       violationTokens: { byClass },
       msPerSample: this.samples ? this.ms / this.samples : 0,
     };

@@ -9,9 +9,9 @@ import { stringify } from 'csv-stringify/sync';
 import { existsSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { PAPER_OPERATORS } from '../erasure/operators';
-import type { DatasetReport, MeanEstimate, Proportion, SampleRecord } from './datasetReport';
+import type { ClassBreakdown, ClassRow, DatasetReport, MeanEstimate, Proportion, SampleRecord } from './datasetReport';
 import type { DatasetRun } from './runDataset';
-import { sampleWords } from './sampleWords';
+import { explainedSymbol, sampleWords } from './sampleWords';
 
 export type { ReportFormat } from './datasetReport';
 import type { ReportFormat } from './datasetReport';
@@ -49,16 +49,21 @@ export async function* jsonReport(run: DatasetRun): AsyncGenerator<string> {
   yield '\n  ]\n}\n';
 }
 
-/** One CSV line per sample: the prediction, and per explainer its top unit and verdict per paper operator. */
+/**
+ * One CSV line per sample: the prediction, and per explainer its top unit and verdict per paper operator. A run that
+ * explained one class for every sample (`--target`) has both the prediction ŷ and the class explained; `probability`
+ * is always the class explained's.
+ */
 export async function* samplesCsv(run: DatasetRun): AsyncGenerator<string> {
   const ids = run.report.settings.explainers;
+  const labels = run.report.settings.target === undefined ? undefined : run.report.model.labels;
   yield stringify([
     [
       'row',
       'line',
       'text',
       'label',
-      sampleWords(run.report).explainedCsv,
+      ...(labels ? ['prediction', 'explained_class'] : [sampleWords(run.report).explainedCsv]),
       'probability',
       'correct',
       'units',
@@ -69,19 +74,20 @@ export async function* samplesCsv(run: DatasetRun): AsyncGenerator<string> {
       ]),
     ],
   ]);
-  for await (const r of run.records()) yield stringify([csvRow(r, ids)]);
+  for await (const r of run.records()) yield stringify([csvRow(r, ids, labels)]);
 }
 
 /** Text a spreadsheet would read as a formula (=, +, -, @, tab, CR first) gets a leading apostrophe (OWASP). */
 const cellText = (text: string) => (/^[=+\-@\t\r]/.test(text) ? `'${text}` : text);
 
-function csvRow(r: SampleRecord, ids: string[]): (string | number)[] {
+function csvRow(r: SampleRecord, ids: string[], labels?: string[]): (string | number)[] {
   const flag = (b: boolean | undefined) => (b === undefined ? '' : b ? 1 : 0);
   return [
     r.row,
     r.line,
     cellText(r.text),
     cellText(r.label ?? ''),
+    ...(labels ? [cellText(labels[r.predicted ?? r.prediction.index])] : []),
     cellText(r.prediction.label),
     r.prediction.probability.toFixed(6),
     r.correct === null ? '' : r.correct ? 1 : 0,
@@ -124,7 +130,7 @@ export function markdownSummary(report: Omit<DatasetReport, 'records'>): string 
       ? `Labels that name no class of the model (their rows count as unlabelled): ${report.dataset.unmappedLabels.map(cell).join(', ')}; the model's classes: ${report.model.labels.map(cell).join(', ')}.`
       : '',
     '',
-    `Violation ratio = share of samples where the top unit's weight sign disagrees with the sign of the real change in ${words.symbol} (${words.quantity}) when it is erased (lower is better); [95% interval${sample.multiLabel ? `; ${sample.clusterNote}` : ''}].`,
+    `Violation ratio = share of samples where the top unit's weight sign disagrees with the sign of the real change in ${explainedSymbol(report)} (${words.quantity}) when it is erased (lower is better); [95% interval${sample.multiLabel ? `; ${sample.clusterNote}` : ''}].`,
     '',
     `| explainer | ${ops.map((op) => `violation: ${op}`).join(' | ')} | mean of operators | token-level rate (${report.settings.operator}) | runs |`,
     `|---|${ops.map(() => '---:').join('|')}|---:|---:|---:|`,
@@ -143,8 +149,51 @@ export function markdownSummary(report: Omit<DatasetReport, 'records'>): string 
         `| ${cell(e.label)} | ${report.metrics.map((m) => fixed(e.metrics[m.id]?.mean ?? null)).join(' | ')} | ${e.msPerSample.toFixed(1)} |`,
     ),
     '',
+    ...(report.classes ? classSections(report, report.classes) : []),
   ];
   return lines.filter((l, i) => l !== '' || lines[i - 1] !== '').join('\n');
+}
+
+/** The report per class: a table per grouping (classes as columns) and the confusion matrix. */
+function classSections(report: Omit<DatasetReport, 'records'>, classes: ClassBreakdown): string[] {
+  const target = classes.target === null ? undefined : report.model.labels[classes.target];
+  const table = (title: string, rows: ClassRow[]): string[] =>
+    rows.length === 0
+      ? []
+      : [
+          title,
+          '',
+          `| | ${rows.map((r) => cell(r.label)).join(' | ')} |`,
+          `|---|${rows.map(() => '---:').join('|')}|`,
+          `| samples | ${rows.map((r) => r.samples).join(' | ')} |`,
+          `| accuracy | ${rows.map((r) => (r.accuracy ? interval(r.accuracy) : '—')).join(' | ')} |`,
+          ...report.explainers.map(
+            (e) =>
+              `| ${cell(e.label)} | ${rows.map((r) => (r.violation[e.id] ? interval(r.violation[e.id]!) : '—')).join(' | ')} |`,
+          ),
+          '',
+        ];
+  const { confusion } = classes;
+  return [
+    '## By class',
+    '',
+    target === undefined
+      ? "Each sample is explained for its own prediction ŷ. Per class: accuracy and each explainer's violation mean over the paper's operators [95% interval]."
+      : `Every sample is explained for the class **${cell(target)}** (every Δ is a change in p(${cell(target)})), whatever the model predicts. Per class: accuracy and each explainer's violation mean over the paper's operators [95% interval].`,
+    '',
+    ...table('By predicted class ŷ:', classes.byPredicted),
+    ...table('By gold label:', classes.byGold),
+    ...(confusion
+      ? [
+          'Confusion matrix (rows: gold label, columns: predicted class ŷ):',
+          '',
+          `| gold \\ ŷ | ${report.model.labels.map(cell).join(' | ')} |`,
+          `|---|${report.model.labels.map(() => '---:').join('|')}|`,
+          ...confusion.map((row, g) => `| ${cell(report.model.labels[g])} | ${row.join(' | ')} |`),
+          '',
+        ]
+      : []),
+  ];
 }
 
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);

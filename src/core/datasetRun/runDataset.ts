@@ -67,8 +67,11 @@ export interface DatasetRun extends ReportSnapshot {
  * strictly in file order (RunTally), which gives the progress, the report and the records.
  */
 export async function runDataset(model: TextClassifier, options: DatasetRunOptions): Promise<DatasetRun> {
-  const settings = resolveExplainOptions({ ...options.explain, metrics: true });
-  const identity = await runIdentity(model, settings);
+  const asked = resolveExplainOptions({ ...options.explain, metrics: true });
+  const identity = await runIdentity(model, asked);
+  // A target class named in the options is passed on as its index, resolved once.
+  const { target: _named, ...rest } = asked;
+  const settings = identity.target === undefined ? rest : { ...rest, target: identity.target };
   const cache = await SampleCache.open(options.cacheDir, identity.modelHash, identity.cacheKey);
   let source: OutcomeSource | undefined;
   try {

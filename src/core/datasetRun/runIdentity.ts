@@ -7,6 +7,10 @@ import type { ResolvedExplainOptions } from '../explain/explainOptions';
 import { hashFiles } from '../files/hashFiles';
 import { outcomeSettings, type OutcomeSettings } from '../settings/engineSettings';
 import { ENGINE_VERSION } from './engineVersion';
+import { chosenTarget } from '../explain/prepareText';
+
+/** The shape of a cached outcome; bumped when it changes, so older cache files are not read as this one. */
+const OUTCOME_FORMAT = 2;
 
 export interface RunIdentity {
   /** Every class by index (LABEL_i where the config names none), so ids in the file map even without id2label. */
@@ -17,8 +21,20 @@ export interface RunIdentity {
   otherLabels: number;
   modelHash: string;
   outcome: OutcomeSettings;
+  /** The class every sample is explained for (`check --target`); absent: each sample's prediction ŷ. */
+  target?: number;
   /** The outcome settings, the model's own settings (pooling, mask and pad tokens, outputs) and the engine's version. */
   cacheKey: Record<string, unknown>;
+}
+
+/** The class index a dataset run explains every sample for, or undefined for each sample's ŷ; throws when invalid. */
+export function datasetTarget(model: TextClassifier, target: string | number | undefined): number | undefined {
+  if (target === undefined) return undefined;
+  if (model.head.kind === 'multi-label')
+    throw new Error(
+      'A multi-label model is tested on every label of every row in a dataset run; a target label applies to explain only.',
+    );
+  return chosenTarget(model, target);
 }
 
 export async function runIdentity(model: TextClassifier, settings: ResolvedExplainOptions): Promise<RunIdentity> {
@@ -27,12 +43,21 @@ export async function runIdentity(model: TextClassifier, settings: ResolvedExpla
   const multiLabel = model.head.kind === 'multi-label';
   const modelHash = await hashFiles([model.folder.modelPath, ...model.onnx.dataFiles, model.folder.tokenizerPath]);
   const outcome = outcomeSettings({ ...settings, maxTokens: model.tokenizer.maxLength });
+  const target = datasetTarget(model, settings.target);
   return {
     labels,
     multiLabel,
     otherLabels: multiLabel ? classes - 1 : 0,
     modelHash,
     outcome,
-    cacheKey: { labels, ...outcome, config: model.folder.config, engine: ENGINE_VERSION },
+    ...(target === undefined ? {} : { target }),
+    cacheKey: {
+      labels,
+      ...outcome,
+      target: target ?? null,
+      config: model.folder.config,
+      engine: ENGINE_VERSION,
+      format: OUTCOME_FORMAT,
+    },
   };
 }

@@ -39,7 +39,13 @@ export class RunTally {
     private readonly cache: SampleCache,
     private readonly total: number | null,
   ) {
-    this.builder = new ReportBuilder(settings.explainers, settings.operator, identity.multiLabel);
+    const single = model.head.kind === 'softmax' || model.head.kind === 'sigmoid';
+    this.builder = new ReportBuilder(
+      settings.explainers,
+      settings.operator,
+      identity.multiLabel,
+      single ? { names: identity.labels, target: identity.target } : undefined,
+    );
   }
 
   /** A text is being sent to be computed (the rate's clock starts with the first). */
@@ -111,6 +117,7 @@ export class RunTally {
         operators: [...PAPER_OPERATORS],
         randomSeeds: [...RANDOM_SEEDS],
         ...identity.outcome,
+        ...(identity.target === undefined ? {} : { target: identity.target }),
       },
       ...summary,
       complete,

@@ -40,11 +40,8 @@ export function sampleOutcome(result: ExplainResult, operator: ErasureOperatorNa
   });
   return {
     text: result.text,
-    prediction: {
-      index: result.prediction.index,
-      label: result.prediction.label,
-      probability: result.prediction.probability,
-    },
+    prediction: { index: result.target.index, label: result.target.label, probability: result.target.probability },
+    predicted: result.prediction.index,
     units: result.units.length,
     truncated: result.truncated,
     explainers,

@@ -18,7 +18,12 @@ export function sampleRecords(
   if (!multiLabel) {
     const index = labelIndex(row.label, labels);
     return [
-      { ...where, labelIndex: index, correct: index === null ? null : index === first.prediction.index, ...first },
+      {
+        ...where,
+        labelIndex: index,
+        correct: index === null ? null : index === (first.predicted ?? first.prediction.index),
+        ...first,
+      },
     ];
   }
   const gold = labelSet(row.label, labels);

@@ -2,7 +2,17 @@
  * How a report names its samples, its accuracy and its "predicted" column: one judgement per row, or for a
  * multi-label model one per (row, label), each tested with σ(z) of that label. Pure, so the webview bundles it too.
  */
+import { headWords } from '../explain/headWords';
 import type { DatasetReport } from './datasetReport';
+
+/**
+ * The symbol of the quantity every Δ in the report is about: p(ŷ) (or the head's own), or p(c) with the class named
+ * when the run explained one class for every sample (`check --target`).
+ */
+export function explainedSymbol(report: Pick<DatasetReport, 'model'> & { settings?: { target?: number } }): string {
+  const target = report.settings?.target;
+  return target === undefined ? headWords(report.model.head).symbol : `p(${report.model.labels[target]})`;
+}
 
 export interface SampleWords {
   multiLabel: boolean;

@@ -18,12 +18,12 @@ export async function textOutcome(
   const operator = settings.operator;
   // A multi-label model's labels erase the same inputs: their forward runs are made once, for every label.
   const memo = new InputMemo(model.onnx, (logits) => model.scores(logits));
-  const explain = async (label?: number) => {
+  const explain = async (target?: number) => {
     const t0 = performance.now();
     const result = await explainText(
       model,
       text,
-      { ...settings, cancelled, ...(label === undefined ? {} : { label }) },
+      { ...settings, cancelled, ...(target === undefined ? {} : { target }) },
       { memo },
     );
     return sampleOutcome(result, operator, performance.now() - t0);

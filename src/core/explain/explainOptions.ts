@@ -20,14 +20,24 @@ export interface ExplainOptions extends Partial<ExplainSettingValues> {
    * planRerun): their explainers do not run again; verdicts are re-derived, and metrics too if the operator changed.
    */
   reuse?: ExplanationRow[];
-  /** A multi-label head's label to explain (name or index); default: the label with the highest σ(z). */
-  label?: string | number;
+  /**
+   * The class to explain, by name or index (a multi-label head: the label): every Δ, gradient and verdict is then
+   * about p(target). Default: the model's prediction ŷ (a multi-label head: the label with the highest σ(z)).
+   */
+  target?: string | number;
   /** Called with each part as soon as it is ready (see ExplainPart); the returned result has them all, with metrics. */
   onPart?: (part: ExplainPart) => void;
 }
 
-/** ExplainOptions with every default filled in: the settings an explanation actually used. */
-export type ResolvedExplainOptions = ExplainSettingValues & { explainers: string[]; metrics: boolean };
+/**
+ * ExplainOptions with every default filled in: the settings an explanation actually used. `target` stays absent for
+ * the prediction ŷ.
+ */
+export type ResolvedExplainOptions = ExplainSettingValues & {
+  explainers: string[];
+  metrics: boolean;
+  target?: string | number;
+};
 
 /** Every option, given or declared default (an absent head stays absent: heads averaged). */
 export function resolveExplainOptions(options: ExplainOptions): ResolvedExplainOptions {
@@ -39,6 +49,7 @@ export function resolveExplainOptions(options: ExplainOptions): ResolvedExplainO
     ...declared,
     explainers: options.explainers ?? EXPLAINERS.map((e) => e.id),
     metrics: options.metrics ?? true,
+    ...(options.target === undefined ? {} : { target: options.target }),
   };
 }
 

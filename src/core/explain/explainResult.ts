@@ -6,7 +6,7 @@ import type { ErasureOperatorName } from '../erasure/erasureOperator';
 import type { HeadKind } from '../model/headKind';
 import type { Granularity } from '../tokenize/units';
 
-export const EXPLAIN_SCHEMA = 'polarity-lens/explain@1';
+export const EXPLAIN_SCHEMA = 'polarity-lens/explain@2';
 
 /**
  * An explanation in parts, as each becomes ready (`explain --format jsonl`, the panel): the prediction with the
@@ -44,13 +44,24 @@ export interface ExplainResult {
   truncated: boolean;
   granularity: Granularity;
   prediction: {
-    /** ŷ: class index and name. */
+    /** ŷ, the model's own prediction: class index and name (a multi-label head: the label with the highest σ(z)). */
     index: number;
     label: string;
     /** p(ŷ|x): the head's quantity for ŷ (a softmax or sigmoid probability, or the regression score; see `head`). */
     probability: number;
     /** The head's quantity for every class, by class index. */
     probabilities: number[];
+  };
+  /**
+   * The class every Δ, gradient, weight and verdict is about: ŷ unless another class was asked for (`requested`).
+   * Δ_i = p(target|x) − p(target|x∖i).
+   */
+  target: {
+    index: number;
+    label: string;
+    /** p(target|x), the head's quantity for the target. */
+    probability: number;
+    requested: boolean;
   };
   /** The explained units (words or tokens) with character offsets into `text`; special tokens are never units. */
   units: { text: string; start: number; end: number; tokens: number[] }[];
@@ -69,7 +80,7 @@ export interface ImpactRow {
   /** The paper's name (slice_out, zeros_mask, att_mask), if it is one of its three operators. */
   paperName?: string;
   description: string;
-  /** Δ_i = p(ŷ|x) − p(ŷ|x∖i), one per unit. */
+  /** Δ_i = p(c|x) − p(c|x∖i) for the target class c (see ExplainResult.target), one per unit. */
   deltas: number[];
   polarity: Polarity[];
 }
@@ -80,7 +91,7 @@ export interface ExplanationRow {
   signed: boolean;
   family: string;
   citation: string;
-  /** The class explained: always ŷ, the clean prediction. */
+  /** The class explained (ExplainResult.target): ŷ unless another was asked for. */
   target: number;
   /** What the weights are, in words. */
   quantity: string;

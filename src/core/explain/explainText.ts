@@ -39,7 +39,7 @@ export async function explainText(
 ): Promise<ExplainResult> {
   const settings = resolveExplainOptions(options);
   const explainers = settings.explainers.map(explainerById);
-  const prepared = await prepareText(model, text, settings, options.label);
+  const prepared = await prepareText(model, text, settings, settings.target);
   const { tokens, units, input, probabilities, target, operators, erasureContext, notes } = prepared;
   const runs = new TextRuns(
     model,
@@ -109,7 +109,7 @@ function emptyResult(
   prepared: PreparedText,
   granularity: ExplainResult['granularity'],
 ): ExplainResult {
-  const { text, tokens, units, probabilities, target, attentions, notes } = prepared;
+  const { text, tokens, units, probabilities, predicted, target, targetRequested, attentions, notes } = prepared;
   const labels = Array.from({ length: probabilities.length }, (_, i) => model.labelOf(i));
   return {
     schema: EXPLAIN_SCHEMA,
@@ -118,7 +118,8 @@ function emptyResult(
     text,
     truncated: tokens.truncated,
     granularity,
-    prediction: { index: target, label: labels[target], probability: probabilities[target], probabilities },
+    prediction: { index: predicted, label: labels[predicted], probability: probabilities[predicted], probabilities },
+    target: { index: target, label: labels[target], probability: probabilities[target], requested: targetRequested },
     units: units.map((u) => ({ text: u.text, start: u.start, end: u.end, tokens: u.tokens })),
     impacts: [],
     explanations: [],

@@ -2,10 +2,10 @@
  * How the front ends name the explained quantity, from the result's head (see ModelHead): every number shown says
  * whether it is a softmax or sigmoid probability or a regression score. Pure, so the webview bundles it too.
  */
-import type { HeadView } from './explainResult';
+import type { ExplainResult, HeadView } from './explainResult';
 
 export interface HeadWords {
-  /** The quantity's symbol in formulas: p(ŷ), σ(z_ŷ) or s(x). */
+  /** The quantity's symbol in formulas: p(ŷ), p(c) for a class asked for, σ(z_c) for a label, or s(x). */
   symbol: string;
   /** What the header says before the class: "Predicted", "Explaining label", "Score". */
   kicker: string;
@@ -18,16 +18,26 @@ export interface HeadWords {
 /** A result written before heads were recorded is a softmax classifier's. */
 const SOFTMAX: HeadView = { kind: 'softmax', quantity: 'softmax probability', isProbability: true };
 
-export function headWords(head: HeadView | undefined): HeadWords {
+/**
+ * `otherTarget`: the explained class is not the prediction (a class asked for), so the symbol is p(c), not p(ŷ).
+ */
+export function headWords(head: HeadView | undefined, otherTarget = false): HeadWords {
   const h = head ?? SOFTMAX;
   switch (h.kind) {
     case 'multi-label':
-      return { symbol: 'σ(z_ŷ)', kicker: 'Explaining label', quantity: h.quantity, isProbability: true };
+      return { symbol: 'σ(z_c)', kicker: 'Explaining label', quantity: h.quantity, isProbability: true };
     case 'regression':
       return { symbol: 's(x)', kicker: 'Score', quantity: h.quantity, isProbability: false };
     default:
-      return { symbol: 'p(ŷ)', kicker: 'Predicted', quantity: h.quantity, isProbability: true };
+      return otherTarget
+        ? { symbol: 'p(c)', kicker: 'Explaining class', quantity: h.quantity, isProbability: true }
+        : { symbol: 'p(ŷ)', kicker: 'Predicted', quantity: h.quantity, isProbability: true };
   }
+}
+
+/** The words for a result: p(c) when the class explained is not the prediction. */
+export function resultWords(r: Pick<ExplainResult, 'head' | 'prediction' | 'target'>): HeadWords {
+  return headWords(r.head, r.target !== undefined && r.target.index !== r.prediction.index);
 }
 
 /** Whether gradient explainers differentiate the logit z_ŷ: asked for, or a regression head (its score is its logit). */

@@ -18,8 +18,12 @@ export interface PreparedText {
   units: ExplanationUnit[];
   input: ModelInput;
   probabilities: number[];
-  /** The class explained: ŷ, or the label asked for on a multi-label head. */
+  /** The model's own prediction ŷ (a multi-label head: its most likely label). */
+  predicted: number;
+  /** The class every number is about: ŷ, or the class (label) asked for. */
   target: number;
+  /** Whether the target was asked for (else it is ŷ). */
+  targetRequested: boolean;
   attentions: AttentionMap[];
   pooled: PooledRows;
   /** The paper's three and the chosen one, less those the model cannot run. */
@@ -32,7 +36,7 @@ export async function prepareText(
   model: TextClassifier,
   text: string,
   settings: Pick<ResolvedExplainOptions, 'granularity' | 'operator'>,
-  label?: string | number,
+  requested?: string | number,
 ): Promise<PreparedText> {
   if (text.trim() === '') throw new Error('Nothing to explain: the text is empty.');
   const notes: string[] = [];
@@ -49,7 +53,8 @@ export async function prepareText(
   if (model.onnx.attentionProblem) notes.push(`Attention explainers cannot run: ${model.onnx.attentionProblem}.`);
   const clean = await model.onnx.run({ ids: [input.ids] }, attentionNames);
   const probabilities = model.scores(clean.logits[0]);
-  const target = label === undefined ? model.head.predicted(probabilities) : chosenLabel(model, label);
+  const predicted = model.head.predicted(probabilities);
+  const target = requested === undefined ? predicted : chosenTarget(model, requested);
   const attentions: AttentionMap[] = attentionNames.map((name) => ({
     name,
     dims: clean.outputs[name].dims,
@@ -62,7 +67,9 @@ export async function prepareText(
     units,
     input,
     probabilities,
+    predicted,
     target,
+    targetRequested: requested !== undefined,
     attentions,
     pooled,
     operators: runnableOperators(model, settings.operator, notes),
@@ -71,19 +78,36 @@ export async function prepareText(
   };
 }
 
-/** The index of a multi-label head's label asked for by name or index; other heads explain their prediction. */
-export function chosenLabel(model: TextClassifier, label: string | number): number {
+/**
+ * The class asked for, by name or index: any class of a softmax or sigmoid head, any label of a multi-label head. A
+ * string is a class name first (names may be digits), then an index; a regression head has no class to choose.
+ */
+export function chosenTarget(model: TextClassifier, requested: string | number): number {
   const { head } = model;
-  if (head.kind !== 'multi-label') {
+  if (head.kind === 'regression')
     throw new Error(
-      `A label can be chosen only for a multi-label head; this model's head is ${head.kind}, so its prediction is explained.`,
+      `A target class can be chosen only for a classifier; this model's head is a regression score, so its output is explained.`,
+    );
+  const classes = head.classes;
+  const index =
+    typeof requested === 'number'
+      ? requested
+      : classes.includes(requested)
+        ? classes.indexOf(requested)
+        : (uniqueCaseless(classes, requested) ?? (/^\d+$/.test(requested.trim()) ? Number(requested) : -1));
+  if (!Number.isInteger(index) || index < 0 || index >= classes.length) {
+    const what = head.kind === 'multi-label' ? 'labels' : 'classes';
+    throw new Error(
+      `No class ${JSON.stringify(requested)} in this model; its ${what} are ${classes.map((c, i) => `${i} ${c}`).join(', ')}.`,
     );
   }
-  const index = typeof label === 'number' ? label : head.classes.indexOf(label);
-  if (!Number.isInteger(index) || index < 0 || index >= head.classes.length) {
-    throw new Error(`No label ${JSON.stringify(label)} in this model; its labels are ${head.classes.join(', ')}.`);
-  }
   return index;
+}
+
+function uniqueCaseless(classes: string[], name: string): number | undefined {
+  const wanted = name.trim().toLowerCase();
+  const hits = classes.flatMap((c, i) => (c.toLowerCase() === wanted ? [i] : []));
+  return hits.length === 1 ? hits[0] : undefined;
 }
 
 /** The paper's operators and the chosen one; zero-embedding only where a word-embedding tensor was found. */

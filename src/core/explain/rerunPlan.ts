@@ -13,6 +13,14 @@ function settingValue(o: ResolvedExplainOptions, setting: EngineSettingKey): str
   return JSON.stringify((o as unknown as Record<string, unknown>)[setting] ?? null);
 }
 
+/** The class index `target` names in `result`'s model (undefined: its prediction); -1 when it names none. */
+function targetIndex(result: ExplainResult, target: string | number | undefined): number {
+  if (target === undefined) return result.prediction.index;
+  if (typeof target === 'number') return target;
+  const byName = result.model.labels.indexOf(target);
+  return byName >= 0 ? byName : /^\d+$/.test(target) ? Number(target) : -1;
+}
+
 export interface RerunPlan {
   /** Rows to pass as ExplainOptions.reuse: their weights stay, their verdicts are re-derived. */
   reuse: ExplanationRow[];
@@ -40,12 +48,8 @@ export function planRerun(
   const now = resolveExplainOptions(next);
   const usable = history
     .filter((h) => h.result.model.dir === modelDir && h.result.text === text)
-    // Another label of a multi-label head is another target: nothing carries over (the default is the most likely one).
-    .filter((h) =>
-      next.label === undefined
-        ? h.options.label === undefined
-        : (h.options.label ?? h.result.prediction.label) === next.label,
-    )
+    // Another target class is another explanation: nothing carries over. The default target is ŷ, known per result.
+    .filter((h) => h.result.target.index === targetIndex(h.result, next.target))
     .map((h) => ({ result: h.result, before: resolveExplainOptions(h.options) }))
     .filter((h) => h.before.granularity === now.granularity)
     .reverse();

@@ -12,7 +12,11 @@ export function standaloneHtml(
   nonce: string = makeNonce(),
 ): string {
   const { result } = state;
-  const title = `Polarity Lens: ${result.model.name} predicts ${result.prediction.label}`;
+  const { target, prediction } = result;
+  const title =
+    target.index === prediction.index
+      ? `Polarity Lens: ${result.model.name} predicts ${prediction.label}`
+      : `Polarity Lens: ${result.model.name} explaining ${target.label} (predicts ${prediction.label})`;
   return standaloneDocument(
     { title, dataId: STANDALONE_DATA_ID, data: state, script: files.script, styles: files.styles },
     nonce,

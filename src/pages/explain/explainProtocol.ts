@@ -14,11 +14,14 @@ export interface PanelSettings {
   /** The erasure operator perturbation explainers and metrics use (the violation test always runs the paper's three). */
   operator: ErasureOperatorName;
   granularity: Granularity;
-  /** What gradient explainers differentiate: p(ŷ) or the logit z_ŷ. */
+  /** What gradient explainers differentiate: p(ŷ) or the logit z_ŷ (of the class explained). */
   objective: Objective;
   igSteps: number;
-  /** A multi-label model's label to explain (absent: the most likely one; other heads explain their prediction). */
-  label?: string;
+  /**
+   * The class to explain, by index (a multi-label model: the label); absent: the prediction ŷ (multi-label: the most
+   * likely label). Every Δ, gradient and verdict is then about that class.
+   */
+  target?: number;
 }
 
 /** What the controls can choose from (the engine's registries, which the webview does not bundle). */

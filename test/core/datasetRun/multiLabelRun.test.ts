@@ -63,11 +63,11 @@ describe('dataset mode on a multi-label model', () => {
       ROWS.flatMap((_, row) => [0, 1, 2].map((c) => [row, c])),
     );
     for (const record of records) {
-      const truth = await explainText(model, record.text, { explainers: EXPLAINERS, label: record.prediction.index });
+      const truth = await explainText(model, record.text, { explainers: EXPLAINERS, target: record.prediction.index });
       assert.equal(record.prediction.label, ['joy', 'anger', 'fear'][record.prediction.index]);
       // Close, not equal: a process's first runs use the classifier's own session, later ones the built graph's (Δ is a
       // difference of two probabilities, so their 1e-7 rounding shows as 1e-6 there).
-      assertDeepClose(record.prediction.probability, truth.prediction.probability, 1e-5);
+      assertDeepClose(record.prediction.probability, truth.target.probability, 1e-5);
       for (const row of truth.explanations) {
         const verdicts = Object.fromEntries(
           row.verdicts.map((v) => [

@@ -36,6 +36,54 @@ function record(row: number, random: (boolean | null)[][], correct: boolean | nu
 }
 
 describe('ReportBuilder', () => {
+  it('groups single-label samples by ŷ and by gold label with a confusion matrix; none for a multi-label run', () => {
+    const names = ['negative', 'positive'];
+    const at = (row: number, predicted: number, gold: number | null, violation: number): SampleRecord => {
+      const r = record(row, [], gold === null ? null : gold === predicted);
+      r.predicted = predicted;
+      r.prediction = { index: predicted, label: names[predicted], probability: 0.8 };
+      r.labelIndex = gold;
+      r.label = gold === null ? null : names[gold];
+      r.explainers.occlusion.violationMean = violation;
+      return r;
+    };
+    const builder = new ReportBuilder(['occlusion'], 'delete', false, { names });
+    [at(0, 1, 1, 0), at(1, 1, 0, 1), at(2, 0, 0, 1 / 3), at(3, 1, null, 2 / 3)].forEach((r) => builder.addRow([r]));
+    const classes = builder.summary().classes!;
+    assert.equal(classes.target, null);
+    assert.deepEqual(classes.confusion, [
+      [1, 1],
+      [0, 1],
+    ]);
+    const positive = classes.byPredicted.find((c) => c.label === 'positive')!;
+    assert.deepEqual([positive.samples, positive.accuracy!.k, positive.accuracy!.n], [3, 1, 2]);
+    assert.ok(Math.abs(positive.violation.occlusion!.mean! - 5 / 9) < 1e-12);
+    assert.deepEqual(
+      classes.byGold.map((c) => [c.label, c.samples]),
+      [
+        ['negative', 2],
+        ['positive', 1],
+      ],
+    );
+    const unlabelled = new ReportBuilder(['occlusion'], 'delete', false, { names, target: 0 });
+    unlabelled.addRow([at(0, 1, null, 0)]);
+    assert.deepEqual(unlabelled.summary().classes, {
+      target: 0,
+      byPredicted: [
+        {
+          index: 1,
+          label: 'positive',
+          samples: 1,
+          accuracy: null,
+          violation: { occlusion: { n: 1, mean: 0, lo: null, hi: null } },
+        },
+      ],
+      byGold: [],
+      confusion: null,
+    });
+    assert.equal(new ReportBuilder(['occlusion'], 'delete', true, { names }).summary().classes, undefined);
+  });
+
   it('counts each operator over the samples it ran on, and leaves out of the Random floor an operator the model cannot run', () => {
     const builder = new ReportBuilder(['occlusion'], 'delete');
     // zero-embedding never ran (null): the floor averages delete and attention-mask only.

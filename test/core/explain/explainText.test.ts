@@ -24,7 +24,7 @@ after(async () => {
 describe('explainText', () => {
   it('explains the clean prediction ŷ with every explainer and every paper operator', async () => {
     const r = await explainText(lstm, REVIEW);
-    assert.equal(r.schema, 'polarity-lens/explain@1');
+    assert.equal(r.schema, 'polarity-lens/explain@2');
     assert.deepEqual(
       r.units.map((u) => u.text),
       REVIEW.split(' '),

@@ -65,16 +65,18 @@ describe('re-running only what a settings change makes stale', () => {
       'integrated-gradients',
     ]);
     assert.deepEqual(planRerun([{ result, options }, later], dir, TEXT, options).recompute, []);
-    // A multi-label model's label is the target: the explained label (named or the default) reuses, another reruns all.
-    const explained = result.prediction.label;
-    assert.deepEqual(recompute({ label: explained }), [], 'naming the label that was explained by default');
-    assert.deepEqual(recompute({ label: 'another label' }), SOME);
-    const named = { result, options: { ...options, label: explained } };
-    assert.deepEqual(
-      planRerun([named], dir, TEXT, options).recompute,
-      SOME,
-      'the default is not known to be that label',
-    );
+    // The target class is part of what was explained: the class explained (named, by index, or the default ŷ)
+    // reuses; another class reruns everything.
+    const explained = result.target.label;
+    assert.deepEqual(recompute({ target: explained }), [], 'naming the class that was explained by default');
+    assert.deepEqual(recompute({ target: result.target.index }), [], 'its index');
+    const other = result.model.labels.findIndex((_, i) => i !== result.target.index);
+    assert.deepEqual(recompute({ target: other }), SOME);
+    assert.deepEqual(recompute({ target: result.model.labels[other] }), SOME);
+    const named = { result, options: { ...options, target: explained } };
+    assert.deepEqual(planRerun([named], dir, TEXT, options).recompute, [], 'the default is ŷ, which was named');
+    const elsewhere = { result: { ...result, target: { ...result.target, index: other } }, options };
+    assert.deepEqual(planRerun([elsewhere], dir, TEXT, options).recompute, SOME, 'another class was explained');
   });
 
   it('reused rows keep their weights and metrics; verdicts follow the new operator set; stale rows really rerun', async () => {

@@ -48,16 +48,24 @@ describe('the explain pipeline, stage by stage', () => {
     await assert.rejects(prepareText(model, '  ', settings()), /Nothing to explain: the text is empty/);
   });
 
-  it('prepareText: a multi-label model explains the label asked for, by name or index; other heads refuse a label', async () => {
+  it('prepareText: any class (a label) can be the target, by name, index or digits; ŷ is kept beside it', async () => {
     const multi = await TextClassifier.load(join(FIXTURES, 'zoo', 'bert-multilabel'));
     try {
-      assert.equal((await prepareText(multi, TEXT, settings(), 'fear')).target, 2);
+      const fear = await prepareText(multi, TEXT, settings(), 'fear');
+      assert.deepEqual([fear.target, fear.targetRequested], [2, true]);
+      assert.equal(fear.predicted, multi.head.predicted(fear.probabilities));
       assert.equal((await prepareText(multi, TEXT, settings(), 1)).target, 1);
-      await assert.rejects(prepareText(multi, TEXT, settings(), 'sadness'), /No label "sadness"/);
+      await assert.rejects(prepareText(multi, TEXT, settings(), 'sadness'), /No class "sadness"/);
     } finally {
       await multi.dispose();
     }
-    await assert.rejects(prepareText(model, TEXT, settings(), 'positive'), /only for a multi-label head/);
+    const plain = await prepareText(model, TEXT, settings());
+    assert.deepEqual([plain.target, plain.targetRequested], [plain.predicted, false]);
+    const other = 1 - plain.predicted;
+    const byName = await prepareText(model, TEXT, settings(), model.head.classes[other].toUpperCase());
+    assert.deepEqual([byName.target, byName.predicted], [other, plain.predicted], 'names match regardless of case');
+    assert.equal((await prepareText(model, TEXT, settings(), String(other))).target, other);
+    await assert.rejects(prepareText(model, TEXT, settings(), 7), /No class 7 in this model; its classes are 0 /);
   });
 
   it('TextRuns: an input is run once however often it is asked for; a leave-one-out pass once per operator, equal to single erasures', async () => {

@@ -1,6 +1,8 @@
 /**
- * The settings toolbar (live panel only): explainers, operator, unit, gradient objective, IG steps. A change posts the whole PanelSettings; the host re-runs only what changed. The controls are built once
- * per catalog and then only re-valued, so a new result never steals focus from them.
+ * The settings toolbar (live panel only): explainers, operator, unit, gradient objective, IG steps and the class
+ * explained. A change posts the whole PanelSettings; the host re-runs only what changed. The controls are built once
+ * per catalog and then only re-valued, so a new result never steals focus from them; the class picker, whose options
+ * carry this text's probabilities, is rebuilt with each result unless it has the focus.
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-multi-select/index.js';
@@ -19,6 +21,18 @@ import { operatorTitle } from '../../../src/core/erasure/operators';
 /** IG steps' range, as declared for every front end. */
 const IG_STEPS = settingSpec('igSteps') as IntegerSetting;
 
+/** The classes a result can be explained for, with this text's probabilities (absent for a regression head). */
+export interface TargetChoice {
+  classes: string[];
+  probabilities: number[];
+  predicted: number;
+  /** How a class's quantity is written: p(c) or σ(z_c). */
+  symbol: (name: string) => string;
+}
+
+/** The class picker's value for "the prediction" (the default target). */
+const PREDICTED = 'predicted';
+
 export interface ControlsOptions {
   post(message: WebviewMessage): void;
 }
@@ -30,8 +44,10 @@ export class Controls {
   private granularity?: VscodeSingleSelect;
   private objective?: VscodeSingleSelect;
   private igSteps?: VscodeTextfield;
-  /** A multi-label model's label picker (absent for other heads). */
-  private label?: VscodeSingleSelect;
+  /** The class picker (absent for a regression head). */
+  private target?: VscodeSingleSelect;
+  private targetField?: HTMLElement;
+  private targetKey = '';
   private timer: ReturnType<typeof setTimeout> | undefined;
   private settings?: PanelSettings;
 
@@ -40,22 +56,15 @@ export class Controls {
     private readonly options: ControlsOptions,
   ) {}
 
-  /**
-   * Shows these settings; rebuilds the controls only when the catalog (or a multi-label model's labels) changed.
-   * `labels`: a multi-label model's labels and the one explained, for the label picker.
-   */
-  update(settings: PanelSettings, catalog: Catalog, labels?: { all: string[]; explained: string }): void {
-    this.settings = {
-      ...settings,
-      explainers: [...settings.explainers],
-      ...(labels ? { label: settings.label ?? labels.explained } : {}),
-    };
-    const key = JSON.stringify([catalog, labels?.all ?? null]);
+  /** Shows these settings; rebuilds the controls only when the catalog changed, the class picker when its options did. */
+  update(settings: PanelSettings, catalog: Catalog, targets?: TargetChoice): void {
+    this.settings = { ...settings, explainers: [...settings.explainers] };
+    const key = JSON.stringify(catalog);
     if (key !== this.catalogKey) {
       this.catalogKey = key;
-      this.build(catalog, labels?.all);
+      this.build(catalog);
     }
-    if (this.label && this.settings.label !== undefined) this.label.value = this.settings.label;
+    this.showTargets(targets);
     if (this.explainers) this.explainers.value = settings.explainers;
     if (this.operator) this.operator.value = settings.operator;
     if (this.granularity) this.granularity.value = settings.granularity;
@@ -66,7 +75,23 @@ export class Controls {
     }
   }
 
-  private build(catalog: Catalog, labels?: string[]): void {
+  /** The class picker: "the prediction" and every class with its probability on this text. */
+  private showTargets(targets: TargetChoice | undefined): void {
+    const value = this.settings?.target === undefined ? PREDICTED : String(this.settings.target);
+    const key = JSON.stringify(targets ? [targets.classes, targets.probabilities, targets.predicted] : null);
+    const focused = this.targetField?.contains(document.activeElement) ?? false;
+    if (key !== this.targetKey && !focused) {
+      this.targetKey = key;
+      this.target = targets && targetSelect(targets, value);
+      this.target?.addEventListener('change', () => this.changed());
+      const next = this.target ? field('Class explained', this.target) : el('span', { class: 'target-none' });
+      this.targetField?.replaceWith(next);
+      this.targetField = next;
+    }
+    if (this.target) this.target.value = value;
+  }
+
+  private build(catalog: Catalog): void {
     const s = this.settings!;
     const explainers = el('vscode-multi-select', {
       id: 'control-explainers',
@@ -131,16 +156,12 @@ export class Controls {
         'aria-label': 'Integrated Gradients steps',
       },
     });
-    this.label = labels
-      ? singleSelect(
-          'control-label',
-          labels.map((l) => ({ value: l, label: l, description: `Explain σ(z) of “${l}”` })),
-          s.label ?? labels[0],
-          'Label explained',
-        )
-      : undefined;
-    for (const control of [this.explainers, this.operator, this.granularity, this.objective, this.igSteps, this.label])
-      control?.addEventListener('change', () => this.changed());
+    for (const control of [this.explainers, this.operator, this.granularity, this.objective, this.igSteps])
+      control.addEventListener('change', () => this.changed());
+    // Filled by showTargets; a placeholder keeps its place in the toolbar.
+    this.targetKey = '';
+    this.target = undefined;
+    this.targetField = el('span', { class: 'target-none' });
 
     replaceChildren(
       this.root,
@@ -150,7 +171,7 @@ export class Controls {
       field('Units', this.granularity),
       field('Gradients of', this.objective),
       field('IG steps', this.igSteps),
-      this.label && field('Label', this.label),
+      this.targetField,
     );
   }
 
@@ -173,7 +194,7 @@ export class Controls {
       granularity: (this.granularity?.value ?? this.settings.granularity) as PanelSettings['granularity'],
       objective: (this.objective?.value ?? this.settings.objective) as PanelSettings['objective'],
       igSteps: steps,
-      ...(this.label ? { label: this.label.value } : {}),
+      ...(this.target && this.target.value !== PREDICTED ? { target: Number(this.target.value) } : {}),
     };
   }
 
@@ -187,4 +208,26 @@ export class Controls {
       this.options.post({ type: 'settings', settings: next });
     }, 300);
   }
+}
+
+function targetSelect(t: TargetChoice, value: string): VscodeSingleSelect {
+  const shown = (p: number) => p.toFixed(3);
+  const name = t.classes[t.predicted];
+  return singleSelect(
+    'control-target',
+    [
+      {
+        value: PREDICTED,
+        label: `Prediction (${name}, ${shown(t.probabilities[t.predicted])})`,
+        description: `Explain ${t.symbol(name)}, the class the model predicts on each text`,
+      },
+      ...t.classes.map((c, i) => ({
+        value: String(i),
+        label: `${c} (${shown(t.probabilities[i])})`,
+        description: `Explain ${t.symbol(c)} = ${shown(t.probabilities[i])} on this text, whatever the prediction`,
+      })),
+    ],
+    value,
+    'Class explained',
+  );
 }

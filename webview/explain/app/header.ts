@@ -1,6 +1,6 @@
 /** The panel's header: what the model predicted, how sure it is (a probability), and how the run was set up. */
 import type { PanelState } from '../../../src/pages/explain/explainProtocol';
-import { differentiatesLogit, headWords } from '../../../src/core/explain/headWords';
+import { differentiatesLogit, resultWords } from '../../../src/core/explain/headWords';
 import { formatProbability } from '../../shared/format';
 import { impactFor } from '../logic/panelModel';
 import { operatorTitle } from '../../../src/core/erasure/operators';
@@ -19,13 +19,14 @@ export function renderHeader(header: HTMLElement, state: PanelState | undefined,
     return;
   }
   const { result, settings } = state;
-  const { prediction, model } = result;
-  const words = headWords(result.head);
+  const { prediction, target, model } = result;
+  const words = resultWords(result);
+  const otherTarget = target.index !== prediction.index;
   // Probabilities with three decimals (never rounded onto 0 or 1); a regression score as it is.
   const shown = (x: number) => (words.isProbability ? formatProbability(x) : x.toPrecision(4));
   const others = model.labels
     .map((label, i) => ({ label, p: prediction.probabilities[i] }))
-    .filter((_, i) => i !== prediction.index)
+    .filter((_, i) => i !== target.index)
     .map((o) => `${o.label} ${shown(o.p)}`)
     .join(' · ');
   const chosen = impactFor(result, settings.operator);
@@ -34,13 +35,20 @@ export function renderHeader(header: HTMLElement, state: PanelState | undefined,
     'h1',
     { id: 'prediction', class: 'prediction' },
     el('span', { class: 'prediction-kicker', text: `${words.kicker} ` }),
-    el('span', { class: 'prediction-label', text: prediction.label }),
+    el('span', { class: 'prediction-label', text: target.label }),
     el(
       'span',
       { class: 'prediction-prob', title: `${words.symbol}: the ${words.quantity} of the explained class` },
-      ` ${words.symbol} = ${shown(prediction.probability)}`,
+      ` ${words.symbol} = ${shown(target.probability)}`,
     ),
     el('span', { class: 'prediction-note', text: ` (${words.quantity})` }),
+    // Every number below is about the class explained; when it is not the prediction, say both.
+    otherTarget &&
+      el('span', {
+        id: 'predicted-instead',
+        class: 'prediction-note',
+        text: ` · the model predicts ${prediction.label} (${shown(prediction.probability)})`,
+      }),
   );
   const meta = el(
     'dl',
@@ -48,7 +56,10 @@ export function renderHeader(header: HTMLElement, state: PanelState | undefined,
     ...metaItem('Model', el('span', { id: 'model-name', text: model.name, title: model.dir })),
     ...metaItem('Units', result.granularity === 'word' ? 'words' : 'tokens'),
     ...metaItem('Operator', chosen ? operatorTitle(chosen.operator) : settings.operator, chosen?.description),
-    ...metaItem('Gradients of', differentiatesLogit(settings.objective, words) ? 'the logit z_ŷ' : words.symbol),
+    ...metaItem(
+      'Gradients of',
+      differentiatesLogit(settings.objective, words) ? `the logit of ${target.label}` : words.symbol,
+    ),
     ...metaItem('IG steps', String(settings.igSteps)),
     ...(others ? metaItem('Other classes', others) : []),
   );

@@ -15,7 +15,7 @@ import { normaliseView } from '../logic/panelModel';
 import { nextSort } from '../logic/summaryTable';
 import { AttentionPanel } from './attentionView';
 import type { Bridge } from '../../shared/bridge';
-import { Controls } from './controls';
+import { Controls, type TargetChoice } from './controls';
 import { ExportChoice, exportButtons } from '../../shared/formControls';
 import { el, panelSection, replaceChildren } from '../../shared/dom';
 import { keepFocus } from '../../shared/focusKeeper';
@@ -155,7 +155,7 @@ export class PanelApp {
         this.status = { kind: 'failed', message: message.message, cancelled: message.cancelled };
         this.renderStatus();
         // The controls may show settings that never ran; put back those of the result on screen.
-        if (this.state) this.controls.update(this.state.settings, this.state.catalog, labelChoice(this.state));
+        if (this.state) this.controls.update(this.state.settings, this.state.catalog, targetChoice(this.state));
         break;
     }
   }
@@ -191,7 +191,7 @@ export class PanelApp {
     if (!state) return;
     this.controlsRoot.hidden = !this.bridge.live;
     this.actions.hidden = !this.bridge.live;
-    if (this.bridge.live) this.controls.update(state.settings, state.catalog, labelChoice(state));
+    if (this.bridge.live) this.controls.update(state.settings, state.catalog, targetChoice(state));
     this.renderRows();
     this.renderSummary();
     this.attention.render(state);
@@ -249,9 +249,15 @@ function tokenSelector(active: Element): string | undefined {
   return undefined;
 }
 
-/** A multi-label model's labels and the one explained, for the label picker; undefined for other heads. */
-function labelChoice(state: PanelState): { all: string[]; explained: string } | undefined {
-  return state.result.head?.kind === 'multi-label'
-    ? { all: state.result.model.labels, explained: state.result.prediction.label }
-    : undefined;
+/** The classes the panel can explain, with this text's probabilities; undefined for a regression head. */
+function targetChoice(state: PanelState): TargetChoice | undefined {
+  const { result } = state;
+  if (result.head?.kind === 'regression') return undefined;
+  const multiLabel = result.head?.kind === 'multi-label';
+  return {
+    classes: result.model.labels,
+    probabilities: result.prediction.probabilities,
+    predicted: result.prediction.index,
+    symbol: (c) => (multiLabel ? `σ(z) of “${c}”` : `p(${c})`),
+  };
 }

@@ -84,7 +84,7 @@ export function renderSummary(section: HTMLElement, state: PanelState, onSort: (
           '—',
           srOnly('not run'),
         );
-      const why = whySentence(verdict, unitText, result.prediction.label, result.deltaTolerance);
+      const why = whySentence(verdict, unitText, result.target.label, result.deltaTolerance);
       return el(
         'td',
         {

@@ -45,7 +45,7 @@ export function renderTokenRows(section: HTMLElement, ctx: TokenRowsContext): vo
       'div',
       { class: 'section-head' },
       el('h2', { id: 'explanations-heading', text: 'Explanations' }),
-      legend(result.prediction.label),
+      legend(result.target.label),
     ),
     rows,
   );
@@ -82,7 +82,7 @@ function rowLabel(
 }
 
 function impactRow(result: ExplainResult, impact: ImpactRow, ctx: TokenRowsContext): HTMLElement {
-  const label = result.prediction.label;
+  const label = result.target.label;
   const scale = maxAbs(impact.deltas);
   const units = el('div', {
     class: 'units',
@@ -188,7 +188,7 @@ function explainerRow(
   const weights = row.weights;
   const scale = maxAbs(weights);
   const top = topUnit(row);
-  const label = result.prediction.label;
+  const label = result.target.label;
   const units = el('div', { class: 'units', attrs: { role: 'list', 'aria-label': `${row.label} weights` } });
   result.units.forEach((u, i) => {
     const w = weights[i];
@@ -235,7 +235,7 @@ function verdictLine(
   top: number,
   showImpact: (operator: string) => void,
 ): HTMLElement {
-  const label = result.prediction.label;
+  const label = result.target.label;
   const unitText = top >= 0 ? result.units[top]?.text : undefined;
   const why = (v: VerdictRow): string => whySentence(v, unitText, label, result.deltaTolerance);
   const chips = row.verdicts.map((v) => {

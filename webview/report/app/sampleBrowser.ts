@@ -13,8 +13,7 @@ import { field, singleSelect } from '../../shared/formControls';
 import { el, replaceChildren, srOnly } from '../../shared/dom';
 import { formatProbability, formatViolationMean } from '../../shared/format';
 import { formatCount } from '../logic/reportFormat';
-import { headWords } from '../../../src/core/explain/headWords';
-import { sampleWords } from '../../../src/core/datasetRun/sampleWords';
+import { explainedSymbol, sampleWords } from '../../../src/core/datasetRun/sampleWords';
 import { distinctLabels, explainerColumn, violationState, visibleSamples } from '../logic/sampleFilter';
 import { revealRow, rowsPerPage, virtualWindow } from '../logic/virtualWindow';
 
@@ -293,7 +292,7 @@ export class SampleBrowser {
     const names = [
       ...COLUMNS.slice(0, 3),
       sampleWords(report).explainedColumn,
-      headWords(report.model.head).symbol,
+      explainedSymbol(report),
       COLUMNS[5],
       `Violation (${explainer})`,
     ];

@@ -19,7 +19,7 @@ import {
   sortExplainers,
 } from '../logic/reportSummary';
 import { headWords } from '../../../src/core/explain/headWords';
-import { sampleWords } from '../../../src/core/datasetRun/sampleWords';
+import { explainedSymbol, sampleWords } from '../../../src/core/datasetRun/sampleWords';
 
 function cellText(column: SummaryColumnDef, cell: SummaryCell): string {
   if (column.id === 'msPerSample')
@@ -170,7 +170,7 @@ export function renderSummary(
     el(
       'p',
       { class: 'muted section-intro' },
-      `Violation ratio: the share of samples whose top unit (largest |w|) has a weight sign that disagrees with the real change in ${words.symbol} (${words.quantity}) when it is erased (Liu et al., ICML 2022); lower is better. ` +
+      `Violation ratio: the share of samples whose top unit (largest |w|) has a weight sign that disagrees with the real change in ${explainedSymbol(report)} (${words.quantity}) when it is erased (Liu et al., ICML 2022); lower is better. ` +
         `Under each value its 95% interval (Wilson for ratios, t for means${sampleWords(report).multiLabel ? `; ${sampleWords(report).clusterNote}` : ''}). Rates and metrics use the ` +
         `${report.settings.operator} operator. ★ and bold mark the best explainer per column (Random, the floor, is not ranked).`,
     ),
