@@ -58,6 +58,17 @@ describe('polarity-lens check', () => {
     assert.equal(report.records.length, 25);
     assert.deepEqual(report.dataset.selection, { mode: 'first', n: 25 });
     ratio = report.explainers.find((e) => e.id === 'raw-attention')!.violationMean.mean!;
+    // Paired differences, recounted from the records: every pair, A − B per sample, McNemar's discordant verdicts.
+    assert.equal(report.pairs!.length, 3);
+    assert.match(r.stdout, /<details><summary>Paired differences: 3 pairs of explainers/);
+    for (const pair of report.pairs!) {
+      const d = report.records.map((x) => x.explainers[pair.a].violationMean! - x.explainers[pair.b].violationMean!);
+      assert.ok(Math.abs(pair.difference.mean! - d.reduce((s, v) => s + v, 0) / d.length) < 1e-12, pair.a + pair.b);
+      const onlyA = report.records.filter(
+        (x) => x.explainers[pair.a].verdicts.delete!.violates && !x.explainers[pair.b].verdicts.delete!.violates,
+      ).length;
+      assert.equal(pair.mcnemar.delete!.onlyA, onlyA);
+    }
     assert.equal(parse<unknown>(readFileSync(out('r.csv')), { columns: true }).length, 25);
     assert.match(readFileSync(out('r.xml'), 'utf8'), /<testsuites name="polarity-lens check" tests="1" failures="0">/);
     assert.equal(readFileSync(out('r.md'), 'utf8').trim(), r.stdout.split('\nPASS')[0].trim());

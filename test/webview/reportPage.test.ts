@@ -644,4 +644,38 @@ describe('the live report webview (VS Code API stand-in)', () => {
       await plain.page.close();
     }
   });
+
+  it('paired differences: a matrix of row − column with ✱ where the paired interval excludes 0, read both ways', async () => {
+    const base = fakeReport({ rows: 5, seed: 3 });
+    const [x, y, z] = base.explainers.filter((e) => e.runs > 0).map((e) => e.id);
+    const test = { onlyA: 1, onlyB: 9, n: 40, p: 0.02, pHolm: 0.04 };
+    const report: ReportView = {
+      ...base,
+      pairs: [
+        { a: x, b: y, difference: { n: 40, mean: -0.2, lo: -0.3, hi: -0.1 }, mcnemar: { delete: test } },
+        { a: x, b: z, difference: { n: 40, mean: 0.05, lo: -0.02, hi: 0.12 }, mcnemar: {} },
+      ],
+    };
+    const { page, trouble } = await openFile(standalone(report), 'pairs');
+    try {
+      await page.waitForSelector('#pair-matrix');
+      const cell = (a: string, b: string) => page.locator(`#pair-matrix td[data-a="${a}"][data-b="${b}"]`);
+      assert.equal(await cell(x, y).textContent(), '−0.20✱');
+      assert.equal(await cell(y, x).textContent(), '0.20✱', 'read backwards: negated');
+      assert.match(
+        (await cell(y, x).getAttribute('title')) ?? '',
+        /95% CI 0\.100–0\.300 over 40 samples \(excludes 0\)/,
+      );
+      assert.match(
+        (await cell(y, x).getAttribute('title')) ?? '',
+        /delete: only .+ violates 9, only .+ 1, Holm p 0\.040/,
+      );
+      assert.equal(await cell(x, z).textContent(), '0.05', 'an interval with 0 in it: no mark');
+      assert.match((await cell(x, z).getAttribute('title')) ?? '', /includes 0: no difference shown/);
+      assert.match((await page.textContent('#pairs-section')) ?? '', /1 of 2 pairs/);
+      assertClean(trouble);
+    } finally {
+      await page.close();
+    }
+  });
 });

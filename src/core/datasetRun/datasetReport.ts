@@ -125,6 +125,26 @@ export interface BinRow {
   violation: Record<string, number | null>;
 }
 
+/** Two explainers compared on the samples both ran on. */
+export interface PairedDifference {
+  a: string;
+  b: string;
+  /** Mean over samples of A's violation share minus B's (negative: A violates less), with a paired t 95% interval. */
+  difference: MeanEstimate;
+  /**
+   * Per paper operator, the exact McNemar test on the top-unit verdicts: samples where only A violates, only B does,
+   * both judged; p two-sided, and Holm-adjusted over every pair of the report. Absent for multi-label runs (a row's
+   * labels are not independent pairs).
+   */
+  mcnemar: Partial<Record<ErasureOperatorName, { onlyA: number; onlyB: number; n: number; p: number; pHolm: number }>>;
+}
+
+/** Whether a paired interval excludes 0: the two explainers' violation means differ. */
+export function pairDiffers(p: PairedDifference): boolean {
+  const { lo, hi } = p.difference;
+  return lo !== null && hi !== null && (lo > 0 || hi < 0);
+}
+
 /** Samples grouped by one class (their prediction ŷ, or their gold label). */
 export interface ClassRow {
   index: number;
@@ -217,6 +237,8 @@ export interface DatasetReport {
   byConfidence: BinRow[];
   /** Per predicted class and per gold label, and the confusion matrix (absent: multi-label or regression heads). */
   classes?: ClassBreakdown;
+  /** Every pair of explainers compared on the same samples (absent in reports written before pairs were kept). */
+  pairs?: PairedDifference[];
   violationTokens: ViolationTokens;
   timing: { seconds: number; msPerSample: number };
   records: SampleRecord[];

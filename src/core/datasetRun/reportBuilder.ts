@@ -19,6 +19,7 @@ import {
 import { RANDOM_SEEDS } from './sampleOutcome';
 import { ClusteredCount, RunningMean } from './statistics';
 import { ClassTally } from './classBreakdown';
+import { PairedTally } from './pairedDifferences';
 
 const LENGTH_EDGES = [1, 6, 11, 21, 41, 81];
 const CONFIDENCE_EDGES = [0, 0.5, 0.6, 0.7, 0.8, 0.9];
@@ -106,6 +107,7 @@ export class ReportBuilder {
   readonly sampleRows: SampleRow[] = [];
 
   private readonly classes?: ClassTally;
+  private readonly pairs: PairedTally;
   private readonly classNames?: string[];
 
   /**
@@ -118,6 +120,7 @@ export class ReportBuilder {
     private readonly multiLabel = false,
     classes?: { names: string[]; target?: number },
   ) {
+    this.pairs = new PairedTally(explainers, PAPER_OPERATORS, multiLabel);
     if (classes && !multiLabel) {
       this.classes = new ClassTally(classes.names, classes.target);
       this.classNames = classes.names;
@@ -130,6 +133,7 @@ export class ReportBuilder {
     this.rows++;
     const labelled = records.filter((r) => r.correct !== null);
     this.accuracy.addRow(labelled.filter((r) => r.correct).length, labelled.length);
+    this.pairs.addRow(records.map((r) => r.explainers));
     for (const id of this.explainers) {
       const ran = records.map((r) => r.explainers[id]).filter((e): e is SampleExplainer => e !== undefined);
       if (ran.length) this.addExplainer(id, ran, records);
@@ -226,6 +230,7 @@ export class ReportBuilder {
     | 'byLength'
     | 'byConfidence'
     | 'classes'
+    | 'pairs'
     | 'violationTokens'
   > & { msPerSample: number } {
     const metrics: MetricInfo[] = METRICS.map((m) => ({
@@ -298,6 +303,7 @@ export class ReportBuilder {
       byLength: this.byLength.build(ids),
       byConfidence: this.byConfidence.build(ids),
       ...(this.classes ? { classes: this.classes.build(ids) } : {}),
+      pairs: this.pairs.build(),
       violationTokens: { byClass },
       msPerSample: this.samples ? this.ms / this.samples : 0,
     };

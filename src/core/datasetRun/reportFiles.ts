@@ -9,7 +9,16 @@ import { stringify } from 'csv-stringify/sync';
 import { existsSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { PAPER_OPERATORS } from '../erasure/operators';
-import type { ClassBreakdown, ClassRow, DatasetReport, MeanEstimate, Proportion, SampleRecord } from './datasetReport';
+import type {
+  ClassBreakdown,
+  ClassRow,
+  DatasetReport,
+  MeanEstimate,
+  PairedDifference,
+  Proportion,
+  SampleRecord,
+} from './datasetReport';
+import { pairDiffers } from './datasetReport';
 import type { DatasetRun } from './runDataset';
 import { explainedSymbol, sampleWords } from './sampleWords';
 
@@ -149,9 +158,32 @@ export function markdownSummary(report: Omit<DatasetReport, 'records'>): string 
         `| ${cell(e.label)} | ${report.metrics.map((m) => fixed(e.metrics[m.id]?.mean ?? null)).join(' | ')} | ${e.msPerSample.toFixed(1)} |`,
     ),
     '',
+    ...(report.pairs?.length ? pairSection(report, report.pairs) : []),
     ...(report.classes ? classSections(report, report.classes) : []),
   ];
   return lines.filter((l, i) => l !== '' || lines[i - 1] !== '').join('\n');
+}
+
+/** Every pair of explainers, folded (a long list on a run of every explainer): the paired difference and McNemar. */
+function pairSection(report: Omit<DatasetReport, 'records'>, pairs: PairedDifference[]): string[] {
+  const ops = report.settings.operators;
+  const label = (id: string) => cell(report.explainers.find((e) => e.id === id)?.label ?? id);
+  const p = (x: { pHolm: number } | undefined) => (x ? (x.pHolm < 0.001 ? '<.001' : x.pHolm.toFixed(3)) : '—');
+  return [
+    `<details><summary>Paired differences: ${pairs.length} pairs of explainers, ${pairs.filter(pairDiffers).length} whose 95% interval excludes 0</summary>`,
+    '',
+    `A − B = mean over the samples both ran on of A's violation share minus B's (negative: A violates less) [paired t 95% interval; ✱ excludes 0]. McNemar: exact test on the top-unit verdicts per operator, p Holm-adjusted over all ${pairs.length} pairs.`,
+    '',
+    `| A | B | A − B | McNemar p (Holm): ${ops.join(' / ')} |`,
+    '|---|---|---:|---:|',
+    ...pairs.map(
+      (x) =>
+        `| ${label(x.a)} | ${label(x.b)} | ${interval(x.difference)}${pairDiffers(x) ? ' ✱' : ''} | ${ops.map((op) => p(x.mcnemar[op])).join(' / ')} |`,
+    ),
+    '',
+    '</details>',
+    '',
+  ];
 }
 
 /** The report per class: a table per grouping (classes as columns) and the confusion matrix. */

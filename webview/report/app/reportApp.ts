@@ -25,6 +25,7 @@ import { ReportRun, RunStatusView } from './runStatus';
 import { SampleBrowser } from './sampleBrowser';
 import { renderSummary } from './summarySection';
 import { renderClasses } from './classSection';
+import { renderPairs } from './pairSection';
 
 const SAVE_SCROLL_MS = 200;
 
@@ -62,6 +63,7 @@ export class ReportApp {
   private readonly status = el('div', { id: 'run-status', class: 'status run-status' });
   private readonly summary = panelSection('summary-section', 'summary-heading');
   private readonly classesRoot = panelSection('classes-section', 'classes-heading');
+  private readonly pairsRoot = panelSection('pairs-section', 'pairs-heading');
   private readonly chartsRoot = panelSection('charts-section', 'charts-heading');
   private readonly samplesRoot = panelSection('samples-section', 'samples-heading');
   private readonly runView: RunStatusView;
@@ -96,7 +98,15 @@ export class ReportApp {
       root,
       el('div', { class: 'topbar' }, this.header, this.actions),
       this.status,
-      el('main', { class: 'report-main' }, this.summary, this.classesRoot, this.chartsRoot, this.samplesRoot),
+      el(
+        'main',
+        { class: 'report-main' },
+        this.summary,
+        this.pairsRoot,
+        this.classesRoot,
+        this.chartsRoot,
+        this.samplesRoot,
+      ),
     );
     window.addEventListener('scroll', () => this.saveScroll({ pageScroll: window.scrollY }), { passive: true });
     enableFocusTooltips(root);
@@ -207,10 +217,12 @@ export class ReportApp {
     this.renderHeader();
     this.runView.show(this.bridge.live ? this.run : { kind: 'idle' });
     const ready = this.report !== undefined && this.view !== undefined;
-    for (const section of [this.summary, this.classesRoot, this.chartsRoot, this.samplesRoot]) section.hidden = !ready;
+    for (const section of [this.summary, this.pairsRoot, this.classesRoot, this.chartsRoot, this.samplesRoot])
+      section.hidden = !ready;
     this.actions.hidden = !this.bridge.live || !ready;
     if (!this.report || !this.view) return;
     this.renderSummary();
+    keepFocus(this.pairsRoot, () => renderPairs(this.pairsRoot, this.report!));
     keepFocus(this.classesRoot, () => renderClasses(this.classesRoot, this.report!));
     this.charts.render(this.report, this.view);
     this.samples.update(this.report, this.view);
