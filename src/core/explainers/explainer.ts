@@ -24,7 +24,10 @@ export interface GradientView {
   embeddings?: Float32Array;
   embeddingGradient?: Float32Array;
   attentions: AttentionMap[];
-  /** ∂objective/∂α per attention layer (α a leaf: what follows it is differentiated, not the softmax before it). */
+  /**
+   * ∂objective/∂α per attention layer (α a leaf: what follows it is differentiated, not the softmax before it); in a
+   * 'chefer-lrp' view, the LRP relevance R^α left on each map instead.
+   */
   attentionGradients: (AttentionMap | undefined)[];
   /** The value vectors each attention layer weighs, and the projection after it as [in, out] (AttIN). */
   attentionValues: (AttentionMap | undefined)[];
@@ -54,7 +57,10 @@ export interface ExplainContext {
   attentions(): Promise<AttentionMap[]>;
   /** The attention rows the classifier pools: the first token, the last (decoders), or the mean (sentence encoders). */
   pooled: PooledRows;
-  /** The clean input's gradients; 'conservative-lrp' holds softmax scores and LayerNorm σ constant. Shared. */
+  /**
+   * The clean input's gradients; 'conservative-lrp' holds softmax scores and LayerNorm σ constant; 'chefer-lrp'
+   * gives Chefer et al.'s LRP relevance on each attention map (and no embedding gradient). Shared.
+   */
   gradients(variant?: GradientVariant): Promise<GradientView>;
   /**
    * ∂objective/∂e at inputs whose word embeddings are replaced by scale·e + shift (shift: [tokens × dim], optional),

@@ -5,7 +5,7 @@
 import { unitWeights } from '../tokenize/units';
 import type { GradientVariant } from '../gradients/gradientSession';
 import { combinedRow, resolveLayer } from './attentionMaps';
-import type { ExplainContext, ExplainerOutput, ExplainerSettings, GradientView } from './explainer';
+import type { AttentionMap, ExplainContext, ExplainerOutput, ExplainerSettings, GradientView } from './explainer';
 
 /** "p(ŷ)" or "the logit z_ŷ": what the gradients are of, for the quantity label. */
 export function objectiveLabel(view: GradientView): string {
@@ -13,9 +13,22 @@ export function objectiveLabel(view: GradientView): string {
 }
 
 /**
- * f(α, ∂objective/∂α) on the attention layer the context names (default the last), heads averaged, pooled row.
- * `variant` 'conservative-lrp' takes the gradient of the LRP graph (relevance reaching α).
+ * The relevance Chefer et al.'s LRP leaves on attention layer `layer` (a 'chefer-lrp' view), or an error naming what
+ * stopped it: an op or pattern for which their rules have none (never a fallback to another relevance).
  */
+export function cheferRelevance(method: string, view: GradientView, layer: number): AttentionMap {
+  const relevance = view.attentionGradients[layer];
+  if (!relevance) {
+    const name = view.attentions[layer]?.name;
+    const why = view.problems.filter((p) => p.startsWith(`R^${name}:`));
+    throw new Error(
+      `${method} needs the LRP relevance of Chefer et al. on attention layer ${layer}, which cannot be computed on this model: ${(why.length ? why : view.problems).join('; ')}`,
+    );
+  }
+  return relevance;
+}
+
+/** f(α, ∂objective/∂α) on the attention layer the context names (default the last), heads averaged, pooled row. */
 export async function attentionGradientExplanation(
   ctx: ExplainContext,
   attention: ExplainerSettings<'attentionLayer' | 'attentionHead'>,

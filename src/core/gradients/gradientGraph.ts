@@ -22,7 +22,7 @@ import { defaultOpset, exposeOutputs, floatInput } from '../model/onnxGraph';
 import { GraphEmitter } from './graphEmitter';
 import type { ShapeTable } from './probeShapes';
 import { RuleContext, UnsupportedGradient } from './rules/gradientRule';
-import { GRADIENT_RULES, ZERO_GRADIENT_OPS } from './rules/registry';
+import { GRADIENT_PROPAGATION, type Propagation } from './propagation';
 
 /** One-hot ŷ, float [batch, classes]. */
 export const TARGET_INPUT = 'polarity_lens_target';
@@ -54,6 +54,10 @@ export interface GradientGraphOptions {
   link?: HeadLink;
   /** Starts the names of the added nodes, tensors and outputs (default DEFAULT_BACKWARD_PREFIX). */
   prefix?: string;
+  /** What flows back and by which rules: gradients (the default) or LRP relevance (see propagation.ts). */
+  propagation?: Propagation;
+  /** The wrt tensors that get an output (default all): the others only mark what depends on them. */
+  expose?: string[];
 }
 
 export interface GradientGraph {
@@ -131,6 +135,7 @@ export function appendBackward(
   const constants = constantInts(graph);
   const detached = new Set(options.detach ?? []);
   const isFloat = (t: string) => shapes.get(t)?.type === 'float32';
+  const propagation = options.propagation ?? GRADIENT_PROPAGATION;
 
   // Active: float tensors that depend on a differentiated tensor. Live: tensors the logits depend on.
   const active = new Set(options.wrt);
@@ -175,7 +180,8 @@ export function appendBackward(
     pY = zY;
     probabilitySeed = t;
   }
-  const seed = emit.add(emit.mul(w, probabilitySeed), emit.mul(oneMinusW, t));
+  // LRP starts from the target vector itself (Chefer et al.: one-hot(ŷ) at the logits), whatever the objective.
+  const seed = propagation.seed === 'target' ? t : emit.add(emit.mul(w, probabilitySeed), emit.mul(oneMinusW, t));
   graph.node.push(
     create(NodeProtoSchema, {
       opType: 'Add',
@@ -190,22 +196,30 @@ export function appendBackward(
     const previous = grads.get(tensor);
     grads.set(tensor, previous ? emit.add(previous, g) : g);
   };
-  const blockers: NodeProto[] = [];
+  /** Nodes that stopped the propagation, with why when their rule said (undefined: no rule for the op). */
+  const blockers = new Map<NodeProto, string | undefined>();
   const unsupported = new Set<string>();
+  const shortcuts = propagation.shortcuts?.(forward, (tensor) => active.has(tensor)) ?? new Map<NodeProto, string>();
 
   for (const node of [...forward].reverse()) {
     if (!node.output.some((o) => active.has(o) && live.has(o))) continue;
     if (!node.output.some((o) => grads.has(o))) continue;
-    if (ZERO_GRADIENT_OPS.has(node.opType)) continue;
+    if (propagation.zeroOps?.has(node.opType)) continue;
+    const shortcut = shortcuts.get(node);
+    if (shortcut) {
+      // A block propagated as one rule (LRP's LayerNorm and GELU): what reaches its output goes to its input.
+      accumulate(shortcut, grads.get(node.output[0])!);
+      continue;
+    }
     const wants = (i: number) => {
       const name = node.input[i];
       return !!name && active.has(name) && !detached.has(name);
     };
     if (!node.input.some((_, i) => wants(i))) continue;
-    const rule = GRADIENT_RULES[node.opType];
+    const rule = propagation.rules[node.opType];
     if (!rule) {
-      blockers.push(node);
-      unsupported.add(`${node.domain ? `${node.domain}.` : ''}${node.opType} (no gradient rule)`);
+      blockers.set(node, undefined);
+      unsupported.add(`${node.domain ? `${node.domain}.` : ''}${node.opType} (${propagation.noRule})`);
       continue;
     }
     const ctx: RuleContext = {
@@ -226,7 +240,7 @@ export function appendBackward(
       results = rule(ctx);
     } catch (e) {
       if (!(e instanceof UnsupportedGradient)) throw e;
-      blockers.push(node);
+      blockers.set(node, e.message);
       unsupported.add(`${node.opType} (${e.message})`);
       continue;
     }
@@ -237,12 +251,12 @@ export function appendBackward(
 
   const gradients = new Map<string, string>();
   const unavailable = new Map<string, string>();
-  for (const tensor of options.wrt) {
-    const blocker = blockers.find((b) => reaches(forward, tensor, b));
+  for (const tensor of options.expose ?? options.wrt) {
+    const blocker = [...blockers.keys()].find((b) => reaches(forward, tensor, b));
     if (blocker) {
       unavailable.set(
         tensor,
-        `its gradient passes through ${blocker.opType} node "${blocker.name || blocker.output[0]}", which Polarity Lens cannot differentiate`,
+        propagation.blocked(blocker.opType, blocker.name || blocker.output[0], blockers.get(blocker)),
       );
       continue;
     }

@@ -1,8 +1,9 @@
 /**
  * A classifier's forward + backward model, built once (then cached in memory and on disk, keyed by the model file's
  * hash) and run on onnxruntime-node: logits, attentions, word embeddings and the gradients of p(ŷ) or z_ŷ with
- * respect to each, in one batched run. Both backward passes (plain gradients and conservative LRP) live in one graph,
- * each run by a boolean input of its own, with the forward pass alone when both are off (see gateBackward); that graph
+ * respect to each, in one batched run. The three backward passes (plain gradients, conservative LRP, Chefer et al.'s
+ * LRP relevance) live in one graph, each run by a boolean input of its own, with the forward pass alone when all are
+ * off (see gateBackward); that graph
  * is one onnxruntime session per process, loaded from the cache with its weights as external data: one copy of the
  * weights, whichever passes run, and forward runs too once the classifier hands them over.
  */
@@ -36,20 +37,26 @@ import { conservativeLrpDetachments } from './lrpDetachments';
 import { BackwardPass, gateBackward } from './gatedBackward';
 import { appendBackward, objectiveOutputName, OBJECTIVE_INPUT, TARGET_INPUT } from './gradientGraph';
 import { PROBE_SESSION_OPTIONS, ProbeSession, probeShapes } from './probeShapes';
+import { CHEFER_LRP } from './relevance/cheferLrp';
 
-/** Plain gradients, or the conservative-LRP graph (softmax scores and LayerNorm σ held constant). */
-export type GradientVariant = 'gradient' | 'conservative-lrp';
+/**
+ * Plain gradients; the conservative-LRP graph (softmax scores and LayerNorm σ held constant; Ali et al.); or Chefer et
+ * al.'s LRP relevance from one-hot(ŷ) at the logits, whose "gradient" of each attention map is the relevance R^α left
+ * on it (no word-embedding output: no explainer reads one).
+ */
+export type GradientVariant = 'gradient' | 'conservative-lrp' | 'chefer-lrp';
 export type { Objective } from './objective';
 
 /** Each backward pass's names and the boolean input that runs it. */
 const PASSES: Record<GradientVariant, BackwardPass> = {
   gradient: { prefix: 'polarity_lens_grad', flag: 'polarity_lens_run_gradient' },
   'conservative-lrp': { prefix: 'polarity_lens_lrp', flag: 'polarity_lens_run_lrp' },
+  'chefer-lrp': { prefix: 'polarity_lens_chefer', flag: 'polarity_lens_run_chefer_lrp' },
 };
 const VARIANTS = Object.keys(PASSES) as GradientVariant[];
 
 /** Bumped whenever the builder's output changes, so stale disk caches are not reused. */
-export const BUILDER_VERSION = 15;
+export const BUILDER_VERSION = 16;
 
 export interface GradientSessionOptions {
   padId: number;
@@ -539,21 +546,27 @@ async function buildGradientModel(
   const passes = {} as Record<GradientVariant, PassOutputs>;
   for (const variant of VARIANTS) {
     const lrp = variant === 'conservative-lrp';
+    const chefer = variant === 'chefer-lrp';
     const { prefix } = PASSES[variant];
     const result = appendBackward(model, forward, shapes, {
       logits: options.logitsName,
       wrt,
+      // Chefer's relevance is output on the attention maps only; the embeddings still mark what is computed.
+      expose: chefer ? options.attentionNames : wrt,
       detach: lrp ? detach : [],
       constantLayerNormScale: lrp,
       link: options.link,
       prefix,
+      propagation: chefer ? CHEFER_LRP : undefined,
     });
-    const problems = [...result.unavailable.entries()].map(([tensor, why]) => `∂/∂${tensor}: ${why}`);
+    const problems = [...result.unavailable.entries()].map(
+      ([tensor, why]) => `${chefer ? 'R^' : '∂/∂'}${tensor}: ${why}`,
+    );
     passes[variant] = {
       objective: objectiveOutputName(prefix),
-      embeddingGradient: (embeddingTensor && result.gradients.get(embeddingTensor)) ?? null,
+      embeddingGradient: (!chefer && embeddingTensor && result.gradients.get(embeddingTensor)) || null,
       attentionGradients: options.attentionNames.map((n) => result.gradients.get(n) ?? null),
-      problems: embeddingTensor ? problems : ['no word-embedding tensor was found in the model', ...problems],
+      problems: embeddingTensor || chefer ? problems : ['no word-embedding tensor was found in the model', ...problems],
     };
   }
   gateBackward(
