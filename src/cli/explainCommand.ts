@@ -130,9 +130,13 @@ export function formatExplanation(r: ExplainResult): string {
     }
     const verdicts = e.verdicts.map(
       (v) =>
-        `${v.operator} ${v.violates ? '✗ violates' : '✓ consistent'} (top "${r.units[v.unit]?.text ?? '-'}", w ${exact(v.weight)}, Δ ${exact(v.delta)})`,
+        `${v.operator} ${v.violates ? '✗ violates' : '✓ consistent'}${v.byConstruction ? '†' : ''} (top "${r.units[v.unit]?.text ?? '-'}", w ${exact(v.weight)}, Δ ${exact(v.delta)})`,
     );
     lines.push(`  ${e.id}: ${verdicts.join('; ')}`);
+    for (const v of e.verdicts.filter((x) => x.byConstruction))
+      lines.push(
+        `    † ${v.operator} is exact by construction: ${v.byConstruction}; held-out mean ${e.heldOutMean === null ? '-' : e.heldOutMean.toFixed(3)}`,
+      );
   }
   const measured = r.explanations.filter((e) => e.metrics.length);
   if (measured.length) {

@@ -12,6 +12,7 @@ export * from './datasetRun/runDataset';
 export * from './datasetRun/sampleOutcome';
 export * from './datasetRun/thresholds';
 export { datasetTarget } from './datasetRun/runIdentity';
+export { PairedTally } from './datasetRun/pairedDifferences';
 export * from './doctor/doctor';
 export * from './eval/accuracy';
 export * from './explain/explainText';

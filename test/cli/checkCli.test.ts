@@ -58,6 +58,18 @@ describe('polarity-lens check', () => {
     assert.equal(report.records.length, 25);
     assert.deepEqual(report.dataset.selection, { mode: 'first', n: 25 });
     ratio = report.explainers.find((e) => e.id === 'raw-attention')!.violationMean.mean!;
+    // Occlusion's weights are the delete Δs: that column is marked † and the held-out mean leaves it out.
+    const occlusion = report.explainers.find((e) => e.id === 'occlusion')!;
+    assert.match(occlusion.byConstruction!.delete!, /its weights are the Δs of erasures under delete/);
+    assert.equal(occlusion.violation.delete!.k, 0, 'so it never violates there');
+    const heldOut = report.records.map(
+      (x) =>
+        (['zero-embedding', 'attention-mask'] as const).filter((op) => x.explainers.occlusion.verdicts[op]!.violates)
+          .length / 2,
+    );
+    assert.ok(Math.abs(occlusion.heldOutMean!.mean! - heldOut.reduce((s, v) => s + v, 0) / heldOut.length) < 1e-12);
+    assert.equal(report.explainers.find((e) => e.id === 'raw-attention')!.byConstruction, undefined);
+    assert.match(r.stdout, /- † Leave-one-out occlusion under delete: its weights are the Δs/);
     // Paired differences, recounted from the records: every pair, A − B per sample, McNemar's discordant verdicts.
     assert.equal(report.pairs!.length, 3);
     assert.match(r.stdout, /<details><summary>Paired differences: 3 pairs of explainers/);

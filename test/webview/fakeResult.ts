@@ -63,6 +63,12 @@ export function fakeResult(rows: Partial<ExplanationRow>[], deltas: Record<strin
             : weights === null
               ? null
               : verdicts.filter((v) => v.violates).length / 3,
+        heldOutMean:
+          r.heldOutMean !== undefined
+            ? r.heldOutMean
+            : weights === null
+              ? null
+              : verdicts.filter((v) => v.violates).length / 3,
         metrics: [],
       };
     }),

@@ -34,6 +34,7 @@ describe('report summary table', () => {
         'operator:zero-embedding',
         'operator:attention-mask',
         'violationMean',
+        'heldOutMean',
         'tokenLevelRate',
         'weightedRate',
         ...report.metrics.map((m) => `metric:${m.id}`),
@@ -46,6 +47,11 @@ describe('report summary table', () => {
     assert.equal(columns.find((c) => c.id === 'metric:sufficiency')?.better, 'lower');
     assert.equal(columns.find((c) => c.id === 'metric:aopc')?.better, 'higher');
     for (const c of columns.filter((x) => x.better)) assert.match(c.unit, /(lower|higher) is better/, c.id);
+    // The held-out mean is the explainer's own where it has one, else its mean (nothing is exact by construction).
+    const e = report.explainers[0];
+    assert.equal(summaryCell({ ...e, heldOutMean: undefined }, 'heldOutMean').value, e.violationMean.mean);
+    const heldOut = { n: 9, mean: 0.123, lo: 0.1, hi: 0.2 };
+    assert.equal(summaryCell({ ...e, heldOutMean: heldOut }, 'heldOutMean').value, 0.123);
   });
 
   it('reads each cell from the report: proportions with k of n and Wilson bounds, means with their interval', () => {

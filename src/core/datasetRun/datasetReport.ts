@@ -51,6 +51,10 @@ export interface SampleExplainer {
   verdicts: Partial<Record<ErasureOperatorName, SampleVerdict>>;
   /** Share of operators violated (0, 1/3, 2/3, 1). */
   violationMean: number | null;
+  /** The same over the operators whose verdict is not exact by construction (absent: equal to violationMean). */
+  heldOutMean?: number | null;
+  /** Operators whose verdict is exact by construction here, with why (ExplanationRow's VerdictRow.byConstruction). */
+  byConstruction?: Partial<Record<ErasureOperatorName, string>>;
   /** Token-level and |w|-weighted violation rates under the chosen operator. */
   tokenLevelRate: number | null;
   weightedRate: number | null;
@@ -106,6 +110,12 @@ export interface ExplainerSummary {
   violation: Partial<Record<ErasureOperatorName, Proportion>>;
   /** The mean over the paper's operators of the per-sample violation share, with a 95% interval. */
   violationMean: MeanEstimate;
+  /**
+   * The same over the operators whose verdict is not exact by construction (the explainer was fitted with the
+   * operator, or the model's structure decides the verdict); with why, per operator so marked. Absent in older reports.
+   */
+  heldOutMean?: MeanEstimate;
+  byConstruction?: Partial<Record<ErasureOperatorName, string>>;
   tokenLevelRate: MeanEstimate;
   weightedRate: MeanEstimate;
   /** Metric id → mean over samples where it is defined. */

@@ -33,6 +33,8 @@ interface ExplainerTally {
   error?: string;
   violations: Map<ErasureOperatorName, ClusteredCount>;
   violationMean: RunningMean;
+  heldOutMean: RunningMean;
+  byConstruction: Partial<Record<ErasureOperatorName, string>>;
   tokenLevelRate: RunningMean;
   weightedRate: RunningMean;
   metrics: Map<string, RunningMean>;
@@ -174,6 +176,8 @@ export class ReportBuilder {
       count.addRow(verdicts.filter((v) => v.violates).length, verdicts.length);
     }
     t.violationMean.add(rowMean(ok.map((e) => e.violationMean)));
+    t.heldOutMean.add(rowMean(ok.map((e) => (e.byConstruction ? e.heldOutMean : e.violationMean))));
+    for (const e of ok) Object.assign(t.byConstruction, e.byConstruction);
     t.tokenLevelRate.add(rowMean(ok.map((e) => e.tokenLevelRate)));
     t.weightedRate.add(rowMean(ok.map((e) => e.weightedRate)));
     for (const metric of new Set(ok.flatMap((e) => Object.keys(e.metrics)))) {
@@ -198,6 +202,8 @@ export class ReportBuilder {
         failures: 0,
         violations: new Map(),
         violationMean: new RunningMean(),
+        heldOutMean: new RunningMean(),
+        byConstruction: {},
         tokenLevelRate: new RunningMean(),
         weightedRate: new RunningMean(),
         metrics: new Map(),
@@ -253,6 +259,8 @@ export class ReportBuilder {
         ...(t.error ? { error: t.error } : {}),
         violation: Object.fromEntries([...t.violations].map(([op, c]) => [op, c.estimate()])),
         violationMean: t.violationMean.estimate(RATE),
+        heldOutMean: t.heldOutMean.estimate(RATE),
+        ...(Object.keys(t.byConstruction).length ? { byConstruction: { ...t.byConstruction } } : {}),
         tokenLevelRate: t.tokenLevelRate.estimate(RATE),
         weightedRate: t.weightedRate.estimate(RATE),
         metrics: Object.fromEntries(

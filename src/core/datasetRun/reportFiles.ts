@@ -141,13 +141,14 @@ export function markdownSummary(report: Omit<DatasetReport, 'records'>): string 
     '',
     `Violation ratio = share of samples where the top unit's weight sign disagrees with the sign of the real change in ${explainedSymbol(report)} (${words.quantity}) when it is erased (lower is better); [95% interval${sample.multiLabel ? `; ${sample.clusterNote}` : ''}].`,
     '',
-    `| explainer | ${ops.map((op) => `violation: ${op}`).join(' | ')} | mean of operators | token-level rate (${report.settings.operator}) | runs |`,
-    `|---|${ops.map(() => '---:').join('|')}|---:|---:|---:|`,
+    `| explainer | ${ops.map((op) => `violation: ${op}`).join(' | ')} | mean of operators | held-out mean | token-level rate (${report.settings.operator}) | runs |`,
+    `|---|${ops.map(() => '---:').join('|')}|---:|---:|---:|---:|`,
     ...report.explainers.map(
       (e) =>
-        `| ${cell(e.label)} | ${ops.map((op) => (e.violation[op] ? interval(e.violation[op]) : '—')).join(' | ')} | ${interval(e.violationMean)} | ${fixed(e.tokenLevelRate.mean)} | ${e.runs}${e.failures ? ` (${e.failures} failed${e.error ? `: ${cell(e.error)}` : ''})` : ''} |`,
+        `| ${cell(e.label)} | ${ops.map((op) => (e.violation[op] ? `${interval(e.violation[op])}${e.byConstruction?.[op] ? ' †' : ''}` : '—')).join(' | ')} | ${interval(e.violationMean)} | ${e.byConstruction && e.heldOutMean ? interval(e.heldOutMean) : '='} | ${fixed(e.tokenLevelRate.mean)} | ${e.runs}${e.failures ? ` (${e.failures} failed${e.error ? `: ${cell(e.error)}` : ''})` : ''} |`,
     ),
-    `| Random floor (3 seeds) | ${ops.map((op) => fixed(mean(report.random.perSeed.map((s) => s.violation[op] ?? 0)))).join(' | ')} | ${fixed(report.random.mean)} ± ${fixed(report.random.spread)} | | |`,
+    `| Random floor (3 seeds) | ${ops.map((op) => fixed(mean(report.random.perSeed.map((s) => s.violation[op] ?? 0)))).join(' | ')} | ${fixed(report.random.mean)} ± ${fixed(report.random.spread)} | | | |`,
+    ...constructionNotes(report),
     '',
     `Other metrics under ${report.settings.operator} (mean over samples):`,
     '',
@@ -162,6 +163,21 @@ export function markdownSummary(report: Omit<DatasetReport, 'records'>): string 
     ...(report.classes ? classSections(report, report.classes) : []),
   ];
   return lines.filter((l, i) => l !== '' || lines[i - 1] !== '').join('\n');
+}
+
+/** What each † means: the explainer, the operator and why its verdict there is exact by construction. */
+function constructionNotes(report: Omit<DatasetReport, 'records'>): string[] {
+  const notes = report.explainers.flatMap((e) =>
+    Object.entries(e.byConstruction ?? {}).map(([op, why]) => `- † ${cell(e.label)} under ${op}: ${cell(why)}.`),
+  );
+  return notes.length
+    ? [
+        '',
+        'Exact by construction (†), so not evidence of faithfulness; the held-out mean leaves these operators out (= where there are none):',
+        '',
+        ...notes,
+      ]
+    : [];
 }
 
 /** Every pair of explainers, folded (a long list on a run of every explainer): the paired difference and McNemar. */

@@ -68,10 +68,17 @@ function explainerOutcome(result: ExplainResult, row: ExplanationRow, chosen: Im
     verdicts[v.operator] = { unit: v.unit, weight: v.weight, delta: v.delta, violates: v.violates };
   const onChosen = row.verdicts.find((v) => v.operator === chosen?.operator);
   const top = row.verdicts.find((v) => v.unit >= 0)?.unit ?? -1;
+  const marked = row.verdicts.filter((v) => v.byConstruction);
   return {
     topText: top >= 0 ? result.units[top].text : undefined,
     verdicts,
     violationMean: row.violationMean,
+    ...(marked.length
+      ? {
+          heldOutMean: row.heldOutMean,
+          byConstruction: Object.fromEntries(marked.map((v) => [v.operator, v.byConstruction!])),
+        }
+      : {}),
     tokenLevelRate: onChosen?.tokenLevelRate ?? null,
     weightedRate: onChosen?.tokenLevelWeightedRate ?? null,
     metrics: Object.fromEntries(row.metrics.map((m) => [m.id, m.value])),

@@ -106,6 +106,11 @@ export interface ExplanationRow {
   verdicts: VerdictRow[];
   /** Share of the paper's three operators under which the explanation violates (0, 1/3, 2/3 or 1); null if not run. */
   violationMean: number | null;
+  /**
+   * The same share over the paper's operators whose verdict is not exact by construction (VerdictRow.byConstruction);
+   * equal to violationMean when none is, null when all are or it did not run.
+   */
+  heldOutMean: number | null;
   /** Other faithfulness metrics, under the chosen erasure operator. */
   metrics: MetricRow[];
 }
@@ -127,6 +132,11 @@ export interface VerdictRow {
   weight: number;
   delta: number;
   violates: boolean;
+  /**
+   * Why this verdict is not independent evidence, when it is not: the explainer was fitted with this operator, or the
+   * verdict follows from the model's structure (README “By construction”). Left out of `heldOutMean`.
+   */
+  byConstruction?: string;
   /**
    * Share of units whose claimed sign disagrees with their own Δ (beyond the paper). Null in a streamed part sent
    * before this operator's impact row was computed; a finished explanation always has it.

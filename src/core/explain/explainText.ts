@@ -1,7 +1,7 @@
 import type { TextClassifier } from '../classifier/textClassifier';
 import type { ErasureOperatorName } from '../erasure/erasureOperator';
 import { erasureOperator } from '../erasure/operators';
-import type { AttentionMap, ExplainContext } from '../explainers/explainer';
+import type { AttentionMap, ConstructionFacts, ExplainContext } from '../explainers/explainer';
 import { explainerById } from '../explainers/registry';
 import type { MetricContext } from '../faithfulness/metrics/metric';
 import { METRICS } from '../faithfulness/metrics/registry';
@@ -19,7 +19,7 @@ import {
   Polarity,
 } from './explainResult';
 import { prepareText, type PreparedText } from './prepareText';
-import { runExplainers } from './runExplainers';
+import { marksOf, runExplainers } from './runExplainers';
 import { TextRuns } from './textRuns';
 import { verdictRows, type ImpactSource } from './verdicts';
 
@@ -80,10 +80,16 @@ export async function explainText(
 
   const impacts = new ImpactRows(runs, operators, (impact) => emit?.({ part: 'impact', impact }));
   await impacts.add(settings.operator);
+  const facts: ConstructionFacts = {
+    fittedOperator: settings.operator,
+    singleAttention: prepared.attentions.length === 1 && prepared.attentions[0].dims.length < 4,
+    classes: probabilities.length,
+  };
   result.explanations = await runExplainers(explainers, {
     context,
     settings,
     impacts,
+    facts,
     reuse: options.reuse,
     cancelled: options.cancelled,
     emit,
@@ -95,7 +101,8 @@ export async function explainText(
   result.impacts = impacts.rows();
   // The verdicts again, now with every row: the same units and Δ, with the token-level rates filled in.
   for (const row of result.explanations)
-    if (row.weights) row.verdicts = await verdictRows(row.weights, row.signed, impacts);
+    if (row.weights)
+      row.verdicts = await verdictRows(row.weights, row.signed, impacts, marksOf(explainerById(row.id), facts));
   notes.push(...(await engineNotes(model, runs, result.explanations)));
 
   checkCancelled(options.cancelled);
@@ -222,7 +229,7 @@ async function addMetrics(
   prepared: PreparedText,
   operator: ErasureOperatorName,
 ): Promise<void> {
-  const { input, units, target, probabilities, erasureContext } = prepared;
+  const { input, units, target, predicted, probabilities, erasureContext } = prepared;
   const chosen = erasureOperator(operator);
   const leaveOneOut = await runs.leaveOneOut(operator);
   const plans = [];
@@ -231,6 +238,7 @@ async function addMetrics(
       weights: row.weights!,
       target,
       baseline: probabilities[target],
+      predicted,
       operator,
       leaveOneOut,
       without: (picked) =>

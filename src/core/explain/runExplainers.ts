@@ -4,7 +4,14 @@
  * finishes. A failing explainer becomes a row with its error; the others go on.
  */
 import { PAPER_OPERATORS } from '../erasure/operators';
-import { EXPLAINER_COSTS, type ExplainContext, type Explainer, type ExplainerSettings } from '../explainers/explainer';
+import {
+  EXPLAINER_COSTS,
+  type ConstructionFacts,
+  type ExplainContext,
+  type Explainer,
+  type ExplainerSettings,
+} from '../explainers/explainer';
+import type { ErasureOperatorName } from '../erasure/erasureOperator';
 import type { EngineSettingKey } from '../settings/engineSettings';
 import { checkCancelled, type ResolvedExplainOptions } from './explainOptions';
 import type { ExplainPart, ExplanationRow, VerdictRow } from './explainResult';
@@ -14,6 +21,8 @@ export interface ExplainerStage {
   context: ExplainContext;
   settings: ResolvedExplainOptions;
   impacts: ImpactSource;
+  /** What decides which verdicts are exact by construction on this model. */
+  facts: ConstructionFacts;
   /** Rows of an earlier explanation whose weights are still valid (see planRerun). */
   reuse?: ExplanationRow[];
   cancelled?: () => boolean;
@@ -25,7 +34,7 @@ export async function runExplainers(
   explainers: readonly Explainer[],
   stage: ExplainerStage,
 ): Promise<ExplanationRow[]> {
-  const { context, settings, impacts, reuse, emit } = stage;
+  const { context, settings, impacts, reuse, emit, facts } = stage;
   const rows: ExplanationRow[] = [];
   const byCost = [...explainers].sort((a, b) => EXPLAINER_COSTS.indexOf(a.cost) - EXPLAINER_COSTS.indexOf(b.cost));
   for (const [i, explainer] of byCost.entries()) {
@@ -45,7 +54,7 @@ export async function runExplainers(
         ? { weights: reused.weights!, quantity: reused.quantity, parameters: reused.parameters, seed: reused.seed }
         : await explainer.explain(context, settingsRead(explainer, settings));
       const runtimeMs = reused ? reused.runtimeMs : performance.now() - started;
-      const verdicts = await verdictRows(out.weights, explainer.signed, impacts);
+      const verdicts = await verdictRows(out.weights, explainer.signed, impacts, marksOf(explainer, facts));
       rows.push({
         ...base,
         quantity: out.quantity,
@@ -55,6 +64,7 @@ export async function runExplainers(
         weights: out.weights,
         verdicts,
         violationMean: violationMean(verdicts),
+        heldOutMean: violationMean(verdicts, true),
         // Metrics are measured under the chosen operator: still valid if it did not change.
         metrics: reused && reused.metrics.every((m) => m.operator === settings.operator) ? reused.metrics : [],
       });
@@ -68,6 +78,7 @@ export async function runExplainers(
         error: (e as Error).message,
         verdicts: [],
         violationMean: null,
+        heldOutMean: null,
         metrics: [],
       });
     }
@@ -80,10 +91,21 @@ export async function runExplainers(
   return rows.sort((a, b) => explainers.findIndex((e) => e.id === a.id) - explainers.findIndex((e) => e.id === b.id));
 }
 
-/** The share of the paper's operators under which the verdict is a violation (null without verdicts). */
-export function violationMean(verdicts: VerdictRow[]): number | null {
-  const paper = verdicts.filter((v) => PAPER_OPERATORS.includes(v.operator));
+/**
+ * The share of the paper's operators under which the verdict is a violation (null without verdicts); `heldOut`: only
+ * over those whose verdict is not exact by construction.
+ */
+export function violationMean(verdicts: VerdictRow[], heldOut = false): number | null {
+  const paper = verdicts.filter((v) => PAPER_OPERATORS.includes(v.operator) && !(heldOut && v.byConstruction));
   return paper.length ? paper.filter((v) => v.violates).length / paper.length : null;
+}
+
+/** The explainer's by-construction marks on this model, as verdictRows takes them. */
+export function marksOf(
+  explainer: Pick<Explainer, 'byConstruction'>,
+  facts: ConstructionFacts,
+): (operator: ErasureOperatorName) => string | undefined {
+  return (operator) => explainer.byConstruction?.(operator, facts);
 }
 
 /** The settings `explainer` declares it reads, and only those (so what it declares is all it can depend on). */

@@ -21,7 +21,13 @@ export interface ImpactSource {
  * One explanation's verdict under each operator. The token-level rates compare every unit with its own Δ, so they
  * are null under an operator whose row is not known yet; verdicts taken again once it is fill them in.
  */
-export async function verdictRows(weights: number[], signed: boolean, source: ImpactSource): Promise<VerdictRow[]> {
+export async function verdictRows(
+  weights: number[],
+  signed: boolean,
+  source: ImpactSource,
+  /** Why a verdict under an operator is exact by construction, if it is (Explainer.byConstruction). */
+  marks: (operator: ErasureOperatorName) => string | undefined = () => undefined,
+): Promise<VerdictRow[]> {
   const candidates = weights.map(() => true);
   const unit = topCandidate(weights, candidates);
   const missing = unit < 0 ? [] : source.operators.filter((operator) => !source.row(operator));
@@ -32,12 +38,14 @@ export async function verdictRows(weights: number[], signed: boolean, source: Im
     const delta = unit < 0 ? 0 : row ? row[unit] : measured[missing.indexOf(operator)];
     const weight = unit < 0 ? 0 : weights[unit];
     const tokenLevel = row ? tokenLevelViolation(weights, row, candidates, signed) : undefined;
+    const mark = marks(operator);
     return {
       operator,
       unit,
       weight,
       delta,
       violates: unit >= 0 && violates(weight, delta),
+      ...(mark ? { byConstruction: mark } : {}),
       tokenLevelRate: tokenLevel?.rate ?? null,
       tokenLevelWeightedRate: tokenLevel?.weightedRate ?? null,
     };

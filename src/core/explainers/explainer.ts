@@ -121,7 +121,29 @@ export interface Explainer<R extends EngineSettingKey = EngineSettingKey> {
   readonly reads: readonly R[];
   /** Where the method comes from. */
   readonly citation: string;
+  /**
+   * Why its verdict under `operator` is not independent evidence on this model, if it is not (README “By
+   * construction”): the explainer was fitted with that operator's erasures, or the verdict follows from the model's
+   * structure. Such a verdict is marked and left out of the held-out mean.
+   */
+  byConstruction?(operator: ErasureOperatorName, facts: ConstructionFacts): string | undefined;
   explain(context: ExplainContext, settings: ExplainerSettings<R>): Promise<ExplainerOutput>;
+}
+
+/** What decides whether a verdict is exact by construction: the model's shape and the operator explainers fit with. */
+export interface ConstructionFacts {
+  /** The erasure operator occlusion, LIME and Kernel SHAP fit their weights with (the chosen one). */
+  fittedOperator: ErasureOperatorName;
+  /** One attention distribution over the units (the RNN/CNN models), not a transformer's layers of self-attention. */
+  singleAttention: boolean;
+  classes: number;
+}
+
+/** The mark of an explainer whose weights come from erasures under the chosen operator (occlusion, LIME, Kernel SHAP). */
+export function fittedWith(operator: ErasureOperatorName, facts: ConstructionFacts, how: string): string | undefined {
+  return operator === facts.fittedOperator
+    ? `${how} erasures under ${operator}, the operator that tests it`
+    : undefined;
 }
 
 /** An explainer whose settings are typed by its own `reads` list. */

@@ -1,5 +1,5 @@
 import { hashString, seededRandom } from '../math/random';
-import { defineExplainer } from './explainer';
+import { defineExplainer, fittedWith } from './explainer';
 import { coalitionValues, randomSubset, weightedLeastSquares } from './perturbationSampling';
 
 function binomial(n: number, k: number): number {
@@ -22,6 +22,7 @@ export const kernelShap = defineExplainer({
   cost: 'sampling',
   reads: ['operator', 'samples', 'seed'],
   citation: 'Lundberg & Lee, NeurIPS 2017',
+  byConstruction: (operator, facts) => fittedWith(operator, facts, 'fitted to'),
   async explain(ctx, settings) {
     const n = ctx.units.length;
     const seed = hashString(ctx.text, settings.seed ^ 0x5a9);

@@ -1,5 +1,5 @@
 import { hashString, seededRandom } from '../math/random';
-import { defineExplainer } from './explainer';
+import { defineExplainer, fittedWith } from './explainer';
 import { coalitionValues, randomSubset, weightedLeastSquares } from './perturbationSampling';
 
 /**
@@ -58,6 +58,7 @@ export const lime = defineExplainer({
   cost: 'sampling',
   reads: ['operator', 'samples', 'seed'],
   citation: 'Ribeiro, Singh & Guestrin, KDD 2016; lime_text (marcotcr/lime)',
+  byConstruction: (operator, facts) => fittedWith(operator, facts, 'fitted to'),
   async explain(ctx, settings) {
     const n = ctx.units.length;
     const seed = hashString(ctx.text, settings.seed ^ 0x11e);

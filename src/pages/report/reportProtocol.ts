@@ -39,6 +39,7 @@ export type ReportSummaryColumn =
   | 'explainer'
   | `operator:${string}`
   | 'violationMean'
+  | 'heldOutMean'
   | 'tokenLevelRate'
   | 'weightedRate'
   | `metric:${string}`

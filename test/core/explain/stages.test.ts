@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { TextClassifier } from '../../../src/core/classifier/textClassifier';
-import type { Explainer } from '../../../src/core/explainers/explainer';
+import type { ConstructionFacts, Explainer } from '../../../src/core/explainers/explainer';
 import { explainerById } from '../../../src/core/explainers/registry';
 import { ExplanationCancelled, resolveExplainOptions } from '../../../src/core/explain/explainOptions';
 import type { ExplainPart } from '../../../src/core/explain/explainResult';
@@ -16,6 +16,7 @@ import { FIXTURES } from '../../helpers/paths';
 import { InputMemo } from '../../../src/core/model/inputMemo';
 
 const TEXT = 'a gripping , funny and deeply moving film';
+const FACTS: ConstructionFacts = { fittedOperator: 'delete', singleAttention: false, classes: 2 };
 let model: TextClassifier;
 before(async () => (model = await TextClassifier.load(resolveModelDir('sst2-cnn-dot'))));
 after(async () => model.dispose());
@@ -137,6 +138,7 @@ describe('the explain pipeline, stage by stage', () => {
       context,
       settings: settings(),
       impacts,
+      facts: FACTS,
       emit: (part) => parts.push(part),
     });
     assert.deepEqual(
@@ -151,11 +153,22 @@ describe('the explain pipeline, stage by stage', () => {
     assert.equal(rows[2].error, 'no weights today');
     assert.equal(rows[2].weights, null);
     assert.equal(rows[0].verdicts[0].delta, (await runs.leaveOneOut('delete')).deltas[rows[0].verdicts[0].unit]);
-    const again = await runExplainers(order, { context, settings: settings(), impacts, reuse: rows });
+    // Occlusion's weights are the delete Δs: that verdict is marked, and the held-out mean leaves it out.
+    const marked = rows[0].verdicts.filter((v) => v.byConstruction).map((v) => v.operator);
+    assert.deepEqual(marked, ['delete']);
+    // This stage is judged under delete alone: with its only verdict marked, nothing is held out.
+    assert.deepEqual(
+      rows[0].verdicts.map((v) => v.operator),
+      ['delete'],
+    );
+    assert.equal(rows[0].heldOutMean, null);
+    assert.equal(rows[1].verdicts.filter((v) => v.byConstruction).length, 0, 'raw attention is fitted to nothing');
+    assert.equal(rows[1].heldOutMean, rows[1].violationMean);
+    const again = await runExplainers(order, { context, settings: settings(), impacts, facts: FACTS, reuse: rows });
     assert.equal(calls, 1, 'the reused occlusion row was not recomputed');
     assert.deepEqual(again[0].weights, rows[0].weights);
     await assert.rejects(
-      runExplainers(order, { context, settings: settings(), impacts, cancelled: () => true }),
+      runExplainers(order, { context, settings: settings(), impacts, facts: FACTS, cancelled: () => true }),
       ExplanationCancelled,
     );
   });

@@ -89,11 +89,13 @@ export function renderSummary(section: HTMLElement, state: PanelState, onSort: (
         'td',
         {
           class: `num verdict-cell ${verdict.violates ? 'violates' : 'consistent'}`,
-          title: `${verdictWord(verdict.violates)}: ${why}`,
+          title: `${verdictWord(verdict.violates)}: ${why}${verdict.byConstruction ? `. † Exact by construction: ${verdict.byConstruction}` : ''}`,
           attrs: { 'data-operator': impact.operator },
         },
         el('span', { text: verdictMark(verdict.violates), attrs: { 'aria-hidden': 'true' } }),
-        srOnly(` ${verdictWord(verdict.violates)}`),
+        verdict.byConstruction &&
+          el('span', { class: 'construction-mark', text: '†', attrs: { 'aria-hidden': 'true' } }),
+        srOnly(` ${verdictWord(verdict.violates)}${verdict.byConstruction ? ', exact by construction' : ''}`),
       );
     });
     body.appendChild(
@@ -109,8 +111,17 @@ export function renderSummary(section: HTMLElement, state: PanelState, onSort: (
         ...cells,
         el(
           'td',
-          { class: 'num', attrs: { 'data-value': row.violationMean ?? '' } },
+          {
+            class: 'num',
+            title:
+              explanation.heldOutMean !== explanation.violationMean
+                ? `Over the operators whose verdict is not exact by construction (†): ${formatViolationMean(explanation.heldOutMean)}`
+                : undefined,
+            attrs: { 'data-value': row.violationMean ?? '' },
+          },
           formatViolationMean(row.violationMean),
+          explanation.heldOutMean !== explanation.violationMean &&
+            el('span', { class: 'held-out', text: ` (held-out ${formatViolationMean(explanation.heldOutMean)})` }),
         ),
         el(
           'td',

@@ -243,12 +243,18 @@ function verdictLine(
       'span',
       {
         class: `verdict ${v.violates ? 'violates' : 'consistent'}`,
-        title: `${verdictWord(v.violates)} under ${v.operator}: ${why(v)} (click to show this operator’s impacts)`,
-        attrs: { 'data-operator': v.operator },
+        title: `${verdictWord(v.violates)} under ${v.operator}: ${why(v)}${v.byConstruction ? `. † Exact by construction: ${v.byConstruction}` : ''} (click to show this operator’s impacts)`,
+        attrs: { 'data-operator': v.operator, ...(v.byConstruction ? { 'data-construction': 'true' } : {}) },
       },
       el('span', { class: 'verdict-mark', text: verdictMark(v.violates), attrs: { 'aria-hidden': 'true' } }),
-      el('span', { class: 'verdict-op', text: v.operator, attrs: { 'aria-hidden': 'true' } }),
-      srOnly(`${v.operator}: ${verdictWord(v.violates)}, ${why(v)}.`),
+      el('span', {
+        class: 'verdict-op',
+        text: `${v.operator}${v.byConstruction ? '†' : ''}`,
+        attrs: { 'aria-hidden': 'true' },
+      }),
+      srOnly(
+        `${v.operator}: ${verdictWord(v.violates)}, ${why(v)}${v.byConstruction ? `; exact by construction: ${v.byConstruction}` : ''}.`,
+      ),
     );
     // A mouse shortcut to the impact row's picker (which keyboard users reach directly).
     chip.addEventListener('click', () => showImpact(v.operator));

@@ -46,18 +46,29 @@ function cellTitle(e: ExplainerSummary, column: SummaryColumnDef, cell: SummaryC
     .join('; ');
 }
 
+/** Why an operator column's verdicts are exact by construction for this explainer (†), if they are. */
+function constructionOf(e: ExplainerSummary, column: SummaryColumnDef): string | undefined {
+  if (!column.id.startsWith('operator:')) return undefined;
+  return e.byConstruction?.[
+    column.id.slice('operator:'.length) as keyof NonNullable<ExplainerSummary['byConstruction']>
+  ];
+}
+
 function dataCell(e: ExplainerSummary, column: SummaryColumnDef, best: boolean): HTMLElement {
   const cell = summaryCell(e, column.id);
   const interval = formatInterval(cell.lo, cell.hi);
+  const construction = constructionOf(e, column);
   return el(
     'td',
     {
       class: `num${best ? ' best' : ''}`,
-      title: cellTitle(e, column, cell),
+      title: `${cellTitle(e, column, cell)}${construction ? `. † Exact by construction: ${construction}` : ''}`,
       attrs: { 'data-column': column.id, 'data-value': cell.value ?? '' },
     },
     best && el('span', { class: 'best-mark', text: '★ ', attrs: { 'aria-hidden': 'true' } }),
     el('span', { class: 'cell-main', text: cellText(column, cell) }),
+    construction && el('span', { class: 'construction-mark', text: '†' }),
+    construction && srOnly(' (exact by construction)'),
     best && srOnly(' (best in column)'),
     interval && el('span', { class: 'cell-ci', text: interval }),
   );

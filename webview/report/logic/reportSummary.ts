@@ -47,6 +47,7 @@ const METRIC_UNITS: Record<string, string> = {
   'spearman-loo': 'rank correlation, −1…1',
   'kendall-loo': 'rank correlation, −1…1',
   'decision-flip': 'ratio of samples',
+  'decision-flip-signed': 'ratio of samples',
 };
 
 const betterWord = (b: Better): string => (b === 'lower' ? 'lower is better' : 'higher is better');
@@ -83,6 +84,13 @@ export function summaryColumns(report: ReportView): SummaryColumnDef[] {
       `Mean of ${report.settings.operators.length} operators`,
       'ratio of samples, 95% CI',
       'Mean over samples of the share of the paper’s operators under which the top unit’s sign is wrong; 95% interval below',
+      'lower',
+    ),
+    col(
+      'heldOutMean',
+      'Held-out mean',
+      'ratio of samples, 95% CI',
+      'The mean over only the operators whose verdict is not exact by construction (†: the explainer was fitted with that operator, or the model’s structure decides the verdict); the same as the mean where none is',
       'lower',
     ),
     col(
@@ -132,6 +140,8 @@ export function summaryCell(e: ExplainerSummary, column: ReportSummaryColumn): S
   switch (column) {
     case 'violationMean':
       return fromMean(e.violationMean);
+    case 'heldOutMean':
+      return fromMean(e.heldOutMean ?? e.violationMean);
     case 'tokenLevelRate':
       return fromMean(e.tokenLevelRate);
     case 'weightedRate':

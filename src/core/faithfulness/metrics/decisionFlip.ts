@@ -1,21 +1,51 @@
 import { argmax } from '../../math/softmax';
 import { topCandidate } from '../polarity';
-import type { Metric } from './metric';
+import type { Metric, MetricContext } from './metric';
 
-/** Decision flip (Chrysostomou & Aletras 2021): 1 when erasing the top-|w| unit alone changes the predicted class,
- * else 0. Read from the shared leave-one-out pass, so it costs no extra run. */
+/** 1 when erasing `unit` alone changes the predicted class ŷ, 0 when not, null without a unit. */
+function flips(ctx: MetricContext, unit: number): number | null {
+  if (unit < 0) return null;
+  return argmax(ctx.leaveOneOut.erased[unit]) !== ctx.predicted ? 1 : 0;
+}
+
+/**
+ * Decision flip (Chrysostomou & Aletras 2021): erasing the top-|w| unit alone changes the predicted class. Read from
+ * the shared leave-one-out pass, so it costs no extra run. A signed explainer whose top unit suppresses the class
+ * explained can never flip toward it, so this favours explainers that rank supporters first; see the signed variant.
+ */
 export const decisionFlip: Metric = {
   id: 'decision-flip',
   label: 'Decision flip',
   better: 'higher',
-  description: '1 if erasing the top-|w| unit changes the predicted class, else 0',
+  description:
+    '1 if erasing the top-|w| unit changes the predicted class, else 0 (a signed explainer whose top unit suppresses the class explained cannot flip it)',
+  inputs: () => [],
+  value: (ctx) =>
+    flips(
+      ctx,
+      topCandidate(
+        ctx.weights,
+        ctx.weights.map(() => true),
+      ),
+    ),
+};
+
+/**
+ * Decision flip on the unit claimed to support the class explained most: the largest positive weight (for unsigned
+ * explainers the top unit, as above). Null when the explainer claims no support at all.
+ */
+export const signedDecisionFlip: Metric = {
+  id: 'decision-flip-signed',
+  label: 'Decision flip (top supporter)',
+  better: 'higher',
+  description:
+    '1 if erasing the unit with the largest positive weight (the strongest claimed supporter) changes the predicted class, else 0; undefined when no weight is positive',
   inputs: () => [],
   value(ctx) {
-    const top = topCandidate(
-      ctx.weights,
-      ctx.weights.map(() => true),
-    );
-    if (top < 0) return null;
-    return argmax(ctx.leaveOneOut.erased[top]) !== ctx.target ? 1 : 0;
+    let best = -1;
+    ctx.weights.forEach((w, i) => {
+      if (w > 0 && (best < 0 || w > ctx.weights[best])) best = i;
+    });
+    return flips(ctx, best);
   },
 };

@@ -5,9 +5,11 @@ import type { LeaveOneOut } from '../leaveOneOut';
 export interface MetricContext {
   /** One weight per unit, as the explainer returned it. */
   weights: number[];
-  /** ŷ and p(ŷ|x). */
+  /** The class explained (ŷ unless another was asked for) and p(target|x). */
   target: number;
   baseline: number;
+  /** ŷ, the model's prediction on the clean input (what a decision flip changes). */
+  predicted: number;
   operator: ErasureOperatorName;
   /** The leave-one-out pass under this operator (shared, never recomputed). */
   leaveOneOut: LeaveOneOut;

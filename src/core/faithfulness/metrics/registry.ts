@@ -1,6 +1,6 @@
 import { aopc } from './aopc';
 import { comprehensiveness } from './comprehensiveness';
-import { decisionFlip } from './decisionFlip';
+import { decisionFlip, signedDecisionFlip } from './decisionFlip';
 import type { Metric } from './metric';
 import { kendallWithLoo, spearmanWithLoo } from './rankCorrelationWithLoo';
 import { sufficiency } from './sufficiency';
@@ -13,4 +13,5 @@ export const METRICS: readonly Metric[] = [
   spearmanWithLoo,
   kendallWithLoo,
   decisionFlip,
+  signedDecisionFlip,
 ];
