@@ -26,6 +26,11 @@ export const ENGINE_FLAGS = {
 export const ENGINE_HELP = [
   `  --explainers   comma-separated, from: ${EXPLAINERS.map((e) => e.id).join(', ')}; default all`,
   ...FLAG_SETTINGS.map(flagHelp),
+  `  --layer all    also run every explainer that reads one layer (${EXPLAINERS.filter((e) =>
+    (e.reads as readonly string[]).includes('attentionLayer'),
+  )
+    .map((e) => e.id)
+    .join(', ')}) at every attention layer: the violation ratio by depth`,
 ].join('\n');
 
 type EngineValues = { [K in keyof typeof ENGINE_FLAGS]?: string };
@@ -37,7 +42,13 @@ export function engineOptions(
   values: EngineValues,
 ): EngineOptions & { load: Pick<LoadOptions, 'threads' | 'maxTokens'> } {
   const parsed: Record<string, number | string | undefined> = {};
-  for (const spec of FLAG_SETTINGS) parsed[spec.key] = parseFlag(spec, values[spec.flag as Flag]);
+  // `--layer all` is the depth sweep; the explainers' own layer stays the declared default.
+  const layerSweep = values.layer?.trim().toLowerCase() === 'all';
+  for (const spec of FLAG_SETTINGS)
+    parsed[spec.key] = parseFlag(
+      spec,
+      spec.key === 'attentionLayer' && layerSweep ? undefined : values[spec.flag as Flag],
+    );
   const explainers = values.explainers
     ?.split(',')
     .map((s) => s.trim())
@@ -48,6 +59,7 @@ export function engineOptions(
   const { maxTokens, threads, ...explain } = parsed;
   return {
     ...(explain as unknown as EngineOptions),
+    ...(layerSweep ? { layerSweep: true } : {}),
     explainers,
     load: { maxTokens: maxTokens as number, threads: threads as number },
   };

@@ -69,6 +69,28 @@ export async function explainCommand(argv: string[], out: (line: string) => void
   return 0;
 }
 
+/** `--layer all`: each layer-reading explainer's violation share (of the paper's operators) at every layer. */
+function depthTable(r: ExplainResult): string[] {
+  const depth = r.depth ?? [];
+  const layers = Math.max(...depth.map((d) => d.layer)) + 1;
+  const ids = [...new Set(depth.map((d) => d.id))];
+  const header = ['', ...Array.from({ length: layers }, (_, l) => `layer ${l}`)];
+  const body = ids.map((id) => [
+    id,
+    ...header.slice(1).map((_, l) => {
+      const row = depth.find((d) => d.id === id && d.layer === l);
+      return row?.violationMean === null || row === undefined ? '-' : row.violationMean.toFixed(3);
+    }),
+  ]);
+  const widths = header.map((h, c) => Math.max(h.length, ...body.map((b) => b[c].length)));
+  const row = (cells: string[]) => cells.map((c, i) => (i ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');
+  return [
+    `violation by layer (--layer all): share of the paper's operators under which the top unit at that layer violates; layer 0 is the first`,
+    row(header),
+    ...body.map(row),
+  ];
+}
+
 const fmt = (x: number) => (x >= 0 ? ' ' : '') + x.toFixed(3);
 /** Small impacts decide verdicts too, so print them with their magnitude rather than as 0.000. */
 const exact = (x: number) => (x !== 0 && Math.abs(x) < 0.001 ? x.toExponential(1) : x.toFixed(3));
@@ -138,6 +160,7 @@ export function formatExplanation(r: ExplainResult): string {
         `    † ${v.operator} is exact by construction: ${v.byConstruction}; held-out mean ${e.heldOutMean === null ? '-' : e.heldOutMean.toFixed(3)}`,
       );
   }
+  if (r.depth?.length) lines.push('', ...depthTable(r));
   const measured = r.explanations.filter((e) => e.metrics.length);
   if (measured.length) {
     const first = measured[0].metrics;

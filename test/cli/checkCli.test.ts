@@ -287,6 +287,43 @@ describe('polarity-lens check', () => {
     assert.match(bad.stderr, /No class "NOPE" in this model; its classes are 0 /);
   });
 
+  it('--layer all: the violation mean by layer for every layer-reading explainer, in the JSON and the summary', () => {
+    const r = runCli([
+      'check',
+      SST2,
+      '--model',
+      'sst2-transformer',
+      '--explainers',
+      'raw-attention,attention-x-gradient,occlusion',
+      '--limit',
+      '6',
+      '--layer',
+      'all',
+      '--no-cache',
+      '--json',
+      out('depth.json'),
+    ]);
+    assert.equal(r.status, 0, r.stderr);
+    const report = JSON.parse(readFileSync(out('depth.json'), 'utf8')) as DatasetReport;
+    const depth = report.depth!;
+    assert.equal(depth.layers, 4);
+    assert.deepEqual(
+      depth.explainers.map((e) => e.id),
+      ['raw-attention', 'attention-x-gradient'],
+    );
+    for (const e of depth.explainers)
+      e.byLayer.forEach((m, l) => {
+        const values = report.records.map((x) => x.depth![e.id][l]!);
+        assert.equal(m.n, 6);
+        assert.ok(Math.abs(m.mean! - values.reduce((a, b) => a + b, 0) / 6) < 1e-12, `${e.id} layer ${l}`);
+      });
+    // The last layer is what the explainer reads by default.
+    const raw = report.explainers.find((e) => e.id === 'raw-attention')!;
+    assert.ok(Math.abs(depth.explainers[0].byLayer[3].mean! - raw.violationMean.mean!) < 1e-12);
+    assert.match(r.stdout, /Violation by layer \(`--layer all`\)/);
+    assert.match(r.stdout, /\| Raw attention \| [^|]+ \| [^|]+ \| [^|]+ \| [^|]+ \|/);
+  });
+
   it('a multi-label model is tested on every label of every row: the summary, the CSV and the JSON say so', () => {
     const file = out('emotions.jsonl');
     writeFileSync(

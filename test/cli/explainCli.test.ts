@@ -88,6 +88,25 @@ describe('polarity-lens explain', () => {
     assert.match(bad.stderr, /No class "NOPE" in this model; its classes are 0 /);
   });
 
+  it('--layer all prints the violation share by layer of each layer-reading explainer', () => {
+    const r = runCli([
+      'explain',
+      'a gripping , funny and deeply moving film',
+      '--model',
+      'sst2-transformer',
+      '--explainers',
+      'raw-attention,occlusion',
+      '--layer',
+      'all',
+    ]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /violation by layer \(--layer all\)/);
+    assert.match(r.stdout, /^\s+layer 0\s+layer 1\s+layer 2\s+layer 3$/m);
+    assert.match(r.stdout, /^raw-attention(\s+\d\.\d{3}){4}$/m);
+    assert.doesNotMatch(r.stdout, /^occlusion(\s+\d\.\d{3}){4}$/m);
+    assert.match(runCli(['explain', 'x', '--layer', 'every']).stderr, /--layer must be an integer/);
+  });
+
   it('passes the gradient options through: objective, IG steps and baseline are applied and labelled', () => {
     const args = [
       'explain',

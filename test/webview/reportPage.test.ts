@@ -678,4 +678,37 @@ describe('the live report webview (VS Code API stand-in)', () => {
       await page.close();
     }
   });
+
+  it('the depth sweep is a chart of the violation mean per attention layer, one line per layer-reading explainer', async () => {
+    const base = fakeReport({ rows: 4, seed: 2 });
+    const [a, b] = base.explainers.filter((e) => e.runs > 0);
+    const at = (mean: number) => ({ n: 4, mean, lo: mean - 0.1, hi: mean + 0.1 });
+    const report: ReportView = {
+      ...base,
+      depth: {
+        layers: 3,
+        explainers: [
+          { id: a.id, label: a.label, byLayer: [at(0.2), at(0.3), at(0.4)] },
+          { id: b.id, label: b.label, byLayer: [at(0.5), at(0.45), at(0.4)] },
+        ],
+      },
+    };
+    const { page, trouble } = await openFile(standalone(report), 'depth');
+    try {
+      await page.waitForSelector('#chart-depth svg.chart-svg');
+      assert.deepEqual((await attrs(page, '#chart-depth .series', 'data-explainer')).sort(), [a.id, b.id].sort());
+      assert.equal(await page.locator(`#chart-depth .series[data-explainer="${a.id}"] .point`).count(), 3);
+      assert.match((await page.textContent('#chart-depth')) ?? '', /layer 2/);
+      assertClean(trouble);
+    } finally {
+      await page.close();
+    }
+    const plain = await openFile(standalone(fakeReport({ rows: 3 })), 'no-depth');
+    try {
+      await plain.page.waitForSelector('#chart-length svg.chart-svg');
+      assert.equal(await plain.page.locator('#chart-depth').count(), 0, 'no sweep, no chart');
+    } finally {
+      await plain.page.close();
+    }
+  });
 });

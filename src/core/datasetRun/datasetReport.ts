@@ -92,6 +92,8 @@ export interface SampleRecord {
   units: number;
   truncated: boolean;
   explainers: Record<string, SampleExplainer>;
+  /** `--layer all`: per layer-reading explainer, its violation share at each attention layer (first layer first). */
+  depth?: Record<string, (number | null)[]>;
   /** Random's violations per seed (RANDOM_SEEDS) and paper operator; null where the model could not run the operator. */
   random: (boolean | null)[][];
   ms: number;
@@ -247,6 +249,11 @@ export interface DatasetReport {
   byConfidence: BinRow[];
   /** Per predicted class and per gold label, and the confusion matrix (absent: multi-label or regression heads). */
   classes?: ClassBreakdown;
+  /**
+   * `--layer all`: each layer-reading explainer's violation mean at every attention layer, first layer first, with
+   * 95% t intervals (the paper's depth claim).
+   */
+  depth?: { layers: number; explainers: { id: string; label: string; byLayer: MeanEstimate[] }[] };
   /** Every pair of explainers compared on the same samples (absent in reports written before pairs were kept). */
   pairs?: PairedDifference[];
   violationTokens: ViolationTokens;

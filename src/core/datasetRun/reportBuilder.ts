@@ -110,6 +110,8 @@ export class ReportBuilder {
 
   private readonly classes?: ClassTally;
   private readonly pairs: PairedTally;
+  /** `--layer all`: explainer id → a running mean per layer. */
+  private readonly depth = new Map<string, RunningMean[]>();
   private readonly classNames?: string[];
 
   /**
@@ -136,6 +138,7 @@ export class ReportBuilder {
     const labelled = records.filter((r) => r.correct !== null);
     this.accuracy.addRow(labelled.filter((r) => r.correct).length, labelled.length);
     this.pairs.addRow(records.map((r) => r.explainers));
+    this.addDepth(records);
     for (const id of this.explainers) {
       const ran = records.map((r) => r.explainers[id]).filter((e): e is SampleExplainer => e !== undefined);
       if (ran.length) this.addExplainer(id, ran, records);
@@ -194,6 +197,18 @@ export class ReportBuilder {
     });
   }
 
+  /** A row's depth sweep: per explainer and layer, the mean of its judgements (one, or one per label). */
+  private addDepth(records: SampleRecord[]): void {
+    const ids = new Set(records.flatMap((r) => Object.keys(r.depth ?? {})));
+    for (const id of ids) {
+      const perRecord = records.map((r) => r.depth?.[id] ?? []);
+      const layers = Math.max(...perRecord.map((d) => d.length));
+      let means = this.depth.get(id);
+      if (!means) this.depth.set(id, (means = []));
+      for (let l = 0; l < layers; l++) (means[l] ??= new RunningMean()).add(rowMean(perRecord.map((d) => d[l])));
+    }
+  }
+
   private tally(id: string): ExplainerTally {
     let t = this.tallies.get(id);
     if (!t) {
@@ -224,6 +239,22 @@ export class ReportBuilder {
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
 
+  private depthSummary(): NonNullable<DatasetReport['depth']> {
+    const layers = Math.max(...[...this.depth.values()].map((m) => m.length));
+    return {
+      layers,
+      explainers: this.explainers
+        .filter((id) => this.depth.has(id))
+        .map((id) => ({
+          id,
+          label: explainerById(id).label,
+          byLayer: Array.from({ length: layers }, (_, l) =>
+            (this.depth.get(id)![l] ?? new RunningMean()).estimate(RATE),
+          ),
+        })),
+    };
+  }
+
   /** The summary part of the report (everything but the header fields the runner knows and the records). */
   summary(): Pick<
     DatasetReport,
@@ -237,6 +268,7 @@ export class ReportBuilder {
     | 'byConfidence'
     | 'classes'
     | 'pairs'
+    | 'depth'
     | 'violationTokens'
   > & { msPerSample: number } {
     const metrics: MetricInfo[] = METRICS.map((m) => ({
@@ -312,6 +344,7 @@ export class ReportBuilder {
       byConfidence: this.byConfidence.build(ids),
       ...(this.classes ? { classes: this.classes.build(ids) } : {}),
       pairs: this.pairs.build(),
+      ...(this.depth.size ? { depth: this.depthSummary() } : {}),
       violationTokens: { byClass },
       msPerSample: this.samples ? this.ms / this.samples : 0,
     };

@@ -159,6 +159,7 @@ export function markdownSummary(report: Omit<DatasetReport, 'records'>): string 
         `| ${cell(e.label)} | ${report.metrics.map((m) => fixed(e.metrics[m.id]?.mean ?? null)).join(' | ')} | ${e.msPerSample.toFixed(1)} |`,
     ),
     '',
+    ...(report.depth ? depthSection(report.depth) : []),
     ...(report.pairs?.length ? pairSection(report, report.pairs) : []),
     ...(report.classes ? classSections(report, report.classes) : []),
   ];
@@ -178,6 +179,19 @@ function constructionNotes(report: Omit<DatasetReport, 'records'>): string[] {
         ...notes,
       ]
     : [];
+}
+
+/** `--layer all`: each layer-reading explainer's violation mean per layer, first layer first. */
+function depthSection(depth: NonNullable<DatasetReport['depth']>): string[] {
+  const layers = Array.from({ length: depth.layers }, (_, l) => l);
+  return [
+    "Violation by layer (`--layer all`): each explainer that reads one attention layer, run at every layer; violation mean of the paper's operators [95% interval]; layer 0 is the first.",
+    '',
+    `| explainer | ${layers.map((l) => `layer ${l}`).join(' | ')} |`,
+    `|---|${layers.map(() => '---:').join('|')}|`,
+    ...depth.explainers.map((e) => `| ${cell(e.label)} | ${e.byLayer.map(interval).join(' | ')} |`),
+    '',
+  ];
 }
 
 /** Every pair of explainers, folded (a long list on a run of every explainer): the paired difference and McNemar. */

@@ -55,6 +55,7 @@ export async function runIdentity(model: TextClassifier, settings: ResolvedExpla
       labels,
       ...outcome,
       target: target ?? null,
+      layerSweep: settings.layerSweep ?? false,
       config: model.folder.config,
       engine: ENGINE_VERSION,
       format: OUTCOME_FORMAT,

@@ -45,9 +45,17 @@ export function sampleOutcome(result: ExplainResult, operator: ErasureOperatorNa
     units: result.units.length,
     truncated: result.truncated,
     explainers,
+    ...(result.depth ? { depth: depthOf(result) } : {}),
     random,
     ms,
   };
+}
+
+/** Each layer-reading explainer's violation share per layer, from the result's depth sweep. */
+function depthOf(result: ExplainResult): Record<string, (number | null)[]> {
+  const depth: Record<string, (number | null)[]> = {};
+  for (const row of result.depth ?? []) (depth[row.id] ??= [])[row.layer] = row.violationMean;
+  return depth;
 }
 
 function explainerOutcome(result: ExplainResult, row: ExplanationRow, chosen: ImpactRow | undefined): SampleExplainer {

@@ -25,6 +25,11 @@ export interface ExplainOptions extends Partial<ExplainSettingValues> {
    * about p(target). Default: the model's prediction ŷ (a multi-label head: the label with the highest σ(z)).
    */
   target?: string | number;
+  /**
+   * Also run every layer-reading explainer (those that read `attentionLayer`) at every attention layer, for the
+   * paper's depth claim (`--layer all`): ExplainResult.depth.
+   */
+  layerSweep?: boolean;
   /** Called with each part as soon as it is ready (see ExplainPart); the returned result has them all, with metrics. */
   onPart?: (part: ExplainPart) => void;
 }
@@ -37,6 +42,7 @@ export type ResolvedExplainOptions = ExplainSettingValues & {
   explainers: string[];
   metrics: boolean;
   target?: string | number;
+  layerSweep?: boolean;
 };
 
 /** Every option, given or declared default (an absent head stays absent: heads averaged). */
@@ -50,6 +56,7 @@ export function resolveExplainOptions(options: ExplainOptions): ResolvedExplainO
     explainers: options.explainers ?? EXPLAINERS.map((e) => e.id),
     metrics: options.metrics ?? true,
     ...(options.target === undefined ? {} : { target: options.target }),
+    ...(options.layerSweep ? { layerSweep: true } : {}),
   };
 }
 

@@ -68,6 +68,11 @@ export interface ExplainResult {
   /** Each unit's measured impact, per erasure operator. */
   impacts: ImpactRow[];
   explanations: ExplanationRow[];
+  /**
+   * With `layerSweep` (`--layer all`): every layer-reading explainer at every attention layer, first layer first, for
+   * the paper's depth claim. Absent otherwise.
+   */
+  depth?: DepthRow[];
   /** The clean run's attention maps, for the attention view; null when the model exposes none. */
   attention: AttentionView | null;
   /** The float tolerance under which |Δ| reads as zero (probability units). */
@@ -113,6 +118,18 @@ export interface ExplanationRow {
   heldOutMean: number | null;
   /** Other faithfulness metrics, under the chosen erasure operator. */
   metrics: MetricRow[];
+}
+
+/** One layer-reading explainer at one attention layer: its weights and verdicts there. */
+export interface DepthRow {
+  id: string;
+  label: string;
+  /** 0-based, first layer first. */
+  layer: number;
+  weights: number[] | null;
+  error?: string;
+  verdicts: VerdictRow[];
+  violationMean: number | null;
 }
 
 export interface MetricRow {

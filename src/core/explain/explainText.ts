@@ -20,6 +20,7 @@ import {
 } from './explainResult';
 import { prepareText, type PreparedText } from './prepareText';
 import { marksOf, runExplainers } from './runExplainers';
+import { layerSweep } from './layerSweep';
 import { TextRuns } from './textRuns';
 import { verdictRows, type ImpactSource } from './verdicts';
 
@@ -103,6 +104,10 @@ export async function explainText(
   for (const row of result.explanations)
     if (row.weights)
       row.verdicts = await verdictRows(row.weights, row.signed, impacts, marksOf(explainerById(row.id), facts));
+  if (settings.layerSweep) {
+    checkCancelled(options.cancelled);
+    result.depth = await layerSweep(explainers, prepared.attentions.length, { context, settings, impacts, facts });
+  }
   notes.push(...(await engineNotes(model, runs, result.explanations)));
 
   checkCancelled(options.cancelled);

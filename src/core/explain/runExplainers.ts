@@ -109,7 +109,7 @@ export function marksOf(
 }
 
 /** The settings `explainer` declares it reads, and only those (so what it declares is all it can depend on). */
-function settingsRead<R extends EngineSettingKey>(
+export function settingsRead<R extends EngineSettingKey>(
   explainer: Explainer<R>,
   resolved: ResolvedExplainOptions,
 ): ExplainerSettings<R> {

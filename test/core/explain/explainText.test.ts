@@ -8,6 +8,7 @@ import { DELTA_TOLERANCE } from '../../../src/core/faithfulness/polarity';
 import { probabilities } from '../../../src/core/model/batchRunner';
 import { resolveModelDir } from '../../../src/core/model/shippedModels';
 import { TextClassifier } from '../../../src/core/classifier/textClassifier';
+import { assertDeepClose } from '../../helpers/closeTo';
 
 const REVIEW = 'good service but horrible garbage food and small portions';
 let lstm: TextClassifier;
@@ -77,6 +78,34 @@ describe('explainText', () => {
       assert.deepEqual(e.weights, r.impacts.find((i) => i.operator === operator)!.deltas);
       assert.equal(e.verdicts.find((v) => v.operator === operator)!.violates, false);
     }
+  });
+
+  it('--layer all runs each layer-reading explainer at every layer, each row what that layer alone gives', async () => {
+    const explainers = ['raw-attention', 'attention-x-gradient', 'partial-lrp', 'occlusion'];
+    const r = await explainText(bert, REVIEW, { explainers, layerSweep: true, metrics: false });
+    const depth = r.depth!;
+    assert.deepEqual(
+      depth.map((d) => `${d.id}@${d.layer}`),
+      ['raw-attention', 'attention-x-gradient', 'partial-lrp'].flatMap((id) => [0, 1, 2, 3].map((l) => `${id}@${l}`)),
+      'occlusion reads no layer',
+    );
+    for (const layer of [0, 2]) {
+      const single = await explainText(bert, REVIEW, { explainers, attentionLayer: layer, metrics: false });
+      for (const row of single.explanations.filter((e) => e.id !== 'occlusion')) {
+        const swept = depth.find((d) => d.id === row.id && d.layer === layer)!;
+        // Close, not equal: the two explanations may read attention from different onnxruntime sessions (1e-9 apart).
+        assertDeepClose(swept.weights, row.weights, 1e-6);
+        assert.deepEqual(
+          swept.verdicts.map((v) => [v.operator, v.unit, v.violates]),
+          row.verdicts.map((v) => [v.operator, v.unit, v.violates]),
+        );
+        assert.equal(swept.violationMean, row.violationMean);
+      }
+    }
+    // The last layer is the explainers' default.
+    const last = depth.find((d) => d.id === 'raw-attention' && d.layer === 3)!;
+    assert.deepEqual(last.weights, r.explanations.find((e) => e.id === 'raw-attention')!.weights, 'the same run');
+    assert.equal((await explainText(bert, REVIEW, { explainers })).depth, undefined, 'only when asked');
   });
 
   it('the batched leave-one-out equals erasing each word in its own run', async () => {

@@ -29,6 +29,29 @@ function defaultExplainer(report: ReportView): string | undefined {
   return (report.explainers.find((e) => e.id === 'attention-x-gradient') ?? report.explainers[0])?.id;
 }
 
+/**
+ * The depth sweep as a line chart: one line per layer-reading explainer, a point per attention layer (the paper's
+ * depth claim); the same chart as length and confidence, with layers for bins.
+ */
+function depthChart(report: ReportView, depth: NonNullable<ReportView['depth']>): ReturnType<typeof binChart> {
+  const bins = Array.from({ length: depth.layers }, (_, l) => ({
+    label: `layer ${l}`,
+    from: l,
+    to: l + 1,
+    samples: Math.max(0, ...depth.explainers.map((e) => e.byLayer[l]?.n ?? 0)),
+    violation: Object.fromEntries(depth.explainers.map((e) => [e.id, e.byLayer[l]?.mean ?? null])),
+  }));
+  return binChart({
+    id: 'chart-depth',
+    what: 'attention layer',
+    xTitle: 'attention layer (0 is the first)',
+    bins,
+    explainers: report.explainers.filter((e) => depth.explainers.some((d) => d.id === e.id)),
+    description:
+      'Violation mean (share of the paper’s operators violated) of each explainer that reads one attention layer, run at every layer; lower is better. The paper reports that violations rise with depth.',
+  });
+}
+
 export class ChartsSection {
   private key = '';
   private figures?: {
@@ -37,6 +60,7 @@ export class ChartsSection {
     confidence: HTMLElement;
     polarity: HTMLElement;
     tokens: HTMLElement;
+    depth: HTMLElement;
   };
   private lineExplainers?: VscodeMultiSelect;
   private polarityPicker?: VscodeSingleSelect;
@@ -50,7 +74,7 @@ export class ChartsSection {
 
   render(report: ReportView, view: ReportViewState): void {
     const classes = tokenClasses(report);
-    const key = JSON.stringify([report.explainers.map((e) => [e.id, e.label]), classes]);
+    const key = JSON.stringify([report.explainers.map((e) => [e.id, e.label]), classes, report.depth !== undefined]);
     if (key !== this.key || !this.figures) {
       this.key = key;
       keepFocus(this.section, () => this.build(report, classes));
@@ -100,6 +124,7 @@ export class ChartsSection {
         ),
       );
       fillFigure(f.tokens, tokenChart(report, tokenClass, tokenId));
+      if (report.depth) fillFigure(f.depth, depthChart(report, report.depth));
       enableChartFocus(this.section);
     });
   }
@@ -144,6 +169,7 @@ export class ChartsSection {
         'Polarity: explanation sign vs impact sign',
         el('div', { class: 'chart-controls' }, field('Explainer', this.polarityPicker)),
       ),
+      depth: figureShell('chart-depth', 'Violation by attention layer (--layer all)'),
       tokens: figureShell(
         TOKEN_CHART_ID,
         'Tokens that most often cause violations',
@@ -170,6 +196,7 @@ export class ChartsSection {
         el('div', { class: 'chart-row' }, this.figures.length, this.figures.confidence),
       ),
       el('div', { class: 'chart-row' }, this.figures.polarity, this.figures.tokens),
+      report.depth && el('div', { class: 'chart-row' }, this.figures.depth),
     );
   }
 }
