@@ -23,8 +23,10 @@ import {
   RANDOM_SEEDS,
   readLabelledCsv,
   resolveModelDir,
+  PairedTally,
   sampleOutcome,
   TextClassifier,
+  type SampleExplainer,
 } from '../src/core';
 import { writeReadmeBlock } from './readmeBlock';
 
@@ -36,6 +38,11 @@ interface Tally {
   violations: Record<string, number>;
   runs: number;
   error?: string;
+  /**
+   * Per text, in file order, the verdicts under the paper's operators as one character: the digit Σ 2^j over the
+   * operators j it violates under, or '-' where it did not run (absent in results saved before pairs were kept).
+   */
+  verdicts?: string;
 }
 
 async function main(): Promise<void> {
@@ -71,9 +78,14 @@ async function main(): Promise<void> {
   const results = Object.fromEntries(
     names.map((n) => [n, JSON.parse(readFileSync(resultFile(n), 'utf8')) as ModelResult]),
   );
-  const table = markdown(results);
-  process.stdout.write(`${table}\n`);
-  if (values['write-readme']) writeReadmeBlock(ROOT, 'violation-table', table);
+  const marks = Object.fromEntries(await Promise.all(names.map(async (n) => [n, await constructionMarks(n)] as const)));
+  const table = markdown(results, marks);
+  const pairs = pairsMarkdown(results);
+  process.stdout.write(`${table}\n\n${pairs}\n`);
+  if (values['write-readme']) {
+    writeReadmeBlock(ROOT, 'violation-table', table);
+    writeReadmeBlock(ROOT, 'violation-pairs', pairs);
+  }
 }
 
 /** `saved` with the rows of `explainers` measured again in `fresh` (same texts; Random's floor is re-measured too). */
@@ -113,13 +125,15 @@ async function runModel(
       igSteps,
     });
     for (const e of r.explanations) {
-      const t = (tallies[e.id] ??= { violations: {}, runs: 0 });
+      const t = (tallies[e.id] ??= { violations: {}, runs: 0, verdicts: '' });
       if (!e.weights) {
         t.error = e.error;
+        t.verdicts += '-';
         continue;
       }
       t.runs++;
       for (const v of e.verdicts) t.violations[v.operator] = (t.violations[v.operator] ?? 0) + (v.violates ? 1 : 0);
+      t.verdicts += verdictDigit(e.verdicts);
     }
     // The floor's verdicts as a dataset run computes them (RANDOM_SEEDS' draws against this text's impact rows).
     sampleOutcome(r, 'delete', 0).random.forEach((perOp, k) =>
@@ -136,9 +150,107 @@ async function runModel(
   return { texts: texts.length, igSteps, seconds: (performance.now() - started) / 1000, explainers: tallies, random };
 }
 
-const pct = (x: number) => x.toFixed(3).replace(/^0/, '');
+/** A text's verdicts under the paper's operators as one character (see Tally.verdicts). */
+function verdictDigit(verdicts: { operator: string; violates: boolean }[]): string {
+  return String(
+    PAPER_OPERATORS.reduce((bits, op, j) => bits | (verdicts.find((v) => v.operator === op)?.violates ? 1 << j : 0), 0),
+  );
+}
 
-function markdown(results: Record<string, ModelResult>): string {
+const pct = (x: number) => x.toFixed(3).replace(/^0/, '');
+const signed = (x: number) => (x < 0 ? '−' : '+') + pct(Math.abs(x));
+
+/** The comparisons the paper draws and the README discusses, as A − B on the same sentences. */
+const PAIRS: [string, string][] = [
+  ['attention-x-gradient', 'raw-attention'],
+  ['attention-x-input-norm', 'raw-attention'],
+  ['attention-x-gradient', 'attention-x-input-norm'],
+  ['input-x-gradient', 'attention-x-gradient'],
+  ['integrated-gradients', 'input-x-gradient'],
+  ['partial-lrp', 'attention-x-gradient'],
+  ['partial-lrp', 'raw-attention'],
+  ['conservative-lrp', 'input-x-gradient'],
+  ['transformer-attribution', 'generic-attention'],
+  ['transformer-attribution', 'integrated-gradients'],
+  ['kernel-shap', 'integrated-gradients'],
+  ['lime', 'occlusion'],
+  ['raw-attention', 'random'],
+];
+
+/** A text's verdicts as the dataset report's outcome, for PairedTally (only the fields it reads). */
+function outcomeOf(digit: string): SampleExplainer | undefined {
+  if (digit === '-') return undefined;
+  const bits = Number(digit);
+  const verdicts = Object.fromEntries(
+    PAPER_OPERATORS.map((op, j) => [op, { unit: 0, weight: 0, delta: 0, violates: (bits & (1 << j)) !== 0 }]),
+  );
+  const violated = PAPER_OPERATORS.filter((_, j) => bits & (1 << j)).length;
+  return {
+    verdicts,
+    violationMean: violated / PAPER_OPERATORS.length,
+    tokenLevelRate: null,
+    weightedRate: null,
+    metrics: {},
+    polarity: [0, 0, 0, 0, 0],
+    ms: 0,
+  };
+}
+
+/**
+ * The paper's comparisons per model: A − B, the mean over sentences of A's violation share (of the three operators)
+ * minus B's, with the paired t 95% interval the dataset report uses (PairedTally); ✱ where it excludes 0.
+ */
+function pairsMarkdown(results: Record<string, ModelResult>): string {
+  const names = Object.keys(results);
+  const label = (id: string) => EXPLAINERS.find((e) => e.id === id)!.label.replace(/\|/g, '\\|');
+  const lines = [
+    `| A − B (violation share, mean of operators) | ${names.join(' | ')} |`,
+    `|---|${names.map(() => '---').join('|')}|`,
+  ];
+  for (const [a, b] of PAIRS) {
+    const cells = names.map((n) => {
+      const [va, vb] = [a, b].map((id) => results[n].explainers[id]?.verdicts);
+      if (!va || !vb)
+        return results[n].explainers[a]?.runs === 0 || results[n].explainers[b]?.runs === 0 ? 'n/a' : 'not measured';
+      const tally = new PairedTally([a, b], PAPER_OPERATORS, false);
+      for (let i = 0; i < va.length; i++) tally.addRow([{ [a]: outcomeOf(va[i]), [b]: outcomeOf(vb[i]) }]);
+      const [pair] = tally.build();
+      const { mean, lo, hi, n: count } = pair.difference;
+      if (mean === null || lo === null || hi === null || count === 0) return 'n/a';
+      const differs = lo > 0 || hi < 0;
+      const p = pair.mcnemar.delete;
+      return `${signed(mean)} [${signed(lo)}, ${signed(hi)}]${differs ? ' ✱' : ''}${p ? ` · McNemar p(delete) ${p.p < 0.001 ? '<.001' : pct(p.p)}` : ''}`;
+    });
+    lines.push(`| ${label(a)} − ${label(b)} | ${cells.join(' | ')} |`);
+  }
+  lines.push(
+    '',
+    `Paired over the same ${results[names[0]].texts} sentences: the mean difference of the two explainers' per-sentence violation shares (0, ⅓, ⅔ or 1 of the three operators) with a 95% paired t interval; ✱ marks an interval that excludes 0 (the two differ), and negative means A violates less. McNemar p(delete): the exact test on the top-unit verdicts under delete alone, for this one comparison (not adjusted over the table). Regenerated with the violation table (\`npm run violation-table -- --write-readme\`).`,
+  );
+  return lines.join('\n');
+}
+
+/** Explainer id → operator → why its verdict there is exact by construction on this model (Explainer.byConstruction). */
+type Marks = Record<string, Partial<Record<string, string>>>;
+
+/** The marks, read off one explanation of the first test sentence with every explainer (they depend on the model only). */
+async function constructionMarks(name: string): Promise<Marks> {
+  const [first] = readLabelledCsv(join(DATA, 'sst2', 'test.csv'));
+  const model = await TextClassifier.load(resolveModelDir(name));
+  try {
+    const r = await explainText(model, first.text, { metrics: false, seed: 0 });
+    return Object.fromEntries(
+      r.explanations.map((e) => [
+        e.id,
+        Object.fromEntries(e.verdicts.filter((v) => v.byConstruction).map((v) => [v.operator, v.byConstruction!])),
+      ]),
+    );
+  } finally {
+    await model.dispose();
+  }
+}
+
+function markdown(results: Record<string, ModelResult>, marks: Record<string, Marks>): string {
   const names = Object.keys(results);
   const lines = [
     `| explainer | ${names.map((n) => `${n}: delete / zero-emb / att-mask → **mean**`).join(' | ')} |`,
@@ -155,7 +267,11 @@ function markdown(results: Record<string, ModelResult>): string {
           : 'not run';
       const ratios = PAPER_OPERATORS.map((op) => (t.violations[op] ?? 0) / t.runs);
       const mean = ratios.reduce((a, b) => a + b, 0) / ratios.length;
-      return `${ratios.map(pct).join(' / ')} → **${pct(mean)}**`;
+      const marked = PAPER_OPERATORS.map((op) => marks[n]?.[e.id]?.[op] !== undefined);
+      const held = ratios.filter((_, j) => !marked[j]);
+      const heldOut = held.length ? held.reduce((a, b) => a + b, 0) / held.length : null;
+      const cells = ratios.map((r, j) => `${pct(r)}${marked[j] ? '†' : ''}`).join(' / ');
+      return `${cells} → **${pct(mean)}**${marked.some(Boolean) ? ` (held-out ${heldOut === null ? '—' : pct(heldOut)})` : ''}`;
     });
     lines.push(`| ${e.label.replace(/\|/g, '\\|')}${e.id === 'random' ? ' (seed 0)' : ''} | ${cells.join(' | ')} |`);
   }
@@ -167,9 +283,26 @@ function markdown(results: Record<string, ModelResult>): string {
     return `**${pct(mean)}** ± ${spread.toFixed(3)} (seeds ${RANDOM_SEEDS.join(', ')}: ${means.map(pct).join(', ')})`;
   });
   lines.push(`| Random floor, 3 seeds (mean of operators) | ${floor.join(' | ')} |`);
+  const notes = [
+    ...new Set(
+      names.flatMap((n) =>
+        Object.entries(marks[n] ?? {}).flatMap(([id, byOp]) =>
+          Object.entries(byOp).map(
+            ([op, why]) => `${EXPLAINERS.find((x) => x.id === id)?.label ?? id} under ${op}: ${why}`,
+          ),
+        ),
+      ),
+    ),
+  ];
   lines.push(
     '',
     `${results[names[0]].texts} SST-2 test sentences per model; lower is better; word granularity; gradients of p(ŷ); IG ${results[names[0]].igSteps ?? 20} steps, zero baseline.`,
+    ...(notes.length
+      ? [
+          '',
+          `† exact by construction, so not evidence (the held-out mean leaves these operators out): ${notes.join('; ')}.`,
+        ]
+      : []),
   );
   return lines.join('\n');
 }
