@@ -157,7 +157,7 @@ export function formatExplanation(r: ExplainResult): string {
     lines.push(`  ${e.id}: ${verdicts.join('; ')}`);
     for (const v of e.verdicts.filter((x) => x.byConstruction))
       lines.push(
-        `    † ${v.operator} is exact by construction: ${v.byConstruction}; held-out mean ${e.heldOutMean === null ? '-' : e.heldOutMean.toFixed(3)}`,
+        `    † ${v.operator} is not independent evidence, by construction (${v.byConstruction}); held-out mean ${e.heldOutMean === null ? '-' : e.heldOutMean.toFixed(3)}`,
       );
   }
   if (r.depth?.length) lines.push('', ...depthTable(r));

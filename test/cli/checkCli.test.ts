@@ -60,7 +60,7 @@ describe('polarity-lens check', () => {
     ratio = report.explainers.find((e) => e.id === 'raw-attention')!.violationMean.mean!;
     // Occlusion's weights are the delete Δs: that column is marked † and the held-out mean leaves it out.
     const occlusion = report.explainers.find((e) => e.id === 'occlusion')!;
-    assert.match(occlusion.byConstruction!.delete!, /its weights are the Δs of erasures under delete/);
+    assert.match(occlusion.byConstruction!.delete!, /exact: its weights are the Δs of erasures under delete/);
     assert.equal(occlusion.violation.delete!.k, 0, 'so it never violates there');
     const heldOut = report.records.map(
       (x) =>
@@ -69,17 +69,27 @@ describe('polarity-lens check', () => {
     );
     assert.ok(Math.abs(occlusion.heldOutMean!.mean! - heldOut.reduce((s, v) => s + v, 0) / heldOut.length) < 1e-12);
     assert.equal(report.explainers.find((e) => e.id === 'raw-attention')!.byConstruction, undefined);
-    assert.match(r.stdout, /- † Leave-one-out occlusion under delete: its weights are the Δs/);
+    assert.match(r.stdout, /- † Leave-one-out occlusion under delete: exact: its weights are the Δs/);
     // Paired differences, recounted from the records: every pair, A − B per sample, McNemar's discordant verdicts.
     assert.equal(report.pairs!.length, 3);
     assert.match(r.stdout, /<details><summary>Paired differences: 3 pairs of explainers/);
+    // Over the operators marked † for neither (occlusion's delete is left out of its pairs).
+    const marked = (id: string) => Object.keys(report.explainers.find((e) => e.id === id)!.byConstruction ?? {});
     for (const pair of report.pairs!) {
-      const d = report.records.map((x) => x.explainers[pair.a].violationMean! - x.explainers[pair.b].violationMean!);
+      const ops = report.settings.operators.filter(
+        (op) => !marked(pair.a).includes(op) && !marked(pair.b).includes(op),
+      );
+      const share = (x: (typeof report.records)[number], id: string) =>
+        ops.filter((op) => x.explainers[id].verdicts[op]!.violates).length / ops.length;
+      const d = report.records.map((x) => share(x, pair.a) - share(x, pair.b));
       assert.ok(Math.abs(pair.difference.mean! - d.reduce((s, v) => s + v, 0) / d.length) < 1e-12, pair.a + pair.b);
       const onlyA = report.records.filter(
-        (x) => x.explainers[pair.a].verdicts.delete!.violates && !x.explainers[pair.b].verdicts.delete!.violates,
+        (x) =>
+          x.explainers[pair.a].verdicts['attention-mask']!.violates &&
+          !x.explainers[pair.b].verdicts['attention-mask']!.violates,
       ).length;
-      assert.equal(pair.mcnemar.delete!.onlyA, onlyA);
+      assert.equal(pair.mcnemar['attention-mask']!.onlyA, onlyA);
+      assert.equal(pair.mcnemar.delete === undefined, ops.length < 3, 'no McNemar under a † operator');
     }
     assert.equal(parse<unknown>(readFileSync(out('r.csv')), { columns: true }).length, 25);
     assert.match(readFileSync(out('r.xml'), 'utf8'), /<testsuites name="polarity-lens check" tests="1" failures="0">/);

@@ -40,12 +40,15 @@ describe('polarity-lens explain', () => {
     assert.match(r.stdout, /Δ = p\(ŷ\) of the text − p\(ŷ\) with the unit erased/);
     assert.match(r.stdout, /^Δ attention-mask /m);
     assert.match(r.stdout, /raw-attention: delete (✓ consistent|✗ violates) \(top "/);
-    // Verdicts that are exact by construction are marked, with why, and a held-out mean.
+    // Verdicts that are not independent evidence are marked, with why, and a held-out mean.
     assert.match(r.stdout, /occlusion: delete ✓ consistent† /);
-    assert.match(r.stdout, /† delete is exact by construction: its weights are the Δs of erasures under delete/);
     assert.match(
       r.stdout,
-      /† attention-mask is exact by construction: on one attention distribution of a binary model/,
+      /† delete is not independent evidence, by construction \(exact: its weights are the Δs of erasures under delete/,
+    );
+    assert.match(
+      r.stdout,
+      /† attention-mask is not independent evidence, by construction \(exact: on one attention distribution read linearly by a binary model/,
     );
     assert.doesNotMatch(r.stdout, /raw-attention: [^\n]*†/);
     assert.match(r.stdout, /other faithfulness metrics \(erasing with delete; ↑ higher is better, ↓ lower is better\)/);

@@ -652,8 +652,13 @@ describe('the live report webview (VS Code API stand-in)', () => {
     const report: ReportView = {
       ...base,
       pairs: [
-        { a: x, b: y, difference: { n: 40, mean: -0.2, lo: -0.3, hi: -0.1 }, mcnemar: { delete: test } },
-        { a: x, b: z, difference: { n: 40, mean: 0.05, lo: -0.02, hi: 0.12 }, mcnemar: {} },
+        {
+          a: x,
+          b: y,
+          difference: { n: 40, mean: -0.2, lo: -0.3, hi: -0.1, confidence: 0.975 },
+          mcnemar: { delete: test },
+        },
+        { a: x, b: z, difference: { n: 40, mean: 0.05, lo: -0.02, hi: 0.12, confidence: 0.975 }, mcnemar: {} },
       ],
     };
     const { page, trouble } = await openFile(standalone(report), 'pairs');
@@ -664,7 +669,7 @@ describe('the live report webview (VS Code API stand-in)', () => {
       assert.equal(await cell(y, x).textContent(), '0.20✱', 'read backwards: negated');
       assert.match(
         (await cell(y, x).getAttribute('title')) ?? '',
-        /95% CI 0\.100–0\.300 over 40 samples \(excludes 0\)/,
+        /97\.5% CI 0\.100–0\.300 over 40 samples \(excludes 0\)/,
       );
       assert.match(
         (await cell(y, x).getAttribute('title')) ?? '',

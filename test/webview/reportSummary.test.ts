@@ -47,7 +47,7 @@ describe('report summary table', () => {
     assert.equal(columns.find((c) => c.id === 'metric:sufficiency')?.better, 'lower');
     assert.equal(columns.find((c) => c.id === 'metric:aopc')?.better, 'higher');
     for (const c of columns.filter((x) => x.better)) assert.match(c.unit, /(lower|higher) is better/, c.id);
-    // The held-out mean is the explainer's own where it has one, else its mean (nothing is exact by construction).
+    // The held-out mean is the explainer's own where it has one, else its mean (nothing is by construction).
     const e = report.explainers[0];
     assert.equal(summaryCell({ ...e, heldOutMean: undefined }, 'heldOutMean').value, e.violationMean.mean);
     const heldOut = { n: 9, mean: 0.123, lo: 0.1, hi: 0.2 };

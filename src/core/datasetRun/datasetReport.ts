@@ -51,9 +51,9 @@ export interface SampleExplainer {
   verdicts: Partial<Record<ErasureOperatorName, SampleVerdict>>;
   /** Share of operators violated (0, 1/3, 2/3, 1). */
   violationMean: number | null;
-  /** The same over the operators whose verdict is not exact by construction (absent: equal to violationMean). */
+  /** The same over the operators whose verdict is not by construction (absent: equal to violationMean). */
   heldOutMean?: number | null;
-  /** Operators whose verdict is exact by construction here, with why (ExplanationRow's VerdictRow.byConstruction). */
+  /** Operators whose verdict is by construction here, with why (ExplanationRow's VerdictRow.byConstruction). */
   byConstruction?: Partial<Record<ErasureOperatorName, string>>;
   /** Token-level and |w|-weighted violation rates under the chosen operator. */
   tokenLevelRate: number | null;
@@ -113,7 +113,7 @@ export interface ExplainerSummary {
   /** The mean over the paper's operators of the per-sample violation share, with a 95% interval. */
   violationMean: MeanEstimate;
   /**
-   * The same over the operators whose verdict is not exact by construction (the explainer was fitted with the
+   * The same over the operators whose verdict is not by construction (the explainer was fitted with the
    * operator, or the model's structure decides the verdict); with why, per operator so marked. Absent in older reports.
    */
   heldOutMean?: MeanEstimate;
@@ -141,8 +141,12 @@ export interface BinRow {
 export interface PairedDifference {
   a: string;
   b: string;
-  /** Mean over samples of A's violation share minus B's (negative: A violates less), with a paired t 95% interval. */
-  difference: MeanEstimate;
+  /**
+   * Mean over samples of A's violation share minus B's (negative: A violates less), over the paper's operators
+   * marked † for neither, with a paired t interval at `confidence`: 95% Bonferroni-adjusted over every pair compared,
+   * so all the intervals hold together.
+   */
+  difference: MeanEstimate & { confidence: number };
   /**
    * Per paper operator, the exact McNemar test on the top-unit verdicts: samples where only A violates, only B does,
    * both judged; p two-sided, and Holm-adjusted over every pair of the report. Absent for multi-label runs (a row's

@@ -1,9 +1,10 @@
 /**
  * Paired comparisons of explainers on the same samples: for every pair (A, B), the difference of their violation
- * means (A − B, each sample's share of the paper's operators) with a paired t interval, and per paper operator an exact
- * McNemar test on the top-unit verdicts (the discordant samples only), with Holm's adjustment over every pair. A
- * difference between two explainers' ratios is only a finding when these say so; two separate intervals that overlap
- * do not say it is not.
+ * shares (A − B per sample, over the paper's operators whose verdict is by construction for neither) with a paired t
+ * interval, Bonferroni-adjusted so the intervals hold together over every pair compared; and per paper operator an
+ * exact McNemar test on the top-unit verdicts (the discordant samples only; not under an operator marked † for
+ * either), with Holm's adjustment over every pair. A difference between two explainers' ratios is only a finding when
+ * these say so; two separate intervals that overlap do not say it is not.
  */
 import binomialCdf from '@stdlib/stats-base-dists-binomial-cdf';
 import type { ErasureOperatorName } from '../erasure/erasureOperator';
@@ -30,6 +31,11 @@ export function holm(p: number[]): number[] {
     adjusted[i] = running;
   });
   return adjusted;
+}
+
+/** Whether an operator's verdict counts in a comparison: judged, and not by construction (†) for this explainer. */
+function fair(e: SampleExplainer, op: ErasureOperatorName): boolean {
+  return e.verdicts[op] !== undefined && e.byConstruction?.[op] === undefined;
 }
 
 interface PairTally {
@@ -63,16 +69,23 @@ export class PairedTally {
         const pair = this.pairs[k++];
         const both = judgements
           .map((j) => [j[this.explainers[a]], j[this.explainers[b]]] as const)
-          .filter(([x, y]) => x && y && !x.error && !y.error && x.violationMean !== null && y.violationMean !== null)
+          .filter(([x, y]) => x && y && !x.error && !y.error)
           .map(([x, y]) => [x!, y!] as const);
-        if (both.length === 0) continue;
-        pair.difference.add(both.reduce((s, [x, y]) => s + x.violationMean! - y.violationMean!, 0) / both.length);
+        // Per judgement, the shares over the operators judged for both and marked † for neither.
+        const differences = both.flatMap(([x, y]) => {
+          const ops = this.operators.filter((op) => fair(x, op) && fair(y, op));
+          if (ops.length === 0) return [];
+          const share = (e: SampleExplainer) => ops.filter((op) => e.verdicts[op]!.violates).length / ops.length;
+          return [share(x) - share(y)];
+        });
+        if (differences.length === 0) continue;
+        pair.difference.add(differences.reduce((s, d) => s + d, 0) / differences.length);
         if (this.clustered) continue;
         for (const op of this.operators) {
           for (const [x, y] of both) {
-            const vx = x.verdicts[op]?.violates;
-            const vy = y.verdicts[op]?.violates;
-            if (vx === undefined || vy === undefined) continue;
+            if (!fair(x, op) || !fair(y, op)) continue;
+            const vx = x.verdicts[op]!.violates;
+            const vy = y.verdicts[op]!.violates;
             let d = pair.discordant.get(op);
             if (!d) pair.discordant.set(op, (d = { onlyA: 0, onlyB: 0, n: 0 }));
             d.n++;
@@ -84,7 +97,12 @@ export class PairedTally {
     }
   }
 
-  build(): PairedDifference[] {
+  /**
+   * The pairs; `family`: how many pairs the intervals must hold over together (default every pair here; the README's
+   * table passes its own count), each interval at 1 − 0.05 / family.
+   */
+  build(family = this.pairs.length): PairedDifference[] {
+    const confidence = 1 - 0.05 / Math.max(1, family);
     const out: PairedDifference[] = [];
     let k = 0;
     for (let a = 0; a < this.explainers.length; a++)
@@ -93,7 +111,7 @@ export class PairedTally {
         out.push({
           a: this.explainers[a],
           b: this.explainers[b],
-          difference: pair.difference.estimate(DIFFERENCE),
+          difference: { ...pair.difference.estimate(DIFFERENCE, confidence), confidence },
           mcnemar: Object.fromEntries(
             [...pair.discordant].map(([op, d]) => [
               op,

@@ -193,7 +193,14 @@ export class ReportBuilder {
       const e = record.explainers[id];
       if (!e || e.error) return;
       if (e.verdicts[this.operator]?.violates && e.topText !== undefined)
-        this.countToken(record.prediction.label, id, e.topText);
+        // Keyed by ŷ's name, also when every sample explains one class (check --target).
+        this.countToken(
+          this.classNames && record.predicted !== undefined
+            ? this.classNames[record.predicted]
+            : record.prediction.label,
+          id,
+          e.topText,
+        );
     });
   }
 

@@ -166,7 +166,7 @@ export function markdownSummary(report: Omit<DatasetReport, 'records'>): string 
   return lines.filter((l, i) => l !== '' || lines[i - 1] !== '').join('\n');
 }
 
-/** What each † means: the explainer, the operator and why its verdict there is exact by construction. */
+/** What each † means: the explainer, the operator and why its verdict there is by construction. */
 function constructionNotes(report: Omit<DatasetReport, 'records'>): string[] {
   const notes = report.explainers.flatMap((e) =>
     Object.entries(e.byConstruction ?? {}).map(([op, why]) => `- † ${cell(e.label)} under ${op}: ${cell(why)}.`),
@@ -174,7 +174,7 @@ function constructionNotes(report: Omit<DatasetReport, 'records'>): string[] {
   return notes.length
     ? [
         '',
-        'Exact by construction (†), so not evidence of faithfulness; the held-out mean leaves these operators out (= where there are none):',
+        'Not independent evidence, by construction (†): exact where the reason says so, favoured where the explainer was fitted to the operator. The held-out mean leaves these operators out (= where there are none), so it covers fewer operators than the mean:',
         '',
         ...notes,
       ]
@@ -202,7 +202,7 @@ function pairSection(report: Omit<DatasetReport, 'records'>, pairs: PairedDiffer
   return [
     `<details><summary>Paired differences: ${pairs.length} pairs of explainers, ${pairs.filter(pairDiffers).length} whose 95% interval excludes 0</summary>`,
     '',
-    `A − B = mean over the samples both ran on of A's violation share minus B's (negative: A violates less) [paired t 95% interval; ✱ excludes 0]. McNemar: exact test on the top-unit verdicts per operator, p Holm-adjusted over all ${pairs.length} pairs.`,
+    `A − B = mean over the samples both ran on of A's violation share minus B's over the operators marked † for neither (negative: A violates less) [paired t interval, Bonferroni-adjusted so that all ${pairs.length} hold together at 95%; ✱ excludes 0]. McNemar: exact test on the top-unit verdicts per operator (not under †), p Holm-adjusted over all ${pairs.length} pairs.`,
     '',
     `| A | B | A − B | McNemar p (Holm): ${ops.join(' / ')} |`,
     '|---|---|---:|---:|',
@@ -219,7 +219,7 @@ function pairSection(report: Omit<DatasetReport, 'records'>, pairs: PairedDiffer
 /** The report per class: a table per grouping (classes as columns) and the confusion matrix. */
 function classSections(report: Omit<DatasetReport, 'records'>, classes: ClassBreakdown): string[] {
   const target = classes.target === null ? undefined : report.model.labels[classes.target];
-  const table = (title: string, rows: ClassRow[]): string[] =>
+  const table = (title: string, rows: ClassRow[], share: string): string[] =>
     rows.length === 0
       ? []
       : [
@@ -228,7 +228,7 @@ function classSections(report: Omit<DatasetReport, 'records'>, classes: ClassBre
           `| | ${rows.map((r) => cell(r.label)).join(' | ')} |`,
           `|---|${rows.map(() => '---:').join('|')}|`,
           `| samples | ${rows.map((r) => r.samples).join(' | ')} |`,
-          `| accuracy | ${rows.map((r) => (r.accuracy ? interval(r.accuracy) : '—')).join(' | ')} |`,
+          `| ${share} | ${rows.map((r) => (r.accuracy ? interval(r.accuracy) : '—')).join(' | ')} |`,
           ...report.explainers.map(
             (e) =>
               `| ${cell(e.label)} | ${rows.map((r) => (r.violation[e.id] ? interval(r.violation[e.id]!) : '—')).join(' | ')} |`,
@@ -243,8 +243,8 @@ function classSections(report: Omit<DatasetReport, 'records'>, classes: ClassBre
       ? "Each sample is explained for its own prediction ŷ. Per class: accuracy and each explainer's violation mean over the paper's operators [95% interval]."
       : `Every sample is explained for the class **${cell(target)}** (every Δ is a change in p(${cell(target)})), whatever the model predicts. Per class: accuracy and each explainer's violation mean over the paper's operators [95% interval].`,
     '',
-    ...table('By predicted class ŷ:', classes.byPredicted),
-    ...table('By gold label:', classes.byGold),
+    ...table('By predicted class ŷ:', classes.byPredicted, 'precision (gold = ŷ)'),
+    ...table('By gold label:', classes.byGold, 'recall (ŷ = gold)'),
     ...(confusion
       ? [
           'Confusion matrix (rows: gold label, columns: predicted class ŷ):',

@@ -77,12 +77,15 @@ export class RunningMean {
     this.m2 += d * (x - this.mean);
   }
 
-  /** The mean with its 95% t interval, clipped to `bounds` (e.g. [0, 1] for a rate, which cannot leave them). */
-  estimate(bounds: [number, number] = [-Infinity, Infinity]): MeanEstimate {
+  /**
+   * The mean with its t interval (95% unless `confidence` says otherwise), clipped to `bounds` (e.g. [0, 1] for a
+   * rate, which cannot leave them).
+   */
+  estimate(bounds: [number, number] = [-Infinity, Infinity], confidence = 0.95): MeanEstimate {
     if (this.n === 0) return { n: 0, mean: null, lo: null, hi: null };
     if (this.n === 1) return { n: 1, mean: this.mean, lo: null, hi: null };
     // Student's t at n − 1 degrees of freedom, exactly (a normal quantile would be ≈ 4% too narrow at 31).
-    const t = tQuantile(0.975, this.n - 1);
+    const t = tQuantile(1 - (1 - confidence) / 2, this.n - 1);
     const half = t * Math.sqrt(this.m2 / (this.n - 1) / this.n);
     return {
       n: this.n,

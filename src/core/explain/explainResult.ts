@@ -112,7 +112,7 @@ export interface ExplanationRow {
   /** Share of the paper's three operators under which the explanation violates (0, 1/3, 2/3 or 1); null if not run. */
   violationMean: number | null;
   /**
-   * The same share over the paper's operators whose verdict is not exact by construction (VerdictRow.byConstruction);
+   * The same share over the paper's operators whose verdict is not by construction (VerdictRow.byConstruction);
    * equal to violationMean when none is, null when all are or it did not run.
    */
   heldOutMean: number | null;

@@ -1,6 +1,7 @@
 import type { TextClassifier } from '../classifier/textClassifier';
 import type { ErasureOperatorName } from '../erasure/erasureOperator';
 import { erasureOperator } from '../erasure/operators';
+import { argmax } from '../math/softmax';
 import type { AttentionMap, ConstructionFacts, ExplainContext } from '../explainers/explainer';
 import { explainerById } from '../explainers/registry';
 import type { MetricContext } from '../faithfulness/metrics/metric';
@@ -85,6 +86,7 @@ export async function explainText(
     fittedOperator: settings.operator,
     singleAttention: prepared.attentions.length === 1 && prepared.attentions[0].dims.length < 4,
     classes: probabilities.length,
+    objective: settings.objective,
   };
   result.explanations = await runExplainers(explainers, {
     context,
@@ -111,7 +113,8 @@ export async function explainText(
   notes.push(...(await engineNotes(model, runs, result.explanations)));
 
   checkCancelled(options.cancelled);
-  if (options.metrics !== false) await addMetrics(result.explanations, runs, prepared, settings.operator);
+  if (options.metrics !== false)
+    await addMetrics(result.explanations, runs, prepared, settings.operator, model.head.kind === 'multi-label');
   return result;
 }
 
@@ -233,17 +236,23 @@ async function addMetrics(
   runs: TextRuns,
   prepared: PreparedText,
   operator: ErasureOperatorName,
+  multiLabel: boolean,
 ): Promise<void> {
   const { input, units, target, predicted, probabilities, erasureContext } = prepared;
   const chosen = erasureOperator(operator);
   const leaveOneOut = await runs.leaveOneOut(operator);
+  const flipped: MetricContext['flipped'] = multiLabel
+    ? (erased) => erased[target] >= 0.5 !== probabilities[target] >= 0.5
+    : target === predicted
+      ? (erased) => argmax(erased) !== predicted
+      : () => null;
   const plans = [];
   for (const row of rows.filter((r) => r.weights && r.metrics.length === 0)) {
     const ctx: MetricContext = {
       weights: row.weights!,
       target,
       baseline: probabilities[target],
-      predicted,
+      flipped,
       operator,
       leaveOneOut,
       without: (picked) =>

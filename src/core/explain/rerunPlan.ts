@@ -17,8 +17,13 @@ function settingValue(o: ResolvedExplainOptions, setting: EngineSettingKey): str
 function targetIndex(result: ExplainResult, target: string | number | undefined): number {
   if (target === undefined) return result.prediction.index;
   if (typeof target === 'number') return target;
-  const byName = result.model.labels.indexOf(target);
-  return byName >= 0 ? byName : /^\d+$/.test(target) ? Number(target) : -1;
+  const labels = result.model.labels;
+  const byName = labels.indexOf(target);
+  if (byName >= 0) return byName;
+  // As chosenTarget does: a unique name regardless of case, then digits as an index.
+  const caseless = labels.flatMap((l, i) => (l.toLowerCase() === target.trim().toLowerCase() ? [i] : []));
+  if (caseless.length === 1) return caseless[0];
+  return /^\d+$/.test(target.trim()) ? Number(target) : -1;
 }
 
 export interface RerunPlan {

@@ -21,7 +21,7 @@ export interface ExplainerStage {
   context: ExplainContext;
   settings: ResolvedExplainOptions;
   impacts: ImpactSource;
-  /** What decides which verdicts are exact by construction on this model. */
+  /** What decides which verdicts are by construction on this model. */
   facts: ConstructionFacts;
   /** Rows of an earlier explanation whose weights are still valid (see planRerun). */
   reuse?: ExplanationRow[];
@@ -93,7 +93,7 @@ export async function runExplainers(
 
 /**
  * The share of the paper's operators under which the verdict is a violation (null without verdicts); `heldOut`: only
- * over those whose verdict is not exact by construction.
+ * over those whose verdict is not by construction.
  */
 export function violationMean(verdicts: VerdictRow[], heldOut = false): number | null {
   const paper = verdicts.filter((v) => PAPER_OPERATORS.includes(v.operator) && !(heldOut && v.byConstruction));

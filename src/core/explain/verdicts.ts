@@ -25,7 +25,7 @@ export async function verdictRows(
   weights: number[],
   signed: boolean,
   source: ImpactSource,
-  /** Why a verdict under an operator is exact by construction, if it is (Explainer.byConstruction). */
+  /** Why a verdict under an operator is by construction, if it is (Explainer.byConstruction). */
   marks: (operator: ErasureOperatorName) => string | undefined = () => undefined,
 ): Promise<VerdictRow[]> {
   const candidates = weights.map(() => true);

@@ -130,13 +130,15 @@ export interface Explainer<R extends EngineSettingKey = EngineSettingKey> {
   explain(context: ExplainContext, settings: ExplainerSettings<R>): Promise<ExplainerOutput>;
 }
 
-/** What decides whether a verdict is exact by construction: the model's shape and the operator explainers fit with. */
+/** What decides whether a verdict is by construction: the model's shape and the operator explainers fit with. */
 export interface ConstructionFacts {
   /** The erasure operator occlusion, LIME and Kernel SHAP fit their weights with (the chosen one). */
   fittedOperator: ErasureOperatorName;
   /** One attention distribution over the units (the RNN/CNN models), not a transformer's layers of self-attention. */
   singleAttention: boolean;
   classes: number;
+  /** What gradient explainers differentiate. */
+  objective: Objective;
 }
 
 /** The mark of an explainer whose weights come from erasures under the chosen operator (occlusion, LIME, Kernel SHAP). */

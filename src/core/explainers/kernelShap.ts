@@ -22,7 +22,7 @@ export const kernelShap = defineExplainer({
   cost: 'sampling',
   reads: ['operator', 'samples', 'seed'],
   citation: 'Lundberg & Lee, NeurIPS 2017',
-  byConstruction: (operator, facts) => fittedWith(operator, facts, 'fitted to'),
+  byConstruction: (operator, facts) => fittedWith(operator, facts, 'favoured, not exact: fitted to'),
   async explain(ctx, settings) {
     const n = ctx.units.length;
     const seed = hashString(ctx.text, settings.seed ^ 0x5a9);

@@ -58,7 +58,7 @@ export const lime = defineExplainer({
   cost: 'sampling',
   reads: ['operator', 'samples', 'seed'],
   citation: 'Ribeiro, Singh & Guestrin, KDD 2016; lime_text (marcotcr/lime)',
-  byConstruction: (operator, facts) => fittedWith(operator, facts, 'fitted to'),
+  byConstruction: (operator, facts) => fittedWith(operator, facts, 'favoured, not exact: fitted to'),
   async explain(ctx, settings) {
     const n = ctx.units.length;
     const seed = hashString(ctx.text, settings.seed ^ 0x11e);

@@ -11,7 +11,7 @@ export const occlusion = defineExplainer({
   reads: ['operator'],
   citation: 'Zeiler & Fergus 2014; Li, Monroe & Jurafsky 2016 (erasure)',
   // Its weights are that operator's Δs: w and Δ share their sign, so it cannot violate there.
-  byConstruction: (operator, facts) => fittedWith(operator, facts, 'its weights are the Δs of'),
+  byConstruction: (operator, facts) => fittedWith(operator, facts, 'exact: its weights are the Δs of'),
   async explain(ctx, settings) {
     const loo = await ctx.leaveOneOut(settings.operator);
     return {

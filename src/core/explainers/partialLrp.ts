@@ -7,7 +7,7 @@ import { cheferRelevance } from './gradientMaps';
  * PLRP (Voita et al. 2019, as Chefer et al. implement it and Liu et al., ICML 2022, evaluate it; README “Explainers”):
  * the LRP relevance R^α that reaches the last layer's attention map under Chefer et al.'s rules (CVPR 2021: LRP-α1β0
  * linear layers, the attention product's relevance halved between α and the values, their residual Add rule; see
- * gradients/relevance/cheferLrp.ts), from one-hot(ŷ) at the logits; per head, then averaged, pooled row. Signed. It
+ * gradients/relevance/cheferLrp.ts), from one-hot of the class explained at the logits; per head, then averaged, pooled row. Signed. It
  * reads no objective: the relevance starts at the logits whatever is differentiated elsewhere.
  */
 export const partialLrp = defineExplainer({
@@ -33,8 +33,12 @@ export const partialLrp = defineExplainer({
     );
     return {
       weights: unitWeights(row.weights, ctx.units),
-      quantity: `${row.description}; relevance from one-hot(ŷ) at the logits`,
-      parameters: { layer, head: settings.attentionHead ?? 'mean', relevance: 'one-hot(ŷ) at the logits' },
+      quantity: `${row.description}; relevance from one-hot(class ${ctx.target}) at the logits`,
+      parameters: {
+        layer,
+        head: settings.attentionHead ?? 'mean',
+        relevance: 'one-hot of the class explained at the logits',
+      },
     };
   },
 });

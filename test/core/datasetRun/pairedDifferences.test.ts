@@ -70,7 +70,7 @@ describe('paired differences between explainers', () => {
         },
       ]),
     );
-    const [ab, ac, bc] = tally.build();
+    const [ab, ac, bc] = tally.build(1);
     assert.deepEqual([ab.a, ab.b, ac.b, bc.a], ['a', 'b', 'c', 'b']);
     const diffs = [1 / 3, 1 / 3, -1 / 3, 2 / 3];
     const mean = diffs.reduce((s, d) => s + d, 0) / 4;
@@ -89,12 +89,30 @@ describe('paired differences between explainers', () => {
     assert.deepEqual([ab.mcnemar['zero-embedding']!.onlyA, ab.mcnemar['zero-embedding']!.onlyB], [0, 0]);
     assert.equal(ac.difference.n, 3, 'c failed on one sample: that sample is left out of its pairs');
     assert.equal(ac.mcnemar.delete!.n, 3);
+    // Over the family of three pairs each interval is at 1 − 0.05/3: wider, so that all three hold together.
+    const adjusted = tally.build()[0].difference;
+    assert.ok(Math.abs(adjusted.confidence - (1 - 0.05 / 3)) < 1e-12 && adjusted.hi! > ab.difference.hi!);
     // Holm over the three pairs under delete.
     const p = [ab, ac, bc].map((x) => x.mcnemar.delete!.p);
     assert.deepEqual(
       [ab, ac, bc].map((x) => x.mcnemar.delete!.pHolm),
       holm(p),
     );
+  });
+
+  it('leaves out the operators marked † (by construction) for either explainer, in the difference and in McNemar', () => {
+    const tally = new PairedTally(['occlusion', 'b'], OPS, false);
+    const fitted = (v: [boolean, boolean, boolean]) => ({
+      ...outcome(v),
+      byConstruction: { delete: 'exact: its weights are the Δs' },
+    });
+    tally.addRow([{ occlusion: fitted([false, true, false]), b: outcome([true, false, false]) }]);
+    tally.addRow([{ occlusion: fitted([false, false, true]), b: outcome([true, false, false]) }]);
+    const [pair] = tally.build(1);
+    // Over zero-embedding and attention-mask only: (½ − 0) and (½ − 0).
+    assert.equal(pair.difference.mean, 0.5);
+    assert.equal(pair.mcnemar.delete, undefined, 'no McNemar under the marked operator');
+    assert.deepEqual([pair.mcnemar['zero-embedding']!.onlyA, pair.mcnemar['zero-embedding']!.n], [1, 2]);
   });
 
   it("a multi-label row's labels are averaged into one paired difference, and McNemar is left out", () => {

@@ -153,7 +153,7 @@ describe('explainText', () => {
         weights: row.weights!,
         target,
         baseline: r.prediction.probability,
-        predicted: r.prediction.index,
+        flipped: (erased: number[]) => erased.indexOf(Math.max(...erased)) !== r.prediction.index,
         operator: 'delete' as const,
         leaveOneOut: { operator: 'delete' as const, deltas: r.impacts[0].deltas, erased },
         without: (picked: number[]) =>

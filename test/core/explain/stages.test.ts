@@ -16,7 +16,12 @@ import { FIXTURES } from '../../helpers/paths';
 import { InputMemo } from '../../../src/core/model/inputMemo';
 
 const TEXT = 'a gripping , funny and deeply moving film';
-const FACTS: ConstructionFacts = { fittedOperator: 'delete', singleAttention: false, classes: 2 };
+const FACTS: ConstructionFacts = {
+  fittedOperator: 'delete',
+  singleAttention: false,
+  classes: 2,
+  objective: 'probability',
+};
 let model: TextClassifier;
 before(async () => (model = await TextClassifier.load(resolveModelDir('sst2-cnn-dot'))));
 after(async () => model.dispose());

@@ -4,7 +4,7 @@ import { decisionFlip, signedDecisionFlip } from '../../../src/core/faithfulness
 import type { MetricContext } from '../../../src/core/faithfulness/metrics/metric';
 
 /** Three units; erasing unit 1 alone flips ŷ = 1 to class 0, the others do not. */
-function context(weights: number[], predicted = 1, target = predicted): MetricContext {
+function context(weights: number[], flipped?: MetricContext['flipped']): MetricContext {
   const erased = [
     [0.2, 0.8],
     [0.7, 0.3],
@@ -12,9 +12,9 @@ function context(weights: number[], predicted = 1, target = predicted): MetricCo
   ];
   return {
     weights,
-    target,
+    target: 1,
     baseline: 0.9,
-    predicted,
+    flipped: flipped ?? ((p) => (p[0] > p[1] ? 0 : 1) !== 1),
     operator: 'delete',
     leaveOneOut: { operator: 'delete', deltas: erased.map((p) => 0.9 - p[1]), erased },
     without: () => ({ ids: [], attentionMask: [] }),
@@ -31,9 +31,24 @@ describe('decision flip', () => {
     assert.equal(signedDecisionFlip.value(context([0.3, 0.3, 0.1]), []), 0, 'ties keep the first unit');
   });
 
-  it('compares with the prediction ŷ, also when another class is explained', () => {
-    // Explaining class 0: erasing unit 2 leaves ŷ = 1, so it is no flip although class 0 is still not predicted.
-    assert.equal(decisionFlip.value(context([0, 0, 1], 1, 0), []), 0);
-    assert.equal(decisionFlip.value(context([0, 1, 0], 1, 0), []), 1);
+  it("reads the head's decision, and is undefined where the context says a flip is (another class than ŷ explained)", () => {
+    assert.equal(
+      decisionFlip.value(
+        context([0, 1, 0], () => null),
+        [],
+      ),
+      null,
+    );
+    assert.equal(
+      signedDecisionFlip.value(
+        context([0, 1, 0], () => null),
+        [],
+      ),
+      null,
+    );
+    // A multi-label label flips when its σ crosses ½: here unit 2 takes label 1 from 0.8 to 0.6, no flip.
+    const crosses = (p: number[]) => p[1] >= 0.5 !== 0.8 >= 0.5;
+    assert.equal(decisionFlip.value(context([0, 0, 1], crosses), []), 0);
+    assert.equal(decisionFlip.value(context([0, 1, 0], crosses), []), 1);
   });
 });

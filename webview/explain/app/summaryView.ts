@@ -75,6 +75,7 @@ export function renderSummary(section: HTMLElement, state: PanelState, onSort: (
     const explanation = result.explanations.find((e) => e.id === row.id)!;
     const top = topUnit(explanation);
     const unitText = top >= 0 ? result.units[top]?.text : undefined;
+    const marked = explanation.verdicts.some((v) => v.byConstruction);
     const cells = result.impacts.map((impact) => {
       const verdict = explanation.verdicts.find((v) => v.operator === impact.operator);
       if (!verdict)
@@ -89,13 +90,13 @@ export function renderSummary(section: HTMLElement, state: PanelState, onSort: (
         'td',
         {
           class: `num verdict-cell ${verdict.violates ? 'violates' : 'consistent'}`,
-          title: `${verdictWord(verdict.violates)}: ${why}${verdict.byConstruction ? `. † Exact by construction: ${verdict.byConstruction}` : ''}`,
+          title: `${verdictWord(verdict.violates)}: ${why}${verdict.byConstruction ? `. † Not independent evidence, by construction: ${verdict.byConstruction}` : ''}`,
           attrs: { 'data-operator': impact.operator },
         },
         el('span', { text: verdictMark(verdict.violates), attrs: { 'aria-hidden': 'true' } }),
         verdict.byConstruction &&
           el('span', { class: 'construction-mark', text: '†', attrs: { 'aria-hidden': 'true' } }),
-        srOnly(` ${verdictWord(verdict.violates)}${verdict.byConstruction ? ', exact by construction' : ''}`),
+        srOnly(` ${verdictWord(verdict.violates)}${verdict.byConstruction ? ', by construction' : ''}`),
       );
     });
     body.appendChild(
@@ -113,14 +114,13 @@ export function renderSummary(section: HTMLElement, state: PanelState, onSort: (
           'td',
           {
             class: 'num',
-            title:
-              explanation.heldOutMean !== explanation.violationMean
-                ? `Over the operators whose verdict is not exact by construction (†): ${formatViolationMean(explanation.heldOutMean)}`
-                : undefined,
+            title: marked
+              ? `Over the operators whose verdict is not by construction (†): ${formatViolationMean(explanation.heldOutMean)}`
+              : undefined,
             attrs: { 'data-value': row.violationMean ?? '' },
           },
           formatViolationMean(row.violationMean),
-          explanation.heldOutMean !== explanation.violationMean &&
+          marked &&
             el('span', { class: 'held-out', text: ` (held-out ${formatViolationMean(explanation.heldOutMean)})` }),
         ),
         el(

@@ -243,7 +243,7 @@ function verdictLine(
       'span',
       {
         class: `verdict ${v.violates ? 'violates' : 'consistent'}`,
-        title: `${verdictWord(v.violates)} under ${v.operator}: ${why(v)}${v.byConstruction ? `. † Exact by construction: ${v.byConstruction}` : ''} (click to show this operator’s impacts)`,
+        title: `${verdictWord(v.violates)} under ${v.operator}: ${why(v)}${v.byConstruction ? `. † Not independent evidence, by construction: ${v.byConstruction}` : ''} (click to show this operator’s impacts)`,
         attrs: { 'data-operator': v.operator, ...(v.byConstruction ? { 'data-construction': 'true' } : {}) },
       },
       el('span', { class: 'verdict-mark', text: verdictMark(v.violates), attrs: { 'aria-hidden': 'true' } }),
@@ -253,7 +253,7 @@ function verdictLine(
         attrs: { 'aria-hidden': 'true' },
       }),
       srOnly(
-        `${v.operator}: ${verdictWord(v.violates)}, ${why(v)}${v.byConstruction ? `; exact by construction: ${v.byConstruction}` : ''}.`,
+        `${v.operator}: ${verdictWord(v.violates)}, ${why(v)}${v.byConstruction ? `; by construction: ${v.byConstruction}` : ''}.`,
       ),
     );
     // A mouse shortcut to the impact row's picker (which keyboard users reach directly).

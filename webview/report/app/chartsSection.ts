@@ -23,6 +23,7 @@ import { fillFigure, figureShell } from './svg';
 import { TOKEN_CHART_ID, tokenChart } from './tokenChart';
 import { VIOLATION_CHART_ID, violationBars } from './violationBars';
 import { headWords } from '../../../src/core/explain/headWords';
+import { explainedSymbol } from '../../../src/core/datasetRun/sampleWords';
 
 /** The explainer the single-explainer charts start with: AttGrad when present (the paper's headline), else the first. */
 function defaultExplainer(report: ReportView): string | undefined {
@@ -110,10 +111,10 @@ export class ChartsSection {
         binChart({
           id: 'chart-confidence',
           what: 'confidence',
-          xTitle: `model confidence ${words.symbol} (${words.quantity})`,
+          xTitle: `model confidence ${explainedSymbol(report)} (${words.quantity})`,
           bins: report.byConfidence,
           explainers: lines,
-          description: `Violation mean by the model’s ${words.quantity} of its prediction; lower is better.`,
+          description: `Violation mean by the model’s ${words.quantity} of the class explained (${explainedSymbol(report)}); lower is better.`,
         }),
       );
       fillFigure(

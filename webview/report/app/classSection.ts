@@ -21,7 +21,14 @@ function estimateCell(e: Proportion | MeanEstimate | null | undefined, what: str
   );
 }
 
-function groupTable(id: string, caption: string, rows: ClassRow[], report: ReportView): HTMLElement | null {
+/** `share`: what ŷ = gold among the group's samples is: precision for a predicted class, recall for a gold label. */
+function groupTable(
+  id: string,
+  caption: string,
+  rows: ClassRow[],
+  report: ReportView,
+  share: string,
+): HTMLElement | null {
   if (rows.length === 0) return null;
   const head = el(
     'tr',
@@ -47,8 +54,8 @@ function groupTable(id: string, caption: string, rows: ClassRow[], report: Repor
           rows.map((r) => el('td', { class: 'num', text: formatCount(r.samples) })),
         ),
         line(
-          'Accuracy',
-          rows.map((r) => estimateCell(r.accuracy, `Accuracy on ${r.label}`)),
+          share,
+          rows.map((r) => estimateCell(r.accuracy, `${share} of ${r.label}`)),
         ),
         ...report.explainers.map((e) =>
           line(
@@ -117,8 +124,14 @@ export function renderClasses(section: HTMLElement, report: ReportView): void {
         ? 'Each sample is explained for its own prediction ŷ. Per class: accuracy, and each explainer’s violation mean over the paper’s operators, with 95% intervals.'
         : `Every sample is explained for the class “${target}”: every Δ is a change in p(${target}), whatever the model predicts. Accuracy and the grouping by ŷ still use the prediction.`,
     ),
-    groupTable('classes-predicted', 'By predicted class ŷ', classes.byPredicted, report),
-    groupTable('classes-gold', 'By gold label', classes.byGold, report),
+    groupTable(
+      'classes-predicted',
+      'By predicted class ŷ',
+      classes.byPredicted,
+      report,
+      'Precision (gold = ŷ among these)',
+    ),
+    groupTable('classes-gold', 'By gold label', classes.byGold, report, 'Recall (ŷ = gold among these)'),
     classes.confusion && confusionTable(classes.confusion, report.model.labels),
   );
 }

@@ -9,20 +9,31 @@ import { pairDiffers } from '../../../src/core/datasetRun/datasetReport';
 import { el, replaceChildren } from '../../shared/dom';
 import { formatFixed, formatInterval } from '../logic/reportFormat';
 
+/** A confidence level as a percentage with the digits it needs (95%, 99.97%). */
+function percent(confidence: number | undefined): string {
+  return confidence === undefined ? '95%' : `${Number((confidence * 100).toPrecision(4))}%`;
+}
+
 /** The pair (row, column) as row − column: a stored pair read forwards or backwards. */
 function oriented(pairs: Map<string, PairedDifference>, row: string, col: string): PairedDifference | undefined {
   const forward = pairs.get(`${row}\u0000${col}`);
   if (forward) return forward;
   const back = pairs.get(`${col}\u0000${row}`);
   if (!back) return undefined;
-  const { n, mean, lo, hi } = back.difference;
+  const { n, mean, lo, hi, confidence } = back.difference;
   const swapped = Object.fromEntries(
     Object.entries(back.mcnemar).map(([op, m]) => [op, { ...m, onlyA: m.onlyB, onlyB: m.onlyA }]),
   );
   return {
     a: row,
     b: col,
-    difference: { n, mean: mean === null ? null : -mean, lo: hi === null ? null : -hi, hi: lo === null ? null : -lo },
+    difference: {
+      n,
+      mean: mean === null ? null : -mean,
+      lo: hi === null ? null : -hi,
+      hi: lo === null ? null : -lo,
+      confidence,
+    },
     mcnemar: swapped,
   };
 }
@@ -41,7 +52,7 @@ function pairCell(p: PairedDifference | undefined, rowLabel: string, colLabel: s
     'td',
     {
       class: `num pair${differs ? (p.difference.mean < 0 ? ' pair-less' : ' pair-more') : ''}`,
-      title: `${rowLabel} − ${colLabel}: ${formatFixed(p.difference.mean)}${interval ? `, 95% CI ${interval}` : ''} over ${p.difference.n} samples${differs ? ' (excludes 0)' : ' (includes 0: no difference shown)'}${tests ? `. McNemar: ${tests}` : ''}`,
+      title: `${rowLabel} − ${colLabel}: ${formatFixed(p.difference.mean)}${interval ? `, ${percent(p.difference.confidence)} CI ${interval}` : ''} over ${p.difference.n} samples${differs ? ' (excludes 0)' : ' (includes 0: no difference shown)'}${tests ? `. McNemar: ${tests}` : ''}`,
       attrs: { 'data-a': p.a, 'data-b': p.b },
     },
     formatFixed(p.difference.mean, 2),
@@ -62,7 +73,7 @@ export function renderPairs(section: HTMLElement, report: ReportView): void {
     el(
       'p',
       { class: 'muted section-intro' },
-      `Row − column: the mean over the samples both ran on of the row explainer’s violation share minus the column’s (negative: the row violates less). ✱: its paired 95% t interval excludes 0 (${list.filter(pairDiffers).length} of ${list.length} pairs). Hover a cell for the interval and the exact McNemar test per operator (Holm-adjusted over all pairs).`,
+      `Row − column: the mean over the samples both ran on of the row explainer’s violation share minus the column’s over the operators marked † for neither (negative: the row violates less). ✱: its paired t interval excludes 0 (${list.filter(pairDiffers).length} of ${list.length} pairs); the intervals are Bonferroni-adjusted (each at ${percent(list[0].difference.confidence)}) so that all ${list.length} hold together at 95%. Hover a cell for the interval and the exact McNemar test per operator (Holm-adjusted over all pairs).`,
     ),
     el(
       'div',

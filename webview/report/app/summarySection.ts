@@ -46,7 +46,7 @@ function cellTitle(e: ExplainerSummary, column: SummaryColumnDef, cell: SummaryC
     .join('; ');
 }
 
-/** Why an operator column's verdicts are exact by construction for this explainer (†), if they are. */
+/** Why an operator column's verdicts are by construction for this explainer (†), if they are. */
 function constructionOf(e: ExplainerSummary, column: SummaryColumnDef): string | undefined {
   if (!column.id.startsWith('operator:')) return undefined;
   return e.byConstruction?.[
@@ -62,13 +62,13 @@ function dataCell(e: ExplainerSummary, column: SummaryColumnDef, best: boolean):
     'td',
     {
       class: `num${best ? ' best' : ''}`,
-      title: `${cellTitle(e, column, cell)}${construction ? `. † Exact by construction: ${construction}` : ''}`,
+      title: `${cellTitle(e, column, cell)}${construction ? `. † Not independent evidence, by construction: ${construction}` : ''}`,
       attrs: { 'data-column': column.id, 'data-value': cell.value ?? '' },
     },
     best && el('span', { class: 'best-mark', text: '★ ', attrs: { 'aria-hidden': 'true' } }),
     el('span', { class: 'cell-main', text: cellText(column, cell) }),
     construction && el('span', { class: 'construction-mark', text: '†' }),
-    construction && srOnly(' (exact by construction)'),
+    construction && srOnly(' (by construction)'),
     best && srOnly(' (best in column)'),
     interval && el('span', { class: 'cell-ci', text: interval }),
   );

@@ -90,7 +90,7 @@ export function summaryColumns(report: ReportView): SummaryColumnDef[] {
       'heldOutMean',
       'Held-out mean',
       'ratio of samples, 95% CI',
-      'The mean over only the operators whose verdict is not exact by construction (†: the explainer was fitted with that operator, or the model’s structure decides the verdict); the same as the mean where none is',
+      'The mean over only the operators whose verdict is not by construction (†: the explainer was fitted with that operator, or the model’s structure decides the verdict); the same as the mean where none is',
       'lower',
     ),
     col(

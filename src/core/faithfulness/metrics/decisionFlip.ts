@@ -1,11 +1,11 @@
-import { argmax } from '../../math/softmax';
 import { topCandidate } from '../polarity';
 import type { Metric, MetricContext } from './metric';
 
-/** 1 when erasing `unit` alone changes the predicted class ŷ, 0 when not, null without a unit. */
+/** 1 when erasing `unit` alone changes the decision (see MetricContext.flipped), 0 when not, null when undefined. */
 function flips(ctx: MetricContext, unit: number): number | null {
   if (unit < 0) return null;
-  return argmax(ctx.leaveOneOut.erased[unit]) !== ctx.predicted ? 1 : 0;
+  const flipped = ctx.flipped(ctx.leaveOneOut.erased[unit]);
+  return flipped === null ? null : flipped ? 1 : 0;
 }
 
 /**
@@ -18,7 +18,7 @@ export const decisionFlip: Metric = {
   label: 'Decision flip',
   better: 'higher',
   description:
-    '1 if erasing the top-|w| unit changes the predicted class, else 0 (a signed explainer whose top unit suppresses the class explained cannot flip it)',
+    '1 if erasing the top-|w| unit changes the predicted class (a multi-label label: σ crosses ½), else 0; a signed explainer whose top unit suppresses the class cannot flip it; undefined when another class than ŷ is explained',
   inputs: () => [],
   value: (ctx) =>
     flips(

@@ -8,8 +8,12 @@ export interface MetricContext {
   /** The class explained (ŷ unless another was asked for) and p(target|x). */
   target: number;
   baseline: number;
-  /** ŷ, the model's prediction on the clean input (what a decision flip changes). */
-  predicted: number;
+  /**
+   * Whether the model's decision changed with these outputs of an erased input: for a single-label head, whether ŷ
+   * changed (null when the class explained is not ŷ: a flip is about the prediction); for a multi-label head, whether
+   * σ of the label explained crossed ½.
+   */
+  flipped(erased: number[]): boolean | null;
   operator: ErasureOperatorName;
   /** The leave-one-out pass under this operator (shared, never recomputed). */
   leaveOneOut: LeaveOneOut;

@@ -2,7 +2,8 @@
  * Chefer et al.'s relevance propagation ("Transformer Interpretability Beyond Attention Visualization", CVPR 2021),
  * as ONNX nodes: the rules of the authors' code (github.com/hila-chefer/Transformer-Explainability at c3e578f,
  * BERT_explainability/modules/layers_ours.py and BERT/BERT.py), read and rewritten per ONNX op, with alpha = 1 as their
- * ExplanationGenerator runs them. Relevance starts as one-hot(ŷ) at the logits.
+ * ExplanationGenerator runs them. Relevance starts as the target vector at the logits: one-hot of the class explained
+ * (ŷ unless another is asked for; −1 on a single logit's negative class).
  *
  * - Linear layers (MatMul by a constant matrix, Gemm): LRP-αβ with α = 1, β = 0, the bias left out of z (their
  *   Linear.relprop on the positive and negative parts of weights and inputs).
