@@ -9,16 +9,13 @@ import { resolveModelDir, SHIPPED_MODELS } from '../../../src/core/model/shipped
 import { TextClassifier } from '../../../src/core/classifier/textClassifier';
 import { decodeTensor, readReferenceFixture } from '../../helpers/referenceFixtures';
 import { writeToyModel } from '../../helpers/toyModel';
+import { weightsOf } from '../../helpers/explanationRows';
 
 const tmp = mkdtempSync(join(tmpdir(), 'polarity-gradient-explainers-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 const cacheDir = join(tmp, 'cache');
 
-const weights = (r: ExplainResult, id: string) => {
-  const row = r.explanations.find((e) => e.id === id)!;
-  assert.ok(row.weights, `${id} ran: ${row.error}`);
-  return row.weights;
-};
+const weights = weightsOf;
 const row = (r: ExplainResult, id: string) => r.explanations.find((e) => e.id === id)!;
 
 /** max |a − b| / max |b|. */

@@ -4,20 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { TextClassifier } from '../../../src/core/classifier/textClassifier';
-import type { ExplainResult } from '../../../src/core/explain/explainResult';
 import { explainText } from '../../../src/core/explain/explainText';
 import { LRP_MODELS, readLrpFixture, toleranceRatio } from '../../helpers/lrpFixtures';
 import { writeToyModel } from '../../helpers/toyModel';
+import { weightsOf } from '../../helpers/explanationRows';
 
 const tmp = mkdtempSync(join(tmpdir(), 'polarity-lrp-explainers-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 const cacheDir = join(tmp, 'cache');
 
-const weights = (r: ExplainResult, id: string) => {
-  const row = r.explanations.find((e) => e.id === id)!;
-  assert.ok(row.weights, `${id} ran: ${row.error}`);
-  return row.weights;
-};
+const weights = weightsOf;
 
 /**
  * PLRP, TransAtt (Chefer et al.'s LRP) and conservative LRP (Ali et al.) per token against the float64 references of
