@@ -33,6 +33,7 @@ import { hashFiles } from '../files/hashFiles';
 import { writeAtomically } from '../files/writeAtomically';
 import { defaultCacheDir } from '../model/modelStore';
 import { onnxruntime } from '../runtime/onnxruntime';
+import { releaseMemory } from '../runtime/releaseMemory';
 import { conservativeLrpDetachments } from './lrpDetachments';
 import { BackwardPass, gateBackward } from './gatedBackward';
 import { appendBackward, objectiveOutputName, OBJECTIVE_INPUT, TARGET_INPUT } from './gradientGraph';
@@ -359,6 +360,8 @@ function builtGraph(
 }
 
 async function createSession(graph: BuiltGraph, options: GradientSessionOptions): Promise<Ort.InferenceSession> {
+  // A graph built just now leaves the model file's bytes behind: collected before the session loads the weights.
+  if (!graph.fromDiskCache) releaseMemory();
   const sessionOptions: Ort.InferenceSession.SessionOptions = {
     intraOpNumThreads: options.threads ?? 0,
     interOpNumThreads: 1,
