@@ -53,7 +53,9 @@ an explainer's mean violation ratio (over delete, zero-embedding and attention-m
   --max-violation  a threshold, repeatable: e.g. --max-violation attention-x-gradient=0.25
   --json, --junit, --csv, --html, --markdown
                    write the full JSON report, JUnit XML, the per-sample CSV, the self-contained HTML report or the
-                   Markdown summary to these files (replaced if they exist)
+                   Markdown summary to these files (replaced if they exist); \`-\` writes that one to stdout (the
+                   summary then goes to stderr)
+  --quiet          no progress on stderr (outside a terminal it is printed every 10 s or 10% at most)
   --cache-dir      where finished samples are cached, so a rerun resumes (default ${join(defaultCacheDir(), 'dataset-runs')});
                    --no-cache to use none
   --workers        explain in N processes of one thread each (default 1; auto: one per CPU core): faster on several
@@ -128,9 +130,12 @@ async function check(
   if (values.workers !== 'auto' && !(/^\d+$/.test(values.workers) && workers >= 1 && workers <= MAX_WORKERS))
     return usage(`--workers must be auto or a whole number from 1 to ${MAX_WORKERS}.`);
 
-  const outputs = [values.json, values.csv, values.markdown, values.junit, values.html]
-    .filter((f): f is string => f !== undefined)
-    .map((f) => resolve(f));
+  const named = [values.json, values.csv, values.markdown, values.junit, values.html].filter(
+    (f): f is string => f !== undefined,
+  );
+  if (named.filter((f) => f === '-').length > 1) return usage('only one report can go to stdout (-).');
+  const toStdout = named.includes('-');
+  const outputs = named.filter((f) => f !== '-').map((f) => resolve(f));
   for (const output of outputs) {
     // Checked before an hour of explaining, not after; and the dataset is never an output.
     if (output === path) return usage(`${output} is the dataset itself; write the report somewhere else.`);
@@ -190,22 +195,18 @@ async function check(
     try {
       if (!values.quiet) process.stderr.write('\n');
       const results = thresholds.length ? checkThresholds(run.report, thresholds) : [];
-      out(markdownSummary(run.report));
-      for (const r of results) out(`${r.passed ? 'PASS' : 'FAIL'} ${r.message}`);
-      if (values.json) await writeChunksAtomically(resolve(values.json), jsonReport(run), { overwrite: true });
-      if (values.csv) await writeChunksAtomically(resolve(values.csv), samplesCsv(run), { overwrite: true });
-      if (values.markdown)
-        await writeChunksAtomically(resolve(values.markdown), [markdownSummary(run.report)], { overwrite: true });
+      // With a report on stdout, the summary and the verdicts go to stderr so stdout stays that report alone.
+      const say = toStdout ? (line: string) => process.stderr.write(`${line}\n`) : out;
+      say(markdownSummary(run.report));
+      for (const r of results) say(`${r.passed ? 'PASS' : 'FAIL'} ${r.message}`);
+      const write = (path: string, chunks: Iterable<string> | AsyncIterable<string>) =>
+        path === '-' ? toStdoutStream(chunks) : writeChunksAtomically(resolve(path), chunks, { overwrite: true });
+      if (values.json) await write(values.json, jsonReport(run));
+      if (values.csv) await write(values.csv, samplesCsv(run));
+      if (values.markdown) await write(values.markdown, [markdownSummary(run.report)]);
       if (values.junit)
-        await writeChunksAtomically(
-          resolve(values.junit),
-          [junitXml(run.report, results.length ? results : informational(run.report))],
-          { overwrite: true },
-        );
-      if (values.html)
-        await writeChunksAtomically(resolve(values.html), [standaloneReportHtml(reportViewOf(run), reportBundle())], {
-          overwrite: true,
-        });
+        await write(values.junit, [junitXml(run.report, results.length ? results : informational(run.report))]);
+      if (values.html) await write(values.html, [standaloneReportHtml(reportViewOf(run), reportBundle())]);
       if (controller.signal.aborted) return 130;
       if (!run.report.complete) {
         // The file could not be read to its end: judging thresholds on part of it would pass a broken dataset.
@@ -255,13 +256,27 @@ async function chooseColumns(path: string, text: string | undefined, label: stri
   return { text: textColumn, label: labelColumn };
 }
 
-/** One stderr line, rewritten in place on a terminal: count, rate, ETA. */
+/** Writes a report's chunks to stdout, waiting where the pipe is full. */
+async function toStdoutStream(chunks: Iterable<string> | AsyncIterable<string>): Promise<void> {
+  for await (const chunk of chunks)
+    if (!process.stdout.write(chunk)) await new Promise((done) => process.stdout.once('drain', done));
+}
+
+/**
+ * One stderr line: rewritten in place on a terminal (every 250 ms); in a CI log, a line every 10 s or every 10% of
+ * the rows at most, and the last one.
+ */
 function progressLine(): (p: DatasetProgress) => void {
+  const terminal = process.stderr.isTTY;
   let last = 0;
+  let lastShare = -1;
   return (p) => {
     const now = Date.now();
-    if (now - last < 250 && p.done !== p.total) return;
+    const share = p.total ? Math.floor((10 * p.done) / p.total) : -1;
+    const due = terminal ? now - last >= 250 : now - last >= 10_000 || share > lastShare;
+    if (!due && p.done !== p.total) return;
     last = now;
+    lastShare = share;
     const eta = p.etaSeconds === null ? '' : `, ETA ${formatDuration(p.etaSeconds)}`;
     const line = `explained ${p.done}${p.total === null ? '' : `/${p.total}`} rows (${p.resumed} from cache), ${p.perSecond.toFixed(1)} samples/s${eta}${p.badRows ? `, ${p.badRows} bad row${p.badRows === 1 ? '' : 's'} skipped` : ''}`;
     process.stderr.write(process.stderr.isTTY ? `\r${line}\u001b[K` : `${line}\n`);

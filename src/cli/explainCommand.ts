@@ -11,13 +11,14 @@ import { ENGINE_FLAGS, ENGINE_HELP, engineOptions } from './engineOptions';
 
 export const DEFAULT_EXPLAIN_MODEL = 'sst2-bilstm-tanh';
 
-export const EXPLAIN_HELP = `polarity-lens explain "<text>" [--model NAME|DIR] [--explainers a,b] [--operator OP]
+export const EXPLAIN_HELP = `polarity-lens explain "<text>"|- [--model NAME|DIR] [--explainers a,b] [--operator OP]
                      [--granularity word|token] [--seed N] [--samples N] [--layer L] [--head H]
                      [--objective probability|logit] [--ig-steps N] [--ig-baseline zero|pad] [--max-tokens N]
                      [--threads N] [--target CLASS] [--format table|json|jsonl]
 
 Explains the model's prediction (or the class --target names) for the text with each explainer, measures each unit's real impact by erasing it,
-and runs the faithfulness violation test (Liu et al., ICML 2022) under each erasure operator.
+and runs the faithfulness violation test (Liu et al., ICML 2022) under each erasure operator. The text may come on
+stdin: \`-\`, or no text with something piped in (echo "…" | polarity-lens explain).
   --model        a shipped model name or a model folder; default ${DEFAULT_EXPLAIN_MODEL}
 ${ENGINE_HELP}
   --target       the class to explain, by name or index (a multi-label model: the label): every Δ, gradient and
@@ -45,8 +46,12 @@ export async function explainCommand(argv: string[], out: (line: string) => void
     out(EXPLAIN_HELP);
     return 0;
   }
-  if (positionals.length !== 1)
-    throw new Error(`explain takes exactly one text (quote it); got ${positionals.length}.`);
+  if (positionals.length > 1) throw new Error(`explain takes exactly one text (quote it); got ${positionals.length}.`);
+  // `-`, or no text with something piped in: the text is stdin's.
+  const fromStdin = positionals[0] === '-' || (positionals.length === 0 && !process.stdin.isTTY);
+  const text = fromStdin ? await readStdin() : positionals[0];
+  if (text === undefined || (positionals.length === 0 && text.trim() === ''))
+    throw new Error('explain takes one text: give it quoted as an argument, or pipe it in (`-` reads stdin).');
   if (!['table', 'json', 'jsonl'].includes(values.format)) throw new Error('--format must be table, json or jsonl.');
   const { load, ...options } = engineOptions(values);
   const model = await TextClassifier.load(resolveModelDir(values.model), load);
@@ -56,7 +61,7 @@ export async function explainCommand(argv: string[], out: (line: string) => void
     const target = values.target ?? values.label;
     // jsonl: one line per part as it is ready (see ExplainPart), then the result.
     const onPart = values.format === 'jsonl' ? (part: ExplainPart) => out(JSON.stringify(part)) : undefined;
-    const result = await explainText(model, positionals[0], {
+    const result = await explainText(model, text, {
       ...options,
       ...(target === undefined ? {} : { target }),
       onPart,
@@ -89,6 +94,14 @@ function depthTable(r: ExplainResult): string[] {
     row(header),
     ...body.map(row),
   ];
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 const fmt = (x: number) => (x >= 0 ? ' ' : '') + x.toFixed(3);

@@ -1,4 +1,7 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from '../core';
 import { accuracyCommand, ACCURACY_HELP } from './accuracyCommand';
 import { checkCommand, CHECK_HELP } from './checkCommand';
 import { doctorCommand, DOCTOR_HELP } from './doctorCommand';
@@ -20,25 +23,54 @@ ${ACCURACY_HELP}
 
 ${DOCTOR_HELP}`;
 
-const COMMANDS: Record<string, (argv: string[], out: (line: string) => void) => Promise<number>> = {
-  accuracy: accuracyCommand,
-  check: checkCommand,
-  doctor: doctorCommand,
-  explain: explainCommand,
+const EXIT_CODES = `Exit codes, the same for every command: 0 done; 1 a --max-violation threshold broken (check) or a check
+that failed (doctor); 2 bad input (arguments, files, a model or text that cannot be used), with the reason on stderr;
+130 interrupted.`;
+
+const COMMANDS: Record<
+  string,
+  { run: (argv: string[], out: (line: string) => void) => Promise<number>; help: string }
+> = {
+  accuracy: { run: accuracyCommand, help: ACCURACY_HELP },
+  check: { run: checkCommand, help: CHECK_HELP },
+  doctor: { run: doctorCommand, help: DOCTOR_HELP },
+  explain: { run: explainCommand, help: EXPLAIN_HELP },
 };
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if (!command || command === '--help' || command === '-h' || command === 'help') {
-    console.log(HELP);
-    return command ? 0 : 2;
+  if (command === '--version' || command === '-V') {
+    console.log(packageVersion());
+    return 0;
   }
-  const run = COMMANDS[command];
-  if (!run) {
+  if (command === '--help' || command === '-h' || command === 'help') {
+    console.log(`${HELP}\n\n${EXIT_CODES}`);
+    return 0;
+  }
+  if (!command) {
+    console.error(`${HELP}\n\n${EXIT_CODES}`);
+    return 2;
+  }
+  const entry = COMMANDS[command];
+  if (!entry) {
     console.error(`Unknown command "${command}".\n\n${HELP}`);
     return 2;
   }
-  return run(rest, (line) => console.log(line));
+  if (rest.includes('-h') || rest.includes('--help')) {
+    console.log(`${entry.help}\n\n${EXIT_CODES}`);
+    return 0;
+  }
+  try {
+    return await entry.run(rest, (line) => console.log(line));
+  } catch (err) {
+    // What a command throws is what it was given: arguments, a file, a model or a text it cannot use.
+    console.error(`polarity-lens ${command}: ${err instanceof Error ? err.message : String(err)}`);
+    return 2;
+  }
+}
+
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 }
 
 main(process.argv.slice(2)).then(

@@ -57,7 +57,7 @@ describe('polarity-lens accuracy', () => {
 
   it('explains a missing model folder', () => {
     const r = runCli(['accuracy', '--model', join(tmp, 'nope'), '--data', 'x.csv']);
-    assert.equal(r.status, 1);
+    assert.equal(r.status, 2, 'bad input');
     assert.match(r.stderr, /Model folder not found: .*nope\. Pick a folder that holds model\.onnx and tokenizer\.json/);
   });
 
@@ -69,7 +69,7 @@ describe('polarity-lens accuracy', () => {
     const csv = join(tmp, 'one.csv');
     writeFileSync(csv, 'text,label\ngood,positive\n');
     const r = runCli(['accuracy', '--model', dir, '--data', csv]);
-    assert.equal(r.status, 1);
+    assert.equal(r.status, 2, 'bad input');
     assert.match(r.stderr, /Cannot load .*model\.onnx as an ONNX model/);
   });
 
@@ -77,7 +77,7 @@ describe('polarity-lens accuracy', () => {
     const csv = join(tmp, 'wrong.csv');
     writeFileSync(csv, 'sentence,sentiment\ngood,positive\n');
     const r = runCli(['accuracy', '--model', 'sst2-cnn-dot', '--data', csv]);
-    assert.equal(r.status, 1);
+    assert.equal(r.status, 2, 'bad input');
     assert.match(r.stderr, /expected a header with columns "text" and "label", found: sentence, sentiment/);
   });
 
@@ -85,7 +85,7 @@ describe('polarity-lens accuracy', () => {
     const csv = join(tmp, 'labels.csv');
     writeFileSync(csv, 'text,label\ngood,neutral\n');
     const r = runCli(['accuracy', '--model', 'sst2-cnn-dot', '--data', csv]);
-    assert.equal(r.status, 1);
+    assert.equal(r.status, 2, 'bad input');
     assert.match(r.stderr, /Label "neutral" is not one of the model's classes \(negative, positive\)/);
   });
 });

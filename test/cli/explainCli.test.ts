@@ -87,7 +87,7 @@ describe('polarity-lens explain', () => {
     );
     assert.match(table.stdout, /Δ = p\(c\) of the text − p\(c\) with the unit erased/);
     const bad = runCli([...base, '--target', 'NOPE']);
-    assert.equal(bad.status, 1);
+    assert.equal(bad.status, 2);
     assert.match(bad.stderr, /No class "NOPE" in this model; its classes are 0 /);
   });
 
@@ -132,7 +132,8 @@ describe('polarity-lens explain', () => {
   });
 
   it('explains bad arguments instead of crashing', () => {
-    assert.match(runCli(['explain']).stderr, /explain takes exactly one text/);
+    assert.match(runCli(['explain']).stderr, /explain takes one text: give it quoted as an argument, or pipe it in/);
+    assert.match(runCli(['explain', 'a', 'b']).stderr, /explain takes exactly one text \(quote it\); got 2/);
     assert.match(
       runCli(['explain', 'x', '--operator', 'slice']).stderr,
       /--operator must be one of delete, zero-embedding, attention-mask, mask-token/,
@@ -149,6 +150,6 @@ describe('polarity-lens explain', () => {
     );
     assert.match(runCli(['explain', 'x', '--label', '1', '--target', '1']).stderr, /give one of them/);
     assert.match(runCli(['explain', '   ']).stderr, /Nothing to explain: the text is empty/);
-    assert.equal(runCli(['explain', '   ']).status, 1);
+    assert.equal(runCli(['explain', '   ']).status, 2, 'bad input: exit 2, as every command');
   });
 });
