@@ -11,6 +11,7 @@ import { pooledRows, resolvePooling } from '../model/pooling';
 import type { TokenizedText } from '../tokenize/textTokenizer';
 import { explanationUnits, type ExplanationUnit } from '../tokenize/units';
 import type { ResolvedExplainOptions } from './explainOptions';
+import { classIndex } from './classIndex';
 
 export interface PreparedText {
   text: string;
@@ -89,12 +90,7 @@ export function chosenTarget(model: TextClassifier, requested: string | number):
       `A target class can be chosen only for a classifier; this model's head is a regression score, so its output is explained.`,
     );
   const classes = head.classes;
-  const index =
-    typeof requested === 'number'
-      ? requested
-      : classes.includes(requested)
-        ? classes.indexOf(requested)
-        : (uniqueCaseless(classes, requested) ?? (/^\d+$/.test(requested.trim()) ? Number(requested) : -1));
+  const index = classIndex(classes, requested);
   if (!Number.isInteger(index) || index < 0 || index >= classes.length) {
     const what = head.kind === 'multi-label' ? 'labels' : 'classes';
     throw new Error(
@@ -102,12 +98,6 @@ export function chosenTarget(model: TextClassifier, requested: string | number):
     );
   }
   return index;
-}
-
-function uniqueCaseless(classes: string[], name: string): number | undefined {
-  const wanted = name.trim().toLowerCase();
-  const hits = classes.flatMap((c, i) => (c.toLowerCase() === wanted ? [i] : []));
-  return hits.length === 1 ? hits[0] : undefined;
 }
 
 /** The paper's operators and the chosen one; zero-embedding only where a word-embedding tensor was found. */

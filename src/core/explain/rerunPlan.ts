@@ -7,6 +7,7 @@ import { explainerById } from '../explainers/registry';
 import type { ExplainResult, ExplanationRow } from './explainResult';
 import { resolveExplainOptions, type ExplainOptions, type ResolvedExplainOptions } from './explainOptions';
 import type { EngineSettingKey } from '../settings/engineSettings';
+import { classIndex } from './classIndex';
 
 /** A setting's value in a comparable form (an absent head and an averaged one are the same). */
 function settingValue(o: ResolvedExplainOptions, setting: EngineSettingKey): string {
@@ -15,15 +16,7 @@ function settingValue(o: ResolvedExplainOptions, setting: EngineSettingKey): str
 
 /** The class index `target` names in `result`'s model (undefined: its prediction); -1 when it names none. */
 function targetIndex(result: ExplainResult, target: string | number | undefined): number {
-  if (target === undefined) return result.prediction.index;
-  if (typeof target === 'number') return target;
-  const labels = result.model.labels;
-  const byName = labels.indexOf(target);
-  if (byName >= 0) return byName;
-  // As chosenTarget does: a unique name regardless of case, then digits as an index.
-  const caseless = labels.flatMap((l, i) => (l.toLowerCase() === target.trim().toLowerCase() ? [i] : []));
-  if (caseless.length === 1) return caseless[0];
-  return /^\d+$/.test(target.trim()) ? Number(target) : -1;
+  return target === undefined ? result.prediction.index : classIndex(result.model.labels, target);
 }
 
 export interface RerunPlan {
