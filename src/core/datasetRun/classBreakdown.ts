@@ -4,10 +4,7 @@
  * where one row is one sample; a multi-label run has per-label accuracy instead, a regression head no classes.
  */
 import type { ClassBreakdown, ClassRow, SampleRecord } from './datasetReport';
-import { proportion, RunningMean } from './statistics';
-
-/** Rates live in [0, 1]; their intervals are clipped there. */
-const RATE: [number, number] = [0, 1];
+import { addViolationMeans, proportion, RATE, RunningMean } from './statistics';
 
 interface Group {
   samples: number;
@@ -74,11 +71,6 @@ export class ClassTally {
       group.judged++;
       if (record.correct) group.correct++;
     }
-    for (const [id, e] of Object.entries(record.explainers)) {
-      if (e.violationMean === null) continue;
-      let mean = group.violation.get(id);
-      if (!mean) group.violation.set(id, (mean = new RunningMean()));
-      mean.add(e.violationMean);
-    }
+    addViolationMeans(group.violation, record);
   }
 }

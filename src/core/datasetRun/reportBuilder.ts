@@ -17,15 +17,13 @@ import {
   type SampleRow,
 } from './datasetReport';
 import { RANDOM_SEEDS } from './sampleOutcome';
-import { ClusteredCount, RunningMean } from './statistics';
+import { addViolationMeans, ClusteredCount, RATE, RunningMean } from './statistics';
 import { ClassTally } from './classBreakdown';
 import { PairedTally } from './pairedDifferences';
 
 const LENGTH_EDGES = [1, 6, 11, 21, 41, 81];
 const CONFIDENCE_EDGES = [0, 0.5, 0.6, 0.7, 0.8, 0.9];
 const TOP_TOKENS = 10;
-/** Rates live in [0, 1]; their intervals are clipped there. */
-const RATE: [number, number] = [0, 1];
 
 interface ExplainerTally {
   runs: number;
@@ -61,12 +59,7 @@ class Bins {
     while (i > 0 && value < this.edges[i]) i--;
     const bin = this.rows[i];
     bin.samples++;
-    for (const [id, e] of Object.entries(record.explainers)) {
-      if (e.violationMean === null) continue;
-      let mean = bin.violation.get(id);
-      if (!mean) bin.violation.set(id, (mean = new RunningMean()));
-      mean.add(e.violationMean);
-    }
+    addViolationMeans(bin.violation, record);
   }
   build(ids: string[]): BinRow[] {
     return this.rows

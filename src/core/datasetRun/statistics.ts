@@ -3,10 +3,13 @@
  * judgements (a multi-label model tests every label), they are not independent: proportions then use Wilson at the
  * effective sample size (ClusteredCount), and means average each row first.
  */
-import type { MeanEstimate, Proportion } from './datasetReport';
+import type { MeanEstimate, Proportion, SampleRecord } from './datasetReport';
 import tQuantile from '@stdlib/stats-base-dists-t-quantile';
 
 const Z95 = 1.959963984540054;
+
+/** Rates live in [0, 1]; their intervals are clipped there (RunningMean.estimate's bounds). */
+export const RATE: [number, number] = [0, 1];
 
 /** k of n with the 95% Wilson score interval (good near 0 and 1, where the report's ratios often are). */
 export function proportion(k: number, n: number): Proportion {
@@ -93,5 +96,15 @@ export class RunningMean {
       lo: Math.max(bounds[0], this.mean - half),
       hi: Math.min(bounds[1], this.mean + half),
     };
+  }
+}
+
+/** Each explainer's violation share in `record` into its running mean in `means` (one that did not run is skipped). */
+export function addViolationMeans(means: Map<string, RunningMean>, record: Pick<SampleRecord, 'explainers'>): void {
+  for (const [id, e] of Object.entries(record.explainers)) {
+    if (e.violationMean === null) continue;
+    let mean = means.get(id);
+    if (!mean) means.set(id, (mean = new RunningMean()));
+    mean.add(e.violationMean);
   }
 }
