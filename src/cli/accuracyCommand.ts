@@ -50,13 +50,8 @@ export async function accuracyCommand(argv: string[], out: (line: string) => voi
       data: { type: 'string', multiple: true },
       'data-root': { type: 'string' },
       json: { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
     },
   });
-  if (values.help) {
-    out(ACCURACY_HELP);
-    return 0;
-  }
   const dataRoot = resolve(
     values['data-root'] ?? process.env.POLARITY_LENS_DATA ?? join(projectRoot(), '..', 'shared', 'data'),
   );

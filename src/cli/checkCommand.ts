@@ -95,7 +95,6 @@ function parseCheckArgs(argv: string[]) {
       'no-cache': { type: 'boolean', default: false },
       workers: { type: 'string', default: '1' },
       quiet: { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
     },
   });
 }
@@ -104,10 +103,6 @@ async function check(
   { values, positionals }: ReturnType<typeof parseCheckArgs>,
   out: (line: string) => void,
 ): Promise<number> {
-  if (values.help) {
-    out(CHECK_HELP);
-    return 0;
-  }
   const usage = (message: string) => {
     process.stderr.write(`polarity-lens check: ${message}\n`);
     return 2;

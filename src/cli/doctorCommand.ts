@@ -15,13 +15,8 @@ export async function doctorCommand(argv: string[], out: (line: string) => void)
     options: {
       format: { type: 'string', default: 'text' },
       threads: { type: 'string' },
-      help: { type: 'boolean', default: false },
     },
   });
-  if (values.help) {
-    out(DOCTOR_HELP);
-    return 0;
-  }
   if (positionals.length !== 1) throw new Error(`doctor takes one model folder; got ${positionals.length}.`);
   if (values.format !== 'text' && values.format !== 'json') throw new Error('--format must be text or json.');
   const threads = values.threads === undefined ? undefined : Number(values.threads);

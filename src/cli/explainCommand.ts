@@ -39,13 +39,8 @@ export async function explainCommand(argv: string[], out: (line: string) => void
       target: { type: 'string' },
       label: { type: 'string' },
       format: { type: 'string', default: 'table' },
-      help: { type: 'boolean', default: false },
     },
   });
-  if (values.help) {
-    out(EXPLAIN_HELP);
-    return 0;
-  }
   if (positionals.length > 1) throw new Error(`explain takes exactly one text (quote it); got ${positionals.length}.`);
   // `-`, or no text with something piped in: the text is stdin's.
   const fromStdin = positionals[0] === '-' || (positionals.length === 0 && !process.stdin.isTTY);

@@ -56,6 +56,7 @@ async function main(argv: string[]): Promise<number> {
     console.error(`Unknown command "${command}".\n\n${HELP}`);
     return 2;
   }
+  // Help is answered here for every command, so none of them parses a help flag of its own.
   if (rest.includes('-h') || rest.includes('--help')) {
     console.log(`${entry.help}\n\n${EXIT_CODES}`);
     return 0;
