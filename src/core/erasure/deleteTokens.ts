@@ -3,6 +3,7 @@ import { checkPositions, ErasureOperator } from './erasureOperator';
 /** slice_out: the tokens are removed and the sequence gets shorter; later tokens move up one position each. */
 export const deleteTokens: ErasureOperator = {
   name: 'delete',
+  shortName: 'del',
   paperName: 'slice_out',
   description: 'Removes the token from the sequence; the model reads a shorter text (positions after it shift).',
   erase(input, positions) {

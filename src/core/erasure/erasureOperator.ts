@@ -20,6 +20,8 @@ export interface ErasureOperator {
   readonly name: ErasureOperatorName;
   /** The paper's name, for the three operators the violation test averages over. */
   readonly paperName?: 'slice_out' | 'zeros_mask' | 'att_mask';
+  /** A few letters for a narrow column heading (the compact view's verdict columns). */
+  readonly shortName: string;
   /** One sentence a user reads: what this does to the input. */
   readonly description: string;
   /** Returns a new input with the tokens at `positions` erased; the input itself is never changed. */

@@ -3,6 +3,7 @@ import { checkPositions, ErasureOperator } from './erasureOperator';
 /** Replaces the token's id by the model's mask token ([MASK] or [UNK]); common for transformers. Not a paper operator. */
 export const maskToken: ErasureOperator = {
   name: 'mask-token',
+  shortName: '[M]',
   description: "Replaces the token by the model's mask token ([MASK], or [UNK]); length and positions stay.",
   erase(input, positions, context) {
     checkPositions(input, positions);

@@ -21,6 +21,11 @@ export function operatorTitle(name: string): string {
   return paper ? `${name} (${paper})` : name;
 }
 
+/** An operator's few-letter heading; an unknown name cut to five characters. */
+export function operatorShortName(name: string): string {
+  return (ERASURE_OPERATORS as Record<string, ErasureOperator | undefined>)[name]?.shortName ?? name.slice(0, 5);
+}
+
 export function erasureOperator(name: string): ErasureOperator {
   const op = (ERASURE_OPERATORS as Record<string, ErasureOperator | undefined>)[name];
   if (!op)

@@ -3,6 +3,7 @@ import { checkPositions, ErasureOperator } from './erasureOperator';
 /** zeros_mask: the token keeps its position, but its word embedding is replaced by a zero vector. */
 export const zeroEmbedding: ErasureOperator = {
   name: 'zero-embedding',
+  shortName: 'zero',
   paperName: 'zeros_mask',
   description: 'Keeps the position but sets the word embedding to zeros; attention can still reach it.',
   erase(input, positions) {

@@ -66,6 +66,8 @@ export interface PanelViewState {
   editorExplainer?: string;
   /** The operator whose Δ the impact row shows, when the reader picked one other than the settings' operator. */
   impactOperator?: string;
+  /** The compact view shows every explainer, not only the paper's core ones. */
+  storyAll?: boolean;
 }
 
 /** host → webview */

@@ -22,6 +22,7 @@ import { keepFocus } from '../../shared/focusKeeper';
 import { renderHeader } from './header';
 import { enableRovingFocus } from './rovingFocus';
 import { renderStatus, RunStatus } from './statusView';
+import { StoryView } from './storyView';
 import { renderSummary } from './summaryView';
 import { watchTheme } from '../../shared/theme';
 import { renderTokenRows } from './tokenRows';
@@ -48,17 +49,20 @@ export class PanelApp {
     attrs: { 'aria-label': 'Settings' },
   });
   private readonly statusRoot = el('div', { id: 'status', class: 'status' });
+  private readonly storyRoot = panelSection('story', 'story-heading');
   private readonly rows = panelSection('explanations', 'explanations-heading');
   private readonly summary = panelSection('summary-section', 'summary-heading');
   private readonly attentionRoot = panelSection('attention', 'attention-heading');
   private readonly controls: Controls;
   private readonly actions: HTMLElement;
   private readonly attention: AttentionPanel;
+  private readonly story: StoryView;
 
   constructor(
     root: HTMLElement,
     private readonly bridge: PanelBridge,
   ) {
+    this.story = new StoryView(this.storyRoot);
     this.controls = new Controls(this.controlsRoot, { post: (m) => bridge.post(m) });
     this.attention = new AttentionPanel(this.attentionRoot, (layer, head) =>
       this.setView({ attentionLayer: layer, attentionHead: head }),
@@ -75,7 +79,7 @@ export class PanelApp {
       el('div', { class: 'topbar' }, this.header, this.actions),
       this.controlsRoot,
       this.statusRoot,
-      el('main', { class: 'panel-main' }, this.rows, this.summary, this.attentionRoot),
+      el('main', { class: 'panel-main' }, this.storyRoot, this.rows, this.summary, this.attentionRoot),
     );
     enableRovingFocus(this.rows);
     enableFocusTooltips(root);
@@ -187,14 +191,38 @@ export class PanelApp {
     this.renderHeader();
     this.renderStatus();
     const state = this.state;
-    for (const section of [this.rows, this.summary, this.attentionRoot]) section.hidden = !state;
+    for (const section of [this.storyRoot, this.rows, this.summary, this.attentionRoot]) section.hidden = !state;
     if (!state) return;
     this.controlsRoot.hidden = !this.bridge.live;
     this.actions.hidden = !this.bridge.live;
     if (this.bridge.live) this.controls.update(state.settings, state.catalog, targetChoice(state));
+    this.renderStory();
     this.renderRows();
     this.renderSummary();
     this.attention.render(state);
+  }
+
+  private renderStory(): void {
+    const state = this.state!;
+    keepFocus(this.storyRoot, () =>
+      this.story.render({
+        state,
+        impactOperator: state.view.impactOperator ?? state.settings.operator,
+        all: state.view.storyAll === true,
+        onToggleAll: () => {
+          this.setView({ storyAll: !(this.state?.view.storyAll === true) });
+          this.renderStory();
+        },
+        onImpactOperator: (operator) => this.showImpact(operator),
+      }),
+    );
+  }
+
+  /** The impact row of another operator, in both views. */
+  private showImpact(operator: string): void {
+    this.setView({ impactOperator: operator });
+    this.renderStory();
+    this.renderRows();
   }
 
   private renderRows(): void {
@@ -205,10 +233,7 @@ export class PanelApp {
         impactOperator: state.view.impactOperator ?? state.settings.operator,
         recomputed: this.recomputed,
         live: this.bridge.live,
-        onImpactOperator: (operator) => {
-          this.setView({ impactOperator: operator });
-          this.renderRows();
-        },
+        onImpactOperator: (operator) => this.showImpact(operator),
         onDecorate: (explainer) => {
           this.setView({ editorExplainer: explainer });
           this.bridge.post({ type: 'decorate', explainer });

@@ -41,6 +41,7 @@ export function normaliseView(view: Partial<PanelViewState> | undefined, result:
     out.editorExplainer = view.editorExplainer;
   if (view?.impactOperator && result.impacts.some((i) => i.operator === view.impactOperator))
     out.impactOperator = view.impactOperator;
+  if (view?.storyAll === true) out.storyAll = true;
   return out;
 }
 
