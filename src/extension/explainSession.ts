@@ -19,6 +19,7 @@ import type { PanelSettings, PanelState, PanelViewState, WebviewMessage } from '
 import type { ModelStatusBar } from './statusBar';
 import { showError } from './showError';
 import { textToExplain } from './textToExplain';
+import { pickComparisonModel } from './comparisonModel';
 
 /**
  * The `polarityLens` settings. `polarityLens.model` is resource-scoped (a folder can choose its model); null asks for
@@ -72,6 +73,9 @@ export class ExplainSession implements vscode.Disposable {
   private restored = false;
   /** What the run in flight is doing, for a webview that loads while it runs. */
   private busyLabel = 'Explaining…';
+  /** The panel's second model, while the reader compares (for this window only), and its result for the text on screen. */
+  private comparing: ModelRef | undefined;
+  private comparison: ExplainResult | undefined;
 
   constructor(private readonly deps: SessionDeps) {}
 
@@ -195,8 +199,60 @@ export class ExplainSession implements vscode.Disposable {
       });
       if (spec.source && spec.editorExplainer) this.decorate(spec.editorExplainer);
       this.refreshStatus();
+      if (this.comparing) await this.compareLast();
     } else {
       this.reportFailure(outcome, partial);
+    }
+    return outcome;
+  }
+
+  /** The result of the second model for the text on screen (the extension's API, for tests). */
+  get lastComparison(): ExplainResult | undefined {
+    return this.comparison;
+  }
+
+  /**
+   * Compare with a second model: `model` (a shipped name or folder; the API's way) or one the user picks. The text on
+   * screen is explained with it at once, and every next text too, until the reader stops comparing.
+   */
+  async compareWith(model?: ModelRef): Promise<JobOutcome | undefined> {
+    const last = this.last;
+    if (!last) return undefined;
+    const chosen =
+      model ?? (await pickComparisonModel(this.model(), last.result.model.dir, vscode.workspace.isTrusted));
+    if (!chosen) return undefined;
+    this.comparing = chosen;
+    return this.compareLast();
+  }
+
+  stopComparing(): void {
+    this.comparing = undefined;
+    this.comparison = undefined;
+    this.panel?.post({ type: 'comparison', result: null });
+  }
+
+  /** The second model on the text on screen, with the same settings; a model that cannot run ends the comparison. */
+  private async compareLast(): Promise<JobOutcome | undefined> {
+    const last = this.last;
+    const model = this.comparing;
+    if (!last || !model) return undefined;
+    this.comparison = undefined;
+    this.busyLabel = `Explaining the same text with ${model.name}, to compare…`;
+    this.panel?.post({ type: 'busy', label: this.busyLabel });
+    const { reuse: _reuse, ...options } = last.options;
+    const outcome = await this.deps.runner.run({
+      modelDir: model.dir,
+      text: last.result.text,
+      options,
+      load: last.load,
+      title: `comparing with ${model.name}`,
+    });
+    if ('result' in outcome) {
+      this.comparison = outcome.result;
+      this.panel?.post({ type: 'comparison', result: outcome.result });
+    } else {
+      if ('error' in outcome) this.comparing = undefined;
+      this.reportFailure(outcome);
     }
     return outcome;
   }
@@ -235,6 +291,7 @@ export class ExplainSession implements vscode.Disposable {
       const shown = { ...result, explanations: plan.reuse };
       this.setLast({ ...last, result: shown, options, settings: next });
       this.panel?.post({ type: 'show', result: shown, settings: next, catalog: CATALOG, recomputed: [] });
+      if (this.comparison) this.panel?.post({ type: 'comparison', result: this.comparison });
       return { result: shown, ms: 0 };
     }
     this.busyLabel = plan.recompute.length
@@ -266,6 +323,7 @@ export class ExplainSession implements vscode.Disposable {
         recomputed: plan.recompute,
       });
       if (this.deps.decorations.explainer) this.decorate(this.deps.decorations.explainer);
+      if (this.comparing) await this.compareLast();
     } else {
       this.reportFailure(outcome);
     }
@@ -323,6 +381,7 @@ export class ExplainSession implements vscode.Disposable {
       settings: last.settings,
       catalog: CATALOG,
       view: view ?? { sort: { column: 'explainer', descending: false }, attentionLayer: 0, attentionHead: 'mean' },
+      ...(this.comparison ? { comparison: this.comparison } : {}),
     };
     return standaloneHtml(state, { script: file('dist', 'webview', 'main.js'), styles: [file('media', 'panel.css')] });
   }
@@ -390,6 +449,7 @@ export class ExplainSession implements vscode.Disposable {
             recomputed: [],
             restored: { explainedAt, from: this.restored ? 'memory' : 'session' },
           });
+          if (this.comparison) this.panel?.post({ type: 'comparison', result: this.comparison });
         }
         if (this.deps.runner.running) this.panel?.post({ type: 'busy', label: this.busyLabel });
         else if (!this.last) this.panel?.post({ type: 'empty' });
@@ -407,6 +467,12 @@ export class ExplainSession implements vscode.Disposable {
         break;
       case 'decorate':
         this.decorate(message.explainer);
+        break;
+      case 'compare':
+        void this.compareWith();
+        break;
+      case 'compare-off':
+        this.stopComparing();
         break;
     }
   }

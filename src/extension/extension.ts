@@ -18,6 +18,7 @@ import { ExplainSession, polarityLensConfiguration } from './explainSession';
 import { InferenceClient } from './inference/inferenceClient';
 import {
   checkModelFolder,
+  choiceOf,
   currentModel,
   doctorVerdict,
   ModelChoiceDeps,
@@ -33,6 +34,9 @@ import { ModelStatusBar } from './statusBar';
 export interface PolarityLensApi {
   explainSelection(): Promise<JobOutcome | undefined>;
   lastResult(): ExplainResult | undefined;
+  /** Explains the text on screen with a second model too (a shipped name or a folder), and keeps comparing. */
+  compareWith(model: string): Promise<JobOutcome | undefined>;
+  lastComparison(): ExplainResult | undefined;
   cancel(): void;
   /** The inference process's pid, while one runs. */
   inferencePid(): number | undefined;
@@ -119,6 +123,11 @@ export function activate(context: vscode.ExtensionContext): PolarityLensApi {
   return {
     explainSelection: () => session.explainSelection(),
     lastResult: () => session.lastResult,
+    compareWith: (model) => {
+      const choice = choiceOf(model);
+      return session.compareWith({ dir: choice.dir, name: choice.name });
+    },
+    lastComparison: () => session.lastComparison,
     cancel: () => runner.cancel(),
     inferencePid: () => client.pid,
     exportLast: (format, target) => session.export(format, target),

@@ -39,7 +39,7 @@ function shippedChoice(name: string): ModelChoice {
 }
 
 /** A shipped name or a folder path → a choice (no checks beyond "is it shipped"). */
-function choiceOf(nameOrPath: string): ModelChoice {
+export function choiceOf(nameOrPath: string): ModelChoice {
   if (SHIPPED_MODELS.some((m) => m.name === nameOrPath)) return shippedChoice(nameOrPath);
   return { dir: nameOrPath, name: nameOrPath.split(/[\\/]/).filter(Boolean).pop() ?? nameOrPath, shipped: false };
 }

@@ -22,6 +22,7 @@ import type { PanelSettings, PanelState } from '../../src/pages/explain/explainP
 import { CATALOG } from '../../src/pages/explain/catalog';
 import { PAPER_CORE_EXPLAINERS } from '../../src/core/explainers/paperCore';
 import { topUnit } from '../../webview/explain/logic/panelModel';
+import { compareExplanations } from '../../webview/explain/logic/modelComparison';
 import { ROOT } from '../helpers/paths';
 import { assertClean, attrs, FAKE_VSCODE, launchChromium, openWatched, texts, Trouble } from './browserPage';
 
@@ -37,6 +38,8 @@ const CODICONS = join(ROOT, 'dist', 'webview', 'codicon-inline.css');
 const SCREENSHOTS = process.env.POLARITY_LENS_SCREENSHOTS;
 
 let result: ExplainResult;
+/** The same text explained by the shipped BiLSTM: the comparison. */
+let other: ExplainResult;
 let browser: Browser;
 let dir: string;
 
@@ -57,11 +60,16 @@ function stateOf(r: ExplainResult): PanelState {
 }
 
 before(async () => {
-  const model = await TextClassifier.load(resolveModelDir('sst2-transformer'));
-  try {
-    result = await explainText(model, TEXT);
-  } finally {
-    await model.dispose();
+  for (const [name, set] of [
+    ['sst2-transformer', (r: ExplainResult) => (result = r)],
+    ['sst2-bilstm-tanh', (r: ExplainResult) => (other = r)],
+  ] as const) {
+    const model = await TextClassifier.load(resolveModelDir(name));
+    try {
+      set(await explainText(model, TEXT));
+    } finally {
+      await model.dispose();
+    }
   }
   dir = mkdtempSync(join(tmpdir(), 'polarity-lens-story-'));
   browser = await launchChromium();
@@ -187,6 +195,49 @@ describe('the compact view (standalone page)', () => {
   });
 });
 
+describe('two models compared (standalone page with a comparison)', () => {
+  it('shows the second model’s view beside the first, frames each verdict that differs, and lists the changes', async () => {
+    const html = standaloneHtml(
+      { ...stateOf(result), comparison: other },
+      { script: readFileSync(SCRIPT, 'utf8'), styles: [readFileSync(CSS, 'utf8')] },
+    );
+    const { page, trouble } = await openWatched(browser, html, join(dir, 'compare.html'), {
+      viewport: { width: 1400, height: 900 },
+      ready: '#compare-story .story-row',
+    });
+    try {
+      const diff = compareExplanations(result, other);
+      const framed = await page.$$eval('#compare-story td.story-verdict[data-differs]', (cells: any[]) =>
+        cells.map((c) => `${c.closest('tr').dataset.explainer}/${c.dataset.operator}`),
+      );
+      const expected = diff.rows
+        .filter((r) => PAPER_CORE_EXPLAINERS.includes(r.id))
+        .flatMap((r) => r.changes.map((c) => `${r.id}/${c.operator}`));
+      assert.deepEqual(framed.sort(), expected.sort());
+      assert.equal(await page.locator('#story td.story-verdict[data-differs]').count(), 0, 'the first is the baseline');
+      const summary = (await page.textContent('#compare-summary')) ?? '';
+      assert.ok(summary.includes(`${diff.changedVerdicts} of ${diff.comparedVerdicts} verdicts differ`), summary);
+      assert.ok(summary.includes('sst2-bilstm-tanh') && summary.includes('sst2-transformer'));
+      assert.equal(summary.includes('the predictions differ'), diff.predictionChanged);
+      assert.equal(
+        await page.locator('#compare-summary li:not(.muted)').count(),
+        diff.changedVerdicts,
+        'one line per changed verdict',
+      );
+      // Wide enough: side by side.
+      const [a, b] = await Promise.all(['#story', '#compare'].map((s) => page.locator(s).boundingBox()));
+      assert.ok(
+        a && b && b.x > a.x + a.width - 1 && Math.abs(b.y - a.y) < 2,
+        `${JSON.stringify(a)} ${JSON.stringify(b)}`,
+      );
+      assertClean(trouble);
+      if (SCREENSHOTS) await page.screenshot({ path: join(SCREENSHOTS, 'story-compare.png') });
+    } finally {
+      await page.close();
+    }
+  });
+});
+
 describe('the compact view in the live panel', () => {
   it('fits under the controls in a 1000 × 700 panel, light and dark, and the choice of all explainers is saved', async () => {
     const file = join(dir, 'live.html');
@@ -230,6 +281,20 @@ describe('the compact view in the live panel', () => {
       await page.click('#story-toggle');
       const saved = await page.evaluate(() => JSON.parse(window.sessionStorage.getItem('state') ?? 'null'));
       assert.equal(saved.view.storyAll, true);
+      // Compare: the button asks the host; the host's answer draws the second view; stopping asks again.
+      assert.equal(await page.locator('#compare').isVisible(), false);
+      await page.click('#story-compare');
+      assert.equal((await page.evaluate(() => window.__posted.at(-1))).type, 'compare');
+      await page.evaluate(
+        (m: unknown) => window.postMessage(m, '*'),
+        JSON.parse(JSON.stringify({ type: 'comparison', result: other })),
+      );
+      await page.waitForSelector('#compare-story .story-row');
+      assert.equal(await page.textContent('#story-compare'), 'Stop comparing');
+      await page.click('#story-compare');
+      assert.equal((await page.evaluate(() => window.__posted.at(-1))).type, 'compare-off');
+      await page.evaluate(() => window.postMessage({ type: 'comparison', result: null }, '*'));
+      await page.waitForSelector('#compare', { state: 'hidden' });
       assert.deepEqual(errors, []);
     } finally {
       await page.close();

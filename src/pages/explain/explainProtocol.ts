@@ -39,6 +39,8 @@ export interface PanelState {
   settings: PanelSettings;
   catalog: Catalog;
   view: PanelViewState;
+  /** The same text explained by a second model with the same settings, shown beside the first with what differs. */
+  comparison?: ExplainResult;
 }
 
 /**
@@ -91,7 +93,9 @@ export type HostMessage =
   /** A run started; the webview shows `label` and a Cancel button, and keeps showing the previous result. */
   | { type: 'busy'; label: string }
   /** A run ended without a result (failed or cancelled); the previous result stays. */
-  | { type: 'failed'; message: string; cancelled: boolean };
+  | { type: 'failed'; message: string; cancelled: boolean }
+  /** The text on screen explained by the second model (null: comparing stopped). */
+  | { type: 'comparison'; result: ExplainResult | null };
 
 /** webview → host */
 export type WebviewMessage =
@@ -103,7 +107,11 @@ export type WebviewMessage =
   /** `view`: the reader's view choices, so the exported page opens as the panel looks. */
   | { type: 'export'; format: 'json' | 'html'; view?: PanelViewState }
   /** Colour the editor's range with this explainer's weights. */
-  | { type: 'decorate'; explainer: string };
+  | { type: 'decorate'; explainer: string }
+  /** Explain the text on screen with a second model the user picks, and keep doing so for the next texts. */
+  | { type: 'compare' }
+  /** Stop comparing. */
+  | { type: 'compare-off' };
 
 /** The element id of the JSON island a standalone (exported) page reads its state from. */
 export const STANDALONE_DATA_ID = 'polarity-lens-state';

@@ -22,6 +22,7 @@ import { keepFocus } from '../../shared/focusKeeper';
 import { renderHeader } from './header';
 import { enableRovingFocus } from './rovingFocus';
 import { renderStatus, RunStatus } from './statusView';
+import { renderComparisonSummary } from './comparisonSummary';
 import { StoryView } from './storyView';
 import { renderSummary } from './summaryView';
 import { watchTheme } from '../../shared/theme';
@@ -50,6 +51,10 @@ export class PanelApp {
   });
   private readonly statusRoot = el('div', { id: 'status', class: 'status' });
   private readonly storyRoot = panelSection('story', 'story-heading');
+  /** The second model's compact view and what differs, beside the first when the panel is wide enough. */
+  private readonly compareRoot = panelSection('compare', 'compare-story-heading');
+  private readonly compareStoryRoot = el('div', { id: 'compare-story' });
+  private readonly compareSummary = el('div', { id: 'compare-summary', class: 'compare-summary' });
   private readonly rows = panelSection('explanations', 'explanations-heading');
   private readonly summary = panelSection('summary-section', 'summary-heading');
   private readonly attentionRoot = panelSection('attention', 'attention-heading');
@@ -57,12 +62,15 @@ export class PanelApp {
   private readonly actions: HTMLElement;
   private readonly attention: AttentionPanel;
   private readonly story: StoryView;
+  private readonly compareStory: StoryView;
 
   constructor(
     root: HTMLElement,
     private readonly bridge: PanelBridge,
   ) {
     this.story = new StoryView(this.storyRoot);
+    this.compareStory = new StoryView(this.compareStoryRoot, 'compare-story');
+    this.compareRoot.append(this.compareStoryRoot, this.compareSummary);
     this.controls = new Controls(this.controlsRoot, { post: (m) => bridge.post(m) });
     this.attention = new AttentionPanel(this.attentionRoot, (layer, head) =>
       this.setView({ attentionLayer: layer, attentionHead: head }),
@@ -79,7 +87,14 @@ export class PanelApp {
       el('div', { class: 'topbar' }, this.header, this.actions),
       this.controlsRoot,
       this.statusRoot,
-      el('main', { class: 'panel-main' }, this.storyRoot, this.rows, this.summary, this.attentionRoot),
+      el(
+        'main',
+        { class: 'panel-main' },
+        el('div', { class: 'stories' }, this.storyRoot, this.compareRoot),
+        this.rows,
+        this.summary,
+        this.attentionRoot,
+      ),
     );
     enableRovingFocus(this.rows);
     enableFocusTooltips(root);
@@ -126,8 +141,25 @@ export class PanelApp {
         const view = this.state ? { ...this.state.view } : normaliseView(this.pendingView, message.result);
         this.pendingView = undefined;
         if (this.state && this.state.settings.operator !== message.settings.operator) delete view.impactOperator;
-        this.load({ result: message.result, settings: message.settings, catalog: message.catalog, view });
+        // A comparison holds while the text and settings do; the host sends the second model's result for new ones.
+        const sameRun = sameInput && JSON.stringify(this.state?.settings) === JSON.stringify(message.settings);
+        const comparison = sameRun ? this.state?.comparison : undefined;
+        this.load({
+          result: message.result,
+          settings: message.settings,
+          catalog: message.catalog,
+          view,
+          ...(comparison ? { comparison } : {}),
+        });
         this.save();
+        break;
+      }
+      case 'comparison': {
+        if (!this.state) break;
+        const { comparison: _dropped, ...rest } = this.state;
+        this.state = message.result ? { ...rest, comparison: message.result } : rest;
+        if (this.status.kind === 'busy') this.status = { kind: 'idle' };
+        this.render();
         break;
       }
       case 'partial': {
@@ -192,6 +224,7 @@ export class PanelApp {
     this.renderStatus();
     const state = this.state;
     for (const section of [this.storyRoot, this.rows, this.summary, this.attentionRoot]) section.hidden = !state;
+    this.compareRoot.hidden = !state?.comparison;
     if (!state) return;
     this.controlsRoot.hidden = !this.bridge.live;
     this.actions.hidden = !this.bridge.live;
@@ -214,8 +247,27 @@ export class PanelApp {
           this.renderStory();
         },
         onImpactOperator: (operator) => this.showImpact(operator),
+        compare: this.bridge.live
+          ? {
+              comparing: state.comparison !== undefined,
+              toggle: () => this.bridge.post({ type: state.comparison ? 'compare-off' : 'compare' }),
+            }
+          : undefined,
       }),
     );
+    const comparison = state.comparison;
+    if (!comparison) return;
+    keepFocus(this.compareRoot, () => {
+      this.compareStory.render({
+        state: { ...state, result: comparison },
+        impactOperator: state.view.impactOperator ?? state.settings.operator,
+        all: state.view.storyAll === true,
+        onImpactOperator: (operator) => this.showImpact(operator),
+        title: `Compared: ${comparison.model.name}`,
+        baseline: { result: state.result, name: state.result.model.name },
+      });
+      renderComparisonSummary(this.compareSummary, state.result, comparison);
+    });
   }
 
   /** The impact row of another operator, in both views. */

@@ -11,6 +11,7 @@ import { maxAbs, tint, type Tint } from '../../shared/colorScale';
 import { el, replaceChildren, srOnly } from '../../shared/dom';
 import { impactFor, topUnit } from '../logic/panelModel';
 import { chunkUnits, shortLabel, storyRows } from '../logic/storyModel';
+import { baselineVerdict } from '../logic/modelComparison';
 import {
   impactLabel,
   pOf,
@@ -28,8 +29,15 @@ export interface StoryContext {
   impactOperator: string;
   /** Every explainer, not only the paper's core ones. */
   all: boolean;
-  onToggleAll(): void;
+  /** Absent: this view follows another's choice and shows no toggle. */
+  onToggleAll?: () => void;
   onImpactOperator(operator: string): void;
+  /** The heading (default "At a glance"). */
+  title?: string;
+  /** The result this one is compared with: its verdicts that differ from it are marked. */
+  baseline?: { result: ExplainResult; name: string };
+  /** Live panel: explain this text with a second model too (or stop), from the view's head. */
+  compare?: { comparing: boolean; toggle: () => void };
 }
 
 /** Narrowest unit column (px): a one-letter unit still has room for its ★ or ▲. */
@@ -45,7 +53,11 @@ export class StoryView {
   private stale = true;
   private readonly body = el('div', { class: 'story-chunks' });
 
-  constructor(private readonly section: HTMLElement) {
+  /** `id`: the section's id, and the prefix of the ids inside it (two views can share a page). */
+  constructor(
+    private readonly section: HTMLElement,
+    private readonly id = 'story',
+  ) {
     // A narrower or wider panel cuts the text anew; a panel shown for the first time measures first.
     new ResizeObserver(() => this.layout()).observe(section);
   }
@@ -54,26 +66,35 @@ export class StoryView {
     this.ctx = ctx;
     const { result } = ctx.state;
     const { rows, hidden } = storyRows(result, ctx.all);
+    const onToggleAll = ctx.onToggleAll;
     const toggle =
+      onToggleAll &&
       (hidden > 0 || ctx.all) &&
-      el('button', {
-        id: 'story-toggle',
-        class: 'text-button',
-        text: ctx.all ? 'Show the paper’s core explainers' : `Show all ${result.explanations.length} explainers`,
-        attrs: { type: 'button', 'aria-pressed': ctx.all ? 'true' : 'false' },
-      });
-    if (toggle) toggle.addEventListener('click', () => ctx.onToggleAll());
+      button(
+        `${this.id}-toggle`,
+        ctx.all ? 'Show the paper’s core explainers' : `Show all ${result.explanations.length} explainers`,
+        ctx.all,
+        onToggleAll,
+      );
+    const compare =
+      ctx.compare &&
+      button(
+        `${this.id}-compare`,
+        ctx.compare.comparing ? 'Stop comparing' : 'Compare with another model…',
+        ctx.compare.comparing,
+        ctx.compare.toggle,
+      );
     replaceChildren(
       this.section,
       el(
         'div',
         { class: 'section-head' },
-        el('h2', { id: 'story-heading', text: 'At a glance' }),
+        el('h2', { id: `${this.id}-heading`, text: ctx.title ?? 'At a glance' }),
         el('span', {
           class: 'story-count muted',
           text: violatorsLine(rows),
         }),
-        toggle,
+        el('span', { class: 'story-actions' }, toggle, compare),
       ),
       storyLegend(result, ctx.impactOperator),
       this.body,
@@ -126,10 +147,23 @@ export class StoryView {
     replaceChildren(
       this.body,
       ...chunks.map(([start, end], c) =>
-        chunkTable(result, rows, impact, start, end, c === 0, chunks.length, (op) => ctx.onImpactOperator(op)),
+        chunkTable(result, rows, impact, start, end, c === 0, chunks.length, ctx.baseline, (op) =>
+          ctx.onImpactOperator(op),
+        ),
       ),
     );
   }
+}
+
+function button(id: string, text: string, pressed: boolean, onClick: () => void): HTMLButtonElement {
+  const b = el('button', {
+    id,
+    class: 'text-button',
+    text,
+    attrs: { type: 'button', 'aria-pressed': String(pressed) },
+  });
+  b.addEventListener('click', onClick);
+  return b;
 }
 
 /** "2 of 6 violate under some operator" (by-construction verdicts count: the row says which). */
@@ -158,6 +192,7 @@ function chunkTable(
   end: number,
   first: boolean,
   count: number,
+  baseline: StoryContext['baseline'],
   showImpact: (operator: string) => void,
 ): HTMLElement {
   const units = result.units.slice(start, end);
@@ -192,7 +227,7 @@ function chunkTable(
   );
   const body = el('tbody', {});
   if (impact) body.appendChild(impactRow(result, impact, indices, operators.length));
-  for (const row of rows) body.appendChild(explainerRow(result, row, impact, indices, operators, showImpact));
+  for (const row of rows) body.appendChild(explainerRow(result, row, impact, indices, operators, baseline, showImpact));
   return el(
     'table',
     { class: 'story-table', attrs: { 'data-chunk': `${start}-${end}` } },
@@ -255,6 +290,7 @@ function explainerRow(
   impact: ImpactRow | undefined,
   indices: number[],
   operators: string[],
+  baseline: StoryContext['baseline'],
   showImpact: (operator: string) => void,
 ): HTMLElement {
   const label = result.target.label;
@@ -308,15 +344,12 @@ function explainerRow(
       td.dataset.index = String(i);
       return td;
     }),
-    ...operators.map((op) =>
-      verdictCell(
-        result,
-        row,
-        top,
-        row.verdicts.find((v) => v.operator === op),
-        showImpact,
-      ),
-    ),
+    ...operators.map((op) => {
+      const verdict = row.verdicts.find((v) => v.operator === op);
+      const before = baseline && baselineVerdict(baseline.result, row.id, op);
+      const compared = before === undefined || !baseline ? undefined : { before, name: baseline.name };
+      return verdictCell(result, row, top, verdict, showImpact, compared);
+    }),
   );
 }
 
@@ -326,8 +359,12 @@ function verdictCell(
   top: number,
   verdict: VerdictRow | undefined,
   showImpact: (operator: string) => void,
+  compared?: { before: boolean; name: string },
 ): HTMLElement {
   if (!verdict) return el('td', { class: 'story-verdict', text: '–' });
+  // A verdict that differs from the other model's is marked (frame and word), with what it was there.
+  const differs = compared !== undefined && compared.before !== verdict.violates;
+  const was = differs ? `; ${verdictWord(compared.before)} with ${compared.name}` : '';
   const unitText = top >= 0 ? result.units[top]?.text : undefined;
   const why = whySentence(verdict, unitText, result.target.label, result.deltaTolerance);
   const construction = verdict.byConstruction
@@ -336,16 +373,16 @@ function verdictCell(
   const td = el(
     'td',
     {
-      class: `story-verdict ${verdict.violates ? 'violates' : 'consistent'}`,
-      title: `${row.label}, ${verdictWord(verdict.violates)} under ${verdict.operator}: ${why}${construction} (click to show this operator’s impacts)`,
-      attrs: { 'data-operator': verdict.operator },
+      class: `story-verdict ${verdict.violates ? 'violates' : 'consistent'}${differs ? ' differs' : ''}`,
+      title: `${row.label}, ${verdictWord(verdict.violates)} under ${verdict.operator}${was}: ${why}${construction} (click to show this operator’s impacts)`,
+      attrs: { 'data-operator': verdict.operator, 'data-differs': differs },
     },
     el(
       'span',
       { attrs: { 'aria-hidden': 'true' } },
       `${verdictMark(verdict.violates)}${verdict.byConstruction ? '†' : ''}`,
     ),
-    srOnly(`${verdictWord(verdict.violates)} under ${verdict.operator}: ${why}${construction}`),
+    srOnly(`${verdictWord(verdict.violates)} under ${verdict.operator}${was}: ${why}${construction}`),
   );
   // A mouse shortcut to the impact row's operator, as in the detailed rows (keyboard users have the picker there).
   td.addEventListener('click', () => showImpact(verdict.operator));

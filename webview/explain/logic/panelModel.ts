@@ -59,7 +59,14 @@ export function isExplainResult(x: unknown): x is ExplainResult {
 }
 
 export function isPanelState(x: unknown): x is PanelState {
-  return isObject(x) && isExplainResult(x.result) && isObject(x.settings) && isObject(x.catalog) && isObject(x.view);
+  return (
+    isObject(x) &&
+    isExplainResult(x.result) &&
+    isObject(x.settings) &&
+    isObject(x.catalog) &&
+    isObject(x.view) &&
+    (x.comparison === undefined || isExplainResult(x.comparison))
+  );
 }
 
 export function isPanelSavedState(x: unknown): x is PanelSavedState {
@@ -96,6 +103,8 @@ export function isHostMessage(x: unknown): x is HostMessage {
       return typeof x.label === 'string';
     case 'failed':
       return typeof x.message === 'string' && typeof x.cancelled === 'boolean';
+    case 'comparison':
+      return x.result === null || isExplainResult(x.result);
     default:
       return false;
   }
