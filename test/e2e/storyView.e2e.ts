@@ -1,18 +1,19 @@
 /**
- * The story on one screen, in a real VS Code at 1000 × 700: a 25-word text explained with the shipped transformer,
+ * The walkthrough's pictures, and the checks they stand for. The story on one screen, in a real VS Code at 1000 × 700: a 25-word text explained with the shipped transformer,
  * the panel given the window (side bar closed, its group maximised), and the compact view (units across, the paper's
  * core explainers down, each one's verdicts at the right) must be wholly visible without scrolling, in a light and in
  * a dark theme. Screenshots of both go to out/e2e/ (or to POLARITY_LENS_WALKTHROUGH_DIR: `npm run walkthrough-images`
- * writes the walkthrough's pictures from this test).
+ * writes the walkthrough's pictures from this test). Then the report of a dataset run on the first 60 rows of SST-2's
+ * test set, with the core explainers, its summary table on screen in both themes.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { PAPER_CORE_EXPLAINERS } from '../../src/core/explainers/paperCore';
-import { ROOT } from '../helpers/paths';
-import { openWorkbench, runFromPalette, shotOnFailure } from './vscodeE2e';
+import { DATA, ROOT } from '../helpers/paths';
+import { frameWith, openWorkbench, runFromPalette, shotOnFailure } from './vscodeE2e';
 
 const TEXT =
   'the first half drags with clumsy dialogue and flat jokes , but the cast is warm and the score is lovely , a quiet and honest film';
@@ -21,10 +22,11 @@ const PICTURES = process.env.POLARITY_LENS_WALKTHROUGH_DIR ? resolve(process.env
 const THEMES = { light: 'Default Light Modern', dark: 'Default Dark Modern' } as const;
 
 const workspace = mkdtempSync(join(tmpdir(), 'polarity-lens-e2e-story-'));
-function writeSettings(theme: string): void {
+const ROWS = 60;
+function writeSettings(theme: string, extra: Record<string, unknown> = {}): void {
   writeFileSync(
     join(workspace, '.vscode', 'settings.json'),
-    JSON.stringify({ 'polarityLens.model': 'sst2-transformer', 'workbench.colorTheme': theme }, null, 2),
+    JSON.stringify({ 'polarityLens.model': 'sst2-transformer', 'workbench.colorTheme': theme, ...extra }, null, 2),
   );
 }
 
@@ -36,6 +38,8 @@ describe('the compact view in a real VS Code at 1000 × 700', { timeout: 600_000
     mkdirSync(SHOTS, { recursive: true });
     mkdirSync(PICTURES, { recursive: true });
     writeFileSync(join(workspace, 'review.txt'), `${TEXT}\n`);
+    const sst2 = readFileSync(join(DATA, 'sst2', 'test.csv'), 'utf8').split('\n');
+    writeFileSync(join(workspace, 'sst2-test-60.csv'), `${sst2.slice(0, ROWS + 1).join('\n')}\n`);
     writeSettings(THEMES.light);
     workbench = await openWorkbench(workspace);
     await workbench.page.setViewportSize({ width: 1000, height: 700 });
@@ -103,6 +107,56 @@ describe('the compact view in a real VS Code at 1000 × 700', { timeout: 600_000
           'every core explainer has its three verdicts on screen',
         );
         await page().screenshot({ path: join(PICTURES, `panel-${kind}.png`) });
+      }
+    }),
+  );
+
+  it(
+    'the report of a dataset run: the violation summary of the core explainers on screen, light and dark',
+    shotOnFailure(page, SHOTS, 'story-report', async () => {
+      writeSettings(THEMES.light, { 'polarityLens.explainers': [...PAPER_CORE_EXPLAINERS] });
+      // One editor group again (the report then opens beside it); the dataset file opens through Quick Open.
+      await runFromPalette(page(), 'View: Join All Editor Groups');
+      // Quick Open is the palette without its '>'; F1 is pressed until the palette shows (focus may sit in a webview).
+      const input = page().locator('.quick-input-widget input');
+      for (let tries = 0; !(await input.isVisible()); tries++) {
+        if (tries > 30) throw new Error('the command palette did not open');
+        await page().keyboard.press('F1');
+        await input.waitFor({ timeout: 2000 }).catch(() => undefined);
+      }
+      await input.fill('sst2-test-60.csv');
+      await page().locator('.quick-input-list .monaco-list-row.focused', { hasText: 'sst2-test-60.csv' }).waitFor();
+      await page().keyboard.press('Enter');
+      await page().locator('.tab.active', { hasText: 'sst2-test-60.csv' }).waitFor();
+      await runFromPalette(page(), 'Polarity Lens: Run Violation Test on Dataset');
+      await page().locator('.quick-input-widget', { hasText: 'which rows?' }).waitFor();
+      await page().locator('.quick-input-widget input').fill('All rows');
+      await page().locator('.quick-input-list .monaco-list-row.focused', { hasText: 'All rows' }).waitFor();
+      await page().keyboard.press('Enter');
+      const report = await frameWith(page(), '#report-summary');
+      await report.waitForSelector(`#sample-count:has-text("${ROWS}")`, { timeout: 240_000 });
+      await report.waitForSelector('#report-progress', { state: 'detached', timeout: 240_000 });
+      // The report opens beside without taking the focus: a click into it makes its group the active one, which then
+      // gets the window.
+      const inner = await report.frameElement();
+      const outer = await (await inner.ownerFrame())!.frameElement();
+      await outer.click({ position: { x: 5, y: 5 } });
+      await runFromPalette(page(), 'View: Toggle Maximize Editor Group');
+      for (const [kind, theme] of Object.entries(THEMES)) {
+        writeSettings(theme, { 'polarityLens.explainers': [...PAPER_CORE_EXPLAINERS] });
+        await report.waitForSelector(`body.vscode-${kind}`, { state: 'attached', timeout: 30_000 });
+        const rows = await report.$$eval('#report-summary tr[data-explainer]', (trs) =>
+          trs.map((tr) => tr.getAttribute('data-explainer')),
+        );
+        for (const id of PAPER_CORE_EXPLAINERS) assert.ok(rows.includes(id), `${id} in the report: ${rows.join(',')}`);
+        const box = await report.$eval('#report-summary', (el) => ({
+          top: el.getBoundingClientRect().top,
+          width: el.ownerDocument.defaultView!.innerWidth,
+          height: el.ownerDocument.defaultView!.innerHeight,
+        }));
+        assert.ok(box.width >= 900, `the report has the window's width: ${JSON.stringify(box)}`);
+        assert.ok(box.top < box.height / 2, `${kind}: the summary starts on the first screen: ${JSON.stringify(box)}`);
+        await page().screenshot({ path: join(PICTURES, `report-${kind}.png`) });
       }
     }),
   );
