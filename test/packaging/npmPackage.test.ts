@@ -20,9 +20,9 @@ import { delimiter, dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { DatasetReport } from '../../src/core/datasetRun/datasetReport';
 import type { ExplainResult } from '../../src/core/explain/explainResult';
-import { SHIPPED_MODELS } from '../../src/core/model/shippedModels';
 import { ROOT } from '../helpers/paths';
 import { runCli } from '../helpers/runCli';
+import { CLI_FILES } from './packagedFiles';
 
 const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
 
@@ -68,19 +68,7 @@ describe('the CLI as an npm package', () => {
 
   it('packs polarity-lens-<version>.tgz with the CLI, its worker, the report bundle, the models, README and LICENSE only', () => {
     assert.equal(tarball, join(work, `polarity-lens-${manifest.version}.tgz`));
-    const required = [
-      'package.json',
-      'README.md',
-      'LICENSE',
-      'dist/cli.js',
-      'dist/outcomeWorker.js',
-      'dist/webview/report.js',
-      'media/panel.css',
-      'media/report.css',
-      ...SHIPPED_MODELS.flatMap(({ name }) =>
-        ['model.onnx', 'tokenizer.json', 'config.json', 'MODEL_CARD.md'].map((f) => `models/${name}/${f}`),
-      ),
-    ];
+    const required = ['package.json', 'README.md', 'LICENSE', ...CLI_FILES];
     for (const file of required) assert.ok(packed.includes(file), `${file} is missing`);
     const allowed =
       /^(package\.json|README\.md|LICENSE|dist\/[^/]+\.js|dist\/webview\/[^/]+\.(js|css)|media\/[^/]+\.(css|png|svg)|models\/.+)$/;

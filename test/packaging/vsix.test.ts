@@ -12,9 +12,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Readable } from 'node:stream';
 import { openPromise, type Entry, type ZipFile } from 'yauzl';
-import { SHIPPED_MODELS } from '../../src/core/model/shippedModels';
 import { ROOT } from '../helpers/paths';
 import { binaryPlatform, HEADER_BYTES } from './binaryPlatform';
+import { CLI_FILES } from './packagedFiles';
 
 /** The issue's platforms: both onnxruntime-node 1.30 and tokenizers 0.23 ship these (onnxruntime-node no darwin-x64). */
 const TARGETS = ['linux-x64', 'linux-arm64', 'darwin-arm64', 'win32-x64', 'win32-arm64'];
@@ -83,21 +83,14 @@ const REQUIRED = [
   'LICENSE.txt',
   'dist/extension.js',
   'dist/inferenceWorker.js',
-  'dist/outcomeWorker.js',
-  'dist/cli.js',
   'dist/webview/main.js',
-  'dist/webview/report.js',
   'dist/webview/codicon-inline.css',
   'media/icon.png',
-  'media/panel.css',
-  'media/report.css',
   'node_modules/onnxruntime-node/package.json',
   'node_modules/onnxruntime-node/dist/index.js',
   'node_modules/onnxruntime-common/dist/cjs/index.js',
   'node_modules/tokenizers/index.js',
-  ...SHIPPED_MODELS.flatMap(({ name }) =>
-    ['model.onnx', 'tokenizer.json', 'config.json', 'MODEL_CARD.md'].map((f) => `models/${name}/${f}`),
-  ),
+  ...CLI_FILES,
 ];
 
 describe('the VSIXs npm run package builds', () => {
