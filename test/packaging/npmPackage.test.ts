@@ -79,15 +79,13 @@ describe('the CLI as an npm package', () => {
   });
 
   it('installs globally from the tarball and explains from another folder: the same prediction as the repository', () => {
-    const install = run(
-      'npm',
-      ['install', '--global', '--prefix', prefix, tarball, '--prefer-offline', '--no-audit', '--no-fund'].concat(
-        // Whatever npm's policy on dependencies' install scripts, onnxruntime-node's runs: on linux-x64 it downloads
-        // CUDA libraries from NuGet (and fails offline) unless ONNXRUNTIME_NODE_INSTALL=skip, as the README says.
-        ['--allow-scripts=onnxruntime-node'],
-      ),
-      { cwd: elsewhere, env: { ...env, ONNXRUNTIME_NODE_INSTALL: 'skip' } },
-    );
+    // --allow-scripts: whatever npm's policy on dependencies' install scripts, onnxruntime-node's runs. On linux-x64 it
+    // downloads CUDA libraries from NuGet (and fails offline) unless ONNXRUNTIME_NODE_INSTALL=skip, as the README says.
+    const npmInstall = ['install', '--global', '--prefix', prefix, tarball, '--allow-scripts=onnxruntime-node'];
+    const install = run('npm', [...npmInstall, '--prefer-offline', '--no-audit', '--no-fund'], {
+      cwd: elsewhere,
+      env: { ...env, ONNXRUNTIME_NODE_INSTALL: 'skip' },
+    });
     assert.equal(install.status, 0, `${install.stdout}\n${install.stderr}`);
     // What esbuild bundled is not installed again; onnxruntime-node fetched no GPU libraries.
     const modules = readdirSync(join(installed, 'node_modules'));
