@@ -50,7 +50,10 @@ import {
 export const REPORT_VIEW_TYPE = 'polarityLens.report';
 const REPORT_PAGE: WebviewPage = {
   viewType: REPORT_VIEW_TYPE,
-  title: vscode.l10n.t('Polarity Lens Report'),
+  // A getter: VS Code may load the translations after this module.
+  get title() {
+    return vscode.l10n.t('Polarity Lens Report');
+  },
   script: 'report.js',
   styles: ['panel.css', 'report.css'],
 };
@@ -284,6 +287,8 @@ export class DatasetSession implements vscode.Disposable {
         } catch (e) {
           if (this.running === controller)
             this.post({ type: 'finished', cancelled: false, message: (e as Error).message });
+          // The error is the run's one notification; what it had to warn about before is in the log.
+          warnings.log(this.deps.log, path);
           return this.fail((e as Error).message);
         } finally {
           if (this.running === controller) {

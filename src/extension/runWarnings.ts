@@ -31,9 +31,8 @@ export class RunWarnings {
   async notify(log: vscode.LogOutputChannel, dataset: string): Promise<void> {
     const n = this.list.length;
     if (n === 0) return;
+    this.log(log, dataset);
     const file = basename(dataset);
-    log.warn(`dataset: ${n} warning${n === 1 ? '' : 's'} from the run on ${dataset}:`);
-    this.list.forEach((w, i) => log.warn(`  ${i + 1}. ${w}`));
     const quoted = this.list.slice(0, QUOTED).join(' ');
     const text =
       n === 1
@@ -55,6 +54,14 @@ export class RunWarnings {
     const details = vscode.l10n.t('Show Details');
     const pick = await vscode.window.showWarningMessage(text, details);
     if (pick === details) log.show();
+  }
+
+  /** Lists every warning in the log, numbered (what Show Details opens). */
+  log(log: vscode.LogOutputChannel, dataset: string): void {
+    const n = this.list.length;
+    if (n === 0) return;
+    log.warn(`dataset: ${n} warning${n === 1 ? '' : 's'} from the run on ${dataset}:`);
+    this.list.forEach((w, i) => log.warn(`  ${i + 1}. ${w}`));
   }
 }
 

@@ -289,6 +289,25 @@ describe('Run Violation Test on Dataset (the extension glue, with the real infer
     expected.forEach((pattern, i) => assert.match(listed[i], pattern));
     // The panel still says why the report stops early.
     assert.match(posted().at(-1)!.message!, /could not be read past line 9/);
+
+    // A run that fails: its error is the one notification, and what it had to warn about is in the log.
+    stub.reset();
+    const failing = startExtension(activate, {
+      explainers: [...EXPLAINERS, 'no-such-explainer'],
+      model: join(tmp, 'no-model-here'),
+    });
+    const failed = await failing.runDatasetTest(fileUri(dataset), {
+      columns: { text: 'text', label: 'label' },
+      selection: { mode: 'first', n: 2 },
+    });
+    assert.ok(failed && 'error' in failed);
+    assert.deepEqual(
+      stub.messages.map((m) => m.level),
+      ['error'],
+    );
+    assert.ok(
+      stub.logLines.some((l) => /^warn +1\. polarityLens\.explainers: unknown explainer no-such-explainer/.test(l)),
+    );
   });
 
   it('cancel from the report panel keeps the finished samples and says so', async () => {

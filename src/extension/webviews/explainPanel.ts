@@ -7,7 +7,10 @@ export const PANEL_VIEW_TYPE = 'polarityLens.explain';
 
 export const EXPLAIN_PAGE: WebviewPage = {
   viewType: PANEL_VIEW_TYPE,
-  title: vscode.l10n.t('Polarity Lens'),
+  // A getter: VS Code may load the translations after this module.
+  get title() {
+    return vscode.l10n.t('Polarity Lens');
+  },
   script: 'main.js',
   styles: ['panel.css'],
 };
