@@ -1,6 +1,6 @@
 /**
  * The README's settings table, generated from the settings' declarations (src/core/settings/engineSettings.ts) and
- * package.json (which a test holds to them), so the table cannot drift from the code:
+ * package.json with package.nls.json (which a test holds to them), so the table cannot drift from the code:
  *
  *   npm run settings-table [-- --write-readme]
  *
@@ -27,7 +27,11 @@ interface Property {
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 export function settingsTable(): string {
-  const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+  // The descriptions are package.nls.json's English strings, which package.json names as %key%.
+  const nls = JSON.parse(readFileSync(join(ROOT, 'package.nls.json'), 'utf8')) as Record<string, string>;
+  const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'), (_key, value: unknown) =>
+    typeof value === 'string' && /^%[^%]+%$/.test(value) ? (nls[value.slice(1, -1)] ?? value) : value,
+  ) as {
     contributes: { configuration: { properties: Record<string, Property> } };
   };
   const rows = Object.entries(manifest.contributes.configuration.properties).map(([key, p]) => {

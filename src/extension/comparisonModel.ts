@@ -4,7 +4,7 @@
  */
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import { checkModelFolder, choiceOf, modelPickItems, type ModelChoice } from './modelChoice';
+import { checkModelFolder, choiceOf, modelPickItems, USE_SETTING, type ModelChoice } from './modelChoice';
 import type { ModelRef } from './panelMemory';
 
 export async function pickComparisonModel(
@@ -13,21 +13,23 @@ export async function pickComparisonModel(
   trusted: boolean,
 ): Promise<ModelRef | undefined> {
   const items = modelPickItems(current, trusted).filter(
-    (i) => i.value === 'browse' || choiceOf(i.value).dir !== onScreen,
+    (i) => i.value === 'browse' || (i.value !== USE_SETTING && choiceOf(i.value, 'pick').dir !== onScreen),
   );
   const picked = await vscode.window.showQuickPick(items, {
-    title: 'Polarity Lens: Compare with another model',
-    placeHolder: 'Explain the same text with this model too, with the same settings',
+    title: vscode.l10n.t('Polarity Lens: Compare with another model'),
+    placeHolder: vscode.l10n.t('Explain the same text with this model too, with the same settings'),
     matchOnDetail: true,
   });
   if (!picked) return undefined;
   if (picked.value !== 'browse') {
-    const choice = choiceOf(picked.value);
+    const choice = choiceOf(picked.value, 'pick');
     return { dir: choice.dir, name: choice.name };
   }
   if (!trusted) {
     void vscode.window.showWarningMessage(
-      'Polarity Lens: restricted mode runs only the shipped models. Trust this workspace to compare with your own.',
+      vscode.l10n.t(
+        'Polarity Lens: restricted mode runs only the shipped models. Trust this workspace to compare with your own.',
+      ),
     );
     return undefined;
   }
@@ -35,13 +37,13 @@ export async function pickComparisonModel(
     (await vscode.window.showOpenDialog({
       canSelectFolders: true,
       canSelectFiles: false,
-      openLabel: 'Compare with this model',
-      title: 'A folder with model.onnx and tokenizer.json',
+      openLabel: vscode.l10n.t('Compare with this model'),
+      title: vscode.l10n.t('A folder with model.onnx and tokenizer.json'),
     })) ?? [];
   if (!folder) return undefined;
   const problem = checkModelFolder(folder.fsPath);
   if (problem) {
-    void vscode.window.showErrorMessage(`Polarity Lens: ${problem}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Polarity Lens: {0}', problem));
     return undefined;
   }
   return { dir: folder.fsPath, name: basename(folder.fsPath) };

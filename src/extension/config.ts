@@ -2,6 +2,7 @@
  * The `polarityLens.*` settings, read and validated in one place. Anything out of range falls back to its default
  * with a warning rather than reaching the engine (a typo in settings.json must not break Explain).
  */
+import * as l10n from '@vscode/l10n';
 import type { WireExplainOptions, WireLoadOptions } from './inference/protocol';
 import type { PanelSettings } from '../pages/explain/explainProtocol';
 import {
@@ -51,7 +52,7 @@ function oneOf<T extends string>(
 ): T {
   if (raw === undefined || raw === null) return fallback;
   if (!allowed.includes(raw as T)) {
-    warn(`polarityLens.${key} must be one of ${allowed.join(', ')}; using ${fallback}.`);
+    warn(l10n.t('polarityLens.{0} must be one of {1}; using {2}.', key, allowed.join(', '), fallback));
     return fallback;
   }
   return raw as T;
@@ -66,7 +67,8 @@ export function readSettings(
   let explainers = ids;
   if (Array.isArray(rawExplainers) && rawExplainers.length > 0) {
     const unknown = (rawExplainers as unknown[]).filter((id) => typeof id !== 'string' || !ids.includes(id));
-    if (unknown.length) warn(`polarityLens.explainers: unknown explainer ${unknown.map(String).join(', ')} ignored.`);
+    if (unknown.length)
+      warn(l10n.t('polarityLens.explainers: unknown explainer {0} ignored.', unknown.map(String).join(', ')));
     // Registry order, so rows always appear in the paper's order.
     explainers = ids.filter((id) => rawExplainers.includes(id));
     if (explainers.length === 0) explainers = ids;

@@ -4,7 +4,7 @@
  * (never over an existing file without asking), and opens a sample in the explain panel.
  */
 import { existsSync } from 'node:fs';
-import { extname } from 'node:path';
+import { basename, extname } from 'node:path';
 import * as vscode from 'vscode';
 import {
   columnsNeedConfirming,
@@ -19,10 +19,14 @@ import {
   type ReportView,
   type SampleSpec,
 } from '../core/views';
-import { explainOptions, type SampleEngineSettings } from './config';
+import { explainOptions, readSettings, type SampleEngineSettings } from './config';
 import type { DatasetRunRecipe, PanelMemory } from './panelMemory';
-import type { ExplainSession } from './explainSession';
+import { polarityLensConfiguration, type ExplainSession } from './explainSession';
+import { currentModel, type ModelChoiceDeps } from './modelChoice';
+import { formatCount, formatFixed } from './displayNumbers';
+import { reportWarnings, RunWarnings, stoppedEarly } from './runWarnings';
 import type { DatasetRunHandle, InferenceClient } from './inference/inferenceClient';
+import type { DatasetProgress } from '../core';
 import { WebviewHost, type WebviewPage } from './webviews/webviewHost';
 import { showError } from './showError';
 import type {
@@ -36,7 +40,7 @@ import {
   columnsKey,
   DATASET_EXTENSIONS,
   describeSelection,
-  NO_LABEL,
+  noLabel,
   parseSelection,
   rememberedColumns,
   SELECTION_KEY,
@@ -46,7 +50,10 @@ import {
 export const REPORT_VIEW_TYPE = 'polarityLens.report';
 const REPORT_PAGE: WebviewPage = {
   viewType: REPORT_VIEW_TYPE,
-  title: 'Polarity Lens Report',
+  // A getter: VS Code may load the translations after this module.
+  get title() {
+    return vscode.l10n.t('Polarity Lens Report');
+  },
   script: 'report.js',
   styles: ['panel.css', 'report.css'],
 };
@@ -58,6 +65,8 @@ export interface DatasetDeps {
   /** Where the report panel's run is remembered, so a panel revived after a window reload runs it again. */
   memory: PanelMemory;
   explain: ExplainSession;
+  /** Which model a run uses: the one that applies to the dataset file's folder. */
+  models: ModelChoiceDeps;
   log: vscode.LogOutputChannel;
   /** Where finished samples are cached (per model hash and settings), so a later run resumes. */
   cacheDir: string;
@@ -93,7 +102,10 @@ export class DatasetSession implements vscode.Disposable {
     const path = (uri ?? vscode.window.activeTextEditor?.document.uri)?.fsPath;
     if (!path || !DATASET_EXTENSIONS.includes(extname(path).toLowerCase())) {
       void vscode.window.showWarningMessage(
-        `Polarity Lens: right-click a dataset file (${DATASET_EXTENSIONS.join(', ')}) in the Explorer, or open one, to run the violation test on it.`,
+        vscode.l10n.t(
+          'Polarity Lens: right-click a dataset file ({0}) in the Explorer, or open one, to run the violation test on it.',
+          DATASET_EXTENSIONS.join(', '),
+        ),
       );
       return undefined;
     }
@@ -101,23 +113,28 @@ export class DatasetSession implements vscode.Disposable {
     try {
       preview = await previewDataset(path);
     } catch (e) {
-      return this.fail(`cannot read ${path}: ${(e as Error).message}`);
+      return this.fail(vscode.l10n.t('cannot read {0}: {1}', path, (e as Error).message));
     }
+    // Settings it cannot use and the model it falls back to are said once, with the run's other warnings, at its end.
+    const warnings = new RunWarnings();
+    const settings = readSettings(polarityLensConfiguration(), (m) => warnings.add(m));
     const columns = choices.columns ?? (await this.chooseColumns(path, preview));
     if (!columns) return undefined;
-    const selection = choices.selection ?? (await this.chooseSelection());
+    const selection = choices.selection ?? (await this.chooseSelection(settings.explain.seed));
     if (!selection) return undefined;
-    const settings = this.deps.explain.settings();
-    const model = this.deps.explain.model();
-    if (model.warning) void vscode.window.showWarningMessage(`Polarity Lens: ${model.warning}`);
-    return this.start({
-      path,
-      columns,
-      selection,
-      model: { dir: model.dir, name: model.name },
-      explain: explainOptions(settings),
-      load: settings.load,
-    });
+    const model = currentModel(this.deps.models, vscode.Uri.file(path));
+    if (model.warning) warnings.add(model.warning);
+    return this.start(
+      {
+        path,
+        columns,
+        selection,
+        model: { dir: model.dir, name: model.name },
+        explain: explainOptions(settings),
+        load: settings.load,
+      },
+      warnings,
+    );
   }
 
   private async chooseColumns(path: string, preview: DatasetPreview): Promise<ColumnChoice | undefined> {
@@ -128,13 +145,20 @@ export class DatasetSession implements vscode.Disposable {
     const text = await vscode.window.showQuickPick(
       columnItems(preview.columns, guess.textCandidates, preview.rows, guess.text),
       {
-        title: 'Polarity Lens: which column holds the text?',
-        placeHolder: `${preview.columns.length} columns; the choice is remembered for this file`,
+        title: vscode.l10n.t('Polarity Lens: which column holds the text?'),
+        placeHolder: vscode.l10n.t(
+          '{0} columns; the choice is remembered for this file',
+          formatCount(preview.columns.length),
+        ),
       },
     );
     if (!text) return undefined;
     const labelItems = [
-      { label: NO_LABEL, value: '', description: 'no accuracy, the violation test still runs' },
+      {
+        label: noLabel(),
+        value: '',
+        description: vscode.l10n.t('no accuracy, the violation test still runs'),
+      },
       ...columnItems(
         preview.columns.filter((c) => c !== text.value),
         guess.labelCandidates,
@@ -143,7 +167,7 @@ export class DatasetSession implements vscode.Disposable {
       ),
     ];
     const label = await vscode.window.showQuickPick(labelItems, {
-      title: 'Polarity Lens: which column holds the gold label?',
+      title: vscode.l10n.t('Polarity Lens: which column holds the gold label?'),
     });
     if (!label) return undefined;
     const choice = { text: text.value, label: label.value || null };
@@ -151,19 +175,18 @@ export class DatasetSession implements vscode.Disposable {
     return choice;
   }
 
-  private async chooseSelection(): Promise<SampleSpec | undefined> {
-    const seed = this.deps.explain.settings().explain.seed;
+  private async chooseSelection(seed: number): Promise<SampleSpec | undefined> {
     const picked = await vscode.window.showQuickPick(selectionItems(null, seed), {
-      title: 'Polarity Lens: which rows?',
-      placeHolder: 'Finished samples are cached: a later run resumes',
+      title: vscode.l10n.t('Polarity Lens: which rows?'),
+      placeHolder: vscode.l10n.t('Finished samples are cached: a later run resumes'),
     });
     if (!picked) return undefined;
     if (picked.value !== 'custom') return picked.value;
     const last = this.deps.workspaceState.get<string>(SELECTION_KEY) ?? 'random 1000';
     const text = await vscode.window.showInputBox({
-      title: 'Polarity Lens: rows to explain',
+      title: vscode.l10n.t('Polarity Lens: rows to explain'),
       value: last,
-      prompt: '"first N", "random N", "stratified N" (seeded by polarityLens.seed) or "all"',
+      prompt: vscode.l10n.t('"first N", "random N", "stratified N" (seeded by polarityLens.seed) or "all"'),
       validateInput: (v) => {
         const r = parseSelection(v, seed);
         return 'error' in r ? r.error : undefined;
@@ -175,33 +198,44 @@ export class DatasetSession implements vscode.Disposable {
     return 'error' in spec ? undefined : spec;
   }
 
-  /** `restoring`: the run of a report panel revived after a window reload (its finished samples are in the cache). */
-  private async start(run: DatasetRunRecipe, restoring = false): Promise<DatasetOutcome> {
+  /**
+   * `warnings`: what the run has to say so far, shown with what its report adds as one notification when it ends.
+   * `restoring`: the run of a report panel revived after a window reload (its finished samples are in the cache).
+   */
+  private async start(run: DatasetRunRecipe, warnings: RunWarnings, restoring = false): Promise<DatasetOutcome> {
     const { path, columns, selection, model, explain, load } = run;
     void this.deps.memory.rememberDatasetRun(run);
     this.cancel();
     this.handle?.close();
     this.handle = undefined;
-    const settings = this.deps.explain.settings();
+    const settings = readSettings(polarityLensConfiguration(), (m) => warnings.add(m));
     const controller = new AbortController();
     this.running = controller;
     this.view = undefined;
     const reading = restoring
-      ? `Running the report's dataset again after the window reload (finished samples come from the cache): reading ${path}…`
-      : `Reading ${path}…`;
+      ? vscode.l10n.t(
+          "Running the report's dataset again after the window reload (finished samples come from the cache): reading {0}…",
+          path,
+        )
+      : vscode.l10n.t('Reading {0}…', path);
     this.progress = { done: 0, total: null, perSecond: 0, etaSeconds: null, label: reading };
     // A panel VS Code is reviving is not revealed: revealing it while the workbench restores it can leave its
     // webview without content in VS Code for the web (seen in CI: the revived report stayed blank).
     if (!restoring) this.showPanel();
     this.post({ type: 'progress', ...this.progress });
-    const what = `${describeSelection(selection)} of ${vscode.workspace.asRelativePath(path)} with ${model.name}`;
+    const file = vscode.workspace.asRelativePath(path);
     this.deps.log.info(
-      `dataset: ${what}; columns ${JSON.stringify(columns)}; explainers ${explain.explainers?.join(',')}`,
+      `dataset: ${file} with ${model.name}, ${JSON.stringify(selection)}; columns ${JSON.stringify(columns)}; explainers ${explain.explainers?.join(',')}`,
     );
     return vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,
-        title: `Polarity Lens: violation test on ${what}`,
+        title: vscode.l10n.t(
+          'Polarity Lens: violation test on {0} of {1} with {2}',
+          describeSelection(selection),
+          file,
+          model.name,
+        ),
         cancellable: true,
       },
       async (report, token) => {
@@ -216,9 +250,7 @@ export class DatasetSession implements vscode.Disposable {
               load,
               onProgress: (p, partial) => {
                 if (this.running !== controller) return; // replaced by a newer run
-                const rate = `${p.perSecond.toFixed(1)} samples/s`;
-                const eta = p.etaSeconds === null ? '' : `, ${formatDuration(p.etaSeconds)} left`;
-                const label = `${p.done}${p.total === null ? '' : ` of ${p.total}`} samples (${p.resumed} from cache), ${rate}${eta}`;
+                const label = progressLabel(p);
                 const share = p.total ? (p.done / p.total) * 100 : 0;
                 report.report({ message: label, increment: share - reported });
                 reported = share;
@@ -242,31 +274,21 @@ export class DatasetSession implements vscode.Disposable {
           this.handle = handle;
           this.show(handle.view);
           const cancelled = controller.signal.aborted;
-          const stop = !handle.view.complete && !cancelled ? handle.view.dataset.badRows.at(-1) : undefined;
-          const stopped =
-            stop &&
-            `The file could not be read past line ${stop.line} (${stop.reason}); the report covers the rows before it.`;
+          const stopped = stoppedEarly(handle.view, cancelled);
           this.post(
             stopped ? { type: 'finished', cancelled: false, message: stopped } : { type: 'finished', cancelled },
           );
-          if (stopped) void vscode.window.showWarningMessage(`Polarity Lens: ${stopped}`);
           this.deps.log.info(
             `dataset: ${cancelled ? 'cancelled after' : 'done:'} ${handle.view.samples} samples, ${handle.view.resumed} from cache, ${handle.view.dataset.badRowCount} bad rows, ${handle.view.timing.seconds.toFixed(1)} s`,
           );
-          if (handle.view.dataset.unmappedLabels.length) {
-            void vscode.window.showWarningMessage(
-              `Polarity Lens: labels ${handle.view.dataset.unmappedLabels.join(', ')} name no class of ${handle.view.model.name} (${handle.view.model.labels.join(', ')}); those rows count as unlabelled.`,
-            );
-          }
-          if (handle.view.dataset.badRowCount) {
-            void vscode.window.showWarningMessage(
-              `Polarity Lens: ${handle.view.dataset.badRowCount === 1 ? '1 bad row was' : `${handle.view.dataset.badRowCount} bad rows were`} skipped (listed in the report, with line numbers).`,
-            );
-          }
+          reportWarnings(handle.view, cancelled).forEach((w) => warnings.add(w));
+          void warnings.notify(this.deps.log, path);
           return { view: handle.view };
         } catch (e) {
           if (this.running === controller)
             this.post({ type: 'finished', cancelled: false, message: (e as Error).message });
+          // The error is the run's one notification; what it had to warn about before is in the log.
+          warnings.log(this.deps.log, path);
           return this.fail((e as Error).message);
         } finally {
           if (this.running === controller) {
@@ -314,12 +336,15 @@ export class DatasetSession implements vscode.Disposable {
     );
     if (this.view || this.running) return undefined;
     const last = this.deps.memory.recallDatasetRun();
-    if (last && existsSync(last.path)) return this.start(last, true);
-    const why = last ? `its dataset ${last.path} is gone` : 'its run was not kept';
+    if (last && existsSync(last.path)) return this.start(last, new RunWarnings(), true);
+    const why = last ? vscode.l10n.t('its dataset {0} is gone', last.path) : vscode.l10n.t('its run was not kept');
     this.post({
       type: 'finished',
       cancelled: false,
-      message: `This report cannot be shown again: ${why}. Run the violation test on a dataset again: finished samples come from the cache, so it takes seconds.`,
+      message: vscode.l10n.t(
+        'This report cannot be shown again: {0}. Run the violation test on a dataset again: finished samples come from the cache, so it takes seconds.',
+        why,
+      ),
     });
     return undefined;
   }
@@ -338,7 +363,7 @@ export class DatasetSession implements vscode.Disposable {
         break;
       case 'export':
         void this.export(message.format, message.view).catch((e) =>
-          this.fail(`export failed: ${(e as Error).message}`),
+          this.fail(vscode.l10n.t('export failed: {0}', (e as Error).message)),
         );
         break;
     }
@@ -357,7 +382,11 @@ export class DatasetSession implements vscode.Disposable {
       const { explainers, operator, granularity, objective, igSteps, maxTokens } = view.settings;
       const target = tested ?? view.settings.target;
       const label = target === undefined ? undefined : view.model.labels[target];
-      const what = `row ${row + 1} of ${vscode.workspace.asRelativePath(view.dataset.path)}${label === undefined ? '' : `, explaining ${label}`}`;
+      const file = vscode.workspace.asRelativePath(view.dataset.path);
+      const what =
+        label === undefined
+          ? vscode.l10n.t('row {0} of {1}', formatCount(row + 1), file)
+          : vscode.l10n.t('row {0} of {1}, explaining {2}', formatCount(row + 1), file, label);
       // Every setting the report was computed with (every declared explain setting, the token limit), whatever the
       // settings say now, so the panel shows the weights the report counted.
       const panel = {
@@ -375,7 +404,7 @@ export class DatasetSession implements vscode.Disposable {
       const model = { dir: view.model.dir, name: view.model.name };
       await this.deps.explain.explainSample(text, model, what, panel, engine, { maxTokens });
     } catch (e) {
-      this.fail(`cannot open row ${row + 1}: ${(e as Error).message}`);
+      this.fail(vscode.l10n.t('cannot open row {0}: {1}', formatCount(row + 1), (e as Error).message));
     }
   }
 
@@ -393,9 +422,12 @@ export class DatasetSession implements vscode.Disposable {
     }
     const written = await this.handle.export(format, target, overwrite, view);
     this.deps.log.info(`dataset: exported ${format} to ${written}`);
-    void vscode.window.showInformationMessage(`Polarity Lens: report written to ${written}`, 'Open').then((pick) => {
-      if (pick) void vscode.commands.executeCommand('vscode.open', vscode.Uri.file(written));
-    });
+    const open = vscode.l10n.t('Open');
+    void vscode.window
+      .showInformationMessage(vscode.l10n.t('Polarity Lens: report written to {0}', written), open)
+      .then((pick) => {
+        if (pick === open) void vscode.commands.executeCommand('vscode.open', vscode.Uri.file(written));
+      });
     return written;
   }
 
@@ -413,12 +445,25 @@ export class DatasetSession implements vscode.Disposable {
 }
 
 async function askOverwrite(existing: string, free: string): Promise<'overwrite' | 'new' | undefined> {
-  const newName = `Save as ${free.split(/[\\/]/).pop()}`;
+  const newName = vscode.l10n.t('Save as {0}', basename(free));
+  const overwrite = vscode.l10n.t('Overwrite');
   const pick = await vscode.window.showWarningMessage(
-    `${existing} already exists.`,
+    vscode.l10n.t('{0} already exists.', existing),
     { modal: true },
     newName,
-    'Overwrite',
+    overwrite,
   );
-  return pick === 'Overwrite' ? 'overwrite' : pick === newName ? 'new' : undefined;
+  return pick === overwrite ? 'overwrite' : pick === newName ? 'new' : undefined;
+}
+
+/** The progress notification's and the report panel's line: "120 of 500 samples (20 from cache), 4.2 samples/s, 2 min left". */
+function progressLabel(p: DatasetProgress): string {
+  const done = formatCount(p.done);
+  const resumed = formatCount(p.resumed);
+  const rate = formatFixed(p.perSecond, 1);
+  const counted =
+    p.total === null
+      ? vscode.l10n.t('{0} samples ({1} from cache), {2} samples/s', done, resumed, rate)
+      : vscode.l10n.t('{0} of {1} samples ({2} from cache), {3} samples/s', done, formatCount(p.total), resumed, rate);
+  return p.etaSeconds === null ? counted : vscode.l10n.t('{0}, {1} left', counted, formatDuration(p.etaSeconds));
 }

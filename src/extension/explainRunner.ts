@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { ExplainPart, ExplainResult } from '../core/views';
+import { formatCount } from './displayNumbers';
 import { InferenceCancelled, InferenceClient } from './inference/inferenceClient';
 import type { WireExplainOptions, WireLoadOptions } from './inference/protocol';
 
@@ -41,10 +42,20 @@ export class ExplainRunner implements vscode.Disposable {
     this.current = controller;
     return Promise.resolve(
       vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Polarity Lens: ${job.title}`, cancellable: true },
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: vscode.l10n.t('Polarity Lens: {0}', job.title),
+          cancellable: true,
+        },
         async (progress, token) => {
           token.onCancellationRequested(() => controller.abort());
-          progress.report({ message: `${job.options.explainers?.length ?? 'all'} explainers…` });
+          const count = job.options.explainers?.length;
+          progress.report({
+            message:
+              count === undefined
+                ? vscode.l10n.t('all explainers…')
+                : vscode.l10n.t('{0} explainers…', formatCount(count)),
+          });
           const started = Date.now();
           this.log.info(
             `explain: model ${job.modelDir}, ${job.text.length} characters, explainers ${job.options.explainers?.join(',') ?? 'all'}${job.options.reuse?.length ? `, reusing ${job.options.reuse.length}` : ''}`,
@@ -58,7 +69,13 @@ export class ExplainRunner implements vscode.Disposable {
                 onPart &&
                 ((part) => {
                   if (part.part === 'explanation' && total)
-                    progress.report({ message: `${total - part.pending.length} of ${total} explainers…` });
+                    progress.report({
+                      message: vscode.l10n.t(
+                        '{0} of {1} explainers…',
+                        formatCount(total - part.pending.length),
+                        formatCount(total),
+                      ),
+                    });
                   onPart(part);
                 }),
             });

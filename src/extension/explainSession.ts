@@ -72,7 +72,7 @@ export class ExplainSession implements vscode.Disposable {
   /** The last explanation came back from the panel memory (a revived panel), not from a run in this window. */
   private restored = false;
   /** What the run in flight is doing, for a webview that loads while it runs. */
-  private busyLabel = 'Explaining…';
+  private busyLabel = vscode.l10n.t('Explaining…');
   /** The panel's second model, while the reader compares (for this window only), and its result for the text on screen. */
   private comparing: ModelRef | undefined;
   private comparison: ExplainResult | undefined;
@@ -86,7 +86,7 @@ export class ExplainSession implements vscode.Disposable {
   settings(): ExtensionSettings {
     return readSettings(polarityLensConfiguration(), (m) => {
       this.deps.log.warn(m);
-      void vscode.window.showWarningMessage(`Polarity Lens: ${m}`);
+      void vscode.window.showWarningMessage(vscode.l10n.t('Polarity Lens: {0}', m));
     });
   }
 
@@ -111,13 +111,17 @@ export class ExplainSession implements vscode.Disposable {
     const settings = this.settings();
     const found = textToExplain(vscode.window, settings.maxCharacters);
     if ('error' in found) {
-      void vscode.window.showWarningMessage(`Polarity Lens: ${found.error}`);
+      void vscode.window.showWarningMessage(vscode.l10n.t('Polarity Lens: {0}', found.error));
       return undefined;
     }
     const model = this.model();
-    if (model.warning) void vscode.window.showWarningMessage(`Polarity Lens: ${model.warning}`);
+    if (model.warning) void vscode.window.showWarningMessage(vscode.l10n.t('Polarity Lens: {0}', model.warning));
     const what =
-      found.source === 'line' ? 'the current line' : found.source === 'cell' ? 'the notebook cell' : 'the selection';
+      found.source === 'line'
+        ? vscode.l10n.t('the current line')
+        : found.source === 'cell'
+          ? vscode.l10n.t('the notebook cell')
+          : vscode.l10n.t('the selection');
     // A class chosen in the panel carries over to the next text of the same model; another model has other classes.
     const chosen = this.panelSettings ?? settings.panel;
     const { target, ...rest } = chosen;
@@ -158,14 +162,14 @@ export class ExplainSession implements vscode.Disposable {
   private async explain(spec: ExplainSpec): Promise<JobOutcome> {
     const { text, what, model, options, load, settings } = spec;
     const label = spec.restoring
-      ? `Explaining ${what} again after the window reload (its result was not kept)…`
-      : `Explaining ${what} with ${model.name}…`;
+      ? vscode.l10n.t('Explaining {0} again after the window reload (its result was not kept)…', what)
+      : vscode.l10n.t('Explaining {0} with {1}…', what, model.name);
     this.busyLabel = label;
     this.showPanel().post({ type: 'busy', label });
     // Each part is drawn as it comes; the panel keeps what finished if the run is cancelled.
     let partial: PartialExplanation | undefined;
     const outcome = await this.deps.runner.run(
-      { modelDir: model.dir, text, options, load, title: `explaining ${what} with ${model.name}` },
+      { modelDir: model.dir, text, options, load, title: vscode.l10n.t('explaining {0} with {1}', what, model.name) },
       (part) => {
         partial = withPart(partial, part);
         if (partial)
@@ -237,7 +241,7 @@ export class ExplainSession implements vscode.Disposable {
     const model = this.comparing;
     if (!last || !model) return undefined;
     this.comparison = undefined;
-    this.busyLabel = `Explaining the same text with ${model.name}, to compare…`;
+    this.busyLabel = vscode.l10n.t('Explaining the same text with {0}, to compare…', model.name);
     this.panel?.post({ type: 'busy', label: this.busyLabel });
     const { reuse: _reuse, ...options } = last.options;
     const outcome = await this.deps.runner.run({
@@ -245,7 +249,7 @@ export class ExplainSession implements vscode.Disposable {
       text: last.result.text,
       options,
       load: last.load,
-      title: `comparing with ${model.name}`,
+      title: vscode.l10n.t('comparing with {0}', model.name),
     });
     if ('result' in outcome) {
       this.comparison = outcome.result;
@@ -294,16 +298,19 @@ export class ExplainSession implements vscode.Disposable {
       if (this.comparison) this.panel?.post({ type: 'comparison', result: this.comparison });
       return { result: shown, ms: 0 };
     }
-    this.busyLabel = plan.recompute.length
-      ? `Re-running ${plan.recompute.length} explainer${plan.recompute.length > 1 ? 's' : ''}…`
-      : 'Re-measuring the metrics…';
+    this.busyLabel =
+      plan.recompute.length === 1
+        ? vscode.l10n.t('Re-running 1 explainer…')
+        : plan.recompute.length
+          ? vscode.l10n.t('Re-running {0} explainers…', plan.recompute.length)
+          : vscode.l10n.t('Re-measuring the metrics…');
     this.panel?.post({ type: 'busy', label: this.busyLabel });
     const outcome = await this.deps.runner.run({
       modelDir: result.model.dir,
       text: result.text,
       options: { ...options, reuse: plan.reuse },
       load: settings.load,
-      title: `re-running ${plan.recompute.length} explainer(s) with ${result.model.name}`,
+      title: vscode.l10n.t('re-running {0} explainer(s) with {1}', plan.recompute.length, result.model.name),
     });
     if ('result' in outcome) {
       this.setLast({
@@ -335,14 +342,16 @@ export class ExplainSession implements vscode.Disposable {
     const last = this.last;
     if (!last?.source) {
       void vscode.window.showInformationMessage(
-        'Polarity Lens: explain the text again to colour it in the editor (its position is not known after a reload).',
+        vscode.l10n.t(
+          'Polarity Lens: explain the text again to colour it in the editor (its position is not known after a reload).',
+        ),
       );
       return;
     }
     const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === last.source!.uri.toString());
     if (!document || document.version !== last.source.version) {
       void vscode.window.showInformationMessage(
-        'Polarity Lens: the text changed since it was explained; explain it again to colour it.',
+        vscode.l10n.t('Polarity Lens: the text changed since it was explained; explain it again to colour it.'),
       );
       return;
     }
@@ -364,13 +373,15 @@ export class ExplainSession implements vscode.Disposable {
       (await vscode.window.showSaveDialog({
         defaultUri: base ? vscode.Uri.joinPath(base, name) : undefined,
         filters: format === 'json' ? { JSON: ['json'] } : { HTML: ['html'] },
-        title: `Export the explanation as ${format.toUpperCase()}`,
+        title: vscode.l10n.t('Export the explanation as {0}', format.toUpperCase()),
       }));
     if (!uri) return undefined;
     const content = format === 'json' ? JSON.stringify(last.result, null, 2) : this.standalonePage(last, view);
     await vscode.workspace.fs.writeFile(uri, Buffer.from(content, 'utf8'));
     this.deps.log.info(`exported ${format} to ${uri.toString()}`);
-    void vscode.window.showInformationMessage(`Polarity Lens: exported to ${uri.fsPath || uri.toString()}`);
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t('Polarity Lens: exported to {0}', uri.fsPath || uri.toString()),
+    );
     return uri;
   }
 
@@ -462,7 +473,7 @@ export class ExplainSession implements vscode.Disposable {
         break;
       case 'export':
         void this.export(message.format, undefined, message.view).catch((e) =>
-          this.showError(`export failed: ${(e as Error).message}`),
+          this.showError(vscode.l10n.t('export failed: {0}', (e as Error).message)),
         );
         break;
       case 'decorate':
@@ -494,10 +505,13 @@ export class ExplainSession implements vscode.Disposable {
     }
     if ('cancelled' in outcome) {
       const done = partial?.result.explanations.length ?? 0;
+      const pending = partial?.pending.join(', ') || vscode.l10n.t('the metrics');
       const message =
-        partial && done > 0
-          ? `Cancelled: the ${done} explainer${done === 1 ? '' : 's'} that finished ${done === 1 ? 'is' : 'are'} shown; not run: ${partial.pending.join(', ') || 'the metrics'}.`
-          : 'Cancelled.';
+        partial && done === 1
+          ? vscode.l10n.t('Cancelled: the 1 explainer that finished is shown; not run: {0}.', pending)
+          : partial && done > 0
+            ? vscode.l10n.t('Cancelled: the {0} explainers that finished are shown; not run: {1}.', done, pending)
+            : vscode.l10n.t('Cancelled.');
       this.panel?.post({ type: 'failed', message, cancelled: true });
       return;
     }

@@ -4,30 +4,18 @@
  */
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import {
-  chooseOnnxFile,
-  formatDoctorReport,
-  type ExplainResult,
-  type ReportFormat,
-  type ReportView,
-} from '../core/views';
+import type { ExplainResult, ReportFormat, ReportView } from '../core/views';
 import { DatasetOutcome, DatasetRunChoices, DatasetSession, REPORT_VIEW_TYPE } from './datasetSession';
+import { useDisplayLanguage } from './displayLanguage';
 import { EditorDecorations } from './editorDecorations';
 import { ExplainRunner, JobOutcome } from './explainRunner';
-import { ExplainSession, polarityLensConfiguration } from './explainSession';
+import { ExplainSession } from './explainSession';
 import { InferenceClient } from './inference/inferenceClient';
-import {
-  checkModelFolder,
-  choiceOf,
-  currentModel,
-  doctorVerdict,
-  ModelChoiceDeps,
-  modelPickItems,
-  onnxPickItems,
-  rememberModel,
-} from './modelChoice';
+import { choiceOf, type ModelChoiceDeps } from './modelChoice';
+import { readModelSetting } from './modelSetting';
 import { PANEL_VIEW_TYPE } from './webviews/explainPanel';
 import { PanelMemory } from './panelMemory';
+import { noticeOverride, selectModel } from './selectModel';
 import { ModelStatusBar } from './statusBar';
 
 /** What activate() returns: used by the end-to-end tests, and by other extensions that want an explanation. */
@@ -54,6 +42,7 @@ export interface PolarityLensApi {
 }
 
 export function activate(context: vscode.ExtensionContext): PolarityLensApi {
+  useDisplayLanguage();
   // Telemetry off for anything onnxruntime-related this process might ever load (the inference process sets it too).
   process.env.ORT_DISABLE_TELEMETRY = '1';
   const log = vscode.window.createOutputChannel('Polarity Lens', { log: true });
@@ -65,7 +54,7 @@ export function activate(context: vscode.ExtensionContext): PolarityLensApi {
   const statusBar = new ModelStatusBar();
   const models: ModelChoiceDeps = {
     workspaceState: context.workspaceState,
-    setting: () => polarityLensConfiguration().get<string>('model') ?? '',
+    setting: readModelSetting,
     isTrusted: () => vscode.workspace.isTrusted,
   };
   const memory = new PanelMemory(context.workspaceState, context.storageUri?.fsPath, (m) => log.warn(m));
@@ -85,6 +74,7 @@ export function activate(context: vscode.ExtensionContext): PolarityLensApi {
     workspaceState: context.workspaceState,
     memory,
     explain: session,
+    models,
     log,
     cacheDir: join(cacheRoot, 'dataset-runs'),
   });
@@ -112,10 +102,14 @@ export function activate(context: vscode.ExtensionContext): PolarityLensApi {
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('polarityLens')) session.settingsChanged();
+      if (e.affectsConfiguration('polarityLens.model')) void noticeOverride(models, () => session.refreshStatus());
     }),
+    // The model setting is read for the active document's folder (a multi-root workspace can differ per folder).
+    vscode.window.onDidChangeActiveTextEditor(() => session.refreshStatus()),
     vscode.workspace.onDidGrantWorkspaceTrust(() => session.refreshStatus()),
   );
   session.refreshStatus();
+  void noticeOverride(models, () => session.refreshStatus());
   log.info(
     `Polarity Lens ${(context.extension.packageJSON as { version: string }).version} activated (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'restricted'})`,
   );
@@ -124,7 +118,7 @@ export function activate(context: vscode.ExtensionContext): PolarityLensApi {
     explainSelection: () => session.explainSelection(),
     lastResult: () => session.lastResult,
     compareWith: (model) => {
-      const choice = choiceOf(model);
+      const choice = choiceOf(model, 'pick');
       return session.compareWith({ dir: choice.dir, name: choice.name });
     },
     lastComparison: () => session.lastComparison,
@@ -137,100 +131,6 @@ export function activate(context: vscode.ExtensionContext): PolarityLensApi {
     openSample: (row, target) => datasets.openSample(row, target),
     exportReport: (format, ask) => datasets.export(format, undefined, ask),
   };
-}
-
-async function selectModel(
-  models: ModelChoiceDeps,
-  session: ExplainSession,
-  log: vscode.LogOutputChannel,
-  client: InferenceClient,
-): Promise<void> {
-  const trusted = vscode.workspace.isTrusted;
-  const picked = await vscode.window.showQuickPick(modelPickItems(currentModel(models), trusted), {
-    title: 'Polarity Lens: Select Model',
-    placeHolder: 'The model Explain Selection runs (remembered for this workspace)',
-    matchOnDetail: true,
-  });
-  if (!picked) return;
-  let value = picked.value;
-  if (value === 'browse') {
-    if (!trusted) {
-      void vscode.window
-        .showWarningMessage(
-          'Polarity Lens: restricted mode runs only the shipped models. Trust this workspace to load your own.',
-          'Manage Workspace Trust',
-        )
-        .then((pick) => {
-          if (pick) void vscode.commands.executeCommand('workbench.trust.manage');
-        });
-      return;
-    }
-    const [folder] =
-      (await vscode.window.showOpenDialog({
-        canSelectFolders: true,
-        canSelectFiles: false,
-        openLabel: 'Use this model',
-        title: 'A folder with model.onnx and tokenizer.json',
-      })) ?? [];
-    if (!folder) return;
-    // Several ONNX files (a quantized or half-precision sibling): the user picks one; none is taken silently.
-    const files = onnxPickItems(folder.fsPath);
-    if (files) {
-      const file = await vscode.window.showQuickPick(files, {
-        title: 'Polarity Lens: which ONNX file of this folder?',
-        placeHolder: 'The folder holds several exports of the model',
-      });
-      if (!file) return;
-      if (!file.inUse) {
-        try {
-          chooseOnnxFile(folder.fsPath, file.file);
-        } catch (e) {
-          void vscode.window.showErrorMessage(
-            `Polarity Lens: cannot record the choice in polarity-lens.json: ${(e as Error).message}`,
-          );
-          return;
-        }
-      }
-    }
-    const problem = checkModelFolder(folder.fsPath);
-    if (problem) {
-      void vscode.window.showErrorMessage(`Polarity Lens: ${problem}`);
-      return;
-    }
-    // The doctor loads the model and tries every explainer once, in the inference process.
-    const report = await Promise.resolve(
-      vscode.window.withProgress(
-        {
-          location: vscode.ProgressLocation.Notification,
-          title: 'Polarity Lens: checking the model (every explainer, once)…',
-        },
-        () => client.doctor(folder.fsPath, session.settings().load),
-      ),
-    ).catch((e: Error) => ({
-      dir: folder.fsPath,
-      status: 'unusable' as const,
-      error: e.message,
-      explainers: [],
-      operators: [],
-      notes: [],
-    }));
-    log.info(formatDoctorReport(report));
-    const verdict = doctorVerdict(report);
-    const show =
-      verdict.level === 'error'
-        ? vscode.window.showErrorMessage
-        : verdict.level === 'warning'
-          ? vscode.window.showWarningMessage
-          : vscode.window.showInformationMessage;
-    void show(verdict.text, 'Show Details').then((pick) => {
-      if (pick) log.show();
-    });
-    if (verdict.level === 'error') return;
-    value = folder.fsPath;
-  }
-  await rememberModel(models, value);
-  log.info(`model: ${value}`);
-  session.refreshStatus();
 }
 
 export function deactivate(): void {

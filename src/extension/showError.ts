@@ -2,7 +2,8 @@
 import * as vscode from 'vscode';
 
 export function showError(log: vscode.LogOutputChannel, message: string): void {
-  void vscode.window.showErrorMessage(`Polarity Lens: ${message}`, 'Show Log').then((pick) => {
-    if (pick) log.show();
+  const showLog = vscode.l10n.t('Show Log');
+  void vscode.window.showErrorMessage(vscode.l10n.t('Polarity Lens: {0}', message), showLog).then((pick) => {
+    if (pick === showLog) log.show();
   });
 }

@@ -3,6 +3,8 @@
  * selection or line works the same way (a cell is a text editor), and with only a notebook focused, its selected cell.
  */
 import type * as vscode from 'vscode';
+import * as l10n from '@vscode/l10n';
+import { formatCount } from './displayNumbers';
 
 export interface TextToExplain {
   text: string;
@@ -28,14 +30,31 @@ export function textToExplain(window: ActiveEditors, maxCharacters: number): Tex
     return {
       error:
         found.source === 'line'
-          ? 'The current line is empty: select the text to explain, or put the cursor on a line with text.'
-          : 'The selection is only whitespace: select the text to explain.',
+          ? l10n.t('The current line is empty: select the text to explain, or put the cursor on a line with text.')
+          : l10n.t('The selection is only whitespace: select the text to explain.'),
     };
   }
   if (found.text.length > maxCharacters) {
-    return {
-      error: `The ${found.source} has ${found.text.length.toLocaleString('en')} characters, more than the ${maxCharacters.toLocaleString('en')} Polarity Lens explains at once: select a shorter passage (the model reads only its first tokens anyway).`,
+    const length = formatCount(found.text.length);
+    const limit = formatCount(maxCharacters);
+    const tooLong = {
+      selection: l10n.t(
+        'The selection has {0} characters, more than the {1} Polarity Lens explains at once: select a shorter passage (the model reads only its first tokens anyway).',
+        length,
+        limit,
+      ),
+      line: l10n.t(
+        'The line has {0} characters, more than the {1} Polarity Lens explains at once: select a shorter passage (the model reads only its first tokens anyway).',
+        length,
+        limit,
+      ),
+      cell: l10n.t(
+        'The cell has {0} characters, more than the {1} Polarity Lens explains at once: select a shorter passage (the model reads only its first tokens anyway).',
+        length,
+        limit,
+      ),
     };
+    return { error: tooLong[found.source] };
   }
   return found;
 }
@@ -70,5 +89,5 @@ function pick(window: ActiveEditors): TextToExplain | { error: string } {
       return { text: document.getText(), uri: document.uri, offset: 0, version: document.version, source: 'cell' };
     }
   }
-  return { error: 'Open a file and select the text to explain (or put the cursor on a line).' };
+  return { error: l10n.t('Open a file and select the text to explain (or put the cursor on a line).') };
 }

@@ -249,6 +249,67 @@ describe('Run Violation Test on Dataset (the extension glue, with the real infer
     assert.equal(hash(dataset), datasetHash, 'the dataset itself is never written');
   });
 
+  it('ends in one notification with every warning of the run counted, and Show Details lists each in the log', async () => {
+    const api = startExtension(activate, {
+      explainers: [...EXPLAINERS, 'no-such-explainer'],
+      'integratedGradients.steps': 0,
+    });
+    const broken = join(tmp, 'broken.csv');
+    const good = rows.slice(0, 4).map((r) => [r.text, r.label]);
+    writeFileSync(
+      broken,
+      stringify([['text', 'label'], ...good, ['', '1'], [rows[4].text, 'neutral'], [rows[5].text, rows[5].label]]) +
+        '"never closed,1\nlost,0\n',
+    );
+    stub.answer = (_text, items) => items.find((i) => i === 'Show Details');
+    const outcome = await api.runDatasetTest(fileUri(broken), {
+      columns: { text: 'text', label: 'label' },
+      selection: { mode: 'all' },
+    });
+    await new Promise((r) => setImmediate(r));
+    assert.ok(outcome && 'view' in outcome, JSON.stringify(outcome));
+    assert.equal(outcome.view.complete, false);
+    const expected = [
+      /polarityLens\.explainers: unknown explainer no-such-explainer ignored\./,
+      /polarityLens\.integratedGradients\.steps must be a whole number from 1 to 1000; using 20\./,
+      /The file could not be read past line 9 \(.*\); the report covers the rows before it\./,
+      /2 bad rows were skipped \(listed in the report, with line numbers\)\./,
+      /Labels neutral name no class of sst2-cnn-dot \(.*\); those rows count as unlabelled\./,
+    ];
+    assert.equal(stub.messages.length, 1, JSON.stringify(stub.messages, null, 1));
+    const [message] = stub.messages;
+    assert.equal(message.level, 'warning');
+    assert.match(message.text, /^Polarity Lens: 5 warnings from the violation test on broken\.csv: /);
+    assert.match(message.text, /… and 2 more \(Show Details lists them\)\.$/);
+    assert.deepEqual(message.items, ['Show Details']);
+    // Show Details opens the log, which lists every warning, numbered.
+    assert.equal(stub.logShown, 1);
+    const listed = stub.logLines.filter((l) => /^warn +\d+\. /.test(l));
+    assert.equal(listed.length, expected.length, listed.join('\n'));
+    expected.forEach((pattern, i) => assert.match(listed[i], pattern));
+    // The panel still says why the report stops early.
+    assert.match(posted().at(-1)!.message!, /could not be read past line 9/);
+
+    // A run that fails: its error is the one notification, and what it had to warn about is in the log.
+    stub.reset();
+    const failing = startExtension(activate, {
+      explainers: [...EXPLAINERS, 'no-such-explainer'],
+      model: join(tmp, 'no-model-here'),
+    });
+    const failed = await failing.runDatasetTest(fileUri(dataset), {
+      columns: { text: 'text', label: 'label' },
+      selection: { mode: 'first', n: 2 },
+    });
+    assert.ok(failed && 'error' in failed);
+    assert.deepEqual(
+      stub.messages.map((m) => m.level),
+      ['error'],
+    );
+    assert.ok(
+      stub.logLines.some((l) => /^warn +1\. polarityLens\.explainers: unknown explainer no-such-explainer/.test(l)),
+    );
+  });
+
   it('cancel from the report panel keeps the finished samples and says so', async () => {
     const api = startExtension(activate, { explainers: ['raw-attention', 'lime'], 'sampling.samples': 2000 });
     const running = api.runDatasetTest(fileUri(dataset), {

@@ -318,6 +318,11 @@ describe('the extension glue (against a vscode stub, with the real inference pro
     const rnn = resolveModelDir('sst2-bilstm-tanh');
     stub.openDialog = () => [Uri.file(rnn)];
     await stub.commands.get('polarityLens.selectModel')!();
+    // The pick overrides the setting (sst2-cnn-dot): said once, after the doctor's verdict.
+    assert.match(
+      stub.messages.pop()!.text,
+      /uses sst2-bilstm-tanh, picked with Select Model…; it overrides the polarityLens\.model setting \(sst2-cnn-dot\)/,
+    );
     message = stub.messages.pop()!;
     assert.equal(message.level, 'warning');
     assert.match(
@@ -373,6 +378,7 @@ describe('the extension glue (against a vscode stub, with the real inference pro
       onnx: 'onnx/model_quantized.onnx',
     });
     assert.equal(stub.workspaceState.get('polarityLens.model'), hub);
+    assert.match(stub.messages.pop()!.text, /overrides the polarityLens\.model setting/);
     const message = stub.messages.pop()!;
     assert.equal(message.level, 'warning');
     assert.match(message.text, /this model loads, but \d+ of \d+ explainers cannot run/);

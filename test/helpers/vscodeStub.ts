@@ -5,7 +5,8 @@
  */
 import Module from 'node:module';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
+import * as l10nRuntime from '@vscode/l10n';
 
 export class Position {
   constructor(
@@ -171,12 +172,20 @@ export class StubWebviewPanel {
 
 const changeDocument = new EventEmitter<unknown>();
 const visibleEditors = new EventEmitter<unknown>();
+const changeConfiguration = new EventEmitter<{ affectsConfiguration(section: string): boolean }>();
+const changeActiveEditor = new EventEmitter<unknown>();
 
 /** What the extension did, and how the stub user answers. */
 export const stub = {
-  messages: [] as { level: 'info' | 'warning' | 'error'; text: string }[],
+  messages: [] as { level: 'info' | 'warning' | 'error'; text: string; items: string[] }[],
+  /** How the stub user answers a notification (an item's title), when a test says; else it is closed unanswered. */
+  answer: undefined as undefined | ((text: string, items: string[]) => string | undefined),
+  /** Times the log (output channel) was shown. */
+  logShown: 0,
   panels: [] as StubWebviewPanel[],
   statusBarText: '',
+  /** The status bar item's tooltip as a reader sees it (Markdown escapes removed). */
+  statusBarTooltip: '',
   commands: new Map<string, (...args: unknown[]) => unknown>(),
   serializers: new Map<string, { deserializeWebviewPanel(panel: unknown, state: unknown): Promise<void> }>(),
   configuration: {} as Record<string, unknown>,
@@ -192,10 +201,25 @@ export const stub = {
   inputBox: undefined as undefined | (() => string | undefined),
   openDialog: undefined as undefined | (() => Uri[] | undefined),
   logLines: [] as string[],
+  /** Plays the user bringing `editor` to the front (undefined: no text editor active). */
+  setActiveEditor(editor: StubEditor | undefined): void {
+    window.activeTextEditor = editor;
+    window.visibleTextEditors = editor ? [editor] : [];
+    changeActiveEditor.fire(editor);
+  },
+  /** Plays the user changing setting `key` (e.g. "model"): stub.configuration[key] = value, then VS Code's event. */
+  setConfiguration(key: string, value: unknown): void {
+    this.configuration[key] = value;
+    const full = `polarityLens.${key}`;
+    changeConfiguration.fire({ affectsConfiguration: (s) => full === s || full.startsWith(`${s}.`) });
+  },
   reset(): void {
     this.messages.length = 0;
+    this.answer = undefined;
+    this.logShown = 0;
     this.panels.length = 0;
     this.statusBarText = '';
+    this.statusBarTooltip = '';
     this.commands.clear();
     this.serializers.clear();
     this.configuration = {};
@@ -210,15 +234,19 @@ export const stub = {
     this.logLines.length = 0;
     window.activeTextEditor = undefined;
     window.visibleTextEditors = [];
+    workspace.workspaceFolders = undefined;
   },
 };
 
 const disposable = { dispose() {} };
 const log = (level: string) => (m: string) => stub.logLines.push(`${level} ${m}`);
-const message = (level: 'info' | 'warning' | 'error') => async (text: string) => {
-  stub.messages.push({ level, text });
-  return undefined;
-};
+const message =
+  (level: 'info' | 'warning' | 'error') =>
+  async (text: string, ...rest: unknown[]): Promise<string | undefined> => {
+    const items = rest.filter((r): r is string => typeof r === 'string');
+    stub.messages.push({ level, text, items });
+    return stub.answer?.(text, items);
+  };
 
 export const window = {
   activeTextEditor: undefined as StubEditor | undefined,
@@ -227,7 +255,13 @@ export const window = {
   showInformationMessage: message('info'),
   showWarningMessage: message('warning'),
   showErrorMessage: message('error'),
-  createOutputChannel: () => ({ info: log('info'), warn: log('warn'), error: log('error'), show() {}, dispose() {} }),
+  createOutputChannel: () => ({
+    info: log('info'),
+    warn: log('warn'),
+    error: log('error'),
+    show: () => void stub.logShown++,
+    dispose() {},
+  }),
   createTextEditorDecorationType: (options: unknown) => ({ options, dispose() {} }),
   createStatusBarItem: () => ({
     set text(t: string) {
@@ -236,8 +270,11 @@ export const window = {
     get text() {
       return stub.statusBarText;
     },
-    tooltip: undefined as unknown,
+    set tooltip(t: MarkdownString) {
+      stub.statusBarTooltip = t.value.replace(/\\(.)/g, '$1');
+    },
     command: '',
+    accessibilityInformation: undefined as unknown,
     name: '',
     show() {},
     dispose() {},
@@ -274,20 +311,28 @@ export const window = {
   showOpenDialog: async () => stub.openDialog?.(),
   showSaveDialog: async () => undefined,
   onDidChangeVisibleTextEditors: visibleEditors.event,
+  onDidChangeActiveTextEditor: changeActiveEditor.event,
 };
+
+/** A workspace folder on disk. */
+export const folder = (path: string, index = 0) => ({ uri: Uri.file(path), name: path.split(/[\\/]/).pop()!, index });
+type Folder = ReturnType<typeof folder>;
 
 export const workspace = {
   getConfiguration: () => ({ get: (key: string) => stub.configuration[key] }),
+  /** Set by a test (multi-root: several). */
+  workspaceFolders: undefined as Folder[] | undefined,
+  getWorkspaceFolder: (uri: Uri): Folder | undefined =>
+    workspace.workspaceFolders?.find((f) => uri.fsPath.startsWith(f.uri.fsPath + sep)),
   get isTrusted() {
     return stub.trusted;
   },
   get textDocuments() {
     return window.visibleTextEditors.map((e) => e.document);
   },
-  workspaceFolders: undefined,
   asRelativePath: (path: string) => path,
   onDidChangeTextDocument: changeDocument.event,
-  onDidChangeConfiguration: () => disposable,
+  onDidChangeConfiguration: changeConfiguration.event,
   onDidGrantWorkspaceTrust: () => disposable,
   fs: {
     writeFile: async (uri: Uri, data: Uint8Array) => writeFileSync(uri.fsPath, data),
@@ -303,10 +348,16 @@ export const commands = {
   executeCommand: async (id: string, ...args: unknown[]) => stub.commands.get(id)?.(...args),
 };
 
+/** Strings as VS Code's English l10n.t gives them: the message with its {0}/{name} placeholders filled. */
+export const l10n = { t: l10nRuntime.t, bundle: undefined, uri: undefined };
+export const env = { language: 'en' };
+
 /** A Memento over stub.workspaceState. */
 export const memento = {
   get: <T>(key: string) => stub.workspaceState.get(key) as T | undefined,
-  update: async (key: string, value: unknown) => void stub.workspaceState.set(key, value),
+  // As VS Code's: undefined removes the key.
+  update: async (key: string, value: unknown) =>
+    void (value === undefined ? stub.workspaceState.delete(key) : stub.workspaceState.set(key, value)),
   keys: () => [...stub.workspaceState.keys()],
 };
 

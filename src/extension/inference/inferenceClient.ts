@@ -4,6 +4,7 @@
  * clear message and starts a fresh process for the next one. No `vscode` import: the glue adapts tokens to AbortSignal.
  */
 import { ChildProcess, fork } from 'node:child_process';
+import * as l10n from '@vscode/l10n';
 import type { DatasetProgress, DoctorReport, ExplainPart, ExplainResult, ReportFormat, ReportView } from '../../core';
 import type { ReportViewState } from '../../pages/report/reportProtocol';
 import type {
@@ -19,7 +20,7 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 
 export class InferenceCancelled extends Error {
   constructor() {
-    super('Cancelled.');
+    super(l10n.t('Cancelled.'));
     this.name = 'InferenceCancelled';
   }
 }
@@ -142,7 +143,7 @@ export class InferenceClient {
     signal?: AbortSignal,
     onAbort: 'reject' | 'keep' = 'reject',
   ): Promise<T> {
-    if (this.disposed) return Promise.reject(new Error('The inference process has been shut down.'));
+    if (this.disposed) return Promise.reject(new Error(l10n.t('The inference process has been shut down.')));
     if (signal?.aborted && onAbort === 'reject') return Promise.reject(new InferenceCancelled());
     const id = this.nextId++;
     const child = this.process();
@@ -188,7 +189,7 @@ export class InferenceClient {
 
   dispose(): void {
     this.disposed = true;
-    this.failAll(new Error('The inference process has been shut down.'));
+    this.failAll(new Error(l10n.t('The inference process has been shut down.')));
     this.child?.kill();
     this.child = undefined;
   }
@@ -208,9 +209,19 @@ export class InferenceClient {
       if (this.child !== child) return;
       this.child = undefined;
       if (this.disposed) return;
-      const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
-      this.options.log?.(`inference process ${child.pid} ${how}`);
-      this.failAll(new Error(`The inference process ${how}; it will be restarted for the next request.`));
+      this.options.log?.(
+        `inference process ${child.pid} ${signal ? `was killed (${signal})` : `exited with code ${code}`}`,
+      );
+      this.failAll(
+        new Error(
+          signal
+            ? l10n.t('The inference process was killed ({0}); it will be restarted for the next request.', signal)
+            : l10n.t(
+                'The inference process exited with code {0}; it will be restarted for the next request.',
+                String(code),
+              ),
+        ),
+      );
     });
     this.child = child;
     return child;
@@ -221,7 +232,7 @@ export class InferenceClient {
       const p = error && request.kind !== 'cancel' ? this.pending.get(request.id) : undefined;
       if (!p) return;
       this.pending.delete(request.id);
-      p.reject(new Error(`Could not reach the inference process: ${error!.message}`));
+      p.reject(new Error(l10n.t('Could not reach the inference process: {0}', error!.message)));
     });
   }
 

@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ENGINE_FLAGS, ENGINE_HELP, engineOptions } from '../../../src/cli/engineOptions';
 import { ERASURE_OPERATORS } from '../../../src/core/erasure/operators';
@@ -16,11 +14,12 @@ import {
   type EngineSettingValues,
 } from '../../../src/core/settings/engineSettings';
 import { readSettings } from '../../../src/extension/config';
-import { ROOT } from '../../helpers/paths';
+import { localizedManifest } from '../../helpers/manifest';
 
-const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+// As the settings UI shows it: the descriptions live in package.nls.json.
+const manifest = localizedManifest<{
   contributes: { configuration: { properties: Record<string, Record<string, unknown>> } };
-};
+}>();
 const properties = manifest.contributes.configuration.properties;
 /** The extension's own settings, which the engine never reads. */
 const EXTENSION_ONLY = ['polarityLens.model', 'polarityLens.explainers', 'polarityLens.editor.explainer'];
