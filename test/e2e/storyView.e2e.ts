@@ -49,6 +49,14 @@ describe('the compact view in a real VS Code at 1000 × 700', { timeout: 600_000
   const page = () => workbench.page;
   const panel = () => page().frameLocator('iframe.webview.ready').frameLocator('#active-frame');
 
+  /** One editor group holding every editor, with the tab titled `title` active: that editor has the whole window. */
+  async function giveTheWindowTo(title: string): Promise<void> {
+    await runFromPalette(page(), 'View: Join All Editor Groups');
+    const named = page().locator('.label-name', { hasText: new RegExp(`^${title}$`) });
+    await page().locator('.tab', { has: named }).click();
+    await page().locator('.tab.active', { has: named }).waitFor();
+  }
+
   /** The story section's box and the webview's own size, measured inside the webview. */
   async function fit(): Promise<{ bottom: number; right: number; height: number; width: number; scrollWidth: number }> {
     return panel()
@@ -77,13 +85,9 @@ describe('the compact view in a real VS Code at 1000 × 700', { timeout: 600_000
       await page().keyboard.press('Control+A');
       await runFromPalette(page(), 'Polarity Lens: Explain Selection');
       await panel().locator('#story tr.story-row').first().waitFor({ timeout: 180_000 });
-      // The panel gets the window, as a reader reading it would give it.
+      // The panel gets the window, as a reader reading it would give it: no side bar, one editor group, its tab active.
       await runFromPalette(page(), 'View: Close Primary Side Bar');
-      await page()
-        .locator('iframe.webview.ready')
-        .first()
-        .click({ position: { x: 5, y: 5 } });
-      await runFromPalette(page(), 'View: Toggle Maximize Editor Group');
+      await giveTheWindowTo('Polarity Lens');
 
       for (const [kind, theme] of Object.entries(THEMES)) {
         writeSettings(theme);
@@ -115,8 +119,7 @@ describe('the compact view in a real VS Code at 1000 × 700', { timeout: 600_000
     'the report of a dataset run: the violation summary of the core explainers on screen, light and dark',
     shotOnFailure(page, SHOTS, 'story-report', async () => {
       writeSettings(THEMES.light, { 'polarityLens.explainers': [...PAPER_CORE_EXPLAINERS] });
-      // One editor group again (the report then opens beside it); the dataset file opens through Quick Open.
-      await runFromPalette(page(), 'View: Join All Editor Groups');
+      // The dataset file opens through Quick Open (the report then opens beside it).
       // Quick Open is the palette without its '>'; F1 is pressed until the palette shows (focus may sit in a webview).
       const input = page().locator('.quick-input-widget input');
       for (let tries = 0; !(await input.isVisible()); tries++) {
@@ -133,15 +136,12 @@ describe('the compact view in a real VS Code at 1000 × 700', { timeout: 600_000
       await page().locator('.quick-input-widget input').fill('All rows');
       await page().locator('.quick-input-list .monaco-list-row.focused', { hasText: 'All rows' }).waitFor();
       await page().keyboard.press('Enter');
-      const report = await frameWith(page(), '#report-summary');
-      await report.waitForSelector(`#sample-count:has-text("${ROWS}")`, { timeout: 240_000 });
-      await report.waitForSelector('#report-progress', { state: 'detached', timeout: 240_000 });
-      // The report opens beside without taking the focus: a click into it makes its group the active one, which then
-      // gets the window.
-      const inner = await report.frameElement();
-      const outer = await (await inner.ownerFrame())!.frameElement();
-      await outer.click({ position: { x: 5, y: 5 } });
-      await runFromPalette(page(), 'View: Toggle Maximize Editor Group');
+      const running = await frameWith(page(), '#report-summary');
+      await running.waitForSelector(`#sample-count:has-text("${ROWS}")`, { timeout: 240_000 });
+      await running.waitForSelector('#report-progress', { state: 'detached', timeout: 240_000 });
+      await giveTheWindowTo('Polarity Lens Report');
+      // Moving a webview to another group loads it again: find the report's frame anew.
+      const report = await frameWith(page(), `#sample-count:has-text("${ROWS}")`);
       for (const [kind, theme] of Object.entries(THEMES)) {
         writeSettings(theme, { 'polarityLens.explainers': [...PAPER_CORE_EXPLAINERS] });
         await report.waitForSelector(`body.vscode-${kind}`, { state: 'attached', timeout: 30_000 });

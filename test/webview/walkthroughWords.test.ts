@@ -11,6 +11,9 @@ function hueWord(hex: string): 'orange' | 'blue' {
   return r > b ? 'orange' : 'blue';
 }
 
+const nls = JSON.parse(readFileSync(join(ROOT, 'package.nls.json'), 'utf8')) as Record<string, string>;
+const glance = nls['walkthrough.start.glance.description'];
+
 describe('the walkthrough names the colours the panel draws', () => {
   it('the hue of a positive weight (claims support) and of a negative one (claims suppression), in every theme', () => {
     const text = readFileSync(join(ROOT, 'media', 'walkthrough', 'read.md'), 'utf8').replace(/\s+/g, ' ');
@@ -25,6 +28,33 @@ describe('the walkthrough names the colours the panel draws', () => {
         `${theme}: the walkthrough must say ${support} = support, ${suppress} = suppression`,
       );
       assert.match(text, new RegExp(`can only claim support and use ${support} alone`, 'i'));
+      // The step with the panel's picture says the same, in the manifest's words.
+      assert.match(
+        glance,
+        new RegExp(`${support} claims the word supports ŷ, ${suppress} that it suppresses ŷ`, 'i'),
+        `${theme}: the at-a-glance step`,
+      );
+    }
+  });
+
+  it('shows the panel and the report as pictures, one per theme kind, each with alternative text', () => {
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      contributes: {
+        walkthroughs: { steps: { id: string; media: { image?: Record<string, string>; altText?: string } }[] }[];
+      };
+    };
+    const steps = manifest.contributes.walkthroughs[0].steps;
+    for (const id of ['glance', 'report']) {
+      const media = steps.find((s) => s.id === id)!.media;
+      assert.deepEqual(Object.keys(media.image ?? {}).sort(), ['dark', 'hc', 'hcLight', 'light'], id);
+      for (const file of Object.values(media.image!)) {
+        const png = readFileSync(join(ROOT, file));
+        assert.equal(png.subarray(1, 4).toString('latin1'), 'PNG', file);
+        // IHDR: the picture is the 1000 × 700 window the e2e test checks the view fits.
+        assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [1000, 700], file);
+      }
+      const alt = media.altText!.replace(/^%|%$/g, '');
+      assert.ok((nls[alt] ?? '').length > 40, `${id}: alternative text`);
     }
   });
 });
