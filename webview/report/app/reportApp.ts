@@ -100,16 +100,7 @@ export class ReportApp {
       root,
       el('div', { class: 'topbar' }, this.header, this.actions),
       this.status,
-      el(
-        'main',
-        { class: 'report-main' },
-        this.summary,
-        this.comparisonRoot,
-        this.pairsRoot,
-        this.classesRoot,
-        this.chartsRoot,
-        this.samplesRoot,
-      ),
+      el('main', { class: 'report-main' }, ...this.sections()),
     );
     window.addEventListener('scroll', () => this.saveScroll({ pageScroll: window.scrollY }), { passive: true });
     enableFocusTooltips(root);
@@ -216,19 +207,16 @@ export class ReportApp {
     );
   }
 
+  /** The report's sections, in page order. */
+  private sections(): HTMLElement[] {
+    return [this.summary, this.comparisonRoot, this.pairsRoot, this.classesRoot, this.chartsRoot, this.samplesRoot];
+  }
+
   private render(): void {
     this.renderHeader();
     this.runView.show(this.bridge.live ? this.run : { kind: 'idle' });
     const ready = this.report !== undefined && this.view !== undefined;
-    for (const section of [
-      this.summary,
-      this.comparisonRoot,
-      this.pairsRoot,
-      this.classesRoot,
-      this.chartsRoot,
-      this.samplesRoot,
-    ])
-      section.hidden = !ready;
+    for (const section of this.sections()) section.hidden = !ready;
     this.actions.hidden = !this.bridge.live || !ready;
     if (!this.report || !this.view) return;
     this.renderSummary();
