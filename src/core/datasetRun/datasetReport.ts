@@ -227,10 +227,6 @@ export interface ModelComparison {
   /** Explainers left out, and why (in one report only, or a setting it reads differs). */
   excluded: { id: string; reason: string }[];
   /**
-   * ŷ = gold on the shared samples whose gold label is the same in both and names a class of each model (paired t
-   * interval at 95%; exact McNemar unless multi-label); null when no shared sample is labelled.
-   */
-  /**
    * ŷ = gold on the shared samples whose gold label is the same in both and names a class of each model, as a
    * ComparedRatio at 95% (one test: pHolm = p); null when no shared sample is labelled.
    */
