@@ -1,34 +1,51 @@
 /**
  * `polarity-lens check`: the violation test over a dataset file, headless, as a CI gate. Progress goes to stderr, the
- * summary table to stdout, reports to the files asked for; the exit code is 1 when a --max-violation threshold is
- * broken, 2 for bad input, 130 when interrupted (the partial report is still written).
+ * summary table to stdout, reports to the files asked for; with --baseline, the comparison with an earlier report too.
+ * The exit code is 1 when a --max-violation or --max-regression threshold is broken, 2 for bad input (a baseline that
+ * cannot be compared included), 130 when interrupted (the partial report is still written).
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
+  changeCase,
+  checkRegressions,
   checkThresholds,
   columnsNeedConfirming,
+  compareWithBaseline,
+  comparisonPlan,
+  ComparisonError,
+  countSharedRows,
   datasetTarget,
   DatasetError,
   defaultCacheDir,
+  detectFormat,
   EXPLAINERS,
   formatDuration,
   jsonReport,
   junitXml,
   markdownSummary,
   MAX_WORKERS,
+  parseRegression,
   parseThreshold,
   previewDataset,
+  readBaselineReport,
+  regressionCase,
   reportViewOf,
   resolveModelDir,
   runDataset,
   samplesCsv,
+  selectRows,
   TextClassifier,
   writeChunksAtomically,
+  type BaselineReport,
   type ColumnChoice,
   type DatasetProgress,
+  type DatasetReport,
+  type JunitCase,
+  type ModelComparison,
+  type RegressionResult,
   type SampleSpec,
   type ThresholdResult,
 } from '../core';
@@ -39,11 +56,14 @@ import { ENGINE_FLAGS, ENGINE_HELP, engineOptions, type EngineOptions } from './
 
 export const CHECK_HELP = `polarity-lens check <dataset.csv|.tsv|.jsonl|.json> [--model NAME|DIR] [--explainers a,b] [--limit N]
                      [--sample first|random|stratified] [--seed S] [--text-column C] [--label-column C] [--target CLASS]
-                     [--max-violation EXPLAINER=RATIO]... [--json F] [--junit F] [--csv F] [--html F] [--markdown F]
+                     [--max-violation EXPLAINER=RATIO]... [--baseline OLD.json [--max-regression EXPLAINER=DELTA]...]
+                     [--json F] [--junit F] [--csv F] [--html F] [--markdown F]
 
 Runs the faithfulness violation test over every selected row of the dataset (the same engine as explain), prints
 each explainer's violation ratio per erasure operator with 95% intervals next to the Random floor, and exits 1 when
 an explainer's mean violation ratio (over delete, zero-embedding and attention-mask) is above its --max-violation.
+With --baseline, compares this run with an earlier report (e.g. of the model before retraining) on the samples both
+explained, and exits 1 when a --max-regression says the violation ratio rose too far.
   --model          a shipped model name or a model folder; default ${DEFAULT_EXPLAIN_MODEL}
   --limit          explain N rows (default: all); --sample picks them: first (default), random or stratified by label
   --text-column, --label-column
@@ -51,6 +71,15 @@ an explainer's mean violation ratio (over delete, zero-embedding and attention-m
   --target         explain every sample for this class (name or index) instead of its prediction ŷ: every Δ and
                    verdict is then about p(CLASS); accuracy, the per-class tables and the confusion matrix still use ŷ
   --max-violation  a threshold, repeatable: e.g. --max-violation attention-x-gradient=0.25
+  --baseline       a JSON report written by check --json (any model, same dataset): prints per explainer and operator
+                   the baseline's violation ratio, this run's and the change (this run − baseline) on the samples both
+                   explained (paired by row and text) with a paired 95% interval, Bonferroni-adjusted over the
+                   explainers (✱: it excludes 0), and the change in accuracy; the reports keep the comparison. Exits 2
+                   when the baseline is not such a report, shares no sample, or measured something else (another
+                   --granularity or --target); an explainer that reads a setting that differs is left out, with why
+  --max-regression a gate on the comparison, repeatable: e.g. --max-regression attention-x-gradient=0.05 fails (exit 1)
+                   when the mean violation ratio rose by more than 0.05 beyond noise, i.e. when the lower end of the
+                   change's interval is above 0.05 (0: any rise the samples show); needs --baseline
   --json, --junit, --csv, --html, --markdown
                    write the full JSON report, JUnit XML, the per-sample CSV, the self-contained HTML report or the
                    Markdown summary to these files (replaced if they exist); \`-\` writes that one to stdout (the
@@ -86,6 +115,8 @@ function parseCheckArgs(argv: string[]) {
       'label-column': { type: 'string' },
       target: { type: 'string' },
       'max-violation': { type: 'string', multiple: true, default: [] },
+      baseline: { type: 'string' },
+      'max-regression': { type: 'string', multiple: true, default: [] },
       json: { type: 'string' },
       junit: { type: 'string' },
       csv: { type: 'string' },
@@ -112,11 +143,15 @@ async function check(
   let explain: EngineOptions;
   let load: ReturnType<typeof engineOptions>['load'];
   let thresholds;
+  let regressions;
   let selection: SampleSpec;
   try {
     ({ load, ...explain } = engineOptions(values));
     const chosen = explain.explainers ?? EXPLAINERS.map((e) => e.id);
     thresholds = values['max-violation'].map((t) => parseThreshold(t, chosen));
+    if (values['max-regression'].length && values.baseline === undefined)
+      throw new Error('--max-regression compares with a baseline report: give it with --baseline OLD.json');
+    regressions = values['max-regression'].map((t) => parseRegression(t, chosen));
     selection = sampleSpec(values.sample, values.limit, explain.seed);
   } catch (e) {
     return usage((e as Error).message);
@@ -141,6 +176,24 @@ async function check(
     columns = await chooseColumns(path, values['text-column'], values['label-column']);
   } catch (e) {
     return usage((e as Error).message);
+  }
+  let baseline: BaselineReport | undefined;
+  if (values.baseline !== undefined) {
+    try {
+      baseline = await readBaselineReport(values.baseline);
+      // A baseline of another dataset (or another selection of it) is refused before anything is explained.
+      const shared = await countSharedRows(
+        baseline,
+        selectRows(path, columns, selection, { format: detectFormat(path) }),
+      );
+      if (shared === 0)
+        throw new ComparisonError(
+          `no selected row of ${path} is in the baseline ${values.baseline} with the same index and text (its ${baseline.rows.size} rows are from ${baseline.summary.dataset.path}): compare runs on the same dataset`,
+        );
+    } catch (e) {
+      if (e instanceof ComparisonError || e instanceof DatasetError) return usage(e.message);
+      throw e;
+    }
   }
   let model: TextClassifier;
   try {
@@ -182,26 +235,40 @@ async function check(
         signal: controller.signal,
         cacheDir: tempCache ?? resolve(values['cache-dir'] ?? join(defaultCacheDir(), 'dataset-runs')),
         onProgress: values.quiet ? undefined : progressLine(),
+        onStart: baseline ? (header) => gatesComparable(baseline, header, regressions) : undefined,
       });
     } catch (e) {
-      if (e instanceof DatasetError) return usage(e.message);
+      if (e instanceof DatasetError || e instanceof ComparisonError) return usage(e.message);
       throw e;
     }
     try {
       if (!values.quiet) process.stderr.write('\n');
-      const results = thresholds.length ? checkThresholds(run.report, thresholds) : [];
+      // The comparison goes into every report; when it cannot be made (no sample shared after all), the reports are
+      // still written, without it, and the exit code says so.
+      let comparison: ModelComparison | undefined;
+      let notCompared: string | undefined;
+      if (baseline) {
+        try {
+          comparison = await compareWithBaseline(baseline, run.report, run.records());
+        } catch (e) {
+          if (!(e instanceof ComparisonError)) throw e;
+          notCompared = e.message;
+        }
+      }
+      const done = comparison ? { ...run, report: { ...run.report, comparison } } : run;
+      const results = thresholds.length ? checkThresholds(done.report, thresholds) : [];
+      const rises = comparison ? checkRegressions(comparison, regressions) : [];
       // With a report on stdout, the summary and the verdicts go to stderr so stdout stays that report alone.
       const say = toStdout ? (line: string) => process.stderr.write(`${line}\n`) : out;
-      say(markdownSummary(run.report));
-      for (const r of results) say(`${r.passed ? 'PASS' : 'FAIL'} ${r.message}`);
+      say(markdownSummary(done.report));
+      for (const r of [...results, ...rises]) say(`${r.passed ? 'PASS' : 'FAIL'} ${r.message}`);
       const write = (path: string, chunks: Iterable<string> | AsyncIterable<string>) =>
         path === '-' ? toStdoutStream(chunks) : writeChunksAtomically(resolve(path), chunks, { overwrite: true });
-      if (values.json) await write(values.json, jsonReport(run));
-      if (values.csv) await write(values.csv, samplesCsv(run));
-      if (values.markdown) await write(values.markdown, [markdownSummary(run.report)]);
-      if (values.junit)
-        await write(values.junit, [junitXml(run.report, results.length ? results : informational(run.report))]);
-      if (values.html) await write(values.html, [standaloneReportHtml(reportViewOf(run), reportBundle())]);
+      if (values.json) await write(values.json, jsonReport(done));
+      if (values.csv) await write(values.csv, samplesCsv(done));
+      if (values.markdown) await write(values.markdown, [markdownSummary(done.report)]);
+      if (values.junit) await write(values.junit, [junitXml(done.report, junitCases(done.report, results, rises))]);
+      if (values.html) await write(values.html, [standaloneReportHtml(reportViewOf(done), reportBundle())]);
       if (controller.signal.aborted) return 130;
       if (!run.report.complete) {
         // The file could not be read to its end: judging thresholds on part of it would pass a broken dataset.
@@ -210,7 +277,8 @@ async function check(
           `${path} could not be read past line ${stop?.line ?? '?'} (${stop?.reason ?? 'unreadable'}); the report covers the rows before it.`,
         );
       }
-      return results.every((r) => r.passed) ? 0 : 1;
+      if (notCompared) return usage(notCompared);
+      return [...results, ...rises].every((r) => r.passed) ? 0 : 1;
     } finally {
       run.close();
     }
@@ -278,10 +346,41 @@ function progressLine(): (p: DatasetProgress) => void {
   };
 }
 
-/** Without thresholds, JUnit lists every explainer's ratio as a passed case (one that never ran as skipped). */
-function informational(report: Parameters<typeof checkThresholds>[0]): ThresholdResult[] {
-  return checkThresholds(
-    report,
-    report.explainers.map((e) => ({ explainer: e.id, maxRatio: 1 })),
-  ).map((r) => (r.ratio === null ? { ...r, skipped: true } : r));
+/**
+ * Before anything is explained: the baseline can be compared with this run's settings, and every --max-regression
+ * names an explainer that is compared (else a ComparisonError, bad input).
+ */
+function gatesComparable(
+  baseline: BaselineReport,
+  header: Omit<DatasetReport, 'records'>,
+  gates: { explainer: string }[],
+): void {
+  const plan = comparisonPlan(baseline, header);
+  for (const g of gates) {
+    const excluded = plan.excluded.find((e) => e.id === g.explainer);
+    if (excluded)
+      throw new ComparisonError(
+        `--max-regression ${g.explainer}: it cannot be compared with the baseline ${baseline.file}: ${excluded.reason}`,
+      );
+  }
+}
+
+/**
+ * The JUnit cases: each threshold, or without thresholds every explainer's ratio as a passed case (one that never ran
+ * as skipped); and with a baseline each --max-regression, or without gates every explainer's change as a passed case
+ * (one too few samples to judge as skipped).
+ */
+function junitCases(
+  report: Omit<DatasetReport, 'records'>,
+  results: ThresholdResult[],
+  rises: RegressionResult[],
+): (ThresholdResult | JunitCase)[] {
+  const thresholds = results.length
+    ? results
+    : checkThresholds(
+        report,
+        report.explainers.map((e) => ({ explainer: e.id, maxRatio: 1 })),
+      ).map((r) => (r.ratio === null ? { ...r, skipped: true } : r));
+  const changes = rises.length ? rises.map(regressionCase) : (report.comparison?.explainers.map(changeCase) ?? []);
+  return [...thresholds, ...changes];
 }

@@ -6,8 +6,10 @@
 import {
   DATASET_REPORT_SCHEMA,
   type BinRow,
+  type ComparedRatio,
   type ExplainerSummary,
   type MetricInfo,
+  type ModelComparison,
   type ReportView,
   type SampleRow,
 } from '../../src/core/datasetRun/datasetReport';
@@ -256,5 +258,70 @@ export function fakeReport(options: FakeReportOptions = {}): ReportView {
     },
     timing: { seconds: n * 0.05, msPerSample: 50 },
     sampleRows,
+  };
+}
+
+/** A compared ratio: the baseline's and this run's, the change with its interval (at `confidence`), McNemar's p. */
+export function comparedRatio(
+  baseline: number,
+  current: number,
+  interval: [number, number] | null,
+  n: number,
+  confidence: number,
+  p?: number,
+): ComparedRatio {
+  // No sample judged: nothing measured (null means), as a comparison writes it.
+  const estimate = (mean: number) => ({ n, mean: n ? mean : null, lo: null, hi: null });
+  return {
+    baseline: estimate(baseline),
+    current: estimate(current),
+    change: { ...estimate(current - baseline), lo: interval?.[0] ?? null, hi: interval?.[1] ?? null, confidence },
+    ...(p === undefined ? {} : { mcnemar: { onlyCurrent: 9, onlyBaseline: 2, n, p, pHolm: Math.min(1, 3 * p) } }),
+  };
+}
+
+/**
+ * A comparison of `report` with a baseline (`check --baseline`): its first explainer that ran violates more (the
+ * interval excludes 0), its second less, the others alike; the third has no delete verdict on both sides. Hostile
+ * strings in the baseline's file, model, reasons and notes.
+ */
+export function fakeComparison(report: ReportView): ModelComparison {
+  const ran = report.explainers.filter((e) => e.runs > 0);
+  const n = report.samples;
+  const confidence = 1 - 0.05 / ran.length;
+  return {
+    baseline: {
+      file: `baseline ${XSS_SCRIPT}.json`,
+      createdAt: '2024-12-01T09:00:00.000Z',
+      model: { name: `old-model ${XSS_IMG}`, sha256: 'f'.repeat(64) },
+      dataset: report.dataset.path,
+      samples: n,
+    },
+    current: { model: { name: report.model.name, sha256: report.model.sha256 } },
+    rows: { shared: n - 2, onlyBaseline: 3, onlyCurrent: 2, changedText: 1 },
+    samples: n - 2,
+    explainers: ran.map((e, k) => {
+      const [b, c, ci] =
+        k === 0
+          ? ([0.1, 0.3, [0.08, 0.32]] as const)
+          : k === 1
+            ? ([0.4, 0.2, [-0.35, -0.05]] as const)
+            : ([0.2, 0.21, [-0.1, 0.12]] as const);
+      const ratio = (shift: number, p?: number) =>
+        comparedRatio(b + shift, c + shift, [ci[0], ci[1]], n - 2, confidence, p);
+      return {
+        id: e.id,
+        label: e.label,
+        mean: ratio(0),
+        operators: {
+          delete: k === 2 ? comparedRatio(0, 0, null, 0, confidence) : ratio(0.01, 0.004),
+          'zero-embedding': ratio(0.02, 0.5),
+          'attention-mask': ratio(-0.01, 1),
+        },
+      };
+    }),
+    excluded: [{ id: 'kernel-shap', reason: `it reads --samples, which differs ${XSS_IMG}` }],
+    accuracy: comparedRatio(0.8, 0.85, [0.01, 0.09], n - 3, 0.95, 0.03),
+    notes: [`The baseline ran on reviews ${XSS_SCRIPT}.csv and this run on another file.`],
   };
 }

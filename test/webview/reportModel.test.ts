@@ -19,7 +19,7 @@ import {
   isStandaloneData,
   normaliseView,
 } from '../../webview/report/logic/reportModel';
-import { fakeReport, XSS_IMG } from './fakeReport';
+import { fakeComparison, fakeReport, XSS_IMG } from './fakeReport';
 
 const report = fakeReport({ rows: 80, seed: 5 });
 const summary = (id: string, runs: number): ExplainerSummary => ({ ...report.explainers[0], id, label: id, runs });
@@ -117,6 +117,28 @@ describe('report view state', () => {
     assert.equal(isReportHostMessage({ type: 'show' }), false);
     assert.ok(isStandaloneData({ report }));
     assert.equal(isStandaloneData({ report: {} }), false);
+  });
+
+  it('accepts a comparison with a baseline and rejects a report whose comparison is malformed', () => {
+    const comparison = fakeComparison(report);
+    assert.ok(isReportView({ ...report, comparison }));
+    const [first, ...rest] = comparison.explainers;
+    const broken = [
+      { ...comparison, rows: { ...comparison.rows, shared: '28' } },
+      {
+        ...comparison,
+        explainers: [
+          { ...first, mean: { ...first.mean, change: { ...first.mean.change, confidence: undefined } } },
+          ...rest,
+        ],
+      },
+      { ...comparison, explainers: [{ ...first, operators: { delete: 0.2 } }, ...rest] },
+      { ...comparison, baseline: { ...comparison.baseline, model: 'old' } },
+      { ...comparison, notes: [1] },
+      'compared',
+    ];
+    for (const c of broken)
+      assert.equal(isReportView({ ...report, comparison: c }), false, JSON.stringify(c).slice(0, 80));
   });
 
   it('keeps valid saved choices and drops what this report lacks', () => {

@@ -21,7 +21,7 @@ import { bestPerColumn, sortExplainers, summaryColumns } from '../../webview/rep
 import { DEFAULT_FILTERS, visibleSamples } from '../../webview/report/logic/sampleFilter';
 import { ROOT } from '../helpers/paths';
 import { assertClean, attrs, FAKE_VSCODE, launchChromium, openWatched, texts, Trouble } from './browserPage';
-import { fakeReport, XSS_IMG, XSS_SCRIPT } from './fakeReport';
+import { fakeComparison, fakeReport, XSS_IMG, XSS_SCRIPT } from './fakeReport';
 
 // Callbacks given to page.evaluate run in the browser; the root tsconfig has no DOM lib, so declare what they use.
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -681,6 +681,69 @@ describe('the live report webview (VS Code API stand-in)', () => {
       assertClean(trouble);
     } finally {
       await page.close();
+    }
+  });
+
+  it('the comparison with a baseline: the change per explainer and operator, ✱ and tinted where its interval excludes 0, both models named', async () => {
+    const base = fakeReport({ rows: 30, seed: 4 });
+    const comparison = fakeComparison(base);
+    const report: ReportView = { ...base, comparison };
+    const { page, trouble } = await openFile(standalone(report), 'comparison');
+    try {
+      await page.waitForSelector('#comparison-table');
+      const [rise, fall, alike] = comparison.explainers;
+      const cell = (id: string, column: string) =>
+        page.locator(`#comparison-table tr[data-explainer="${id}"] td[data-column="${column}"]`);
+      const heading = (await page.textContent('#comparison-heading')) ?? '';
+      assert.equal(heading, `Compared with the baseline: old-model ${XSS_IMG} → ${base.model.name}`);
+      assert.match(
+        (await page.textContent('#comparison-models')) ?? '',
+        /Rows paired by index and text: 28 shared, 3 only in the baseline, 2 only in this run \(1 with the same index but another text\)/,
+      );
+      assert.equal(await cell(rise.id, 'mean').getAttribute('class'), 'num pair-more');
+      assert.deepEqual(
+        await texts(page, `#comparison-table tr[data-explainer="${rise.id}"] td[data-column="mean"] span`),
+        ['+0.200', '✱', ' (worse, beyond noise)', '0.100 → 0.300', '[+0.080, +0.320]'],
+      );
+      assert.equal(await cell(fall.id, 'mean').getAttribute('class'), 'num pair-less');
+      assert.equal(await cell(alike.id, 'mean').getAttribute('class'), 'num', 'an interval with 0 in it: no mark');
+      assert.match((await cell(alike.id, 'mean').getAttribute('title')) ?? '', /includes 0: no change shown/);
+      assert.equal(await cell(alike.id, 'delete').textContent(), '—');
+      const title = (await cell(rise.id, 'delete').getAttribute('title')) ?? '';
+      assert.match(
+        title,
+        /violation ratio under delete: baseline 0\.110, this run 0\.310, change \+0\.200, 9\d\.\d+% CI/,
+      );
+      assert.match(title, /McNemar on 28 samples: only this run 9, only the baseline 2, p 0\.004, Holm p 0\.012/);
+      assert.deepEqual(await texts(page, '#comparison-table thead th'), [
+        'explainer',
+        'shared samples',
+        'violation: mean of operators',
+        'violation: delete',
+        'violation: zero-embedding',
+        'violation: attention-mask',
+      ]);
+      assert.match((await page.textContent('#comparison-section')) ?? '', /Bonferroni-adjusted over the \d explainers/);
+      assert.equal(
+        await page.locator('#comparison-table tfoot td[data-column="accuracy"]').getAttribute('class'),
+        'num pair-less',
+        'accuracy rose: better, the consistent colour',
+      );
+      assert.match(
+        (await page.textContent('#comparison-excluded')) ?? '',
+        /Not compared: kernel-shap: it reads --samples/,
+      );
+      assert.equal(await page.locator('#comparison-notes li').count(), 1);
+      assert.equal(await page.locator('#comparison-section img').count(), 0, 'hostile names stay text');
+      assertClean(trouble);
+    } finally {
+      await page.close();
+    }
+    const plain = await openFile(standalone(fakeReport({ rows: 3 })), 'no-comparison');
+    try {
+      assert.equal(await plain.page.locator('#comparison-section').isVisible(), false);
+    } finally {
+      await plain.page.close();
     }
   });
 

@@ -16,6 +16,7 @@ import {
   formatDuration,
   formatFixed,
   formatInterval,
+  formatSigned,
   formatRate,
 } from '../../webview/report/logic/reportFormat';
 import { fakeReport } from './fakeReport';
@@ -188,6 +189,11 @@ describe('report number formatting', () => {
     assert.equal(formatFixed(-0.04149), '−0.041');
     assert.equal(formatFixed(-0.0001), '0.000', 'no minus on a value that rounds to zero');
     assert.equal(formatFixed(null), '—');
+    assert.equal(formatSigned(0.0833), '+0.083');
+    assert.equal(formatSigned(-0.05), '−0.050');
+    assert.equal(formatSigned(0.0001), '±0.000', 'no sign on a change that rounds to zero');
+    assert.equal(formatSigned(-0.0004), '±0.000');
+    assert.equal(formatSigned(null), '—');
     assert.equal(formatInterval(0.21, 0.262), '0.210–0.262');
     assert.equal(formatInterval(null, 0.3), '');
     assert.equal(formatCount(100000), '100,000');

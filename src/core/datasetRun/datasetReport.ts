@@ -161,6 +161,86 @@ export function pairDiffers(p: PairedDifference): boolean {
   return lo !== null && hi !== null && (lo > 0 || hi < 0);
 }
 
+/**
+ * One cell of a comparison with a baseline report: a violation ratio on the samples both reports explained, in the
+ * baseline and in this run, and the paired change.
+ */
+export interface ComparedRatio {
+  /**
+   * Mean over the shared samples of each side's violation share (per operator: 1 when the top unit violates, else 0)
+   * over the operators judged on both sides and marked † on neither; null when none was.
+   */
+  baseline: MeanEstimate;
+  current: MeanEstimate;
+  /**
+   * This run − the baseline, per shared sample (for violations positive is worse), with a paired t interval at
+   * `confidence`: for violations Bonferroni-adjusted over the explainers compared, so a column's intervals hold
+   * together at 95%.
+   */
+  change: MeanEstimate & { confidence: number };
+  /**
+   * Per operator (and for accuracy): the exact McNemar test on the shared samples' verdicts (where only this run
+   * violates, only the baseline does, both judged), p Holm-adjusted over the explainers compared. Absent for
+   * multi-label runs and for the mean over operators.
+   */
+  mcnemar?: { onlyCurrent: number; onlyBaseline: number; n: number; p: number; pHolm: number };
+}
+
+/** One explainer in both reports, compared on their shared samples. */
+export interface ComparedExplainer {
+  id: string;
+  label: string;
+  /** The mean over the paper's operators (the quantity `check --max-regression` gates). */
+  mean: ComparedRatio;
+  operators: Partial<Record<ErasureOperatorName, ComparedRatio>>;
+}
+
+/** The two models behind a comparison, as their reports name them. */
+export interface ComparedModel {
+  name: string;
+  sha256: string;
+}
+
+/**
+ * This run next to a baseline report (`check --baseline OLD.json`), typically the same dataset explained by an earlier
+ * model. Samples are paired by data row and text: a row whose text changed is not shared.
+ */
+export interface ModelComparison {
+  baseline: {
+    /** The baseline report file as given, and what it says of itself. */
+    file: string;
+    createdAt: string;
+    model: ComparedModel;
+    dataset: string;
+    samples: number;
+  };
+  current: { model: ComparedModel };
+  /**
+   * Data rows explained in both (same row index, same text), only in the baseline, only in this run; `changedText`
+   * counts rows explained in both whose text differs (in both "only" counts, never paired).
+   */
+  rows: { shared: number; onlyBaseline: number; onlyCurrent: number; changedText: number };
+  /** Judgements paired (a multi-label row has one per label both models test; otherwise equal to rows.shared). */
+  samples: number;
+  /** Per explainer in both reports whose settings agree, in this run's order. */
+  explainers: ComparedExplainer[];
+  /** Explainers left out, and why (in one report only, or a setting it reads differs). */
+  excluded: { id: string; reason: string }[];
+  /**
+   * ŷ = gold on the shared samples whose gold label is the same in both and names a class of each model, as a
+   * ComparedRatio at 95% (one test: pHolm = p); null when no shared sample is labelled.
+   */
+  accuracy: ComparedRatio | null;
+  /** What the reader should know (a different dataset file name, a different input length, another model's classes…). */
+  notes: string[];
+}
+
+/** Whether a change's interval excludes 0: the violation ratio did change between the baseline and this run. */
+export function changeShown(c: Pick<ComparedRatio, 'change'>): boolean {
+  const { lo, hi } = c.change;
+  return lo !== null && hi !== null && (lo > 0 || hi < 0);
+}
+
 /** Samples grouped by one class (their prediction ŷ, or their gold label). */
 export interface ClassRow {
   index: number;
@@ -260,6 +340,8 @@ export interface DatasetReport {
   depth?: { layers: number; explainers: { id: string; label: string; byLayer: MeanEstimate[] }[] };
   /** Every pair of explainers compared on the same samples (absent in reports written before pairs were kept). */
   pairs?: PairedDifference[];
+  /** `check --baseline`: this run compared with an earlier report on the samples both explained (absent otherwise). */
+  comparison?: ModelComparison;
   violationTokens: ViolationTokens;
   timing: { seconds: number; msPerSample: number };
   records: SampleRecord[];

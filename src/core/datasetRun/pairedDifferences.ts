@@ -8,11 +8,16 @@
  */
 import binomialCdf from '@stdlib/stats-base-dists-binomial-cdf';
 import type { ErasureOperatorName } from '../erasure/erasureOperator';
-import type { PairedDifference, SampleExplainer } from './datasetReport';
-import { RunningMean } from './statistics';
+import type { MeanEstimate, PairedDifference, SampleExplainer } from './datasetReport';
+import { RATE, RunningMean } from './statistics';
 
 /** Differences of two rates live in [−1, 1]; their intervals are clipped there. */
-const DIFFERENCE: [number, number] = [-1, 1];
+export const DIFFERENCE: [number, number] = [-1, 1];
+
+/** What a paired comparison reads of an explainer's outcome on a sample: its verdicts, its † marks, whether it failed. */
+export type JudgedExplainer = Pick<SampleExplainer, 'error' | 'byConstruction'> & {
+  verdicts: Partial<Record<ErasureOperatorName, { violates: boolean }>>;
+};
 
 /** Exact two-sided McNemar p-value: b and c discordant samples, under H0 each is A's or B's with probability ½. */
 export function mcnemarExact(b: number, c: number): number {
@@ -34,12 +39,15 @@ export function holm(p: number[]): number[] {
 }
 
 /** Whether an operator's verdict counts in a comparison: judged, and not by construction (†) for this explainer. */
-function fair(e: SampleExplainer, op: ErasureOperatorName): boolean {
+function fair(e: JudgedExplainer, op: ErasureOperatorName): boolean {
   return e.verdicts[op] !== undefined && e.byConstruction?.[op] === undefined;
 }
 
 interface PairTally {
   difference: RunningMean;
+  /** Each side's own share over the same operators and samples as the difference. */
+  shareA: RunningMean;
+  shareB: RunningMean;
   /** Per operator: samples where only A violates, only B violates, and both were judged. */
   discordant: Map<ErasureOperatorName, { onlyA: number; onlyB: number; n: number }>;
 }
@@ -58,11 +66,16 @@ export class PairedTally {
   ) {
     for (let a = 0; a < explainers.length; a++)
       for (let b = a + 1; b < explainers.length; b++)
-        this.pairs.push({ difference: new RunningMean(), discordant: new Map() });
+        this.pairs.push({
+          difference: new RunningMean(),
+          shareA: new RunningMean(),
+          shareB: new RunningMean(),
+          discordant: new Map(),
+        });
   }
 
   /** One row's judgements: per judgement, each explainer's outcome (undefined or with an error: did not run). */
-  addRow(judgements: Record<string, SampleExplainer | undefined>[]): void {
+  addRow(judgements: Record<string, JudgedExplainer | undefined>[]): void {
     let k = 0;
     for (let a = 0; a < this.explainers.length; a++) {
       for (let b = a + 1; b < this.explainers.length; b++) {
@@ -72,14 +85,19 @@ export class PairedTally {
           .filter(([x, y]) => x && y && !x.error && !y.error)
           .map(([x, y]) => [x!, y!] as const);
         // Per judgement, the shares over the operators judged for both and marked † for neither.
-        const differences = both.flatMap(([x, y]) => {
+        const shares = both.flatMap(([x, y]) => {
           const ops = this.operators.filter((op) => fair(x, op) && fair(y, op));
           if (ops.length === 0) return [];
-          const share = (e: SampleExplainer) => ops.filter((op) => e.verdicts[op]!.violates).length / ops.length;
-          return [share(x) - share(y)];
+          const share = (e: JudgedExplainer) => ops.filter((op) => e.verdicts[op]!.violates).length / ops.length;
+          return [[share(x), share(y)] as const];
         });
-        if (differences.length === 0) continue;
-        pair.difference.add(differences.reduce((s, d) => s + d, 0) / differences.length);
+        if (shares.length === 0) continue;
+        // A multi-label row's judgements are averaged into one value per row.
+        const rowMean = (f: (s: readonly [number, number]) => number) =>
+          shares.reduce((sum, s) => sum + f(s), 0) / shares.length;
+        pair.difference.add(rowMean(([sa, sb]) => sa - sb));
+        pair.shareA.add(rowMean(([sa]) => sa));
+        pair.shareB.add(rowMean(([, sb]) => sb));
         if (this.clustered) continue;
         for (const op of this.operators) {
           for (const [x, y] of both) {
@@ -126,5 +144,10 @@ export class PairedTally {
       holm(tested.map((p) => p.mcnemar[op]!.p)).forEach((adjusted, i) => (tested[i].mcnemar[op]!.pHolm = adjusted));
     }
     return out;
+  }
+
+  /** Each pair's two sides, in build()'s order: A's and B's mean share over the samples and operators its difference used. */
+  shares(): { a: MeanEstimate; b: MeanEstimate }[] {
+    return this.pairs.map((p) => ({ a: p.shareA.estimate(RATE), b: p.shareB.estimate(RATE) }));
   }
 }

@@ -12,13 +12,15 @@ import { PAPER_OPERATORS } from '../erasure/operators';
 import type {
   ClassBreakdown,
   ClassRow,
+  ComparedRatio,
   DatasetReport,
   MeanEstimate,
+  ModelComparison,
   PairedDifference,
   Proportion,
   SampleRecord,
 } from './datasetReport';
-import { pairDiffers } from './datasetReport';
+import { changeShown, pairDiffers } from './datasetReport';
 import type { DatasetRun } from './runDataset';
 import { explainedSymbol, sampleWords } from './sampleWords';
 
@@ -159,6 +161,7 @@ export function markdownSummary(report: Omit<DatasetReport, 'records'>): string 
         `| ${cell(e.label)} | ${report.metrics.map((m) => fixed(e.metrics[m.id]?.mean ?? null)).join(' | ')} | ${e.msPerSample.toFixed(1)} |`,
     ),
     '',
+    ...(report.comparison ? comparisonSection(report, report.comparison) : []),
     ...(report.depth ? depthSection(report.depth) : []),
     ...(report.pairs?.length ? pairSection(report, report.pairs) : []),
     ...(report.classes ? classSections(report, report.classes) : []),
@@ -190,6 +193,55 @@ function depthSection(depth: NonNullable<DatasetReport['depth']>): string[] {
     `| explainer | ${layers.map((l) => `layer ${l}`).join(' | ')} |`,
     `|---|${layers.map(() => '---:').join('|')}|`,
     ...depth.explainers.map((e) => `| ${cell(e.label)} | ${e.byLayer.map(interval).join(' | ')} |`),
+    '',
+  ];
+}
+
+/** A change with its sign, decided after rounding (±0.000, never −0.000). */
+const signed = (x: number | null) => {
+  if (x === null) return '—';
+  const digits = Math.abs(x).toFixed(3);
+  return `${Number(digits) === 0 ? '±' : x > 0 ? '+' : '-'}${digits}`;
+};
+const shortHash = (sha: string) => sha.slice(0, 12);
+
+/** "0.213 → 0.307: +0.093 [+0.012, +0.175] ✱ (p .041)": both sides, the change with its interval, McNemar's p. */
+function changeCell(r: ComparedRatio | undefined): string {
+  if (!r || r.change.mean === null) return '—';
+  const { lo, hi } = r.change;
+  const ci = lo === null || hi === null ? '' : ` [${signed(lo)}, ${signed(hi)}]`;
+  const p = r.mcnemar ? ` (p ${r.mcnemar.pHolm < 0.001 ? '<.001' : r.mcnemar.pHolm.toFixed(3)})` : '';
+  return `${fixed(r.baseline.mean)} → ${fixed(r.current.mean)}: ${signed(r.change.mean)}${ci}${changeShown(r) ? ' ✱' : ''}${p}`;
+}
+
+/** `check --baseline`: this run next to the baseline report, per explainer and operator, on the shared samples. */
+function comparisonSection(report: Omit<DatasetReport, 'records'>, c: ModelComparison): string[] {
+  const ops = report.settings.operators.filter((op) => c.explainers.some((e) => e.operators[op]));
+  const confidence = c.explainers[0]?.mean.change.confidence ?? 0.95;
+  const level = `${Number((confidence * 100).toPrecision(4))}%`;
+  const n = c.explainers.length;
+  const accuracy = c.accuracy;
+  return [
+    `## Compared with the baseline: ${cell(c.baseline.model.name)} → ${cell(c.current.model.name)}`,
+    '',
+    `Baseline \`${cell(basename(c.baseline.file))}\` (${c.baseline.createdAt}): model **${cell(c.baseline.model.name)}** (sha256 ${shortHash(c.baseline.model.sha256)}…) on ${cell(basename(c.baseline.dataset))}; this run: model **${cell(c.current.model.name)}** (sha256 ${shortHash(c.current.model.sha256)}…). Rows paired by index and text: ${c.rows.shared} shared, ${c.rows.onlyBaseline} only in the baseline, ${c.rows.onlyCurrent} only in this run${c.rows.changedText ? ` (${c.rows.changedText} of them with the same index but another text)` : ''}.`,
+    '',
+    `Violation ratio on the shared samples, baseline → this run: change = this run − baseline (positive: more violations, worse) [paired t interval, Bonferroni-adjusted over the ${n} explainers compared (each at ${level}) so that each column holds together at 95%; ✱ excludes 0]. Per operator: the share of samples whose top unit violates, with the exact McNemar p Holm-adjusted over the ${n} explainers; mean: each sample's share over the operators marked † on neither side; —: no sample judged on both sides outside †.`,
+    '',
+    `| explainer | shared | mean of operators | ${ops.map((op) => `violation: ${op}`).join(' | ')} |`,
+    `|---|---:|---:|${ops.map(() => '---:').join('|')}|`,
+    ...c.explainers.map(
+      (e) =>
+        `| ${cell(e.label)} | ${e.mean.change.n} | ${changeCell(e.mean)} | ${ops.map((op) => changeCell(e.operators[op])).join(' | ')} |`,
+    ),
+    '',
+    accuracy
+      ? `Accuracy on the ${accuracy.change.n} shared samples labelled alike in both: ${changeCell(accuracy)} (positive: better; 95% paired t interval${accuracy.mcnemar ? ', exact McNemar p' : ''}).`
+      : 'Accuracy not compared: no shared sample is labelled in both.',
+    ...(c.excluded.length
+      ? ['', 'Not compared:', '', ...c.excluded.map((e) => `- ${cell(e.id)}: ${cell(e.reason)}.`)]
+      : []),
+    ...(c.notes.length ? ['', ...c.notes.map((note) => `- ${cell(note)}`)] : []),
     '',
   ];
 }

@@ -33,6 +33,11 @@ export interface DatasetRunOptions {
   workers?: number;
   /** The worker processes' entry (the front end's build of outcomeWorker.ts); needed when `workers` is not 1. */
   workerScript?: string;
+  /**
+   * Called with the report's header (model, settings) once they are known, before any row is read: a throw stops the
+   * run with nothing explained (`check --baseline` refusing a baseline that cannot be compared).
+   */
+  onStart?: (header: Omit<DatasetReport, 'records'>) => void | Promise<void>;
   /** Called after each sample; `snapshot` gives the report so far (for a live view; it costs a summary pass). */
   onProgress?: (progress: DatasetProgress, snapshot: () => ReportSnapshot) => void;
 }
@@ -77,6 +82,7 @@ export async function runDataset(model: TextClassifier, options: DatasetRunOptio
   try {
     const total = await countSelected(options);
     const tally = new RunTally(model, options, detectFormat(options.path), settings, identity, cache, total);
+    await options.onStart?.(tally.snapshot(false).report);
     source = outcomeSource(model, settings, options);
     await foldInFileOrder(options, tally, source);
     source.close();

@@ -1,6 +1,7 @@
 /**
  * The CI gate: `--max-violation EXPLAINER=RATIO` thresholds on the mean violation ratio over the paper's operators,
- * checked against a report, and the JUnit XML a CI server shows as test results.
+ * checked against a report, and the JUnit XML a CI server shows as test results (regressionGate.ts adds the
+ * `--max-regression` cases).
  */
 import type { DatasetReport } from './datasetReport';
 
@@ -18,15 +19,32 @@ export interface ThresholdResult extends Threshold {
   skipped?: boolean;
 }
 
-export function parseThreshold(text: string, known: string[]): Threshold {
+/**
+ * A repeatable gate's `EXPLAINER=VALUE` (VALUE from 0 to 1) with `flag` and an example in its errors; the explainer must
+ * be among `known`, the explainers that run.
+ */
+export function parseExplainerBound(
+  flag: string,
+  text: string,
+  known: string[],
+  example: { value: string; name: string },
+): { explainer: string; value: number } {
   const m = /^([\w-]+)=([0-9]*\.?[0-9]+)$/.exec(text.trim());
-  if (!m) throw new Error(`--max-violation "${text}": expected EXPLAINER=RATIO, e.g. attention-x-gradient=0.2`);
-  const maxRatio = Number(m[2]);
-  if (!(maxRatio >= 0 && maxRatio <= 1))
-    throw new Error(`--max-violation "${text}": the ratio must be between 0 and 1`);
+  if (!m)
+    throw new Error(
+      `${flag} "${text}": expected EXPLAINER=${example.name}, e.g. attention-x-gradient=${example.value}`,
+    );
+  const value = Number(m[2]);
+  if (!(value >= 0 && value <= 1))
+    throw new Error(`${flag} "${text}": the ${example.name.toLowerCase()} must be between 0 and 1`);
   if (!known.includes(m[1]))
-    throw new Error(`--max-violation "${text}": "${m[1]}" is not among the explainers that run (${known.join(', ')})`);
-  return { explainer: m[1], maxRatio };
+    throw new Error(`${flag} "${text}": "${m[1]}" is not among the explainers that run (${known.join(', ')})`);
+  return { explainer: m[1], value };
+}
+
+export function parseThreshold(text: string, known: string[]): Threshold {
+  const { explainer, value } = parseExplainerBound('--max-violation', text, known, { value: '0.2', name: 'RATIO' });
+  return { explainer, maxRatio: value };
 }
 
 export function checkThresholds(report: Pick<DatasetReport, 'explainers'>, thresholds: Threshold[]): ThresholdResult[] {
@@ -62,24 +80,49 @@ const xml = (s: string) =>
     .replace(NOT_XML, '\uFFFD')
     .replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
 
-/** One test case per threshold result, in JUnit's XML (a failed threshold is a failed test). */
-export function junitXml(report: Omit<DatasetReport, 'records'>, results: ThresholdResult[]): string {
-  const failures = results.filter((r) => !r.passed && !r.skipped).length;
-  const cases = results.map((r) =>
+/** One JUnit test case: a gate's verdict (a failed gate is a failed test; an unmeasured informational one is skipped). */
+export interface JunitCase {
+  /** The test's class (polarity-lens.violation, polarity-lens.regression) and name. */
+  classname: string;
+  name: string;
+  passed: boolean;
+  skipped?: boolean;
+  message: string;
+  /** The failure's type. */
+  type: string;
+}
+
+/** A --max-violation result as a JUnit test case. */
+export function thresholdCase(r: ThresholdResult): JunitCase {
+  return {
+    classname: 'polarity-lens.violation',
+    name: `${r.explainer} ≤ ${r.maxRatio}`,
+    passed: r.passed,
+    ...(r.skipped ? { skipped: true } : {}),
+    message: r.message,
+    type: 'ViolationThreshold',
+  };
+}
+
+/** One test case per gate result, in JUnit's XML (threshold results are turned into cases by thresholdCase). */
+export function junitXml(report: Omit<DatasetReport, 'records'>, results: (ThresholdResult | JunitCase)[]): string {
+  const all = results.map((r) => ('classname' in r ? r : thresholdCase(r)));
+  const failures = all.filter((r) => !r.passed && !r.skipped).length;
+  const cases = all.map((r) =>
     [
-      `    <testcase classname="polarity-lens.violation" name="${xml(`${r.explainer} ≤ ${r.maxRatio}`)}" time="${(report.timing.seconds / Math.max(1, results.length)).toFixed(3)}">`,
+      `    <testcase classname="${xml(r.classname)}" name="${xml(r.name)}" time="${(report.timing.seconds / Math.max(1, all.length)).toFixed(3)}">`,
       r.skipped
         ? `      <skipped message="${xml(r.message)}"/>`
         : r.passed
           ? `      <system-out>${xml(r.message)}</system-out>`
-          : `      <failure message="${xml(r.message)}" type="ViolationThreshold">${xml(r.message)}</failure>`,
+          : `      <failure message="${xml(r.message)}" type="${xml(r.type)}">${xml(r.message)}</failure>`,
       '    </testcase>',
     ].join('\n'),
   );
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="polarity-lens check" tests="${results.length}" failures="${failures}">`,
-    `  <testsuite name="${xml(`violation test: ${report.model.name} on ${report.dataset.path}`)}" tests="${results.length}" failures="${failures}" timestamp="${report.createdAt}">`,
+    `<testsuites name="polarity-lens check" tests="${all.length}" failures="${failures}">`,
+    `  <testsuite name="${xml(`violation test: ${report.model.name} on ${report.dataset.path}`)}" tests="${all.length}" failures="${failures}" timestamp="${report.createdAt}">`,
     ...cases,
     '  </testsuite>',
     '</testsuites>',

@@ -113,6 +113,9 @@ describe('paired differences between explainers', () => {
     assert.equal(pair.difference.mean, 0.5);
     assert.equal(pair.mcnemar.delete, undefined, 'no McNemar under the marked operator');
     assert.deepEqual([pair.mcnemar['zero-embedding']!.onlyA, pair.mcnemar['zero-embedding']!.n], [1, 2]);
+    // Each side's own share over the same operators and samples: A's ½ and ½, B's 0 and 0.
+    const [sides] = tally.shares();
+    assert.deepEqual([sides.a.n, sides.a.mean, sides.b.mean], [2, 0.5, 0]);
   });
 
   it("a multi-label row's labels are averaged into one paired difference, and McNemar is left out", () => {

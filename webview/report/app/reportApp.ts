@@ -26,6 +26,7 @@ import { SampleBrowser } from './sampleBrowser';
 import { renderSummary } from './summarySection';
 import { renderClasses } from './classSection';
 import { renderPairs } from './pairSection';
+import { renderComparison } from './comparisonSection';
 
 const SAVE_SCROLL_MS = 200;
 
@@ -62,6 +63,7 @@ export class ReportApp {
   private readonly actions: HTMLElement;
   private readonly status = el('div', { id: 'run-status', class: 'status run-status' });
   private readonly summary = panelSection('summary-section', 'summary-heading');
+  private readonly comparisonRoot = panelSection('comparison-section', 'comparison-heading');
   private readonly classesRoot = panelSection('classes-section', 'classes-heading');
   private readonly pairsRoot = panelSection('pairs-section', 'pairs-heading');
   private readonly chartsRoot = panelSection('charts-section', 'charts-heading');
@@ -98,15 +100,7 @@ export class ReportApp {
       root,
       el('div', { class: 'topbar' }, this.header, this.actions),
       this.status,
-      el(
-        'main',
-        { class: 'report-main' },
-        this.summary,
-        this.pairsRoot,
-        this.classesRoot,
-        this.chartsRoot,
-        this.samplesRoot,
-      ),
+      el('main', { class: 'report-main' }, ...this.sections()),
     );
     window.addEventListener('scroll', () => this.saveScroll({ pageScroll: window.scrollY }), { passive: true });
     enableFocusTooltips(root);
@@ -213,15 +207,20 @@ export class ReportApp {
     );
   }
 
+  /** The report's sections, in page order. */
+  private sections(): HTMLElement[] {
+    return [this.summary, this.comparisonRoot, this.pairsRoot, this.classesRoot, this.chartsRoot, this.samplesRoot];
+  }
+
   private render(): void {
     this.renderHeader();
     this.runView.show(this.bridge.live ? this.run : { kind: 'idle' });
     const ready = this.report !== undefined && this.view !== undefined;
-    for (const section of [this.summary, this.pairsRoot, this.classesRoot, this.chartsRoot, this.samplesRoot])
-      section.hidden = !ready;
+    for (const section of this.sections()) section.hidden = !ready;
     this.actions.hidden = !this.bridge.live || !ready;
     if (!this.report || !this.view) return;
     this.renderSummary();
+    keepFocus(this.comparisonRoot, () => renderComparison(this.comparisonRoot, this.report!));
     keepFocus(this.pairsRoot, () => renderPairs(this.pairsRoot, this.report!));
     keepFocus(this.classesRoot, () => renderClasses(this.classesRoot, this.report!));
     this.charts.render(this.report, this.view);

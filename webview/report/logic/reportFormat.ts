@@ -12,6 +12,13 @@ export function formatFixed(x: number | null | undefined, digits = 3): string {
   return x < 0 && Number(s) !== 0 ? `${MINUS}${s}` : s;
 }
 
+/** A change with its sign: +0.083, −0.050, ±0.000 (no sign the rounded value does not have). */
+export function formatSigned(x: number | null | undefined, digits = 3): string {
+  const s = formatFixed(x, digits);
+  if (s === '—' || s.startsWith(MINUS)) return s;
+  return Number(s) === 0 ? `±${s}` : `+${s}`;
+}
+
 /** A 95% interval as "0.210–0.262"; empty when either end is undefined. */
 export function formatInterval(lo: number | null | undefined, hi: number | null | undefined, digits = 3): string {
   if (lo === null || lo === undefined || hi === null || hi === undefined) return '';

@@ -2,7 +2,7 @@
  * Shape checks for what reaches the report webview from outside (the host, saved state, the exported page's JSON
  * island), and saved view choices made valid for the report on screen.
  */
-import { DATASET_REPORT_SCHEMA, ReportView } from '../../../src/core/datasetRun/datasetReport';
+import { DATASET_REPORT_SCHEMA, ModelComparison, ReportView } from '../../../src/core/datasetRun/datasetReport';
 import type {
   ReportHostMessage,
   ReportSavedState,
@@ -17,6 +17,51 @@ import { validSummarySort } from './reportSummary';
 import { DEFAULT_FILTERS, DEFAULT_SAMPLE_SORT, distinctLabels } from './sampleFilter';
 
 const isNumber = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+
+const isNumberOrNull = (x: unknown) => x === null || isNumber(x);
+const isString = (x: unknown): x is string => typeof x === 'string';
+const isEstimate = (x: unknown) =>
+  isObject(x) && isNumber(x.n) && isNumberOrNull(x.mean) && isNumberOrNull(x.lo) && isNumberOrNull(x.hi);
+const isComparedRatio = (x: unknown) =>
+  isObject(x) &&
+  isEstimate(x.baseline) &&
+  isEstimate(x.current) &&
+  isEstimate(x.change) &&
+  isNumber((x.change as Record<string, unknown>).confidence) &&
+  (x.mcnemar === undefined ||
+    (isObject(x.mcnemar) &&
+      [x.mcnemar.onlyCurrent, x.mcnemar.onlyBaseline, x.mcnemar.n, x.mcnemar.p, x.mcnemar.pHolm].every(isNumber)));
+const isModel = (x: unknown) => isObject(x) && isString(x.name) && isString(x.sha256);
+
+/** A comparison with a baseline (`check --baseline`) as the comparison section draws it. */
+export function isModelComparison(x: unknown): x is ModelComparison {
+  return (
+    isObject(x) &&
+    isObject(x.baseline) &&
+    isString(x.baseline.file) &&
+    isString(x.baseline.createdAt) &&
+    isModel(x.baseline.model) &&
+    isObject(x.current) &&
+    isModel(x.current.model) &&
+    isObject(x.rows) &&
+    [x.rows.shared, x.rows.onlyBaseline, x.rows.onlyCurrent, x.rows.changedText].every(isNumber) &&
+    Array.isArray(x.explainers) &&
+    x.explainers.every(
+      (e) =>
+        isObject(e) &&
+        isString(e.id) &&
+        isString(e.label) &&
+        isComparedRatio(e.mean) &&
+        isObject(e.operators) &&
+        Object.values(e.operators).every(isComparedRatio),
+    ) &&
+    Array.isArray(x.excluded) &&
+    x.excluded.every((e) => isObject(e) && isString(e.id) && isString(e.reason)) &&
+    (x.accuracy === null || isComparedRatio(x.accuracy)) &&
+    Array.isArray(x.notes) &&
+    x.notes.every(isString)
+  );
+}
 
 /** Enough of a report to draw; anything else is rejected rather than half drawn. */
 export function isReportView(x: unknown): x is ReportView {
@@ -33,7 +78,8 @@ export function isReportView(x: unknown): x is ReportView {
     Array.isArray(x.byLength) &&
     Array.isArray(x.byConfidence) &&
     isObject(x.random) &&
-    isObject(x.violationTokens)
+    isObject(x.violationTokens) &&
+    (x.comparison === undefined || isModelComparison(x.comparison))
   );
 }
 
