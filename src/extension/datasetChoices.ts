@@ -4,7 +4,6 @@
  */
 import type { ColumnChoice, SampleSpec } from '../core/views';
 
-export const DATASET_EXTENSIONS = ['.csv', '.tsv', '.tab', '.jsonl', '.ndjson', '.json'];
 export const NO_LABEL = '(no label column)';
 export const columnsKey = (path: string) => `polarityLens.datasetColumns:${path}`;
 export const SELECTION_KEY = 'polarityLens.datasetSelection';

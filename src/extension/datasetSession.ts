@@ -8,6 +8,7 @@ import { extname } from 'node:path';
 import * as vscode from 'vscode';
 import {
   columnsNeedConfirming,
+  DATASET_EXTENSIONS,
   ENGINE_SETTINGS,
   defaultReportPath,
   formatDuration,
@@ -34,7 +35,6 @@ import type {
 import {
   columnItems,
   columnsKey,
-  DATASET_EXTENSIONS,
   describeSelection,
   NO_LABEL,
   parseSelection,
