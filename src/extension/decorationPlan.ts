@@ -26,7 +26,8 @@ export interface DecorationPlan {
   units: UnitDecoration[];
 }
 
-const signed = (x: number) => (x > 0 ? '+' : x < 0 ? '−' : '') + Math.abs(x).toPrecision(3);
+/** A signed number as the editor's hovers print it: 3 significant digits, a real minus sign. */
+export const signed = (x: number) => (x > 0 ? '+' : x < 0 ? '−' : '') + Math.abs(x).toPrecision(3);
 
 /** The plan for `explainerId`, or an error when that explainer has no weights for this result. */
 export function decorationPlan(

@@ -27,6 +27,8 @@ import {
 } from './modelChoice';
 import { PANEL_VIEW_TYPE } from './webviews/explainPanel';
 import { PanelMemory } from './panelMemory';
+import { EXPLAIN_ROW_COMMAND, type ExplainRowArgs } from './rowHover';
+import type { RowMark } from './rowMarks';
 import { ModelStatusBar } from './statusBar';
 
 /** What activate() returns: used by the end-to-end tests, and by other extensions that want an explanation. */
@@ -42,6 +44,10 @@ export interface PolarityLensApi {
   datasetReport(): ReportView | undefined;
   cancelDataset(): void;
   openSample(row: number, target?: number): Promise<void>;
+  /** Open Report…: a saved report JSON in the report panel (and its rows marked in its dataset). */
+  openReport(uri: vscode.Uri): Promise<DatasetOutcome | undefined>;
+  /** The dataset file whose rows are marked now, and its marks (0-based lines). */
+  rowMarks(): { path: string; marks: RowMark[] } | undefined;
   /** Writes a report file next to the dataset; `ask` answers the question when the default name is taken. */
   exportReport(
     format: ReportFormat,
@@ -96,6 +102,10 @@ export function activate(context: vscode.ExtensionContext): PolarityLensApi {
     vscode.commands.registerCommand('polarityLens.runDatasetTest', (uri?: vscode.Uri) =>
       datasets.run(uri instanceof vscode.Uri ? uri : undefined),
     ),
+    vscode.commands.registerCommand('polarityLens.openReport', (uri?: vscode.Uri) =>
+      datasets.openReport(uri instanceof vscode.Uri ? uri : undefined),
+    ),
+    vscode.commands.registerCommand(EXPLAIN_ROW_COMMAND, (args?: ExplainRowArgs) => datasets.explainRow(args)),
     vscode.window.registerWebviewPanelSerializer(REPORT_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => void datasets.revivePanel(panel),
     }),
@@ -126,6 +136,8 @@ export function activate(context: vscode.ExtensionContext): PolarityLensApi {
     datasetReport: () => datasets.lastView,
     cancelDataset: () => datasets.cancel(),
     openSample: (row, target) => datasets.openSample(row, target),
+    openReport: (uri) => datasets.openReport(uri),
+    rowMarks: () => datasets.markers.current,
     exportReport: (format, ask) => datasets.export(format, undefined, ask),
   };
 }
