@@ -1,6 +1,7 @@
 /**
- * Marks the rows of the report on screen in its dataset file's editors: after the line where each explained row
- * starts, ✗ with the share of violating judgements or ✓ (rowMarks.ts); a hover with the row's prediction and verdicts
+ * Marks the rows of the report on screen in its dataset file's editors: on the line where each explained row starts,
+ * a ✗ or ✓ in the gutter (seen whatever the line's length) and after the line ✗ with the share of violating
+ * judgements or ✓ (rowMarks.ts); a hover with the row's prediction and verdicts
  * (rowHover.ts, from the record the inference process holds); a CodeLens that opens the row in the explain panel.
  *
  * The marks belong to the file as the report read it, so they are cleared, not shifted, when it changes: an edit in
@@ -29,6 +30,13 @@ interface Shown {
   stamp: { size: number; mtimeMs: number } | undefined;
 }
 
+/** Gutter icons (media/rows/*.svg); none for a row no explainer could judge. */
+const ICONS: Partial<Record<RowMark['kind'], string>> = {
+  violates: 'violates.svg',
+  consistent: 'consistent.svg',
+  skipped: 'skipped.svg',
+};
+
 const COLORS: Record<RowMark['kind'], string> = {
   violates: 'editorError.foreground',
   consistent: 'testing.iconPassed',
@@ -47,25 +55,33 @@ function fileStamp(path: string): Shown['stamp'] {
 
 export class DatasetRowMarkers implements vscode.Disposable, vscode.HoverProvider, vscode.CodeLensProvider {
   private shown: Shown | undefined;
-  private readonly types = Object.fromEntries(
-    (Object.keys(COLORS) as RowMark['kind'][]).map((kind) => [
-      kind,
-      vscode.window.createTextEditorDecorationType({
-        after: { margin: '0 0 0 2em', color: new vscode.ThemeColor(COLORS[kind]) },
-        ...(kind === 'violates' || kind === 'skipped'
-          ? {
-              overviewRulerColor: new vscode.ThemeColor(COLORS[kind]),
-              overviewRulerLane: vscode.OverviewRulerLane.Right,
-            }
-          : {}),
-      }),
-    ]),
-  ) as Record<RowMark['kind'], vscode.TextEditorDecorationType>;
+  private readonly types: Record<RowMark['kind'], vscode.TextEditorDecorationType>;
   private readonly lensesChanged = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.lensesChanged.event;
   private readonly subscriptions: vscode.Disposable[] = [];
 
-  constructor(private readonly onStale: (path: string, why: string) => void) {
+  /** `extensionUri`: where media/rows is; `onStale`: told when the marks were cleared because the file changed. */
+  constructor(
+    extensionUri: vscode.Uri,
+    private readonly onStale: (path: string, why: string) => void,
+  ) {
+    const type = (kind: RowMark['kind']) => {
+      const icon = ICONS[kind];
+      const color = new vscode.ThemeColor(COLORS[kind]);
+      return vscode.window.createTextEditorDecorationType({
+        ...(icon
+          ? { gutterIconPath: vscode.Uri.joinPath(extensionUri, 'media', 'rows', icon), gutterIconSize: '75%' }
+          : {}),
+        after: { margin: '0 0 0 2em', color },
+        ...(kind === 'violates' || kind === 'skipped'
+          ? { overviewRulerColor: color, overviewRulerLane: vscode.OverviewRulerLane.Right }
+          : {}),
+      });
+    };
+    this.types = Object.fromEntries((Object.keys(COLORS) as RowMark['kind'][]).map((k) => [k, type(k)])) as Record<
+      RowMark['kind'],
+      vscode.TextEditorDecorationType
+    >;
     this.subscriptions.push(
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (this.shown && e.document.uri.toString() === this.shown.uri && e.contentChanges.length)

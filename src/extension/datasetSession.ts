@@ -81,9 +81,11 @@ export class DatasetSession implements vscode.Disposable {
   private view: ReportView | undefined;
   private progress: ReportProgress | undefined;
   private running: AbortController | undefined;
-  readonly markers = new DatasetRowMarkers((path, why) => this.markersCleared(path, why));
+  readonly markers: DatasetRowMarkers;
 
-  constructor(private readonly deps: DatasetDeps) {}
+  constructor(private readonly deps: DatasetDeps) {
+    this.markers = new DatasetRowMarkers(deps.extensionUri, (path, why) => this.markersCleared(path, why));
+  }
 
   get lastView(): ReportView | undefined {
     return this.view;

@@ -4,7 +4,7 @@
  * the file clears the marks, and a saved report opens in the panel with its rows marked again.
  */
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
@@ -92,6 +92,11 @@ describe('dataset rows in the editor', () => {
       assert.ok(editor.document.lineAt(line).text.includes(firstLine), `line ${line} holds row ${s.row}`);
     }
     assert.equal(api.rowMarks()?.path, dataset);
+    // Each judged line also has its ✗ or ✓ in the gutter, from the extension's media.
+    const icons = [...editor.decorations]
+      .filter(([, ranges]) => ranges.length)
+      .map(([type]) => (type as { options: { gutterIconPath?: { fsPath: string } } }).options.gutterIconPath?.fsPath);
+    assert.ok(icons.length > 0 && icons.every((f) => f !== undefined && existsSync(f)), `${icons}`);
   });
 
   it("hovers a marked line with the row's prediction, gold label and verdicts; nothing on the header", async () => {
