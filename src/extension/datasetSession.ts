@@ -5,7 +5,7 @@
  * report JSON in the same panel. The rows of the report shown are marked in its dataset's editors (datasetRowMarkers.ts).
  */
 import { existsSync } from 'node:fs';
-import { basename, extname } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
 import * as vscode from 'vscode';
 import {
   columnsNeedConfirming,
@@ -81,6 +81,11 @@ export class DatasetSession implements vscode.Disposable {
   private view: ReportView | undefined;
   private progress: ReportProgress | undefined;
   private running: AbortController | undefined;
+  /**
+   * Where exports of an opened report go (named after its dataset): beside the dataset where it was found, else beside
+   * the report, since the folder the report names may not exist here. Undefined for a run: beside its dataset.
+   */
+  private exportBase: string | undefined;
   readonly markers: DatasetRowMarkers;
 
   constructor(private readonly deps: DatasetDeps) {
@@ -189,6 +194,7 @@ export class DatasetSession implements vscode.Disposable {
     this.cancel();
     this.handle?.close();
     this.handle = undefined;
+    this.exportBase = undefined;
     this.markers.clear();
     const settings = this.deps.explain.settings();
     const controller = new AbortController();
@@ -439,6 +445,7 @@ export class DatasetSession implements vscode.Disposable {
     this.markers.clear();
     const { handle, dataset } = opened;
     this.handle = handle;
+    this.exportBase = dataset.path ?? join(dirname(path), basename(handle.view.dataset.path));
     void this.deps.memory.rememberReportFile(path);
     if (!restoring) this.showPanel();
     this.show(handle.view);
@@ -500,7 +507,7 @@ export class DatasetSession implements vscode.Disposable {
   /** Writes a report file next to the dataset under a new name; an existing file is replaced only if the user says so. */
   async export(format: ReportFormat, view?: Partial<ReportViewState>, ask = askOverwrite): Promise<string | undefined> {
     if (!this.handle || !this.view) return undefined;
-    let target = defaultReportPath(this.view.dataset.path, format);
+    let target = defaultReportPath(this.exportBase ?? this.view.dataset.path, format);
     let overwrite = false;
     const free = freePath(target);
     if (free !== target) {

@@ -4,7 +4,7 @@
  * the file clears the marks, and a saved report opens in the panel with its rows marked again.
  */
 import assert from 'node:assert/strict';
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
@@ -182,6 +182,17 @@ describe('dataset rows in the editor', () => {
       stub.messages.at(-1)!.text,
       /its rows are not marked in the dataset because the text of row 1 \(line 2\) changed/,
     );
+    // Its exports are named after the dataset found; one whose dataset is nowhere exports beside the report.
+    assert.equal(await api.exportReport('md'), join(tmp, 'changed.polarity-lens.summary.md'));
+    const away = join(tmp, 'away');
+    mkdirSync(away);
+    writeFileSync(
+      join(away, 'r.json'),
+      JSON.stringify({ ...report, dataset: { ...report.dataset, path: '/gone/x.csv' } }),
+    );
+    await api.openReport(fileUri(join(away, 'r.json')));
+    assert.match(stub.messages.at(-1)!.text, /because its dataset \/gone\/x\.csv is not there, nor beside the report/);
+    assert.equal(await api.exportReport('md'), join(away, 'x.polarity-lens.summary.md'));
   });
 
   it('refuses a file that is not a report with a clear error, and keeps the report shown', async () => {
