@@ -16,6 +16,7 @@ import { CLI, DATA, ROOT } from '../helpers/paths';
 import {
   clickContextMenuItem,
   frameWith,
+  hoverUntil,
   openWorkbench,
   revivedFrameWith,
   shotOnFailure,
@@ -179,17 +180,7 @@ describe('Dataset mode in a real VS Code', { timeout: 600_000 }, () => {
       const hover = page()
         .locator('.monaco-hover', { hasText: `row ${sample.row + 1} (line ${sample.line})` })
         .first();
-      const deadline = Date.now() + 60_000;
-      for (;;) {
-        await page().mouse.move(found.x, found.y + 60);
-        await page().mouse.move(found.x, found.y, { steps: 5 });
-        try {
-          await hover.waitFor({ timeout: 3000 });
-          break;
-        } catch (e) {
-          if (Date.now() > deadline) throw e;
-        }
-      }
+      await hoverUntil(page(), found, hover);
       const text = (await hover.innerText()).replace(/\s+/g, ' ');
       assert.ok(text.includes(`Predicted ŷ = ${sample.prediction.label}`), text);
       assert.ok(text.includes('Leave-one-out occlusion'), text);

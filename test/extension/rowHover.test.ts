@@ -13,6 +13,7 @@ import {
   type HoverRecord,
 } from '../../src/extension/rowHover';
 import type { RowMark } from '../../src/extension/rowMarks';
+import { sampleExplainer } from '../helpers/sampleExplainer';
 
 const OPS = ['delete', 'zero-embedding', 'attention-mask'] as const;
 /** A top unit under 30 characters (so shown whole) that would be a link, HTML and a cell break if not escaped. */
@@ -37,16 +38,8 @@ const report = {
 } as unknown as Parameters<typeof rowHover>[0];
 
 const explainer = (violates: boolean[], deltas: number[], extra: Partial<SampleExplainer> = {}): SampleExplainer => ({
+  ...sampleExplainer(violates, { deltas, weight: 0.42, unit: 3 }),
   topText: 'terrific',
-  verdicts: Object.fromEntries(
-    OPS.map((op, i) => [op, { unit: 3, weight: 0.42, delta: deltas[i], violates: violates[i] }]),
-  ),
-  violationMean: violates.filter(Boolean).length / 3,
-  tokenLevelRate: 0,
-  weightedRate: 0,
-  metrics: {},
-  polarity: [0, 0, 0, 0, 0],
-  ms: 1,
   ...extra,
 });
 
