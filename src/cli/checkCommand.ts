@@ -4,12 +4,11 @@
  * The exit code is 1 when a --max-violation or --max-regression threshold is broken, 2 for bad input (a baseline that
  * cannot be compared included), 130 when interrupted (the partial report is still written).
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
-  changeCase,
   checkRegressions,
   checkThresholds,
   columnsNeedConfirming,
@@ -23,38 +22,28 @@ import {
   detectFormat,
   EXPLAINERS,
   formatDuration,
-  jsonReport,
-  junitXml,
   markdownSummary,
   MAX_WORKERS,
   parseRegression,
   parseThreshold,
   previewDataset,
   readBaselineReport,
-  regressionCase,
-  reportViewOf,
   resolveModelDir,
   runDataset,
-  samplesCsv,
   selectRows,
   TextClassifier,
-  writeChunksAtomically,
   type BaselineReport,
   type ColumnChoice,
   type DatasetProgress,
   type DatasetReport,
-  type JunitCase,
   type ModelComparison,
-  type RegressionResult,
   type SampleSpec,
-  type ThresholdResult,
 } from '../core';
-import { reportBundle } from '../pages/report/reportBundle';
-import { standaloneReportHtml } from '../pages/report/reportHtml';
 import { DEFAULT_EXPLAIN_MODEL } from './explainCommand';
+import { junitCases, targetProblem, writeReports, writesToStdout } from './reportOutputs';
 import { ENGINE_FLAGS, ENGINE_HELP, engineOptions, type EngineOptions } from './engineOptions';
 
-export const CHECK_HELP = `polarity-lens check <dataset.csv|.tsv|.jsonl|.json> [--model NAME|DIR] [--explainers a,b] [--limit N]
+export const CHECK_HELP = `polarity-lens check <dataset.csv|.tsv|.jsonl|.json|.txt> [--model NAME|DIR] [--explainers a,b] [--limit N]
                      [--sample first|random|stratified] [--seed S] [--text-column C] [--label-column C] [--target CLASS]
                      [--max-violation EXPLAINER=RATIO]... [--baseline OLD.json [--max-regression EXPLAINER=DELTA]...]
                      [--json F] [--junit F] [--csv F] [--html F] [--markdown F]
@@ -160,17 +149,10 @@ async function check(
   if (values.workers !== 'auto' && !(/^\d+$/.test(values.workers) && workers >= 1 && workers <= MAX_WORKERS))
     return usage(`--workers must be auto or a whole number from 1 to ${MAX_WORKERS}.`);
 
-  const named = [values.json, values.csv, values.markdown, values.junit, values.html].filter(
-    (f): f is string => f !== undefined,
-  );
-  if (named.filter((f) => f === '-').length > 1) return usage('only one report can go to stdout (-).');
-  const toStdout = named.includes('-');
-  const outputs = named.filter((f) => f !== '-').map((f) => resolve(f));
-  for (const output of outputs) {
-    // Checked before an hour of explaining, not after; and the dataset is never an output.
-    if (output === path) return usage(`${output} is the dataset itself; write the report somewhere else.`);
-    if (!existsSync(dirname(output))) return usage(`the folder of ${output} does not exist.`);
-  }
+  // Checked before an hour of explaining, not after; and the dataset is never an output.
+  const problem = targetProblem(values, { [path]: 'the dataset itself' });
+  if (problem) return usage(problem);
+  const toStdout = writesToStdout(values);
   let columns: ColumnChoice;
   try {
     columns = await chooseColumns(path, values['text-column'], values['label-column']);
@@ -262,13 +244,7 @@ async function check(
       const say = toStdout ? (line: string) => process.stderr.write(`${line}\n`) : out;
       say(markdownSummary(done.report));
       for (const r of [...results, ...rises]) say(`${r.passed ? 'PASS' : 'FAIL'} ${r.message}`);
-      const write = (path: string, chunks: Iterable<string> | AsyncIterable<string>) =>
-        path === '-' ? toStdoutStream(chunks) : writeChunksAtomically(resolve(path), chunks, { overwrite: true });
-      if (values.json) await write(values.json, jsonReport(done));
-      if (values.csv) await write(values.csv, samplesCsv(done));
-      if (values.markdown) await write(values.markdown, [markdownSummary(done.report)]);
-      if (values.junit) await write(values.junit, [junitXml(done.report, junitCases(done.report, results, rises))]);
-      if (values.html) await write(values.html, [standaloneReportHtml(reportViewOf(done), reportBundle())]);
+      await writeReports(done, values, junitCases(done.report, results, rises));
       if (controller.signal.aborted) return 130;
       if (!run.report.complete) {
         // The file could not be read to its end: judging thresholds on part of it would pass a broken dataset.
@@ -319,12 +295,6 @@ async function chooseColumns(path: string, text: string | undefined, label: stri
   return { text: textColumn, label: labelColumn };
 }
 
-/** Writes a report's chunks to stdout, waiting where the pipe is full. */
-async function toStdoutStream(chunks: Iterable<string> | AsyncIterable<string>): Promise<void> {
-  for await (const chunk of chunks)
-    if (!process.stdout.write(chunk)) await new Promise((done) => process.stdout.once('drain', done));
-}
-
 /**
  * One stderr line: rewritten in place on a terminal (every 250 ms); in a CI log, a line every 10 s or every 10% of
  * the rows at most, and the last one.
@@ -363,24 +333,4 @@ function gatesComparable(
         `--max-regression ${g.explainer}: it cannot be compared with the baseline ${baseline.file}: ${excluded.reason}`,
       );
   }
-}
-
-/**
- * The JUnit cases: each threshold, or without thresholds every explainer's ratio as a passed case (one that never ran
- * as skipped); and with a baseline each --max-regression, or without gates every explainer's change as a passed case
- * (one too few samples to judge as skipped).
- */
-function junitCases(
-  report: Omit<DatasetReport, 'records'>,
-  results: ThresholdResult[],
-  rises: RegressionResult[],
-): (ThresholdResult | JunitCase)[] {
-  const thresholds = results.length
-    ? results
-    : checkThresholds(
-        report,
-        report.explainers.map((e) => ({ explainer: e.id, maxRatio: 1 })),
-      ).map((r) => (r.ratio === null ? { ...r, skipped: true } : r));
-  const changes = rises.length ? rises.map(regressionCase) : (report.comparison?.explainers.map(changeCase) ?? []);
-  return [...thresholds, ...changes];
 }

@@ -6,12 +6,14 @@ import { accuracyCommand, ACCURACY_HELP } from './accuracyCommand';
 import { checkCommand, CHECK_HELP } from './checkCommand';
 import { doctorCommand, DOCTOR_HELP } from './doctorCommand';
 import { explainCommand, EXPLAIN_HELP } from './explainCommand';
+import { reportCommand, REPORT_HELP } from './reportCommand';
 
 const HELP = `polarity-lens <command> [options]
 
 Commands:
   explain    explain one text and run the faithfulness violation test on it
-  check      run the violation test over a dataset file (CSV, TSV, JSONL, JSON) and gate CI on it
+  check      run the violation test over a dataset file (CSV, TSV, JSONL, JSON, TXT) and gate CI on it
+  report     render a saved dataset report (check --json) as HTML, Markdown, CSV or JUnit
   accuracy   measure the shipped (or your) models' accuracy on labelled CSV files
   doctor     check a model folder: what is found in it, which explainers and operators run on it
 
@@ -19,12 +21,14 @@ ${EXPLAIN_HELP}
 
 ${CHECK_HELP}
 
+${REPORT_HELP}
+
 ${ACCURACY_HELP}
 
 ${DOCTOR_HELP}`;
 
-const EXIT_CODES = `Exit codes, the same for every command: 0 done; 1 a --max-violation threshold broken (check) or a check
-that failed (doctor); 2 bad input (arguments, files, a model or text that cannot be used), with the reason on stderr;
+const EXIT_CODES = `Exit codes, the same for every command: 0 done; 1 a --max-violation threshold broken (check, report), a
+--max-regression gate failed (check) or a check that failed (doctor); 2 bad input (arguments, files, a model or text that cannot be used), with the reason on stderr;
 130 interrupted.`;
 
 const COMMANDS: Record<
@@ -35,6 +39,7 @@ const COMMANDS: Record<
   check: { run: checkCommand, help: CHECK_HELP },
   doctor: { run: doctorCommand, help: DOCTOR_HELP },
   explain: { run: explainCommand, help: EXPLAIN_HELP },
+  report: { run: reportCommand, help: REPORT_HELP },
 };
 
 async function main(argv: string[]): Promise<number> {

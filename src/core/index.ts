@@ -9,6 +9,8 @@ export * from './datasetFiles/labelledCsv';
 export * from './datasetRun/reportViewOf';
 export * from './datasetRun/outcomeSource';
 export * from './datasetRun/runDataset';
+export * from './datasetRun/savedReport';
+export * from './datasetRun/reportDataset';
 export * from './datasetRun/sampleOutcome';
 export * from './datasetRun/thresholds';
 export * from './datasetRun/regressionGate';

@@ -6,7 +6,6 @@ import * as l10n from '@vscode/l10n';
 import type { ColumnChoice, SampleSpec } from '../core/views';
 import { formatCount } from './displayNumbers';
 
-export const DATASET_EXTENSIONS = ['.csv', '.tsv', '.tab', '.jsonl', '.ndjson', '.json'];
 /** The label question's "none" item (a function: translations are loaded at activation, after modules load). */
 export const noLabel = (): string => l10n.t('(no label column)');
 export const columnsKey = (path: string) => `polarityLens.datasetColumns:${path}`;

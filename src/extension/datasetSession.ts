@@ -1,18 +1,21 @@
 /**
  * "Run Violation Test on Dataset": asks for the columns and rows, runs the test in the inference process behind a
  * cancellable progress notification, shows the report panel as it fills, exports report files next to the dataset
- * (never over an existing file without asking), and opens a sample in the explain panel.
+ * (never over an existing file without asking), and opens a sample in the explain panel. "Open Report…" shows a saved
+ * report JSON in the same panel. The rows of the report shown are marked in its dataset's editors (datasetRowMarkers.ts).
  */
 import { existsSync } from 'node:fs';
-import { basename, extname } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
 import * as vscode from 'vscode';
 import {
   columnsNeedConfirming,
+  DATASET_EXTENSIONS,
   ENGINE_SETTINGS,
   defaultReportPath,
   formatDuration,
   freePath,
   previewDataset,
+  resolveModelDir,
   type ColumnChoice,
   type DatasetPreview,
   type ReportFormat,
@@ -28,6 +31,8 @@ import { reportWarnings, RunWarnings, stoppedEarly } from './runWarnings';
 import type { DatasetRunHandle, InferenceClient } from './inference/inferenceClient';
 import type { DatasetProgress } from '../core';
 import { WebviewHost, type WebviewPage } from './webviews/webviewHost';
+import { DatasetRowMarkers } from './datasetRowMarkers';
+import type { ExplainRowArgs } from './rowHover';
 import { showError } from './showError';
 import type {
   ReportHostMessage,
@@ -38,7 +43,6 @@ import type {
 import {
   columnItems,
   columnsKey,
-  DATASET_EXTENSIONS,
   describeSelection,
   noLabel,
   parseSelection,
@@ -86,8 +90,16 @@ export class DatasetSession implements vscode.Disposable {
   private view: ReportView | undefined;
   private progress: ReportProgress | undefined;
   private running: AbortController | undefined;
+  /**
+   * Where exports of an opened report go (named after its dataset): beside the dataset where it was found, else beside
+   * the report, since the folder the report names may not exist here. Undefined for a run: beside its dataset.
+   */
+  private exportBase: string | undefined;
+  readonly markers: DatasetRowMarkers;
 
-  constructor(private readonly deps: DatasetDeps) {}
+  constructor(private readonly deps: DatasetDeps) {
+    this.markers = new DatasetRowMarkers(deps.extensionUri, (path, why) => this.markersCleared(path, why));
+  }
 
   get lastView(): ReportView | undefined {
     return this.view;
@@ -208,6 +220,8 @@ export class DatasetSession implements vscode.Disposable {
     this.cancel();
     this.handle?.close();
     this.handle = undefined;
+    this.exportBase = undefined;
+    this.markers.clear();
     const settings = readSettings(polarityLensConfiguration(), (m) => warnings.add(m));
     const controller = new AbortController();
     this.running = controller;
@@ -273,6 +287,7 @@ export class DatasetSession implements vscode.Disposable {
           }
           this.handle = handle;
           this.show(handle.view);
+          this.markers.show({ path, view: handle.view, record: (row, target) => handle.record(row, target) });
           const cancelled = controller.signal.aborted;
           const stopped = stoppedEarly(handle.view, cancelled);
           this.post(
@@ -335,6 +350,8 @@ export class DatasetSession implements vscode.Disposable {
       () => (this.panel = undefined),
     );
     if (this.view || this.running) return undefined;
+    const reportFile = this.deps.memory.recallReportFile();
+    if (reportFile && existsSync(reportFile)) return this.openReportFile(reportFile, true);
     const last = this.deps.memory.recallDatasetRun();
     if (last && existsSync(last.path)) return this.start(last, new RunWarnings(), true);
     const why = last ? vscode.l10n.t('its dataset {0} is gone', last.path) : vscode.l10n.t('its run was not kept');
@@ -401,17 +418,140 @@ export class DatasetSession implements vscode.Disposable {
       const engine = Object.fromEntries(
         ENGINE_SETTINGS.filter((s) => s.scope === 'explain').map((s) => [s.key, reported[s.key] ?? undefined]),
       ) as SampleEngineSettings;
-      const model = { dir: view.model.dir, name: view.model.name };
-      await this.deps.explain.explainSample(text, model, what, panel, engine, { maxTokens });
+      // A report from another machine names a model folder that is not here; a shipped model is found by its name.
+      const shipped = resolveModelDir(view.model.name);
+      const dir = existsSync(view.model.dir) || !existsSync(shipped) ? view.model.dir : shipped;
+      await this.deps.explain.explainSample(text, { dir, name: view.model.name }, what, panel, engine, { maxTokens });
     } catch (e) {
       this.fail(vscode.l10n.t('cannot open row {0}: {1}', formatCount(row + 1), (e as Error).message));
     }
   }
 
+  /**
+   * "Open Report…": a saved report JSON (`uri` from the Explorer, else picked) in the report panel, with its rows marked
+   * in its dataset's editors when the file still holds them. A file that is not a report this version reads is an
+   * error message, and the panel keeps what it showed.
+   */
+  async openReport(uri?: vscode.Uri): Promise<DatasetOutcome | undefined> {
+    let path = uri?.fsPath;
+    if (!path) {
+      const [picked] =
+        (await vscode.window.showOpenDialog({
+          canSelectFiles: true,
+          canSelectFolders: false,
+          canSelectMany: false,
+          filters: { [vscode.l10n.t('Polarity Lens report')]: ['json'] },
+          openLabel: vscode.l10n.t('Open Report'),
+          title: vscode.l10n.t(
+            'Polarity Lens: a dataset report (the JSON of polarity-lens check --json or of Export JSON)',
+          ),
+        })) ?? [];
+      if (!picked) return undefined;
+      path = picked.fsPath;
+    }
+    return this.openReportFile(path);
+  }
+
+  private async openReportFile(path: string, restoring = false): Promise<DatasetOutcome> {
+    let opened: Awaited<ReturnType<InferenceClient['openReport']>>;
+    try {
+      opened = await vscode.window.withProgress(
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: vscode.l10n.t('Polarity Lens: opening {0}…', basename(path)),
+        },
+        () => this.deps.client.openReport(path),
+      );
+    } catch (e) {
+      if (restoring)
+        this.post({
+          type: 'finished',
+          cancelled: false,
+          message: vscode.l10n.t('This report cannot be shown again: {0}', (e as Error).message),
+        });
+      return this.fail((e as Error).message);
+    }
+    // It replaces whatever the panel showed, a run in progress included (its finished samples stay in the cache).
+    this.cancel();
+    this.running = undefined;
+    this.progress = undefined;
+    this.handle?.close();
+    this.markers.clear();
+    const { handle, dataset } = opened;
+    this.handle = handle;
+    this.exportBase = dataset.path ?? join(dirname(path), basename(handle.view.dataset.path));
+    void this.deps.memory.rememberReportFile(path);
+    if (!restoring) this.showPanel();
+    this.show(handle.view);
+    this.post({ type: 'finished', cancelled: false });
+    this.deps.log.info(`report: opened ${path} (${handle.view.samples} samples of ${handle.view.dataset.path})`);
+    if (dataset.matches && dataset.path) {
+      this.markers.show({ path: dataset.path, view: handle.view, record: (row, target) => handle.record(row, target) });
+    } else if (!restoring) {
+      void vscode.window.showInformationMessage(
+        vscode.l10n.t(
+          'Polarity Lens: the report is open; its rows are not marked in the dataset because {0}.',
+          dataset.matches ? vscode.l10n.t('the dataset was not found') : dataset.reason,
+        ),
+      );
+    }
+    return { view: handle.view };
+  }
+
+  /**
+   * A marker's CodeLens or hover link: opens its row in the explain panel. A multi-label row asks which label (each
+   * has its own verdicts); a link left from a report no longer shown says so instead of opening another row.
+   */
+  async explainRow(args?: ExplainRowArgs): Promise<void> {
+    const marked = this.markers.current;
+    if (!args || !this.view || !marked || marked.path !== args.path) {
+      void vscode.window.showWarningMessage(
+        vscode.l10n.t(
+          'Polarity Lens: that row belongs to a report that is no longer shown; run the test or open the report again.',
+        ),
+      );
+      return;
+    }
+    let target = args.target;
+    const samples = this.view.sampleRows.filter((s) => s.row === args.row);
+    if (target === undefined && samples.length > 1) {
+      const names = this.view.model.labels;
+      const picked = await vscode.window.showQuickPick(
+        samples.map((s) => ({
+          label: names[s.target ?? 0] ?? String(s.target),
+          description: `σ(z) = ${formatFixed(s.probability, 3)}`,
+          value: s.target,
+        })),
+        { title: vscode.l10n.t('Polarity Lens: which label of row {0}?', args.row + 1) },
+      );
+      if (!picked) return;
+      target = picked.value;
+    }
+    return this.openSample(args.row, target ?? samples[0]?.target);
+  }
+
+  /** The markers' file changed under them: they are gone, and a new run would mark it again. */
+  private markersCleared(path: string, why: string): void {
+    const runAgain = vscode.l10n.t('Run Again');
+    this.deps.log.info(`dataset: row markers of ${path} cleared: ${why}`);
+    void vscode.window
+      .showInformationMessage(
+        vscode.l10n.t(
+          'Polarity Lens: {0} changed ({1}), so its row markers were cleared. Run the test again to mark it anew.',
+          basename(path),
+          why,
+        ),
+        runAgain,
+      )
+      .then((pick) => {
+        if (pick) void this.run(vscode.Uri.file(path));
+      });
+  }
+
   /** Writes a report file next to the dataset under a new name; an existing file is replaced only if the user says so. */
   async export(format: ReportFormat, view?: Partial<ReportViewState>, ask = askOverwrite): Promise<string | undefined> {
     if (!this.handle || !this.view) return undefined;
-    let target = defaultReportPath(this.view.dataset.path, format);
+    let target = defaultReportPath(this.exportBase ?? this.view.dataset.path, format);
     let overwrite = false;
     const free = freePath(target);
     if (free !== target) {
@@ -441,6 +581,7 @@ export class DatasetSession implements vscode.Disposable {
     this.cancel();
     this.handle?.close();
     this.panel?.dispose();
+    this.markers.dispose();
   }
 }
 

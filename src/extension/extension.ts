@@ -16,6 +16,8 @@ import { readModelSetting } from './modelSetting';
 import { PANEL_VIEW_TYPE } from './webviews/explainPanel';
 import { PanelMemory } from './panelMemory';
 import { noticeOverride, selectModel } from './selectModel';
+import { EXPLAIN_ROW_COMMAND, type ExplainRowArgs } from './rowHover';
+import type { RowMark } from './rowMarks';
 import { ModelStatusBar } from './statusBar';
 
 /** What activate() returns: used by the end-to-end tests, and by other extensions that want an explanation. */
@@ -34,6 +36,10 @@ export interface PolarityLensApi {
   datasetReport(): ReportView | undefined;
   cancelDataset(): void;
   openSample(row: number, target?: number): Promise<void>;
+  /** Open Report…: a saved report JSON in the report panel (and its rows marked in its dataset). */
+  openReport(uri: vscode.Uri): Promise<DatasetOutcome | undefined>;
+  /** The dataset file whose rows are marked now, and its marks (0-based lines). */
+  rowMarks(): { path: string; marks: RowMark[] } | undefined;
   /** Writes a report file next to the dataset; `ask` answers the question when the default name is taken. */
   exportReport(
     format: ReportFormat,
@@ -90,6 +96,10 @@ export function activate(context: vscode.ExtensionContext): PolarityLensApi {
     vscode.commands.registerCommand('polarityLens.runDatasetTest', (uri?: vscode.Uri) =>
       datasets.run(uri instanceof vscode.Uri ? uri : undefined),
     ),
+    vscode.commands.registerCommand('polarityLens.openReport', (uri?: vscode.Uri) =>
+      datasets.openReport(uri instanceof vscode.Uri ? uri : undefined),
+    ),
+    vscode.commands.registerCommand(EXPLAIN_ROW_COMMAND, (args?: ExplainRowArgs) => datasets.explainRow(args)),
     vscode.window.registerWebviewPanelSerializer(REPORT_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => void datasets.revivePanel(panel),
     }),
@@ -129,6 +139,8 @@ export function activate(context: vscode.ExtensionContext): PolarityLensApi {
     datasetReport: () => datasets.lastView,
     cancelDataset: () => datasets.cancel(),
     openSample: (row, target) => datasets.openSample(row, target),
+    openReport: (uri) => datasets.openReport(uri),
+    rowMarks: () => datasets.markers.current,
     exportReport: (format, ask) => datasets.export(format, undefined, ask),
   };
 }

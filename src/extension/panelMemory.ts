@@ -27,7 +27,10 @@ export interface StateStore {
 }
 
 export const EXPLANATION_KEY = 'polarityLens.lastExplanation';
-/** The last dataset run, so a report panel restored after a reload can be filled again (from the sample cache). */
+/**
+ * What the report panel shows: the last dataset run, so a panel restored after a reload can be filled again (from the
+ * sample cache), or the saved report file it opened (`{ reportFile }`), to be read again.
+ */
 export const DATASET_RUN_KEY = 'polarityLens.lastDatasetRun';
 const RESULT_FILE = 'last-explanation.json';
 
@@ -130,6 +133,19 @@ export class PanelMemory {
   recallDatasetRun(): DatasetRunRecipe | undefined {
     const run = this.state.get<unknown>(DATASET_RUN_KEY);
     return isDatasetRunRecipe(run) ? run : undefined;
+  }
+
+  /** Records that the report panel shows a saved report file (it replaces the run recalled above). */
+  rememberReportFile(path: string): Promise<void> {
+    return Promise.resolve(this.state.update(DATASET_RUN_KEY, { reportFile: path })).catch((e: Error) =>
+      this.warn(`could not keep the report file for a window reload: ${e.message}`),
+    );
+  }
+
+  /** The saved report file the report panel showed last, if it showed one rather than a run. */
+  recallReportFile(): string | undefined {
+    const kept = this.state.get<unknown>(DATASET_RUN_KEY);
+    return isObject(kept) && typeof kept.reportFile === 'string' ? kept.reportFile : undefined;
   }
 }
 

@@ -14,7 +14,14 @@ import type { ExplainResult } from '../../src/core/explain/explainResult';
 import { formatSigned } from '../../src/extension/displayNumbers';
 import { formatProbability } from '../../webview/shared/format';
 import { CLI, ROOT } from '../helpers/paths';
-import { clickContextMenuItem, openWorkbench, runFromPalette, shotOnFailure, waitForSavedLayout } from './vscodeE2e';
+import {
+  clickContextMenuItem,
+  hoverUntil,
+  openWorkbench,
+  runFromPalette,
+  shotOnFailure,
+  waitForSavedLayout,
+} from './vscodeE2e';
 
 const MODEL = 'sst2-transformer';
 const REVIEW = 'good service but horrible garbage food and small portions';
@@ -150,17 +157,7 @@ describe('Polarity Lens in a real VS Code', { timeout: 600_000 }, () => {
       assert.ok(box, `"${word}" is on screen`);
       // The hover is the decorations': it appears once they are applied, so move onto the word until it does.
       const hover = page().locator('.monaco-hover', { hasText: 'Erasing it (slice_out)' }).first();
-      const deadline = Date.now() + 60_000;
-      for (;;) {
-        await page().mouse.move(box.x - 40, box.y + 60);
-        await page().mouse.move(box.x, box.y, { steps: 5 });
-        try {
-          await hover.waitFor({ timeout: 3000 });
-          break;
-        } catch (e) {
-          if (Date.now() > deadline) throw e;
-        }
-      }
+      await hoverUntil(page(), box, hover);
       const text = (await hover.innerText()).replace(/\s+/g, ' '); // the Markdown renderer writes non-breaking spaces
       const w = row.weights![index];
       // The hover writes numbers as the display language does (English here).

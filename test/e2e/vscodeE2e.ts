@@ -195,6 +195,29 @@ export async function clickContextMenuItem(
 }
 
 /**
+ * Moves the mouse onto `at` (from below and to the left) until `hover` shows: the editor shows a hover only once its
+ * decorations or hover providers are in place, so the first moves may find none.
+ */
+export async function hoverUntil(
+  page: Page,
+  at: { x: number; y: number },
+  hover: import('playwright-core').Locator,
+  timeout = 60_000,
+): Promise<void> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    await page.mouse.move(at.x - 40, at.y + 60);
+    await page.mouse.move(at.x, at.y, { steps: 5 });
+    try {
+      await hover.waitFor({ timeout: 3000 });
+      return;
+    } catch (e) {
+      if (Date.now() > deadline) throw e;
+    }
+  }
+}
+
+/**
  * Runs a command from the palette (F1), once the palette lists it under exactly that title. F1 is pressed again until
  * the palette opens: a workbench that is still starting (after a reload) ignores keys.
  */

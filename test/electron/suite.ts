@@ -4,7 +4,7 @@
  * in desktop VS Code where that can be downloaded. Uses the real `vscode` API throughout.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -75,6 +75,41 @@ check('the explanation exports as JSON', async () => {
   await api.exportLast('json', target);
   assert.deepEqual(JSON.parse(readFileSync(target.fsPath, 'utf8')), JSON.parse(JSON.stringify(api.lastResult())));
 });
+
+check(
+  "after a dataset run, the file's CodeLenses and hovers are VS Code's: one lens per row, the row's verdicts",
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'polarity-lens-rows-'));
+    const path = join(dir, 'reviews.csv');
+    // The second text is a quoted field over two lines: the third row starts on line 5.
+    writeFileSync(path, 'text,label\na gripping film,positive\n"dull,\nand long",negative\nwarm and wise,positive\n');
+    const uri = vscode.Uri.file(path);
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    const outcome = await api.runDatasetTest(uri, {
+      columns: { text: 'text', label: 'label' },
+      selection: { mode: 'all' },
+    });
+    assert.ok(outcome && 'view' in outcome, JSON.stringify(outcome));
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+    const ours = lenses.filter((l) => l.command?.command === 'polarityLens.explainDatasetRow');
+    assert.deepEqual(
+      ours.map((l) => l.range.start.line),
+      [1, 2, 4],
+    );
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+      'vscode.executeHoverProvider',
+      uri,
+      new vscode.Position(4, 2),
+    );
+    const text = hovers
+      .flatMap((h) => h.contents)
+      .map((c) => (typeof c === 'string' ? c : c.value))
+      .join('\n');
+    assert.match(text, /row 3 \(line 5\)/);
+    assert.match(text, /Predicted ŷ = \*\*(positive|negative)\*\*/);
+    assert.equal(api.rowMarks()?.marks.length, 3);
+  },
+);
 
 export async function run(): Promise<void> {
   const failures: string[] = [];

@@ -403,7 +403,7 @@ describe('Run Violation Test on Dataset (the extension glue, with the real infer
     const outcome = await api.runDatasetTest(fileUri(binary));
     assert.ok(outcome && 'error' in outcome);
     assert.match(stub.messages.at(-1)!.text, /binary/);
-    assert.equal(await api.runDatasetTest(fileUri(join(tmp, 'notes.txt'))), undefined);
+    assert.equal(await api.runDatasetTest(fileUri(join(tmp, 'notes.md'))), undefined);
     assert.match(stub.messages.at(-1)!.text, /right-click a dataset file/);
     assert.deepEqual(
       readdirSync(tmp).filter((f) => f.startsWith('image')),

@@ -158,17 +158,6 @@ describe('the manifest: keybinding and when clauses', () => {
     }
   });
 
-  it('the dataset command is offered only on dataset files', () => {
-    for (const menu of ['commandPalette', 'explorer/context', 'editor/title/context']) {
-      const entry = menus[menu].find((m) => m.command === 'polarityLens.runDatasetTest');
-      assert.ok(entry?.when, menu);
-      for (const ext of ['.csv', '.tsv', '.tab', '.jsonl', '.ndjson', '.json', '.CSV'])
-        assert.ok(evaluate(entry.when, { resourceExtname: ext }), `${menu}: ${ext}`);
-      for (const ext of ['.txt', '.ts', '.csvx', ''])
-        assert.ok(!evaluate(entry.when, { resourceExtname: ext }), `${menu}: ${ext}`);
-    }
-  });
-
   it('the README and the walkthrough name the keybinding the manifest declares, for Windows/Linux and macOS', () => {
     const keybinding = keybindings.find((k) => k.command === EXPLAIN)!;
     const keys = [written(keybinding.key), written(keybinding.mac ?? keybinding.key)];

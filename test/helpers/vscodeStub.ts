@@ -35,7 +35,8 @@ export class ThemeColor {
   constructor(readonly id: string) {}
 }
 export class MarkdownString {
-  value = '';
+  isTrusted: boolean | { enabledCommands: readonly string[] } | undefined;
+  constructor(public value = '') {}
   appendText(text: string): this {
     this.value += text.replace(/[\\`*_{}[\]()#+\-.!<>&]/g, (c) => `\\${c}`);
     return this;
@@ -69,6 +70,27 @@ export class EventEmitter<T> {
   fire(e: T): void {
     this.listeners.forEach((l) => l(e));
   }
+  dispose(): void {
+    this.listeners = [];
+  }
+}
+export class Hover {
+  constructor(
+    readonly contents: MarkdownString,
+    readonly range?: Range,
+  ) {}
+}
+export class CodeLens {
+  constructor(
+    readonly range: Range,
+    readonly command?: { title: string; command: string; tooltip?: string; arguments?: unknown[] },
+  ) {}
+}
+export enum OverviewRulerLane {
+  Left = 1,
+  Center = 2,
+  Right = 4,
+  Full = 7,
 }
 export enum ProgressLocation {
   SourceControl = 1,
@@ -88,6 +110,7 @@ export enum ViewColumn {
 /** A text document over a string, with VS Code's offset ↔ position mapping. */
 export class StubDocument {
   version = 1;
+  isDirty = false;
   constructor(
     readonly uri: Uri,
     private text: string,
@@ -105,6 +128,9 @@ export class StubDocument {
     const before = this.text.slice(0, offset).split('\n');
     return new Position(before.length - 1, before[before.length - 1].length);
   }
+  get lineCount(): number {
+    return this.text.split('\n').length;
+  }
   lineAt(line: number): { text: string; range: Range } {
     const text = this.text.split('\n')[line];
     return { text, range: new Range(new Position(line, 0), new Position(line, text.length)) };
@@ -117,12 +143,18 @@ export class StubDocument {
 }
 
 export class StubEditor {
-  readonly decorations = new Map<object, { range: Range; hoverMessage?: MarkdownString }[]>();
+  readonly decorations = new Map<
+    object,
+    { range: Range; hoverMessage?: MarkdownString; renderOptions?: { after?: { contentText?: string } } }[]
+  >();
   constructor(
     readonly document: StubDocument,
     public selection: Selection,
   ) {}
-  setDecorations(type: object, ranges: { range: Range; hoverMessage?: MarkdownString }[]): void {
+  setDecorations(
+    type: object,
+    ranges: { range: Range; hoverMessage?: MarkdownString; renderOptions?: { after?: { contentText?: string } } }[],
+  ): void {
     this.decorations.set(type, ranges);
   }
   /** Every decorated range with its hover, in document order. */
@@ -198,6 +230,14 @@ export const stub = {
   onnxPick: undefined as undefined | ((items: { label: string; value?: unknown }[]) => unknown),
   /** The titles of the quick picks shown, in order. */
   quickPickTitles: [] as string[],
+  /** The hover and CodeLens providers registered (a test calls them as the editor would). */
+  hoverProviders: [] as { provideHover(document: unknown, position: Position): Promise<Hover | undefined> }[],
+  codeLensProviders: [] as { provideCodeLenses(document: unknown): CodeLens[] }[],
+  /** Plays VS Code showing these editors (fires onDidChangeVisibleTextEditors). */
+  showEditors(editors: StubEditor[]): void {
+    window.visibleTextEditors = editors;
+    visibleEditors.fire(editors);
+  },
   inputBox: undefined as undefined | (() => string | undefined),
   openDialog: undefined as undefined | (() => Uri[] | undefined),
   logLines: [] as string[],
@@ -229,6 +269,8 @@ export const stub = {
     this.quickPick = undefined;
     this.onnxPick = undefined;
     this.quickPickTitles.length = 0;
+    this.hoverProviders.length = 0;
+    this.codeLensProviders.length = 0;
     this.inputBox = undefined;
     this.openDialog = undefined;
     this.logLines.length = 0;
@@ -337,6 +379,17 @@ export const workspace = {
   fs: {
     writeFile: async (uri: Uri, data: Uint8Array) => writeFileSync(uri.fsPath, data),
     readFile: async (uri: Uri) => readFileSync(uri.fsPath),
+  },
+};
+
+export const languages = {
+  registerHoverProvider: (_selector: unknown, provider: (typeof stub.hoverProviders)[number]) => {
+    stub.hoverProviders.push(provider);
+    return { dispose: () => stub.hoverProviders.splice(stub.hoverProviders.indexOf(provider) >>> 0, 1) };
+  },
+  registerCodeLensProvider: (_selector: unknown, provider: (typeof stub.codeLensProviders)[number]) => {
+    stub.codeLensProviders.push(provider);
+    return { dispose: () => stub.codeLensProviders.splice(stub.codeLensProviders.indexOf(provider) >>> 0, 1) };
   },
 };
 

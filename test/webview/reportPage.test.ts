@@ -645,6 +645,25 @@ describe('the live report webview (VS Code API stand-in)', () => {
     }
   });
 
+  it('a report on a text file (no labels) says accuracy was not measured and why, not 0', async () => {
+    const base = fakeReport({ rows: 3 });
+    const report: ReportView = {
+      ...base,
+      accuracy: null,
+      dataset: { ...base.dataset, path: 'reviews.txt', format: 'txt', columns: { text: 'text', label: null } },
+    };
+    const { page, trouble } = await openFile(standalone(report), 'unlabelled');
+    try {
+      assert.equal(
+        await page.textContent('#report-accuracy'),
+        'not measured: a text file (one text per line) has no labels',
+      );
+      assertClean(trouble);
+    } finally {
+      await page.close();
+    }
+  });
+
   it('paired differences: a matrix of row − column with ✱ where the paired interval excludes 0, read both ways', async () => {
     const base = fakeReport({ rows: 5, seed: 3 });
     const [x, y, z] = base.explainers.filter((e) => e.runs > 0).map((e) => e.id);

@@ -1,15 +1,17 @@
 /**
- * Reads user datasets (CSV, TSV, JSONL, JSON arrays) for the dataset runner: a quick preview to choose columns, then
+ * Reads user datasets (CSV, TSV, JSONL, JSON arrays, plain text with one text per line) for the dataset runner: a quick preview to choose columns, then
  * every good row streamed in file order with bounded memory, bad rows counted and reported with their line instead of
  * failing the run. Pure Node (the extension and the CLI both use it); files are only ever opened for reading.
  *
  * What a caller should know:
  *  - Rows come from csv-parse (CSV/TSV) or a line splitter / array scanner plus JSON.parse (JSONL/JSON); see
- *    csvRecords.ts and jsonRecords.ts for quoting and line-number rules.
+ *    csvRecords.ts and jsonRecords.ts for quoting and line-number rules. A .txt file is the line splitter alone: every
+ *    non-blank line is one text, with no label; its rows are numbered by line (row = line − 1), so blank lines leave
+ *    gaps in the row numbers instead of shifting them.
  *  - A CSV record that cannot be delimited (a quote never closed, a field over 4 MB) ends the reading: it becomes the
  *    last bad row, its reason ends with "reading stopped here…", and `stats.stopped` (see ReadStatsWithStop) is set.
  *    Every other bad row (ragged, empty text, invalid UTF-8, too long, bad JSON) is skipped and reading goes on.
- *  - A record over 1,000,000 characters is a bad row; in JSONL and JSON arrays reading goes on after it.
+ *  - A record over 1,000,000 characters is a bad row; in JSONL, JSON arrays and text files reading goes on after it.
  *  - Errors that make the file unusable as a whole are DatasetErrors, thrown from the first `next()`.
  */
 import { open } from 'node:fs/promises';
@@ -26,7 +28,7 @@ import {
   type SampleSpec,
   type SelectedRow,
 } from './datasetTypes';
-import { jsonArrayRecords, jsonlRecords, type JsonEvent } from './jsonRecords';
+import { jsonArrayRecords, lineRecords, type JsonEvent } from './jsonRecords';
 import { MAX_BAD_ROWS_KEPT, MAX_RECORD_CHARS, TOO_LONG, decodeUtf8, decodeUtf8Lossy, utf8Length } from './limits';
 import { sampleRows } from './sampling';
 
@@ -61,14 +63,21 @@ const FORMATS: Record<string, DatasetFormat> = {
   '.jsonl': 'jsonl',
   '.ndjson': 'jsonl',
   '.json': 'json',
+  '.txt': 'txt',
 };
+
+/** Every file extension read as a dataset, lower case with the dot (package.json's `when` clauses list the same). */
+export const DATASET_EXTENSIONS: readonly string[] = Object.keys(FORMATS);
+
+/** A .txt dataset's one column: each line is a text, and there are no labels. */
+export const TEXT_LINE_COLUMN = 'text';
 
 export function detectFormat(path: string): DatasetFormat {
   const format = FORMATS[extname(path).toLowerCase()];
   if (format === undefined) {
     throw new DatasetError(
-      `${basename(path)}: unsupported dataset type; use one of ${Object.keys(FORMATS).join(', ')} ` +
-        '(CSV/TSV with a header row, JSON Lines, or a JSON array of objects)',
+      `${basename(path)}: unsupported dataset type; use one of ${DATASET_EXTENSIONS.join(', ')} ` +
+        '(CSV/TSV with a header row, JSON Lines, a JSON array of objects, or plain text with one text per line)',
     );
   }
   return format;
@@ -88,9 +97,9 @@ async function sniff(path: string): Promise<number> {
     const { bytesRead } = await handle.read(head, 0, head.length, 0);
     const bytes = head.subarray(0, bytesRead);
     if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
-      throw new DatasetError(`${basename(path)} is UTF-16 text; save it as UTF-8 (CSV/TSV/JSONL)`);
+      throw new DatasetError(`${basename(path)} is UTF-16 text; save it as UTF-8`);
     }
-    if (bytes.includes(0)) throw new DatasetError(`${basename(path)} looks like a binary file, not CSV/TSV/JSONL`);
+    if (bytes.includes(0)) throw new DatasetError(`${basename(path)} looks like a binary file, not a text dataset`);
     return bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   } finally {
     await handle.close();
@@ -101,9 +110,10 @@ async function sniff(path: string): Promise<number> {
 class RowCounter {
   private next = 0;
   constructor(private readonly options: ReadOptions) {}
-  good(): number {
+  /** The row's number: the next one, or `row` where the format numbers rows itself (text files, by line). */
+  good(row?: number): number {
     if (this.options.stats) this.options.stats.rowsRead++;
-    return this.next++;
+    return row ?? this.next++;
   }
   bad(line: number, reason: string, stop = false): void {
     this.next++;
@@ -236,7 +246,7 @@ async function* jsonObjects(
   signal?: AbortSignal,
 ): AsyncGenerator<ParsedItem> {
   const events: AsyncGenerator<JsonEvent> =
-    format === 'jsonl' ? jsonlRecords(path, { start, signal }) : jsonArrayRecords(path, { start, signal });
+    format === 'jsonl' ? lineRecords(path, { start, signal }) : jsonArrayRecords(path, { start, signal });
   for await (const ev of events) {
     if (signal?.aborted) return;
     if (ev.kind !== 'item') {
@@ -312,6 +322,48 @@ async function* readJson(
   }
 }
 
+/** Plain text: every non-blank line is one text, without a label; its row is its line − 1 (see the header). */
+async function* readTextLines(
+  path: string,
+  start: number,
+  columns: ColumnChoice,
+  options: ReadOptions,
+): AsyncGenerator<SelectedRow> {
+  checkTextLineColumns(path, columns);
+  const counter = new RowCounter(options);
+  for await (const ev of lineRecords(path, { start, signal: options.signal })) {
+    if (options.signal?.aborted) return;
+    if (ev.kind !== 'item') {
+      counter.bad(ev.line, ev.reason);
+      continue;
+    }
+    const text = decodeUtf8(ev.bytes);
+    if (text === null) {
+      counter.bad(ev.line, 'not valid UTF-8');
+      continue;
+    }
+    if (ev.bytes.length > MAX_RECORD_CHARS && utf8Length(ev.bytes) > MAX_RECORD_CHARS) {
+      counter.bad(ev.line, TOO_LONG);
+      continue;
+    }
+    yield { row: counter.good(ev.line - 1), line: ev.line, text, label: null };
+  }
+}
+
+/** A .txt file has one column and no labels: anything else asked of it is a DatasetError that says so. */
+function checkTextLineColumns(path: string, columns: ColumnChoice): void {
+  if (columns.text !== TEXT_LINE_COLUMN) {
+    throw new DatasetError(
+      `${basename(path)} is a text file with one text per line: its only column is "${TEXT_LINE_COLUMN}", not "${columns.text}"`,
+    );
+  }
+  if (columns.label !== null) {
+    throw new DatasetError(
+      `${basename(path)} is a text file with one text per line and no labels; for labels use CSV, TSV or JSONL`,
+    );
+  }
+}
+
 /**
  * Every good data row of the file, in file order, streamed. Bad rows are counted in `options.stats` and passed to
  * `options.onBadRow`, not yielded. Throws DatasetError (on the first `next()`) for a file that is not a dataset, or
@@ -326,6 +378,7 @@ export async function* readRows(
   if (options.signal?.aborted) return;
   const start = await sniff(path);
   if (format === 'csv' || format === 'tsv') yield* readDelimited(path, start, columns, format, options);
+  else if (format === 'txt') yield* readTextLines(path, start, columns, options);
   else yield* readJson(path, start, columns, format, options);
 }
 
@@ -400,6 +453,8 @@ export async function previewDataset(
     }
     if (header === null)
       throw new DatasetError(`${basename(path)} is empty: a ${fmt.toUpperCase()} dataset needs a header row`);
+  } else if (fmt === 'txt') {
+    return previewTextLines(path, start, rows);
   } else {
     const seen = new Set<string>();
     let objects = 0;
@@ -430,4 +485,19 @@ export async function previewDataset(
     for (const row of out) for (const c of columns) row[c] ??= '';
   }
   return { format: fmt, columns, rows: out, guess: guessColumns(columns, out) };
+}
+
+/** A text file's preview: its one column and first lines; nothing to ask, since there is nothing to choose. */
+async function previewTextLines(path: string, start: number, rows: number): Promise<DatasetPreview> {
+  const out: Record<string, string>[] = [];
+  for await (const ev of lineRecords(path, { start })) {
+    if (out.length >= rows) break;
+    if (ev.kind !== 'item') continue;
+    const row = stringRecord();
+    row[TEXT_LINE_COLUMN] = decodeUtf8Lossy(ev.bytes.subarray(0, 4 * PREVIEW_CHARS));
+    out.push(row);
+  }
+  if (out.length === 0) throw new DatasetError(`${basename(path)} has no text: every line is blank`);
+  const guess = { text: TEXT_LINE_COLUMN, label: null, textCandidates: [TEXT_LINE_COLUMN], labelCandidates: [] };
+  return { format: 'txt', columns: [TEXT_LINE_COLUMN], rows: out, guess: { ...guess, ambiguous: false } };
 }

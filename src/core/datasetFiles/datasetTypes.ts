@@ -1,9 +1,9 @@
 /**
- * The contract of the streaming dataset readers (CSV, TSV, JSONL, JSON arrays): what the dataset runner, the CLI and
+ * The contract of the streaming dataset readers (CSV, TSV, JSONL, JSON arrays, text with one text per line): what the dataset runner, the CLI and
  * the extension ask of them. Implemented in this folder; nothing here reads a file.
  */
 
-export type DatasetFormat = 'csv' | 'tsv' | 'jsonl' | 'json';
+export type DatasetFormat = 'csv' | 'tsv' | 'jsonl' | 'json' | 'txt';
 
 /** Which rows of the file are explained. */
 export interface SampleSpec {
@@ -23,7 +23,7 @@ export interface ColumnChoice {
 
 /** A row chosen for explaining. Rows come out in file order whatever the sampling mode. */
 export interface SelectedRow {
-  /** 0-based index among the file's data rows (header excluded), counting bad rows too. */
+  /** 0-based index among the file's data rows (header excluded), counting bad rows too; for a .txt file, line − 1. */
   row: number;
   /** 1-based line in the file where the row starts (for JSON arrays: the line of the object's opening brace). */
   line: number;

@@ -1,6 +1,6 @@
 /**
- * Streams the raw records of JSONL files (one per line) and JSON-array files (one per element), as bytes with the
- * 1-based line where each starts, in bounded memory: a record over MAX_RECORD_BYTES is dropped as it streams and
+ * Streams the raw records of line files (JSONL and plain-text datasets: one record per line) and JSON-array files (one
+ * per element), as bytes with the 1-based line where each starts, in bounded memory: a record over MAX_RECORD_BYTES is dropped as it streams and
  * reported as a bad row, and reading goes on after it (the next newline, or the element's closing bracket, is still
  * found). node:readline would buffer an endless line whole, hence the small splitter here.
  *
@@ -68,8 +68,8 @@ function isBlank(bytes: Buffer): boolean {
   return true;
 }
 
-/** JSONL: every non-blank line; a trailing CR (CRLF files) is dropped. */
-export async function* jsonlRecords(path: string, options: JsonReadOptions = {}): AsyncGenerator<JsonEvent> {
+/** JSONL and plain text: every non-blank line; a trailing CR (CRLF files) is dropped. */
+export async function* lineRecords(path: string, options: JsonReadOptions = {}): AsyncGenerator<JsonEvent> {
   let line = 1;
   const current = new Collector();
   const finish = (): JsonEvent | null => {

@@ -22,7 +22,7 @@ import type {
 } from './datasetReport';
 import { changeShown, pairDiffers } from './datasetReport';
 import type { DatasetRun } from './runDataset';
-import { explainedSymbol, sampleWords } from './sampleWords';
+import { explainedSymbol, noAccuracyReason, sampleWords } from './sampleWords';
 
 export type { ReportFormat } from './datasetReport';
 import type { ReportFormat } from './datasetReport';
@@ -133,7 +133,7 @@ export function markdownSummary(report: Omit<DatasetReport, 'records'>): string 
     `Model **${cell(report.model.name)}** · ${sample.samples(String)}${report.complete ? '' : ' (partial: the run was cancelled)'} · ${report.settings.granularity} units · gradients of ${differentiatesLogit(report.settings.objective, words) ? 'the logit z(ŷ)' : `${words.symbol}, the ${words.quantity}`} · selection: ${selectionText(report)}`,
     report.accuracy
       ? `${sample.accuracyName} on ${report.accuracy.n} ${sample.accuracyUnit}s: ${interval(report.accuracy)}`
-      : 'No labels: accuracy not measured.',
+      : `Accuracy not measured: ${noAccuracyReason(report)}.`,
     report.dataset.badRowCount
       ? `${report.dataset.badRowCount} bad rows skipped (see the JSON report for their lines).`
       : '',

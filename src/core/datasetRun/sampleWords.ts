@@ -54,3 +54,16 @@ export function sampleWords(report: Pick<DatasetReport, 'samples' | 'rowsExplain
     clusterNote: 'intervals count each row’s labels together (Wilson at the effective sample size)',
   };
 }
+
+/**
+ * Why a report has no accuracy (it is null exactly when no explained row has a gold label the model knows): the
+ * dataset has no labels at all (a text file never does), or none of its labels names a class.
+ */
+export function noAccuracyReason(report: Pick<DatasetReport, 'dataset'>): string {
+  const { columns, format, unmappedLabels } = report.dataset;
+  if (columns.label === null)
+    return format === 'txt' ? 'a text file (one text per line) has no labels' : 'no label column was chosen';
+  return unmappedLabels.length
+    ? 'no explained row has a label that names a class of the model'
+    : 'no explained row has a label';
+}

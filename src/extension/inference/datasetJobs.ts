@@ -1,25 +1,31 @@
 /**
  * The inference process's dataset runs: runs the violation test over a file, streams progress (with a partial report
  * every few seconds), and keeps each finished run open so the report's exports and "open sample" can read its records.
+ * A saved report JSON opens the same way, as a finished run read from the file.
  */
 import { join } from 'node:path';
 import {
+  checkReportDataset,
   jsonReport,
+  locateReportDataset,
   markdownSummary,
+  readReportFile,
   reportViewOf,
   runDataset,
+  savedRun,
   samplesCsv,
   writeChunksAtomically,
   type DatasetProgress,
   type DatasetRun,
   type ReportFormat,
   type ReportView,
+  type SampleRecord,
   type TextClassifier,
 } from '../../core';
 import { reportBundle } from '../../pages/report/reportBundle';
 import { standaloneReportHtml } from '../../pages/report/reportHtml';
 import type { ReportViewState } from '../../pages/report/reportProtocol';
-import type { InferenceResponse, WireDatasetRun, WireLoadOptions } from './protocol';
+import type { InferenceResponse, ReportDatasetFile, WireDatasetRun, WireLoadOptions } from './protocol';
 
 /** Partial reports during a run carry at most this many sample rows (the final report carries all). */
 const PARTIAL_ROWS = 2000;
@@ -70,6 +76,25 @@ export async function datasetJob(
   send({ id, kind: 'dataset', view: reportViewOf(result) });
 }
 
+/**
+ * Opens a saved report as a finished run `id`, and looks for its dataset: at the path it records or beside the report,
+ * checked to still hold the report's rows at their lines (the host draws markers only then).
+ */
+export async function openReportJob(id: number, path: string, send: (m: InferenceResponse) => void): Promise<void> {
+  const report = await readReportFile(path);
+  const run = savedRun(report);
+  runs.set(id, run);
+  const found = locateReportDataset(report, path);
+  const dataset: ReportDatasetFile = found
+    ? { path: found, ...(await checkReportDataset(found, report, report.records)) }
+    : {
+        path: null,
+        matches: false,
+        reason: `its dataset ${report.dataset.path} is not there, nor beside the report`,
+      };
+  send({ id, kind: 'report', view: reportViewOf(run), dataset });
+}
+
 export async function exportReport(
   run: number,
   format: ReportFormat,
@@ -94,6 +119,12 @@ export async function sampleText(run: number, row: number): Promise<string> {
   const record = openRun(run).record(row);
   if (!record) throw new Error(`row ${row} is not in this report`);
   return record.text;
+}
+
+export function sampleRecord(run: number, row: number, target?: number): SampleRecord {
+  const record = openRun(run).record(row, target);
+  if (!record) throw new Error(`row ${row} is not in this report`);
+  return record;
 }
 
 export function closeRun(run: number): void {

@@ -5,11 +5,20 @@
  */
 import { ChildProcess, fork } from 'node:child_process';
 import * as l10n from '@vscode/l10n';
-import type { DatasetProgress, DoctorReport, ExplainPart, ExplainResult, ReportFormat, ReportView } from '../../core';
+import type {
+  DatasetProgress,
+  DoctorReport,
+  ExplainPart,
+  ExplainResult,
+  ReportFormat,
+  ReportView,
+  SampleRecord,
+} from '../../core';
 import type { ReportViewState } from '../../pages/report/reportProtocol';
 import type {
   InferenceRequest,
   InferenceResponse,
+  ReportDatasetFile,
   WireDatasetRun,
   WireExplainOptions,
   WireLoadOptions,
@@ -39,6 +48,8 @@ export interface DatasetRunHandle {
   view: ReportView;
   export(format: ReportFormat, path: string, overwrite: boolean, view?: Partial<ReportViewState>): Promise<string>;
   sampleText(row: number): Promise<string>;
+  /** The full record of data row `row` (a multi-label row: its judgement of label `target`). */
+  record(row: number, target?: number): Promise<SampleRecord>;
   close(): void;
 }
 
@@ -119,6 +130,16 @@ export class InferenceClient {
     );
   }
 
+  /**
+   * Opens a saved report JSON in the inference process, kept open like a finished run; rejects with a clear message
+   * for a file that is not a report this version reads. `dataset`: where its dataset is and whether it still matches.
+   */
+  openReport(path: string): Promise<{ handle: DatasetRunHandle; dataset: ReportDatasetFile }> {
+    return this.request({ kind: 'openReport', path }, (m, resolve, id) => {
+      if (m.kind === 'report') resolve({ handle: this.handle(id, m.view), dataset: m.dataset });
+    });
+  }
+
   private handle(run: number, view: ReportView): DatasetRunHandle {
     const value = (request: Parameters<InferenceClient['request']>[0]) =>
       this.request<string>(request, (m, resolve) => {
@@ -128,6 +149,10 @@ export class InferenceClient {
       view,
       export: (format, path, overwrite, view) => value({ kind: 'export', run, format, path, overwrite, view }),
       sampleText: (row) => value({ kind: 'sampleText', run, row }),
+      record: (row, target) =>
+        this.request<SampleRecord>({ kind: 'sampleRecord', run, row, target }, (m, resolve) => {
+          if (m.kind === 'record') resolve(m.record);
+        }),
       close: () => void value({ kind: 'closeDataset', run }).catch(() => {}),
     };
   }

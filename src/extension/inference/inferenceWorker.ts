@@ -3,7 +3,7 @@
  * It runs the engine in src/core and nothing else, so a native crash here cannot take the extension host down.
  */
 import { diagnoseModel, explainText, ExplanationCancelled, TextClassifier, type ExplainPart } from '../../core';
-import { closeRun, datasetJob, exportReport, sampleText } from './datasetJobs';
+import { closeRun, datasetJob, exportReport, openReportJob, sampleRecord, sampleText } from './datasetJobs';
 import type { InferenceRequest, InferenceResponse, WireLoadOptions } from './protocol';
 
 const models = new Map<string, Promise<TextClassifier>>();
@@ -68,6 +68,17 @@ async function handle(request: InferenceRequest): Promise<void> {
       );
     case 'sampleText':
       return answer(request.id, () => sampleText(request.run, request.row));
+    case 'sampleRecord':
+      try {
+        send({ id: request.id, kind: 'record', record: sampleRecord(request.run, request.row, request.target) });
+      } catch (e) {
+        send({ id: request.id, kind: 'error', message: (e as Error).message });
+      }
+      return;
+    case 'openReport':
+      return openReportJob(request.id, request.path, send).catch((e: Error) =>
+        send({ id: request.id, kind: 'error', message: e.message }),
+      );
     case 'closeDataset':
       return answer(request.id, async () => {
         closeRun(request.run);

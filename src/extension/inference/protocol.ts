@@ -3,6 +3,7 @@
  * import, so they cannot drift). The inference process owns onnxruntime-node; the host never loads it.
  */
 import type {
+  DatasetCheck,
   DatasetProgress,
   DatasetRunOptions,
   DoctorReport,
@@ -12,6 +13,7 @@ import type {
   LoadOptions,
   ReportFormat,
   ReportView,
+  SampleRecord,
 } from '../../core';
 import type { ReportViewState } from '../../pages/report/reportProtocol';
 
@@ -49,6 +51,10 @@ export type InferenceRequest =
     }
   /** The full text of the run's sample at data row `row`. */
   | { id: number; kind: 'sampleText'; run: number; row: number }
+  /** The full record of the run's sample at data row `row` (a multi-label row: the one testing label `target`). */
+  | { id: number; kind: 'sampleRecord'; run: number; row: number; target?: number }
+  /** Reads a saved report JSON and keeps it open like a finished run; answered by `report`. */
+  | { id: number; kind: 'openReport'; path: string }
   /** Forgets a finished run (its cache file stays for the next run to resume from). */
   | { id: number; kind: 'closeDataset'; run: number }
   /** Checks a model folder (polarity-lens doctor): answered by `doctor`. */
@@ -63,7 +69,13 @@ export type InferenceResponse =
   | { id: number; kind: 'progress'; progress: DatasetProgress; partial?: ReportView }
   /** The run's report (complete false when cancelled); `id` names the run for export and sampleText. */
   | { id: number; kind: 'dataset'; view: ReportView }
+  /** A saved report, opened (`id` names it as `dataset` does), and whether its dataset file still holds its rows. */
+  | { id: number; kind: 'report'; view: ReportView; dataset: ReportDatasetFile }
+  | { id: number; kind: 'record'; record: SampleRecord }
   | { id: number; kind: 'doctor'; report: DoctorReport }
   | { id: number; kind: 'done'; value?: string }
   | { id: number; kind: 'cancelled' }
   | { id: number; kind: 'error'; message: string };
+
+/** A saved report's dataset: where it was found (null: nowhere) and whether it still holds the report's rows. */
+export type ReportDatasetFile = { path: string | null } & DatasetCheck;

@@ -147,12 +147,14 @@ describe('detectFormat', () => {
     assert.equal(detectFormat('x.jsonl'), 'jsonl');
     assert.equal(detectFormat('x.ndjson'), 'jsonl');
     assert.equal(detectFormat('x.json'), 'json');
+    assert.equal(detectFormat('x.TXT'), 'txt');
   });
   it('refuses anything else, listing what is supported', () => {
-    for (const name of ['x.txt', 'x.xlsx', 'noext', 'x.csv.gz']) {
+    for (const name of ['x.md', 'x.xlsx', 'noext', 'x.csv.gz']) {
       assert.throws(
         () => detectFormat(name),
-        (e: unknown) => e instanceof DatasetError && /\.csv, \.tsv, \.tab, \.jsonl, \.ndjson, \.json/.test(e.message),
+        (e: unknown) =>
+          e instanceof DatasetError && /\.csv, \.tsv, \.tab, \.jsonl, \.ndjson, \.json, \.txt/.test(e.message),
       );
     }
   });
@@ -199,7 +201,7 @@ describe('previewDataset', () => {
       previewDataset(file('e.csv', '')),
       (e: unknown) => e instanceof DatasetError && /empty.*header row/.test(e.message),
     );
-    await assert.rejects(previewDataset(file('e.txt', 'a')), DatasetError);
+    await assert.rejects(previewDataset(file('e.md', 'a')), DatasetError);
   });
 
   it('skips ragged rows in the preview', async () => {

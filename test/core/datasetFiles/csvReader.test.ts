@@ -194,7 +194,7 @@ describe('readRows: CSV per RFC 4180', () => {
     ]);
     await assert.rejects(
       read(file('image.csv', binary)),
-      (e: unknown) => e instanceof DatasetError && /looks like a binary file, not CSV\/TSV\/JSONL/.test(e.message),
+      (e: unknown) => e instanceof DatasetError && /looks like a binary file, not a text dataset/.test(e.message),
     );
     const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('text,label\r\nhi,pos\r\n', 'utf16le')]);
     await assert.rejects(read(file('utf16.csv', utf16)), /UTF-16 text; save it as UTF-8/);

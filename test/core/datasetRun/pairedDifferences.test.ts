@@ -2,22 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { SampleExplainer } from '../../../src/core/datasetRun/datasetReport';
 import { holm, mcnemarExact, PairedTally } from '../../../src/core/datasetRun/pairedDifferences';
+import { sampleExplainer } from '../../helpers/sampleExplainer';
 
 /** An explainer's outcome on one sample: its verdict per paper operator (true = violates). */
-function outcome(violates: [boolean, boolean, boolean]): SampleExplainer {
-  const ops = ['delete', 'zero-embedding', 'attention-mask'] as const;
-  return {
-    verdicts: Object.fromEntries(
-      ops.map((op, i) => [op, { unit: 0, weight: 1, delta: violates[i] ? -0.1 : 0.1, violates: violates[i] }]),
-    ),
-    violationMean: violates.filter(Boolean).length / 3,
-    tokenLevelRate: 0,
-    weightedRate: 0,
-    metrics: {},
-    polarity: [0, 0, 0, 0, 0],
-    ms: 1,
-  };
-}
+const outcome = (violates: [boolean, boolean, boolean]): SampleExplainer => sampleExplainer(violates);
 const OPS = ['delete', 'zero-embedding', 'attention-mask'] as const;
 
 describe('paired differences between explainers', () => {

@@ -8,7 +8,7 @@ import { el, replaceChildren } from '../../shared/dom';
 import { formatCount, formatDuration, formatFixed, formatInterval, plural } from '../logic/reportFormat';
 import { operatorTitle } from '../logic/reportSummary';
 import { differentiatesLogit, headWords } from '../../../src/core/explain/headWords';
-import { sampleWords } from '../../../src/core/datasetRun/sampleWords';
+import { noAccuracyReason, sampleWords } from '../../../src/core/datasetRun/sampleWords';
 
 function item(term: string, id: string, ...value: (Node | string | false | null)[]): HTMLElement {
   return el('div', { class: 'meta-item' }, el('dt', { text: term }), el('dd', { id }, ...value));
@@ -57,7 +57,7 @@ export function renderReportHeader(
   );
   const accuracyText = accuracy
     ? `${formatFixed(accuracy.ratio)}${accuracy.lo !== null ? ` (95% CI ${formatInterval(accuracy.lo, accuracy.hi)})` : ''} · ${formatCount(accuracy.k)} of ${plural(accuracy.n, sample.accuracyUnit)}`
-    : '— (no labelled rows the model knows)';
+    : `not measured: ${noAccuracyReason(report)}`;
   const bad =
     dataset.badRowCount === 0
       ? item('Bad rows', 'report-bad-rows', 'none')
