@@ -15,18 +15,12 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { explainText, projectRoot, readLabelledCsv, TextClassifier } from '../src/core';
 import { writeReadmeBlock } from './readmeBlock';
+import { PAPER_CORE_EXPLAINERS } from '../src/core/explainers/paperCore';
 
 const ROOT = projectRoot(__dirname);
 const PEER = join(ROOT, '..', 'shared', 'tools', 'peer-bench');
 const DATA = process.env.POLARITY_LENS_DATA ?? join(ROOT, '..', 'shared', 'data');
-const PAPER = [
-  'raw-attention',
-  'attention-x-gradient',
-  'attention-x-input-norm',
-  'input-x-gradient',
-  'integrated-gradients',
-  'random',
-];
+const PAPER = [...PAPER_CORE_EXPLAINERS];
 const SIZES: Record<string, { layers: number; heads: number; hidden: number; label: string }> = {
   base: { layers: 6, heads: 12, hidden: 768, label: 'DistilBERT-base size (67M)' },
   small: { layers: 4, heads: 4, hidden: 128, label: '4 layers × 4 heads × 128' },

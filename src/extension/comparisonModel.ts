@@ -1,16 +1,18 @@
 /**
  * The second model of a comparison in the explain panel: picked from the shipped models or a folder (the same list
- * as Select Model, without the model already on screen). Nothing is remembered: the pick is for this panel only.
+ * and the same Browse… as Select Model, without the model already on screen). Nothing is remembered: the pick is for
+ * this panel only.
  */
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import { checkModelFolder, choiceOf, modelPickItems, USE_SETTING, type ModelChoice } from './modelChoice';
+import { choiceOf, modelPickItems, USE_SETTING, type ModelChoice } from './modelChoice';
 import type { ModelRef } from './panelMemory';
 
 export async function pickComparisonModel(
   current: ModelChoice,
   onScreen: string,
   trusted: boolean,
+  browse: () => Promise<string | undefined>,
 ): Promise<ModelRef | undefined> {
   const items = modelPickItems(current, trusted).filter(
     (i) => i.value === 'browse' || (i.value !== USE_SETTING && choiceOf(i.value, 'pick').dir !== onScreen),
@@ -25,26 +27,6 @@ export async function pickComparisonModel(
     const choice = choiceOf(picked.value, 'pick');
     return { dir: choice.dir, name: choice.name };
   }
-  if (!trusted) {
-    void vscode.window.showWarningMessage(
-      vscode.l10n.t(
-        'Polarity Lens: restricted mode runs only the shipped models. Trust this workspace to compare with your own.',
-      ),
-    );
-    return undefined;
-  }
-  const [folder] =
-    (await vscode.window.showOpenDialog({
-      canSelectFolders: true,
-      canSelectFiles: false,
-      openLabel: vscode.l10n.t('Compare with this model'),
-      title: vscode.l10n.t('A folder with model.onnx and tokenizer.json'),
-    })) ?? [];
-  if (!folder) return undefined;
-  const problem = checkModelFolder(folder.fsPath);
-  if (problem) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('Polarity Lens: {0}', problem));
-    return undefined;
-  }
-  return { dir: folder.fsPath, name: basename(folder.fsPath) };
+  const folder = await browse();
+  return folder === undefined ? undefined : { dir: folder, name: basename(folder) };
 }

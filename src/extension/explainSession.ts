@@ -60,6 +60,8 @@ export interface SessionDeps {
   /** Where the panel's content is remembered across window reloads. */
   memory: PanelMemory;
   log: vscode.LogOutputChannel;
+  /** Browse… for a model folder, checked (Select Model's): the comparison's second model may be one. */
+  browseModel(): Promise<string | undefined>;
 }
 
 export class ExplainSession implements vscode.Disposable {
@@ -223,7 +225,10 @@ export class ExplainSession implements vscode.Disposable {
     const last = this.last;
     if (!last) return undefined;
     const chosen =
-      model ?? (await pickComparisonModel(this.model(), last.result.model.dir, vscode.workspace.isTrusted));
+      model ??
+      (await pickComparisonModel(this.model(), last.result.model.dir, vscode.workspace.isTrusted, () =>
+        this.deps.browseModel(),
+      ));
     if (!chosen) return undefined;
     this.comparing = chosen;
     return this.compareLast();

@@ -15,7 +15,7 @@ import { choiceOf, type ModelChoiceDeps } from './modelChoice';
 import { readModelSetting } from './modelSetting';
 import { PANEL_VIEW_TYPE } from './webviews/explainPanel';
 import { PanelMemory } from './panelMemory';
-import { noticeOverride, selectModel } from './selectModel';
+import { browseModelFolder, noticeOverride, selectModel } from './selectModel';
 import { EXPLAIN_ROW_COMMAND, type ExplainRowArgs } from './rowHover';
 import type { RowMark } from './rowMarks';
 import { ModelStatusBar } from './statusBar';
@@ -64,7 +64,7 @@ export function activate(context: vscode.ExtensionContext): PolarityLensApi {
     isTrusted: () => vscode.workspace.isTrusted,
   };
   const memory = new PanelMemory(context.workspaceState, context.storageUri?.fsPath, (m) => log.warn(m));
-  const session = new ExplainSession({
+  const session: ExplainSession = new ExplainSession({
     extensionUri: context.extensionUri,
     runner,
     decorations,
@@ -72,6 +72,8 @@ export function activate(context: vscode.ExtensionContext): PolarityLensApi {
     models,
     memory,
     log,
+    browseModel: (): Promise<string | undefined> =>
+      browseModelFolder(vscode.workspace.isTrusted, session, log, client, vscode.l10n.t('Compare with this model')),
   });
   const cacheRoot = process.env.POLARITY_LENS_CACHE_DIR || context.globalStorageUri.fsPath;
   const datasets = new DatasetSession({

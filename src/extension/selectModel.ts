@@ -43,7 +43,10 @@ export async function selectModel(
     session.refreshStatus();
     return;
   }
-  const value = picked.value === 'browse' ? await browse(trusted, session, log, client) : picked.value;
+  const value =
+    picked.value === 'browse'
+      ? await browseModelFolder(trusted, session, log, client, vscode.l10n.t('Use this model'))
+      : picked.value;
   if (!value) return;
   await rememberModel(models, value);
   log.info(`model: ${value}`);
@@ -51,12 +54,16 @@ export async function selectModel(
   await noticeOverride(models, () => session.refreshStatus());
 }
 
-/** Browse…: a folder, checked; its path, or undefined when the user gave up or it cannot be used. */
-async function browse(
+/**
+ * Browse…: a folder (with its ONNX file chosen when it holds several), checked by the doctor; its path, or undefined
+ * when the user gave up or it cannot be used. Select Model and the panel's comparison both browse through it.
+ */
+export async function browseModelFolder(
   trusted: boolean,
   session: ExplainSession,
   log: vscode.LogOutputChannel,
   client: InferenceClient,
+  openLabel: string,
 ): Promise<string | undefined> {
   if (!trusted) {
     const manage = vscode.l10n.t('Manage Workspace Trust');
@@ -76,7 +83,7 @@ async function browse(
     (await vscode.window.showOpenDialog({
       canSelectFolders: true,
       canSelectFiles: false,
-      openLabel: vscode.l10n.t('Use this model'),
+      openLabel,
       title: vscode.l10n.t('A folder with model.onnx and tokenizer.json'),
     })) ?? [];
   if (!folder) return undefined;
