@@ -26,6 +26,7 @@ import { formatMagnitude, formatProbability, formatSigned } from '../../webview/
 import { topUnit } from '../../webview/explain/logic/panelModel';
 import { sortRows, summaryRows } from '../../webview/explain/logic/summaryTable';
 import { ROOT } from '../helpers/paths';
+import { stateOf } from './panelState';
 import { assertClean, attrs, FAKE_VSCODE, launchChromium, openWatched, texts, Trouble } from './browserPage';
 import { fakeResult } from './fakeResult';
 
@@ -46,22 +47,6 @@ const CODICONS = join(ROOT, 'dist', 'webview', 'codicon-inline.css');
 const SCREENSHOTS = process.env.POLARITY_LENS_SCREENSHOTS;
 
 const catalog = CATALOG;
-
-function stateOf(result: ExplainResult, view: Partial<PanelState['view']> = {}): PanelState {
-  const settings: PanelSettings = {
-    explainers: result.explanations.map((e) => e.id),
-    operator: 'delete',
-    granularity: 'word',
-    objective: 'probability',
-    igSteps: 20,
-  };
-  return {
-    result,
-    settings,
-    catalog,
-    view: { sort: { column: 'violationMean', descending: true }, attentionLayer: 0, attentionHead: 'mean', ...view },
-  };
-}
 
 let transformer: ExplainResult;
 let bilstm: ExplainResult;

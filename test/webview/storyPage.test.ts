@@ -18,12 +18,11 @@ import { resolveModelDir } from '../../src/core/model/shippedModels';
 import { TextClassifier } from '../../src/core/classifier/textClassifier';
 import { panelHtml } from '../../src/pages/shared/pageHtml';
 import { standaloneHtml } from '../../src/pages/explain/explainHtml';
-import type { PanelSettings, PanelState } from '../../src/pages/explain/explainProtocol';
-import { CATALOG } from '../../src/pages/explain/catalog';
 import { PAPER_CORE_EXPLAINERS } from '../../src/core/explainers/paperCore';
 import { topUnit } from '../../webview/explain/logic/panelModel';
 import { compareExplanations } from '../../webview/explain/logic/modelComparison';
 import { ROOT } from '../helpers/paths';
+import { stateOf } from './panelState';
 import { assertClean, attrs, FAKE_VSCODE, launchChromium, openWatched, texts, Trouble } from './browserPage';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -42,22 +41,6 @@ let result: ExplainResult;
 let other: ExplainResult;
 let browser: Browser;
 let dir: string;
-
-function stateOf(r: ExplainResult): PanelState {
-  const settings: PanelSettings = {
-    explainers: r.explanations.map((e) => e.id),
-    operator: 'delete',
-    granularity: 'word',
-    objective: 'probability',
-    igSteps: 20,
-  };
-  return {
-    result: r,
-    settings,
-    catalog: CATALOG,
-    view: { sort: { column: 'violationMean', descending: true }, attentionLayer: 0, attentionHead: 'mean' },
-  };
-}
 
 before(async () => {
   for (const [name, set] of [
