@@ -13,6 +13,7 @@ import { impactFor, topUnit } from '../logic/panelModel';
 import { chunkUnits, shortLabel, storyRows } from '../logic/storyModel';
 import { baselineVerdict } from '../logic/modelComparison';
 import {
+  constructionNote,
   impactLabel,
   pOf,
   POLARITY_MARK,
@@ -367,9 +368,7 @@ function verdictCell(
   const was = differs ? `; ${verdictWord(compared.before)} with ${compared.name}` : '';
   const unitText = top >= 0 ? result.units[top]?.text : undefined;
   const why = whySentence(verdict, unitText, result.target.label, result.deltaTolerance);
-  const construction = verdict.byConstruction
-    ? `. † Not independent evidence, by construction: ${verdict.byConstruction}`
-    : '';
+  const construction = constructionNote(verdict);
   const td = el(
     'td',
     {

@@ -10,7 +10,7 @@ import { topUnit } from '../logic/panelModel';
 import { operatorTitle } from '../../../src/core/erasure/operators';
 import { ariaSort } from '../../shared/sortOrder';
 import { operatorColumn, SortState, sortRows, summaryRows } from '../logic/summaryTable';
-import { verdictMark, verdictWord, whySentence } from '../logic/verdictText';
+import { constructionNote, verdictMark, verdictWord, whySentence } from '../logic/verdictText';
 import { el, replaceChildren, srOnly } from '../../shared/dom';
 
 interface Column {
@@ -90,7 +90,7 @@ export function renderSummary(section: HTMLElement, state: PanelState, onSort: (
         'td',
         {
           class: `num verdict-cell ${verdict.violates ? 'violates' : 'consistent'}`,
-          title: `${verdictWord(verdict.violates)}: ${why}${verdict.byConstruction ? `. † Not independent evidence, by construction: ${verdict.byConstruction}` : ''}`,
+          title: `${verdictWord(verdict.violates)}: ${why}${constructionNote(verdict)}`,
           attrs: { 'data-operator': impact.operator },
         },
         el('span', { text: verdictMark(verdict.violates), attrs: { 'aria-hidden': 'true' } }),

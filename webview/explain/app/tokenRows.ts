@@ -11,6 +11,7 @@ import { formatMagnitude } from '../../shared/format';
 import { impactFor, topUnit } from '../logic/panelModel';
 import { operatorTitle } from '../../../src/core/erasure/operators';
 import {
+  constructionNote,
   impactLabel,
   POLARITY_MARK,
   pOf,
@@ -243,7 +244,7 @@ function verdictLine(
       'span',
       {
         class: `verdict ${v.violates ? 'violates' : 'consistent'}`,
-        title: `${verdictWord(v.violates)} under ${v.operator}: ${why(v)}${v.byConstruction ? `. † Not independent evidence, by construction: ${v.byConstruction}` : ''} (click to show this operator’s impacts)`,
+        title: `${verdictWord(v.violates)} under ${v.operator}: ${why(v)}${constructionNote(v)} (click to show this operator’s impacts)`,
         attrs: { 'data-operator': v.operator, ...(v.byConstruction ? { 'data-construction': 'true' } : {}) },
       },
       el('span', { class: 'verdict-mark', text: verdictMark(v.violates), attrs: { 'aria-hidden': 'true' } }),

@@ -42,6 +42,11 @@ export function verdictWord(violates: boolean): string {
   return violates ? 'violates' : 'consistent';
 }
 
+/** The sentence a by-construction verdict's title ends with ("" when the verdict is independent evidence). */
+export function constructionNote(verdict: Pick<VerdictRow, 'byConstruction'>): string {
+  return verdict.byConstruction ? `. † Not independent evidence, by construction: ${verdict.byConstruction}` : '';
+}
+
 export function verdictMark(violates: boolean): string {
   return violates ? '✗' : '✓';
 }
