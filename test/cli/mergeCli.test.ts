@@ -9,6 +9,8 @@ import type { ShardHeader } from '../../src/core/datasetRun/shardFile';
 import { CLI, DATA } from '../helpers/paths';
 import { withoutClocks } from '../helpers/reportClocks';
 import { runCli } from '../helpers/runCli';
+import { readLabelledCsv } from '../../src/core/datasetFiles/labelledCsv';
+import { stringify } from 'csv-stringify/sync';
 
 const tmp = mkdtempSync(join(tmpdir(), 'polarity-merge-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -158,12 +160,62 @@ describe('polarity-lens check --shard and merge', () => {
     assert.equal(gated.status, 1, gated.stderr);
     assert.match(gated.stdout, /FAIL raw-attention: mean violation ratio/);
     assert.match(readFileSync(out('gate.xml'), 'utf8'), /failures="1"/);
+    // And --baseline: the merged run compared with the single run's report, on all 40 samples, changes nothing.
+    const compared = runCli([
+      'merge',
+      ...files,
+      '--baseline',
+      out('first.json'),
+      '--max-regression',
+      'raw-attention=0',
+      '--json',
+      out('compared.json'),
+    ]);
+    assert.equal(compared.status, 0, compared.stderr);
+    assert.match(compared.stdout, /PASS raw-attention vs baseline: .* on 40 shared samples, change /);
+    const { comparison } = readJson(out('compared.json'));
+    assert.equal(comparison!.rows.shared, 40);
+    assert.ok(comparison!.explainers.every((e) => e.mean.change.mean === 0));
     const mixed = runCli(['check', ...run('first'), '--shard', '1/4', '--json', out('x.json')]);
     assert.equal(mixed.status, 2);
     assert.match(
       mixed.stderr,
       /with --shard, check writes a shard file; the reports and the gates \(--json\) are polarity-lens merge's/,
     );
+  });
+
+  it('bad rows and a file readable only in part: the merged report is the single run’s, and both exit 2 after writing it', () => {
+    const rows = readLabelledCsv(SST2).slice(0, 8);
+    const lines = [stringify([['text', 'label']]), ...rows.map((r) => stringify([[r.text, r.label]]))];
+    lines.splice(3, 0, ',1\n', 'one,two,three\n');
+    const broken = out('broken.csv');
+    writeFileSync(broken, `${lines.join('')}"never closed,1\nlost,0\n`);
+    const args = ['check', broken, '--model', 'sst2-cnn-dot', '--explainers', 'raw-attention,occlusion', '--quiet'];
+    const single = runCli([...args, '--cache-dir', out('broken/cache'), '--json', out('broken.json')]);
+    assert.equal(single.status, 2, single.stderr);
+    const files = [1, 2].map((k) => {
+      const r = runCli([
+        ...args,
+        '--cache-dir',
+        out(`broken/cache-${k}`),
+        '--shard',
+        `${k}/2`,
+        '--shard-file',
+        out('broken/'),
+      ]);
+      assert.equal(r.status, 2, r.stderr);
+      assert.match(
+        r.stderr,
+        /could not be read past line 12 .*; the shard covers the rows before it, as every shard does/,
+      );
+      return out(`broken/broken.polarity-lens.shard-${k}-of-2.jsonl`);
+    });
+    const merged = runCli(['merge', ...files, '--json', out('broken-merged.json')]);
+    assert.equal(merged.status, 2, merged.stderr);
+    assert.match(merged.stderr, /could not be read past line 12 .*; the report covers the rows before it/);
+    const one = readJson(out('broken.json'));
+    assert.deepEqual([one.complete, one.samples, one.dataset.badRowCount], [false, 8, 3]);
+    assert.deepEqual(withoutClocks(readJson(out('broken-merged.json'))), withoutClocks(one));
   });
 
   it('an interrupted shard writes nothing, and run again it resumes from its cache', async () => {
