@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { DatasetReport } from '../../src/core/datasetRun/datasetReport';
 import type { ShardHeader } from '../../src/core/datasetRun/shardFile';
-import { CLI, DATA } from '../helpers/paths';
+import { DATA } from '../helpers/paths';
 import { withoutClocks } from '../helpers/reportClocks';
-import { runCli } from '../helpers/runCli';
+import { interruptCli, runCli } from '../helpers/runCli';
 import { readLabelledCsv } from '../../src/core/datasetFiles/labelledCsv';
 import { stringify } from 'csv-stringify/sync';
 
@@ -238,13 +237,7 @@ describe('polarity-lens check --shard and merge', () => {
       out('slow/shard.jsonl'),
     ];
     mkdirSync(out('slow'));
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      if (/explained [2-5]\/6 /.test(stderr) && !child.killed) child.kill('SIGINT');
-    });
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const { code, stderr } = await interruptCli(args, /explained [2-5]\/6 /);
     assert.equal(code, 130, stderr);
     assert.match(stderr, /interrupted: stopping; the finished samples stay in the cache/);
     assert.match(stderr, /shard 2\/4 not written; run the same command again to resume/);
