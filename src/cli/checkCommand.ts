@@ -2,7 +2,8 @@
  * `polarity-lens check`: the violation test over a dataset file, headless, as a CI gate. Progress goes to stderr, the
  * summary table to stdout, reports to the files asked for; with --baseline, the comparison with an earlier report too.
  * The exit code is 1 when a --max-violation or --max-regression threshold is broken, 2 for bad input (a baseline that
- * cannot be compared included), 130 when interrupted (the partial report is still written).
+ * cannot be compared included), 130 when interrupted (the partial report is still written). With --shard K/N it
+ * explains its share of the selection and writes a shard file instead of the reports (polarity-lens merge).
  */
 import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -160,6 +160,7 @@ async function foldInFileOrder(
   while (inFlight.length) await foldFirst();
 }
 
+/** A shard run's header line: what the merge needs besides the rows (shardFile.ts). */
 function shardHeader(
   head: RunHead,
   identity: RunIdentity,
