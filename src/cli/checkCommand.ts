@@ -2,18 +2,15 @@
  * `polarity-lens check`: the violation test over a dataset file, headless, as a CI gate. Progress goes to stderr, the
  * summary table to stdout, reports to the files asked for; with --baseline, the comparison with an earlier report too.
  * The exit code is 1 when a --max-violation or --max-regression threshold is broken, 2 for bad input (a baseline that
- * cannot be compared included), 130 when interrupted (the partial report is still written).
+ * cannot be compared included), 130 when interrupted (the partial report is still written). With --shard K/N it
+ * explains its share of the selection and writes a shard file instead of the reports (polarity-lens merge).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
-  checkRegressions,
-  checkThresholds,
   columnsNeedConfirming,
-  compareWithBaseline,
-  comparisonPlan,
   ComparisonError,
   countSharedRows,
   datasetTarget,
@@ -22,7 +19,6 @@ import {
   detectFormat,
   EXPLAINERS,
   formatDuration,
-  markdownSummary,
   MAX_WORKERS,
   parseRegression,
   parseThreshold,
@@ -35,18 +31,21 @@ import {
   type BaselineReport,
   type ColumnChoice,
   type DatasetProgress,
-  type DatasetReport,
-  type ModelComparison,
+  type DatasetRun,
   type SampleSpec,
+  type Shard,
+  writeChunksAtomically,
 } from '../core';
 import { DEFAULT_EXPLAIN_MODEL } from './explainCommand';
-import { junitCases, targetProblem, writeReports, writesToStdout } from './reportOutputs';
+import { concludeRun, gatesComparable, stoppedReading, targetProblem } from './reportOutputs';
+import { SHARD_HELP, shardFromFlag } from './shardOption';
 import { ENGINE_FLAGS, ENGINE_HELP, engineOptions, type EngineOptions } from './engineOptions';
 
 export const CHECK_HELP = `polarity-lens check <dataset.csv|.tsv|.jsonl|.json|.txt> [--model NAME|DIR] [--explainers a,b] [--limit N]
                      [--sample first|random|stratified] [--seed S] [--text-column C] [--label-column C] [--target CLASS]
                      [--max-violation EXPLAINER=RATIO]... [--baseline OLD.json [--max-regression EXPLAINER=DELTA]...]
                      [--json F] [--junit F] [--csv F] [--html F] [--markdown F]
+                     [--shard K/N|auto|auto/N [--shard-file F]]
 
 Runs the faithfulness violation test over every selected row of the dataset (the same engine as explain), prints
 each explainer's violation ratio per erasure operator with 95% intervals next to the Random floor, and exits 1 when
@@ -78,6 +77,7 @@ explained, and exits 1 when a --max-regression says the violation ratio rose too
                    --no-cache to use none
   --workers        explain in N processes of one thread each (default 1; auto: one per CPU core): faster on several
                    cores; the report is the same
+${SHARD_HELP}
 ${ENGINE_HELP}`;
 
 export async function checkCommand(argv: string[], out: (line: string) => void): Promise<number> {
@@ -115,6 +115,8 @@ function parseCheckArgs(argv: string[]) {
       'no-cache': { type: 'boolean', default: false },
       workers: { type: 'string', default: '1' },
       quiet: { type: 'boolean', default: false },
+      shard: { type: 'string' },
+      'shard-file': { type: 'string' },
     },
   });
 }
@@ -134,6 +136,7 @@ async function check(
   let thresholds;
   let regressions;
   let selection: SampleSpec;
+  let shard: Shard | undefined;
   try {
     ({ load, ...explain } = engineOptions(values));
     const chosen = explain.explainers ?? EXPLAINERS.map((e) => e.id);
@@ -142,6 +145,19 @@ async function check(
       throw new Error('--max-regression compares with a baseline report: give it with --baseline OLD.json');
     regressions = values['max-regression'].map((t) => parseRegression(t, chosen));
     selection = sampleSpec(values.sample, values.limit, explain.seed);
+    if (values.shard !== undefined) {
+      const asked = [
+        ...(['json', 'junit', 'csv', 'html', 'markdown', 'baseline'] as const).filter((f) => values[f] !== undefined),
+        ...(values['max-violation'].length ? ['max-violation'] : []),
+      ];
+      if (asked.length)
+        throw new Error(
+          `with --shard, check writes a shard file; the reports and the gates (--${asked.join(', --')}) are polarity-lens merge's, once every shard is done`,
+        );
+      const choice = shardFromFlag(values.shard);
+      shard = choice.shard;
+      if (!values.quiet) process.stderr.write(`shard ${shard.index}/${shard.count} (${choice.from})\n`);
+    } else if (values['shard-file'] !== undefined) throw new Error('--shard-file goes with --shard K/N');
   } catch (e) {
     return usage((e as Error).message);
   }
@@ -150,9 +166,11 @@ async function check(
     return usage(`--workers must be auto or a whole number from 1 to ${MAX_WORKERS}.`);
 
   // Checked before an hour of explaining, not after; and the dataset is never an output.
-  const problem = targetProblem(values, { [path]: 'the dataset itself' });
+  const shardFile = shard ? shardFilePath(path, shard, values['shard-file']) : undefined;
+  // Shards start at once on a fresh volume: the shard file's folder is made, as the cache's is.
+  if (shardFile) mkdirSync(dirname(shardFile), { recursive: true });
+  const problem = targetProblem(shardFile ? { json: shardFile } : values, { [path]: 'the dataset itself' });
   if (problem) return usage(problem);
-  const toStdout = writesToStdout(values);
   let columns: ColumnChoice;
   try {
     columns = await chooseColumns(path, values['text-column'], values['label-column']);
@@ -193,7 +211,9 @@ async function check(
   const controller = new AbortController();
   const interrupt = () => {
     process.stderr.write(
-      '\ninterrupted: finishing the report with the samples done so far (Ctrl+C again to quit now)\n',
+      shard
+        ? '\ninterrupted: stopping; the finished samples stay in the cache, and the same command resumes from them (Ctrl+C again to quit now)\n'
+        : '\ninterrupted: finishing the report with the samples done so far (Ctrl+C again to quit now)\n',
     );
     controller.abort();
     process.once('SIGINT', () => {
@@ -218,6 +238,7 @@ async function check(
         cacheDir: tempCache ?? resolve(values['cache-dir'] ?? join(defaultCacheDir(), 'dataset-runs')),
         onProgress: values.quiet ? undefined : progressLine(),
         onStart: baseline ? (header) => gatesComparable(baseline, header, regressions) : undefined,
+        shard,
       });
     } catch (e) {
       if (e instanceof DatasetError || e instanceof ComparisonError) return usage(e.message);
@@ -225,36 +246,9 @@ async function check(
     }
     try {
       if (!values.quiet) process.stderr.write('\n');
-      // The comparison goes into every report; when it cannot be made (no sample shared after all), the reports are
-      // still written, without it, and the exit code says so.
-      let comparison: ModelComparison | undefined;
-      let notCompared: string | undefined;
-      if (baseline) {
-        try {
-          comparison = await compareWithBaseline(baseline, run.report, run.records());
-        } catch (e) {
-          if (!(e instanceof ComparisonError)) throw e;
-          notCompared = e.message;
-        }
-      }
-      const done = comparison ? { ...run, report: { ...run.report, comparison } } : run;
-      const results = thresholds.length ? checkThresholds(done.report, thresholds) : [];
-      const rises = comparison ? checkRegressions(comparison, regressions) : [];
-      // With a report on stdout, the summary and the verdicts go to stderr so stdout stays that report alone.
-      const say = toStdout ? (line: string) => process.stderr.write(`${line}\n`) : out;
-      say(markdownSummary(done.report));
-      for (const r of [...results, ...rises]) say(`${r.passed ? 'PASS' : 'FAIL'} ${r.message}`);
-      await writeReports(done, values, junitCases(done.report, results, rises));
-      if (controller.signal.aborted) return 130;
-      if (!run.report.complete) {
-        // The file could not be read to its end: judging thresholds on part of it would pass a broken dataset.
-        const stop = run.report.dataset.badRows.at(-1);
-        return usage(
-          `${path} could not be read past line ${stop?.line ?? '?'} (${stop?.reason ?? 'unreadable'}); the report covers the rows before it.`,
-        );
-      }
-      if (notCompared) return usage(notCompared);
-      return [...results, ...rises].every((r) => r.passed) ? 0 : 1;
+      if (shard) return await writeShard(run, shard, shardFile!, out, usage, controller.signal.aborted);
+      const gates = { thresholds, baseline, regressions };
+      return await concludeRun(run, values, gates, out, usage, controller.signal.aborted);
     } finally {
       run.close();
     }
@@ -263,6 +257,46 @@ async function check(
     await model.dispose();
     if (tempCache) rmSync(tempCache, { recursive: true, force: true });
   }
+}
+
+/** `--shard-file`: a file, or a folder for the default name; default that name in the current folder. */
+function shardFilePath(dataset: string, shard: Shard, given: string | undefined): string {
+  const name = `${basename(dataset, extname(dataset))}.polarity-lens.shard-${shard.index}-of-${shard.count}.jsonl`;
+  if (given === undefined) return resolve(name);
+  const isFolder = (() => {
+    try {
+      return statSync(given).isDirectory();
+    } catch {
+      return given.endsWith('/');
+    }
+  })();
+  return isFolder ? resolve(given, name) : resolve(given);
+}
+
+/**
+ * A shard run's end: its shard file written whole (replacing one from an earlier run), and a line saying what is in
+ * it. Interrupted, nothing is written (a shard file is always a whole shard): the cache holds the finished samples.
+ */
+async function writeShard(
+  run: DatasetRun,
+  shard: Shard,
+  file: string,
+  out: (line: string) => void,
+  usage: (message: string) => number,
+  interrupted: boolean,
+): Promise<number> {
+  if (interrupted || !run.shardFile) {
+    process.stderr.write(`shard ${shard.index}/${shard.count} not written; run the same command again to resume.\n`);
+    return 130;
+  }
+  await writeChunksAtomically(file, run.shardFile(), { overwrite: true });
+  const { report } = run;
+  out(
+    `shard ${shard.index}/${shard.count}: ${report.rowsExplained ?? report.samples} rows explained (${report.resumed} from cache) of the ${report.dataset.rowsSelected} selected, written to ${file}`,
+  );
+  return report.complete
+    ? 0
+    : usage(stoppedReading(report, 'the shard covers the rows before it, as every shard does'));
 }
 
 function sampleSpec(mode: string | undefined, limit: string | undefined, seed: number): SampleSpec {
@@ -314,23 +348,4 @@ function progressLine(): (p: DatasetProgress) => void {
     const line = `explained ${p.done}${p.total === null ? '' : `/${p.total}`} rows (${p.resumed} from cache), ${p.perSecond.toFixed(1)} samples/s${eta}${p.badRows ? `, ${p.badRows} bad row${p.badRows === 1 ? '' : 's'} skipped` : ''}`;
     process.stderr.write(process.stderr.isTTY ? `\r${line}\u001b[K` : `${line}\n`);
   };
-}
-
-/**
- * Before anything is explained: the baseline can be compared with this run's settings, and every --max-regression
- * names an explainer that is compared (else a ComparisonError, bad input).
- */
-function gatesComparable(
-  baseline: BaselineReport,
-  header: Omit<DatasetReport, 'records'>,
-  gates: { explainer: string }[],
-): void {
-  const plan = comparisonPlan(baseline, header);
-  for (const g of gates) {
-    const excluded = plan.excluded.find((e) => e.id === g.explainer);
-    if (excluded)
-      throw new ComparisonError(
-        `--max-regression ${g.explainer}: it cannot be compared with the baseline ${baseline.file}: ${excluded.reason}`,
-      );
-  }
 }

@@ -6,6 +6,7 @@ import { accuracyCommand, ACCURACY_HELP } from './accuracyCommand';
 import { checkCommand, CHECK_HELP } from './checkCommand';
 import { doctorCommand, DOCTOR_HELP } from './doctorCommand';
 import { explainCommand, EXPLAIN_HELP } from './explainCommand';
+import { mergeCommand, MERGE_HELP } from './mergeCommand';
 import { reportCommand, REPORT_HELP } from './reportCommand';
 
 const HELP = `polarity-lens <command> [options]
@@ -14,6 +15,7 @@ Commands:
   explain    explain one text and run the faithfulness violation test on it
   check      run the violation test over a dataset file (CSV, TSV, JSONL, JSON, TXT) and gate CI on it
   report     render a saved dataset report (check --json) as HTML, Markdown, CSV or JUnit
+  merge      fold the shard files of a run split across machines (check --shard K/N) into its report, and gate on it
   accuracy   measure the shipped (or your) models' accuracy on labelled CSV files
   doctor     check a model folder: what is found in it, which explainers and operators run on it
 
@@ -23,12 +25,14 @@ ${CHECK_HELP}
 
 ${REPORT_HELP}
 
+${MERGE_HELP}
+
 ${ACCURACY_HELP}
 
 ${DOCTOR_HELP}`;
 
-const EXIT_CODES = `Exit codes, the same for every command: 0 done; 1 a --max-violation threshold broken (check, report), a
---max-regression gate failed (check) or a check that failed (doctor); 2 bad input (arguments, files, a model or text that cannot be used), with the reason on stderr;
+const EXIT_CODES = `Exit codes, the same for every command: 0 done; 1 a --max-violation threshold broken (check, report, merge),
+a --max-regression gate failed (check, merge) or a check that failed (doctor); 2 bad input (arguments, files, a model or text that cannot be used), with the reason on stderr;
 130 interrupted.`;
 
 const COMMANDS: Record<
@@ -39,6 +43,7 @@ const COMMANDS: Record<
   check: { run: checkCommand, help: CHECK_HELP },
   doctor: { run: doctorCommand, help: DOCTOR_HELP },
   explain: { run: explainCommand, help: EXPLAIN_HELP },
+  merge: { run: mergeCommand, help: MERGE_HELP },
   report: { run: reportCommand, help: REPORT_HELP },
 };
 

@@ -6,7 +6,11 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import {
   changeCase,
+  checkRegressions,
   checkThresholds,
+  compareWithBaseline,
+  ComparisonError,
+  comparisonPlan,
   regressionCase,
   jsonReport,
   junitXml,
@@ -14,10 +18,14 @@ import {
   reportViewOf,
   samplesCsv,
   writeChunksAtomically,
+  type BaselineReport,
   type DatasetReport,
   type DatasetRun,
   type JunitCase,
+  type ModelComparison,
+  type Regression,
   type RegressionResult,
+  type Threshold,
   type ThresholdResult,
 } from '../core';
 import { reportBundle } from '../pages/report/reportBundle';
@@ -91,4 +99,77 @@ export function junitCases(
       ).map((r) => (r.ratio === null ? { ...r, skipped: true } : r));
   const changes = rises.length ? rises.map(regressionCase) : (report.comparison?.explainers.map(changeCase) ?? []);
   return [...thresholds, ...changes];
+}
+
+/** What a finished run is judged by: --max-violation thresholds, and with --baseline the --max-regression gates. */
+export interface RunGates {
+  thresholds: Threshold[];
+  baseline?: BaselineReport;
+  regressions: Regression[];
+}
+
+/**
+ * The end of `check` and of `merge`: the comparison with the baseline (kept in every report), the summary and the
+ * verdicts printed (on stderr when a report goes to stdout), the reports written, and the exit code: 130 when the run
+ * was interrupted, 2 (via `usage`) when the dataset could not be read to its end or the baseline shares no sample,
+ * else 1 when a threshold or gate failed, else 0.
+ */
+export async function concludeRun(
+  run: DatasetRun,
+  targets: ReportTargets,
+  gates: RunGates,
+  out: (line: string) => void,
+  usage: (message: string) => number,
+  interrupted = false,
+): Promise<number> {
+  // The comparison goes into every report; when it cannot be made (no sample shared after all), the reports are
+  // still written, without it, and the exit code says so.
+  let comparison: ModelComparison | undefined;
+  let notCompared: string | undefined;
+  if (gates.baseline) {
+    try {
+      comparison = await compareWithBaseline(gates.baseline, run.report, run.records());
+    } catch (e) {
+      if (!(e instanceof ComparisonError)) throw e;
+      notCompared = e.message;
+    }
+  }
+  const done = comparison ? { ...run, report: { ...run.report, comparison } } : run;
+  const results = gates.thresholds.length ? checkThresholds(done.report, gates.thresholds) : [];
+  const rises = comparison ? checkRegressions(comparison, gates.regressions) : [];
+  // With a report on stdout, the summary and the verdicts go to stderr so stdout stays that report alone.
+  const say = writesToStdout(targets) ? (line: string) => process.stderr.write(`${line}\n`) : out;
+  say(markdownSummary(done.report));
+  for (const r of [...results, ...rises]) say(`${r.passed ? 'PASS' : 'FAIL'} ${r.message}`);
+  await writeReports(done, targets, junitCases(done.report, results, rises));
+  if (interrupted) return 130;
+  // The file could not be read to its end: judging thresholds on part of it would pass a broken dataset.
+  if (!run.report.complete) return usage(stoppedReading(run.report, 'the report covers the rows before it'));
+  if (notCompared) return usage(notCompared);
+  return [...results, ...rises].every((r) => r.passed) ? 0 : 1;
+}
+
+/** Where and why a run's dataset could not be read to its end (the last bad row is the one reading stopped at). */
+export function stoppedReading(report: Omit<DatasetReport, 'records'>, covers: string): string {
+  const stop = report.dataset.badRows.at(-1);
+  return `${report.dataset.path} could not be read past line ${stop?.line ?? '?'} (${stop?.reason ?? 'unreadable'}); ${covers}.`;
+}
+
+/**
+ * Before anything is explained (check) or merged into reports (merge): the baseline can be compared with this run's
+ * settings, and every --max-regression names an explainer that is compared (else a ComparisonError, bad input).
+ */
+export function gatesComparable(
+  baseline: BaselineReport,
+  header: Omit<DatasetReport, 'records'>,
+  gates: { explainer: string }[],
+): void {
+  const plan = comparisonPlan(baseline, header);
+  for (const g of gates) {
+    const excluded = plan.excluded.find((e) => e.id === g.explainer);
+    if (excluded)
+      throw new ComparisonError(
+        `--max-regression ${g.explainer}: it cannot be compared with the baseline ${baseline.file}: ${excluded.reason}`,
+      );
+  }
 }

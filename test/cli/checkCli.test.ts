@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,8 +7,8 @@ import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import type { DatasetReport } from '../../src/core/datasetRun/datasetReport';
 import { readLabelledCsv } from '../../src/core/datasetFiles/labelledCsv';
-import { CLI, DATA, FIXTURES } from '../helpers/paths';
-import { runCli } from '../helpers/runCli';
+import { DATA, FIXTURES } from '../helpers/paths';
+import { interruptCli, runCli } from '../helpers/runCli';
 
 const tmp = mkdtempSync(join(tmpdir(), 'polarity-check-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -428,10 +427,8 @@ describe('polarity-lens check', () => {
   });
 
   it('Ctrl+C stops the run, writes the report of the finished samples, and exits 130', async () => {
-    const child = spawn(
-      process.execPath,
+    const { code, stderr } = await interruptCli(
       [
-        CLI,
         'check',
         SST2,
         '--model',
@@ -446,14 +443,8 @@ describe('polarity-lens check', () => {
         '--json',
         out('interrupted.json'),
       ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
+      /explained [2-9]\//,
     );
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      if (/explained [2-9]\//.test(stderr) && !child.killed) child.kill('SIGINT');
-    });
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     assert.equal(code, 130, stderr);
     assert.match(stderr, /interrupted: finishing the report/);
     const report = JSON.parse(readFileSync(out('interrupted.json'), 'utf8')) as DatasetReport;

@@ -9,7 +9,7 @@ import { runCli } from '../helpers/runCli';
 
 describe('CLI conventions', () => {
   it('-h and --help on every command print its help and exit 0; --version prints the version; no command is an error', () => {
-    for (const command of ['explain', 'check', 'doctor', 'accuracy'])
+    for (const command of ['explain', 'check', 'doctor', 'accuracy', 'merge'])
       for (const flag of ['-h', '--help']) {
         const r = runCli([command, flag]);
         assert.equal(r.status, 0, `${command} ${flag}: ${r.stderr}`);

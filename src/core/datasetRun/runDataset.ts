@@ -4,16 +4,18 @@
  * sample: the partial report is returned, and the next run with the same settings resumes from the cache.
  */
 import type { TextClassifier } from '../classifier/textClassifier';
-import { countBadRow, countRows, detectFormat, readRows, selectRows } from '../datasetFiles/datasetReader';
+import { countRows, detectFormat, readRows, selectRows } from '../datasetFiles/datasetReader';
 import type { ColumnChoice, SampleSpec, SelectedRow } from '../datasetFiles/datasetTypes';
 import { ExplanationCancelled, resolveExplainOptions, type ExplainOptions } from '../explain/explainOptions';
 import type { DatasetReport, SampleRecord, SampleRow } from './datasetReport';
 import { outcomeSource, type OutcomeSource } from './outcomeSource';
 import { WorkersLost } from './outcomePool';
-import { runIdentity } from './runIdentity';
-import { RunTally } from './runTally';
-import { SampleCache } from './sampleCache';
+import { runIdentity, type RunIdentity } from './runIdentity';
+import { runHead, RunTally, type RunHead } from './runTally';
+import { sha256, SampleCache } from './sampleCache';
 import type { SampleOutcome } from './sampleOutcome';
+import { SHARD_SCHEMA, shardLines, type ShardHeader } from './shardFile';
+import { ShardFilter, shardSize, type Shard } from './shards';
 
 export interface DatasetRunOptions {
   path: string;
@@ -33,6 +35,11 @@ export interface DatasetRunOptions {
   workers?: number;
   /** The worker processes' entry (the front end's build of outcomeWorker.ts); needed when `workers` is not 1. */
   workerScript?: string;
+  /**
+   * Explain only this shard of the selection (`check --shard K/N`, see shards.ts): the report counts the shard's rows,
+   * and `shardFile` gives the file that `polarity-lens merge` folds with the other shards into the whole run's report.
+   */
+  shard?: Shard;
   /**
    * Called with the report's header (model, settings) once they are known, before any row is read: a throw stops the
    * run with nothing explained (`check --baseline` refusing a baseline that cannot be compared).
@@ -63,6 +70,8 @@ export interface DatasetRun extends ReportSnapshot {
   records(): AsyncGenerator<SampleRecord>;
   /** The record of data row `row` (for a multi-label model, its judgement of label `target`; default the first). */
   record(row: number, target?: number): SampleRecord | undefined;
+  /** A shard run's shard file, as lines (shardFile.ts); only for a run given `shard`, once it has read every row. */
+  shardFile?: () => AsyncGenerator<string>;
   close(): void;
 }
 
@@ -81,18 +90,23 @@ export async function runDataset(model: TextClassifier, options: DatasetRunOptio
   let source: OutcomeSource | undefined;
   try {
     const total = await countSelected(options);
-    const tally = new RunTally(model, options, detectFormat(options.path), settings, identity, cache, total);
+    const head = runHead(model, options, detectFormat(options.path), settings, identity);
+    const share = options.shard && total !== null ? shardSize(total, options.shard) : total;
+    const tally = new RunTally(head, cache, total, share);
     await options.onStart?.(tally.snapshot(false).report);
     source = outcomeSource(model, settings, options);
-    await foldInFileOrder(options, tally, source);
+    const filter = options.shard ? new ShardFilter(options.shard) : undefined;
+    await foldInFileOrder(options, tally, source, filter);
     source.close();
     // Complete only when every selected row was read: not after Cancel, nor when the file could not be read to its end.
     const { report, sampleRows } = tally.snapshot(!options.signal?.aborted && !tally.stats.stopped);
+    const header = filter && !options.signal?.aborted ? shardHeader(head, identity, tally, filter, report) : undefined;
     return {
       report,
       sampleRows,
       records: () => tally.records(),
       record: (row, target) => tally.record(row, target),
+      ...(header ? { shardFile: () => shardLines(header, tally.outcomes()) } : {}),
       close: () => cache.close(),
     };
   } catch (e) {
@@ -107,7 +121,12 @@ export async function runDataset(model: TextClassifier, options: DatasetRunOptio
  * outcomes are folded into the tally in file order, so the report is the same whatever the number of workers. A
  * text that cannot be explained is a bad row; Cancel stops reading, and what is in flight still counts.
  */
-async function foldInFileOrder(options: DatasetRunOptions, tally: RunTally, source: OutcomeSource): Promise<void> {
+async function foldInFileOrder(
+  options: DatasetRunOptions,
+  tally: RunTally,
+  source: OutcomeSource,
+  shard?: ShardFilter,
+): Promise<void> {
   const rows = selectRows(options.path, options.columns, options.selection, {
     format: tally.format,
     signal: options.signal,
@@ -124,7 +143,7 @@ async function foldInFileOrder(options: DatasetRunOptions, tally: RunTally, sour
       return;
     }
     if (outcome instanceof Error) {
-      countBadRow(tally.stats, { line: row.line, reason: `could not be explained: ${outcome.message}` });
+      tally.failed({ line: row.line, reason: `could not be explained: ${outcome.message}` });
       return;
     }
     tally.add(row, outcome, cached);
@@ -132,12 +151,37 @@ async function foldInFileOrder(options: DatasetRunOptions, tally: RunTally, sour
   };
   for await (const row of rows) {
     if (options.signal?.aborted || stopped) break;
+    if (shard && !shard.takes(row)) continue;
     const hit = tally.cached(row.text);
     if (!hit) tally.computing();
     inFlight.push({ row, cached: hit !== undefined, outcome: hit ? Promise.resolve(hit) : source.explain(row.text) });
     while (inFlight.length >= source.width || (inFlight.length && inFlight[0].cached)) await foldFirst();
   }
   while (inFlight.length) await foldFirst();
+}
+
+/** A shard run's header line: what the merge needs besides the rows (shardFile.ts). */
+function shardHeader(
+  head: RunHead,
+  identity: RunIdentity,
+  tally: RunTally,
+  filter: ShardFilter,
+  report: DatasetRun['report'],
+): ShardHeader {
+  return {
+    schema: SHARD_SCHEMA,
+    createdAt: report.createdAt,
+    shard: filter.shard,
+    head,
+    outcomeKey: sha256(JSON.stringify(identity.cacheKey)),
+    selection: { rows: report.dataset.rowsSelected, digest: filter.digest() },
+    read: tally.stats,
+    failures: tally.failures,
+    complete: report.complete,
+    rows: tally.explained,
+    resumed: report.resumed,
+    seconds: report.timing.seconds,
+  };
 }
 
 /** How many rows the selection will yield: a parse-only pass (cheap next to explaining), for the progress ETA. */

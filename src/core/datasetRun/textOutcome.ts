@@ -5,9 +5,28 @@
  */
 import type { ResolvedExplainOptions } from '../explain/explainOptions';
 import { explainText } from '../explain/explainText';
+import type { ExplainerCost } from '../explainers/explainer';
+import { explainerById } from '../explainers/registry';
 import { InputMemo } from '../model/inputMemo';
 import type { TextClassifier } from '../classifier/textClassifier';
 import { sampleOutcome, type LabelOutcome, type SampleOutcome } from './sampleOutcome';
+
+/** Explainers of these costs load the model's gradient session. */
+const BACKWARD: readonly ExplainerCost[] = ['backward', 'lrp-backward', 'many-backward'];
+const handedOver = new WeakSet<TextClassifier>();
+
+/**
+ * The first gradient session a process loads takes over its forward runs (TextClassifier.gradients), and the two
+ * sessions' float arithmetic differs in the last bits: loaded before the first text, it runs every text, so a text's
+ * outcome does not depend on what the process explained before it (the same in one process, in each worker and in
+ * each shard of a run, and in the cache).
+ */
+async function sameSessionsForEveryText(model: TextClassifier, settings: ResolvedExplainOptions): Promise<void> {
+  if (handedOver.has(model)) return;
+  handedOver.add(model);
+  if (settings.explainers.some((id) => BACKWARD.includes(explainerById(id).cost)))
+    await model.gradients().catch(() => undefined); // a model without gradients: its explainers say why, per text
+}
 
 export async function textOutcome(
   model: TextClassifier,
@@ -15,6 +34,7 @@ export async function textOutcome(
   settings: ResolvedExplainOptions,
   cancelled?: () => boolean,
 ): Promise<SampleOutcome> {
+  await sameSessionsForEveryText(model, settings);
   const operator = settings.operator;
   // A multi-label model's labels erase the same inputs: their forward runs are made once, for every label.
   const memo = new InputMemo(model.onnx, (logits) => model.scores(logits));

@@ -7,7 +7,7 @@ import { TextClassifier } from '../../../src/core/classifier/textClassifier';
 import { resolveExplainOptions } from '../../../src/core/explain/explainOptions';
 import { outcomeSource } from '../../../src/core/datasetRun/outcomeSource';
 import { runIdentity } from '../../../src/core/datasetRun/runIdentity';
-import { RunTally } from '../../../src/core/datasetRun/runTally';
+import { runHead, RunTally } from '../../../src/core/datasetRun/runTally';
 import { SampleCache } from '../../../src/core/datasetRun/sampleCache';
 import { resolveModelDir } from '../../../src/core/model/shippedModels';
 
@@ -47,15 +47,14 @@ describe('the dataset run, stage by stage', () => {
     const identity = await runIdentity(model, s);
     const cache = await SampleCache.open(join(tmp, 'cache'), identity.modelHash, identity.cacheKey);
     try {
-      const tally = new RunTally(
+      const head = runHead(
         model,
         { path: 'x.csv', columns: { text: 'text', label: 'label' }, selection: { mode: 'all' } },
         'csv',
         s,
         identity,
-        cache,
-        3,
       );
+      const tally = new RunTally(head, cache, 3);
       const source = outcomeSource(model, s, {});
       const rows = [
         { row: 0, line: 2, text: 'a moving film', label: 'positive' },
