@@ -120,6 +120,7 @@ async function runModel(
   for (const [n, text] of texts.entries()) {
     const r = await explainText(model, text, {
       metrics: false,
+      randomFloor: RANDOM_SEEDS,
       seed: 0,
       explainers: [...new Set([...explainers, 'random'])],
       igSteps,

@@ -13,6 +13,13 @@ export interface ExplainOptions extends Partial<ExplainSettingValues> {
   explainers?: string[];
   /** Compute comprehensiveness, sufficiency, AOPC, rank correlations and decision flip (default true). */
   metrics?: boolean;
+  /**
+   * Erase every unit under every operator (the impact rows, and with them the token-level rates; default true). False:
+   * only the erasures the verdicts need, each explainer's top unit per operator (a dataset run's `--measure verdicts`).
+   */
+  impactRows?: boolean;
+  /** Judge Random's weights for these seeds too, top unit per paper operator (a dataset run's floor): ExplainResult.randomFloor. */
+  randomFloor?: readonly number[];
   /** Checked between phases; when it returns true the explanation stops with an ExplanationCancelled error. */
   cancelled?: () => boolean;
   /**
@@ -41,6 +48,9 @@ export interface ExplainOptions extends Partial<ExplainSettingValues> {
 export type ResolvedExplainOptions = ExplainSettingValues & {
   explainers: string[];
   metrics: boolean;
+  /** Present (false) only when the impact rows are not computed. */
+  impactRows?: false;
+  randomFloor?: readonly number[];
   target?: string | number;
   layerSweep?: boolean;
 };
@@ -55,6 +65,8 @@ export function resolveExplainOptions(options: ExplainOptions): ResolvedExplainO
     ...declared,
     explainers: options.explainers ?? EXPLAINERS.map((e) => e.id),
     metrics: options.metrics ?? true,
+    ...(options.impactRows === false ? { impactRows: false as const } : {}),
+    ...(options.randomFloor?.length ? { randomFloor: [...options.randomFloor] } : {}),
     ...(options.target === undefined ? {} : { target: options.target }),
     ...(options.layerSweep ? { layerSweep: true } : {}),
   };

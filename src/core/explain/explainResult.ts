@@ -73,6 +73,11 @@ export interface ExplainResult {
    * the paper's depth claim. Absent otherwise.
    */
   depth?: DepthRow[];
+  /**
+   * With `randomFloor` seeds: per seed, Random's top-unit verdict (violates?) under each of the paper's operators, null
+   * where the model cannot run the operator. Absent otherwise.
+   */
+  randomFloor?: (boolean | null)[][];
   /** The clean run's attention maps, for the attention view; null when the model exposes none. */
   attention: AttentionView | null;
   /** The float tolerance under which |Δ| reads as zero (probability units). */

@@ -1,8 +1,9 @@
 import type { TextClassifier } from '../classifier/textClassifier';
 import type { ErasureOperatorName } from '../erasure/erasureOperator';
-import { erasureOperator } from '../erasure/operators';
+import { erasureOperator, PAPER_OPERATORS } from '../erasure/operators';
 import { argmax } from '../math/softmax';
 import type { AttentionMap, ConstructionFacts, ExplainContext } from '../explainers/explainer';
+import { randomUnitWeights } from '../explainers/randomWeights';
 import { explainerById } from '../explainers/registry';
 import type { MetricContext } from '../faithfulness/metrics/metric';
 import { METRICS } from '../faithfulness/metrics/registry';
@@ -81,7 +82,9 @@ export async function explainText(
   });
 
   const impacts = new ImpactRows(runs, operators, (impact) => emit?.({ part: 'impact', impact }));
-  await impacts.add(settings.operator);
+  // Without impact rows (a dataset run measuring verdicts only), every verdict erases just its top unit.
+  const rowsWanted = settings.impactRows !== false;
+  if (rowsWanted) await impacts.add(settings.operator);
   const facts: ConstructionFacts = {
     fittedOperator: settings.operator,
     singleAttention: prepared.attentions.length === 1 && prepared.attentions[0].dims.length < 4,
@@ -96,16 +99,23 @@ export async function explainText(
     reuse: options.reuse,
     cancelled: options.cancelled,
     emit,
+    ...(rowsWanted ? {} : { batchVerdicts: { alsoJudged: floorWeights(settings.randomFloor, text, units.length) } }),
   });
-  for (const name of operators.filter((o) => o !== settings.operator)) {
-    checkCancelled(options.cancelled);
-    await impacts.add(name);
+  if (rowsWanted) {
+    for (const name of operators.filter((o) => o !== settings.operator)) {
+      checkCancelled(options.cancelled);
+      await impacts.add(name);
+    }
+    result.impacts = impacts.rows();
+    // The verdicts again, now with every row: the same units and Δ, with the token-level rates filled in.
+    for (const row of result.explanations)
+      if (row.weights)
+        row.verdicts = await verdictRows(row.weights, row.signed, impacts, marksOf(explainerById(row.id), facts));
   }
-  result.impacts = impacts.rows();
-  // The verdicts again, now with every row: the same units and Δ, with the token-level rates filled in.
-  for (const row of result.explanations)
-    if (row.weights)
-      row.verdicts = await verdictRows(row.weights, row.signed, impacts, marksOf(explainerById(row.id), facts));
+  if (settings.randomFloor) {
+    const floor = floorWeights(settings.randomFloor, text, units.length);
+    result.randomFloor = await Promise.all(floor.map((weights) => paperVerdicts(weights, impacts)));
+  }
   if (settings.layerSweep) {
     checkCancelled(options.cancelled);
     result.depth = await layerSweep(explainers, prepared.attentions.length, { context, settings, impacts, facts });
@@ -183,6 +193,17 @@ class ImpactRows implements ImpactSource {
   rows(): ImpactRow[] {
     return this.operators.flatMap((o) => this.known.get(o) ?? []);
   }
+}
+
+/** Random's weights for each seed of the floor (none asked: none). */
+function floorWeights(seeds: readonly number[] | undefined, text: string, units: number): number[][] {
+  return (seeds ?? []).map((seed) => randomUnitWeights(text, seed, units).weights);
+}
+
+/** Unsigned weights' top-unit verdict under each paper operator (null where the model cannot run it). */
+async function paperVerdicts(weights: number[], impacts: ImpactRows): Promise<(boolean | null)[]> {
+  const verdicts = await verdictRows(weights, false, impacts);
+  return PAPER_OPERATORS.map((op) => verdicts.find((v) => v.operator === op)?.violates ?? null);
 }
 
 /** What the engine could not do on this model: fused kernels, gradients it could not compute. */

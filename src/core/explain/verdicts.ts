@@ -18,6 +18,27 @@ export interface ImpactSource {
 }
 
 /**
+ * Erases, in one batched run, the top unit of each of `weightsList` under every operator whose row is not known, so
+ * the verdicts taken after it make no model run of their own (their erasures come from the run's input memo): one
+ * batch of a few dozen inputs instead of a small batch per explainer.
+ */
+export async function prefetchVerdicts(weightsList: readonly number[][], source: ImpactSource): Promise<void> {
+  const missing = source.operators.filter((operator) => !source.row(operator));
+  const units = new Set(
+    weightsList
+      .map((w) =>
+        topCandidate(
+          w,
+          w.map(() => true),
+        ),
+      )
+      .filter((u) => u >= 0),
+  );
+  const requests = missing.flatMap((operator) => [...units].map((unit) => ({ operator, unit })));
+  if (requests.length) await source.deltasAt(requests);
+}
+
+/**
  * One explanation's verdict under each operator. The token-level rates compare every unit with its own Δ, so they
  * are null under an operator whose row is not known yet; verdicts taken again once it is fill them in.
  */
