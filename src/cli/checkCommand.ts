@@ -15,11 +15,15 @@ import {
   countSharedRows,
   datasetTarget,
   DatasetError,
+  DEFAULT_MEASURES,
   defaultCacheDir,
   detectFormat,
   EXPLAINERS,
   formatDuration,
   MAX_WORKERS,
+  MEASURE_IDS,
+  MEASURES,
+  parseMeasures,
   parseRegression,
   parseThreshold,
   previewDataset,
@@ -32,6 +36,7 @@ import {
   type ColumnChoice,
   type DatasetProgress,
   type DatasetRun,
+  type MeasureId,
   type SampleSpec,
   type Shard,
   writeChunksAtomically,
@@ -41,8 +46,29 @@ import { concludeRun, gatesComparable, stoppedReading, targetProblem } from './r
 import { SHARD_HELP, shardFromFlag } from './shardOption';
 import { ENGINE_FLAGS, ENGINE_HELP, engineOptions, type EngineOptions } from './engineOptions';
 
+/** `--measure`'s help: each measure with what it computes and costs, the default marked. */
+const MEASURE_HELP = [
+  `  --measure        what to compute per sample, comma-separated (default ${DEFAULT_MEASURES.join(',')}, what the`,
+  `                   summary shows first; all: everything); the reports say what was not computed:`,
+  ...MEASURES.flatMap((m) => wrapHelp(`${m.id}: ${m.description}`)),
+].join('\n');
+
+/** `text` as help lines indented under a flag, at most 118 characters wide. */
+function wrapHelp(text: string): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + word.length + 1 > 98) {
+      lines.push(line);
+      line = `  ${word}`;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  return [...lines, line].map((l) => `${' '.repeat(19)}${l}`);
+}
+
 export const CHECK_HELP = `polarity-lens check <dataset.csv|.tsv|.jsonl|.json|.txt> [--model NAME|DIR] [--explainers a,b] [--limit N]
                      [--sample first|random|stratified] [--seed S] [--text-column C] [--label-column C] [--target CLASS]
+                     [--measure ${MEASURE_IDS.join(',')}|all]
                      [--max-violation EXPLAINER=RATIO]... [--baseline OLD.json [--max-regression EXPLAINER=DELTA]...]
                      [--json F] [--junit F] [--csv F] [--html F] [--markdown F]
                      [--shard K/N|auto|auto/N [--shard-file F]]
@@ -58,6 +84,7 @@ explained, and exits 1 when a --max-regression says the violation ratio rose too
                    the columns to read (default: detected by name and content; --label-column none for no labels)
   --target         explain every sample for this class (name or index) instead of its prediction ŷ: every Δ and
                    verdict is then about p(CLASS); accuracy, the per-class tables and the confusion matrix still use ŷ
+${MEASURE_HELP}
   --max-violation  a threshold, repeatable: e.g. --max-violation attention-x-gradient=0.25
   --baseline       a JSON report written by check --json (any model, same dataset): prints per explainer and operator
                    the baseline's violation ratio, this run's and the change (this run − baseline) on the samples both
@@ -103,6 +130,7 @@ function parseCheckArgs(argv: string[]) {
       'text-column': { type: 'string' },
       'label-column': { type: 'string' },
       target: { type: 'string' },
+      measure: { type: 'string' },
       'max-violation': { type: 'string', multiple: true, default: [] },
       baseline: { type: 'string' },
       'max-regression': { type: 'string', multiple: true, default: [] },
@@ -137,7 +165,9 @@ async function check(
   let regressions;
   let selection: SampleSpec;
   let shard: Shard | undefined;
+  let measure: MeasureId[];
   try {
+    measure = values.measure === undefined ? [...DEFAULT_MEASURES] : parseMeasures(values.measure);
     ({ load, ...explain } = engineOptions(values));
     const chosen = explain.explainers ?? EXPLAINERS.map((e) => e.id);
     thresholds = values['max-violation'].map((t) => parseThreshold(t, chosen));
@@ -231,6 +261,7 @@ async function check(
         columns,
         selection,
         explain: values.target === undefined ? explain : { ...explain, target: values.target },
+        measure,
         maxTokens: load.maxTokens,
         workers,
         workerScript: join(__dirname, 'outcomeWorker.js'),

@@ -6,6 +6,7 @@
 export * from './datasetFiles/datasetReader';
 export * from './datasetFiles/datasetTypes';
 export * from './datasetRun/datasetReport';
+export * from './datasetRun/measures';
 export * from './datasetRun/reportFiles';
 export * from './datasetRun/sampleWords';
 export * from './doctor/doctorReport';

@@ -138,12 +138,32 @@ describe('polarity-lens check', () => {
       [['check', SST2, ...base, '--csv', SST2], /is the dataset itself/],
       [['check', SST2, ...base, '--workers', 'many'], /--workers must be auto or a whole number/],
       [['check', SST2, ...base, '--workers', '0'], /--workers must be auto or a whole number from 1 to 64/],
+      [['check', SST2, ...base, '--measure', 'verdicts,tokens'], /--measure: unknown tokens; known: all, verdicts/],
     ];
     for (const [args, message] of cases) {
       const r = runCli(args);
       assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, message);
     }
+  });
+
+  it('--measure: the run computes what it names, the JSON says what it measured, the summary what it did not', () => {
+    const r = runCli(['check', SST2, ...base, '--limit', '8', '--measure', 'metrics', '--json', out('measured.json')]);
+    assert.equal(r.status, 0, r.stderr);
+    const report = JSON.parse(readFileSync(out('measured.json'), 'utf8')) as DatasetReport;
+    assert.deepEqual(report.settings.measure, ['verdicts', 'metrics']);
+    assert.ok(report.metrics.length > 0 && report.explainers.every((e) => Object.keys(e.metrics).length > 0));
+    assert.deepEqual(report.random.perSeed, []);
+    assert.ok(report.explainers.every((e) => e.polarity === undefined && e.tokenLevelRate.mean === null));
+    assert.match(
+      r.stdout,
+      /Not computed in this run \(it measured verdicts, metrics\): token-level rates and polarity counts; the Random floor\./,
+    );
+    assert.match(r.stdout, /Other metrics under delete/);
+    const help = runCli(['check', '--help']).stdout;
+    for (const id of ['verdicts', 'token-level', 'metrics', 'random-floor'])
+      assert.match(help, new RegExp(`^ +${id}: `, 'm'), id);
+    assert.match(help, /--measure +what to compute per sample, comma-separated \(default verdicts,random-floor/);
   });
 
   it('asks for --text-column when two columns could be the text, and reads unlabelled JSONL', () => {

@@ -144,6 +144,11 @@ describe('polarity-lens check --shard and merge', () => {
       [...files.slice(0, 3), operator],
       /operator\/test\.polarity-lens\.shard-4-of-4\.jsonl is a shard of other settings/,
     );
+    const measured = foreign('measure', ['--measure', 'all']);
+    refused(
+      [...files.slice(0, 3), measured],
+      /measure\/test\.polarity-lens\.shard-4-of-4\.jsonl is a shard of other settings/,
+    );
     refused(
       [...files.slice(0, 3), shardFile('random', 4)],
       /random\/.*shard-4-of-4\.jsonl is a shard of another selection/,

@@ -6,6 +6,7 @@ import type { HeadView } from '../explain/explainResult';
 import type { ErasureOperatorName } from '../erasure/erasureOperator';
 import type { OutcomeSettings } from '../settings/engineSettings';
 import type { DatasetFormat, SampleSpec } from '../datasetFiles/datasetTypes';
+import type { MeasureId } from './measures';
 
 export const DATASET_REPORT_SCHEMA = 'polarity-lens/dataset-report@1';
 
@@ -62,9 +63,10 @@ export interface SampleExplainer {
   metrics: Record<string, number | null>;
   /**
    * Units by (claimed sign of w, measured sign of Δ) under the chosen operator: [w>0&Δ>0, w>0&Δ<0, w<0&Δ>0, w<0&Δ<0,
-   * w=0 or Δ≈0]. For unsigned explainers every non-zero weight claims support.
+   * w=0 or Δ≈0]. For unsigned explainers every non-zero weight claims support. Absent when the run did not measure
+   * `token-level` (no leave-one-out row to compare with).
    */
-  polarity: [number, number, number, number, number];
+  polarity?: [number, number, number, number, number];
   ms: number;
 }
 
@@ -123,8 +125,8 @@ export interface ExplainerSummary {
   /** Metric id → mean over samples where it is defined. */
   metrics: Record<string, MeanEstimate>;
   msPerSample: number;
-  /** Summed polarity counts, as in SampleExplainer.polarity. */
-  polarity: [number, number, number, number, number];
+  /** Summed polarity counts, as in SampleExplainer.polarity (absent when the run did not measure `token-level`). */
+  polarity?: [number, number, number, number, number];
 }
 
 /** A bin of samples (by input length or by model confidence) and each explainer's violation-mean there. */
@@ -306,7 +308,13 @@ export interface DatasetReport {
   settings: OutcomeSettings & {
     explainers: string[];
     operators: ErasureOperatorName[];
+    /** The Random floor's seeds (none when the run did not measure it). */
     randomSeeds: number[];
+    /**
+     * What the run computed per sample (`--measure`, measures.ts); absent in reports written before runs could choose:
+     * everything.
+     */
+    measure?: MeasureId[];
     /** The class every sample was explained for (`check --target`); absent: each sample's prediction ŷ. */
     target?: number;
   };
@@ -324,6 +332,7 @@ export interface DatasetReport {
   metrics: MetricInfo[];
   explainers: ExplainerSummary[];
   /** The Random floor: violation ratio per seed and operator, and the mean over seeds of the operator mean. */
+  /** The Random floor (no seeds and null figures when the run did not measure `random-floor`). */
   random: {
     perSeed: { seed: number; violation: Partial<Record<ErasureOperatorName, number>> }[];
     mean: number | null;

@@ -16,7 +16,7 @@ import {
   type SampleRecord,
   type SampleRow,
 } from './datasetReport';
-import { RANDOM_SEEDS } from './sampleOutcome';
+import { MEASURE_IDS, RANDOM_SEEDS, type MeasureId } from './measures';
 import { addViolationMeans, ClusteredCount, RATE, RunningMean } from './statistics';
 import { ClassTally } from './classBreakdown';
 import { PairedTally } from './pairedDifferences';
@@ -116,6 +116,8 @@ export class ReportBuilder {
     private readonly operator: ErasureOperatorName,
     private readonly multiLabel = false,
     classes?: { names: string[]; target?: number },
+    /** What the run measured (measures.ts): what it did not is left out of the summary, never shown as zeros. */
+    private readonly measure: readonly MeasureId[] = MEASURE_IDS,
   ) {
     this.pairs = new PairedTally(explainers, PAPER_OPERATORS, multiLabel);
     if (classes && !multiLabel) {
@@ -181,7 +183,7 @@ export class ReportBuilder {
       if (!mean) t.metrics.set(metric, (mean = new RunningMean()));
       mean.add(rowMean(ok.map((e) => e.metrics[metric])));
     }
-    for (const e of ok) e.polarity.forEach((c, i) => (t.polarity[i] += c));
+    for (const e of ok) e.polarity?.forEach((c, i) => (t.polarity[i] += c));
     records.forEach((record) => {
       const e = record.explainers[id];
       if (!e || e.error) return;
@@ -271,7 +273,7 @@ export class ReportBuilder {
     | 'depth'
     | 'violationTokens'
   > & { msPerSample: number } {
-    const metrics: MetricInfo[] = METRICS.map((m) => ({
+    const metrics: MetricInfo[] = (this.measure.includes('metrics') ? METRICS : []).map((m) => ({
       id: m.id,
       label: m.label,
       better: m.better,
@@ -299,10 +301,11 @@ export class ReportBuilder {
           metrics.map((m) => [m.id, t.metrics.get(m.id)?.estimate() ?? new RunningMean().estimate()]),
         ),
         msPerSample: t.runs + t.failures ? t.ms / (t.runs + t.failures) : 0,
-        polarity: t.polarity,
+        ...(this.measure.includes('token-level') ? { polarity: t.polarity } : {}),
       };
     });
-    const perSeed = RANDOM_SEEDS.map((seed, s) => ({
+    const floor = this.measure.includes('random-floor');
+    const perSeed = (floor ? RANDOM_SEEDS : []).map((seed, s) => ({
       seed,
       violation: Object.fromEntries(
         PAPER_OPERATORS.flatMap((op, j) =>
@@ -337,8 +340,8 @@ export class ReportBuilder {
       explainers,
       random: {
         perSeed,
-        mean: this.samples ? seedMeans.reduce((a, b) => a + b, 0) / seedMeans.length : null,
-        spread: this.samples ? Math.max(...seedMeans) - Math.min(...seedMeans) : null,
+        mean: floor && this.samples ? seedMeans.reduce((a, b) => a + b, 0) / seedMeans.length : null,
+        spread: floor && this.samples ? Math.max(...seedMeans) - Math.min(...seedMeans) : null,
       },
       byLength: this.byLength.build(ids),
       byConfidence: this.byConfidence.build(ids),

@@ -23,6 +23,7 @@ import type {
 import { changeShown, pairDiffers } from './datasetReport';
 import type { DatasetRun } from './runDataset';
 import { explainedSymbol, noAccuracyReason, sampleWords } from './sampleWords';
+import { measured, notMeasuredNote } from './measures';
 
 export type { ReportFormat } from './datasetReport';
 import type { ReportFormat } from './datasetReport';
@@ -127,6 +128,7 @@ export function markdownSummary(report: Omit<DatasetReport, 'records'>): string 
   const ops = report.settings.operators;
   const words = headWords(report.model.head);
   const sample = sampleWords(report);
+  const tokenLevel = measured(report.settings, 'token-level');
   const lines = [
     `# Polarity Lens violation test: ${cell(basename(report.dataset.path))}`,
     '',
@@ -143,22 +145,29 @@ export function markdownSummary(report: Omit<DatasetReport, 'records'>): string 
     '',
     `Violation ratio = share of samples where the top unit's weight sign disagrees with the sign of the real change in ${explainedSymbol(report)} (${words.quantity}) when it is erased (lower is better); [95% interval${sample.multiLabel ? `; ${sample.clusterNote}` : ''}].`,
     '',
-    `| explainer | ${ops.map((op) => `violation: ${op}`).join(' | ')} | mean of operators | held-out mean | token-level rate (${report.settings.operator}) | runs |`,
-    `|---|${ops.map(() => '---:').join('|')}|---:|---:|---:|---:|`,
+    `| explainer | ${ops.map((op) => `violation: ${op}`).join(' | ')} | mean of operators | held-out mean | ${tokenLevel ? `token-level rate (${report.settings.operator}) | ` : ''}runs |`,
+    `|---|${ops.map(() => '---:').join('|')}|---:|---:|${tokenLevel ? '---:|' : ''}---:|`,
     ...report.explainers.map(
       (e) =>
-        `| ${cell(e.label)} | ${ops.map((op) => (e.violation[op] ? `${interval(e.violation[op])}${e.byConstruction?.[op] ? ' †' : ''}` : '—')).join(' | ')} | ${interval(e.violationMean)} | ${e.byConstruction && e.heldOutMean ? interval(e.heldOutMean) : '='} | ${fixed(e.tokenLevelRate.mean)} | ${e.runs}${e.failures ? ` (${e.failures} failed${e.error ? `: ${cell(e.error)}` : ''})` : ''} |`,
+        `| ${cell(e.label)} | ${ops.map((op) => (e.violation[op] ? `${interval(e.violation[op])}${e.byConstruction?.[op] ? ' †' : ''}` : '—')).join(' | ')} | ${interval(e.violationMean)} | ${e.byConstruction && e.heldOutMean ? interval(e.heldOutMean) : '='} | ${tokenLevel ? `${fixed(e.tokenLevelRate.mean)} | ` : ''}${e.runs}${e.failures ? ` (${e.failures} failed${e.error ? `: ${cell(e.error)}` : ''})` : ''} |`,
     ),
-    `| Random floor (3 seeds) | ${ops.map((op) => fixed(mean(report.random.perSeed.map((s) => s.violation[op] ?? 0)))).join(' | ')} | ${fixed(report.random.mean)} ± ${fixed(report.random.spread)} | | | |`,
+    ...(measured(report.settings, 'random-floor')
+      ? [
+          `| Random floor (${report.settings.randomSeeds.length} seeds) | ${ops.map((op) => fixed(mean(report.random.perSeed.map((s) => s.violation[op] ?? 0)))).join(' | ')} | ${fixed(report.random.mean)} ± ${fixed(report.random.spread)} | |${tokenLevel ? ' |' : ''} |`,
+        ]
+      : []),
     ...constructionNotes(report),
+    ...(notMeasuredNote(report.settings) ? ['', notMeasuredNote(report.settings)!] : []),
     '',
-    `Other metrics under ${report.settings.operator} (mean over samples):`,
+    report.metrics.length
+      ? `Other metrics under ${report.settings.operator} (mean over samples):`
+      : 'Time per explainer (mean over samples):',
     '',
-    `| explainer | ${report.metrics.map((m) => `${cell(m.label)} (${m.better} is better)`).join(' | ')} | ms/sample |`,
-    `|---|${report.metrics.map(() => '---:').join('|')}|---:|`,
+    `| explainer | ${report.metrics.map((m) => `${cell(m.label)} (${m.better} is better) | `).join('')}ms/sample |`,
+    `|---|${report.metrics.map(() => '---:|').join('')}---:|`,
     ...report.explainers.map(
       (e) =>
-        `| ${cell(e.label)} | ${report.metrics.map((m) => fixed(e.metrics[m.id]?.mean ?? null)).join(' | ')} | ${e.msPerSample.toFixed(1)} |`,
+        `| ${cell(e.label)} | ${report.metrics.map((m) => `${fixed(e.metrics[m.id]?.mean ?? null)} | `).join('')}${e.msPerSample.toFixed(1)} |`,
     ),
     '',
     ...(report.comparison ? comparisonSection(report, report.comparison) : []),

@@ -8,6 +8,7 @@ import { countRows, detectFormat, readRows, selectRows } from '../datasetFiles/d
 import type { ColumnChoice, SampleSpec, SelectedRow } from '../datasetFiles/datasetTypes';
 import { ExplanationCancelled, resolveExplainOptions, type ExplainOptions } from '../explain/explainOptions';
 import type { DatasetReport, SampleRecord, SampleRow } from './datasetReport';
+import { DEFAULT_MEASURES, measureOptions, normalizeMeasures, type MeasureId } from './measures';
 import { outcomeSource, type OutcomeSource } from './outcomeSource';
 import { WorkersLost } from './outcomePool';
 import { runIdentity, type RunIdentity } from './runIdentity';
@@ -21,8 +22,10 @@ export interface DatasetRunOptions {
   path: string;
   columns: ColumnChoice;
   selection: SampleSpec;
-  /** The engine's settings; `metrics` and `cancelled` are set by the run. */
-  explain: Omit<ExplainOptions, 'metrics' | 'cancelled' | 'reuse'>;
+  /** The engine's settings; `metrics`, `impactRows`, `randomFloor` and `cancelled` are set by the run. */
+  explain: Omit<ExplainOptions, 'metrics' | 'impactRows' | 'randomFloor' | 'cancelled' | 'reuse'>;
+  /** What to compute per sample (measures.ts); default DEFAULT_MEASURES, what the report shows first. */
+  measure?: readonly MeasureId[];
   /** Where the per-model cache files live. */
   cacheDir: string;
   /** The model's maximum input length in tokens, part of the cache key (it changes the outcome of long texts). */
@@ -81,8 +84,9 @@ export interface DatasetRun extends ReportSnapshot {
  * strictly in file order (RunTally), which gives the progress, the report and the records.
  */
 export async function runDataset(model: TextClassifier, options: DatasetRunOptions): Promise<DatasetRun> {
-  const asked = resolveExplainOptions({ ...options.explain, metrics: true });
-  const identity = await runIdentity(model, asked);
+  const measure = normalizeMeasures(options.measure ?? DEFAULT_MEASURES);
+  const asked = resolveExplainOptions({ ...options.explain, ...measureOptions(measure) });
+  const identity = await runIdentity(model, asked, measure);
   // A target class named in the options is passed on as its index, resolved once.
   const { target: _named, ...rest } = asked;
   const settings = identity.target === undefined ? rest : { ...rest, target: identity.target };

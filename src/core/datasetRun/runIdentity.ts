@@ -8,6 +8,7 @@ import { hashFiles } from '../files/hashFiles';
 import { outcomeSettings, type OutcomeSettings } from '../settings/engineSettings';
 import { ENGINE_VERSION } from './engineVersion';
 import { chosenTarget } from '../explain/prepareText';
+import type { MeasureId } from './measures';
 
 /** The shape of a cached outcome; bumped when it changes, so older cache files are not read as this one. */
 const OUTCOME_FORMAT = 2;
@@ -21,6 +22,8 @@ export interface RunIdentity {
   otherLabels: number;
   modelHash: string;
   outcome: OutcomeSettings;
+  /** What the run computes per sample (measures.ts): a run measuring less has other outcomes. */
+  measure: MeasureId[];
   /** The class every sample is explained for (`check --target`); absent: each sample's prediction ŷ. */
   target?: number;
   /** The outcome settings, the model's own settings (pooling, mask and pad tokens, outputs) and the engine's version. */
@@ -37,7 +40,11 @@ export function datasetTarget(model: TextClassifier, target: string | number | u
   return chosenTarget(model, target);
 }
 
-export async function runIdentity(model: TextClassifier, settings: ResolvedExplainOptions): Promise<RunIdentity> {
+export async function runIdentity(
+  model: TextClassifier,
+  settings: ResolvedExplainOptions,
+  measure: MeasureId[],
+): Promise<RunIdentity> {
   const classes = model.head.classes.length;
   const labels = Array.from({ length: classes }, (_, i) => model.labelOf(i));
   const multiLabel = model.head.kind === 'multi-label';
@@ -50,10 +57,12 @@ export async function runIdentity(model: TextClassifier, settings: ResolvedExpla
     otherLabels: multiLabel ? classes - 1 : 0,
     modelHash,
     outcome,
+    measure,
     ...(target === undefined ? {} : { target }),
     cacheKey: {
       labels,
       ...outcome,
+      measure,
       target: target ?? null,
       layerSweep: settings.layerSweep ?? false,
       config: model.folder.config,

@@ -14,6 +14,7 @@ import type { DatasetProgress, DatasetRunOptions, ReportSnapshot } from './runDa
 import type { RunIdentity } from './runIdentity';
 import type { SampleCache } from './sampleCache';
 import type { ShardRow } from './shardFile';
+import { measuredBy } from './measures';
 import { RANDOM_SEEDS, type SampleOutcome } from './sampleOutcome';
 import { sampleRecords } from './sampleRecords';
 
@@ -48,8 +49,9 @@ export function runHead(
     settings: {
       explainers: settings.explainers,
       operators: [...PAPER_OPERATORS],
-      randomSeeds: [...RANDOM_SEEDS],
+      randomSeeds: identity.measure.includes('random-floor') ? [...RANDOM_SEEDS] : [],
       ...identity.outcome,
+      measure: identity.measure,
       ...(identity.target === undefined ? {} : { target: identity.target }),
     },
   };
@@ -107,6 +109,7 @@ export class RunTally {
       head.settings.operator,
       this.multiLabel,
       single ? { names: this.labels, target: head.settings.target } : undefined,
+      measuredBy(head.settings),
     );
   }
 

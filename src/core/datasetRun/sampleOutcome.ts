@@ -1,18 +1,14 @@
 /**
  * What a dataset run keeps of one text's explanation: verdicts, rates, metrics and polarity counts per explainer, and
- * the Random floor's verdicts for three seeds. Small on purpose (the full ExplainResult is recomputed on demand when a
+ * the Random floor's verdicts for three seeds (each only when the run measures it: see measures.ts). Small on purpose (the full ExplainResult is recomputed on demand when a
  * reader opens the sample), so 100,000 of them fit in a cache file and a report.
  */
 import type { ErasureOperatorName } from '../erasure/erasureOperator';
-import { PAPER_OPERATORS } from '../erasure/operators';
 import type { ExplainResult, ExplanationRow, ImpactRow } from '../explain/explainResult';
-import { randomUnitWeights } from '../explainers/randomWeights';
 import { impactSign, weightSign } from '../faithfulness/polarity';
-import { violationVerdict } from '../faithfulness/violationTest';
 import type { SampleExplainer, SampleRecord } from './datasetReport';
 
-/** The seeds of the Random floor (the paper reports Random as a floor; three draws show its spread). */
-export const RANDOM_SEEDS = [0, 1, 2] as const;
+export { RANDOM_SEEDS } from './measures';
 
 /** One judgement of a text: the class explained with its score, how each explainer did, and Random's verdicts. */
 export type LabelOutcome = Pick<SampleRecord, 'prediction' | 'explainers' | 'random' | 'ms'>;
@@ -30,14 +26,6 @@ export function sampleOutcome(result: ExplainResult, operator: ErasureOperatorNa
   const chosen = impacts.get(operator);
   const explainers: Record<string, SampleExplainer> = {};
   for (const row of result.explanations) explainers[row.id] = explainerOutcome(result, row, chosen);
-  const all = result.units.map(() => true);
-  const random = RANDOM_SEEDS.map((seed) => {
-    const { weights } = randomUnitWeights(result.text, seed, result.units.length);
-    return PAPER_OPERATORS.map((op) => {
-      const impact = impacts.get(op);
-      return impact ? violationVerdict(weights, impact.deltas, all).violates : null;
-    });
-  });
   return {
     text: result.text,
     prediction: { index: result.target.index, label: result.target.label, probability: result.target.probability },
@@ -46,7 +34,8 @@ export function sampleOutcome(result: ExplainResult, operator: ErasureOperatorNa
     truncated: result.truncated,
     explainers,
     ...(result.depth ? { depth: depthOf(result) } : {}),
-    random,
+    // Computed by explainText for the seeds asked (ExplainOptions.randomFloor); none when the floor is not measured.
+    random: result.randomFloor ?? [],
     ms,
   };
 }
@@ -59,7 +48,6 @@ function depthOf(result: ExplainResult): Record<string, (number | null)[]> {
 }
 
 function explainerOutcome(result: ExplainResult, row: ExplanationRow, chosen: ImpactRow | undefined): SampleExplainer {
-  const empty: SampleExplainer['polarity'] = [0, 0, 0, 0, 0];
   if (!row.weights)
     return {
       error: row.error ?? 'did not run',
@@ -68,7 +56,6 @@ function explainerOutcome(result: ExplainResult, row: ExplanationRow, chosen: Im
       tokenLevelRate: null,
       weightedRate: null,
       metrics: {},
-      polarity: empty,
       ms: row.runtimeMs,
     };
   const verdicts: SampleExplainer['verdicts'] = {};
@@ -90,14 +77,18 @@ function explainerOutcome(result: ExplainResult, row: ExplanationRow, chosen: Im
     tokenLevelRate: onChosen?.tokenLevelRate ?? null,
     weightedRate: onChosen?.tokenLevelWeightedRate ?? null,
     metrics: Object.fromEntries(row.metrics.map((m) => [m.id, m.value])),
-    polarity: chosen ? polarityCounts(row.weights, chosen.deltas, row.signed) : empty,
+    ...(chosen ? { polarity: polarityCounts(row.weights, chosen.deltas, row.signed) } : {}),
     ms: row.runtimeMs,
   };
 }
 
 /** Units by (claimed sign, measured sign): [+,+], [+,−], [−,+], [−,−], and no claim or no impact. */
-export function polarityCounts(weights: number[], deltas: number[], signed: boolean): SampleExplainer['polarity'] {
-  const counts: SampleExplainer['polarity'] = [0, 0, 0, 0, 0];
+export function polarityCounts(
+  weights: number[],
+  deltas: number[],
+  signed: boolean,
+): NonNullable<SampleExplainer['polarity']> {
+  const counts: NonNullable<SampleExplainer['polarity']> = [0, 0, 0, 0, 0];
   weights.forEach((w, i) => {
     // An unsigned weight claims support; an exact 0 is drawn as "no claim" here (the token-level rate counts it as support).
     const claim = signed ? weightSign(w) : w === 0 ? 0 : 1;

@@ -1,3 +1,4 @@
+import { MEASURE_IDS } from '../../../src/core/datasetRun/measures';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,19 +19,26 @@ after(async () => {
   await model.dispose();
   rmSync(tmp, { recursive: true, force: true });
 });
+const ALL = [...MEASURE_IDS];
 const settings = (extra = {}) =>
   resolveExplainOptions({ explainers: ['raw-attention', 'occlusion'], metrics: true, ...extra });
 
 describe('the dataset run, stage by stage', () => {
   it('runIdentity: an outcome setting changes the cache key, the explainer list does not (cache lines say which they hold)', async () => {
-    const base = await runIdentity(model, settings());
+    const base = await runIdentity(model, settings(), ALL);
     assert.deepEqual(base.labels, ['negative', 'positive']);
     assert.equal(base.multiLabel, false);
     assert.match(base.modelHash, /^[0-9a-f]{64}$/);
-    assert.deepEqual(await runIdentity(model, settings({ explainers: ['lime'] })), base);
+    assert.deepEqual(await runIdentity(model, settings({ explainers: ['lime'] }), ALL), base);
     for (const change of [{ igSteps: 7 }, { seed: 3 }, { operator: 'attention-mask' as const }, { attentionHead: 0 }]) {
-      assert.notDeepEqual((await runIdentity(model, settings(change))).cacheKey, base.cacheKey, JSON.stringify(change));
+      assert.notDeepEqual(
+        (await runIdentity(model, settings(change), ALL)).cacheKey,
+        base.cacheKey,
+        JSON.stringify(change),
+      );
     }
+    // A run that measures less keeps other outcomes.
+    assert.notDeepEqual((await runIdentity(model, settings(), ['verdicts'])).cacheKey, base.cacheKey);
   });
 
   it('outcomeSource: in this process one text at a time, an error comes back as a value; several workers need their entry', async () => {
@@ -44,7 +52,7 @@ describe('the dataset run, stage by stage', () => {
 
   it('RunTally: folds rows into the cache and the report, counts resumed rows apart, and finds a row’s record', async () => {
     const s = settings();
-    const identity = await runIdentity(model, s);
+    const identity = await runIdentity(model, s, ALL);
     const cache = await SampleCache.open(join(tmp, 'cache'), identity.modelHash, identity.cacheKey);
     try {
       const head = runHead(
