@@ -284,11 +284,11 @@ describe('the exported report page (standalone, headless Chromium)', () => {
     const ag = report.explainers.find((e) => e.id === 'attention-x-gradient')!;
     assert.deepEqual(
       await cells(),
-      polarityMatrix(ag.polarity).cells.map((c) => c.count),
+      polarityMatrix(ag.polarity!).cells.map((c) => c.count),
     );
     await choose(page, 'polarity-explainer', 'raw-attention');
     await page.waitForSelector('#chart-polarity svg[data-explainer="raw-attention"]');
-    assert.deepEqual(await cells(), report.explainers[0].polarity.slice(0, 4));
+    assert.deepEqual(await cells(), report.explainers[0].polarity!.slice(0, 4));
     const violating = await page.$$eval('#chart-polarity .matrix-cell.cell-violates', (els) =>
       els.map((e) => e.getAttribute('aria-label')),
     );
@@ -661,6 +661,53 @@ describe('the live report webview (VS Code API stand-in)', () => {
       assertClean(trouble);
     } finally {
       await page.close();
+    }
+  });
+
+  it('a run that measured verdicts only: no token-level or metric columns, no floor row, and a note that says so', async () => {
+    const base = fakeReport({ rows: 20, seed: 6 });
+    const none = { n: 0, mean: null, lo: null, hi: null };
+    const report: ReportView = {
+      ...base,
+      settings: { ...base.settings, measure: ['verdicts'], randomSeeds: [] },
+      metrics: [],
+      random: { perSeed: [], mean: null, spread: null },
+      explainers: base.explainers.map(({ polarity: _p, ...e }) => ({
+        ...e,
+        tokenLevelRate: none,
+        weightedRate: none,
+        metrics: {},
+      })),
+    };
+    const { page, trouble } = await openFile(standalone(report), 'verdicts-only');
+    try {
+      const columns = await attrs(page, '#report-summary thead th', 'data-column');
+      assert.deepEqual(
+        columns,
+        summaryColumns(report).map((c) => c.id),
+      );
+      assert.ok(columns.includes('violationMean') && columns.includes('msPerSample'));
+      assert.ok(!columns.some((c) => /tokenLevelRate|weightedRate|^metric:/.test(c)), columns.join());
+      assert.equal(await page.locator('#report-summary tfoot').count(), 0, 'no Random floor row');
+      assert.equal(
+        await page.textContent('#report-not-measured'),
+        'Not computed in this run (it measured verdicts): token-level rates and polarity counts; faithfulness metrics; the Random floor. A run with --measure all (in VS Code, the setting polarityLens.dataset.measure) computes them.',
+      );
+      await page.waitForSelector('#chart-polarity .empty');
+      assert.match((await page.textContent('#chart-polarity .empty')) ?? '', /^Not computed in this run/);
+      assert.equal(await page.locator('#chart-violation .reference-line').count(), 0, 'no floor line');
+      assert.match((await page.textContent('#chart-violation')) ?? '', /Random floor was not computed in this run/);
+      assertClean(trouble);
+    } finally {
+      await page.close();
+    }
+    // A report that computed everything has no such note.
+    const full = await openFile(standalone(base), 'measured-all');
+    try {
+      assert.equal(await full.page.locator('#report-not-measured').count(), 0);
+      assert.equal(await full.page.locator('#report-summary tfoot tr.floor-row').count(), 1);
+    } finally {
+      await full.page.close();
     }
   });
 

@@ -22,10 +22,16 @@ const measuredWord = (m: PolarityCell['measured']): string =>
   m === 'supports' ? 'Δ > 0 (supports ŷ)' : 'Δ < 0 (suppresses ŷ)';
 
 export function polarityChart(explainer: ExplainerSummary | undefined, operator: string): ChartBody {
-  const m = explainer ? polarityMatrix(explainer.polarity) : undefined;
+  const m = explainer?.polarity ? polarityMatrix(explainer.polarity) : undefined;
   const description =
     `Every unit of every sample under ${operator}: the sign the weight claims against the sign of Δ = p(ŷ) − p(ŷ without the unit). ` +
     'The diagonal (✓) is consistent, the other two cells (✗) are violations; shares are of the units with both signs.';
+  if (explainer && !explainer.polarity)
+    return {
+      description,
+      chart: null,
+      empty: 'Not computed in this run: the matrix needs every unit erased (the token-level measure).',
+    };
   if (!explainer || !m || m.total === 0) {
     return { description, chart: null, empty: 'No units counted for this explainer yet.' };
   }

@@ -20,6 +20,7 @@ import {
 } from '../logic/reportSummary';
 import { headWords } from '../../../src/core/explain/headWords';
 import { explainedSymbol, sampleWords } from '../../../src/core/datasetRun/sampleWords';
+import { measured, notMeasuredNote } from '../../../src/core/datasetRun/measures';
 
 function cellText(column: SummaryColumnDef, cell: SummaryCell): string {
   if (column.id === 'msPerSample')
@@ -197,9 +198,11 @@ export function renderSummary(
         },
         el('thead', {}, el('tr', {}, ...columns.map((c) => headerCell(c, sort, onSort)))),
         body,
-        el('tfoot', {}, floorRow(report, columns)),
+        measured(report.settings, 'random-floor') ? el('tfoot', {}, floorRow(report, columns)) : null,
       ),
     ),
+    notMeasuredNote(report.settings) &&
+      el('p', { id: 'report-not-measured', class: 'not-measured', text: notMeasuredNote(report.settings)! }),
     el('p', {
       id: 'report-sort-note',
       class: 'sr-only',

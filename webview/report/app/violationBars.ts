@@ -148,27 +148,30 @@ export function violationBars(report: ReportView): ChartBody {
     'ul',
     { class: 'legend chart-legend', attrs: { 'aria-label': 'Operators' } },
     ...ops.map((o, i) => el('li', { class: 'legend-item' }, swatch(i), operatorTitle(o))),
-    el(
-      'li',
-      { class: 'legend-item' },
-      svgEl(
-        'svg',
-        { class: 'legend-swatch-svg', width: 22, height: 14, 'aria-hidden': 'true' },
-        svgEl('line', { class: 'reference-line', x1: 0, x2: 22, y1: 7, y2: 7 }),
+    floor.seeds.length > 0 &&
+      el(
+        'li',
+        { class: 'legend-item' },
+        svgEl(
+          'svg',
+          { class: 'legend-swatch-svg', width: 22, height: 14, 'aria-hidden': 'true' },
+          svgEl('line', { class: 'reference-line', x1: 0, x2: 22, y1: 7, y2: 7 }),
+        ),
+        'Random floor',
       ),
-      'Random floor',
-    ),
   );
   const table = hiddenTable(
     'Violation ratio (share of samples) per explainer and operator',
     ['Explainer', ...ops.map(operatorTitle)],
     [
       ...explainers.map((e) => [e.label, ...ops.map((o) => formatFixed(e.violation[o]?.ratio))]),
-      ['Random floor (mean of seeds)', ...ops.map((o) => formatFixed(floor.perOperator[o]))],
+      ...(floor.seeds.length
+        ? [['Random floor (mean of seeds)', ...ops.map((o) => formatFixed(floor.perOperator[o]))]]
+        : []),
     ],
   );
   return {
-    description: `Share of samples whose top unit’s sign is wrong, under each of the paper’s operators; lower is better. The dashed line is the Random floor${floor.mean !== null ? ` (${formatFixed(floor.mean)})` : ''}: an explainer near it does no better than chance.`,
+    description: `Share of samples whose top unit’s sign is wrong, under each of the paper’s operators; lower is better. ${floor.seeds.length ? `The dashed line is the Random floor${floor.mean !== null ? ` (${formatFixed(floor.mean)})` : ''}: an explainer near it does no better than chance.` : 'The Random floor was not computed in this run (--measure random-floor).'}`,
     legend,
     chart: hasData ? svg : null,
     empty: 'No explainer has run on a sample yet.',

@@ -35,6 +35,7 @@ export interface SummaryCell {
 }
 
 export { operatorTitle } from '../../../src/core/erasure/operators';
+import { measured } from '../../../src/core/datasetRun/measures';
 import { operatorTitle } from '../../../src/core/erasure/operators';
 
 /** The id of the explainer that is the floor, not a method: never ranked. */
@@ -93,20 +94,25 @@ export function summaryColumns(report: ReportView): SummaryColumnDef[] {
       'The mean over only the operators whose verdict is not by construction (†: the explainer was fitted with that operator, or the model’s structure decides the verdict); the same as the mean where none is',
       'lower',
     ),
-    col(
-      'tokenLevelRate',
-      `Token-level (${op})`,
-      'ratio of units',
-      `Share of all units whose claimed sign disagrees with their own Δ under ${op}, mean over samples (beyond the paper)`,
-      'lower',
-    ),
-    col(
-      'weightedRate',
-      `|w|-weighted (${op})`,
-      'ratio, weighted by |w|',
-      `The token-level rate with each unit weighted by its |w| under ${op}`,
-      'lower',
-    ),
+    // Columns of what the run did not compute are left out (the summary says so), not filled with dashes.
+    ...(measured(report.settings, 'token-level')
+      ? [
+          col(
+            'tokenLevelRate',
+            `Token-level (${op})`,
+            'ratio of units',
+            `Share of all units whose claimed sign disagrees with their own Δ under ${op}, mean over samples (beyond the paper)`,
+            'lower',
+          ),
+          col(
+            'weightedRate',
+            `|w|-weighted (${op})`,
+            'ratio, weighted by |w|',
+            `The token-level rate with each unit weighted by its |w| under ${op}`,
+            'lower',
+          ),
+        ]
+      : []),
     ...report.metrics.map((m) =>
       col(
         `metric:${m.id}`,
