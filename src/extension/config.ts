@@ -8,8 +8,12 @@ import type { PanelSettings } from '../pages/explain/explainProtocol';
 import {
   ENGINE_SETTINGS,
   EXPLAINERS,
+  DEFAULT_MEASURES,
+  MEASURE_IDS,
+  normalizeMeasures,
   readConfigValue,
   type EngineSettingValues,
+  type MeasureId,
   type ExplainSettingValues,
 } from '../core/views';
 
@@ -32,6 +36,8 @@ export interface ExtensionSettings {
   maxCharacters: number;
   /** Processes a dataset run explains in. */
   datasetWorkers: number;
+  /** What a dataset run computes per sample (measures.ts). */
+  datasetMeasure: MeasureId[];
 }
 
 /** The explain settings a report's sample is explained with, whatever the settings say now (see DatasetSession.openSample). */
@@ -98,7 +104,27 @@ export function readSettings(
     load: { maxTokens: engine.maxTokens, threads: engine.threads },
     maxCharacters: DEFAULTS.maxCharacters,
     datasetWorkers: engine.datasetWorkers,
+    datasetMeasure: readMeasure(config.get<unknown>('dataset.measure'), warn),
   };
+}
+
+/** `polarityLens.dataset.measure`: known measures in the registry's order, verdicts always; unknown ones are said and ignored. */
+function readMeasure(raw: unknown, warn: (message: string) => void): MeasureId[] {
+  if (raw === undefined || raw === null) return [...DEFAULT_MEASURES];
+  if (!Array.isArray(raw)) {
+    warn(
+      l10n.t(
+        'polarityLens.dataset.measure must be a list of {0}; using {1}.',
+        MEASURE_IDS.join(', '),
+        DEFAULT_MEASURES.join(', '),
+      ),
+    );
+    return [...DEFAULT_MEASURES];
+  }
+  const unknown = raw.filter((id) => typeof id !== 'string' || !(MEASURE_IDS as readonly string[]).includes(id));
+  if (unknown.length)
+    warn(l10n.t('polarityLens.dataset.measure: unknown measure {0} ignored.', unknown.map(String).join(', ')));
+  return normalizeMeasures(raw.filter((id): id is MeasureId => (MEASURE_IDS as readonly unknown[]).includes(id)));
 }
 
 /** What the engine is asked to do, from the settings and the panel's controls. */

@@ -144,6 +144,7 @@ export class DatasetSession implements vscode.Disposable {
         model: { dir: model.dir, name: model.name },
         explain: explainOptions(settings),
         load: settings.load,
+        measure: settings.datasetMeasure,
       },
       warnings,
     );
@@ -258,7 +259,15 @@ export class DatasetSession implements vscode.Disposable {
         try {
           const handle = await this.deps.client.runDataset(
             model.dir,
-            { path, columns, selection, explain, cacheDir: this.deps.cacheDir, workers: settings.datasetWorkers },
+            {
+              path,
+              columns,
+              selection,
+              explain,
+              measure: run.measure ?? settings.datasetMeasure,
+              cacheDir: this.deps.cacheDir,
+              workers: settings.datasetWorkers,
+            },
             {
               signal: controller.signal,
               load,

@@ -15,6 +15,7 @@ import {
   writeChunksAtomically,
   type ColumnChoice,
   type ExplainResult,
+  type MeasureId,
   type SampleSpec,
 } from '../core/views';
 import type { WireExplainOptions, WireLoadOptions } from './inference/protocol';
@@ -68,6 +69,8 @@ export interface DatasetRunRecipe {
   model: ModelRef;
   explain: WireExplainOptions;
   load: WireLoadOptions;
+  /** What the run computed per sample (absent in runs remembered before runs could choose: the setting's value). */
+  measure?: MeasureId[];
 }
 
 export function newRevision(): string {

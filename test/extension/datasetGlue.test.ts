@@ -126,6 +126,25 @@ describe('Run Violation Test on Dataset (the extension glue, with the real infer
     );
   });
 
+  it('polarityLens.dataset.measure chooses what the run computes, and the report says what it did not', async () => {
+    const api = startExtension(activate, { explainers: EXPLAINERS, 'dataset.measure': ['metrics'] });
+    const { view } = (await api.runDatasetTest(fileUri(dataset), {
+      columns: { text: 'text', label: 'label' },
+      selection: { mode: 'first', n: 3 },
+    })) as { view: ReportView };
+    assert.deepEqual(view.settings.measure, ['verdicts', 'metrics']);
+    assert.ok(view.metrics.length > 0);
+    assert.deepEqual(view.random.perSeed, []);
+    assert.ok(view.explainers.every((e) => e.polarity === undefined));
+    const plain = start();
+    const second = (await plain.runDatasetTest(fileUri(dataset), {
+      columns: { text: 'text', label: 'label' },
+      selection: { mode: 'first', n: 3 },
+    })) as { view: ReportView };
+    assert.deepEqual(second.view.settings.measure, ['verdicts', 'random-floor'], 'the default');
+    assert.deepEqual(second.view.metrics, []);
+  });
+
   it('a sample opens with every setting the report was computed with, not the settings changed since', async () => {
     const explainers = ['raw-attention', 'lime'];
     const api = startExtension(activate, {

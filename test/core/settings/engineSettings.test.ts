@@ -1,3 +1,4 @@
+import { DEFAULT_MEASURES, MEASURE_IDS, MEASURES, parseMeasures } from '../../../src/core/datasetRun/measures';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ENGINE_FLAGS, ENGINE_HELP, engineOptions } from '../../../src/cli/engineOptions';
@@ -23,6 +24,8 @@ const manifest = localizedManifest<{
 const properties = manifest.contributes.configuration.properties;
 /** The extension's own settings, which the engine never reads. */
 const EXTENSION_ONLY = ['polarityLens.model', 'polarityLens.explainers', 'polarityLens.editor.explainer'];
+/** A dataset run's own choice, declared by the measures' registry (measures.ts). */
+const DATASET_RUN = ['polarityLens.dataset.measure'];
 
 describe('settings: one declaration per setting', () => {
   it('package.json declares exactly the declared settings, with their defaults, ranges, choices and descriptions', () => {
@@ -33,7 +36,7 @@ describe('settings: one declaration per setting', () => {
     }
     assert.deepEqual(
       Object.keys(properties).sort(),
-      [...EXTENSION_ONLY, ...declared.map((s) => `polarityLens.${s.config}`)].sort(),
+      [...EXTENSION_ONLY, ...DATASET_RUN, ...declared.map((s) => `polarityLens.${s.config}`)].sort(),
       'no undeclared setting',
     );
   });
@@ -47,6 +50,32 @@ describe('settings: one declaration per setting', () => {
       operator.choices.map((c) => c.value),
       Object.keys(ERASURE_OPERATORS),
     );
+  });
+
+  it("polarityLens.dataset.measure is the measures' registry: ids, descriptions, default; the extension reads it as check does", () => {
+    const property = properties['polarityLens.dataset.measure'];
+    const items = property.items as { enum: string[]; enumDescriptions: string[] };
+    assert.deepEqual(items.enum, [...MEASURE_IDS]);
+    assert.deepEqual(
+      items.enumDescriptions,
+      MEASURES.map((m) => m.description),
+    );
+    assert.deepEqual(property.default, [...DEFAULT_MEASURES]);
+    const warnings: string[] = [];
+    const read = (value: unknown) =>
+      readSettings({ get: <T>(key: string) => (key === 'dataset.measure' ? (value as T) : undefined) }, (w) =>
+        warnings.push(w),
+      ).datasetMeasure;
+    assert.deepEqual(read(undefined), [...DEFAULT_MEASURES]);
+    // Registry order, verdicts always (they are the test), as parseMeasures does for --measure.
+    assert.deepEqual(read(['metrics', 'token-level']), ['verdicts', 'token-level', 'metrics']);
+    assert.deepEqual(read(['metrics', 'token-level']), parseMeasures('metrics,token-level'));
+    assert.deepEqual(read([]), ['verdicts']);
+    assert.equal(warnings.length, 0);
+    assert.deepEqual(read(['metrics', 'everything', 3]), ['verdicts', 'metrics']);
+    assert.match(warnings[0], /unknown measure everything, 3 ignored/);
+    assert.deepEqual(read('all'), [...DEFAULT_MEASURES]);
+    assert.match(warnings[1], /must be a list of verdicts, token-level, metrics, random-floor/);
   });
 
   it("every setting value has a declaration, and the engine's defaults are the declared ones", () => {
