@@ -24,6 +24,9 @@ interface Property {
   markdownDescription?: string;
 }
 
+/** Settings declared outside ENGINE_SETTINGS that a CLI flag also sets (`check --measure`: measures.ts). */
+const OWN_FLAGS: Record<string, string> = { 'polarityLens.dataset.measure': '`check --measure`' };
+
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 export function settingsTable(): string {
@@ -36,14 +39,16 @@ export function settingsTable(): string {
   };
   const rows = Object.entries(manifest.contributes.configuration.properties).map(([key, p]) => {
     const spec = ENGINE_SETTINGS.find((s) => 'config' in s && `polarityLens.${s.config}` === key);
-    const flag = spec && 'flag' in spec ? `\`--${spec.flag}\`` : '';
+    const flag = spec && 'flag' in spec ? `\`--${spec.flag}\`` : (OWN_FLAGS[key] ?? '');
     const accepts =
       p.enum && p.enum.length > 6
         ? 'an explainer id'
         : p.enum
           ? p.enum.map((v) => `\`${v}\``).join(', ')
           : p.items?.enum
-            ? 'explainer ids'
+            ? p.items.enum.length > 6
+              ? 'explainer ids'
+              : `a list of ${p.items.enum.map((v) => `\`${v}\``).join(', ')}`
             : p.minimum !== undefined
               ? `${p.minimum} – ${p.maximum}`
               : p.type === 'string'

@@ -11,6 +11,7 @@ import {
   columnsNeedConfirming,
   DATASET_EXTENSIONS,
   ENGINE_SETTINGS,
+  MEASURE_IDS,
   defaultReportPath,
   formatDuration,
   freePath,
@@ -90,6 +91,8 @@ export class DatasetSession implements vscode.Disposable {
   private view: ReportView | undefined;
   private progress: ReportProgress | undefined;
   private running: AbortController | undefined;
+  /** The run the panel shows, to run again (undefined for a report opened from a file). */
+  private recipe: DatasetRunRecipe | undefined;
   /**
    * Where exports of an opened report go (named after its dataset): beside the dataset where it was found, else beside
    * the report, since the folder the report names may not exist here. Undefined for a run: beside its dataset.
@@ -217,6 +220,7 @@ export class DatasetSession implements vscode.Disposable {
    */
   private async start(run: DatasetRunRecipe, warnings: RunWarnings, restoring = false): Promise<DatasetOutcome> {
     const { path, columns, selection, model, explain, load } = run;
+    this.recipe = run;
     void this.deps.memory.rememberDatasetRun(run);
     this.cancel();
     this.handle?.close();
@@ -375,6 +379,22 @@ export class DatasetSession implements vscode.Disposable {
     return undefined;
   }
 
+  /**
+   * The report's "Run Again Measuring Everything": the run on screen, same dataset, rows, model and settings, with
+   * every measure. A report opened from a file has no run here to repeat: the message says how to get one.
+   */
+  async measureAll(): Promise<DatasetOutcome | undefined> {
+    if (!this.recipe) {
+      void vscode.window.showInformationMessage(
+        vscode.l10n.t(
+          'Polarity Lens: this report was opened from a file. To compute what it lacks, run the violation test on its dataset with the setting polarityLens.dataset.measure listing every measure.',
+        ),
+      );
+      return undefined;
+    }
+    return this.start({ ...this.recipe, measure: [...MEASURE_IDS] }, new RunWarnings());
+  }
+
   private onMessage(message: ReportWebviewMessage): void {
     switch (message.type) {
       case 'ready':
@@ -383,6 +403,9 @@ export class DatasetSession implements vscode.Disposable {
         break;
       case 'cancel':
         this.cancel();
+        break;
+      case 'measureAll':
+        void this.measureAll();
         break;
       case 'openSample':
         void this.openSample(message.row, message.target);
@@ -482,6 +505,7 @@ export class DatasetSession implements vscode.Disposable {
     }
     // It replaces whatever the panel showed, a run in progress included (its finished samples stay in the cache).
     this.cancel();
+    this.recipe = undefined;
     this.running = undefined;
     this.progress = undefined;
     this.handle?.close();

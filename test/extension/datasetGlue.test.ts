@@ -143,6 +143,18 @@ describe('Run Violation Test on Dataset (the extension glue, with the real infer
     })) as { view: ReportView };
     assert.deepEqual(second.view.settings.measure, ['verdicts', 'random-floor'], 'the default');
     assert.deepEqual(second.view.metrics, []);
+
+    // The report's "Run Again Measuring Everything": the same run, every measure.
+    reportPanel().send({ type: 'measureAll' });
+    const full = () =>
+      posted().find((m) => m.type === 'report' && m.report?.complete && m.report.settings.measure?.length === 4);
+    for (let i = 0; i < 300 && !full(); i++) await new Promise((r) => setTimeout(r, 100));
+    const rerun = full()?.report;
+    assert.ok(rerun, 'the run again, measuring everything');
+    assert.equal(rerun.samples, 3);
+    assert.deepEqual(rerun.settings.explainers, EXPLAINERS);
+    assert.ok(rerun.metrics.length > 0 && rerun.random.perSeed.length === 3);
+    assert.ok(rerun.explainers.every((e) => e.polarity !== undefined));
   });
 
   it('a sample opens with every setting the report was computed with, not the settings changed since', async () => {

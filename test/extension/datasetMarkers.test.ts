@@ -164,6 +164,12 @@ describe('dataset rows in the editor', () => {
     );
     const shown = await hover(fresh, view.sampleRows[0].line - 1);
     assert.match(shown!.contents.value, /Raw attention/, 'the hover reads the opened report');
+    // An opened report has no run here to repeat: "Run Again Measuring Everything" says how to get one instead.
+    const before = posted().length;
+    reportPanel().send({ type: 'measureAll' });
+    await new Promise((r) => setTimeout(r, 50));
+    assert.match(stub.messages.at(-1)!.text, /this report was opened from a file\. To compute what it lacks, run/);
+    assert.equal(posted().length, before, 'nothing runs');
   });
 
   it('opens a report whose dataset changed without marking it, and says why', async () => {

@@ -91,6 +91,23 @@ const countText = (shown: number, total: number): string =>
 const waitCount = (page: Page, text: string): Promise<unknown> =>
   page.waitForFunction((t) => document.getElementById('sample-count')?.textContent === t, text);
 
+/** `base` as a run measuring the verdicts only would report it (measures.ts): nothing else computed. */
+function verdictsOnly(base: ReportView): ReportView {
+  const none = { n: 0, mean: null, lo: null, hi: null };
+  return {
+    ...base,
+    settings: { ...base.settings, measure: ['verdicts'], randomSeeds: [] },
+    metrics: [],
+    random: { perSeed: [], mean: null, spread: null },
+    explainers: base.explainers.map(({ polarity: _p, ...e }) => ({
+      ...e,
+      tokenLevelRate: none,
+      weightedRate: none,
+      metrics: {},
+    })),
+  };
+}
+
 describe('the exported report page (standalone, headless Chromium)', () => {
   const report = fakeReport({ rows: 300, seed: 21 });
   let page: Page;
@@ -593,6 +610,25 @@ describe('the live report webview (VS Code API stand-in)', () => {
     }
   });
 
+  it('a report that did not measure everything offers to run again measuring everything', async () => {
+    const { page, trouble } = await openFile(liveHtml(), 'live-measure', FAKE_VSCODE, '#report-header');
+    try {
+      await waitPosted(page, 'ready');
+      await send(page, { type: 'report', report: verdictsOnly(fakeReport({ rows: 10, seed: 2 })) });
+      await page.waitForSelector('#report-measure-all');
+      assert.match((await page.textContent('#report-not-measured')) ?? '', /^Not computed in this run/);
+      await page.click('#report-measure-all');
+      await waitPosted(page, 'measureAll');
+      // A report that measured everything has no note and no button.
+      await send(page, { type: 'report', report: fakeReport({ rows: 10, seed: 2 }) });
+      await page.waitForSelector('#report-not-measured', { state: 'detached' });
+      assert.equal(await page.locator('#report-measure-all').count(), 0);
+      assertClean(trouble);
+    } finally {
+      await page.close();
+    }
+  });
+
   it('a report per class: tables by ŷ and by gold label with their intervals, the confusion matrix, and the class explained', async () => {
     const base = fakeReport({ rows: 6, seed: 9 });
     const [neg, pos] = base.model.labels;
@@ -666,19 +702,7 @@ describe('the live report webview (VS Code API stand-in)', () => {
 
   it('a run that measured verdicts only: no token-level or metric columns, no floor row, and a note that says so', async () => {
     const base = fakeReport({ rows: 20, seed: 6 });
-    const none = { n: 0, mean: null, lo: null, hi: null };
-    const report: ReportView = {
-      ...base,
-      settings: { ...base.settings, measure: ['verdicts'], randomSeeds: [] },
-      metrics: [],
-      random: { perSeed: [], mean: null, spread: null },
-      explainers: base.explainers.map(({ polarity: _p, ...e }) => ({
-        ...e,
-        tokenLevelRate: none,
-        weightedRate: none,
-        metrics: {},
-      })),
-    };
+    const report = verdictsOnly(base);
     const { page, trouble } = await openFile(standalone(report), 'verdicts-only');
     try {
       const columns = await attrs(page, '#report-summary thead th', 'data-column');
@@ -689,6 +713,7 @@ describe('the live report webview (VS Code API stand-in)', () => {
       assert.ok(columns.includes('violationMean') && columns.includes('msPerSample'));
       assert.ok(!columns.some((c) => /tokenLevelRate|weightedRate|^metric:/.test(c)), columns.join());
       assert.equal(await page.locator('#report-summary tfoot').count(), 0, 'no Random floor row');
+      assert.equal(await page.locator('#report-measure-all').count(), 0, 'an exported page cannot run anything');
       assert.equal(
         await page.textContent('#report-not-measured'),
         'Not computed in this run (it measured verdicts): token-level rates and polarity counts; faithfulness metrics; the Random floor. A run with --measure all (in VS Code, the setting polarityLens.dataset.measure) computes them.',

@@ -32,7 +32,9 @@ export type ReportWebviewMessage =
   /** `target`: the label a multi-label sample row tests (explained with that label). */
   | { type: 'openSample'; row: number; target?: number }
   /** `view`: the reader's view choices, so an exported HTML page opens as the report looks. */
-  | { type: 'export'; format: ReportFormat; view?: ReportViewState };
+  | { type: 'export'; format: ReportFormat; view?: ReportViewState }
+  /** Run the report's run again measuring everything (`--measure all`): what the report says it did not compute. */
+  | { type: 'measureAll' };
 
 /** Sortable columns of the explainer summary. */
 export type ReportSummaryColumn =

@@ -201,8 +201,12 @@ export class ReportApp {
     const report = this.report!;
     const view = this.view!;
     keepFocus(this.summary, () =>
-      renderSummary(this.summary, report, view.sort, (column) =>
-        this.setView({ sort: nextSort(this.view!.sort, column) }),
+      renderSummary(
+        this.summary,
+        report,
+        view.sort,
+        (column) => this.setView({ sort: nextSort(this.view!.sort, column) }),
+        this.bridge.live ? () => this.bridge.post({ type: 'measureAll' }) : undefined,
       ),
     );
   }

@@ -146,13 +146,33 @@ function floorRow(report: ReportView, columns: SummaryColumnDef[]): HTMLElement 
   );
 }
 
+function measureAllButton(onClick: () => void): HTMLElement {
+  const button = el(
+    'vscode-button',
+    {
+      id: 'report-measure-all',
+      attrs: {
+        secondary: true,
+        title:
+          'Run this report’s dataset again with the same model and settings, measuring everything; every sample is computed again (a run measuring more has its own cache)',
+      },
+    },
+    'Run Again Measuring Everything',
+  );
+  button.addEventListener('click', onClick);
+  return button;
+}
+
 export function renderSummary(
   section: HTMLElement,
   report: ReportView,
   sort: ReportViewState['sort'],
   onSort: (c: SummaryColumnDef) => void,
+  /** Live webview only: the button that runs the report again measuring everything. */
+  onMeasureAll?: () => void,
 ): void {
   const columns = summaryColumns(report);
+  const missing = notMeasuredNote(report.settings);
   const best = bestPerColumn(report.explainers, columns);
   const words = headWords(report.model.head);
   const body = el(
@@ -201,8 +221,13 @@ export function renderSummary(
         measured(report.settings, 'random-floor') ? el('tfoot', {}, floorRow(report, columns)) : null,
       ),
     ),
-    notMeasuredNote(report.settings) &&
-      el('p', { id: 'report-not-measured', class: 'not-measured', text: notMeasuredNote(report.settings)! }),
+    missing &&
+      el(
+        'div',
+        { class: 'not-measured' },
+        el('p', { id: 'report-not-measured', text: missing }),
+        onMeasureAll && measureAllButton(onMeasureAll),
+      ),
     el('p', {
       id: 'report-sort-note',
       class: 'sr-only',
