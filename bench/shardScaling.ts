@@ -11,14 +11,14 @@
  * shard-bench block.
  */
 import { spawn } from 'node:child_process';
-import { cpSync, createReadStream, createWriteStream, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, createReadStream, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { stringify } from 'csv-stringify/sync';
 import { projectRoot, readLabelledCsv } from '../src/core';
 import { writeReadmeBlock } from './readmeBlock';
+import { writeRepeatedCsv } from './repeatedCsv';
 import { hoursTable, type Measured } from './scalingArithmetic';
 
 const ROOT = projectRoot(__dirname);
@@ -76,18 +76,6 @@ async function shardsIn(dir: string): Promise<{ files: string[]; rows: number; r
   }
   const bytes = files.reduce((sum, f) => sum + statSync(f).size, 0);
   return { files, rows, resumed, bytes };
-}
-
-/** A CSV of `rows` rows that repeats `source`'s rows in turn. */
-async function repeatedCsv(file: string, source: { text: string; label: string }[], rows: number): Promise<void> {
-  const out = createWriteStream(file);
-  out.write('text,label\n');
-  for (let i = 0; i < rows; i++) {
-    const r = source[i % source.length];
-    if (!out.write(stringify([[r.text, r.label]])))
-      await new Promise<void>((resolve) => out.once('drain', () => resolve()));
-  }
-  await new Promise<void>((resolve) => out.end(() => resolve()));
 }
 
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
@@ -225,7 +213,7 @@ async function mergeFigures(
   samples: number,
 ): Promise<{ mergeSeconds: number; mergeSamples: number }> {
   const csv = join(work, 'repeated.csv');
-  await repeatedCsv(csv, readLabelledCsv(test).slice(0, rows), samples);
+  await writeRepeatedCsv(csv, readLabelledCsv(test).slice(0, rows), samples);
   const dir = join(work, 'merge');
   const run = await timed(
     [1, 2, 3, 4].map((k) => {
