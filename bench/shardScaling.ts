@@ -29,7 +29,7 @@ const RUN_ROWS = 500_000;
 
 interface Finished {
   seconds: number;
-  stdout: string[];
+  /** Each process's stderr, in launch order. */
   stderr: string[];
 }
 
@@ -39,14 +39,12 @@ async function timed(commands: string[][]): Promise<Finished> {
   const exits = await Promise.all(
     commands.map(
       (args) =>
-        new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-          const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-          let stdout = '';
+        new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+          const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
           let stderr = '';
-          child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
           child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
           child.on('error', reject);
-          child.on('close', (code) => resolve({ code, stdout, stderr }));
+          child.on('close', (code) => resolve({ code, stderr }));
         }),
     ),
   );
@@ -54,7 +52,7 @@ async function timed(commands: string[][]): Promise<Finished> {
   exits.forEach((e, i) => {
     if (e.code !== 0) throw new Error(`node ${commands[i].join(' ')} exited ${e.code}:\n${e.stderr.slice(-2000)}`);
   });
-  return { seconds, stdout: exits.map((e) => e.stdout), stderr: exits.map((e) => e.stderr) };
+  return { seconds, stderr: exits.map((e) => e.stderr) };
 }
 
 /** The shard files in `dir` and their headers' row and cache-hit counts. */
