@@ -12,11 +12,10 @@
  * forward-only explainers ≥ 60 samples/s and all explainers ≥ 8 samples/s; peak RSS ≤ 600 MB for the streamed run.
  */
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { stringify } from 'csv-stringify/sync';
 import { writeReadmeBlock } from './readmeBlock';
 import {
   DEFAULT_MEASURES,
@@ -33,6 +32,7 @@ import {
   SHIPPED_MODELS,
   TextClassifier,
 } from '../src/core';
+import { writeRepeatedCsv } from './repeatedCsv';
 
 const ROOT = projectRoot(__dirname);
 const DATA = process.env.POLARITY_LENS_DATA ?? join(ROOT, '..', 'shared', 'data');
@@ -172,16 +172,8 @@ async function throughput(
 async function streamed(test: string, rows: number, threads: number): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'polarity-lens-stream-'));
   try {
-    const source = readLabelledCsv(test);
     const file = join(dir, 'repeated.csv');
-    const out = createWriteStream(file);
-    out.write('text,label\n');
-    for (let i = 0; i < rows; i++) {
-      const r = source[i % source.length];
-      if (!out.write(stringify([[r.text, r.label]])))
-        await new Promise<void>((resolve) => out.once('drain', () => resolve()));
-    }
-    await new Promise<void>((resolve) => out.end(() => resolve()));
+    await writeRepeatedCsv(file, readLabelledCsv(test), rows);
     const model = await TextClassifier.load(resolveModelDir('sst2-transformer'), { threads });
     const before = process.memoryUsage().rss;
     const started = performance.now();
