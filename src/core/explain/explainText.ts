@@ -81,7 +81,7 @@ export async function explainText(
     pending: explainers.map((e) => e.id),
   });
 
-  const impacts = new ImpactRows(runs, operators, (impact) => emit?.({ part: 'impact', impact }));
+  const impacts = new ImpactRows(runs, operators, units.length, (impact) => emit?.({ part: 'impact', impact }));
   // Without impact rows (a dataset run measuring verdicts only), every verdict erases just its top unit.
   const rowsWanted = settings.impactRows !== false;
   if (rowsWanted) await impacts.add(settings.operator);
@@ -164,6 +164,7 @@ class ImpactRows implements ImpactSource {
   constructor(
     private readonly runs: TextRuns,
     readonly operators: ErasureOperatorName[],
+    readonly units: number,
     private readonly onRow: (row: ImpactRow) => void,
   ) {}
 

@@ -11,6 +11,8 @@ import type { VerdictRow } from './explainResult';
 export interface ImpactSource {
   /** The operators to judge under, in the order verdicts are listed. */
   operators: ErasureOperatorName[];
+  /** The text's units: weights of another length are an explainer's error, with or without a known row. */
+  units: number;
   /** Δ of every unit under `operator`, when that row has been computed. */
   row(operator: ErasureOperatorName): number[] | undefined;
   /** Δ of erasing each requested unit under its operator, in one batched run. */
@@ -24,8 +26,10 @@ export interface ImpactSource {
  */
 export async function prefetchVerdicts(weightsList: readonly number[][], source: ImpactSource): Promise<void> {
   const missing = source.operators.filter((operator) => !source.row(operator));
+  // Weights of the wrong length are left to verdictRows, which fails their explainer alone.
   const units = new Set(
     weightsList
+      .filter((w) => w.length === source.units)
       .map((w) =>
         topCandidate(
           w,
@@ -49,6 +53,7 @@ export async function verdictRows(
   /** Why a verdict under an operator is by construction, if it is (Explainer.byConstruction). */
   marks: (operator: ErasureOperatorName) => string | undefined = () => undefined,
 ): Promise<VerdictRow[]> {
+  if (weights.length !== source.units) throw new Error(`${weights.length} weights for ${source.units} units`);
   const candidates = weights.map(() => true);
   const unit = topCandidate(weights, candidates);
   const missing = unit < 0 ? [] : source.operators.filter((operator) => !source.row(operator));

@@ -124,7 +124,12 @@ describe('the explain pipeline, stage by stage', () => {
       gradientsAt: runs.gradientsAt.bind(runs),
       padEmbedding: runs.padEmbedding.bind(runs),
     };
-    const impacts: ImpactSource = { operators: ['delete'], row: () => undefined, deltasAt: (r) => runs.deltasAt(r) };
+    const impacts: ImpactSource = {
+      operators: ['delete'],
+      units: p.units.length,
+      row: () => undefined,
+      deltasAt: (r) => runs.deltasAt(r),
+    };
     const broken: Explainer = {
       ...explainerById('random'),
       id: 'broken',
@@ -178,6 +183,63 @@ describe('the explain pipeline, stage by stage', () => {
     );
   });
 
+  it('runExplainers with batched verdicts: one batch of top-unit erasures; an explainer with the wrong number of weights fails alone', async () => {
+    const p = await prepareText(model, TEXT, settings());
+    const memo = new InputMemo(model.onnx, (l) => model.scores(l));
+    const runs = new TextRuns(model, { ...p, objective: 'probability' }, memo);
+    const context = {
+      text: TEXT,
+      tokens: p.tokens,
+      units: p.units,
+      input: p.input,
+      folder: model.folder,
+      target: p.target,
+      probabilities: p.probabilities,
+      erasureContext: p.erasureContext,
+      attentions: async () => p.attentions,
+      pooled: p.pooled,
+      leaveOneOut: runs.leaveOneOut.bind(runs),
+      run: runs.run.bind(runs),
+      gradients: runs.gradients.bind(runs),
+      gradientsAt: runs.gradientsAt.bind(runs),
+      padEmbedding: runs.padEmbedding.bind(runs),
+    };
+    /** Each request for erasures: how many, and the model inputs run before it. */
+    const asked: { n: number; ranBefore: number }[] = [];
+    const impacts: ImpactSource = {
+      operators: ['delete', 'zero-embedding', 'attention-mask'],
+      units: p.units.length,
+      row: () => undefined,
+      deltasAt: (r) => (asked.push({ n: r.length, ranBefore: memo.ran }), runs.deltasAt(r)),
+    };
+    const tooMany: Explainer = {
+      ...explainerById('random'),
+      id: 'too-many',
+      explain: async () => ({ weights: [...p.units.map(() => 0.1), 0.9], quantity: 'w', parameters: {} }),
+    };
+    const rows = await runExplainers([explainerById('raw-attention'), explainerById('random'), tooMany], {
+      context,
+      settings: settings(),
+      impacts,
+      facts: FACTS,
+      batchVerdicts: { alsoJudged: [] },
+    });
+    // First one batch of every valid explainer's top unit under every operator, then each verdict finds its own run.
+    const tops = new Set(rows.slice(0, 2).map((r) => r.verdicts[0].unit));
+    assert.equal(asked[0].n, impacts.operators.length * tops.size);
+    assert.equal(asked.length, 3, 'the batch, then one lookup per explainer with weights of the right length');
+    assert.ok(asked.slice(1).every((a) => a.n === impacts.operators.length && a.ranBefore === memo.ran));
+    assert.ok(asked[0].ranBefore < memo.ran);
+    assert.deepEqual(
+      rows.map((r) => [r.id, r.verdicts.length]),
+      [
+        ['raw-attention', 3],
+        ['random', 3],
+        ['too-many', 0],
+      ],
+    );
+    assert.equal(rows[2].error, `${p.units.length + 1} weights for ${p.units.length} units`);
+  });
   it('explainText runs the stages in order: the prediction, the chosen impact row, the explainers, then the other rows', async () => {
     const parts: string[] = [];
     const result = await explainText(model, TEXT, {
