@@ -268,7 +268,8 @@ export class DatasetSession implements vscode.Disposable {
               columns,
               selection,
               explain,
-              measure: run.measure ?? settings.datasetMeasure,
+              // A run remembered before runs could choose measured everything.
+              measure: run.measure ?? [...MEASURE_IDS],
               cacheDir: this.deps.cacheDir,
               workers: settings.datasetWorkers,
             },

@@ -713,6 +713,7 @@ describe('the live report webview (VS Code API stand-in)', () => {
       assert.ok(columns.includes('violationMean') && columns.includes('msPerSample'));
       assert.ok(!columns.some((c) => /tokenLevelRate|weightedRate|^metric:/.test(c)), columns.join());
       assert.equal(await page.locator('#report-summary tfoot').count(), 0, 'no Random floor row');
+      assert.match((await page.textContent('#report-header')) ?? '', /Chosen operator/, 'not "Metrics use": none were');
       assert.equal(await page.locator('#report-measure-all').count(), 0, 'an exported page cannot run anything');
       assert.equal(
         await page.textContent('#report-not-measured'),

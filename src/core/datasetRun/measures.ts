@@ -60,10 +60,10 @@ export function parseMeasures(raw: string): MeasureId[] {
     .map((s) => s.trim())
     .filter(Boolean);
   if (asked.length === 0) throw new Error(`--measure needs a list from: all, ${MEASURE_IDS.join(', ')}.`);
-  if (asked.includes('all')) return [...MEASURE_IDS];
-  const unknown = asked.filter((id) => !(MEASURE_IDS as readonly string[]).includes(id));
+  const unknown = asked.filter((id) => id !== 'all' && !(MEASURE_IDS as readonly string[]).includes(id));
   if (unknown.length)
     throw new Error(`--measure: unknown ${unknown.join(', ')}; known: all, ${MEASURE_IDS.join(', ')}.`);
+  if (asked.includes('all')) return [...MEASURE_IDS];
   return normalizeMeasures(asked as MeasureId[]);
 }
 

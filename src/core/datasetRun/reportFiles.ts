@@ -153,7 +153,7 @@ export function markdownSummary(report: Omit<DatasetReport, 'records'>): string 
     ),
     ...(measured(report.settings, 'random-floor')
       ? [
-          `| Random floor (${report.settings.randomSeeds.length} seeds) | ${ops.map((op) => fixed(mean(report.random.perSeed.map((s) => s.violation[op] ?? 0)))).join(' | ')} | ${fixed(report.random.mean)} ± ${fixed(report.random.spread)} | |${tokenLevel ? ' |' : ''} |`,
+          `| Random floor (${report.settings.randomSeeds.length} seeds) | ${ops.map((op) => fixed(mean(report.random.perSeed.flatMap((s) => s.violation[op] ?? [])))).join(' | ')} | ${fixed(report.random.mean)} ± ${fixed(report.random.spread)} | |${tokenLevel ? ' |' : ''} |`,
         ]
       : []),
     ...constructionNotes(report),

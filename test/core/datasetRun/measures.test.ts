@@ -58,6 +58,7 @@ describe('--measure: a dataset run computes only what it is asked for', () => {
     assert.deepEqual(parseMeasures('all'), [...MEASURE_IDS]);
     assert.throws(() => parseMeasures('verdicts,tokens'), /unknown tokens; known: all, verdicts, token-level/);
     assert.throws(() => parseMeasures(' , '), /--measure needs a list/);
+    assert.throws(() => parseMeasures('all,tokens'), /unknown tokens/, 'all does not hide a typo');
     assert.deepEqual(DEFAULT_MEASURES, ['verdicts', 'random-floor']);
     assert.deepEqual(measureOptions(['verdicts']), { metrics: false, impactRows: false, randomFloor: [] });
   });
@@ -89,6 +90,26 @@ describe('--measure: a dataset run computes only what it is asked for', () => {
       // One erasure per paper operator of the one top unit, against 3 × units for the rows.
       assert.equal(memo.ran, PAPER_OPERATORS.length);
       assert.ok(fullMemo.ran >= 2 * full.units.length, `${fullMemo.ran} runs for ${full.units.length} units`);
+    }
+  });
+
+  it('verdicts only: every explainer’s and every Random seed’s top-unit erasures go to the model in one call', async () => {
+    const onnx = model.onnx as unknown as { run: (...a: unknown[]) => Promise<unknown> };
+    const run = onnx.run;
+    let calls = 0;
+    onnx.run = (...a: unknown[]) => (calls++, run.apply(model.onnx, a));
+    try {
+      const text = rows[0].text;
+      await explainText(model, text, {
+        explainers: ['raw-attention', 'attention-x-gradient', 'random'],
+        metrics: false,
+        impactRows: false,
+        randomFloor: [0, 1, 2],
+      });
+      // The clean run (with attention), then one batch; the floor and each verdict find their erasures run.
+      assert.equal(calls, 2);
+    } finally {
+      onnx.run = run;
     }
   });
 

@@ -203,8 +203,8 @@ export function renderSummary(
       'p',
       { class: 'muted section-intro' },
       `Violation ratio: the share of samples whose top unit (largest |w|) has a weight sign that disagrees with the real change in ${explainedSymbol(report)} (${words.quantity}) when it is erased (Liu et al., ICML 2022); lower is better. ` +
-        `Under each value its 95% interval (Wilson for ratios, t for means${sampleWords(report).multiLabel ? `; ${sampleWords(report).clusterNote}` : ''}). Rates and metrics use the ` +
-        `${report.settings.operator} operator. ★ and bold mark the best explainer per column (Random, the floor, is not ranked).`,
+        `Under each value its 95% interval (Wilson for ratios, t for means${sampleWords(report).multiLabel ? `; ${sampleWords(report).clusterNote}` : ''}). ${measured(report.settings, 'metrics') || measured(report.settings, 'token-level') ? `Rates and metrics use the ${report.settings.operator} operator. ` : ''}` +
+        `★ and bold mark the best explainer per column (Random, the floor, is not ranked).`,
     ),
     el(
       'div',
