@@ -145,14 +145,14 @@ describe('polarity-lens check --baseline', () => {
     for (const record of other.records) record.text = `${record.text} (edited)`;
     const files = {
       text: 'this is not JSON',
-      v2: ok.replace('"polarity-lens/dataset-report@1"', '"polarity-lens/dataset-report@2"'),
-      odd: JSON.stringify({ schema: 'polarity-lens/dataset-report@1', records: [{ row: 0 }] }),
+      v3: ok.replace('"polarity-lens/dataset-report@2"', '"polarity-lens/dataset-report@3"'),
+      odd: JSON.stringify({ schema: 'polarity-lens/dataset-report@2', records: [{ row: 0 }] }),
       other: JSON.stringify(other),
     };
     for (const [name, content] of Object.entries(files)) writeFileSync(out(`${name}.json`), content);
     const cases: [string[], RegExp][] = [
       [['--baseline', out('text.json')], /--baseline .*text\.json is not JSON \(/],
-      [['--baseline', out('v2.json')], /is a report of schema polarity-lens\/dataset-report@2; this version/],
+      [['--baseline', out('v3.json')], /is a report of schema polarity-lens\/dataset-report@3; this version/],
       [
         ['--baseline', out('odd.json')],
         /odd\.json is not a dataset report this version can read: record 1 \(row 0\) has no text/,

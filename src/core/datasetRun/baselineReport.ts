@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import type { ErasureOperatorName } from '../erasure/erasureOperator';
 import { PAPER_OPERATORS } from '../erasure/operators';
-import { DATASET_REPORT_SCHEMA, type DatasetReport } from './datasetReport';
+import { DATASET_REPORT_SCHEMA, READABLE_REPORT_SCHEMAS, type DatasetReport } from './datasetReport';
 import type { JudgedExplainer } from './pairedDifferences';
 
 /** The baseline cannot be read or cannot be compared with this run: bad input (the CLI's exit 2), with why. */
@@ -83,9 +83,9 @@ const isStringArray = (x: unknown): x is string[] => Array.isArray(x) && x.every
 /** What is wrong with a report's "schema" for this version, if anything. */
 function schemaProblem(schema: unknown): string | undefined {
   if (typeof schema !== 'string') return 'is JSON but not a Polarity Lens dataset report (it has no "schema")';
-  if (schema === DATASET_REPORT_SCHEMA) return undefined;
+  if (READABLE_REPORT_SCHEMAS.includes(schema)) return undefined;
   return schema.startsWith(DATASET_REPORT_SCHEMA.replace(/@.*$/, '@'))
-    ? `is a report of schema ${schema}; this version of polarity-lens compares reports of schema ${DATASET_REPORT_SCHEMA} (rerun the baseline with this version of polarity-lens, or compare with the version that wrote it)`
+    ? `is a report of schema ${schema}; this version of polarity-lens compares reports of schema ${READABLE_REPORT_SCHEMAS.join(' or ')} (rerun the baseline with this version of polarity-lens, or compare with the version that wrote it)`
     : `is a "${schema}" file, not a dataset report (${DATASET_REPORT_SCHEMA})`;
 }
 

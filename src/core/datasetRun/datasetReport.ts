@@ -8,7 +8,14 @@ import type { OutcomeSettings } from '../settings/engineSettings';
 import type { DatasetFormat, SampleSpec } from '../datasetFiles/datasetTypes';
 import type { MeasureId } from './measures';
 
-export const DATASET_REPORT_SCHEMA = 'polarity-lens/dataset-report@1';
+/**
+ * @2: a run may measure less (`settings.measure`): polarity counts and metrics may be absent and the Random floor
+ * empty. An @1 report measured everything and reads as such; a Polarity Lens that reads only @1 refuses @2 with
+ * "written by a newer Polarity Lens" rather than drawing the missing figures as zeros.
+ */
+export const DATASET_REPORT_SCHEMA = 'polarity-lens/dataset-report@2';
+/** The report formats this version reads: its own and the one before (which lacks only `settings.measure`). */
+export const READABLE_REPORT_SCHEMAS: readonly string[] = ['polarity-lens/dataset-report@1', DATASET_REPORT_SCHEMA];
 
 /** The files a report is written as: the full JSON, the per-sample CSV, the self-contained HTML page, the Markdown summary. */
 export type ReportFormat = 'json' | 'csv' | 'html' | 'md';
@@ -283,7 +290,8 @@ export interface BadRowInfo {
 }
 
 export interface DatasetReport {
-  schema: typeof DATASET_REPORT_SCHEMA;
+  /** DATASET_REPORT_SCHEMA when written; an older readable one (READABLE_REPORT_SCHEMAS) when read from a file. */
+  schema: string;
   createdAt: string;
   dataset: {
     path: string;

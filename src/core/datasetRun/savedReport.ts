@@ -7,7 +7,13 @@
 import { constants } from 'node:buffer';
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { DATASET_REPORT_SCHEMA, toSampleRow, type DatasetReport, type SampleRecord } from './datasetReport';
+import {
+  DATASET_REPORT_SCHEMA,
+  READABLE_REPORT_SCHEMAS,
+  toSampleRow,
+  type DatasetReport,
+  type SampleRecord,
+} from './datasetReport';
 import type { DatasetRun } from './runDataset';
 
 /** A file that cannot be opened as a dataset report: unreadable, not JSON, not a report, or a newer format. */
@@ -19,8 +25,9 @@ export class ReportFileError extends Error {
 }
 
 const SCHEMA = /^polarity-lens\/dataset-report@(\d+)$/;
-/** The report format this version writes and reads. */
+/** The report format this version writes, and the oldest it reads (READABLE_REPORT_SCHEMAS). */
 const VERSION = Number(SCHEMA.exec(DATASET_REPORT_SCHEMA)![1]);
+const OLDEST = Math.min(...READABLE_REPORT_SCHEMAS.map((s) => Number(SCHEMA.exec(s)![1])));
 
 type Kind = 'string' | 'number' | 'integer' | 'boolean' | 'object' | 'array' | 'strings' | 'object or null';
 const KIND_WORDS: Record<Kind, string> = {
@@ -145,7 +152,7 @@ export function checkReport(json: unknown, name: string): DatasetReport {
     throw new ReportFileError(
       `${name} was written by a newer Polarity Lens (${schema}; this version reads up to ${DATASET_REPORT_SCHEMA}): update Polarity Lens to open it.`,
     );
-  if (Number(version) < VERSION)
+  if (Number(version) < OLDEST)
     throw new ReportFileError(`${name} has an older report format (${schema}) that this version cannot read.`);
   const damaged = (where: string, kind: Kind, found: unknown) =>
     new ReportFileError(

@@ -94,9 +94,9 @@ describe('reading a baseline report', () => {
       ['number.json', '42', /is JSON but not a dataset report \(its top level is number/],
       ['noschema.json', '{"records": []}', /is JSON but not a Polarity Lens dataset report \(it has no "schema"\)/],
       [
-        'v2.json',
-        JSON.stringify({ ...ok, schema: 'polarity-lens/dataset-report@2', records: [{ odd: true }] }),
-        /is a report of schema polarity-lens\/dataset-report@2; this version of polarity-lens compares reports of schema polarity-lens\/dataset-report@1/,
+        'v3.json',
+        JSON.stringify({ ...ok, schema: 'polarity-lens/dataset-report@3', records: [{ odd: true }] }),
+        /is a report of schema polarity-lens\/dataset-report@3; this version of polarity-lens compares reports of schema polarity-lens\/dataset-report@1 or polarity-lens\/dataset-report@2/,
       ],
       ['other.json', '{"schema": "vega-lite/v5", "records": []}', /is a "vega-lite\/v5" file, not a dataset report/],
       [

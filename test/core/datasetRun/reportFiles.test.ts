@@ -57,7 +57,7 @@ const collect = async (chunks: AsyncIterable<string>) => {
 describe('report files', () => {
   it('the JSON report is the summary plus every record, and parses', async () => {
     const json = JSON.parse(await collect(jsonReport(run))) as DatasetReport;
-    assert.equal(json.schema, 'polarity-lens/dataset-report@1');
+    assert.equal(json.schema, 'polarity-lens/dataset-report@2');
     assert.deepEqual(json.explainers, JSON.parse(JSON.stringify(run.report.explainers)));
     assert.deepEqual(
       json.records.map((r) => r.text),

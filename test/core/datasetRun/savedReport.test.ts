@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { TextClassifier } from '../../../src/core/classifier/textClassifier';
 import type { DatasetReport, SampleRecord } from '../../../src/core/datasetRun/datasetReport';
+import { MEASURE_IDS, measuredBy } from '../../../src/core/datasetRun/measures';
 import { checkReportDataset, locateReportDataset } from '../../../src/core/datasetRun/reportDataset';
 import { jsonReport, markdownSummary } from '../../../src/core/datasetRun/reportFiles';
 import { runDataset, type DatasetRun } from '../../../src/core/datasetRun/runDataset';
@@ -89,6 +90,18 @@ describe('a saved report', () => {
     assert.equal(saved.record(1), undefined, 'line 2 is blank: no row 1');
   });
 
+  it('reads a report of the format before (@1, written before runs chose what to measure) as one that measured everything', () => {
+    const good = JSON.parse(readFileSync(reportPath, 'utf8')) as DatasetReport;
+    const { measure: _m, ...settings } = good.settings;
+    const older = checkReport({ ...good, schema: 'polarity-lens/dataset-report@1', settings }, 'old.json');
+    assert.equal(older.schema, 'polarity-lens/dataset-report@1');
+    assert.deepEqual(measuredBy(older.settings), [...MEASURE_IDS]);
+    assert.throws(
+      () => checkReport({ ...good, schema: 'polarity-lens/dataset-report@0' }, 'ancient.json'),
+      /ancient\.json has an older report format \(polarity-lens\/dataset-report@0\)/,
+    );
+  });
+
   it('refuses what is not a report this version reads, saying what it is instead', async () => {
     const good = JSON.parse(readFileSync(reportPath, 'utf8')) as DatasetReport;
     const cases: [string, string | object, RegExp][] = [
@@ -102,12 +115,12 @@ describe('a saved report', () => {
       [
         'other.json',
         { name: 'package' },
-        /its "schema" is nothing, where a report says "polarity-lens\/dataset-report@1"/,
+        /its "schema" is nothing, where a report says "polarity-lens\/dataset-report@2"/,
       ],
       [
         'newer.json',
-        { ...good, schema: 'polarity-lens/dataset-report@2' },
-        /written by a newer Polarity Lens \(polarity-lens\/dataset-report@2; this version reads up to polarity-lens\/dataset-report@1\): update Polarity Lens/,
+        { ...good, schema: 'polarity-lens/dataset-report@3' },
+        /written by a newer Polarity Lens \(polarity-lens\/dataset-report@3; this version reads up to polarity-lens\/dataset-report@2\): update Polarity Lens/,
       ],
       [
         'no-model.json',

@@ -2,7 +2,7 @@
  * Shape checks for what reaches the report webview from outside (the host, saved state, the exported page's JSON
  * island), and saved view choices made valid for the report on screen.
  */
-import { DATASET_REPORT_SCHEMA, ModelComparison, ReportView } from '../../../src/core/datasetRun/datasetReport';
+import { READABLE_REPORT_SCHEMAS, ModelComparison, ReportView } from '../../../src/core/datasetRun/datasetReport';
 import type {
   ReportHostMessage,
   ReportSavedState,
@@ -67,7 +67,8 @@ export function isModelComparison(x: unknown): x is ModelComparison {
 export function isReportView(x: unknown): x is ReportView {
   return (
     isObject(x) &&
-    x.schema === DATASET_REPORT_SCHEMA &&
+    typeof x.schema === 'string' &&
+    READABLE_REPORT_SCHEMAS.includes(x.schema) &&
     isObject(x.dataset) &&
     isObject(x.model) &&
     isObject(x.settings) &&
