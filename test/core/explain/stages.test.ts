@@ -28,6 +28,27 @@ after(async () => model.dispose());
 
 const settings = (extra = {}) => resolveExplainOptions({ explainers: ['raw-attention', 'occlusion'], ...extra });
 
+/** What explainers see of TEXT, from its prepared runs (as explainText builds it). */
+function explainContext(p: Awaited<ReturnType<typeof prepareText>>, runs: TextRuns) {
+  return {
+    text: TEXT,
+    tokens: p.tokens,
+    units: p.units,
+    input: p.input,
+    folder: model.folder,
+    target: p.target,
+    probabilities: p.probabilities,
+    erasureContext: p.erasureContext,
+    attentions: async () => p.attentions,
+    pooled: p.pooled,
+    leaveOneOut: runs.leaveOneOut.bind(runs),
+    run: runs.run.bind(runs),
+    gradients: runs.gradients.bind(runs),
+    gradientsAt: runs.gradientsAt.bind(runs),
+    padEmbedding: runs.padEmbedding.bind(runs),
+  };
+}
+
 describe('the explain pipeline, stage by stage', () => {
   it('prepareText: units, the clean prediction and the runnable operators; notes for a cut text; refuses an empty one', async () => {
     const p = await prepareText(model, TEXT, settings());
@@ -107,23 +128,7 @@ describe('the explain pipeline, stage by stage', () => {
   it('runExplainers: cheapest first, rows back in the asked order; a failing explainer is a row with its error; a reused row is not recomputed', async () => {
     const p = await prepareText(model, TEXT, settings());
     const runs = new TextRuns(model, { ...p, objective: 'probability' });
-    const context = {
-      text: TEXT,
-      tokens: p.tokens,
-      units: p.units,
-      input: p.input,
-      folder: model.folder,
-      target: p.target,
-      probabilities: p.probabilities,
-      erasureContext: p.erasureContext,
-      attentions: async () => p.attentions,
-      pooled: p.pooled,
-      leaveOneOut: runs.leaveOneOut.bind(runs),
-      run: runs.run.bind(runs),
-      gradients: runs.gradients.bind(runs),
-      gradientsAt: runs.gradientsAt.bind(runs),
-      padEmbedding: runs.padEmbedding.bind(runs),
-    };
+    const context = explainContext(p, runs);
     const impacts: ImpactSource = {
       operators: ['delete'],
       units: p.units.length,
@@ -187,23 +192,7 @@ describe('the explain pipeline, stage by stage', () => {
     const p = await prepareText(model, TEXT, settings());
     const memo = new InputMemo(model.onnx, (l) => model.scores(l));
     const runs = new TextRuns(model, { ...p, objective: 'probability' }, memo);
-    const context = {
-      text: TEXT,
-      tokens: p.tokens,
-      units: p.units,
-      input: p.input,
-      folder: model.folder,
-      target: p.target,
-      probabilities: p.probabilities,
-      erasureContext: p.erasureContext,
-      attentions: async () => p.attentions,
-      pooled: p.pooled,
-      leaveOneOut: runs.leaveOneOut.bind(runs),
-      run: runs.run.bind(runs),
-      gradients: runs.gradients.bind(runs),
-      gradientsAt: runs.gradientsAt.bind(runs),
-      padEmbedding: runs.padEmbedding.bind(runs),
-    };
+    const context = explainContext(p, runs);
     /** Each request for erasures: how many, and the model inputs run before it. */
     const asked: { n: number; ranBefore: number }[] = [];
     const impacts: ImpactSource = {
