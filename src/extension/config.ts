@@ -72,11 +72,10 @@ export function readSettings(
   const rawExplainers = config.get<unknown>('explainers');
   let explainers = ids;
   if (Array.isArray(rawExplainers) && rawExplainers.length > 0) {
-    const unknown = (rawExplainers as unknown[]).filter((id) => typeof id !== 'string' || !ids.includes(id));
-    if (unknown.length)
-      warn(l10n.t('polarityLens.explainers: unknown explainer {0} ignored.', unknown.map(String).join(', ')));
     // Registry order, so rows always appear in the paper's order.
-    explainers = ids.filter((id) => rawExplainers.includes(id));
+    explainers = listedIds(rawExplainers, ids, (unknown) =>
+      warn(l10n.t('polarityLens.explainers: unknown explainer {0} ignored.', unknown)),
+    );
     if (explainers.length === 0) explainers = ids;
   }
   // Every engine setting with a VS Code key, validated as declared (out of range: the default, with a warning).
@@ -121,10 +120,18 @@ function readMeasure(raw: unknown, warn: (message: string) => void): MeasureId[]
     );
     return [...DEFAULT_MEASURES];
   }
-  const unknown = raw.filter((id) => typeof id !== 'string' || !(MEASURE_IDS as readonly string[]).includes(id));
-  if (unknown.length)
-    warn(l10n.t('polarityLens.dataset.measure: unknown measure {0} ignored.', unknown.map(String).join(', ')));
-  return normalizeMeasures(raw.filter((id): id is MeasureId => (MEASURE_IDS as readonly unknown[]).includes(id)));
+  return normalizeMeasures(
+    listedIds(raw, MEASURE_IDS, (unknown) =>
+      warn(l10n.t('polarityLens.dataset.measure: unknown measure {0} ignored.', unknown)),
+    ),
+  );
+}
+
+/** The ids of `registry` that `raw` lists, in the registry's order; `onUnknown` hears the others, joined. */
+function listedIds<T extends string>(raw: unknown[], registry: readonly T[], onUnknown: (ids: string) => void): T[] {
+  const unknown = raw.filter((id) => typeof id !== 'string' || !(registry as readonly string[]).includes(id));
+  if (unknown.length) onUnknown(unknown.map(String).join(', '));
+  return registry.filter((id) => raw.includes(id));
 }
 
 /** What the engine is asked to do, from the settings and the panel's controls. */
