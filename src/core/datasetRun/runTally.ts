@@ -15,7 +15,7 @@ import type { RunIdentity } from './runIdentity';
 import type { SampleCache } from './sampleCache';
 import type { ShardRow } from './shardFile';
 import { measuredBy } from './measures';
-import { RANDOM_SEEDS, type SampleOutcome } from './sampleOutcome';
+import type { SampleOutcome } from './sampleOutcome';
 import { sampleRecords } from './sampleRecords';
 
 type KeptRow = Pick<SelectedRow, 'row' | 'line' | 'label' | 'text'>;
@@ -49,7 +49,7 @@ export function runHead(
     settings: {
       explainers: settings.explainers,
       operators: [...PAPER_OPERATORS],
-      randomSeeds: identity.measure.includes('random-floor') ? [...RANDOM_SEEDS] : [],
+      randomSeeds: [...(settings.randomFloor ?? [])],
       ...identity.outcome,
       measure: identity.measure,
       ...(identity.target === undefined ? {} : { target: identity.target }),

@@ -84,6 +84,8 @@ export async function explainText(
   const impacts = new ImpactRows(runs, operators, units.length, (impact) => emit?.({ part: 'impact', impact }));
   // Without impact rows (a dataset run measuring verdicts only), every verdict erases just its top unit.
   const rowsWanted = settings.impactRows !== false;
+  // Random's weights for the floor's seeds: judged with the explainers' top units when verdicts are batched.
+  const floor = floorWeights(settings.randomFloor, text, units.length);
   if (rowsWanted) await impacts.add(settings.operator);
   const facts: ConstructionFacts = {
     fittedOperator: settings.operator,
@@ -99,7 +101,7 @@ export async function explainText(
     reuse: options.reuse,
     cancelled: options.cancelled,
     emit,
-    ...(rowsWanted ? {} : { batchVerdicts: { alsoJudged: floorWeights(settings.randomFloor, text, units.length) } }),
+    ...(rowsWanted ? {} : { batchVerdicts: { alsoJudged: floor } }),
   });
   if (rowsWanted) {
     for (const name of operators.filter((o) => o !== settings.operator)) {
@@ -112,10 +114,8 @@ export async function explainText(
       if (row.weights)
         row.verdicts = await verdictRows(row.weights, row.signed, impacts, marksOf(explainerById(row.id), facts));
   }
-  if (settings.randomFloor) {
-    const floor = floorWeights(settings.randomFloor, text, units.length);
+  if (settings.randomFloor)
     result.randomFloor = await Promise.all(floor.map((weights) => paperVerdicts(weights, impacts)));
-  }
   if (settings.layerSweep) {
     checkCancelled(options.cancelled);
     result.depth = await layerSweep(explainers, prepared.attentions.length, { context, settings, impacts, facts });

@@ -1,4 +1,4 @@
-import { MEASURE_IDS } from '../../../src/core/datasetRun/measures';
+import { MEASURE_IDS, measureOptions } from '../../../src/core/datasetRun/measures';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,7 +21,7 @@ after(async () => {
 });
 const ALL = [...MEASURE_IDS];
 const settings = (extra = {}) =>
-  resolveExplainOptions({ explainers: ['raw-attention', 'occlusion'], metrics: true, ...extra });
+  resolveExplainOptions({ explainers: ['raw-attention', 'occlusion'], ...measureOptions(ALL), ...extra });
 
 describe('the dataset run, stage by stage', () => {
   it('runIdentity: an outcome setting changes the cache key, the explainer list does not (cache lines say which they hold)', async () => {
