@@ -83,6 +83,11 @@ export function measured(settings: { measure?: readonly MeasureId[] }, id: Measu
   return measuredBy(settings).includes(id);
 }
 
+/** Whether a report computed anything under the chosen operator (metrics, token-level rates, polarity counts). */
+export function measuredUnderChosenOperator(settings: { measure?: readonly MeasureId[] }): boolean {
+  return measured(settings, 'metrics') || measured(settings, 'token-level');
+}
+
 /**
  * The sentence a report shows where figures are missing because the run did not compute them (not zeros, not "—" as
  * if undefined for the samples), or null when it computed everything.

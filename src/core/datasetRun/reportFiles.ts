@@ -129,6 +129,7 @@ export function markdownSummary(report: Omit<DatasetReport, 'records'>): string 
   const words = headWords(report.model.head);
   const sample = sampleWords(report);
   const tokenLevel = measured(report.settings, 'token-level');
+  const missing = notMeasuredNote(report.settings);
   const lines = [
     `# Polarity Lens violation test: ${cell(basename(report.dataset.path))}`,
     '',
@@ -157,7 +158,7 @@ export function markdownSummary(report: Omit<DatasetReport, 'records'>): string 
         ]
       : []),
     ...constructionNotes(report),
-    ...(notMeasuredNote(report.settings) ? ['', notMeasuredNote(report.settings)!] : []),
+    ...(missing ? ['', missing] : []),
     '',
     report.metrics.length
       ? `Other metrics under ${report.settings.operator} (mean over samples):`

@@ -9,7 +9,7 @@ import { formatCount, formatDuration, formatFixed, formatInterval, plural } from
 import { operatorTitle } from '../logic/reportSummary';
 import { differentiatesLogit, headWords } from '../../../src/core/explain/headWords';
 import { noAccuracyReason, sampleWords } from '../../../src/core/datasetRun/sampleWords';
-import { measured } from '../../../src/core/datasetRun/measures';
+import { measuredUnderChosenOperator } from '../../../src/core/datasetRun/measures';
 
 function item(term: string, id: string, ...value: (Node | string | false | null)[]): HTMLElement {
   return el('div', { class: 'meta-item' }, el('dt', { text: term }), el('dd', { id }, ...value));
@@ -106,11 +106,11 @@ export function renderReportHeader(
       samples,
       item(sample.accuracyTitle, 'report-accuracy', accuracyText),
       item(
-        measured(settings, 'metrics') || measured(settings, 'token-level') ? 'Metrics use' : 'Chosen operator',
+        measuredUnderChosenOperator(settings) ? 'Metrics use' : 'Chosen operator',
         'report-operator',
         el('span', {
           text: operatorTitle(settings.operator),
-          title: `${measured(settings, 'metrics') || measured(settings, 'token-level') ? 'The operator of the metrics, token-level rates and polarity counts' : 'The operator of occlusion, LIME and Kernel SHAP (this run computed no metrics, token-level rates or polarity counts)'}; the violation verdicts use ${settings.operators.map(operatorTitle).join(', ')}`,
+          title: `${measuredUnderChosenOperator(settings) ? 'The operator of the metrics, token-level rates and polarity counts' : 'The operator of occlusion, LIME and Kernel SHAP (this run computed no metrics, token-level rates or polarity counts)'}; the violation verdicts use ${settings.operators.map(operatorTitle).join(', ')}`,
         }),
       ),
       item('Units', 'report-units', settings.granularity === 'word' ? 'words' : 'tokens'),

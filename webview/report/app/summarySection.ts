@@ -20,7 +20,7 @@ import {
 } from '../logic/reportSummary';
 import { headWords } from '../../../src/core/explain/headWords';
 import { explainedSymbol, sampleWords } from '../../../src/core/datasetRun/sampleWords';
-import { measured, notMeasuredNote } from '../../../src/core/datasetRun/measures';
+import { measured, measuredUnderChosenOperator, notMeasuredNote } from '../../../src/core/datasetRun/measures';
 
 function cellText(column: SummaryColumnDef, cell: SummaryCell): string {
   if (column.id === 'msPerSample')
@@ -203,7 +203,7 @@ export function renderSummary(
       'p',
       { class: 'muted section-intro' },
       `Violation ratio: the share of samples whose top unit (largest |w|) has a weight sign that disagrees with the real change in ${explainedSymbol(report)} (${words.quantity}) when it is erased (Liu et al., ICML 2022); lower is better. ` +
-        `Under each value its 95% interval (Wilson for ratios, t for means${sampleWords(report).multiLabel ? `; ${sampleWords(report).clusterNote}` : ''}). ${measured(report.settings, 'metrics') || measured(report.settings, 'token-level') ? `Rates and metrics use the ${report.settings.operator} operator. ` : ''}` +
+        `Under each value its 95% interval (Wilson for ratios, t for means${sampleWords(report).multiLabel ? `; ${sampleWords(report).clusterNote}` : ''}). ${measuredUnderChosenOperator(report.settings) ? `Rates and metrics use the ${report.settings.operator} operator. ` : ''}` +
         `★ and bold mark the best explainer per column (Random, the floor, is not ranked).`,
     ),
     el(
