@@ -95,14 +95,12 @@ describe('Polarity Lens in a real VS Code', { timeout: 600_000 }, () => {
       await row.waitFor({ timeout: 90_000 });
       await row.click();
       await selectLine(0);
-      const first = await page().locator('.editor-instance .view-line span').first().boundingBox();
-      assert.ok(first);
-      // Right-click inside the selection (outside, it would collapse); the entry appears once the extension's menus are read.
-      await clickContextMenuItem(
-        page(),
-        { x: first.x + first.width / 2, y: first.y + first.height / 2 },
-        'Explain Selection',
-      );
+      // Right-click inside the selection (outside, it would collapse): the middle of the first line's text.
+      const firstLine = page()
+        .locator('.editor-instance .view-line', { hasText: 'good service' })
+        .locator('span')
+        .first();
+      await clickContextMenuItem(page(), firstLine, 'Explain Selection');
 
       const prediction = panel().locator('#prediction');
       await prediction.filter({ hasText: truth.prediction.label }).waitFor({ timeout: 180_000 });

@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { PAPER_CORE_EXPLAINERS } from '../../src/core/explainers/paperCore';
 import { DATA, ROOT } from '../helpers/paths';
-import { frameWith, openWorkbench, runFromPalette, shotOnFailure } from './vscodeE2e';
+import { frameWith, inFrameWith, openWorkbench, runFromPalette, shotOnFailure } from './vscodeE2e';
 
 const TEXT =
   'the first half drags with clumsy dialogue and flat jokes , but the cast is warm and the score is lovely , a quiet and honest film';
@@ -140,22 +140,27 @@ describe('the compact view in a real VS Code at 1000 × 700', { timeout: 600_000
       await running.waitForSelector(`#sample-count:has-text("${ROWS}")`, { timeout: 240_000 });
       await running.waitForSelector('#report-progress', { state: 'detached', timeout: 240_000 });
       await giveTheWindowTo('Polarity Lens Report');
-      // Moving a webview to another group loads it again: find the report's frame anew.
-      const report = await frameWith(page(), `#sample-count:has-text("${ROWS}")`);
       for (const [kind, theme] of Object.entries(THEMES)) {
         writeSettings(theme, { 'polarityLens.explainers': [...PAPER_CORE_EXPLAINERS] });
-        await report.waitForSelector(`body.vscode-${kind}`, { state: 'attached', timeout: 30_000 });
-        const rows = await report.$$eval('#report-summary tr[data-explainer]', (trs) =>
-          trs.map((tr) => tr.getAttribute('data-explainer')),
-        );
-        for (const id of PAPER_CORE_EXPLAINERS) assert.ok(rows.includes(id), `${id} in the report: ${rows.join(',')}`);
-        const box = await report.$eval('#report-summary', (el) => ({
-          top: el.getBoundingClientRect().top,
-          width: el.ownerDocument.defaultView!.innerWidth,
-          height: el.ownerDocument.defaultView!.innerHeight,
-        }));
-        assert.ok(box.width >= 900, `the report has the window's width: ${JSON.stringify(box)}`);
-        assert.ok(box.top < box.height / 2, `${kind}: the summary starts on the first screen: ${JSON.stringify(box)}`);
+        // Moving a webview to another group loads it again: its frame is found anew, and again if it goes meanwhile.
+        await inFrameWith(page(), `#sample-count:has-text("${ROWS}")`, async (report) => {
+          await report.waitForSelector(`body.vscode-${kind}`, { state: 'attached', timeout: 30_000 });
+          const rows = await report.$$eval('#report-summary tr[data-explainer]', (trs) =>
+            trs.map((tr) => tr.getAttribute('data-explainer')),
+          );
+          for (const id of PAPER_CORE_EXPLAINERS)
+            assert.ok(rows.includes(id), `${id} in the report: ${rows.join(',')}`);
+          const box = await report.$eval('#report-summary', (el) => ({
+            top: el.getBoundingClientRect().top,
+            width: el.ownerDocument.defaultView!.innerWidth,
+            height: el.ownerDocument.defaultView!.innerHeight,
+          }));
+          assert.ok(box.width >= 900, `the report has the window's width: ${JSON.stringify(box)}`);
+          assert.ok(
+            box.top < box.height / 2,
+            `${kind}: the summary starts on the first screen: ${JSON.stringify(box)}`,
+          );
+        });
         await page().screenshot({ path: join(PICTURES, `report-${kind}.png`) });
       }
     }),

@@ -73,6 +73,26 @@ export async function frameWith(
 }
 
 /**
+ * Runs `body` on the frame that shows `selector`, and again on a frame found anew if its frame was detached meanwhile:
+ * moving a webview to another editor group loads it again, and the old frame can still answer `frameWith` for a moment.
+ */
+export async function inFrameWith<T>(
+  page: Page,
+  selector: string,
+  body: (frame: import('playwright-core').Frame) => Promise<T>,
+  tries = 3,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const frame = await frameWith(page, selector);
+    try {
+      return await body(frame);
+    } catch (e) {
+      if (!frame.isDetached() || attempt >= tries) throw e;
+    }
+  }
+}
+
+/**
  * `frameWith` for a webview VS Code revives after a window reload. VS Code for the web can leave a revived webview's
  * inner frame uncreated while its service worker waits for a `controllerchange` that never comes (the console says
  * "Found unexpected service worker controller"; microsoft/vscode#312020 reworks that wait). If no frame shows
@@ -165,20 +185,22 @@ export async function openWorkbench(workspace: string): Promise<{ page: Page; cl
 }
 
 /**
- * Right-clicks `target` (or the point `at`) until its context menu offers `item` (an extension's menu entries appear
- * only once VS Code has read its manifest, a moment after the workbench shows), then chooses it. The entry is chosen
- * by hovering it (which focuses it) and pressing Enter: a menu ignores a click that comes right after it opens.
+ * Right-clicks `target` until its context menu offers `item` (an extension's menu entries appear only once VS Code
+ * has read its manifest, a moment after the workbench shows), then chooses it. `target` is a locator, found again on
+ * every try: a point measured once goes stale when the workbench's layout shifts (breadcrumbs or a notification
+ * arriving late on a slow machine) and every retry then right-clicks something else. The entry is chosen by hovering
+ * it (which focuses it) and pressing Enter: a menu ignores a click that comes right after it opens. Each miss prints
+ * what the menu did offer, for a failure's post-mortem.
  */
 export async function clickContextMenuItem(
   page: Page,
-  target: import('playwright-core').Locator | { x: number; y: number },
+  target: import('playwright-core').Locator,
   item: string,
   timeout = 90_000,
 ): Promise<void> {
   const deadline = Date.now() + timeout;
   for (;;) {
-    if ('click' in target) await target.click({ button: 'right' });
-    else await page.mouse.click(target.x, target.y, { button: 'right' });
+    await target.click({ button: 'right' });
     const entry = page.locator('.monaco-menu .action-item', { hasText: item }).first();
     try {
       await entry.waitFor({ timeout: 3000 });
@@ -188,6 +210,13 @@ export async function clickContextMenuItem(
       await page.locator('.monaco-menu').waitFor({ state: 'detached', timeout: 3000 });
       return;
     } catch (e) {
+      const offered = await page
+        .locator('.monaco-menu .action-label')
+        .allInnerTexts()
+        .catch(() => []);
+      console.error(
+        `# no "${item}" in the context menu yet; it offered: ${offered.filter(Boolean).join(' | ') || '(no menu)'}`,
+      );
       await page.keyboard.press('Escape');
       if (Date.now() > deadline) throw e;
     }
@@ -219,7 +248,9 @@ export async function hoverUntil(
 
 /**
  * Runs a command from the palette (F1), once the palette lists it under exactly that title. F1 is pressed again until
- * the palette opens: a workbench that is still starting (after a reload) ignores keys.
+ * the palette opens: a workbench that is still starting (after a reload) ignores keys. The palette lists what the
+ * context allowed when it opened (a `when` clause on the active editor's file type, say), so when the command is not
+ * there the palette is closed and opened again, printing what it offered instead, until `timeout`.
  */
 export async function runFromPalette(page: Page, title: string, timeout = 90_000): Promise<void> {
   const input = page.locator('.quick-input-widget input');
@@ -228,14 +259,20 @@ export async function runFromPalette(page: Page, title: string, timeout = 90_000
     await page.keyboard.press('F1');
     try {
       await input.waitFor({ timeout: 3000 });
-      break;
+      await input.fill(`>${title}`);
+      await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: title }).waitFor({ timeout: 5000 });
+      await page.keyboard.press('Enter');
+      return;
     } catch (e) {
+      const offered = await page
+        .locator('.quick-input-list .monaco-list-row .label-name')
+        .allInnerTexts()
+        .catch(() => []);
+      console.error(`# the palette does not offer "${title}" yet; it offered: ${offered.join(' | ') || '(nothing)'}`);
+      if (await input.isVisible()) await page.keyboard.press('Escape');
       if (Date.now() > deadline) throw e;
     }
   }
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: title }).waitFor();
-  await page.keyboard.press('Enter');
 }
 
 /**
