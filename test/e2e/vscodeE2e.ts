@@ -110,7 +110,7 @@ export async function revivedFrameWith(
     return await frameWith(page, selector, patience);
   } catch (e) {
     console.error(
-      `# no revived webview shows ${selector} after ${patience / 1000} s; reloading the webviews once. ${(e as Error).message.split('\n')[0]}`,
+      `no revived webview shows ${selector} after ${patience / 1000} s; reloading the webviews once. ${(e as Error).message.split('\n')[0]}`,
     );
   }
   await runFromPalette(page, 'Developer: Reload Webviews');
@@ -118,7 +118,7 @@ export async function revivedFrameWith(
     return await frameWith(page, selector, patience);
   } catch (e) {
     console.error(
-      `# still none after reloading the webviews; reloading the window once more. ${(e as Error).message.split('\n')[0]}`,
+      `still none after reloading the webviews; reloading the window once more. ${(e as Error).message.split('\n')[0]}`,
     );
   }
   await page.reload();
@@ -215,7 +215,7 @@ export async function clickContextMenuItem(
         .allInnerTexts()
         .catch(() => []);
       console.error(
-        `# no "${item}" in the context menu yet; it offered: ${offered.filter(Boolean).join(' | ') || '(no menu)'}`,
+        `no "${item}" in the context menu yet; it offered: ${offered.filter(Boolean).join(' | ') || '(no menu)'}`,
       );
       await page.keyboard.press('Escape');
       if (Date.now() > deadline) throw e;
@@ -268,7 +268,7 @@ export async function runFromPalette(page: Page, title: string, timeout = 90_000
         .locator('.quick-input-list .monaco-list-row .label-name')
         .allInnerTexts()
         .catch(() => []);
-      console.error(`# the palette does not offer "${title}" yet; it offered: ${offered.join(' | ') || '(nothing)'}`);
+      console.error(`the palette does not offer "${title}" yet; it offered: ${offered.join(' | ') || '(nothing)'}`);
       if (await input.isVisible()) await page.keyboard.press('Escape');
       if (Date.now() > deadline) throw e;
     }
